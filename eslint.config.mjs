@@ -1,0 +1,53 @@
+import nx from '@nx/eslint-plugin';
+
+// Library boundaries, enforced at `error`. Every project carries one `type:*` and one `scope:*` tag.
+const banForDomain = ['@nestjs/*', 'typeorm', 'bullmq', 'axios', 'class-validator', 'class-transformer', 'ioredis', 'pg'];
+const banForProvider = ['@nestjs/*', 'typeorm', 'bullmq'];
+
+const depConstraints = (allowTesting) => {
+  const t = allowTesting ? ['type:testing'] : [];
+  return [
+    { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:feature', 'type:application', 'type:domain', 'type:data-access', 'type:provider', 'type:util', ...t] },
+    { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:app', 'type:feature', 'type:application', 'type:domain', 'type:data-access', 'type:provider', 'type:util', 'type:testing'] },
+    { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:feature', 'type:application', 'type:domain', 'type:data-access', 'type:provider', 'type:util', ...t] },
+    { sourceTag: 'type:application', onlyDependOnLibsWithTags: ['type:application', 'type:domain', 'type:provider', 'type:util', ...t] },
+    { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: ['type:data-access', 'type:application', 'type:domain', 'type:util', ...t] },
+    { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain'], bannedExternalImports: banForDomain },
+    { sourceTag: 'type:provider', onlyDependOnLibsWithTags: ['type:provider', ...t], bannedExternalImports: banForProvider },
+    { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:testing', 'type:provider', 'type:domain', 'type:util', 'type:data-access'] },
+    { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util', 'type:provider', ...t] },
+    { sourceTag: 'scope:providers', onlyDependOnLibsWithTags: ['scope:providers', 'scope:platform'] },
+    { sourceTag: 'scope:platform', onlyDependOnLibsWithTags: ['scope:platform', 'scope:providers'] },
+    { sourceTag: 'scope:shipping', onlyDependOnLibsWithTags: ['scope:shipping', 'scope:providers', 'scope:platform'] },
+    { sourceTag: 'scope:app', onlyDependOnLibsWithTags: ['scope:shipping', 'scope:providers', 'scope:platform', 'scope:app'] },
+  ];
+};
+
+export default [
+  ...nx.configs['flat/base'],
+  ...nx.configs['flat/typescript'],
+  {
+    ignores: ['**/dist', '**/node_modules', '**/.data', '**/.nx', 'tools/scripts/*.js', 'jest.preset.js', '**/jest.config.cjs'],
+  },
+  {
+    files: ['**/*.ts'],
+    ignores: ['**/*.spec.ts', '**/*.e2e-spec.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': ['error', { enforceBuildableLibDependency: true, allow: [], depConstraints: depConstraints(false) }],
+    },
+  },
+  {
+    files: ['**/*.spec.ts', '**/*.e2e-spec.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': ['error', { enforceBuildableLibDependency: true, allow: [], depConstraints: depConstraints(true) }],
+    },
+  },
+  {
+    files: ['**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-explicit-any': 'error',
+      'no-console': 'off',
+    },
+  },
+];

@@ -1,0 +1,3 @@
+export * from './lib/provider-errors';
+export * from './lib/provider.models';
+export * from './lib/label-provider.port';

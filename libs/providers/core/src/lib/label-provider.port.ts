@@ -1,0 +1,86 @@
+import type {
+  Balance,
+  LabelFileType,
+  MoneyAmount,
+  PurchaseLabelCommand,
+  PurchasedLabel,
+  ValidateShipmentCommand,
+  ValidationProblem,
+  VoidResult,
+} from './provider.models';
+
+/** What an adapter can do. The core reads these instead of asking "which provider is this?". */
+export interface ProviderCapabilities {
+  /** Native batch purchase and its maximum size; absent when the provider has none. */
+  nativeBatch?: { maxSize: number };
+  rates: boolean;
+  addressValidation: boolean;
+  /**
+   * How a purchase whose answer was lost is found again: `lookup` means `findPurchase`
+   * can find it by our reference; `none` means the provider cannot tell.
+   */
+  purchaseDeduplication: 'lookup' | 'none';
+  labelFileTypes: readonly LabelFileType[];
+  funding: { prepaidBalance: boolean; addFunds: boolean };
+  /** How long after purchase a label may be voided, in hours; absent when it cannot. */
+  voidWindowHours?: number;
+  /** Carriers reachable through this provider, with their service level tokens. */
+  serviceLevels: Readonly<Record<string, readonly string[]>>;
+}
+
+/**
+ * The port every provider adapter implements. One instance serves one carrier account.
+ * Failures are thrown as ProviderError subclasses; an invalid shipment is an outcome
+ * (`validateShipment` returns problems), not an error.
+ */
+export interface LabelProvider {
+  readonly key: string;
+  readonly capabilities: ProviderCapabilities;
+
+  validateShipment(command: ValidateShipmentCommand): Promise<ValidationProblem[]>;
+  purchaseLabel(command: PurchaseLabelCommand): Promise<PurchasedLabel>;
+  /** Finds an earlier purchase by our reference; null when the provider has none. */
+  findPurchase(reference: string): Promise<PurchasedLabel | null>;
+  /** Only for providers whose capabilities declare `nativeBatch`. */
+  purchaseLabels?(commands: PurchaseLabelCommand[]): Promise<Array<PurchasedLabel | Error>>;
+  voidLabel?(providerLabelId: string): Promise<VoidResult>;
+  getBalance?(): Promise<Balance>;
+  addFunds?(amount: MoneyAmount): Promise<Balance>;
+  /** Releases connections and timers. */
+  close?(): Promise<void>;
+}
+
+/** A minimal SQL client, for providers that keep provider-side state (the mock). */
+export interface SqlClient {
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** Runs `work` in one transaction; the client passed in is bound to it. */
+  transaction<T>(work: (client: SqlClient) => Promise<T>): Promise<T>;
+}
+
+/** What the service hands a provider factory besides the account's own options. */
+export interface ProviderContext {
+  /** The service's id of the carrier account this instance serves. */
+  carrierAccountId: string;
+  /** The provider-side carrier (usps, ups, ...). */
+  carrier: string;
+  /** Whether the account is a test account. */
+  test: boolean;
+  /** SQL access for providers that must keep durable state of their own. */
+  sql?: SqlClient;
+  /** Base URL override (fake servers in tests). */
+  baseUrl?: string;
+}
+
+export type ProviderOptionsClass<T extends object = object> = new () => T;
+
+/**
+ * What an adapter library exports: one of these. The registry validates `parameters`
+ * against `optionsClass` (class-validator) when a carrier account is saved and at boot.
+ */
+export interface ProviderDefinition<TOptions extends object = object> {
+  key: string;
+  displayName: string;
+  optionsClass: ProviderOptionsClass<TOptions>;
+  capabilities: ProviderCapabilities;
+  create(options: TOptions, context: ProviderContext): LabelProvider;
+}
