@@ -1,0 +1,4 @@
+export * from './lib/app.config';
+export * from './lib/secret-box';
+export * from './lib/ids';
+export * from './lib/config.module';

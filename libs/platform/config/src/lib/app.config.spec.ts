@@ -1,0 +1,31 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, loadConfig } from './app.config';
+
+describe('loadConfig', () => {
+  const dir = () => mkdtempSync(join(tmpdir(), 'shipbatch-config-'));
+
+  it('defaults to embedded mode and makes an encryption key once in DATA_DIR', () => {
+    const dataDir = dir();
+    const first = loadConfig({ DATA_DIR: dataDir });
+    expect(first.mode).toBe('embedded');
+    expect(first.port).toBe(3000);
+    expect(readFileSync(join(dataDir, 'encryption.key'), 'utf8').trim()).toHaveLength(64);
+    expect(loadConfig({ DATA_DIR: dataDir }).encryptionKey.equals(first.encryptionKey)).toBe(true);
+  });
+
+  it('is scale-out with DATABASE_URL and then requires REDIS_URL and ENCRYPTION_KEY', () => {
+    const key = 'a'.repeat(64);
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://x/y', ENCRYPTION_KEY: key })).toThrow(/REDIS_URL/);
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://x/y', REDIS_URL: 'redis://x' })).toThrow(/ENCRYPTION_KEY/);
+    const c = loadConfig({ DATABASE_URL: 'postgres://x/y', REDIS_URL: 'redis://x', ENCRYPTION_KEY: key, DATA_DIR: dir() });
+    expect(c.mode).toBe('scale-out');
+  });
+
+  it('names the variable that is wrong', () => {
+    expect(() => loadConfig({ PORT: 'abc', DATA_DIR: dir() })).toThrow(ConfigError);
+    expect(() => loadConfig({ PORT: 'abc', DATA_DIR: dir() })).toThrow(/PORT/);
+    expect(() => loadConfig({ ENCRYPTION_KEY: 'short', DATA_DIR: dir() })).toThrow(/ENCRYPTION_KEY/);
+  });
+});

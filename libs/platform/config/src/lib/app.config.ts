@@ -1,0 +1,91 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { join, resolve } from 'node:path';
+
+export type RunMode = 'embedded' | 'scale-out';
+
+/** The service's configuration, read once from the environment. See the README's table. */
+export interface AppConfig {
+  /** embedded when DATABASE_URL is unset (PGlite + in-process queue), scale-out otherwise. */
+  mode: RunMode;
+  port: number;
+  dataDir: string;
+  databaseUrl?: string;
+  redisUrl?: string;
+  /** Key prefix for Redis (queues, rate limits); lets test runs share one Redis. */
+  queuePrefix: string;
+  adminToken?: string;
+  encryptionKey: Buffer;
+  /** Base URL used in links (pagination `next`, label files). */
+  publicBaseUrl: string;
+  /** Whether this process runs queue workers (embedded: yes; api: no; worker: yes). */
+  runWorkers: boolean;
+  /** Seconds between reconciler passes. */
+  reconcileIntervalSeconds: number;
+}
+
+export class ConfigError extends Error {}
+
+function parseKey(raw: string, source: string): Buffer {
+  const trimmed = raw.trim();
+  const key = /^[0-9a-fA-F]{64}$/.test(trimmed) ? Buffer.from(trimmed, 'hex') : Buffer.from(trimmed, 'base64');
+  if (key.length !== 32) {
+    throw new ConfigError(`${source} must be 32 bytes, as 64 hex characters or base64 (got ${key.length} bytes)`);
+  }
+  return key;
+}
+
+/** ENCRYPTION_KEY, or in embedded mode a key made once and kept in DATA_DIR. */
+function loadEncryptionKey(env: NodeJS.ProcessEnv, mode: RunMode, dataDir: string): Buffer {
+  if (env['ENCRYPTION_KEY']) return parseKey(env['ENCRYPTION_KEY'], 'ENCRYPTION_KEY');
+  if (mode === 'scale-out') {
+    throw new ConfigError(
+      'ENCRYPTION_KEY is required when DATABASE_URL is set (all processes must share it); ' +
+        'make one with: node -e "console.log(require(\'crypto\').randomBytes(32).toString(\'hex\'))"',
+    );
+  }
+  const file = join(dataDir, 'encryption.key');
+  if (!existsSync(file)) {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, randomBytes(32).toString('hex') + '\n', { mode: 0o600, flag: 'wx' });
+  }
+  return parseKey(readFileSync(file, 'utf8'), file);
+}
+
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new ConfigError(`${name} must be a non-negative integer, got '${raw}'`);
+  return n;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<AppConfig> = {}): AppConfig {
+  const databaseUrl = env['DATABASE_URL'] || undefined;
+  const redisUrl = env['REDIS_URL'] || undefined;
+  const mode: RunMode = databaseUrl ? 'scale-out' : 'embedded';
+  if (mode === 'scale-out' && !redisUrl && overrides.runWorkers !== false) {
+    // Scale-out workers need a shared queue; an API-only process could enqueue nowhere.
+    throw new ConfigError('REDIS_URL is required when DATABASE_URL is set (scale-out mode)');
+  }
+  const dataDir = resolve(env['DATA_DIR'] || './.data');
+  const port = int(env, 'PORT', 3000);
+  const config: AppConfig = {
+    mode,
+    port,
+    dataDir,
+    databaseUrl,
+    redisUrl,
+    queuePrefix: env['QUEUE_PREFIX'] || 'shipbatch',
+    adminToken: env['ADMIN_TOKEN'] || undefined,
+    encryptionKey: loadEncryptionKey(env, mode, dataDir),
+    publicBaseUrl: (env['PUBLIC_BASE_URL'] || `http://localhost:${port}`).replace(/\/+$/, ''),
+    runWorkers: true,
+    reconcileIntervalSeconds: int(env, 'RECONCILE_INTERVAL_SECONDS', 60),
+    ...overrides,
+  };
+  return config;
+}
+
+/** Injection token for AppConfig. */
+export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -1,0 +1,19 @@
+import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from './app.config';
+import { SecretBox } from './secret-box';
+
+/** Provides the AppConfig (token APP_CONFIG) and the SecretBox built from its key. */
+@Global()
+@Module({})
+export class ConfigModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: ConfigModule,
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        { provide: SecretBox, useFactory: () => new SecretBox(config.encryptionKey) },
+      ],
+      exports: [APP_CONFIG, SecretBox],
+    };
+  }
+}

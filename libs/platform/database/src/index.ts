@@ -1,0 +1,5 @@
+export * from './lib/embedded-postgres';
+export * from './lib/data-source.factory';
+export * from './lib/open-database';
+export * from './lib/typeorm-sql.client';
+export * from './lib/database.module';

@@ -1,0 +1,51 @@
+import { DataSource, type EntitySchema, type MixedList } from 'typeorm';
+import { MIGRATIONS } from './migrations';
+
+export interface DataSourceSettings {
+  url: string;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  entities: MixedList<Function | string | EntitySchema>;
+  /** Connections in the pool; 1 for the embedded database (PGlite is single-connection). */
+  poolSize: number;
+  logging?: boolean;
+}
+
+/**
+ * One TypeORM data source for both modes. `synchronize` is off everywhere: the schema
+ * comes only from the checked-in migrations.
+ */
+export function createDataSource(settings: DataSourceSettings): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url: settings.url,
+    entities: settings.entities,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'schema_migrations',
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    logging: settings.logging ? ['error', 'warn', 'migration'] : ['error'],
+    extra: { max: settings.poolSize, idleTimeoutMillis: 30_000 },
+  });
+}
+
+const MIGRATION_LOCK = 727_274_001;
+
+/**
+ * Applies pending migrations. Several processes may start at once in scale-out mode, so
+ * the run holds a PostgreSQL advisory lock on a dedicated connection.
+ */
+export async function runMigrations(dataSource: DataSource, poolSize: number): Promise<void> {
+  if (poolSize <= 1) {
+    await dataSource.runMigrations();
+    return;
+  }
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    await dataSource.runMigrations();
+  } finally {
+    await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+    await runner.release();
+  }
+}

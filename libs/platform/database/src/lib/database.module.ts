@@ -1,0 +1,47 @@
+import { type DynamicModule, Global, Inject, Injectable, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
+import type { EntitySchema, MixedList } from 'typeorm';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '@shipbatch/platform/config';
+import { type DatabaseHandle, openDatabase } from './open-database';
+import { TypeormSqlClient } from './typeorm-sql.client';
+
+export const DATABASE_HANDLE = Symbol('DATABASE_HANDLE');
+/** Injection token for the providers' SqlClient. */
+export const SQL_CLIENT = Symbol('SQL_CLIENT');
+
+@Injectable()
+class DatabaseLifecycle implements OnApplicationShutdown {
+  private readonly logger = new Logger('Database');
+  constructor(@Inject(DATABASE_HANDLE) private readonly handle: DatabaseHandle) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.handle.close();
+    this.logger.log('database closed');
+  }
+}
+
+/**
+ * The data source for both modes: PostgreSQL at DATABASE_URL, or embedded PGlite in
+ * DATA_DIR. Migrations run before the application takes requests.
+ */
+@Global()
+@Module({})
+export class DatabaseModule {
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  static forRoot(entities: MixedList<Function | string | EntitySchema>): DynamicModule {
+    return {
+      module: DatabaseModule,
+      providers: [
+        {
+          provide: DATABASE_HANDLE,
+          inject: [APP_CONFIG],
+          useFactory: (config: AppConfig) => openDatabase(config, entities),
+        },
+        { provide: DataSource, inject: [DATABASE_HANDLE], useFactory: (h: DatabaseHandle) => h.dataSource },
+        { provide: SQL_CLIENT, inject: [DataSource], useFactory: (ds: DataSource) => new TypeormSqlClient(ds) },
+        DatabaseLifecycle,
+      ],
+      exports: [DataSource, SQL_CLIENT],
+    };
+  }
+}

@@ -1,0 +1,4 @@
+import { InitialSchema1732262400000 } from './1732262400000-initial-schema.migration';
+
+/** Every migration, oldest first. Add new ones at the end; never edit an applied one. */
+export const MIGRATIONS = [InitialSchema1732262400000];

@@ -1,0 +1,39 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openDatabase } from './open-database';
+import { TypeormSqlClient } from './typeorm-sql.client';
+
+describe('openDatabase (embedded PGlite)', () => {
+  it('applies the migrations and keeps data across restarts in DATA_DIR', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'shipbatch-db-'));
+    const first = await openDatabase({ dataDir }, []);
+    await first.dataSource.query(`INSERT INTO tenants (id, name) VALUES ('t1', 'acme')`);
+    await first.close();
+
+    const second = await openDatabase({ dataDir }, []);
+    const rows = await second.dataSource.query(`SELECT name FROM tenants`);
+    const migrations = await second.dataSource.query(`SELECT name FROM schema_migrations`);
+    await second.close();
+    expect(rows).toEqual([{ name: 'acme' }]);
+    expect(migrations).toHaveLength(1);
+  });
+
+  it('serializes concurrent transactions on the single embedded connection', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'shipbatch-db-'));
+    const handle = await openDatabase({ dataDir }, []);
+    const sql = new TypeormSqlClient(handle.dataSource);
+    await sql.query(`INSERT INTO tenants (id, name) VALUES ('t1', '0')`);
+    await Promise.all(
+      Array.from({ length: 20 }, () =>
+        sql.transaction(async (tx) => {
+          const [row] = await tx.query<{ name: string }>(`SELECT name FROM tenants WHERE id = 't1' FOR UPDATE`);
+          await tx.query(`UPDATE tenants SET name = $1 WHERE id = 't1'`, [String(Number(row.name) + 1)]);
+        }),
+      ),
+    );
+    const [row] = await sql.query<{ name: string }>(`SELECT name FROM tenants WHERE id = 't1'`);
+    await handle.close();
+    expect(row.name).toBe('20');
+  });
+});

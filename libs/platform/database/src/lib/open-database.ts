@@ -1,0 +1,41 @@
+import { Logger } from '@nestjs/common';
+import type { DataSource, EntitySchema, MixedList } from 'typeorm';
+import type { AppConfig } from '@shipbatch/platform/config';
+import { createDataSource, runMigrations } from './data-source.factory';
+import { EmbeddedPostgres } from './embedded-postgres';
+
+export interface DatabaseHandle {
+  dataSource: DataSource;
+  close(): Promise<void>;
+}
+
+const SCALE_OUT_POOL_SIZE = 20;
+
+/** Opens (and in embedded mode, starts) the database and applies pending migrations. */
+export async function openDatabase(
+  config: Pick<AppConfig, 'databaseUrl' | 'dataDir'>,
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  entities: MixedList<Function | string | EntitySchema>,
+): Promise<DatabaseHandle> {
+  const logger = new Logger('Database');
+  const embedded = config.databaseUrl ? undefined : await EmbeddedPostgres.start(config.dataDir);
+  const url = config.databaseUrl ?? embedded!.url;
+  const poolSize = embedded ? 1 : SCALE_OUT_POOL_SIZE;
+  const dataSource = createDataSource({ url, entities, poolSize });
+  try {
+    await dataSource.initialize();
+    await runMigrations(dataSource, poolSize);
+  } catch (error) {
+    await dataSource.destroy().catch(() => undefined);
+    await embedded?.stop();
+    throw error;
+  }
+  logger.log(embedded ? `embedded PGlite in ${config.dataDir}/pglite` : 'PostgreSQL at DATABASE_URL');
+  return {
+    dataSource,
+    async close() {
+      if (dataSource.isInitialized) await dataSource.destroy();
+      await embedded?.stop();
+    },
+  };
+}
