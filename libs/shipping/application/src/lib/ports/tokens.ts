@@ -1,0 +1,14 @@
+/** Injection tokens of the application's ports. */
+export const BATCH_REPOSITORY = Symbol('BATCH_REPOSITORY');
+export const VALIDATION_REPOSITORY = Symbol('VALIDATION_REPOSITORY');
+export const PURCHASE_REPOSITORY = Symbol('PURCHASE_REPOSITORY');
+export const RECONCILE_REPOSITORY = Symbol('RECONCILE_REPOSITORY');
+export const CARRIER_ACCOUNT_REPOSITORY = Symbol('CARRIER_ACCOUNT_REPOSITORY');
+export const LABEL_FILE_STORE = Symbol('LABEL_FILE_STORE');
+export const PROVIDER_GATEWAY = Symbol('PROVIDER_GATEWAY');
+
+/** Queue names. Jobs carry ids only. */
+export const QUEUES = {
+  validateBatch: 'validate-batch',
+  purchaseShipment: 'purchase-shipment',
+} as const;

@@ -1,0 +1,86 @@
+import type { BatchShipmentStatus, ShipmentMessage } from '@shipbatch/shipping/domain';
+import type { PurchaseLabelCommand } from '@shipbatch/providers/core';
+import type { AddressInput, BatchShipmentInput, ParcelInput } from './shipment-input';
+
+export interface PendingShipment {
+  id: string;
+  tenantId: string;
+  batchId: string;
+  position: number;
+  input: BatchShipmentInput;
+}
+
+export interface BatchDefaults {
+  tenantId: string;
+  defaultCarrierAccount: string;
+  defaultServicelevelToken: string;
+  labelFiletype: string;
+}
+
+export interface StoredAddress extends AddressInput {
+  id: string;
+}
+export interface StoredParcel extends ParcelInput {
+  id: string;
+}
+
+export interface NewShipmentRow {
+  id: string;
+  tenantId: string;
+  addressFromId: string | null;
+  addressToId: string | null;
+  addressReturnId: string | null;
+  parcelIds: string[];
+  objectPurpose: string;
+  shipmentDate: string | null;
+  metadata: string;
+  externalShipmentId: string | null;
+}
+
+/** The purchase command frozen at validation time, with the account that will buy it. */
+export interface FrozenPurchase {
+  carrierAccountId: string;
+  command: Omit<PurchaseLabelCommand, 'reference'>;
+  warehouseId: string | null;
+  externalShipmentId: string | null;
+  isInternational: boolean;
+}
+
+export interface ValidationOutcome {
+  id: string;
+  status: Exclude<BatchShipmentStatus, 'PENDING' | 'TRANSACTION_FAILED'>;
+  messages: ShipmentMessage[];
+  shipmentId: string;
+  effectiveCarrierAccount: string | null;
+  purchase: FrozenPurchase | null;
+}
+
+/** One validated shipment and the objects validation made for it. */
+export interface ValidatedShipment {
+  outcome: ValidationOutcome;
+  addresses: StoredAddress[];
+  parcels: StoredParcel[];
+  shipment: NewShipmentRow;
+}
+
+/**
+ * Validation reads outside transactions (providers may be slow and the embedded database has
+ * one connection), then writes each chunk in one transaction that applies only to shipments
+ * still PENDING, so two validators racing on one batch cannot both write a shipment.
+ */
+export interface ValidationRepository {
+  batchDefaults(batchId: string): Promise<BatchDefaults | null>;
+  /** The first `limit` pending shipments of the batch, in request order. */
+  pendingShipments(batchId: string, limit: number): Promise<PendingShipment[]>;
+  findAddresses(tenantId: string, ids: string[]): Promise<StoredAddress[]>;
+  findParcels(tenantId: string, ids: string[]): Promise<StoredParcel[]>;
+  /** External shipment ids among `ids` already used by the tenant's shipments. */
+  usedExternalIds(tenantId: string, ids: string[]): Promise<string[]>;
+  /** Writes a chunk in one transaction; returns how many shipments it applied to. */
+  saveChunk(tenantId: string, batchId: string, results: ValidatedShipment[]): Promise<number>;
+  /**
+   * When no shipment is pending, settles a VALIDATING batch on VALID or INVALID and records
+   * the batch_created event, once. Returns the new status, or null when nothing changed.
+   */
+  finishValidation(batchId: string): Promise<'VALID' | 'INVALID' | null>;
+}

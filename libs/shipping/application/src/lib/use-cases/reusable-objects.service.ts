@@ -1,0 +1,57 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { newObjectId } from '@shipbatch/platform/config';
+import { NotFoundError } from '@shipbatch/shipping/domain';
+import {
+  ADDRESS_REPOSITORY,
+  type AddressRecord,
+  type AddressRepository,
+  LABEL_REPOSITORY,
+  type LabelRecord,
+  type LabelRepository,
+  PARCEL_REPOSITORY,
+  type ParcelRecord,
+  type ParcelRepository,
+} from '../ports/object.repositories';
+import type { AddressInput, ParcelInput } from '../ports/shipment-input';
+
+/** Shippo's reusable addresses and parcels, and transactions (bought labels) by id. */
+@Injectable()
+export class ReusableObjectsService {
+  constructor(
+    @Inject(ADDRESS_REPOSITORY) private readonly addresses: AddressRepository,
+    @Inject(PARCEL_REPOSITORY) private readonly parcels: ParcelRepository,
+    @Inject(LABEL_REPOSITORY) private readonly labels: LabelRepository,
+  ) {}
+
+  async createAddress(tenantId: string, input: AddressInput): Promise<AddressRecord> {
+    const now = new Date();
+    const record: AddressRecord = { ...input, id: newObjectId(), tenantId, createdAt: now, updatedAt: now };
+    await this.addresses.insert(record);
+    return record;
+  }
+
+  async getAddress(tenantId: string, id: string): Promise<AddressRecord> {
+    const found = await this.addresses.findById(tenantId, id);
+    if (!found) throw new NotFoundError('Address', id);
+    return found;
+  }
+
+  async createParcel(tenantId: string, input: ParcelInput): Promise<ParcelRecord> {
+    const now = new Date();
+    const record: ParcelRecord = { ...input, id: newObjectId(), tenantId, createdAt: now, updatedAt: now };
+    await this.parcels.insert(record);
+    return record;
+  }
+
+  async getParcel(tenantId: string, id: string): Promise<ParcelRecord> {
+    const found = await this.parcels.findById(tenantId, id);
+    if (!found) throw new NotFoundError('Parcel', id);
+    return found;
+  }
+
+  async getTransaction(tenantId: string, id: string): Promise<LabelRecord> {
+    const found = await this.labels.findById(tenantId, id);
+    if (!found) throw new NotFoundError('Transaction', id);
+    return found;
+  }
+}

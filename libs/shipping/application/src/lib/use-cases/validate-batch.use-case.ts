@@ -1,0 +1,179 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { newObjectId } from '@shipbatch/platform/config';
+import type { LabelFileType } from '@shipbatch/providers/core';
+import { type ShipmentProblem, statusFromProblems } from '@shipbatch/shipping/domain';
+import type { CarrierAccountRecord, CarrierAccountRepository } from '../ports/carrier-account.repository';
+import type { ProviderGateway } from '../ports/provider.gateway';
+import { CARRIER_ACCOUNT_REPOSITORY, PROVIDER_GATEWAY, VALIDATION_REPOSITORY } from '../ports/tokens';
+import type {
+  BatchDefaults,
+  PendingShipment,
+  StoredAddress,
+  StoredParcel,
+  ValidatedShipment,
+  ValidationRepository,
+} from '../ports/validation.repository';
+import { ShipmentResolver, toPortAddress, toPortParcel } from './shipment-resolver';
+
+const CHUNK_SIZE = 500;
+
+/**
+ * Background validation of a batch, a chunk at a time: resolves addresses and parcels (ids
+ * or inline objects), the carrier account and service level, asks the account's provider
+ * to validate, and freezes the purchase command of every valid shipment. A problem inside a
+ * shipment makes it INVALID or INCOMPLETE; it never fails the batch. Safe to run twice.
+ */
+@Injectable()
+export class ValidateBatchUseCase {
+  private readonly logger = new Logger(ValidateBatchUseCase.name);
+
+  constructor(
+    @Inject(VALIDATION_REPOSITORY) private readonly repo: ValidationRepository,
+    @Inject(CARRIER_ACCOUNT_REPOSITORY) private readonly accounts: CarrierAccountRepository,
+    @Inject(PROVIDER_GATEWAY) private readonly providers: ProviderGateway,
+  ) {}
+
+  async execute(batchId: string): Promise<void> {
+    const defaults = await this.repo.batchDefaults(batchId);
+    if (!defaults) return;
+    const accounts = new Map((await this.accounts.list(defaults.tenantId)).map((a) => [a.id, a]));
+    for (;;) {
+      const pending = await this.repo.pendingShipments(batchId, CHUNK_SIZE);
+      if (pending.length === 0) break;
+      const results = await this.validateChunk(defaults, accounts, pending);
+      await this.repo.saveChunk(defaults.tenantId, batchId, results);
+    }
+    const status = await this.repo.finishValidation(batchId);
+    if (status) this.logger.log(`batch ${batchId} validated: ${status}`);
+  }
+
+  private async validateChunk(
+    defaults: BatchDefaults,
+    accounts: Map<string, CarrierAccountRecord>,
+    pending: PendingShipment[],
+  ): Promise<ValidatedShipment[]> {
+    const tenantId = defaults.tenantId;
+    const addressIds = new Set<string>();
+    const parcelIds = new Set<string>();
+    const externalIds = new Set<string>();
+    for (const p of pending) {
+      const s = p.input.shipment;
+      for (const ref of [s.address_from, s.address_to, s.address_return]) if (typeof ref === 'string') addressIds.add(ref);
+      for (const ref of parcelRefs(p)) if (typeof ref === 'string') parcelIds.add(ref);
+      if (s.external_shipment_id) externalIds.add(s.external_shipment_id);
+    }
+    const [addresses, parcels, usedExternal] = await Promise.all([
+      this.repo.findAddresses(tenantId, [...addressIds]),
+      this.repo.findParcels(tenantId, [...parcelIds]),
+      this.repo.usedExternalIds(tenantId, [...externalIds]),
+    ]);
+    const addressMap = new Map<string, StoredAddress>(addresses.map((a) => [a.id, a]));
+    const parcelMap = new Map<string, StoredParcel>(parcels.map((p) => [p.id, p]));
+    const seenExternal = new Set(usedExternal);
+
+    const results: ValidatedShipment[] = [];
+    for (const p of pending) {
+      results.push(await this.validateOne(defaults, accounts, p, addressMap, parcelMap, seenExternal));
+    }
+    return results;
+  }
+
+  private async validateOne(
+    defaults: BatchDefaults,
+    accounts: Map<string, CarrierAccountRecord>,
+    p: PendingShipment,
+    addressMap: Map<string, StoredAddress>,
+    parcelMap: Map<string, StoredParcel>,
+    seenExternal: Set<string>,
+  ): Promise<ValidatedShipment> {
+    const problems: ShipmentProblem[] = [];
+    const resolver = new ShipmentResolver(addressMap, parcelMap, problems);
+    const s = p.input.shipment;
+    const from = resolver.address('address_from', s.address_from, true);
+    const to = resolver.address('address_to', s.address_to, true);
+    const ret = resolver.address('address_return', s.address_return, false);
+    const parcels = resolver.parcelList(parcelRefs(p));
+
+    let externalId = s.external_shipment_id ?? null;
+    if (externalId && seenExternal.has(externalId)) {
+      resolver.problem('INVALID', 'external_shipment_id_duplicate', `external_shipment_id '${externalId}' is already used`);
+      externalId = null;
+    } else if (externalId) {
+      seenExternal.add(externalId);
+    }
+
+    const accountId = p.input.carrier_account ?? defaults.defaultCarrierAccount;
+    const service = p.input.servicelevel_token ?? defaults.defaultServicelevelToken;
+    const account = accounts.get(accountId);
+    if (!account) {
+      resolver.problem('INVALID', 'carrier_account_not_found', `carrier_account '${accountId}' was not found`);
+    } else if (!account.active) {
+      resolver.problem('INVALID', 'carrier_account_inactive', `carrier_account '${accountId}' is not active`);
+    }
+
+    const shipment =
+      from && to
+        ? {
+            addressFrom: toPortAddress(from),
+            addressTo: toPortAddress(to),
+            addressReturn: ret ? toPortAddress(ret) : undefined,
+            parcels: parcels.map(toPortParcel),
+            shipmentDate: s.shipment_date,
+          }
+        : null;
+    if (account && account.active && shipment && problems.length === 0) {
+      const provider = this.providers.forAccount(account);
+      const found = await provider.validateShipment({ carrier: account.carrier, serviceLevelToken: service, shipment });
+      for (const problem of found) {
+        const text = problem.field && !problem.text.includes(problem.field) ? `${problem.field}: ${problem.text}` : problem.text;
+        resolver.problem(problem.severity, problem.code, text, account.provider);
+      }
+    }
+
+    const status = statusFromProblems(problems) as 'VALID' | 'INVALID' | 'INCOMPLETE';
+    const shipmentId = newObjectId();
+    return {
+      outcome: {
+        id: p.id,
+        status,
+        messages: problems.map(({ source, code, text }) => ({ source, code, text })),
+        shipmentId,
+        effectiveCarrierAccount: account ? account.id : null,
+        purchase:
+          status === 'VALID' && account && shipment
+            ? {
+                carrierAccountId: account.id,
+                command: {
+                  carrier: account.carrier,
+                  serviceLevelToken: service,
+                  shipment,
+                  labelFileType: defaults.labelFiletype as LabelFileType,
+                },
+                warehouseId: from?.id ?? null,
+                externalShipmentId: externalId,
+                isInternational: (from?.country ?? '').toUpperCase() !== (to?.country ?? '').toUpperCase(),
+              }
+            : null,
+      },
+      addresses: resolver.newAddresses,
+      parcels: resolver.newParcels,
+      shipment: {
+        id: shipmentId,
+        tenantId: defaults.tenantId,
+        addressFromId: from?.id ?? null,
+        addressToId: to?.id ?? null,
+        addressReturnId: ret?.id ?? null,
+        parcelIds: parcels.map((x) => x.id),
+        objectPurpose: s.object_purpose ?? 'PURCHASE',
+        shipmentDate: s.shipment_date ?? null,
+        metadata: s.metadata ?? '',
+        externalShipmentId: externalId,
+      },
+    };
+  }
+}
+
+function parcelRefs(p: PendingShipment) {
+  const s = p.input.shipment;
+  return s.parcels ?? (s.parcel !== undefined ? [s.parcel] : []);
+}
