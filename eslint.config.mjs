@@ -11,7 +11,7 @@ const depConstraints = (allowTesting) => {
     { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:app', 'type:feature', 'type:application', 'type:domain', 'type:data-access', 'type:provider', 'type:util', 'type:testing'] },
     { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:feature', 'type:application', 'type:domain', 'type:data-access', 'type:provider', 'type:util', ...t] },
     { sourceTag: 'type:application', onlyDependOnLibsWithTags: ['type:application', 'type:domain', 'type:provider', 'type:util', ...t] },
-    { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: ['type:data-access', 'type:application', 'type:domain', 'type:util', ...t] },
+    { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: ['type:data-access', 'type:application', 'type:domain', 'type:provider', 'type:util', ...t] },
     { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain'], bannedExternalImports: banForDomain },
     { sourceTag: 'type:provider', onlyDependOnLibsWithTags: ['type:provider', ...t], bannedExternalImports: banForProvider },
     { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:testing', 'type:provider', 'type:domain', 'type:util', 'type:data-access'] },

@@ -1,4 +1,5 @@
 export * from './lib/app.config';
 export * from './lib/secret-box';
 export * from './lib/ids';
+export * from './lib/url-signer';
 export * from './lib/config.module';

@@ -1,0 +1,175 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { normalizeRows } from '@shipbatch/platform/database';
+import type {
+  BatchRepository,
+  BatchShipmentView,
+  LockedBatchScope,
+  NewBatch,
+  NewBatchShipment,
+  Page,
+} from '@shipbatch/shipping/application';
+import type { Batch, BatchCounts, BatchStatus, ObjectResultsFilter } from '@shipbatch/shipping/domain';
+import {
+  type BatchRow,
+  type BatchShipmentRow,
+  COUNTS_SQL,
+  objectResultsCondition,
+  toBatch,
+  toCounts,
+  toShipmentView,
+} from './row-mappers';
+
+/**
+ * Inserts shipments set-based: one statement per 5,000 rows, the rows passed as one JSON
+ * document (a row-per-parameter INSERT of 10,000 shipments would pass PostgreSQL's limit of
+ * 65,535 bind parameters).
+ */
+async function insertShipments(
+  m: EntityManager,
+  batch: { id: string; tenantId: string },
+  shipments: NewBatchShipment[],
+  firstPosition: number,
+): Promise<void> {
+  const CHUNK = 5000;
+  for (let start = 0; start < shipments.length; start += CHUNK) {
+    const chunk = shipments.slice(start, start + CHUNK).map((s) => ({ id: s.id, input: s.input }));
+    await m.query(
+      `INSERT INTO batch_shipments (id, tenant_id, batch_id, position, status, carrier_account, servicelevel_token, metadata, input)
+       SELECT e->>'id', $2, $3, $4::bigint + t.ord - 1, 'PENDING',
+              e->'input'->>'carrier_account', e->'input'->>'servicelevel_token',
+              coalesce(e->'input'->>'metadata', ''), e->'input'
+       FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS t(e, ord)`,
+      [JSON.stringify(chunk), batch.tenantId, batch.id, firstPosition + start],
+    );
+  }
+}
+
+@Injectable()
+export class TypeormBatchRepository implements BatchRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async create(batch: NewBatch, shipments: NewBatchShipment[]): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      await m.query(
+        `INSERT INTO batches (id, tenant_id, status, default_carrier_account, default_servicelevel_token, label_filetype, metadata)
+         VALUES ($1, $2, 'VALIDATING', $3, $4, $5, $6)`,
+        [
+          batch.id,
+          batch.tenantId,
+          batch.defaultCarrierAccount,
+          batch.defaultServicelevelToken,
+          batch.labelFiletype,
+          batch.metadata,
+        ],
+      );
+      await insertShipments(m, batch, shipments, 1);
+    });
+  }
+
+  async findById(tenantId: string, id: string): Promise<Batch | null> {
+    const rows: BatchRow[] = await this.dataSource.query(`SELECT * FROM batches WHERE tenant_id = $1 AND id = $2`, [
+      tenantId,
+      id,
+    ]);
+    return rows[0] ? toBatch(rows[0]) : null;
+  }
+
+  async list(tenantId: string, offset: number, limit: number): Promise<Page<Batch>> {
+    const [rows, total] = await Promise.all([
+      this.dataSource.query(
+        `SELECT * FROM batches WHERE tenant_id = $1 ORDER BY created_at DESC, id DESC OFFSET $2 LIMIT $3`,
+        [tenantId, offset, limit],
+      ) as Promise<BatchRow[]>,
+      this.dataSource.query(`SELECT count(*) AS n FROM batches WHERE tenant_id = $1`, [tenantId]),
+    ]);
+    return { items: rows.map(toBatch), total: Number(total[0].n) };
+  }
+
+  async counts(batchId: string): Promise<BatchCounts> {
+    return toCounts(await this.dataSource.query(COUNTS_SQL, [batchId]));
+  }
+
+  async listShipments(
+    batchId: string,
+    filter: ObjectResultsFilter | undefined,
+    offset: number,
+    limit: number,
+  ): Promise<Page<BatchShipmentView>> {
+    const where = `batch_id = $1 AND status <> 'PENDING' AND ${objectResultsCondition(filter)}`;
+    const [rows, total] = await Promise.all([
+      this.dataSource.query(
+        `SELECT id, status, purchase_state, shipment_id, transaction_id, carrier_account, servicelevel_token, metadata, messages
+         FROM batch_shipments WHERE ${where} ORDER BY position OFFSET $2 LIMIT $3`,
+        [batchId, offset, limit],
+      ) as Promise<BatchShipmentRow[]>,
+      this.dataSource.query(`SELECT count(*) AS n FROM batch_shipments WHERE ${where}`, [batchId]),
+    ]);
+    return { items: rows.map(toShipmentView), total: Number(total[0].n) };
+  }
+
+  withLockedBatch<T>(tenantId: string, id: string, work: (scope: LockedBatchScope) => Promise<T>): Promise<T | null> {
+    return this.dataSource.transaction(async (m) => {
+      const rows: BatchRow[] = await m.query(`SELECT * FROM batches WHERE tenant_id = $1 AND id = $2 FOR UPDATE`, [
+        tenantId,
+        id,
+      ]);
+      if (!rows[0]) return null;
+      return work(new LockedScope(m, toBatch(rows[0])));
+    });
+  }
+}
+
+class LockedScope implements LockedBatchScope {
+  constructor(
+    private readonly m: EntityManager,
+    readonly batch: Batch,
+  ) {}
+
+  async counts(): Promise<BatchCounts> {
+    return toCounts(await this.m.query(COUNTS_SQL, [this.batch.id]));
+  }
+
+  async appendShipments(shipments: NewBatchShipment[]): Promise<void> {
+    const [{ last }] = await this.m.query(
+      `SELECT coalesce(max(position), 0) AS last FROM batch_shipments WHERE batch_id = $1`,
+      [this.batch.id],
+    );
+    await insertShipments(this.m, this.batch, shipments, Number(last) + 1);
+  }
+
+  async unknownShipmentIds(ids: string[]): Promise<string[]> {
+    const rows: Array<{ id: string }> = await this.m.query(
+      `SELECT u.id FROM unnest($1::text[]) AS u(id)
+       WHERE NOT EXISTS (SELECT 1 FROM batch_shipments b WHERE b.batch_id = $2 AND b.id = u.id)`,
+      [ids, this.batch.id],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  async removeShipments(ids: string[]): Promise<void> {
+    await this.m.query(`DELETE FROM batch_shipments WHERE batch_id = $1 AND id = ANY($2::text[])`, [this.batch.id, ids]);
+  }
+
+  async setStatus(status: BatchStatus): Promise<void> {
+    await this.m.query(`UPDATE batches SET status = $2, updated_at = now() WHERE id = $1`, [this.batch.id, status]);
+  }
+
+  async queueForPurchase(which: 'all_valid' | 'retry_failed'): Promise<Array<{ id: string; queueToken: number }>> {
+    const condition =
+      which === 'all_valid' ? `status = 'VALID' AND purchase_state = 'NONE'` : `status = 'TRANSACTION_FAILED'`;
+    const rows = normalizeRows<{ id: string; queue_token: number; position: string }>(
+      await this.m.query(
+        `UPDATE batch_shipments
+         SET status = 'VALID', messages = '[]', purchase_state = 'QUEUED', failures = 0,
+             queue_token = queue_token + 1, queued_at = now(), lease_until = NULL, updated_at = now()
+         WHERE batch_id = $1 AND ${condition}
+         RETURNING id, queue_token, position`,
+        [this.batch.id],
+      ),
+    );
+    return rows
+      .sort((a, b) => Number(a.position) - Number(b.position))
+      .map((r) => ({ id: r.id, queueToken: Number(r.queue_token) }));
+  }
+}

@@ -1,0 +1,170 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { newObjectId } from '@shipbatch/platform/config';
+import { normalizeRows } from '@shipbatch/platform/database';
+import type { PurchasedLabel } from '@shipbatch/providers/core';
+import type {
+  ClaimedPurchase,
+  FrozenPurchase,
+  PurchaseRepository,
+  QueuedPurchase,
+  StoredLabelFile,
+} from '@shipbatch/shipping/application';
+import type { ShipmentMessage } from '@shipbatch/shipping/domain';
+
+/** A shipment is claimable when queued, or when a worker's lease on it has run out (it crashed). */
+const CLAIMABLE = `(purchase_state = 'QUEUED' OR (purchase_state = 'PURCHASING' AND lease_until < now()))`;
+
+interface ClaimRow {
+  id: string;
+  tenant_id: string;
+  batch_id: string;
+  shipment_id: string | null;
+  purchase_command: FrozenPurchase;
+  lookup_required: boolean;
+  failures: number;
+  queue_token: number;
+}
+
+@Injectable()
+export class TypeormPurchaseRepository implements PurchaseRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async peekQueued(batchShipmentId: string): Promise<QueuedPurchase | null> {
+    const rows = await this.dataSource.query(
+      `SELECT id, effective_carrier_account, queue_token FROM batch_shipments WHERE id = $1 AND ${CLAIMABLE}`,
+      [batchShipmentId],
+    );
+    if (!rows[0]) return null;
+    return { id: rows[0].id, carrierAccountId: rows[0].effective_carrier_account, queueToken: Number(rows[0].queue_token) };
+  }
+
+  async claim(batchShipmentId: string, leaseMs: number): Promise<ClaimedPurchase | null> {
+    // SET sees the old row: an attempt found mid-PURCHASING may have reached the provider.
+    const rows = normalizeRows<ClaimRow>(
+      await this.dataSource.query(
+        `UPDATE batch_shipments
+         SET lookup_required = (purchase_state = 'PURCHASING' OR lookup_required),
+             purchase_state = 'PURCHASING',
+             lease_until = now() + make_interval(secs => $2::double precision / 1000),
+             attempts = attempts + 1,
+             updated_at = now()
+         WHERE id = $1 AND ${CLAIMABLE}
+         RETURNING id, tenant_id, batch_id, shipment_id, purchase_command, lookup_required, failures, queue_token`,
+        [batchShipmentId, leaseMs],
+      ),
+    );
+    const r = rows[0];
+    if (!r) return null;
+    return {
+      id: r.id,
+      tenantId: r.tenant_id,
+      batchId: r.batch_id,
+      shipmentId: r.shipment_id,
+      purchase: r.purchase_command,
+      lookupRequired: r.lookup_required,
+      failures: Number(r.failures),
+      queueToken: Number(r.queue_token),
+    };
+  }
+
+  async recordPurchased(claim: ClaimedPurchase, label: PurchasedLabel, file: StoredLabelFile | null): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      const p = claim.purchase;
+      const inserted = normalizeRows<{ id: string }>(
+        await m.query(
+          `INSERT INTO labels (id, tenant_id, batch_id, batch_shipment_id, shipment_id, carrier_account_id, provider,
+             provider_label_id, reference, status, tracking_number, carrier, service_code, cost_minor, currency,
+             label_file_type, file_key, file_url, warehouse_id, external_shipment_id, is_international, ship_date, metadata)
+           SELECT $1, $2, $3, $4, $5, $6, (SELECT provider FROM carrier_accounts WHERE id = $6),
+             $7, $4, 'completed', $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
+             (SELECT metadata FROM batch_shipments WHERE id = $4)
+           ON CONFLICT (batch_shipment_id) DO NOTHING
+           RETURNING id`,
+          [
+            newObjectId(),
+            claim.tenantId,
+            claim.batchId,
+            claim.id,
+            claim.shipmentId,
+            p.carrierAccountId,
+            label.providerLabelId,
+            label.trackingNumber,
+            label.carrier,
+            label.serviceLevelToken,
+            label.cost.amountMinor,
+            label.cost.currency.toLowerCase(),
+            p.command.labelFileType,
+            file?.key || null,
+            file?.url ?? null,
+            p.warehouseId,
+            p.externalShipmentId,
+            p.isInternational,
+            p.command.shipment.shipmentDate ?? null,
+          ],
+        ),
+      );
+      const labelId =
+        inserted[0]?.id ??
+        (await m.query(`SELECT id FROM labels WHERE batch_shipment_id = $1`, [claim.id]))[0].id;
+      await m.query(
+        `UPDATE batch_shipments
+         SET purchase_state = 'PURCHASED', status = 'VALID', transaction_id = $2, messages = '[]',
+             lookup_required = false, lease_until = NULL, updated_at = now()
+         WHERE id = $1`,
+        [claim.id, labelId],
+      );
+      if (inserted[0]) {
+        await m.query(
+          `INSERT INTO outbox_events (tenant_id, type, object_id, payload) VALUES ($1, 'transaction_created', $2, '{}')`,
+          [claim.tenantId, labelId],
+        );
+      }
+    });
+  }
+
+  async requeue(claim: ClaimedPurchase, opts: { countFailure: boolean; lookupRequired: boolean }): Promise<number> {
+    const rows = normalizeRows<{ queue_token: number }>(
+      await this.dataSource.query(
+        `UPDATE batch_shipments
+         SET purchase_state = 'QUEUED', failures = failures + $2, lookup_required = $3,
+             queue_token = queue_token + 1, queued_at = now(), lease_until = NULL, updated_at = now()
+         WHERE id = $1 AND purchase_state = 'PURCHASING'
+         RETURNING queue_token`,
+        [claim.id, opts.countFailure ? 1 : 0, opts.lookupRequired],
+      ),
+    );
+    return rows[0] ? Number(rows[0].queue_token) : claim.queueToken;
+  }
+
+  async recordFailed(claim: ClaimedPurchase, message: ShipmentMessage, lookupRequired: boolean): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE batch_shipments
+       SET purchase_state = 'FAILED', status = 'TRANSACTION_FAILED', messages = jsonb_build_array($2::jsonb),
+           failures = failures + 1, lookup_required = $3, lease_until = NULL, updated_at = now()
+       WHERE id = $1 AND purchase_state = 'PURCHASING'`,
+      [claim.id, JSON.stringify(message), lookupRequired],
+    );
+  }
+
+  async finishPurchase(batchId: string): Promise<boolean> {
+    const OPEN = `EXISTS (SELECT 1 FROM batch_shipments WHERE batch_id = $1 AND purchase_state IN ('QUEUED', 'PURCHASING'))`;
+    // Cheap check first: every finished shipment calls this, only the last one goes on.
+    const [{ open }] = await this.dataSource.query(`SELECT ${OPEN} AS open`, [batchId]);
+    if (open) return false;
+    return this.dataSource.transaction(async (m) => {
+      const locked = await m.query(`SELECT tenant_id FROM batches WHERE id = $1 AND status = 'PURCHASING' FOR UPDATE`, [
+        batchId,
+      ]);
+      if (!locked[0]) return false;
+      const [{ open: stillOpen }] = await m.query(`SELECT ${OPEN} AS open`, [batchId]);
+      if (stillOpen) return false;
+      await m.query(`UPDATE batches SET status = 'PURCHASED', updated_at = now() WHERE id = $1`, [batchId]);
+      await m.query(
+        `INSERT INTO outbox_events (tenant_id, type, object_id, payload) VALUES ($1, 'batch_purchased', $2, '{}')`,
+        [locked[0].tenant_id, batchId],
+      );
+      return true;
+    });
+  }
+}

@@ -1,0 +1,165 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { normalizeRows } from '@shipbatch/platform/database';
+import type {
+  BatchDefaults,
+  PendingShipment,
+  StoredAddress,
+  StoredParcel,
+  ValidatedShipment,
+  ValidationRepository,
+} from '@shipbatch/shipping/application';
+
+const ADDRESS_COLUMNS =
+  'id, name, company, street1, street2, street3, city, state, zip, country, phone, email, is_residential, metadata';
+
+@Injectable()
+export class TypeormValidationRepository implements ValidationRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async batchDefaults(batchId: string): Promise<BatchDefaults | null> {
+    const rows = await this.dataSource.query(
+      `SELECT tenant_id, default_carrier_account, default_servicelevel_token, label_filetype FROM batches WHERE id = $1`,
+      [batchId],
+    );
+    if (!rows[0]) return null;
+    return {
+      tenantId: rows[0].tenant_id,
+      defaultCarrierAccount: rows[0].default_carrier_account,
+      defaultServicelevelToken: rows[0].default_servicelevel_token,
+      labelFiletype: rows[0].label_filetype,
+    };
+  }
+
+  async pendingShipments(batchId: string, limit: number): Promise<PendingShipment[]> {
+    const rows = await this.dataSource.query(
+      `SELECT id, tenant_id, batch_id, position, input FROM batch_shipments
+       WHERE batch_id = $1 AND status = 'PENDING' ORDER BY position LIMIT $2`,
+      [batchId, limit],
+    );
+    return rows.map((r: { id: string; tenant_id: string; batch_id: string; position: string; input: PendingShipment['input'] }) => ({
+      id: r.id,
+      tenantId: r.tenant_id,
+      batchId: r.batch_id,
+      position: Number(r.position),
+      input: r.input,
+    }));
+  }
+
+  async findAddresses(tenantId: string, ids: string[]): Promise<StoredAddress[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.dataSource.query(
+      `SELECT ${ADDRESS_COLUMNS} FROM addresses WHERE tenant_id = $1 AND id = ANY($2::text[])`,
+      [tenantId, ids],
+    );
+    return rows.map((r: Record<string, unknown>) => withoutNulls(r) as unknown as StoredAddress);
+  }
+
+  async findParcels(tenantId: string, ids: string[]): Promise<StoredParcel[]> {
+    if (ids.length === 0) return [];
+    return this.dataSource.query(
+      `SELECT id, length, width, height, distance_unit, weight, mass_unit, metadata
+       FROM parcels WHERE tenant_id = $1 AND id = ANY($2::text[])`,
+      [tenantId, ids],
+    );
+  }
+
+  async usedExternalIds(tenantId: string, ids: string[]): Promise<string[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.dataSource.query(
+      `SELECT external_shipment_id FROM shipments WHERE tenant_id = $1 AND external_shipment_id = ANY($2::text[])`,
+      [tenantId, ids],
+    );
+    return rows.map((r: { external_shipment_id: string }) => r.external_shipment_id);
+  }
+
+  async saveChunk(tenantId: string, batchId: string, results: ValidatedShipment[]): Promise<number> {
+    return this.dataSource.transaction(async (m) => {
+      const outcomes = results.map((r) => ({
+        id: r.outcome.id,
+        status: r.outcome.status,
+        messages: r.outcome.messages,
+        shipment_id: r.outcome.shipmentId,
+        effective_carrier_account: r.outcome.effectiveCarrierAccount,
+        purchase_command: r.outcome.purchase,
+      }));
+      const applied = normalizeRows<{ id: string }>(
+        await m.query(
+          `UPDATE batch_shipments b
+           SET status = u.status, messages = u.messages, shipment_id = u.shipment_id,
+               effective_carrier_account = u.effective_carrier_account, purchase_command = u.purchase_command,
+               updated_at = now()
+           FROM jsonb_to_recordset($1::jsonb) AS u(id text, status text, messages jsonb, shipment_id text,
+                                                   effective_carrier_account text, purchase_command jsonb)
+           WHERE b.id = u.id AND b.batch_id = $2 AND b.status = 'PENDING'
+           RETURNING b.id`,
+          [JSON.stringify(outcomes), batchId],
+        ),
+      );
+      const ids = new Set(applied.map((r) => r.id));
+      const mine = results.filter((r) => ids.has(r.outcome.id));
+      const addresses = mine.flatMap((r) => r.addresses);
+      const parcels = mine.flatMap((r) => r.parcels);
+      if (addresses.length > 0) {
+        await m.query(
+          `INSERT INTO addresses (tenant_id, ${ADDRESS_COLUMNS})
+           SELECT $2, ${ADDRESS_COLUMNS} FROM jsonb_to_recordset($1::jsonb) AS a(id text, name text, company text,
+             street1 text, street2 text, street3 text, city text, state text, zip text, country text, phone text,
+             email text, is_residential boolean, metadata text)`,
+          [JSON.stringify(addresses.map((a) => ({ ...a, metadata: a.metadata ?? '' }))), tenantId],
+        );
+      }
+      if (parcels.length > 0) {
+        await m.query(
+          `INSERT INTO parcels (tenant_id, id, length, width, height, distance_unit, weight, mass_unit, metadata)
+           SELECT $2, id, length, width, height, distance_unit, weight, mass_unit, coalesce(metadata, '')
+           FROM jsonb_to_recordset($1::jsonb) AS p(id text, length text, width text, height text,
+             distance_unit text, weight text, mass_unit text, metadata text)`,
+          [JSON.stringify(parcels), tenantId],
+        );
+      }
+      if (mine.length > 0) {
+        await m.query(
+          `INSERT INTO shipments (id, tenant_id, address_from_id, address_to_id, address_return_id, parcel_ids,
+                                  object_purpose, shipment_date, metadata, external_shipment_id)
+           SELECT id, "tenantId", "addressFromId", "addressToId", "addressReturnId", "parcelIds",
+                  "objectPurpose", "shipmentDate", "metadata", "externalShipmentId"
+           FROM jsonb_to_recordset($1::jsonb) AS s(id text, "tenantId" text, "addressFromId" text, "addressToId" text,
+             "addressReturnId" text, "parcelIds" jsonb, "objectPurpose" text, "shipmentDate" timestamptz,
+             "metadata" text, "externalShipmentId" text)`,
+          [JSON.stringify(mine.map((r) => r.shipment))],
+        );
+      }
+      await m.query(`UPDATE batches SET updated_at = now() WHERE id = $1`, [batchId]);
+      return mine.length;
+    });
+  }
+
+  finishValidation(batchId: string): Promise<'VALID' | 'INVALID' | null> {
+    return this.dataSource.transaction(async (m) => {
+      const locked = await m.query(`SELECT tenant_id FROM batches WHERE id = $1 AND status = 'VALIDATING' FOR UPDATE`, [
+        batchId,
+      ]);
+      if (!locked[0]) return null;
+      const [row] = await m.query(
+        `SELECT count(*) FILTER (WHERE status = 'PENDING') AS pending,
+                count(*) FILTER (WHERE status <> 'VALID') AS not_valid,
+                count(*) AS total
+         FROM batch_shipments WHERE batch_id = $1`,
+        [batchId],
+      );
+      if (Number(row.pending) > 0) return null;
+      const status = Number(row.total) > 0 && Number(row.not_valid) === 0 ? 'VALID' : 'INVALID';
+      await m.query(`UPDATE batches SET status = $2, updated_at = now() WHERE id = $1`, [batchId, status]);
+      await m.query(
+        `INSERT INTO outbox_events (tenant_id, type, object_id, payload) VALUES ($1, 'batch_created', $2, $3)`,
+        [locked[0].tenant_id, batchId, JSON.stringify({ status })],
+      );
+      return status;
+    });
+  }
+}
+
+function withoutNulls(row: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(row).filter(([, v]) => v !== null));
+}

@@ -1,0 +1,57 @@
+import { Global, Module } from '@nestjs/common';
+import {
+  ADDRESS_REPOSITORY,
+  BATCH_REPOSITORY,
+  CARRIER_ACCOUNT_REPOSITORY,
+  LABEL_FILE_STORE,
+  LABEL_REPOSITORY,
+  PARCEL_REPOSITORY,
+  PROVIDER_GATEWAY,
+  PURCHASE_REPOSITORY,
+  RECONCILE_REPOSITORY,
+  VALIDATION_REPOSITORY,
+} from '@shipbatch/shipping/application';
+import { LocalLabelFileStore } from './local-label-file.store';
+import { RegistryProviderGateway } from './registry-provider.gateway';
+import { TypeormBatchRepository } from './repositories/batch.repository';
+import { TypeormCarrierAccountRepository } from './repositories/carrier-account.repository';
+import {
+  TypeormAddressRepository,
+  TypeormLabelRepository,
+  TypeormParcelRepository,
+} from './repositories/object.repositories';
+import { TypeormPurchaseRepository } from './repositories/purchase.repository';
+import { TypeormReconcileRepository } from './repositories/reconcile.repository';
+import { TypeormValidationRepository } from './repositories/validation.repository';
+
+/** Binds every port of the shipping application to its TypeORM / local-disk implementation. */
+@Global()
+@Module({
+  providers: [
+    LocalLabelFileStore,
+    { provide: BATCH_REPOSITORY, useClass: TypeormBatchRepository },
+    { provide: VALIDATION_REPOSITORY, useClass: TypeormValidationRepository },
+    { provide: PURCHASE_REPOSITORY, useClass: TypeormPurchaseRepository },
+    { provide: RECONCILE_REPOSITORY, useClass: TypeormReconcileRepository },
+    { provide: CARRIER_ACCOUNT_REPOSITORY, useClass: TypeormCarrierAccountRepository },
+    { provide: ADDRESS_REPOSITORY, useClass: TypeormAddressRepository },
+    { provide: PARCEL_REPOSITORY, useClass: TypeormParcelRepository },
+    { provide: LABEL_REPOSITORY, useClass: TypeormLabelRepository },
+    { provide: LABEL_FILE_STORE, useExisting: LocalLabelFileStore },
+    { provide: PROVIDER_GATEWAY, useClass: RegistryProviderGateway },
+  ],
+  exports: [
+    LocalLabelFileStore,
+    BATCH_REPOSITORY,
+    VALIDATION_REPOSITORY,
+    PURCHASE_REPOSITORY,
+    RECONCILE_REPOSITORY,
+    CARRIER_ACCOUNT_REPOSITORY,
+    ADDRESS_REPOSITORY,
+    PARCEL_REPOSITORY,
+    LABEL_REPOSITORY,
+    LABEL_FILE_STORE,
+    PROVIDER_GATEWAY,
+  ],
+})
+export class ShippingDataAccessModule {}
