@@ -10,6 +10,8 @@ export interface BatchDetails {
   counts: BatchCounts;
   shipments: Page<BatchShipmentView>;
   page: number;
+  /** Label files in batch order (merged files come with a later issue). */
+  labelUrls: string[];
 }
 
 /** Reads: a batch with one page of its shipments, and the tenant's batches. */
@@ -20,11 +22,12 @@ export class BatchQueriesService {
   async get(tenantId: string, id: string, page = 1, filter?: ObjectResultsFilter): Promise<BatchDetails> {
     const batch = await this.batches.findById(tenantId, id);
     if (!batch) throw new NotFoundError('Batch', id);
-    const [counts, shipments] = await Promise.all([
+    const [counts, shipments, labelUrls] = await Promise.all([
       this.batches.counts(id),
       this.batches.listShipments(id, filter, (page - 1) * BATCH_SHIPMENTS_PAGE_SIZE, BATCH_SHIPMENTS_PAGE_SIZE),
+      batch.snapshot.labelUrls.length > 0 ? Promise.resolve(batch.snapshot.labelUrls) : this.batches.labelFileUrls(id),
     ]);
-    return { batch, counts, shipments, page };
+    return { batch, counts, shipments, page, labelUrls };
   }
 
   list(tenantId: string, page: number, pageSize: number): Promise<Page<Batch>> {

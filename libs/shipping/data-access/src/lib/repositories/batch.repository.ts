@@ -108,6 +108,15 @@ export class TypeormBatchRepository implements BatchRepository {
     return { items: rows.map(toShipmentView), total: Number(total[0].n) };
   }
 
+  async labelFileUrls(batchId: string): Promise<string[]> {
+    const rows: Array<{ file_url: string }> = await this.dataSource.query(
+      `SELECT l.file_url FROM batch_shipments b JOIN labels l ON l.id = b.transaction_id
+       WHERE b.batch_id = $1 AND b.purchase_state = 'PURCHASED' AND l.file_url IS NOT NULL ORDER BY b.position`,
+      [batchId],
+    );
+    return rows.map((r) => r.file_url);
+  }
+
   withLockedBatch<T>(tenantId: string, id: string, work: (scope: LockedBatchScope) => Promise<T>): Promise<T | null> {
     return this.dataSource.transaction(async (m) => {
       const rows: BatchRow[] = await m.query(`SELECT * FROM batches WHERE tenant_id = $1 AND id = $2 FOR UPDATE`, [

@@ -1,0 +1,9 @@
+import { ApiKeyEntity } from './lib/api-key.entity';
+import { TenantEntity } from './lib/tenant.entity';
+
+export * from './lib/api-key.guard';
+export * from './lib/current-tenant.decorator';
+export * from './lib/tenants.service';
+export * from './lib/auth.module';
+export { ApiKeyEntity, TenantEntity };
+export const AUTH_ENTITIES = [TenantEntity, ApiKeyEntity];

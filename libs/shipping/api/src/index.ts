@@ -1,0 +1,3 @@
+export * from './lib/shipping-api.module';
+export * from './lib/http/api-error';
+export * from './lib/http/api-exception.filter';

@@ -1,0 +1,78 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsNotEmpty,
+  IsObject,
+  IsOptional,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { LABEL_FILE_TYPES } from '@shipbatch/providers/core';
+import { OBJECT_RESULTS } from '@shipbatch/shipping/domain';
+import { AddressDto } from './address.dto';
+import { IsRefOr } from './is-ref-or.decorator';
+import { ParcelDto } from './parcel.dto';
+
+export const MAX_BATCH_SHIPMENTS = 10_000;
+
+export class ShipmentDto {
+  @ApiPropertyOptional({ enum: ['PURCHASE', 'QUOTE'] }) @IsOptional() @IsIn(['PURCHASE', 'QUOTE']) object_purpose?: string;
+  @ApiProperty({ description: 'address object id or inline address' }) @IsRefOr(AddressDto) address_from: string | AddressDto;
+  @ApiProperty({ description: 'address object id or inline address' }) @IsRefOr(AddressDto) address_to: string | AddressDto;
+  @ApiPropertyOptional() @IsOptional() @IsRefOr(AddressDto) address_return?: string | AddressDto;
+  @ApiPropertyOptional({ description: 'parcel object ids or inline parcels' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsRefOr(ParcelDto, { each: true })
+  parcels?: Array<string | ParcelDto>;
+  @ApiPropertyOptional({ description: 'a single parcel, as in the seed' }) @IsOptional() @IsRefOr(ParcelDto) parcel?: string | ParcelDto;
+  @ApiPropertyOptional() @IsOptional() @IsISO8601() shipment_date?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) metadata?: string;
+  @ApiPropertyOptional({ description: "the caller's own id, unique per tenant" })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(128)
+  external_shipment_id?: string;
+}
+
+export class BatchShipmentDto {
+  @ApiProperty({ type: ShipmentDto }) @IsObject() @ValidateNested() @Type(() => ShipmentDto) shipment: ShipmentDto;
+  @ApiPropertyOptional() @IsOptional() @IsString() @IsNotEmpty() carrier_account?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @IsNotEmpty() servicelevel_token?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) metadata?: string;
+}
+
+export class CreateBatchDto {
+  @ApiProperty() @IsString() @IsNotEmpty() default_carrier_account: string;
+  @ApiProperty({ example: 'usps_priority' }) @IsString() @IsNotEmpty() default_servicelevel_token: string;
+  @ApiPropertyOptional({ enum: LABEL_FILE_TYPES, default: 'PDF_4x6' }) @IsOptional() @IsIn(LABEL_FILE_TYPES) label_filetype?: string;
+  @ApiPropertyOptional({ maxLength: 100 }) @IsOptional() @IsString() @MaxLength(100) metadata?: string;
+  @ApiProperty({ type: [BatchShipmentDto], minItems: 1, maxItems: MAX_BATCH_SHIPMENTS })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_BATCH_SHIPMENTS)
+  @ValidateNested({ each: true })
+  @Type(() => BatchShipmentDto)
+  batch_shipments: BatchShipmentDto[];
+}
+
+export class GetBatchQueryDto {
+  @ApiPropertyOptional({ default: 1 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) page?: number;
+  @ApiPropertyOptional({ enum: OBJECT_RESULTS }) @IsOptional() @IsIn(OBJECT_RESULTS) object_results?: (typeof OBJECT_RESULTS)[number];
+}
+
+export class ListQueryDto {
+  @ApiPropertyOptional({ default: 1 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) page?: number;
+  @ApiPropertyOptional({ default: 25 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100) results?: number;
+}

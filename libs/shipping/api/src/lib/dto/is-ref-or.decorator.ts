@@ -1,0 +1,46 @@
+import { plainToInstance } from 'class-transformer';
+import { registerDecorator, validateSync, type ValidationArguments, type ValidationError } from 'class-validator';
+
+const nestedMessages = new WeakMap<object, string>();
+
+function firstMessage(errors: ValidationError[], path = ''): string | undefined {
+  for (const e of errors) {
+    const here = path ? `${path}.${e.property}` : e.property;
+    if (e.constraints) return `${here}: ${Object.values(e.constraints)[0]}`;
+    const deeper = firstMessage(e.children ?? [], here);
+    if (deeper) return deeper;
+  }
+  return undefined;
+}
+
+/**
+ * Shippo lets an address or parcel be given as an object id or inline. Validates either a
+ * non-empty id string or an object that passes `cls`'s own rules, naming the sub-field.
+ */
+export function IsRefOr(cls: new () => object, options: { each?: boolean } = {}) {
+  return (target: object, propertyName: string) => {
+    registerDecorator({
+      name: 'isRefOr',
+      target: target.constructor,
+      propertyName,
+      options: { each: options.each },
+      validator: {
+        validate(value: unknown) {
+          if (typeof value === 'string') return value.length > 0 && value.length <= 64;
+          if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+          const errors = validateSync(plainToInstance(cls, value), { whitelist: true });
+          if (errors.length === 0) return true;
+          nestedMessages.set(value, firstMessage(errors) ?? 'is invalid');
+          return false;
+        },
+        defaultMessage(args: ValidationArguments) {
+          const v = args.value;
+          if (v !== null && typeof v === 'object' && nestedMessages.has(v)) {
+            return `${args.property}.${nestedMessages.get(v)}`;
+          }
+          return `${args.property} must be an object id (string) or an inline object`;
+        },
+      },
+    });
+  };
+}

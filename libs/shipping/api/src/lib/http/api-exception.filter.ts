@@ -1,0 +1,89 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { randomUUID } from 'node:crypto';
+import { DomainError } from '@shipbatch/shipping/domain';
+import { ApiError, type ApiErrorItem, type ErrorType } from './api-error';
+
+const TYPE_BY_STATUS: Record<number, ErrorType> = {
+  400: 'validation',
+  401: 'security',
+  403: 'security',
+  404: 'validation',
+  409: 'business_rules',
+  413: 'validation',
+  422: 'validation',
+  429: 'system',
+};
+
+const DOMAIN_STATUS = { conflict: 409, not_found: 404, invalid_input: 400 } as const;
+
+/** Every error leaves in ShipStation's shape: `{ request_id, errors: [...] }`. */
+@Catch()
+export class ApiExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HTTP');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const ctx = host.switchToHttp();
+    const res = ctx.getResponse<Response>();
+    const req = ctx.getRequest<Request>();
+    const { status, items } = this.describe(exception);
+    if (status >= 500) this.logger.error(`${req.method} ${req.url}: ${exception instanceof Error ? exception.stack : exception}`);
+    const requestId = (req.headers['x-request-id'] as string | undefined) ?? randomUUID();
+    res.status(status).json({ request_id: requestId, errors: items });
+  }
+
+  private describe(exception: unknown): { status: number; items: ApiErrorItem[] } {
+    if (exception instanceof ApiError) return { status: exception.getStatus(), items: exception.items };
+    if (exception instanceof DomainError) {
+      const status = DOMAIN_STATUS[exception.kind];
+      return {
+        status,
+        items: [
+          {
+            error_source: 'shipbatch',
+            error_type: TYPE_BY_STATUS[status],
+            error_code: exception.code,
+            message: exception.message,
+            ...(exception.field ? { field_name: exception.field } : {}),
+          },
+        ],
+      };
+    }
+    const e = exception as { type?: string; status?: number; message?: string };
+    // Errors from the JSON body parser (express) arrive before any route.
+    if (e?.type === 'entity.parse.failed') {
+      return this.one(400, 'invalid_json', `the request body is not valid JSON: ${e.message}`, 'body');
+    }
+    if (e?.type === 'entity.too.large' || e?.status === 413) {
+      return this.one(413, 'request_too_large', 'the request body is larger than 32 MB');
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const body = exception.getResponse();
+      const message =
+        typeof body === 'string'
+          ? body
+          : Array.isArray((body as { message?: unknown }).message)
+            ? ((body as { message: string[] }).message.join('; '))
+            : String((body as { message?: unknown }).message ?? exception.message);
+      const code = status === 404 ? 'not_found' : status === 401 ? 'unauthorized' : `http_${status}`;
+      return this.one(status, code, message);
+    }
+    return this.one(HttpStatus.INTERNAL_SERVER_ERROR, 'internal_error', 'an unexpected error occurred');
+  }
+
+  private one(status: number, code: string, message: string, field?: string) {
+    return {
+      status,
+      items: [
+        {
+          error_source: 'shipbatch' as const,
+          error_type: TYPE_BY_STATUS[status] ?? 'system',
+          error_code: code,
+          message,
+          ...(field ? { field_name: field } : {}),
+        },
+      ],
+    };
+  }
+}
