@@ -1,0 +1,3 @@
+export * from './lib/shipping-worker.module';
+export * from './lib/validate-batch.processor';
+export * from './lib/purchase-shipment.processor';
