@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { loadConfig } from '@shipbatch/platform/config';
-import { createApiApp } from './app/create-api-app';
+import { createApiApp } from '@shipbatch/app/composition';
 
 async function main(): Promise<void> {
   // Embedded mode runs the workers in this process; scale-out leaves them to apps/worker.
