@@ -19,7 +19,7 @@ export async function openDatabase(
 ): Promise<DatabaseHandle> {
   const logger = new Logger('Database');
   const embedded = config.databaseUrl ? undefined : await EmbeddedPostgres.start(config.dataDir);
-  const url = config.databaseUrl ?? embedded!.url;
+  const url = config.databaseUrl ?? embedded?.url ?? '';
   const poolSize = embedded ? 1 : SCALE_OUT_POOL_SIZE;
   const dataSource = createDataSource({ url, entities, poolSize });
   try {
