@@ -1,0 +1,6 @@
+export * from './lib/mock.definition';
+export * from './lib/mock.provider';
+export * from './lib/mock-provider.options';
+export * from './lib/mock-catalog';
+export * from './lib/mock-tracking';
+export * from './lib/mock-shipment.validator';

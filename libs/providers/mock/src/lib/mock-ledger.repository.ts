@@ -1,0 +1,181 @@
+import type { SqlClient } from '@shipbatch/providers/core';
+
+/**
+ * The mock provider's own durable state, in its own schema `mock_provider`, apart from the
+ * service's tables: balances, every label sold with our reference, per-reference purchase
+ * call counters and per-account rate windows. Every change is committed before the mock
+ * answers, as a real provider's would be.
+ */
+export interface LedgerLabel {
+  id: string;
+  seq: number;
+  reference: string;
+  tracking_number: string;
+  carrier: string;
+  service_level: string;
+  cost_minor: number;
+  label_file_type: string;
+  created_at: string;
+  voided_at: string | null;
+}
+
+const SCHEMA_LOCK = 727_274_100;
+const ready = new WeakMap<SqlClient, Promise<void>>();
+
+const DDL = [
+  `CREATE SCHEMA IF NOT EXISTS mock_provider`,
+  `CREATE TABLE IF NOT EXISTS mock_provider.accounts (
+     account_id text PRIMARY KEY, balance_minor bigint NOT NULL, currency text NOT NULL DEFAULT 'usd')`,
+  `CREATE SEQUENCE IF NOT EXISTS mock_provider.label_seq`,
+  `CREATE TABLE IF NOT EXISTS mock_provider.labels (
+     id text PRIMARY KEY, seq bigint NOT NULL, account_id text NOT NULL, reference text NOT NULL,
+     tracking_number text NOT NULL UNIQUE, carrier text NOT NULL, service_level text NOT NULL,
+     cost_minor bigint NOT NULL, label_file_type text NOT NULL,
+     created_at timestamptz NOT NULL DEFAULT now(), voided_at timestamptz)`,
+  `CREATE INDEX IF NOT EXISTS mock_labels_reference_idx ON mock_provider.labels (account_id, reference)`,
+  `CREATE TABLE IF NOT EXISTS mock_provider.purchase_calls (
+     account_id text NOT NULL, reference text NOT NULL, n integer NOT NULL, PRIMARY KEY (account_id, reference))`,
+  `CREATE TABLE IF NOT EXISTS mock_provider.rate_windows (
+     account_id text NOT NULL, window_start bigint NOT NULL, n integer NOT NULL, PRIMARY KEY (account_id, window_start))`,
+];
+
+export class MockLedgerRepository {
+  constructor(
+    private readonly sql: SqlClient,
+    private readonly accountId: string,
+    private readonly initialBalanceMinor: number,
+  ) {}
+
+  /** Creates the schema once per database client; several processes may race, so it is locked. */
+  ensureSchema(): Promise<void> {
+    let p = ready.get(this.sql);
+    if (!p) {
+      p = this.sql.transaction(async (tx) => {
+        await tx.query(`SELECT pg_advisory_xact_lock(${SCHEMA_LOCK})`);
+        for (const statement of DDL) await tx.query(statement);
+      });
+      p.catch(() => ready.delete(this.sql));
+      ready.set(this.sql, p);
+    }
+    return p;
+  }
+
+  private async ensureAccount(tx: SqlClient): Promise<void> {
+    await tx.query(
+      `INSERT INTO mock_provider.accounts (account_id, balance_minor) VALUES ($1, $2) ON CONFLICT (account_id) DO NOTHING`,
+      [this.accountId, this.initialBalanceMinor],
+    );
+  }
+
+  /** Counts a call in the current minute; returns the count and the ms left in the window. */
+  async countRateWindow(now = Date.now()): Promise<{ n: number; msLeft: number }> {
+    const windowStart = Math.floor(now / 60_000) * 60_000;
+    const [row] = await this.sql.query<{ n: number }>(
+      `INSERT INTO mock_provider.rate_windows (account_id, window_start, n) VALUES ($1, $2, 1)
+       ON CONFLICT (account_id, window_start) DO UPDATE SET n = mock_provider.rate_windows.n + 1
+       RETURNING n`,
+      [this.accountId, windowStart],
+    );
+    return { n: Number(row.n), msLeft: windowStart + 60_000 - now };
+  }
+
+  /** Counts a purchase call for a reference: 1 for the first, 2 for the second, ... */
+  async countPurchaseCall(reference: string): Promise<number> {
+    const [row] = await this.sql.query<{ n: number }>(
+      `INSERT INTO mock_provider.purchase_calls (account_id, reference, n) VALUES ($1, $2, 1)
+       ON CONFLICT (account_id, reference) DO UPDATE SET n = mock_provider.purchase_calls.n + 1
+       RETURNING n`,
+      [this.accountId, reference],
+    );
+    return Number(row.n);
+  }
+
+  /** Debits the balance and records the label in one transaction; null when funds are short. */
+  sell(sale: { reference: string; carrier: string; serviceLevel: string; costMinor: number; labelFileType: string; tracking: (seq: number) => string }): Promise<LedgerLabel | null> {
+    return this.sql.transaction(async (tx) => {
+      await this.ensureAccount(tx);
+      const debited = await tx.query(
+        `UPDATE mock_provider.accounts SET balance_minor = balance_minor - $2
+         WHERE account_id = $1 AND balance_minor >= $2 RETURNING balance_minor`,
+        [this.accountId, sale.costMinor],
+      );
+      if (debited.length === 0) return null;
+      const [{ seq }] = await tx.query<{ seq: number }>(`SELECT nextval('mock_provider.label_seq') AS seq`);
+      const [label] = await tx.query<LedgerLabel>(
+        `INSERT INTO mock_provider.labels (id, seq, account_id, reference, tracking_number, carrier, service_level, cost_minor, label_file_type)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *`,
+        [
+          `mock_lbl_${Number(seq)}`,
+          Number(seq),
+          this.accountId,
+          sale.reference,
+          sale.tracking(Number(seq)),
+          sale.carrier,
+          sale.serviceLevel,
+          sale.costMinor,
+          sale.labelFileType,
+        ],
+      );
+      return normalize(label);
+    });
+  }
+
+  async findByReference(reference: string): Promise<LedgerLabel | null> {
+    const rows = await this.sql.query<LedgerLabel>(
+      `SELECT * FROM mock_provider.labels WHERE account_id = $1 AND reference = $2 AND voided_at IS NULL
+       ORDER BY seq DESC LIMIT 1`,
+      [this.accountId, reference],
+    );
+    return rows[0] ? normalize(rows[0]) : null;
+  }
+
+  /** Voids a label and refunds it: 'voided', 'already_voided' or 'not_found'. */
+  void(labelId: string): Promise<'voided' | 'already_voided' | 'not_found'> {
+    return this.sql.transaction(async (tx) => {
+      const rows = await tx.query<{ voided_at: string | null; cost_minor: number }>(
+        `SELECT voided_at, cost_minor FROM mock_provider.labels WHERE id = $1 AND account_id = $2 FOR UPDATE`,
+        [labelId, this.accountId],
+      );
+      if (!rows[0]) return 'not_found';
+      if (rows[0].voided_at) return 'already_voided';
+      await tx.query(`UPDATE mock_provider.labels SET voided_at = now() WHERE id = $1`, [labelId]);
+      await tx.query(`UPDATE mock_provider.accounts SET balance_minor = balance_minor + $2 WHERE account_id = $1`, [
+        this.accountId,
+        Number(rows[0].cost_minor),
+      ]);
+      return 'voided';
+    });
+  }
+
+  async balance(): Promise<number> {
+    return this.sql.transaction(async (tx) => {
+      await this.ensureAccount(tx);
+      const [row] = await tx.query<{ balance_minor: number }>(
+        `SELECT balance_minor FROM mock_provider.accounts WHERE account_id = $1`,
+        [this.accountId],
+      );
+      return Number(row.balance_minor);
+    });
+  }
+
+  async addFunds(amountMinor: number): Promise<number> {
+    return this.sql.transaction(async (tx) => {
+      await this.ensureAccount(tx);
+      const [row] = await tx.query<{ balance_minor: number }>(
+        `UPDATE mock_provider.accounts SET balance_minor = balance_minor + $2 WHERE account_id = $1 RETURNING balance_minor`,
+        [this.accountId, amountMinor],
+      );
+      return Number(row.balance_minor);
+    });
+  }
+}
+
+function normalize(l: LedgerLabel): LedgerLabel {
+  return {
+    ...l,
+    seq: Number(l.seq),
+    cost_minor: Number(l.cost_minor),
+    created_at: new Date(l.created_at).toISOString(),
+    voided_at: l.voided_at ? new Date(l.voided_at).toISOString() : null,
+  };
+}

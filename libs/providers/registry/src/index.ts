@@ -1,0 +1,2 @@
+export * from './lib/providers';
+export * from './lib/provider.registry';
