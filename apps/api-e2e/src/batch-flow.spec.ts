@@ -194,12 +194,15 @@ describe.each([
     // before writing anything: the rows are PURCHASING with an expired lease.
     const db = h.api.get(DataSource);
     await db.query(`UPDATE batches SET status = 'PURCHASING' WHERE id = $1`, [id]);
-    const rows: Array<{ id: string }> = await db.query(
+    await db.query(
       `UPDATE batch_shipments SET purchase_state = 'PURCHASING', lease_until = now() - interval '1 minute', queue_token = 1
-       WHERE batch_id = $1 RETURNING id, position`,
+       WHERE batch_id = $1`,
       [id],
     );
-    const first = [...rows].sort((a, b) => Number((a as never)['position']) - Number((b as never)['position']))[0];
+    const [first]: Array<{ id: string }> = await db.query(
+      `SELECT id FROM batch_shipments WHERE batch_id = $1 ORDER BY position LIMIT 1`,
+      [id],
+    );
     const { ProviderRegistry } = await import('@shipbatch/providers/registry');
     const { SQL_CLIENT } = await import('@shipbatch/platform/database');
     const [acct] = await db.query(`SELECT carrier FROM carrier_accounts WHERE id = $1`, [account]);

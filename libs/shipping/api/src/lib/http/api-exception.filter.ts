@@ -59,6 +59,10 @@ export class ApiExceptionFilter implements ExceptionFilter {
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
+      // Nest maps the JSON body parser's SyntaxError to a plain 400 carrying its message.
+      if (status === 400 && /JSON/i.test(exception.message)) {
+        return this.one(400, 'invalid_json', `the request body is not valid JSON: ${exception.message}`, 'body');
+      }
       const body = exception.getResponse();
       const message =
         typeof body === 'string'
