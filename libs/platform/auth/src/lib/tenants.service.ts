@@ -18,7 +18,7 @@ export class TenantsService {
   async create(name: string): Promise<{ tenant: Tenant; apiKey: string }> {
     return this.dataSource.transaction(async (m) => {
       const tenant = { id: newObjectId(), name };
-      await m.getRepository(TenantEntity).insert(tenant);
+      await m.getRepository(TenantEntity).insert({ ...tenant });
       const apiKey = await this.issueKeyWith(m.getRepository(ApiKeyEntity), tenant.id);
       return { tenant, apiKey };
     });

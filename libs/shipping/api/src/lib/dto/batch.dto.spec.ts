@@ -1,0 +1,44 @@
+import { ValidationPipe } from '@nestjs/common';
+import { ApiError, validationExceptionFactory } from '../http/api-error';
+import { CreateBatchDto } from './batch.dto';
+
+const pipe = new ValidationPipe({ whitelist: true, transform: true, exceptionFactory: validationExceptionFactory });
+const validate = (body: unknown) => pipe.transform(body, { type: 'body', metatype: CreateBatchDto });
+const fieldOf = async (body: unknown) => {
+  try {
+    await validate(body);
+    return null;
+  } catch (e) {
+    return (e as ApiError).items[0].field_name;
+  }
+};
+
+const ok = { shipment: { address_from: 'a1', address_to: { street1: '1 Main', zip: '94103' }, parcels: [{ length: 1, width: '2', height: 3, distance_unit: 'in', weight: '1', mass_unit: 'lb' }] } };
+const base = { default_carrier_account: 'ca', default_servicelevel_token: 'usps_priority' };
+
+describe('CreateBatchDto', () => {
+  it('accepts ids, inline objects and numbers for parcel sizes', async () => {
+    const dto = await validate({ ...base, batch_shipments: [ok, { shipment: { address_from: 'a', address_to: 'b', parcel: 'p' } }] });
+    expect(dto.batch_shipments).toHaveLength(2);
+  });
+
+  it('names the field of a nested problem', async () => {
+    expect(await fieldOf({ ...base, batch_shipments: [ok, { shipment: { ...ok.shipment, address_to: 5 } }] })).toBe(
+      'batch_shipments[1].shipment.address_to',
+    );
+    expect(await fieldOf({ ...base, label_filetype: 'GIF', batch_shipments: [ok] })).toBe('label_filetype');
+    expect(await fieldOf({ ...base, metadata: 'x'.repeat(101), batch_shipments: [ok] })).toBe('metadata');
+    expect(await fieldOf({ ...base, batch_shipments: [{ shipment: { ...ok.shipment, shipment_date: 'yesterday' } }] })).toBe(
+      'batch_shipments[0].shipment.shipment_date',
+    );
+  });
+
+  it('says which sub-field of an inline object is wrong', async () => {
+    try {
+      await validate({ ...base, batch_shipments: [{ shipment: { ...ok.shipment, address_to: { zip: 94103 } } }] });
+      throw new Error('expected a validation error');
+    } catch (e) {
+      expect((e as ApiError).items[0].message).toMatch(/address_to\.zip/);
+    }
+  });
+});
