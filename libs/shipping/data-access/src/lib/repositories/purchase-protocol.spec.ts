@@ -1,0 +1,73 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openDatabase, type DatabaseHandle } from '@shipbatch/platform/database';
+import { createTestDatabase, type TestDatabase } from '@shipbatch/platform/testing';
+import { TypeormBatchRepository } from './batch.repository';
+import { TypeormPurchaseRepository } from './purchase.repository';
+
+const shipment = { shipment: { address_from: 'a', address_to: 'b', parcel: 'p' } };
+
+describe.each([
+  ['PostgreSQL', true],
+  ['embedded PGlite', false],
+])('batch and purchase repositories on %s', (_name, onPostgres) => {
+  let testDb: TestDatabase | undefined;
+  let db: DatabaseHandle;
+  let batches: TypeormBatchRepository;
+  let purchases: TypeormPurchaseRepository;
+
+  beforeAll(async () => {
+    testDb = onPostgres ? await createTestDatabase('shipbatch_test_repo') : undefined;
+    db = await openDatabase({ databaseUrl: testDb?.url, dataDir: mkdtempSync(join(tmpdir(), 'shipbatch-repo-')) }, []);
+    await db.dataSource.query(`INSERT INTO tenants (id, name) VALUES ('t1', 'acme')`);
+    batches = new TypeormBatchRepository(db.dataSource);
+    purchases = new TypeormPurchaseRepository(db.dataSource);
+  });
+  afterAll(async () => {
+    await db.close();
+    await testDb?.drop();
+  });
+
+  const newBatch = (id: string, n: number) =>
+    batches.create(
+      { id, tenantId: 't1', defaultCarrierAccount: 'ca', defaultServicelevelToken: 'usps_priority', labelFiletype: 'PDF_4x6', metadata: '' },
+      Array.from({ length: n }, (_, i) => ({ id: `${id}-s${i}`, input: shipment })),
+    );
+
+  it('stores 10,000 shipments in one call, in request order', async () => {
+    await newBatch('big', 10_000);
+    const [row] = await db.dataSource.query(
+      `SELECT count(*) AS n, min(position) AS lo, max(position) AS hi FROM batch_shipments WHERE batch_id = 'big'`,
+    );
+    expect({ n: Number(row.n), lo: Number(row.lo), hi: Number(row.hi) }).toEqual({ n: 10_000, lo: 1, hi: 10_000 });
+    const counts = await batches.counts('big');
+    expect(counts.pending).toBe(10_000);
+  });
+
+  it('lets exactly one of two racing workers claim a shipment, and the next claimant after a crash looks it up', async () => {
+    await newBatch('race', 1);
+    await db.dataSource.query(
+      `UPDATE batch_shipments SET status = 'VALID', purchase_state = 'QUEUED', purchase_command = '{"carrierAccountId":"ca"}' WHERE batch_id = 'race'`,
+    );
+    const claims = await Promise.all([purchases.claim('race-s0', 60_000), purchases.claim('race-s0', 60_000)]);
+    expect(claims.filter(Boolean)).toHaveLength(1);
+    expect(claims.find(Boolean)?.lookupRequired).toBe(false);
+    expect(await purchases.claim('race-s0', 60_000)).toBeNull();
+
+    // The worker died: its lease runs out and the next claim must look the purchase up first.
+    await db.dataSource.query(`UPDATE batch_shipments SET lease_until = now() - interval '1 second' WHERE id = 'race-s0'`);
+    const again = await purchases.claim('race-s0', 60_000);
+    expect(again?.lookupRequired).toBe(true);
+  });
+
+  it('settles a purchasing batch once, however many workers finish at the same time', async () => {
+    await newBatch('done', 2);
+    await db.dataSource.query(`UPDATE batches SET status = 'PURCHASING' WHERE id = 'done'`);
+    await db.dataSource.query(`UPDATE batch_shipments SET status = 'VALID', purchase_state = 'PURCHASED' WHERE batch_id = 'done'`);
+    const results = await Promise.all(Array.from({ length: 5 }, () => purchases.finishPurchase('done')));
+    expect(results.filter(Boolean)).toHaveLength(1);
+    const events = await db.dataSource.query(`SELECT type FROM outbox_events WHERE object_id = 'done'`);
+    expect(events).toEqual([{ type: 'batch_purchased' }]);
+  });
+});
