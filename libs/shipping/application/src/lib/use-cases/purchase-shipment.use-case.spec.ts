@@ -1,0 +1,119 @@
+import {
+  type LabelProvider,
+  type PurchasedLabel,
+  ProviderInsufficientFundsError,
+  ProviderRateLimitedError,
+  ProviderUnavailableError,
+} from '@shipbatch/providers/core';
+import type { QueuePort } from '@shipbatch/platform/queue';
+import type { CarrierAccountRecord, CarrierAccountRepository } from '../ports/carrier-account.repository';
+import type { ProviderGateway } from '../ports/provider.gateway';
+import type { ClaimedPurchase, PurchaseRepository } from '../ports/purchase.repository';
+import type { PurchaseThrottle } from '../ports/purchase.throttle';
+import { PurchaseShipmentUseCase } from './purchase-shipment.use-case';
+
+const label: PurchasedLabel = {
+  providerLabelId: 'p1',
+  reference: 'bs1',
+  trackingNumber: '9400000',
+  carrier: 'usps',
+  serviceLevelToken: 'usps_priority',
+  cost: { amountMinor: 758, currency: 'usd' },
+  createdAt: new Date(0).toISOString(),
+};
+
+function setup(opts: { lookupRequired?: boolean; dedup?: 'lookup' | 'none'; purchase?: () => Promise<PurchasedLabel>; found?: PurchasedLabel | null; failures?: number }) {
+  const log: string[] = [];
+  const claim: ClaimedPurchase = {
+    id: 'bs1',
+    tenantId: 't1',
+    batchId: 'b1',
+    shipmentId: 's1',
+    purchase: {
+      carrierAccountId: 'ca1',
+      command: { carrier: 'usps', serviceLevelToken: 'usps_priority', shipment: { addressFrom: {}, addressTo: {}, parcels: [] }, labelFileType: 'PDF_4x6' },
+      warehouseId: null,
+      externalShipmentId: null,
+      isInternational: false,
+    },
+    lookupRequired: opts.lookupRequired ?? false,
+    failures: opts.failures ?? 0,
+    queueToken: 1,
+  };
+  const purchases: PurchaseRepository = {
+    peekQueued: async () => ({ id: 'bs1', carrierAccountId: 'ca1', queueToken: 1 }),
+    claim: async () => claim,
+    recordPurchased: async (_c, l) => void log.push(`recorded ${l.trackingNumber}`),
+    requeue: async (_c, o) => (log.push(`requeue failure=${o.countFailure} lookup=${o.lookupRequired}`), 2),
+    recordFailed: async (_c, m, lookup) => void log.push(`failed ${m.code} lookup=${lookup}`),
+    finishPurchase: async () => false,
+  };
+  const provider: LabelProvider = {
+    key: 'fake',
+    capabilities: { rates: false, addressValidation: false, purchaseDeduplication: opts.dedup ?? 'lookup', labelFileTypes: ['PDF_4x6'], funding: { prepaidBalance: false, addFunds: false }, serviceLevels: {} },
+    validateShipment: async () => [],
+    purchaseLabel: async () => (log.push('purchase'), (opts.purchase ?? (async () => label))()),
+    findPurchase: async () => (log.push('lookup'), opts.found ?? null),
+  };
+  const account = { id: 'ca1', provider: 'fake', active: true } as CarrierAccountRecord;
+  const accounts = { findByIdUnscoped: async () => account } as unknown as CarrierAccountRepository;
+  const gateway = { forAccount: () => provider } as unknown as ProviderGateway;
+  const throttle: PurchaseThrottle = { reserve: async () => 0, pause: async (_k, ms) => void log.push(`pause ${ms}`) };
+  const queue: QueuePort = {
+    add: async (_q, _d, o) => void log.push(`enqueue delay=${o?.delayMs} id=${o?.jobId}`),
+    addBulk: async () => undefined,
+  };
+  const files = { put: async () => undefined, urlFor: (k: string) => `http://files/${k}` };
+  const useCase = new PurchaseShipmentUseCase(purchases, accounts, gateway, files, throttle, queue);
+  return { useCase, log };
+}
+
+describe('PurchaseShipmentUseCase', () => {
+  it('buys once and records the label', async () => {
+    const { useCase, log } = setup({});
+    await useCase.execute('bs1');
+    expect(log).toEqual(['purchase', 'recorded 9400000']);
+  });
+
+  it('looks an earlier attempt up by reference and does not buy again when found', async () => {
+    const { useCase, log } = setup({ lookupRequired: true, found: label });
+    await useCase.execute('bs1');
+    expect(log).toEqual(['lookup', 'recorded 9400000']);
+  });
+
+  it('buys after a lookup that finds nothing', async () => {
+    const { useCase, log } = setup({ lookupRequired: true, found: null });
+    await useCase.execute('bs1');
+    expect(log).toEqual(['lookup', 'purchase', 'recorded 9400000']);
+  });
+
+  it('never buys again on a provider that cannot look purchases up', async () => {
+    const { useCase, log } = setup({ lookupRequired: true, dedup: 'none' });
+    await useCase.execute('bs1');
+    expect(log).toEqual(['failed purchase_outcome_unknown lookup=false']);
+  });
+
+  it('slows the account down on a rate limit without counting a failure', async () => {
+    const { useCase, log } = setup({ purchase: () => Promise.reject(new ProviderRateLimitedError('429', { retryAfterMs: 4000 })) });
+    await useCase.execute('bs1');
+    expect(log).toEqual(['purchase', 'pause 4000', 'requeue failure=false lookup=false', 'enqueue delay=4000 id=purchase:bs1:2']);
+  });
+
+  it('retries an unavailable provider, remembering that it may have sold the label', async () => {
+    const { useCase, log } = setup({ purchase: () => Promise.reject(new ProviderUnavailableError('503')) });
+    await useCase.execute('bs1');
+    expect(log).toEqual(['purchase', 'requeue failure=true lookup=true', 'enqueue delay=500 id=purchase:bs1:2']);
+  });
+
+  it('fails the shipment on a non-retryable error', async () => {
+    const { useCase, log } = setup({ purchase: () => Promise.reject(new ProviderInsufficientFundsError('broke')) });
+    await useCase.execute('bs1');
+    expect(log).toEqual(['purchase', 'failed insufficient_funds lookup=false']);
+  });
+
+  it('fails the shipment when retries run out', async () => {
+    const { useCase, log } = setup({ failures: 4, purchase: () => Promise.reject(new ProviderUnavailableError('503')) });
+    await useCase.execute('bs1');
+    expect(log).toEqual(['purchase', 'failed unavailable lookup=true']);
+  });
+});
