@@ -10,7 +10,7 @@ import { createTestDatabase, type TestDatabase } from '@shipbatch/platform/testi
 import { MockProvider } from './mock.provider';
 import type { MockProviderOptions } from './mock-provider.options';
 
-const buy = (p: MockProvider, reference = randomUUID(), carrier = 'usps', service = 'usps_priority') =>
+const buy = (p: MockProvider, reference: string = randomUUID(), carrier = 'usps', service = 'usps_priority') =>
   p.purchaseLabel({ reference, carrier, serviceLevelToken: service, shipment: aValidShipment(), labelFileType: 'PDF_4x6' });
 
 describe('MockProvider', () => {
