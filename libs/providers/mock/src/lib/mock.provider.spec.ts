@@ -16,7 +16,7 @@ const buy = (p: MockProvider, reference: string = randomUUID(), carrier = 'usps'
 describe('MockProvider', () => {
   let sql: SqlClient;
   let close: () => Promise<void>;
-  const make = (options: MockProviderOptions, carrier = 'usps', account = randomUUID()) => new MockProvider(options, carrier, sql, account);
+  const make = (options: MockProviderOptions, carrier = 'usps', account: string = randomUUID()) => new MockProvider(options, carrier, sql, account);
 
   beforeEach(async () => {
     ({ client: sql, close } = await createPgliteSqlClient());
