@@ -5,6 +5,9 @@ const nxPreset = require('@nx/jest/preset').default;
 module.exports = {
   ...nxPreset,
   testEnvironment: 'node',
+  // A bound against hangs, not a speed check: embedded PostgreSQL (PGlite) can take seconds to
+  // start on a busy 2-core machine.
+  testTimeout: 60_000,
   transform: {
     '^.+\\.[tj]s$': [
       '@swc/jest',

@@ -25,7 +25,9 @@ export class BatchQueriesService {
     const [counts, shipments, labelUrls] = await Promise.all([
       this.batches.counts(id),
       this.batches.listShipments(id, filter, (page - 1) * BATCH_SHIPMENTS_PAGE_SIZE, BATCH_SHIPMENTS_PAGE_SIZE),
-      batch.snapshot.labelUrls.length > 0 ? Promise.resolve(batch.snapshot.labelUrls) : this.batches.labelFileUrls(id),
+      batch.snapshot.labelUrls.length > 0 || batch.status !== 'PURCHASED'
+        ? Promise.resolve(batch.snapshot.labelUrls)
+        : this.batches.labelFileUrls(id),
     ]);
     return { batch, counts, shipments, page, labelUrls };
   }
