@@ -1,12 +1,9 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { AUTH_ENTITIES, AuthModule } from '@shipbatch/platform/auth';
-import { type AppConfig, ConfigModule } from '@shipbatch/platform/config';
-import { DatabaseModule } from '@shipbatch/platform/database';
-import { ACCOUNT_THROTTLE, QueueModule } from '@shipbatch/platform/queue';
-import { PURCHASE_THROTTLE, QUEUES } from '@shipbatch/shipping/application';
+import { AuthModule } from '@shipbatch/platform/auth';
+import type { AppConfig } from '@shipbatch/platform/config';
 import { ShippingApiModule } from '@shipbatch/shipping/api';
-import { SHIPPING_ENTITIES, ShippingDataAccessModule } from '@shipbatch/shipping/data-access';
 import { ShippingWorkerModule } from '@shipbatch/shipping/worker';
+import { CORE_EXPORTS, CORE_PROVIDERS, coreImports } from './core.imports';
 
 /**
  * The API process. Embedded mode (no DATABASE_URL) also hosts the workers on the in-process
@@ -19,21 +16,13 @@ export class AppModule {
       module: AppModule,
       global: true,
       imports: [
-        ConfigModule.forRoot(config),
-        DatabaseModule.forRoot([...AUTH_ENTITIES, ...SHIPPING_ENTITIES]),
-        QueueModule.forRoot({
-          redisUrl: config.redisUrl,
-          prefix: config.queuePrefix,
-          queues: Object.values(QUEUES),
-          runWorkers: config.runWorkers,
-        }),
+        ...coreImports(config),
         AuthModule,
-        ShippingDataAccessModule,
         ShippingApiModule,
         ...(config.runWorkers ? [ShippingWorkerModule] : []),
       ],
-      providers: [{ provide: PURCHASE_THROTTLE, useExisting: ACCOUNT_THROTTLE }],
-      exports: [PURCHASE_THROTTLE],
+      providers: CORE_PROVIDERS,
+      exports: CORE_EXPORTS,
     };
   }
 }

@@ -1,11 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { AUTH_ENTITIES } from '@shipbatch/platform/auth';
-import { type AppConfig, ConfigModule } from '@shipbatch/platform/config';
-import { DatabaseModule } from '@shipbatch/platform/database';
-import { ACCOUNT_THROTTLE, QueueModule } from '@shipbatch/platform/queue';
-import { PURCHASE_THROTTLE, QUEUES } from '@shipbatch/shipping/application';
-import { SHIPPING_ENTITIES, ShippingDataAccessModule } from '@shipbatch/shipping/data-access';
+import type { AppConfig } from '@shipbatch/platform/config';
 import { ShippingWorkerModule } from '@shipbatch/shipping/worker';
+import { CORE_EXPORTS, CORE_PROVIDERS, coreImports } from './core.imports';
 
 /** The worker process (scale-out): BullMQ processors and the reconciler, no HTTP. */
 @Module({})
@@ -14,20 +10,9 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       global: true,
-      imports: [
-        ConfigModule.forRoot(config),
-        DatabaseModule.forRoot([...AUTH_ENTITIES, ...SHIPPING_ENTITIES]),
-        QueueModule.forRoot({
-          redisUrl: config.redisUrl,
-          prefix: config.queuePrefix,
-          queues: Object.values(QUEUES),
-          runWorkers: true,
-        }),
-        ShippingDataAccessModule,
-        ShippingWorkerModule,
-      ],
-      providers: [{ provide: PURCHASE_THROTTLE, useExisting: ACCOUNT_THROTTLE }],
-      exports: [PURCHASE_THROTTLE],
+      imports: [...coreImports(config), ShippingWorkerModule],
+      providers: CORE_PROVIDERS,
+      exports: CORE_EXPORTS,
     };
   }
 }
