@@ -17,7 +17,8 @@ const SHIPMENTS = Number(process.env['BENCH_SHIPMENTS'] ?? 10_000);
 const PG_ADMIN = process.env['BENCH_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env['BENCH_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 const ADMIN_TOKEN = 'bench-admin';
-const root = resolve(__dirname, '../..');
+// Compiled to dist/out-tsc/tools/bench: the workspace root is four levels up.
+const root = resolve(__dirname, '../../../..');
 const run = join(root, 'tools/scripts/run.js');
 
 function freePort(): Promise<number> {
@@ -45,7 +46,10 @@ function peakRssMb(pid: number | undefined): number {
 function start(entry: string, env: Record<string, string>): ChildProcess {
   const child = spawn(process.execPath, [run, entry], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
   child.on('exit', (code, signal) => {
-    if (code && code !== 0) console.error(`${entry} exited with ${code ?? signal}`);
+    if (code !== 0 && signal !== 'SIGTERM') {
+      console.error(`${entry} exited with ${code ?? signal}`);
+      process.exit(1);
+    }
   });
   return child;
 }

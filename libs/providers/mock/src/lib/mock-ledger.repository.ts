@@ -60,11 +60,25 @@ export class MockLedgerRepository {
     return p;
   }
 
+  private accountKnown = false;
+
+  /** Makes the account's row (initial balance) on first use; once seen, it is never dropped. */
   private async ensureAccount(tx: SqlClient): Promise<void> {
+    if (this.accountKnown) return;
     await tx.query(
       `INSERT INTO mock_provider.accounts (account_id, balance_minor) VALUES ($1, $2) ON CONFLICT (account_id) DO NOTHING`,
       [this.accountId, this.initialBalanceMinor],
     );
+  }
+
+  /** Runs a transaction that ensured the account row; once one commits, the row is known. */
+  private async withAccount<T>(work: (tx: SqlClient) => Promise<T>): Promise<T> {
+    const result = await this.sql.transaction(async (tx) => {
+      await this.ensureAccount(tx);
+      return work(tx);
+    });
+    this.accountKnown = true;
+    return result;
   }
 
   /** Counts a call in the current minute; returns the count and the ms left in the window. */
@@ -92,8 +106,7 @@ export class MockLedgerRepository {
 
   /** Debits the balance and records the label in one transaction; null when funds are short. */
   sell(sale: { reference: string; carrier: string; serviceLevel: string; costMinor: number; labelFileType: string; tracking: (seq: number) => string }): Promise<LedgerLabel | null> {
-    return this.sql.transaction(async (tx) => {
-      await this.ensureAccount(tx);
+    return this.withAccount(async (tx) => {
       const debited = await tx.query(
         `UPDATE mock_provider.accounts SET balance_minor = balance_minor - $2
          WHERE account_id = $1 AND balance_minor >= $2 RETURNING balance_minor`,
@@ -148,8 +161,7 @@ export class MockLedgerRepository {
   }
 
   async balance(): Promise<number> {
-    return this.sql.transaction(async (tx) => {
-      await this.ensureAccount(tx);
+    return this.withAccount(async (tx) => {
       const [row] = await tx.query<{ balance_minor: number }>(
         `SELECT balance_minor FROM mock_provider.accounts WHERE account_id = $1`,
         [this.accountId],
@@ -159,8 +171,7 @@ export class MockLedgerRepository {
   }
 
   async addFunds(amountMinor: number): Promise<number> {
-    return this.sql.transaction(async (tx) => {
-      await this.ensureAccount(tx);
+    return this.withAccount(async (tx) => {
       const [row] = await tx.query<{ balance_minor: number }>(
         `UPDATE mock_provider.accounts SET balance_minor = balance_minor + $2 WHERE account_id = $1 RETURNING balance_minor`,
         [this.accountId, amountMinor],

@@ -70,8 +70,8 @@ export class MockProvider implements LabelProvider {
     if (problems.length > 0) {
       throw new ProviderValidationError(`mock: ${problems.map((p) => p.text).join('; ')}`, { details: { problems } });
     }
-    const call = await this.ledger.countPurchaseCall(command.reference);
     const failRate = this.options.fail_rate ?? 0;
+    const call = failRate > 0 ? await this.ledger.countPurchaseCall(command.reference) : 0;
     if (failRate > 0 && unitHash(`${command.reference}:${call}`) < failRate) {
       throw new ProviderUnavailableError(`mock: provider unavailable (simulated, call ${call} for ${command.reference})`);
     }

@@ -1,4 +1,4 @@
-import { plainToInstance } from 'class-transformer';
+import { plainToInstance, Transform } from 'class-transformer';
 import { registerDecorator, validateSync, type ValidationArguments, type ValidationError } from 'class-validator';
 
 const nestedMessages = new WeakMap<object, string>();
@@ -28,7 +28,9 @@ export function IsRefOr(cls: new () => object, options: { each?: boolean } = {})
         validate(value: unknown) {
           if (typeof value === 'string') return value.length > 0 && value.length <= 64;
           if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
-          const errors = validateSync(plainToInstance(cls, value), { whitelist: true });
+          // Usually already an instance (see RefOr below): transform once, validate once.
+          const instance = value instanceof cls ? value : plainToInstance(cls, value);
+          const errors = validateSync(instance, { whitelist: true });
           if (errors.length === 0) return true;
           nestedMessages.set(value, firstMessage(errors) ?? 'is invalid');
           return false;
@@ -43,4 +45,17 @@ export function IsRefOr(cls: new () => object, options: { each?: boolean } = {})
       },
     });
   };
+}
+
+/**
+ * Turns an inline object into an instance of `cls` while the body is transformed, leaving an
+ * id string as it is, so IsRefOr validates it without transforming it a second time.
+ */
+export function RefOr(cls: new () => object) {
+  const one = (v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v) ? plainToInstance(cls, v) : v;
+  return Transform(({ obj, key }) => {
+    const raw = (obj as Record<string, unknown>)[key];
+    return Array.isArray(raw) ? raw.map(one) : one(raw);
+  });
 }

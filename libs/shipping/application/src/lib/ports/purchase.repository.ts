@@ -26,8 +26,6 @@ export interface StoredLabelFile {
 }
 
 export interface PurchaseRepository {
-  /** The queued shipment (for its carrier account) without claiming it; null if not QUEUED. */
-  peekQueued(batchShipmentId: string): Promise<QueuedPurchase | null>;
   /**
    * Step 1 of "buying exactly once": records the attempt (PURCHASING, lease) before the
    * provider is called. Null when the shipment is not claimable (done, or another worker

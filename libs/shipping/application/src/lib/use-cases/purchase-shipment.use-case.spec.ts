@@ -41,7 +41,6 @@ function setup(opts: { lookupRequired?: boolean; dedup?: 'lookup' | 'none'; purc
     queueToken: 1,
   };
   const purchases: PurchaseRepository = {
-    peekQueued: async () => ({ id: 'bs1', carrierAccountId: 'ca1', queueToken: 1 }),
     claim: async () => claim,
     recordPurchased: async (_c, l) => void log.push(`recorded ${l.trackingNumber}`),
     requeue: async (_c, o) => (log.push(`requeue failure=${o.countFailure} lookup=${o.lookupRequired}`), 2),
@@ -65,7 +64,7 @@ function setup(opts: { lookupRequired?: boolean; dedup?: 'lookup' | 'none'; purc
   };
   const files = { put: async () => undefined, urlFor: (k: string) => `http://files/${k}` };
   const useCase = new PurchaseShipmentUseCase(purchases, accounts, gateway, files, throttle, queue);
-  return { useCase, log };
+  return { useCase, log, throttle };
 }
 
 describe('PurchaseShipmentUseCase', () => {
@@ -109,6 +108,13 @@ describe('PurchaseShipmentUseCase', () => {
     const { useCase, log } = setup({ purchase: () => Promise.reject(new ProviderInsufficientFundsError('broke')) });
     await useCase.execute('bs1');
     expect(log).toEqual(['purchase', 'failed insufficient_funds lookup=false']);
+  });
+
+  it('gives a claimed shipment back when its account is slowed down, without calling the provider', async () => {
+    const { useCase, log, throttle } = setup({});
+    throttle.reserve = async () => 2500;
+    await useCase.execute('bs1');
+    expect(log).toEqual(['requeue failure=false lookup=false', 'enqueue delay=2500 id=purchase:bs1:2']);
   });
 
   it('fails the shipment when retries run out', async () => {

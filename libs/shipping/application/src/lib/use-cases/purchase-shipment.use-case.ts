@@ -42,21 +42,16 @@ export class PurchaseShipmentUseCase {
   ) {}
 
   async execute(batchShipmentId: string): Promise<void> {
-    const queued = await this.purchases.peekQueued(batchShipmentId);
-    if (!queued) return;
-    const throttleKey = accountKey(queued.carrierAccountId);
-    const wait = await this.throttle.reserve(throttleKey);
-    if (wait > 0) {
-      await this.queue.add(
-        QUEUES.purchaseShipment,
-        { batchShipmentId },
-        { delayMs: wait, jobId: `${purchaseJobId(batchShipmentId, queued.queueToken)}:wait:${Date.now()}` },
-      );
-      return;
-    }
-
     const claim = await this.purchases.claim(batchShipmentId, PURCHASE_LEASE_MS);
     if (!claim) return;
+    const throttleKey = accountKey(claim.purchase.carrierAccountId);
+    const wait = await this.throttle.reserve(throttleKey);
+    if (wait > 0) {
+      // The account is slowed down: give the shipment back untouched and come back later.
+      const token = await this.purchases.requeue(claim, { countFailure: false, lookupRequired: claim.lookupRequired });
+      await this.enqueue(claim.id, token, wait);
+      return;
+    }
     const account = await this.accounts.findByIdUnscoped(claim.purchase.carrierAccountId);
     if (!account || !account.active) {
       await this.purchases.recordFailed(

@@ -7,7 +7,6 @@ import type {
   ClaimedPurchase,
   FrozenPurchase,
   PurchaseRepository,
-  QueuedPurchase,
   StoredLabelFile,
 } from '@shipbatch/shipping/application';
 import type { ShipmentMessage } from '@shipbatch/shipping/domain';
@@ -29,15 +28,6 @@ interface ClaimRow {
 @Injectable()
 export class TypeormPurchaseRepository implements PurchaseRepository {
   constructor(private readonly dataSource: DataSource) {}
-
-  async peekQueued(batchShipmentId: string): Promise<QueuedPurchase | null> {
-    const rows = await this.dataSource.query(
-      `SELECT id, effective_carrier_account, queue_token FROM batch_shipments WHERE id = $1 AND ${CLAIMABLE}`,
-      [batchShipmentId],
-    );
-    if (!rows[0]) return null;
-    return { id: rows[0].id, carrierAccountId: rows[0].effective_carrier_account, queueToken: Number(rows[0].queue_token) };
-  }
 
   async claim(batchShipmentId: string, leaseMs: number): Promise<ClaimedPurchase | null> {
     // SET sees the old row: an attempt found mid-PURCHASING may have reached the provider.
@@ -69,58 +59,60 @@ export class TypeormPurchaseRepository implements PurchaseRepository {
   }
 
   async recordPurchased(claim: ClaimedPurchase, label: PurchasedLabel, file: StoredLabelFile | null): Promise<void> {
-    await this.dataSource.transaction(async (m) => {
-      const p = claim.purchase;
-      const inserted = normalizeRows<{ id: string }>(
-        await m.query(
-          `INSERT INTO labels (id, tenant_id, batch_id, batch_shipment_id, shipment_id, carrier_account_id, provider,
-             provider_label_id, reference, status, tracking_number, carrier, service_code, cost_minor, currency,
-             label_file_type, file_key, file_url, warehouse_id, external_shipment_id, is_international, ship_date, metadata)
-           SELECT $1, $2, $3, $4, $5, $6, (SELECT provider FROM carrier_accounts WHERE id = $6),
-             $7, $4, 'completed', $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
-             (SELECT metadata FROM batch_shipments WHERE id = $4)
-           ON CONFLICT (batch_shipment_id) DO NOTHING
-           RETURNING id`,
-          [
-            newObjectId(),
-            claim.tenantId,
-            claim.batchId,
-            claim.id,
-            claim.shipmentId,
-            p.carrierAccountId,
-            label.providerLabelId,
-            label.trackingNumber,
-            label.carrier,
-            label.serviceLevelToken,
-            label.cost.amountMinor,
-            label.cost.currency.toLowerCase(),
-            p.command.labelFileType,
-            file?.key || null,
-            file?.url ?? null,
-            p.warehouseId,
-            p.externalShipmentId,
-            p.isInternational,
-            p.command.shipment.shipmentDate ?? null,
-          ],
-        ),
-      );
-      const labelId =
-        inserted[0]?.id ??
-        (await m.query(`SELECT id FROM labels WHERE batch_shipment_id = $1`, [claim.id]))[0].id;
-      await m.query(
-        `UPDATE batch_shipments
-         SET purchase_state = 'PURCHASED', status = 'VALID', transaction_id = $2, messages = '[]',
+    const p = claim.purchase;
+    // One statement, so one atomic step: the label, the shipment's new state and the event.
+    const rows = await this.dataSource.query(
+      `WITH label AS (
+         INSERT INTO labels (id, tenant_id, batch_id, batch_shipment_id, shipment_id, carrier_account_id, provider,
+           provider_label_id, reference, status, tracking_number, carrier, service_code, cost_minor, currency,
+           label_file_type, file_key, file_url, warehouse_id, external_shipment_id, is_international, ship_date, metadata)
+         SELECT $1, $2, $3, $4, $5, $6, (SELECT provider FROM carrier_accounts WHERE id = $6),
+           $7, $4, 'completed', $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
+           (SELECT metadata FROM batch_shipments WHERE id = $4)
+         ON CONFLICT (batch_shipment_id) DO NOTHING
+         RETURNING id
+       ), shipment AS (
+         UPDATE batch_shipments
+         SET purchase_state = 'PURCHASED', status = 'VALID', transaction_id = label.id, messages = '[]',
              lookup_required = false, lease_until = NULL, updated_at = now()
-         WHERE id = $1`,
-        [claim.id, labelId],
+         FROM label WHERE batch_shipments.id = $4
+       ), event AS (
+         INSERT INTO outbox_events (tenant_id, type, object_id, payload)
+         SELECT $2, 'transaction_created', label.id, '{}' FROM label
+       )
+       SELECT id FROM label`,
+      [
+        newObjectId(),
+        claim.tenantId,
+        claim.batchId,
+        claim.id,
+        claim.shipmentId,
+        p.carrierAccountId,
+        label.providerLabelId,
+        label.trackingNumber,
+        label.carrier,
+        label.serviceLevelToken,
+        label.cost.amountMinor,
+        label.cost.currency.toLowerCase(),
+        p.command.labelFileType,
+        file?.key || null,
+        file?.url ?? null,
+        p.warehouseId,
+        p.externalShipmentId,
+        p.isInternational,
+        p.command.shipment.shipmentDate ?? null,
+      ],
+    );
+    if (rows.length === 0) {
+      // The label was already recorded (a second worker after a lease ran out): point at it.
+      await this.dataSource.query(
+        `UPDATE batch_shipments b
+         SET purchase_state = 'PURCHASED', status = 'VALID', transaction_id = l.id, messages = '[]',
+             lookup_required = false, lease_until = NULL, updated_at = now()
+         FROM labels l WHERE l.batch_shipment_id = b.id AND b.id = $1`,
+        [claim.id],
       );
-      if (inserted[0]) {
-        await m.query(
-          `INSERT INTO outbox_events (tenant_id, type, object_id, payload) VALUES ($1, 'transaction_created', $2, '{}')`,
-          [claim.tenantId, labelId],
-        );
-      }
-    });
+    }
   }
 
   async requeue(claim: ClaimedPurchase, opts: { countFailure: boolean; lookupRequired: boolean }): Promise<number> {
