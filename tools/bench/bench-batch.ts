@@ -158,7 +158,7 @@ async function scaleOut() {
   const api = start('apps/api/src/main.js', { ...env, PORT: String(port) });
   // Start the worker once the API has migrated the database.
   await waitFor(() => http(`http://127.0.0.1:${port}`, 'GET', '/health'), () => true);
-  const worker = start('apps/worker/src/main.js', env);
+  const worker = start('apps/worker/src/main.js', { ...env, NODE_OPTIONS: process.env['BENCH_WORKER_NODE_OPTIONS'] ?? '' });
   try {
     return await flow(`http://127.0.0.1:${port}`, [['api', api], ['worker', worker]]);
   } finally {
