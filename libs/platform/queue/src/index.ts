@@ -1,5 +1,11 @@
 export * from './lib/queue.port';
+export * from './lib/queue-module.options';
+export * from './lib/queue.module';
+export type { InProcessJob, JobProcessor } from './lib/in-process.lane';
 export * from './lib/in-process.queue';
 export * from './lib/bullmq.queue';
-export * from './lib/account-throttle';
-export * from './lib/queue.module';
+export * from './lib/bullmq-worker.drain';
+export * from './lib/account-throttle.port';
+export * from './lib/memory-account.throttle';
+export * from './lib/redis-account.throttle';
+export * from './lib/redis-connection.util';

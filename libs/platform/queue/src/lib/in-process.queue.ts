@@ -1,190 +1,258 @@
 import {
   type BeforeApplicationShutdown,
+  Inject,
   Injectable,
   Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
   type OnModuleInit,
+  Optional,
 } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
+import { discoverBullProcessors } from './bull-processor.discovery';
+import { type InProcessJob, InProcessLane } from './in-process.lane';
+import { QUEUE_MODULE_OPTIONS, type QueueModuleOptions } from './queue-module.options';
 import { DEFAULT_BACKOFF_MS, DEFAULT_JOB_ATTEMPTS, type EnqueueItem, type EnqueueOptions, type QueuePort } from './queue.port';
 
-/** @nestjs/bullmq's metadata keys (its `@Processor(name, workerOptions)` decorator). */
-const PROCESSOR_METADATA = 'bullmq:processor_metadata';
-const WORKER_METADATA = 'bullmq:worker_metadata';
-
-export interface InProcessJob {
-  id: string;
-  name: string;
-  data: object;
-  attemptsMade: number;
-  opts: EnqueueOptions;
-  timestamp: number;
-}
-
-interface Processor {
-  process(job: InProcessJob): Promise<unknown>;
-}
-
-class Lane {
-  readonly waiting: InProcessJob[] = [];
-  head = 0;
-  active = 0;
-  processor?: Processor;
-  concurrency = 1;
-
-  constructor(readonly name: string) {}
-
-  get waitingCount(): number {
-    return this.waiting.length - this.head;
-  }
-
-  take(): InProcessJob | undefined {
-    const job = this.waiting[this.head++];
-    // Drop the consumed prefix now and then: O(1) amortized, no O(n) shift per job.
-    if (this.head > 1024 && this.head * 2 > this.waiting.length) {
-      this.waiting.splice(0, this.head);
-      this.head = 0;
-    }
-    return job;
-  }
+export interface InProcessQueueCounts {
+  waiting: number;
+  delayed: number;
+  active: number;
 }
 
 /**
  * The embedded queue driver: runs the application's `@nestjs/bullmq` processors in this
- * process, with BullMQ's semantics where the service relies on them (per-queue concurrency,
- * retries with exponential backoff, delays, job-id de-duplication while waiting or delayed,
- * draining on shutdown). Nothing is persisted: the database is the source of truth and the
- * reconciler re-enqueues whatever a restart dropped.
+ * process, with BullMQ's semantics where the service relies on them: per-queue concurrency
+ * from the processor's options, retries with exponential backoff, delays, job-id
+ * de-duplication while a job is waiting or delayed, draining on shutdown.
+ *
+ * Nothing is persisted: the database is the source of truth and the reconciler re-enqueues
+ * whatever a restart dropped. Jobs start only once the application has bootstrapped, and
+ * each one starts in its own macrotask so that a long queue never holds the event loop.
  */
 @Injectable()
-export class InProcessQueue implements QueuePort, OnModuleInit, BeforeApplicationShutdown {
+export class InProcessQueue
+  implements QueuePort, OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
+{
   private readonly logger = new Logger('InProcessQueue');
-  private readonly lanes = new Map<string, Lane>();
-  private readonly pendingIds = new Set<string>();
+  private readonly lanes = new Map<string, InProcessLane>();
   private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly attempts: number;
+  private readonly backoffMs: number;
+  private discovered = false;
+  private started = false;
   private closing = false;
+  private active = 0;
   private seq = 0;
+  private refusedWhileClosing = 0;
   private idleWaiters: Array<() => void> = [];
+  private drainWaiters: Array<() => void> = [];
 
-  constructor(private readonly discovery: DiscoveryService) {}
+  constructor(
+    private readonly discovery: DiscoveryService,
+    @Optional() @Inject(QUEUE_MODULE_OPTIONS) options?: QueueModuleOptions,
+  ) {
+    this.attempts = Math.max(1, options?.attempts ?? DEFAULT_JOB_ATTEMPTS);
+    this.backoffMs = Math.max(0, options?.backoffMs ?? DEFAULT_BACKOFF_MS);
+    for (const name of options?.queues ?? []) this.lane(name);
+  }
 
   onModuleInit(): void {
-    for (const wrapper of this.discovery.getProviders()) {
-      const type = wrapper.metatype as object | undefined;
-      const instance = wrapper.instance as Processor | undefined;
-      if (!type || !instance || typeof instance.process !== 'function') continue;
-      const meta = Reflect.getMetadata(PROCESSOR_METADATA, type) as { name?: string } | undefined;
-      if (!meta?.name) continue;
-      const worker = Reflect.getMetadata(WORKER_METADATA, type) as { concurrency?: number } | undefined;
-      const lane = this.lane(meta.name);
-      lane.processor = instance;
-      lane.concurrency = Math.max(1, worker?.concurrency ?? 1);
-      this.logger.log(`processor for '${meta.name}' (concurrency ${lane.concurrency})`);
+    for (const found of discoverBullProcessors(this.discovery, this.logger)) {
+      const lane = this.lane(found.queue);
+      if (lane.processor) {
+        this.logger.warn(`a second processor (${found.className}) for '${found.queue}' is ignored in process`);
+        continue;
+      }
+      lane.processor = found.instance;
+      lane.concurrency = found.concurrency;
+      this.logger.log(`${found.className} processes '${found.queue}' (concurrency ${found.concurrency})`);
+    }
+    this.discovered = true;
+  }
+
+  onApplicationBootstrap(): void {
+    this.started = true;
+    for (const lane of this.lanes.values()) {
+      if (!lane.processor && lane.waitingCount > 0) this.warnParked(lane);
       this.pump(lane);
     }
   }
 
   async add<T extends object>(queue: string, data: T, options: EnqueueOptions = {}): Promise<void> {
-    if (this.closing) {
-      this.logger.debug(`shutting down: not taking a job for '${queue}' (the reconciler will find its work)`);
-      return;
-    }
-    const lane = this.lane(queue);
-    const dedupeKey = options.jobId ? `${queue}\u0000${options.jobId}` : undefined;
-    if (dedupeKey) {
-      if (this.pendingIds.has(dedupeKey)) return;
-      this.pendingIds.add(dedupeKey);
-    }
-    const job: InProcessJob = {
-      id: options.jobId ?? String(++this.seq),
-      name: queue,
-      data,
-      attemptsMade: 0,
-      opts: options,
-      timestamp: Date.now(),
-    };
-    this.schedule(lane, job, options.delayMs ?? 0);
+    this.enqueue(queue, data, options);
   }
 
   async addBulk<T extends object>(queue: string, items: EnqueueItem<T>[]): Promise<void> {
-    for (const item of items) await this.add(queue, item.data, item.options);
+    for (const item of items) this.enqueue(queue, item.data, item.options ?? {});
   }
 
-  /** Resolves when nothing is waiting, delayed or running. */
+  /**
+   * Resolves when nothing is waiting, delayed or running. Jobs parked on a queue that has no
+   * processor in this process do not count (they would never finish).
+   */
   idle(): Promise<void> {
     if (this.isIdle()) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  /** Stops taking jobs, drops delayed ones and waits for running jobs to finish. */
-  async beforeApplicationShutdown(): Promise<void> {
-    this.closing = true;
-    for (const t of this.timers) clearTimeout(t);
-    this.timers.clear();
-    const active = () => [...this.lanes.values()].reduce((n, l) => n + l.active, 0);
-    while (active() > 0) await new Promise((r) => setTimeout(r, 10));
+  /** Waiting, delayed and running jobs of one queue. */
+  counts(queue: string): InProcessQueueCounts {
+    const lane = this.lanes.get(queue);
+    return { waiting: lane?.waitingCount ?? 0, delayed: lane?.delayed ?? 0, active: lane?.active ?? 0 };
   }
 
-  private lane(name: string): Lane {
+  /** Shutdown, first phase: stop taking jobs and wait for the running ones (before the database closes). */
+  beforeApplicationShutdown(): Promise<void> {
+    return this.drain();
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.drain();
+  }
+
+  /**
+   * Stops taking jobs, drops the waiting and delayed ones (the reconciler finds their work
+   * again at the next start) and resolves once the running jobs have finished.
+   */
+  drain(): Promise<void> {
+    if (!this.closing) {
+      this.closing = true;
+      for (const timer of this.timers) clearTimeout(timer);
+      this.timers.clear();
+      let dropped = 0;
+      for (const lane of this.lanes.values()) {
+        dropped += lane.clear() + lane.delayed;
+        lane.delayed = 0;
+      }
+      if (dropped > 0) this.logger.warn(`shutting down: dropped ${dropped} waiting or delayed jobs`);
+      if (this.active > 0) this.logger.log(`shutting down: waiting for ${this.active} running jobs`);
+      this.settle();
+    }
+    if (this.active === 0) return Promise.resolve();
+    return new Promise((resolve) => this.drainWaiters.push(resolve));
+  }
+
+  private enqueue(queue: string, data: object, options: EnqueueOptions): void {
+    if (this.closing) {
+      if (this.refusedWhileClosing++ === 0) this.logger.warn(`shutting down: not taking new jobs (first: '${queue}')`);
+      return;
+    }
+    const lane = this.lane(queue);
+    const jobId = options.jobId;
+    if (jobId !== undefined) {
+      if (lane.pendingIds.has(jobId)) return;
+      lane.pendingIds.add(jobId);
+    }
+    const job: InProcessJob = {
+      id: jobId ?? String(++this.seq),
+      name: queue,
+      data,
+      attemptsMade: 0,
+      opts: { ...options },
+      timestamp: Date.now(),
+    };
+    this.schedule(lane, job, options.delayMs ?? 0);
+  }
+
+  private lane(name: string): InProcessLane {
     let lane = this.lanes.get(name);
     if (!lane) {
-      lane = new Lane(name);
+      lane = new InProcessLane(name);
       this.lanes.set(name, lane);
     }
     return lane;
   }
 
-  private schedule(lane: Lane, job: InProcessJob, delayMs: number): void {
-    if (delayMs <= 0) {
-      lane.waiting.push(job);
-      this.pump(lane);
+  private schedule(lane: InProcessLane, job: InProcessJob, delayMs: number): void {
+    if (!(delayMs > 0)) {
+      this.push(lane, job);
       return;
     }
+    lane.delayed++;
     const timer = setTimeout(() => {
       this.timers.delete(timer);
-      lane.waiting.push(job);
-      this.pump(lane);
+      lane.delayed--;
+      this.push(lane, job);
+      this.settle();
     }, delayMs);
     this.timers.add(timer);
   }
 
-  private pump(lane: Lane): void {
-    while (!this.closing && lane.processor && lane.active < lane.concurrency && lane.waitingCount > 0) {
-      const job = lane.take();
-      if (!job) break;
-      lane.active++;
-      // Yield to the event loop between jobs so HTTP requests keep being served.
-      setImmediate(() => void this.run(lane, job));
+  private push(lane: InProcessLane, job: InProcessJob): void {
+    lane.push(job);
+    if (!lane.processor) {
+      if (this.discovered && (lane.waitingCount === 1 || lane.waitingCount % 1000 === 0)) this.warnParked(lane);
+      return;
     }
-    if (!lane.processor && lane.waitingCount > 0 && lane.waitingCount % 1000 === 1) {
-      this.logger.warn(`jobs are waiting on '${lane.name}' but no processor for it runs in this process`);
+    this.pump(lane);
+  }
+
+  private pump(lane: InProcessLane): void {
+    if (!this.started || this.closing || !lane.processor) return;
+    while (lane.active < lane.concurrency && lane.waitingCount > 0) {
+      const job = lane.take() as InProcessJob;
+      lane.active++;
+      this.active++;
+      // Each job starts in its own macrotask: HTTP requests and timers get their turn in between.
+      setImmediate(() => void this.run(lane, job));
     }
   }
 
-  private async run(lane: Lane, job: InProcessJob): Promise<void> {
-    if (job.opts.jobId) this.pendingIds.delete(`${lane.name}\u0000${job.opts.jobId}`);
+  private async run(lane: InProcessLane, job: InProcessJob): Promise<void> {
+    if (job.opts.jobId !== undefined) lane.pendingIds.delete(job.opts.jobId);
     try {
       await lane.processor?.process(job);
     } catch (error) {
-      job.attemptsMade++;
-      if (job.attemptsMade < DEFAULT_JOB_ATTEMPTS && !this.closing) {
-        const delay = DEFAULT_BACKOFF_MS * 2 ** (job.attemptsMade - 1);
-        this.logger.warn(`job ${lane.name}#${job.id} failed (attempt ${job.attemptsMade}), retrying in ${delay} ms: ${describe(error)}`);
-        if (job.opts.jobId) this.pendingIds.add(`${lane.name}\u0000${job.opts.jobId}`);
-        this.schedule(lane, job, delay);
-      } else {
-        this.logger.error(`job ${lane.name}#${job.id} failed for good after ${job.attemptsMade} attempts: ${describe(error)}`);
-      }
+      this.failed(lane, job, error);
     } finally {
       lane.active--;
+      this.active--;
       this.pump(lane);
-      if (this.isIdle()) this.idleWaiters.splice(0).forEach((resolve) => resolve());
+      this.settle();
     }
   }
 
+  private failed(lane: InProcessLane, job: InProcessJob, error: unknown): void {
+    job.attemptsMade++;
+    const what = `job ${lane.name}#${job.id} failed (attempt ${job.attemptsMade} of ${this.attempts})`;
+    const stack = error instanceof Error ? error.stack : undefined;
+    if (job.attemptsMade >= this.attempts) {
+      this.logger.error(`${what}, giving up: ${describe(error)}`, stack);
+      return;
+    }
+    if (this.closing) {
+      this.logger.warn(`${what}, not retried while shutting down: ${describe(error)}`);
+      return;
+    }
+    const jobId = job.opts.jobId;
+    if (jobId !== undefined) {
+      if (lane.pendingIds.has(jobId)) {
+        this.logger.warn(`${what}; a job with the same id is already waiting, so it runs instead: ${describe(error)}`);
+        return;
+      }
+      lane.pendingIds.add(jobId);
+    }
+    const delay = this.backoffMs * 2 ** (job.attemptsMade - 1);
+    this.logger.warn(`${what}, retrying in ${delay} ms: ${describe(error)}`);
+    this.schedule(lane, job, delay);
+  }
+
+  private warnParked(lane: InProcessLane): void {
+    this.logger.warn(
+      `${lane.waitingCount} job(s) kept for '${lane.name}': no processor for this queue runs in this process`,
+    );
+  }
+
+  private settle(): void {
+    if (this.active === 0 && this.drainWaiters.length > 0) this.drainWaiters.splice(0).forEach((resolve) => resolve());
+    if (this.idleWaiters.length > 0 && this.isIdle()) this.idleWaiters.splice(0).forEach((resolve) => resolve());
+  }
+
   private isIdle(): boolean {
-    if (this.timers.size > 0) return false;
+    if (this.active > 0 || this.timers.size > 0) return false;
     for (const lane of this.lanes.values()) {
-      if (lane.active > 0 || (lane.processor && lane.waitingCount > 0)) return false;
+      if (lane.processor && lane.waitingCount > 0) return false;
     }
     return true;
   }

@@ -1,50 +1,42 @@
 import { BullModule } from '@nestjs/bullmq';
-import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { type DynamicModule, Global, Module, type Provider } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
-import { ACCOUNT_THROTTLE, MemoryAccountThrottle, RedisAccountThrottle } from './account-throttle';
+import { ACCOUNT_THROTTLE } from './account-throttle.port';
 import { BullMqQueue } from './bullmq.queue';
+import { BullMqWorkerDrain } from './bullmq-worker.drain';
 import { InProcessQueue } from './in-process.queue';
+import { MemoryAccountThrottle } from './memory-account.throttle';
+import { QUEUE_MODULE_OPTIONS, type QueueModuleOptions } from './queue-module.options';
 import { DEFAULT_BACKOFF_MS, DEFAULT_JOB_ATTEMPTS, QUEUE_PORT } from './queue.port';
+import { RedisAccountThrottle } from './redis-account.throttle';
+import { redisConnection } from './redis-connection.util';
 
-export interface QueueModuleOptions {
-  /** Redis URL: BullMQ (scale-out). Absent: the in-process driver (embedded). */
-  redisUrl?: string;
-  /** Redis key prefix for queues and throttles. */
-  prefix?: string;
-  queues: string[];
-  /** Informational: processors run wherever their providers are declared. */
-  runWorkers?: boolean;
-}
+export const DEFAULT_QUEUE_PREFIX = 'shipbatch';
 
-/** Parses a redis:// URL into the connection options BullMQ takes. */
-export function redisConnection(url: string) {
-  const u = new URL(url);
-  return {
-    host: u.hostname || '127.0.0.1',
-    port: Number(u.port || 6379),
-    username: u.username ? decodeURIComponent(u.username) : undefined,
-    password: u.password ? decodeURIComponent(u.password) : undefined,
-    db: u.pathname && u.pathname !== '/' ? Number(u.pathname.slice(1)) : 0,
-    ...(u.protocol === 'rediss:' ? { tls: {} } : {}),
-  };
-}
-
+/**
+ * The queue and the per-account throttle, global. With `redisUrl`: BullMQ queues on Redis
+ * (scale-out) and a Redis throttle. Without: the in-process driver and a memory throttle
+ * (embedded). Either way producers inject QUEUE_PORT and consumers are ordinary
+ * `@nestjs/bullmq` processors declared by other modules.
+ */
 @Global()
 @Module({})
 export class QueueModule {
   static forRoot(options: QueueModuleOptions): DynamicModule {
-    const prefix = options.prefix ?? 'shipbatch';
+    const prefix = options.prefix ?? DEFAULT_QUEUE_PREFIX;
+    const shared: Provider[] = [{ provide: QUEUE_MODULE_OPTIONS, useValue: { ...options, prefix } }];
     if (options.redisUrl) {
       const redisUrl = options.redisUrl;
       return {
         module: QueueModule,
         imports: [
+          DiscoveryModule,
           BullModule.forRoot({
             connection: redisConnection(redisUrl),
             prefix,
             defaultJobOptions: {
-              attempts: DEFAULT_JOB_ATTEMPTS,
-              backoff: { type: 'exponential', delay: DEFAULT_BACKOFF_MS },
+              attempts: options.attempts ?? DEFAULT_JOB_ATTEMPTS,
+              backoff: { type: 'exponential', delay: options.backoffMs ?? DEFAULT_BACKOFF_MS },
               removeOnComplete: true,
               removeOnFail: { count: 1000 },
             },
@@ -52,23 +44,26 @@ export class QueueModule {
           BullModule.registerQueue(...options.queues.map((name) => ({ name }))),
         ],
         providers: [
+          ...shared,
           BullMqQueue,
+          BullMqWorkerDrain,
           { provide: QUEUE_PORT, useExisting: BullMqQueue },
           { provide: ACCOUNT_THROTTLE, useFactory: () => new RedisAccountThrottle(redisUrl, prefix) },
         ],
-        exports: [QUEUE_PORT, ACCOUNT_THROTTLE, BullModule],
+        exports: [QUEUE_PORT, ACCOUNT_THROTTLE, QUEUE_MODULE_OPTIONS, BullModule],
       };
     }
     return {
       module: QueueModule,
       imports: [DiscoveryModule],
       providers: [
+        ...shared,
         InProcessQueue,
         { provide: QUEUE_PORT, useExisting: InProcessQueue },
         MemoryAccountThrottle,
         { provide: ACCOUNT_THROTTLE, useExisting: MemoryAccountThrottle },
       ],
-      exports: [QUEUE_PORT, ACCOUNT_THROTTLE, InProcessQueue],
+      exports: [QUEUE_PORT, ACCOUNT_THROTTLE, QUEUE_MODULE_OPTIONS, InProcessQueue],
     };
   }
 }

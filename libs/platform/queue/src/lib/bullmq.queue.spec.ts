@@ -1,0 +1,144 @@
+import { getQueueToken, Processor, WorkerHost } from '@nestjs/bullmq';
+import { Injectable, type INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { deleteRedisPrefix, eventually, TEST_REDIS_URL, uniqueRedisPrefix } from '@shipbatch/platform/testing';
+import type { Job, Queue } from 'bullmq';
+import { ACCOUNT_THROTTLE } from './account-throttle.port';
+import { BULK_CHUNK_SIZE, BullMqQueue } from './bullmq.queue';
+import { QueueModule } from './queue.module';
+import { QUEUE_PORT, type QueuePort } from './queue.port';
+import { RedisAccountThrottle } from './redis-account.throttle';
+
+@Injectable()
+class Recorder {
+  readonly runs: Array<{ n: number; attempt: number; id?: string }> = [];
+  readonly done: Array<{ n: number; attempt: number; id?: string }> = [];
+  active = 0;
+  failures = new Map<number, number>();
+  gate?: Promise<void>;
+}
+
+@Processor('work', { concurrency: 8 })
+class WorkProcessor extends WorkerHost {
+  constructor(private readonly recorder: Recorder) {
+    super();
+  }
+
+  async process(job: Job<{ n: number }>): Promise<void> {
+    const r = this.recorder;
+    r.active++;
+    try {
+      r.runs.push({ n: job.data.n, attempt: job.attemptsMade, id: job.id });
+      if (r.gate) await r.gate;
+      if (job.attemptsMade < (r.failures.get(job.data.n) ?? 0)) throw new Error(`job ${job.data.n} fails`);
+      r.done.push({ n: job.data.n, attempt: job.attemptsMade, id: job.id });
+    } finally {
+      r.active--;
+    }
+  }
+}
+
+describe('BullMqQueue (QueueModule with a Redis URL, Redis on 127.0.0.1)', () => {
+  const runPrefix = uniqueRedisPrefix('shipbatch-test-queue');
+  let testNo = 0;
+  let app: INestApplication | undefined;
+
+  async function build() {
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        // A prefix per test (all under the run's prefix): no job crosses from one test to the next.
+        QueueModule.forRoot({ queues: ['work'], redisUrl: TEST_REDIS_URL, prefix: `${runPrefix}-${++testNo}`, backoffMs: 10 }),
+      ],
+      providers: [Recorder, WorkProcessor],
+    }).compile();
+    app = moduleRef.createNestApplication({ logger: false });
+    await app.init();
+    return {
+      app,
+      port: app.get<QueuePort>(QUEUE_PORT),
+      recorder: app.get(Recorder),
+      bull: app.get<Queue>(getQueueToken('work')),
+    };
+  }
+
+  afterEach(async () => {
+    await app?.close();
+    app = undefined;
+  });
+  afterAll(() => deleteRedisPrefix(runPrefix));
+
+  it('provides the BullMQ driver and the Redis throttle, with the default job options', async () => {
+    const { app, port, bull, recorder } = await build();
+    // One round trip first: closing a BullMQ worker while its first stalled-jobs check is in
+    // flight leaves BullMQ's 30 s stalled-check timer behind, which keeps jest from exiting.
+    await port.add('work', { n: 0 });
+    await eventually(async () => recorder.done.length, (n) => n === 1);
+    expect(port).toBeInstanceOf(BullMqQueue);
+    expect(app.get(ACCOUNT_THROTTLE)).toBeInstanceOf(RedisAccountThrottle);
+    expect(bull.defaultJobOptions).toMatchObject({
+      attempts: 8,
+      backoff: { type: 'exponential', delay: 10 },
+      removeOnComplete: true,
+      removeOnFail: { count: 1000 },
+    });
+  });
+
+  it('delivers jobs added through the port to the @Processor, with their ids', async () => {
+    const { port, recorder } = await build();
+    await port.add('work', { n: 1 });
+    await port.add('work', { n: 2 }, { jobId: 'job-two' });
+    await eventually(async () => recorder.done.length, (n) => n === 2);
+    expect(recorder.done.map((r) => r.n).sort()).toEqual([1, 2]);
+    expect(recorder.done.find((r) => r.n === 2)?.id).toBe('job-two');
+  });
+
+  it('adds in bulk, in chunks', async () => {
+    const { port, recorder, bull } = await build();
+    const addBulk = jest.spyOn(bull, 'addBulk');
+    const count = BULK_CHUNK_SIZE * 2 + 1;
+    await port.addBulk('work', Array.from({ length: count }, (_, n) => ({ data: { n }, options: { jobId: `b${n}` } })));
+    expect(addBulk).toHaveBeenCalledTimes(3);
+    await eventually(async () => recorder.done.length, (n) => n === count);
+    expect(new Set(recorder.done.map((r) => r.n)).size).toBe(count);
+  });
+
+  it('does not add a job whose id is still delayed or waiting', async () => {
+    const { port, recorder, bull } = await build();
+    await port.add('work', { n: 1 }, { jobId: 'same', delayMs: 60_000 });
+    await port.add('work', { n: 2 }, { jobId: 'same' });
+    await port.addBulk('work', [{ data: { n: 3 }, options: { jobId: 'same' } }]);
+    expect(await bull.getJobCounts('delayed', 'waiting', 'active', 'completed')).toMatchObject({
+      delayed: 1,
+      waiting: 0,
+      active: 0,
+      completed: 0,
+    });
+    expect((await bull.getJob('same'))?.data).toEqual({ n: 1 });
+    expect(recorder.runs).toEqual([]);
+  });
+
+  it('retries a job that threw, with attemptsMade increasing', async () => {
+    const { port, recorder } = await build();
+    recorder.failures.set(5, 2);
+    await port.add('work', { n: 5 });
+    await eventually(async () => recorder.done.length, (n) => n === 1);
+    expect(recorder.runs.map((r) => r.attempt)).toEqual([0, 1, 2]);
+    expect(recorder.done[0]).toMatchObject({ n: 5, attempt: 2 });
+  });
+
+  it('drains on close: the worker finishes its active job first', async () => {
+    const built = await build();
+    let open!: () => void;
+    built.recorder.gate = new Promise((r) => (open = r));
+    await built.port.add('work', { n: 9 });
+    await eventually(async () => built.recorder.active, (n) => n === 1);
+    let closed = false;
+    const closing = built.app.close().then(() => (closed = true));
+    app = undefined;
+    await new Promise((r) => setTimeout(r, 50));
+    expect(closed).toBe(false);
+    open();
+    await closing;
+    expect(built.recorder.done.map((r) => r.n)).toEqual([9]);
+  });
+});

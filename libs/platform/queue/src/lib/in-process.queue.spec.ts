@@ -1,0 +1,228 @@
+import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { Injectable, type LoggerService, type Provider } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import type { Job } from 'bullmq';
+import { InProcessQueue } from './in-process.queue';
+import { QueueModule } from './queue.module';
+import type { QueueModuleOptions } from './queue-module.options';
+import { QUEUE_PORT, type QueuePort } from './queue.port';
+
+/** Written like the application's processors: typed with BullMQ's Job, using id, data and attemptsMade. */
+type TestJob = Job<{ n: number }>;
+
+/** Shared by the test processors: what ran, how many at once, and knobs to make jobs fail or wait. */
+@Injectable()
+class Recorder {
+  readonly runs: Array<{ queue: string; n: number; attempt: number; id?: string }> = [];
+  readonly done: Array<{ queue: string; n: number; attempt: number; id?: string }> = [];
+  active = 0;
+  maxActive = 0;
+  failures = new Map<number, number>();
+  gate?: Promise<void>;
+
+  async handle(queue: string, job: TestJob): Promise<void> {
+    this.active++;
+    this.maxActive = Math.max(this.maxActive, this.active);
+    try {
+      this.runs.push({ queue, n: job.data.n, attempt: job.attemptsMade, id: job.id });
+      if (this.gate) await this.gate;
+      await new Promise((r) => setImmediate(r));
+      if (job.attemptsMade < (this.failures.get(job.data.n) ?? 0)) throw new Error(`job ${job.data.n} fails`);
+      this.done.push({ queue, n: job.data.n, attempt: job.attemptsMade, id: job.id });
+    } finally {
+      this.active--;
+    }
+  }
+
+  /** A gate that holds every job until opened. */
+  hold(): () => void {
+    let open!: () => void;
+    this.gate = new Promise<void>((r) => (open = r));
+    return () => {
+      this.gate = undefined;
+      open();
+    };
+  }
+}
+
+@Processor('work', { concurrency: 3 })
+class WorkProcessor extends WorkerHost {
+  constructor(private readonly recorder: Recorder) {
+    super();
+  }
+  process(job: TestJob): Promise<void> {
+    return this.recorder.handle('work', job);
+  }
+}
+
+@Processor('single')
+class SingleProcessor extends WorkerHost {
+  constructor(private readonly recorder: Recorder) {
+    super();
+  }
+  process(job: TestJob): Promise<void> {
+    return this.recorder.handle('single', job);
+  }
+}
+
+class CapturingLogger implements LoggerService {
+  readonly lines: Array<{ level: string; message: string }> = [];
+  log(message: unknown) {
+    this.lines.push({ level: 'log', message: String(message) });
+  }
+  error(message: unknown) {
+    this.lines.push({ level: 'error', message: String(message) });
+  }
+  warn(message: unknown) {
+    this.lines.push({ level: 'warn', message: String(message) });
+  }
+}
+
+async function build(options: Partial<QueueModuleOptions> = {}, providers: Provider[] = [WorkProcessor, SingleProcessor]) {
+  const logger = new CapturingLogger();
+  const moduleRef = await Test.createTestingModule({
+    imports: [QueueModule.forRoot({ queues: ['work', 'single'], backoffMs: 5, ...options })],
+    providers: [Recorder, ...providers],
+  }).compile();
+  const app = moduleRef.createNestApplication({ logger });
+  await app.init();
+  const driver = app.get(InProcessQueue);
+  return { app, logger, driver, queue: app.get<QueuePort>(QUEUE_PORT), recorder: app.get(Recorder) };
+}
+
+const range = (count: number) => Array.from({ length: count }, (_, n) => n);
+
+describe('InProcessQueue (QueueModule without a Redis URL)', () => {
+  it('is the QUEUE_PORT and runs the @Processor classes it discovers', async () => {
+    const { app, driver, queue, recorder } = await build();
+    expect(queue).toBe(driver);
+    await queue.addBulk('work', range(30).map((n) => ({ data: { n } })));
+    await queue.add('single', { n: 100 });
+    await driver.idle();
+    expect(recorder.done.filter((r) => r.queue === 'work').map((r) => r.n).sort((a, b) => a - b)).toEqual(range(30));
+    expect(recorder.done.filter((r) => r.queue === 'single').map((r) => r.n)).toEqual([100]);
+    expect(new Set(recorder.done.map((r) => r.id)).size).toBe(31);
+    await app.close();
+  });
+
+  it('respects the concurrency of each processor (default 1)', async () => {
+    const { app, driver, queue, recorder } = await build();
+    await queue.addBulk('work', range(20).map((n) => ({ data: { n } })));
+    await driver.idle();
+    expect(recorder.maxActive).toBe(3);
+
+    recorder.maxActive = 0;
+    await queue.addBulk('single', range(10).map((n) => ({ data: { n } })));
+    await driver.idle();
+    expect(recorder.maxActive).toBe(1);
+    await app.close();
+  });
+
+  it('retries a job that threw, with attemptsMade increasing, and logs the failures', async () => {
+    const { app, driver, queue, recorder, logger } = await build();
+    recorder.failures.set(7, 2);
+    await queue.add('work', { n: 7 }, { jobId: 'seven' });
+    await driver.idle();
+    expect(recorder.runs.map((r) => r.attempt)).toEqual([0, 1, 2]);
+    expect(recorder.done).toEqual([{ queue: 'work', n: 7, attempt: 2, id: 'seven' }]);
+    expect(logger.lines.filter((l) => l.level === 'warn' && l.message.includes('job 7 fails'))).toHaveLength(2);
+    await app.close();
+  });
+
+  it('gives up after the configured number of attempts', async () => {
+    const { app, driver, queue, recorder, logger } = await build({ attempts: 3 });
+    recorder.failures.set(1, 100);
+    await queue.add('work', { n: 1 });
+    await driver.idle();
+    expect(recorder.runs.map((r) => r.attempt)).toEqual([0, 1, 2]);
+    expect(recorder.done).toEqual([]);
+    expect(logger.lines.some((l) => l.level === 'error' && l.message.includes('giving up'))).toBe(true);
+    await app.close();
+  });
+
+  it('honours delayMs: a delayed job runs after one added later without a delay', async () => {
+    const { app, driver, queue, recorder } = await build();
+    await queue.add('single', { n: 2 }, { delayMs: 30 });
+    expect(driver.counts('single').delayed).toBe(1);
+    await queue.add('single', { n: 1 });
+    await driver.idle();
+    expect(recorder.done.map((r) => r.n)).toEqual([1, 2]);
+    expect(driver.counts('single')).toEqual({ waiting: 0, delayed: 0, active: 0 });
+    await app.close();
+  });
+
+  it('ignores a job id that is still waiting or delayed, and takes it again once it ran', async () => {
+    const { app, driver, queue, recorder } = await build();
+    await queue.add('single', { n: 1 }, { jobId: 'later', delayMs: 20 });
+    await queue.add('single', { n: 2 }, { jobId: 'later' });
+    const open = recorder.hold();
+    await queue.add('single', { n: 3 });
+    await queue.addBulk('single', [
+      { data: { n: 4 }, options: { jobId: 'waiting' } },
+      { data: { n: 5 }, options: { jobId: 'waiting' } },
+    ]);
+    await queue.add('single', { n: 6 }, { jobId: 'waiting' });
+    expect(driver.counts('single')).toEqual({ waiting: 1, delayed: 1, active: 1 });
+    open();
+    await driver.idle();
+    expect(recorder.done.map((r) => r.n).sort()).toEqual([1, 3, 4]);
+
+    await queue.add('single', { n: 7 }, { jobId: 'later' });
+    await driver.idle();
+    expect(recorder.done.map((r) => r.n)).toContain(7);
+    await app.close();
+  });
+
+  it('keeps jobs for a queue without a processor here, says so, and does not count them in idle()', async () => {
+    const { app, driver, queue, recorder, logger } = await build({ queues: ['work', 'single', 'orphan'] });
+    await queue.add('orphan', { n: 1 });
+    await queue.add('orphan', { n: 2 });
+    await driver.idle();
+    expect(driver.counts('orphan').waiting).toBe(2);
+    expect(recorder.runs).toEqual([]);
+    expect(logger.lines.some((l) => l.level === 'warn' && l.message.includes("'orphan'"))).toBe(true);
+    await app.close();
+  });
+
+  it('runs jobs added before the application started once it has', async () => {
+    const moduleRef = await Test.createTestingModule({
+      imports: [QueueModule.forRoot({ queues: ['single'] })],
+      providers: [Recorder, SingleProcessor],
+    }).compile();
+    const app = moduleRef.createNestApplication({ logger: false });
+    await app.get<QueuePort>(QUEUE_PORT).add('single', { n: 1 });
+    expect(app.get(Recorder).runs).toEqual([]);
+    await app.init();
+    await app.get(InProcessQueue).idle();
+    expect(app.get(Recorder).done.map((r) => r.n)).toEqual([1]);
+    await app.close();
+  });
+
+  it('drains on close: waits for the running job, drops waiting ones, takes no new ones', async () => {
+    const { app, driver, queue, recorder } = await build();
+    const open = recorder.hold();
+    await queue.addBulk('single', range(3).map((n) => ({ data: { n } })));
+    while (recorder.active === 0) await new Promise((r) => setImmediate(r));
+    let closed = false;
+    const closing = app.close().then(() => (closed = true));
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+    expect(closed).toBe(false);
+    await queue.add('single', { n: 99 });
+    open();
+    await closing;
+    expect(recorder.done.map((r) => r.n)).toEqual([0]);
+    expect(driver.counts('single')).toEqual({ waiting: 0, delayed: 0, active: 0 });
+  });
+
+  it('processes 10,000 jobs, yielding to the event loop between them', async () => {
+    const { app, driver, queue, recorder } = await build({}, [WorkProcessor]);
+    await queue.addBulk('work', range(10_000).map((n) => ({ data: { n }, options: { jobId: `j${n}` } })));
+    const seenWhenOthersRan = await new Promise<number>((r) => setImmediate(() => r(recorder.done.length)));
+    await driver.idle();
+    expect(seenWhenOthersRan).toBeLessThan(100);
+    expect(recorder.done).toHaveLength(10_000);
+    expect(new Set(recorder.done.map((r) => r.n)).size).toBe(10_000);
+    expect(recorder.maxActive).toBe(3);
+    await app.close();
+  });
+});
