@@ -8,6 +8,9 @@ export const MOCK_PRICES_CENTS: Readonly<Record<string, Readonly<Record<string, 
   dhl_express: { dhl_express_worldwide: 6230 },
 };
 
+/** The price of a label for a carrier or service the mock does not list (never sold: validation refuses them). */
+export const MOCK_DEFAULT_PRICE_CENTS = 1000;
+
 export const MOCK_CAPABILITIES: ProviderCapabilities = {
   rates: false,
   addressValidation: true,

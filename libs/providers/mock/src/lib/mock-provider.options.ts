@@ -1,15 +1,19 @@
 import { IsInt, IsNumber, IsOptional, Max, Min } from 'class-validator';
 
-/** Carrier account `parameters` of a mock account (snake_case, as clients send them). */
+/**
+ * Carrier account `parameters` of a mock account (snake_case, as clients send them). The
+ * registry validates them with class-validator (whitelist, no unknown fields) when an account
+ * is saved; `plainToInstance` keeps the defaults below for fields that are not given.
+ */
 export class MockProviderOptions {
-  /** Milliseconds every provider call takes. */
-  @IsOptional() @IsInt() @Min(0) @Max(60_000) latency_ms?: number;
+  /** Milliseconds every provider call takes (at most a minute). */
+  @IsOptional() @IsInt() @Min(0) @Max(60_000) latency_ms?: number = 0;
   /** Share of purchase calls that fail as retryable "provider unavailable" errors (0..1). */
-  @IsOptional() @IsNumber() @Min(0) @Max(1) fail_rate?: number;
-  /** Above this many calls a minute the provider answers 429 with Retry-After. */
+  @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) @Max(1) fail_rate?: number = 0;
+  /** Above this many purchase calls a minute the provider answers "rate limited" with a retry-after. */
   @IsOptional() @IsInt() @Min(1) rate_limit_per_minute?: number;
   /** Starting prepaid balance in dollars (applies when the account is first used). */
-  @IsOptional() @IsNumber() @Min(0) initial_balance?: number;
-  /** Price of every label in dollars; default: a fixed price per service level. */
-  @IsOptional() @IsNumber() @Min(0) label_cost?: number;
+  @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) initial_balance?: number = 1_000_000;
+  /** Price of every label in dollars; default: a fixed list price per service level. */
+  @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) label_cost?: number;
 }

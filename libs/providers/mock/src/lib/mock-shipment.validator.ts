@@ -2,45 +2,84 @@ import type { PortAddress, PortShipment, ValidationProblem } from '@shipbatch/pr
 import { MOCK_PRICES_CENTS } from './mock-catalog';
 
 const REQUIRED: Array<keyof PortAddress> = ['street1', 'city', 'zip', 'country'];
+const WORDS: Partial<Record<keyof PortAddress, string>> = { street1: 'street', city: 'city', zip: 'ZIP or postal code', country: 'country' };
+const WHOSE = { address_from: 'sender', address_to: 'recipient' } as const;
+/** 12345, 12345-6789 or 123456789. */
 const US_ZIP = /^\d{5}(-?\d{4})?$/;
 
-/** What the mock checks before it sells a label. Problems are data, never thrown. */
-export function validateMockShipment(carrier: string, service: string, shipment: PortShipment): ValidationProblem[] {
-  const problems: ValidationProblem[] = [];
-  const sides: Array<['address_from' | 'address_to', PortAddress]> = [
-    ['address_from', shipment.addressFrom],
-    ['address_to', shipment.addressTo],
-  ];
-  for (const [side, address] of sides) {
-    for (const field of REQUIRED) {
-      const value = address?.[field];
-      if (typeof value !== 'string' || value.trim() === '') {
-        problems.push({ field: `${side}.${field}`, code: 'address_incomplete', text: `${side}.${field} is required`, severity: 'INCOMPLETE' });
-      }
-    }
-    const zip = address?.zip?.trim();
-    if (zip && (address.country ?? '').toUpperCase() === 'US' && !US_ZIP.test(zip)) {
-      problems.push({ field: `${side}.zip`, code: 'zip_invalid', text: `${side}.zip '${zip}' is not a US ZIP code (5 or 9 digits)`, severity: 'INVALID' });
+function checkAddress(side: 'address_from' | 'address_to', address: PortAddress | undefined, problems: ValidationProblem[]): void {
+  for (const field of REQUIRED) {
+    const value = address?.[field];
+    if (typeof value !== 'string' || value.trim() === '') {
+      problems.push({ field: `${side}.${field}`, code: 'address_incomplete', text: `The ${WHOSE[side]} address has no ${WORDS[field]}.`, severity: 'INCOMPLETE' });
     }
   }
-  const services = MOCK_PRICES_CENTS[carrier];
-  if (!services) {
-    problems.push({ code: 'carrier_unknown', text: `carrier '${carrier}' is not served by the mock provider`, severity: 'INVALID' });
-  } else if (!(service in services)) {
+  const zip = typeof address?.zip === 'string' ? address.zip.trim() : '';
+  const country = typeof address?.country === 'string' ? address.country.trim().toUpperCase() : '';
+  if (zip && country === 'US' && !US_ZIP.test(zip)) {
     problems.push({
-      field: 'servicelevel_token',
-      code: 'service_level_unknown',
-      text: `servicelevel_token '${service}' is not offered by ${carrier} (offered: ${Object.keys(services).join(', ')})`,
+      field: `${side}.zip`,
+      code: 'zip_invalid',
+      text: `The ${WHOSE[side]} ZIP code '${zip}' is not a US ZIP code (5 or 9 digits, e.g. 94103 or 94103-1234).`,
       severity: 'INVALID',
     });
   }
-  if (!shipment.parcels || shipment.parcels.length === 0) {
-    problems.push({ field: 'parcels', code: 'parcel_missing', text: 'parcels: at least one parcel is required', severity: 'INCOMPLETE' });
+}
+
+/**
+ * What the mock checks before it sells a label. Problems are data, never thrown, even for
+ * content that is missing altogether. `accountCarrier` is the carrier of the account the
+ * instance serves; a command for another carrier is a problem.
+ */
+export function validateMockShipment(
+  carrier: string,
+  service: string,
+  shipment: PortShipment,
+  accountCarrier: string = carrier,
+): ValidationProblem[] {
+  const problems: ValidationProblem[] = [];
+  checkAddress('address_from', shipment?.addressFrom, problems);
+  checkAddress('address_to', shipment?.addressTo, problems);
+
+  if (carrier !== accountCarrier) {
+    problems.push({
+      field: 'carrier',
+      code: 'carrier_mismatch',
+      text: `This carrier account ships with ${accountCarrier}, not ${carrier}.`,
+      severity: 'INVALID',
+    });
   }
-  (shipment.parcels ?? []).forEach((p, i) => {
+  const services = MOCK_PRICES_CENTS[accountCarrier];
+  if (!services) {
+    problems.push({
+      field: 'carrier',
+      code: 'carrier_unknown',
+      text: `Carrier '${accountCarrier}' is not served by the mock provider (served: ${Object.keys(MOCK_PRICES_CENTS).join(', ')}).`,
+      severity: 'INVALID',
+    });
+  } else if (!Object.prototype.hasOwnProperty.call(services, service)) {
+    problems.push({
+      field: 'servicelevel_token',
+      code: 'service_level_unknown',
+      text: `Service level '${service}' is not offered by ${accountCarrier} (offered: ${Object.keys(services).join(', ')}).`,
+      severity: 'INVALID',
+    });
+  }
+
+  const parcels = Array.isArray(shipment?.parcels) ? shipment.parcels : [];
+  if (parcels.length === 0) {
+    problems.push({ field: 'parcels', code: 'parcel_missing', text: 'At least one parcel is required.', severity: 'INCOMPLETE' });
+  }
+  parcels.forEach((p, i) => {
     for (const key of ['length', 'width', 'height', 'weight'] as const) {
-      if (!(Number.isFinite(p[key]) && p[key] > 0)) {
-        problems.push({ field: `parcels[${i}].${key}`, code: 'parcel_invalid', text: `parcels[${i}].${key} must be a positive number`, severity: 'INVALID' });
+      const value = p?.[key];
+      if (!(typeof value === 'number' && Number.isFinite(value) && value > 0)) {
+        problems.push({
+          field: `parcels[${i}].${key}`,
+          code: 'parcel_invalid',
+          text: `Parcel ${i + 1} needs a positive ${key}.`,
+          severity: 'INVALID',
+        });
       }
     }
   });

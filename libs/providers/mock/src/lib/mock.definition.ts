@@ -11,7 +11,10 @@ export const mockProviderDefinition: ProviderDefinition<MockProviderOptions> = {
   capabilities: MOCK_CAPABILITIES,
   create(options, context) {
     if (!context.sql) {
-      throw new Error('the mock provider keeps durable provider-side state and needs context.sql');
+      throw new Error(
+        `the mock provider keeps durable provider-side state (schema mock_provider) and needs context.sql; ` +
+          `none was given for carrier account ${context.carrierAccountId}`,
+      );
     }
     return new MockProvider(options, context.carrier, context.sql, context.carrierAccountId);
   },

@@ -5,6 +5,7 @@ import {
   type LabelProvider,
   type MoneyAmount,
   type ProviderCapabilities,
+  type ProviderError,
   ProviderInsufficientFundsError,
   ProviderNotFoundError,
   ProviderRateLimitedError,
@@ -17,24 +18,27 @@ import {
   type ValidationProblem,
   type VoidResult,
 } from '@shipbatch/providers/core';
-import { MOCK_CAPABILITIES, MOCK_PRICES_CENTS } from './mock-catalog';
+import { MOCK_CAPABILITIES, MOCK_DEFAULT_PRICE_CENTS, MOCK_PRICES_CENTS } from './mock-catalog';
 import { type LedgerLabel, MockLedgerRepository } from './mock-ledger.repository';
 import { renderMockLabel } from './mock-label.renderer';
 import type { MockProviderOptions } from './mock-provider.options';
 import { validateMockShipment } from './mock-shipment.validator';
 import { mockTrackingNumber } from './mock-tracking';
 
-const DEFAULT_INITIAL_BALANCE = 1_000_000;
+const DEFAULT_INITIAL_BALANCE_DOLLARS = 1_000_000;
 
-/** [0, 1) from a string, the same every time. */
-function unitHash(s: string): number {
+/** Maps a string to [0, 1), the same every time: the first 32 bits of its SHA-256. */
+export function mockUnitHash(s: string): number {
   return createHash('sha256').update(s).digest().readUInt32BE(0) / 2 ** 32;
 }
 
+const toCents = (dollars: number): number => Math.round(dollars * 100);
+
 /**
  * The deterministic reference provider (and the embedded default). Behaves like a real
- * provider: validates, rate-limits, fails now and then (as configured), charges a prepaid
- * balance, and never de-duplicates a purchase itself.
+ * provider: validates, rate-limits, fails now and then (as configured, deterministically),
+ * charges a prepaid balance, keeps its state durable in its own schema, and never
+ * de-duplicates a purchase itself.
  */
 export class MockProvider implements LabelProvider {
   readonly key = 'mock';
@@ -47,80 +51,121 @@ export class MockProvider implements LabelProvider {
     sql: SqlClient,
     accountId: string,
   ) {
-    this.ledger = new MockLedgerRepository(sql, accountId, Math.round((options.initial_balance ?? DEFAULT_INITIAL_BALANCE) * 100));
+    this.ledger = new MockLedgerRepository(sql, accountId, toCents(options.initial_balance ?? DEFAULT_INITIAL_BALANCE_DOLLARS));
+  }
+
+  /** The carrier this instance sells for (the account's carrier). */
+  get carrierCode(): string {
+    return this.carrier;
   }
 
   async validateShipment(command: ValidateShipmentCommand): Promise<ValidationProblem[]> {
     await this.latency();
-    return validateMockShipment(command.carrier, command.serviceLevelToken, command.shipment);
+    return validateMockShipment(command.carrier, command.serviceLevelToken, command.shipment, this.carrier);
   }
 
+  /**
+   * Rate limit, validation, simulated failure, debit and sale happen in one transaction that
+   * commits before the answer (counters included, also when the answer is an error).
+   */
   async purchaseLabel(command: PurchaseLabelCommand): Promise<PurchasedLabel> {
     await this.latency();
-    await this.ledger.ensureSchema();
-    if (this.options.rate_limit_per_minute) {
-      const { n, msLeft } = await this.ledger.countRateWindow();
-      if (n > this.options.rate_limit_per_minute) {
-        throw new ProviderRateLimitedError(`mock: more than ${this.options.rate_limit_per_minute} calls this minute`, {
-          retryAfterMs: msLeft,
-        });
-      }
-    }
-    const problems = validateMockShipment(command.carrier, command.serviceLevelToken, command.shipment);
-    if (problems.length > 0) {
-      throw new ProviderValidationError(`mock: ${problems.map((p) => p.text).join('; ')}`, { details: { problems } });
-    }
+    const limit = this.options.rate_limit_per_minute;
     const failRate = this.options.fail_rate ?? 0;
-    const call = failRate > 0 ? await this.ledger.countPurchaseCall(command.reference) : 0;
-    if (failRate > 0 && unitHash(`${command.reference}:${call}`) < failRate) {
-      throw new ProviderUnavailableError(`mock: provider unavailable (simulated, call ${call} for ${command.reference})`);
+    const problems = validateMockShipment(command.carrier, command.serviceLevelToken, command.shipment, this.carrier);
+    if (!this.capabilities.labelFileTypes.includes(command.labelFileType)) {
+      problems.push({
+        field: 'label_file_type',
+        code: 'label_file_type_unknown',
+        text: `Label file type '${String(command.labelFileType)}' is not offered.`,
+        severity: 'INVALID',
+      });
     }
-    const costMinor = this.costOf(command.carrier, command.serviceLevelToken);
-    const sold = await this.ledger.sell({
-      reference: command.reference,
-      carrier: command.carrier,
-      serviceLevel: command.serviceLevelToken,
-      costMinor,
-      labelFileType: command.labelFileType,
-      tracking: (seq) => mockTrackingNumber(command.carrier, seq),
-    });
-    if (!sold) {
-      throw new ProviderInsufficientFundsError(
-        `mock: the balance does not cover a label of ${(costMinor / 100).toFixed(2)} usd`,
+    // Nothing to count: answer at once, as a provider that rejects at its edge would.
+    if (!limit && problems.length > 0) throw validationError(problems);
+
+    const outcome = await this.ledger.transaction<LedgerLabel | ProviderError>(async (tx) => {
+      if (limit) {
+        const window = await this.ledger.countRateWindow(tx);
+        if (window.n > limit) {
+          return new ProviderRateLimitedError(`mock: more than ${limit} purchase calls this minute`, {
+            retryAfterMs: window.msLeft,
+            details: { limit_per_minute: limit },
+          });
+        }
+      }
+      if (problems.length > 0) return validationError(problems);
+      // With fail_rate 0 no call can fail, so the counter is not kept (one write less per purchase).
+      if (failRate > 0) {
+        const call = await this.ledger.countPurchaseCall(tx, command.reference);
+        if (mockUnitHash(`${command.reference}:${call}`) < failRate) {
+          return new ProviderUnavailableError(`mock: provider unavailable (simulated, call ${call} for ${command.reference})`, {
+            details: { call },
+          });
+        }
+      }
+      const costMinor = this.costOf(command.serviceLevelToken);
+      const sold = await this.ledger.sell(tx, {
+        reference: command.reference,
+        carrier: this.carrier,
+        serviceLevel: command.serviceLevelToken,
+        costMinor,
+        labelFileType: command.labelFileType,
+        tracking: (seq) => mockTrackingNumber(this.carrier, seq, command.serviceLevelToken),
+      });
+      return (
+        sold ??
+        new ProviderInsufficientFundsError(`mock: the balance does not cover a label of ${(costMinor / 100).toFixed(2)} usd`, {
+          details: { cost_minor: costMinor },
+        })
       );
-    }
-    return this.toPurchased(sold);
+    });
+    if (outcome instanceof Error) throw outcome;
+    return this.toPurchased(outcome);
   }
 
   async findPurchase(reference: string): Promise<PurchasedLabel | null> {
     await this.latency();
-    await this.ledger.ensureSchema();
     const found = await this.ledger.findByReference(reference);
     return found ? this.toPurchased(found) : null;
   }
 
   async voidLabel(providerLabelId: string): Promise<VoidResult> {
     await this.latency();
-    await this.ledger.ensureSchema();
-    const outcome = await this.ledger.void(providerLabelId);
-    if (outcome === 'not_found') throw new ProviderNotFoundError(`mock: label ${providerLabelId} not found`);
-    if (outcome === 'already_voided') return { approved: false, message: `label ${providerLabelId} is already voided` };
-    return { approved: true, message: `label ${providerLabelId} voided and refunded` };
+    const hours = this.capabilities.voidWindowHours ?? 0;
+    switch (await this.ledger.void(providerLabelId, hours)) {
+      case 'not_found':
+        throw new ProviderNotFoundError(`mock: label ${providerLabelId} not found`);
+      case 'already_voided':
+        return { approved: false, message: `Label ${providerLabelId} is already voided.` };
+      case 'window_passed':
+        return { approved: false, message: `Label ${providerLabelId} was sold more than ${hours} hours ago and can no longer be voided.` };
+      case 'voided':
+        return { approved: true, message: `Label ${providerLabelId} is voided and its cost refunded.` };
+    }
   }
 
   async getBalance(): Promise<Balance> {
-    await this.ledger.ensureSchema();
+    await this.latency();
     return { amount: { amountMinor: await this.ledger.balance(), currency: 'usd' } };
   }
 
   async addFunds(amount: MoneyAmount): Promise<Balance> {
-    await this.ledger.ensureSchema();
+    await this.latency();
+    if (!Number.isInteger(amount.amountMinor) || amount.amountMinor <= 0) {
+      throw new ProviderValidationError(`mock: funds to add must be a positive whole number of cents, got ${amount.amountMinor}`, {
+        details: { field: 'amount' },
+      });
+    }
+    if (amount.currency.toLowerCase() !== 'usd') {
+      throw new ProviderValidationError(`mock: balances are kept in usd, not ${amount.currency}`, { details: { field: 'currency' } });
+    }
     return { amount: { amountMinor: await this.ledger.addFunds(amount.amountMinor), currency: 'usd' } };
   }
 
-  private costOf(carrier: string, service: string): number {
-    if (this.options.label_cost !== undefined) return Math.round(this.options.label_cost * 100);
-    return MOCK_PRICES_CENTS[carrier]?.[service] ?? 1000;
+  private costOf(service: string): number {
+    if (this.options.label_cost !== undefined && this.options.label_cost !== null) return toCents(this.options.label_cost);
+    return MOCK_PRICES_CENTS[this.carrier]?.[service] ?? MOCK_DEFAULT_PRICE_CENTS;
   }
 
   private toPurchased(l: LedgerLabel): PurchasedLabel {
@@ -143,11 +188,10 @@ export class MockProvider implements LabelProvider {
 
   private async latency(): Promise<void> {
     const ms = this.options.latency_ms ?? 0;
-    if (ms > 0) await new Promise((r) => setTimeout(r, ms));
+    if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
   }
+}
 
-  /** The carrier this instance sells for. */
-  get carrierCode(): string {
-    return this.carrier;
-  }
+function validationError(problems: ValidationProblem[]): ProviderValidationError {
+  return new ProviderValidationError(`mock: ${problems.map((p) => p.text).join(' ')}`, { details: { problems } });
 }

@@ -3,7 +3,9 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import type { LabelProvider, ProviderDefinition, SqlClient } from '@shipbatch/providers/core';
 import { PROVIDER_DEFINITIONS } from './providers';
+import { UnknownProviderError } from './unknown-provider.error';
 
+/** The parts of a carrier account the registry needs. */
 export interface RegistryAccount {
   id: string;
   provider: string;
@@ -12,9 +14,22 @@ export interface RegistryAccount {
   test: boolean;
 }
 
-export class UnknownProviderError extends Error {}
+/** What the service hands every instance besides the account itself. */
+export interface RegistryContextExtras {
+  sql?: SqlClient;
+  baseUrl?: string;
+}
 
-function flatten(errors: ValidationError[], parent: string): Array<{ field: string; message: string }> {
+export interface ParameterProblem {
+  field: string;
+  message: string;
+}
+
+// Definitions differ in their options type; the registry only passes options through.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyDefinition = ProviderDefinition<any>;
+
+function flatten(errors: ValidationError[], parent: string): ParameterProblem[] {
   return errors.flatMap((e) => {
     const field = `${parent}.${e.property}`;
     const own = Object.values(e.constraints ?? {}).map((m) => ({
@@ -25,33 +40,44 @@ function flatten(errors: ValidationError[], parent: string): Array<{ field: stri
   });
 }
 
-/** Maps a carrier account to an adapter instance: one cached instance per account and parameters. */
-export class ProviderRegistry {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  private readonly definitions = new Map<string, ProviderDefinition<any>>();
-  private readonly instances = new Map<string, { fingerprint: string; provider: LabelProvider }>();
+/** JSON with object keys sorted, so that the same parameters always hash the same. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
+}
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  constructor(definitions: ReadonlyArray<ProviderDefinition<any>> = PROVIDER_DEFINITIONS) {
+/**
+ * Maps a carrier account to an adapter instance: one cached instance per account, made again
+ * when the account's provider, carrier, test flag, parameters or SQL client change.
+ */
+export class ProviderRegistry {
+  private readonly definitions = new Map<string, AnyDefinition>();
+  private readonly instances = new Map<string, { fingerprint: string; sql?: SqlClient; provider: LabelProvider }>();
+
+  constructor(definitions: readonly AnyDefinition[] = PROVIDER_DEFINITIONS) {
     for (const d of definitions) {
       if (this.definitions.has(d.key)) throw new Error(`provider '${d.key}' is registered twice`);
       this.definitions.set(d.key, d);
     }
   }
 
+  /** The keys of every registered provider, in registration order. */
   keys(): string[] {
     return [...this.definitions.keys()];
   }
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  get(key: string): ProviderDefinition<any> {
+  /** The definition registered under `key`; throws UnknownProviderError when there is none. */
+  get(key: string): AnyDefinition {
     const d = this.definitions.get(key);
-    if (!d) throw new UnknownProviderError(`no provider '${key}' is registered (registered: ${this.keys().join(', ')})`);
+    if (!d) throw new UnknownProviderError(key, this.keys());
     return d;
   }
 
-  /** Problems with an account's parameters, named `parameters.<field>`. */
-  validateParameters(key: string, parameters: unknown): Array<{ field: string; message: string }> {
+  /** Problems with an account's parameters, each naming its field as `parameters.<name>`. */
+  validateParameters(key: string, parameters: unknown): ParameterProblem[] {
     const definition = this.get(key);
     if (parameters === null || typeof parameters !== 'object' || Array.isArray(parameters)) {
       return [{ field: 'parameters', message: 'parameters must be an object' }];
@@ -61,14 +87,15 @@ export class ProviderRegistry {
     return flatten(errors, 'parameters');
   }
 
-  instanceFor(account: RegistryAccount, extras: { sql?: SqlClient; baseUrl?: string } = {}): LabelProvider {
+  /** The instance serving `account`, made on first use and cached by account id. */
+  instanceFor(account: RegistryAccount, extras: RegistryContextExtras = {}): LabelProvider {
     const fingerprint = createHash('sha256')
-      .update(JSON.stringify([account.provider, account.carrier, account.test, account.parameters]))
+      .update(canonical([account.provider, account.carrier, account.test, account.parameters ?? {}, extras.baseUrl ?? null]))
       .digest('hex');
     const cached = this.instances.get(account.id);
-    if (cached && cached.fingerprint === fingerprint) return cached.provider;
+    if (cached && cached.fingerprint === fingerprint && cached.sql === extras.sql) return cached.provider;
     const definition = this.get(account.provider);
-    const options = plainToInstance(definition.optionsClass, account.parameters);
+    const options = plainToInstance(definition.optionsClass, account.parameters ?? {});
     const provider = definition.create(options, {
       carrierAccountId: account.id,
       carrier: account.carrier,
@@ -76,13 +103,16 @@ export class ProviderRegistry {
       sql: extras.sql,
       baseUrl: extras.baseUrl,
     });
-    if (cached) void cached.provider.close?.();
-    this.instances.set(account.id, { fingerprint, provider });
+    // The replaced instance may still be finishing a call; closing it is best effort.
+    if (cached) void cached.provider.close?.()?.catch(() => undefined);
+    this.instances.set(account.id, { fingerprint, sql: extras.sql, provider });
     return provider;
   }
 
+  /** Closes every cached instance and forgets them. */
   async closeAll(): Promise<void> {
-    await Promise.all([...this.instances.values()].map((i) => i.provider.close?.()));
+    const open = [...this.instances.values()];
     this.instances.clear();
+    await Promise.all(open.map((i) => i.provider.close?.()));
   }
 }

@@ -1,114 +1,239 @@
 import { randomUUID } from 'node:crypto';
-import { isProviderError, type LabelProvider, ProviderValidationError } from '@shipbatch/providers/core';
+import {
+  isProviderError,
+  LABEL_FILE_TYPES,
+  type LabelFileType,
+  type LabelProvider,
+  type MoneyAmount,
+  type PortShipment,
+  type ProviderCapabilities,
+  ProviderNotFoundError,
+  ProviderValidationError,
+} from '@shipbatch/providers/core';
 import { anAddress, aValidShipment } from './fixtures';
 
 export interface ContractSetup {
   /** A fresh provider instance (its own account) for this test. */
   provider: LabelProvider;
+  /** The account's carrier, e.g. `usps`. */
   carrier: string;
+  /** A service level token the carrier offers, e.g. `usps_priority`. */
   serviceLevelToken: string;
+  /** A shipment the provider accepts; default `aValidShipment()`. */
+  shipment?: PortShipment;
+  /** The label file type to buy; default PDF_4x6 when offered, else the first one offered. */
+  labelFileType?: LabelFileType;
+  /** Releases what the setup made (database, fake server). Runs after every test. */
   teardown?(): Promise<void>;
 }
 
+export interface ContractOptions {
+  /**
+   * The capabilities the adapter declares (its definition's). When given, cases for things the
+   * provider cannot do are not defined at all; when absent, such cases are decided at run time
+   * from the instance's capabilities and only check that the optional methods are absent.
+   */
+  capabilities?: ProviderCapabilities;
+}
+
+function implemented<T>(method: T | undefined, name: string): T {
+  if (method === undefined) throw new Error(`the provider's capabilities promise ${name}, but it does not implement it`);
+  return method;
+}
+
+type Gate = (c: ProviderCapabilities) => boolean;
+
+const canLookUp: Gate = (c) => c.purchaseDeduplication === 'lookup';
+const canVoid: Gate = (c) => c.voidWindowHours !== undefined;
+const keepsBalance: Gate = (c) => c.funding.prepaidBalance;
+const takesFunds: Gate = (c) => c.funding.prepaidBalance && c.funding.addFunds;
+const validatesAddresses: Gate = (c) => c.addressValidation;
+
 /**
  * The suite every provider adapter must pass. Call it from the adapter's own spec with a
- * setup that gives a fresh instance per test; cases run only where the capabilities say the
- * provider can do the thing.
+ * setup that gives a fresh instance per test; capability-gated cases run only where the
+ * provider says it can do the thing.
  */
-export function describeProviderContract(name: string, setup: () => Promise<ContractSetup>): void {
+export function describeProviderContract(name: string, setup: () => Promise<ContractSetup>, options: ContractOptions = {}): void {
   describe(`provider contract: ${name}`, () => {
     let ctx: ContractSetup;
     beforeEach(async () => {
       ctx = await setup();
     });
     afterEach(async () => {
-      await ctx.teardown?.();
+      await ctx?.teardown?.();
     });
 
-    const purchase = (reference = randomUUID(), shipment = aValidShipment()) =>
-      ctx.provider.purchaseLabel({
-        reference,
-        carrier: ctx.carrier,
-        serviceLevelToken: ctx.serviceLevelToken,
-        shipment,
-        labelFileType: 'PDF_4x6',
+    /** Defines a case only for providers whose capabilities pass `gate`. */
+    const itWhen = (gate: Gate, title: string, body: () => Promise<void>) => {
+      if (options.capabilities) {
+        if (gate(options.capabilities)) it(title, body);
+        return;
+      }
+      it(`${title} (when its capabilities say so)`, async () => {
+        if (gate(ctx.provider.capabilities)) await body();
+      });
+    };
+
+    const shipment = (): PortShipment => structuredClone(ctx.shipment ?? aValidShipment());
+    const fileType = (): LabelFileType => {
+      const offered = ctx.provider.capabilities.labelFileTypes;
+      return ctx.labelFileType ?? (offered.includes('PDF_4x6') ? 'PDF_4x6' : offered[0]);
+    };
+    const purchase = (reference: string = randomUUID(), s: PortShipment = shipment()) =>
+      ctx.provider.purchaseLabel({ reference, carrier: ctx.carrier, serviceLevelToken: ctx.serviceLevelToken, shipment: s, labelFileType: fileType() });
+    const voidLabel = (id: string) => implemented(ctx.provider.voidLabel, 'voidLabel').call(ctx.provider, id);
+    const getBalance = () => implemented(ctx.provider.getBalance, 'getBalance').call(ctx.provider);
+    const addFunds = (amount: MoneyAmount) => implemented(ctx.provider.addFunds, 'addFunds').call(ctx.provider, amount);
+    const validate = (s: PortShipment, serviceLevelToken = ctx.serviceLevelToken) =>
+      ctx.provider.validateShipment({ carrier: ctx.carrier, serviceLevelToken, shipment: s });
+
+    describe('capabilities', () => {
+      it('declares the carrier and service level it is tested with', () => {
+        expect(ctx.provider.capabilities.serviceLevels[ctx.carrier]).toContain(ctx.serviceLevelToken);
       });
 
-    it('declares the service level it is tested with', () => {
-      expect(ctx.provider.capabilities.serviceLevels[ctx.carrier]).toContain(ctx.serviceLevelToken);
-    });
-
-    it('validates a good shipment with no problems', async () => {
-      const problems = await ctx.provider.validateShipment({ carrier: ctx.carrier, serviceLevelToken: ctx.serviceLevelToken, shipment: aValidShipment() });
-      expect(problems).toEqual([]);
-    });
-
-    it('reports a missing address field as INCOMPLETE, naming it', async () => {
-      const problems = await ctx.provider.validateShipment({
-        carrier: ctx.carrier,
-        serviceLevelToken: ctx.serviceLevelToken,
-        shipment: aValidShipment({ addressTo: anAddress({ zip: undefined }) }),
+      it('declares label file types from the shared vocabulary', () => {
+        const offered = ctx.provider.capabilities.labelFileTypes;
+        expect(offered.length).toBeGreaterThan(0);
+        for (const t of offered) expect(LABEL_FILE_TYPES).toContain(t);
       });
-      expect(problems).toEqual(expect.arrayContaining([expect.objectContaining({ severity: 'INCOMPLETE', field: 'address_to.zip' })]));
+
+      it('offers exactly the optional methods its capabilities declare', () => {
+        const { provider: p } = ctx;
+        const c = p.capabilities;
+        expect(typeof p.voidLabel === 'function').toBe(canVoid(c));
+        expect(typeof p.getBalance === 'function').toBe(keepsBalance(c));
+        expect(typeof p.addFunds === 'function').toBe(takesFunds(c));
+        expect(typeof p.purchaseLabels === 'function').toBe(c.nativeBatch !== undefined);
+        if (options.capabilities) expect(c).toEqual(options.capabilities);
+      });
     });
 
-    it('reports an unknown service level as INVALID', async () => {
-      const problems = await ctx.provider.validateShipment({ carrier: ctx.carrier, serviceLevelToken: 'no_such_service', shipment: aValidShipment() });
-      expect(problems).toEqual(expect.arrayContaining([expect.objectContaining({ severity: 'INVALID', code: 'service_level_unknown' })]));
+    describe('validateShipment', () => {
+      it('finds no problems in a valid shipment', async () => {
+        expect(await validate(shipment())).toEqual([]);
+      });
+
+      it('reports a missing address field as INCOMPLETE, naming the field', async () => {
+        const s = shipment();
+        s.addressTo = anAddress({ ...s.addressTo, zip: undefined });
+        const problems = await validate(s);
+        expect(problems).toEqual(expect.arrayContaining([expect.objectContaining({ severity: 'INCOMPLETE', field: 'address_to.zip' })]));
+      });
+
+      it('reports a missing street on the sender as INCOMPLETE, naming the field', async () => {
+        const s = shipment();
+        s.addressFrom = anAddress({ ...s.addressFrom, street1: '' });
+        expect(await validate(s)).toEqual(
+          expect.arrayContaining([expect.objectContaining({ severity: 'INCOMPLETE', field: 'address_from.street1' })]),
+        );
+      });
+
+      itWhen(validatesAddresses, 'reports an invalid US ZIP code as INVALID, naming the field', async () => {
+        const s = shipment();
+        s.addressTo = anAddress({ ...s.addressTo, country: 'US', zip: '9410' });
+        expect(await validate(s)).toEqual(expect.arrayContaining([expect.objectContaining({ severity: 'INVALID', field: 'address_to.zip' })]));
+      });
+
+      it('reports an unknown service level as INVALID with code service_level_unknown', async () => {
+        const problems = await validate(shipment(), 'no_such_service');
+        expect(problems).toEqual(expect.arrayContaining([expect.objectContaining({ severity: 'INVALID', code: 'service_level_unknown' })]));
+      });
+
+      it('reports problems with stable snake_case codes and human texts', async () => {
+        const s = shipment();
+        s.addressTo = anAddress({ ...s.addressTo, city: undefined });
+        const problems = await validate(s, 'no_such_service');
+        expect(problems.length).toBeGreaterThan(0);
+        for (const p of problems) {
+          expect(p.code).toMatch(/^[a-z][a-z0-9_]*$/);
+          expect(p.text.length).toBeGreaterThan(5);
+          expect(['INCOMPLETE', 'INVALID']).toContain(p.severity);
+        }
+      });
     });
 
-    it('sells a label with our reference, a tracking number, a cost and a document', async () => {
-      const reference = randomUUID();
-      const label = await purchase(reference);
-      expect(label.reference).toBe(reference);
-      expect(label.trackingNumber).toMatch(/\S{8,}/);
-      expect(label.cost.amountMinor).toBeGreaterThan(0);
-      expect(Number.isInteger(label.cost.amountMinor)).toBe(true);
-      expect(label.document ?? label.documentUrl).toBeTruthy();
+    describe('purchaseLabel', () => {
+      it('sells a label with our reference, a tracking number, a cost and a document', async () => {
+        const reference = randomUUID();
+        const label = await purchase(reference);
+        expect(label.reference).toBe(reference);
+        expect(label.providerLabelId).toEqual(expect.any(String));
+        expect(label.trackingNumber).toMatch(/^\S{8,}$/);
+        expect(label.carrier).toBe(ctx.carrier);
+        expect(label.serviceLevelToken).toBe(ctx.serviceLevelToken);
+        expect(Number.isInteger(label.cost.amountMinor)).toBe(true);
+        expect(label.cost.amountMinor).toBeGreaterThan(0);
+        expect(label.cost.currency).toMatch(/^[a-z]{3}$/);
+        expect(Number.isNaN(Date.parse(label.createdAt))).toBe(false);
+        expect(label.document?.content.length || label.documentUrl).toBeTruthy();
+      });
+
+      it('gives different references different tracking numbers', async () => {
+        const a = await purchase();
+        const b = await purchase();
+        expect(a.trackingNumber).not.toBe(b.trackingNumber);
+        expect(a.providerLabelId).not.toBe(b.providerLabelId);
+      });
+
+      it('refuses an invalid shipment with a non-retryable ProviderValidationError', async () => {
+        const s = shipment();
+        s.addressTo = anAddress({ ...s.addressTo, street1: undefined });
+        const error = await purchase(randomUUID(), s).then(
+          () => null,
+          (e: unknown) => e,
+        );
+        expect(error).toBeInstanceOf(ProviderValidationError);
+        expect(isProviderError(error)).toBe(true);
+        expect(error).toMatchObject({ code: 'validation', retryable: false });
+      });
     });
 
-    it('gives different references different tracking numbers', async () => {
-      const [a, b] = [await purchase(), await purchase()];
-      expect(a.trackingNumber).not.toBe(b.trackingNumber);
-    });
-
-    it('finds a purchase by reference when it de-duplicates by lookup, and nothing for an unknown one', async () => {
-      if (ctx.provider.capabilities.purchaseDeduplication !== 'lookup') return;
+    itWhen(canLookUp, 'findPurchase finds a purchase by our reference and nothing for an unknown one', async () => {
       const reference = randomUUID();
       const sold = await purchase(reference);
-      expect((await ctx.provider.findPurchase(reference))?.trackingNumber).toBe(sold.trackingNumber);
+      const found = await ctx.provider.findPurchase(reference);
+      expect(found).toMatchObject({
+        providerLabelId: sold.providerLabelId,
+        reference,
+        trackingNumber: sold.trackingNumber,
+        cost: sold.cost,
+      });
       expect(await ctx.provider.findPurchase(randomUUID())).toBeNull();
     });
 
-    it('refuses to sell for an invalid shipment with a non-retryable ProviderValidationError', async () => {
-      const attempt = purchase(randomUUID(), aValidShipment({ addressTo: anAddress({ street1: undefined }) }));
-      await expect(attempt).rejects.toBeInstanceOf(ProviderValidationError);
-      await attempt.catch((error) => {
-        expect(isProviderError(error)).toBe(true);
-        expect(error.code).toBe('validation');
-        expect(error.retryable).toBe(false);
-      });
+    itWhen(canVoid, 'voids a label once', async () => {
+      const label = await purchase();
+      const first = await voidLabel(label.providerLabelId);
+      expect(first.approved).toBe(true);
+      const second = await voidLabel(label.providerLabelId);
+      expect(second.approved).toBe(false);
+      expect(second.message.length).toBeGreaterThan(0);
     });
 
-    it('charges the prepaid balance and takes added funds', async () => {
-      const p = ctx.provider;
-      if (!p.capabilities.funding.prepaidBalance || !p.getBalance) return;
-      const before = (await p.getBalance()).amount.amountMinor;
-      const label = await purchase();
-      const after = (await p.getBalance()).amount.amountMinor;
-      expect(before - after).toBe(label.cost.amountMinor);
-      if (p.capabilities.funding.addFunds && p.addFunds) {
-        const topped = await p.addFunds({ amountMinor: 5000, currency: 'usd' });
-        expect(topped.amount.amountMinor).toBe(after + 5000);
-      }
+    itWhen(canVoid, 'maps voiding an unknown label to ProviderNotFoundError (code not_found)', async () => {
+      const error = await voidLabel(`no-such-label-${randomUUID()}`).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(ProviderNotFoundError);
+      expect(error).toMatchObject({ code: 'not_found', retryable: false });
     });
 
-    it('voids a label once when it can void', async () => {
-      const p = ctx.provider;
-      if (p.capabilities.voidWindowHours === undefined || !p.voidLabel) return;
+    itWhen(keepsBalance, 'charges the prepaid balance by the label cost', async () => {
+      const before = (await getBalance()).amount;
       const label = await purchase();
-      expect((await p.voidLabel(label.providerLabelId)).approved).toBe(true);
-      expect((await p.voidLabel(label.providerLabelId)).approved).toBe(false);
+      const after = (await getBalance()).amount;
+      expect(after.currency).toBe(before.currency);
+      expect(before.amountMinor - after.amountMinor).toBe(label.cost.amountMinor);
+    });
+
+    itWhen(takesFunds, 'adds funds to the balance', async () => {
+      const before = (await getBalance()).amount;
+      const topped = await addFunds({ amountMinor: 5000, currency: before.currency });
+      expect(topped.amount.amountMinor).toBe(before.amountMinor + 5000);
+      expect((await getBalance()).amount.amountMinor).toBe(before.amountMinor + 5000);
     });
   });
 }
