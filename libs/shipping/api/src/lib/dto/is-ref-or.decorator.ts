@@ -1,4 +1,4 @@
-import { plainToInstance, Transform } from 'class-transformer';
+import { plainToInstance } from 'class-transformer';
 import { registerDecorator, validateSync, type ValidationArguments, type ValidationError } from 'class-validator';
 
 const nestedMessages = new WeakMap<object, string>();
@@ -16,6 +16,8 @@ function firstMessage(errors: ValidationError[], path = ''): string | undefined 
 /**
  * Shippo lets an address or parcel be given as an object id or inline. Validates either a
  * non-empty id string or an object that passes `cls`'s own rules, naming the sub-field.
+ * Pair it with `@Type(() => cls)`: class-transformer then makes inline objects instances of
+ * `cls` and leaves id strings as they are.
  */
 export function IsRefOr(cls: new () => object, options: { each?: boolean } = {}) {
   return (target: object, propertyName: string) => {
@@ -28,7 +30,7 @@ export function IsRefOr(cls: new () => object, options: { each?: boolean } = {})
         validate(value: unknown) {
           if (typeof value === 'string') return value.length > 0 && value.length <= 64;
           if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
-          // Usually already an instance (see RefOr below): transform once, validate once.
+          // Usually already an instance (the field's @Type transformed it): validate once.
           const instance = value instanceof cls ? value : plainToInstance(cls, value);
           const errors = validateSync(instance, { whitelist: true });
           if (errors.length === 0) return true;
@@ -45,17 +47,4 @@ export function IsRefOr(cls: new () => object, options: { each?: boolean } = {})
       },
     });
   };
-}
-
-/**
- * Turns an inline object into an instance of `cls` while the body is transformed, leaving an
- * id string as it is, so IsRefOr validates it without transforming it a second time.
- */
-export function RefOr(cls: new () => object) {
-  const one = (v: unknown) =>
-    v !== null && typeof v === 'object' && !Array.isArray(v) ? plainToInstance(cls, v) : v;
-  return Transform(({ obj, key }) => {
-    const raw = (obj as Record<string, unknown>)[key];
-    return Array.isArray(raw) ? raw.map(one) : one(raw);
-  });
 }
