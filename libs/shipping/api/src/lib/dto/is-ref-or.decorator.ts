@@ -3,6 +3,28 @@ import { registerDecorator, validateSync, type ValidationArguments, type Validat
 
 const nestedMessages = new WeakMap<object, string>();
 
+/**
+ * Inline objects already found valid, by class and content. A batch of 10,000 shipments
+ * usually repeats its ship-from address and parcel in every shipment; validating each copy
+ * once per process instead of 10,000 times is most of what class-validator spends on such a
+ * request. Only objects that validation left untouched (nothing stripped) are remembered,
+ * so a hit needs no work at all. Bounded: cleared when full.
+ */
+const knownValid = new Set<string>();
+const KNOWN_VALID_MAX = 10_000;
+
+function validateInline(cls: new () => object, instance: object): ValidationError[] {
+  const before = JSON.stringify(instance);
+  const key = `${cls.name}\u0000${before}`;
+  if (knownValid.has(key)) return [];
+  const errors = validateSync(instance, { whitelist: true });
+  if (errors.length === 0 && JSON.stringify(instance) === before) {
+    if (knownValid.size >= KNOWN_VALID_MAX) knownValid.clear();
+    knownValid.add(key);
+  }
+  return errors;
+}
+
 function firstMessage(errors: ValidationError[], path = ''): string | undefined {
   for (const e of errors) {
     const here = path ? `${path}.${e.property}` : e.property;
@@ -32,7 +54,7 @@ export function IsRefOr(cls: new () => object, options: { each?: boolean } = {})
           if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
           // Usually already an instance (the field's @Type transformed it): validate once.
           const instance = value instanceof cls ? value : plainToInstance(cls, value);
-          const errors = validateSync(instance, { whitelist: true });
+          const errors = validateInline(cls, instance);
           if (errors.length === 0) return true;
           nestedMessages.set(value, firstMessage(errors) ?? 'is invalid');
           return false;
