@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import {
   BatchQueriesService,
   CarrierAccountsService,
@@ -10,6 +11,7 @@ import {
 import { BatchesController } from './controllers/batches.controller';
 import { FilesController } from './controllers/files.controller';
 import { HealthController } from './controllers/health.controller';
+import { IdempotencyInterceptor } from './http/idempotency.interceptor';
 import {
   AddressesController,
   CarrierAccountsController,
@@ -29,6 +31,7 @@ import {
     FilesController,
   ],
   providers: [
+    { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
     CreateBatchUseCase,
     ChangeBatchShipmentsUseCase,
     PurchaseBatchUseCase,
