@@ -1,6 +1,6 @@
 import { StandardFontEmbedder } from '@cantoo/pdf-lib';
 import type { LabelFileType, MassUnit, PortAddress, PortShipment } from '@shipbatch/providers/core';
-import { CODE128_QUIET_ZONE, type Code128Symbol, encodeCode128 } from './code128';
+import { CODE128_QUIET_ZONE, type Code128Symbol, code128Modules, encodeCode128 } from './code128';
 
 /** The printed address fields. */
 export type LabelAddress = Pick<PortAddress, 'name' | 'company' | 'street1' | 'street2' | 'city' | 'state' | 'zip' | 'country'>;
@@ -120,10 +120,14 @@ export function addressLines(a: LabelAddress | undefined): string[] {
  * Lays the label out for a page of `size` points: carrier and service, FROM, SHIP TO,
  * tracking barcode with its number, weight and reference. Font sizes follow the page width;
  * when the content would not fit the page height, everything is scaled down.
+ *
+ * `bars: 'width-only'` skips encoding the Code 128 bars (the symbol gets its width and no bars):
+ * for ZPL, where the printer draws the symbol from the data.
  */
-export function layoutLabel(content: MockLabelContent, size: readonly [number, number]): LabelLayout {
+export function layoutLabel(content: MockLabelContent, size: readonly [number, number], bars: 'encode' | 'width-only' = 'encode'): LabelLayout {
   const [width, height] = size;
-  const symbol = encodeCode128(content.trackingNumber);
+  const value = content.trackingNumber;
+  const symbol = bars === 'encode' ? encodeCode128(value) : { value, modules: code128Modules(value), bars: [] };
   let layout = layoutAt(content, symbol, width, 1);
   if (layout.bottom > height) {
     const m = margin(width);

@@ -9,7 +9,7 @@ export interface PdfLabelPage {
   height: number;
   /** The Code 128 value decoded from what the page draws. */
   barcode: string;
-  /** Text shown on the page, one entry per text object, in content order (none for image-only pages). */
+  /** Text shown on the page, one entry per text object (trimmed), in content order; none for image-only pages. */
   text: string[];
 }
 
@@ -87,8 +87,8 @@ function decodeVectorBarcode(fills: FillMark[]): string | null {
 function pageText(page: PDFPage): string[] {
   return page
     .extractContents()
-    .flatMap((a) => (a.kind === 'text' ? [a.getText()] : []))
-    .filter((t) => t.trim() !== '');
+    .flatMap((a) => (a.kind === 'text' ? [a.getText().trim()] : []))
+    .filter((t) => t !== '');
 }
 
 /**
@@ -100,13 +100,12 @@ function pageText(page: PDFPage): string[] {
  * Throws, naming the page, when a page has no barcode that decodes.
  */
 export async function readPdfLabels(pdf: Uint8Array): Promise<PdfLabels> {
-  let doc: PDFDocument;
+  let pageList: PDFPage[];
   try {
-    doc = await PDFDocument.load(pdf, { updateMetadata: false });
+    pageList = (await PDFDocument.load(pdf, { updateMetadata: false })).getPages();
   } catch (e) {
     throw new Error(`readPdfLabels: not a readable PDF (${(e as Error).message})`);
   }
-  const pageList = doc.getPages();
   if (pageList.length === 0) throw new Error('readPdfLabels: the PDF has no pages');
   const pages = pageList.map((page, i): PdfLabelPage => {
     const marks = pageMarks(page.node);
