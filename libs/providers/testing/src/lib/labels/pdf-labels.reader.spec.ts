@@ -58,7 +58,9 @@ function drawBars(page: PDFPage, x: number, y: number, module: number, height: n
 
 /** Adds an image XObject with exactly these dictionary entries and (already encoded) data, painted through `cm`. */
 function paintImage(doc: PDFDocument, page: PDFPage, dict: Record<string, unknown>, data: Uint8Array, cm: [number, number, number, number, number, number]) {
-  const stream = PDFRawStream.of(doc.context.obj({ Type: 'XObject', Subtype: 'Image', ...dict, Length: data.length } as never), data);
+  // The dictionary literal as pdf-lib's obj() takes it (names as strings, nested objects, PDF objects).
+  const entries = { Type: 'XObject', Subtype: 'Image', ...dict, Length: data.length } as unknown as Record<string, string>;
+  const stream = PDFRawStream.of(doc.context.obj(entries), data);
   page.node.setXObject(PDFName.of('Im1'), doc.context.register(stream));
   page.pushOperators(pushGraphicsState(), concatTransformationMatrix(...cm), drawObject('Im1'), popGraphicsState());
 }
