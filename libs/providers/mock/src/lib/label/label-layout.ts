@@ -92,12 +92,18 @@ export function printable(text: string): string {
   return out;
 }
 
-/** Shortens `text` with '...' until it fits `max` points. */
+/** Shortens `text` with '...' until it fits `max` points (binary search on the length kept). */
 function fit(text: string, size: number, bold: boolean, max: number): string {
   if (textWidth(text, size, bold) <= max) return text;
-  let n = text.length;
-  while (n > 1 && textWidth(`${text.slice(0, n)}...`, size, bold) > max) n--;
-  return `${text.slice(0, n).trimEnd()}...`;
+  const cut = (n: number) => `${text.slice(0, n).trimEnd()}...`;
+  let lo = 0;
+  let hi = text.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (textWidth(cut(mid), size, bold) <= max) lo = mid;
+    else hi = mid - 1;
+  }
+  return cut(lo);
 }
 
 /** `usps_priority_express` on carrier `usps` -> `PRIORITY EXPRESS`. */

@@ -172,3 +172,23 @@ describe('renderMockLabel', () => {
     });
   });
 });
+
+describe('label layout', () => {
+  it('shortens lines wider than the label with "...", and prints characters outside WinAnsi as "?"', async () => {
+    const long = { ...content, to: { ...content.to, name: `Ms ${'Very '.repeat(60)}Long Name`, street1: '東京都 1-2-3' } };
+    const { pages } = await readPdfLabels((await renderMockLabel('PDF_4x6', long)).content);
+    const name = pages[0].text.find((t) => t.startsWith('Ms Very'));
+    // Bold 12.15 pt in the 258.84 pt left of the indented SHIP TO block: eight words and "Very" fit.
+    expect(name).toBe(`Ms ${'Very '.repeat(7)}Very...`);
+    expect(pages[0].text).toContain('??? 1-2-3');
+    const zpl = zplTextFields(zplLabelBlocks((await renderMockLabel('ZPLII', long)).content)[0]);
+    expect(zpl).toContain(name);
+  });
+
+  it('prints a label without addresses or weight (labels sold before they were kept)', async () => {
+    const bare: MockLabelContent = { trackingNumber: content.trackingNumber, carrier: 'usps', serviceLevelToken: 'usps_priority', reference: 'r' };
+    const { pages } = await readPdfLabels((await renderMockLabel('PDF_4x6', bare)).content);
+    expect(pages[0].barcode).toBe(content.trackingNumber);
+    expect(pages[0].text).toEqual(expect.arrayContaining(['USPS', 'PRIORITY', 'Service usps_priority', 'FROM', 'SHIP TO']));
+  });
+});
