@@ -6,6 +6,7 @@
  *
  * BENCH_RENDER_LABELS (default 2000; PNG types a quarter of it) sets the labels per type.
  */
+import { loadavg } from 'node:os';
 import { LABEL_FILE_TYPES, type LabelFileType } from '@shipbatch/providers/core';
 import { type MockLabelContent, mockTrackingNumber, renderMockLabel } from '@shipbatch/providers/mock';
 
@@ -53,7 +54,9 @@ async function bench(type: LabelFileType) {
 }
 
 async function main() {
-  console.log(`bench:render — mock label documents, ${LABELS} per type (PNG ${Math.round(LABELS / 4)}), node ${process.version}\n`);
+  // Other processes on the machine skew the tails: the load average is printed with the figures.
+  const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
+  console.log(`bench:render — mock label documents, ${LABELS} per type (PNG ${Math.round(LABELS / 4)}), node ${process.version}, load ${load()}\n`);
   const head = ['file type', 'labels', 'first ms', 'p50 ms', 'p95 ms', 'mean ms', 'bytes/label', 'labels/s'];
   console.log(`| ${head.join(' | ')} |`);
   console.log(`|${head.map(() => '---').join('|')}|`);
@@ -62,6 +65,7 @@ async function main() {
     const cells = [r.type, r.n, r.first.toFixed(1), r.p50.toFixed(2), r.p95.toFixed(2), r.mean.toFixed(2), r.bytes, r.perSecond];
     console.log(`| ${cells.join(' | ')} |`);
   }
+  console.log(`\nload average at the end: ${load()}`);
 }
 
 main().catch((e) => {
