@@ -152,6 +152,13 @@ describe('readPdfLabels', () => {
     expect((await readPdfLabels(await doc.save())).barcodes).toEqual([VALUE]);
   });
 
+  it('decodes a label page embedded into another page as a form XObject (embedPage)', async () => {
+    const doc = await PDFDocument.create();
+    const [embedded] = await doc.embedPdf(await labelPdf((page) => drawBars(page, 20, 200, 1.2, 60)));
+    doc.addPage([612, 792]).drawPage(embedded, { x: 100, y: 300, xScale: 0.9, yScale: 0.9 });
+    expect((await readPdfLabels(await doc.save())).barcodes).toEqual([VALUE]);
+  });
+
   it('paints in order: a white box over the bars hides them and the page no longer decodes', async () => {
     const covered = await labelPdf((page) => {
       drawBars(page, 20, 200, 1.2, 60);

@@ -57,9 +57,12 @@ function decodeVectorBarcode(fills: FillMark[]): string | null {
     const centres = new Map<number, number>();
     for (const f of fills) {
       for (const sp of f.subpaths) {
-        const values = sp.map((p: Point) => p[across]);
-        const lo = Math.min(...values);
-        const hi = Math.max(...values);
+        let lo = Infinity;
+        let hi = -Infinity;
+        for (const p of sp as Point[]) {
+          lo = Math.min(lo, p[across]);
+          hi = Math.max(hi, p[across]);
+        }
         if (hi - lo <= 0) continue;
         const key = Math.round(((lo + hi) / 2) * 100) / 100;
         centres.set(key, (centres.get(key) ?? 0) + 1);
@@ -71,9 +74,14 @@ function decodeVectorBarcode(fills: FillMark[]): string | null {
       const painted = fills.map((f) => ({ gray: f.gray, spans: crossings(f, across, at) })).filter((p) => p.spans.length > 0);
       const spans = painted.flatMap((p) => p.spans);
       if (spans.length < 9) continue;
-      const lo = Math.min(...spans.map((s) => s[0]));
-      const hi = Math.max(...spans.map((s) => s[1]));
-      const narrowest = Math.min(...spans.map((s) => s[1] - s[0]));
+      let lo = Infinity;
+      let hi = -Infinity;
+      let narrowest = Infinity;
+      for (const [a, b] of spans) {
+        lo = Math.min(lo, a);
+        hi = Math.max(hi, b);
+        narrowest = Math.min(narrowest, b - a);
+      }
       const scale = Math.min(6 / Math.max(narrowest, 1e-6), 200_000 / Math.max(hi - lo, 1e-6));
       const row = new Float32Array(Math.ceil((hi - lo) * scale) + 1).fill(1);
       for (const p of painted) for (const [a, b] of p.spans) row.fill(p.gray, Math.round((a - lo) * scale), Math.round((b - lo) * scale));
