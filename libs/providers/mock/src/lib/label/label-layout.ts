@@ -119,7 +119,7 @@ export function formatWeight(weight: { value: number; unit: MassUnit }): string 
 export function addressLines(a: LabelAddress | undefined): string[] {
   if (!a) return [];
   const cityLine = [a.city, [a.state, a.zip].filter(Boolean).join(' ')].filter(Boolean).join(', ');
-  return [a.name, a.company, a.street1, a.street2, cityLine, a.country].filter((l): l is string => !!l && l.trim() !== '').map(printable);
+  return [a.name, a.company, a.street1, a.street2, cityLine, a.country].filter((l): l is string => !!l && l.trim() !== '');
 }
 
 /**

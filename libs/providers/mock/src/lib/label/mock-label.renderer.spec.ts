@@ -185,6 +185,18 @@ describe('label layout', () => {
     expect(zpl).toContain(name);
   });
 
+  it('keeps every element inside the page, for every size, with the longest addresses', () => {
+    const full = { ...content, from: { ...content.to, company: 'Warehouse Company' }, reference: 'x'.repeat(200) };
+    for (const type of LABEL_FILE_TYPES) {
+      const [width, height] = LABEL_PAGE_POINTS[type];
+      for (const e of layoutLabel(full, [width, height]).elements) {
+        const bottom = e.kind === 'text' ? e.y : e.y + e.h;
+        const right = e.kind === 'rule' ? e.x + e.w : e.kind === 'barcode' ? e.x + e.symbol.modules * e.module : e.x;
+        expect({ type, kind: e.kind, inside: e.x >= 0 && e.y >= 0 && bottom <= height && right <= width }).toEqual({ type, kind: e.kind, inside: true });
+      }
+    }
+  });
+
   it('prints a label without addresses or weight (labels sold before they were kept)', async () => {
     const bare: MockLabelContent = { trackingNumber: content.trackingNumber, carrier: 'usps', serviceLevelToken: 'usps_priority', reference: 'r' };
     const { pages } = await readPdfLabels((await renderMockLabel('PDF_4x6', bare)).content);
