@@ -1,6 +1,6 @@
 import { PDFDocument, type PDFPage } from '@cantoo/pdf-lib';
 import { decodeCode128Image, decodeCode128Row } from './code128-decoder';
-import { type FillMark, pageMarks, type Point } from './pdf-graphics';
+import { type FillMark, pageGraphics, type Point } from './pdf-graphics';
 import { imageLuminance } from './pdf-image';
 
 export interface PdfLabelPage {
@@ -116,7 +116,7 @@ export async function readPdfLabels(pdf: Uint8Array): Promise<PdfLabels> {
   }
   if (pageList.length === 0) throw new Error('readPdfLabels: the PDF has no pages');
   const pages = pageList.map((page, i): PdfLabelPage => {
-    const marks = pageMarks(page.node);
+    const { marks, textShows } = pageGraphics(page.node);
     const fills = marks.filter((m): m is FillMark => m.kind === 'fill');
     let barcode = decodeVectorBarcode(fills);
     const problems: string[] = [];
@@ -137,7 +137,8 @@ export async function readPdfLabels(pdf: Uint8Array): Promise<PdfLabels> {
       );
     }
     const { width, height } = page.getMediaBox();
-    return { width, height, barcode, text: pageText(page) };
+    // pdf-lib's extractContents also converts every image it meets: only asked when there is text.
+    return { width, height, barcode, text: textShows > 0 ? pageText(page) : [] };
   });
   return { pageCount: pages.length, barcodes: pages.map((p) => p.barcode), pages };
 }
