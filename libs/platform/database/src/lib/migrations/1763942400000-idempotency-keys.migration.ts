@@ -4,8 +4,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * `Idempotency-Key` on POST: the first answer to a key, kept for 24 hours, is replayed to
  * the same request and refused (422) to a different one.
  */
-export class IdempotencyKeys1763856000000 implements MigrationInterface {
-  name = 'IdempotencyKeys1763856000000';
+export class IdempotencyKeys1763942400000 implements MigrationInterface {
+  name = 'IdempotencyKeys1763942400000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`
