@@ -3,7 +3,8 @@ import {
   ADDRESS_REPOSITORY,
   BATCH_REPOSITORY,
   CARRIER_ACCOUNT_REPOSITORY,
-  LABEL_FILE_STORE,
+  FILE_STORAGE,
+  LABEL_FILES_REPOSITORY,
   LABEL_REPOSITORY,
   PARCEL_REPOSITORY,
   PROVIDER_GATEWAY,
@@ -11,7 +12,7 @@ import {
   RECONCILE_REPOSITORY,
   VALIDATION_REPOSITORY,
 } from '@shipbatch/shipping/application';
-import { LocalLabelFileStore } from './local-label-file.store';
+import { LocalFileStorage } from './local-file.storage';
 import { RegistryProviderGateway } from './registry-provider.gateway';
 import { TypeormBatchRepository } from './repositories/batch.repository';
 import { TypeormCarrierAccountRepository } from './repositories/carrier-account.repository';
@@ -20,6 +21,7 @@ import {
   TypeormLabelRepository,
   TypeormParcelRepository,
 } from './repositories/object.repositories';
+import { TypeormLabelFilesRepository } from './repositories/label-files.repository';
 import { TypeormPurchaseRepository } from './repositories/purchase.repository';
 import { TypeormReconcileRepository } from './repositories/reconcile.repository';
 import { TypeormValidationRepository } from './repositories/validation.repository';
@@ -28,7 +30,7 @@ import { TypeormValidationRepository } from './repositories/validation.repositor
 @Global()
 @Module({
   providers: [
-    LocalLabelFileStore,
+    LocalFileStorage,
     { provide: BATCH_REPOSITORY, useClass: TypeormBatchRepository },
     { provide: VALIDATION_REPOSITORY, useClass: TypeormValidationRepository },
     { provide: PURCHASE_REPOSITORY, useClass: TypeormPurchaseRepository },
@@ -37,11 +39,12 @@ import { TypeormValidationRepository } from './repositories/validation.repositor
     { provide: ADDRESS_REPOSITORY, useClass: TypeormAddressRepository },
     { provide: PARCEL_REPOSITORY, useClass: TypeormParcelRepository },
     { provide: LABEL_REPOSITORY, useClass: TypeormLabelRepository },
-    { provide: LABEL_FILE_STORE, useExisting: LocalLabelFileStore },
+    { provide: FILE_STORAGE, useExisting: LocalFileStorage },
+    { provide: LABEL_FILES_REPOSITORY, useClass: TypeormLabelFilesRepository },
     { provide: PROVIDER_GATEWAY, useClass: RegistryProviderGateway },
   ],
   exports: [
-    LocalLabelFileStore,
+    LocalFileStorage,
     BATCH_REPOSITORY,
     VALIDATION_REPOSITORY,
     PURCHASE_REPOSITORY,
@@ -50,7 +53,8 @@ import { TypeormValidationRepository } from './repositories/validation.repositor
     ADDRESS_REPOSITORY,
     PARCEL_REPOSITORY,
     LABEL_REPOSITORY,
-    LABEL_FILE_STORE,
+    FILE_STORAGE,
+    LABEL_FILES_REPOSITORY,
     PROVIDER_GATEWAY,
   ],
 })

@@ -60,14 +60,4 @@ describe.each([
     const again = await purchases.claim('race-s0', 60_000);
     expect(again?.lookupRequired).toBe(true);
   });
-
-  it('settles a purchasing batch once, however many workers finish at the same time', async () => {
-    await newBatch('done', 2);
-    await db.dataSource.query(`UPDATE batches SET status = 'PURCHASING' WHERE id = 'done'`);
-    await db.dataSource.query(`UPDATE batch_shipments SET status = 'VALID', purchase_state = 'PURCHASED' WHERE batch_id = 'done'`);
-    const results = await Promise.all(Array.from({ length: 5 }, () => purchases.finishPurchase('done')));
-    expect(results.filter(Boolean)).toHaveLength(1);
-    const events = await db.dataSource.query(`SELECT type FROM outbox_events WHERE object_id = 'done'`);
-    expect(events).toEqual([{ type: 'batch_purchased' }]);
-  });
 });
