@@ -7,4 +7,4 @@ export * from './lib/repositories/purchase.repository';
 export * from './lib/repositories/reconcile.repository';
 export * from './lib/repositories/carrier-account.repository';
 export * from './lib/repositories/object.repositories';
-export * from './lib/repositories/label-files.repository';
+export * from './lib/label-files/label-files.repository';

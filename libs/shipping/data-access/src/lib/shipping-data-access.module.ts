@@ -21,7 +21,7 @@ import {
   TypeormLabelRepository,
   TypeormParcelRepository,
 } from './repositories/object.repositories';
-import { TypeormLabelFilesRepository } from './repositories/label-files.repository';
+import { TypeormLabelFilesRepository } from './label-files/label-files.repository';
 import { TypeormPurchaseRepository } from './repositories/purchase.repository';
 import { TypeormReconcileRepository } from './repositories/reconcile.repository';
 import { TypeormValidationRepository } from './repositories/validation.repository';
