@@ -4,3 +4,4 @@ export * from './lib/mock-provider.options';
 export * from './lib/mock-catalog';
 export * from './lib/mock-tracking';
 export * from './lib/mock-shipment.validator';
+export * from './lib/label/mock-label.renderer';

@@ -1,4 +1,5 @@
 import type { SqlClient } from '@shipbatch/providers/core';
+import type { MockLabelParties } from './label/label-layout';
 
 /**
  * The mock provider's own durable state, in its own schema `mock_provider`, apart from the
@@ -17,6 +18,8 @@ export interface LedgerLabel {
   label_file_type: string;
   created_at: string;
   voided_at: string | null;
+  /** What the label prints besides the columns above (addresses, weight); null for labels sold before it was kept. */
+  label_data: MockLabelParties | null;
 }
 
 export interface LedgerSale {
@@ -25,6 +28,8 @@ export interface LedgerSale {
   serviceLevel: string;
   costMinor: number;
   labelFileType: string;
+  /** Addresses and weight, kept so the same label document can be rendered again later. */
+  labelData: MockLabelParties;
   /** The tracking number for a label sequence value. */
   tracking: (seq: number) => string;
 }
@@ -45,6 +50,7 @@ const DDL = [
      tracking_number text NOT NULL UNIQUE, carrier text NOT NULL, service_level text NOT NULL,
      cost_minor bigint NOT NULL, label_file_type text NOT NULL,
      created_at timestamptz NOT NULL DEFAULT now(), voided_at timestamptz)`,
+  `ALTER TABLE mock_provider.labels ADD COLUMN IF NOT EXISTS label_data jsonb`,
   `CREATE INDEX IF NOT EXISTS mock_labels_reference_idx ON mock_provider.labels (account_id, reference)`,
   `CREATE TABLE IF NOT EXISTS mock_provider.purchase_calls (
      account_id text NOT NULL, reference text NOT NULL, n integer NOT NULL, PRIMARY KEY (account_id, reference))`,
@@ -137,8 +143,8 @@ export class MockLedgerRepository {
     const seq = Number(debited[0].seq);
     const [label] = await tx.query<LedgerLabel>(
       `INSERT INTO mock_provider.labels
-         (id, seq, account_id, reference, tracking_number, carrier, service_level, cost_minor, label_file_type)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *`,
+         (id, seq, account_id, reference, tracking_number, carrier, service_level, cost_minor, label_file_type, label_data)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb) RETURNING *`,
       [
         `mock_lbl_${seq}`,
         seq,
@@ -149,6 +155,7 @@ export class MockLedgerRepository {
         sale.serviceLevel,
         sale.costMinor,
         sale.labelFileType,
+        JSON.stringify(sale.labelData),
       ],
     );
     return normalize(label);
@@ -213,5 +220,7 @@ function normalize(l: LedgerLabel): LedgerLabel {
     cost_minor: Number(l.cost_minor),
     created_at: new Date(l.created_at).toISOString(),
     voided_at: l.voided_at ? new Date(l.voided_at).toISOString() : null,
+    // pg and PGlite both parse jsonb; a driver that hands back text is read too.
+    label_data: typeof l.label_data === 'string' ? (JSON.parse(l.label_data) as MockLabelParties) : (l.label_data ?? null),
   };
 }

@@ -8,7 +8,15 @@ import {
   ProviderValidationError,
   type SqlClient,
 } from '@shipbatch/providers/core';
-import { anAddress, aValidShipment, awayFromMinuteEdge, createPgliteSqlClient } from '@shipbatch/providers/testing';
+import {
+  anAddress,
+  aValidShipment,
+  awayFromMinuteEdge,
+  createPgliteSqlClient,
+  decodePngBarcode,
+  readPdfLabels,
+  readZplLabels,
+} from '@shipbatch/providers/testing';
 import { mockProviderDefinition } from './mock.definition';
 import { MockProvider } from './mock.provider';
 import type { MockProviderOptions } from './mock-provider.options';
@@ -148,15 +156,27 @@ describe('MockProvider (PGlite)', () => {
     expect((await buy(make({}, 'dhl_express'), undefined, 'dhl_express_worldwide')).trackingNumber).toMatch(/^\d{10}$/);
   });
 
-  it('writes ZPL for ZPLII and a PDF otherwise, also when the purchase is looked up', async () => {
+  it('answers with the label document in the file type asked for, the same bytes again when the purchase is looked up', async () => {
     const p = make();
-    const zpl = await buy(p, 'z', 'usps_priority', 'ZPLII');
+    const shipment = aValidShipment({ addressTo: anAddress({ name: 'Ada Lovelace', street1: '12 Analytical Row' }) });
+    const sell = (reference: string, labelFileType: LabelFileType) =>
+      p.purchaseLabel({ reference, carrier: 'usps', serviceLevelToken: 'usps_priority', shipment, labelFileType });
+
+    const zpl = await sell('z', 'ZPLII');
     expect(zpl.document).toMatchObject({ contentType: 'application/zpl', extension: 'zpl' });
-    expect(zpl.document?.content.toString()).toMatch(/^\^XA[\s\S]*\^XZ\s*$/);
-    expect((await p.findPurchase('z'))?.document?.extension).toBe('zpl');
-    const pdf = await buy(p, 'p', 'usps_priority', 'PNG');
-    expect(pdf.document?.content.subarray(0, 5).toString()).toBe('%PDF-');
-    expect(pdf.document?.content.toString('latin1')).toContain(pdf.trackingNumber);
+    expect(readZplLabels(zpl.document?.content ?? '').barcodes).toEqual([zpl.trackingNumber]);
+
+    const png = await sell('g', 'PNG');
+    expect(png.document).toMatchObject({ contentType: 'image/png', extension: 'png' });
+    expect(await decodePngBarcode(png.document?.content ?? Buffer.alloc(0))).toBe(png.trackingNumber);
+
+    const pdf = await sell('p', 'PDF_4x6');
+    expect(pdf.document).toMatchObject({ contentType: 'application/pdf', extension: 'pdf' });
+    const read = await readPdfLabels(pdf.document?.content ?? Buffer.alloc(0));
+    expect(read.barcodes).toEqual([pdf.trackingNumber]);
+    expect(read.pages[0].text).toEqual(expect.arrayContaining(['Ada Lovelace', '12 Analytical Row', 'Shippo Warehouse', 'Service usps_priority - Weight 2 lb']));
+
+    for (const sold of [zpl, png, pdf]) expect((await p.findPurchase(sold.reference))?.document?.content.equals(sold.document?.content ?? Buffer.alloc(0))).toBe(true);
   });
 
   describe('void', () => {

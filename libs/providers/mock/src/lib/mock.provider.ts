@@ -20,7 +20,8 @@ import {
 } from '@shipbatch/providers/core';
 import { MOCK_CAPABILITIES, MOCK_DEFAULT_PRICE_CENTS, MOCK_PRICES_CENTS } from './mock-catalog';
 import { type LedgerLabel, MockLedgerRepository } from './mock-ledger.repository';
-import { renderMockLabel } from './mock-label.renderer';
+import { labelParties } from './label/label-layout';
+import { renderMockLabel } from './label/mock-label.renderer';
 import type { MockProviderOptions } from './mock-provider.options';
 import { validateMockShipment } from './mock-shipment.validator';
 import { mockTrackingNumber } from './mock-tracking';
@@ -111,6 +112,7 @@ export class MockProvider implements LabelProvider {
         serviceLevel: command.serviceLevelToken,
         costMinor,
         labelFileType: command.labelFileType,
+        labelData: labelParties(command.shipment),
         tracking: (seq) => mockTrackingNumber(this.carrier, seq, command.serviceLevelToken),
       });
       return (
@@ -168,7 +170,8 @@ export class MockProvider implements LabelProvider {
     return MOCK_PRICES_CENTS[this.carrier]?.[service] ?? MOCK_DEFAULT_PRICE_CENTS;
   }
 
-  private toPurchased(l: LedgerLabel): PurchasedLabel {
+  /** The label as sold; its document is rendered from the ledger row, so it is the same every time. */
+  private async toPurchased(l: LedgerLabel): Promise<PurchasedLabel> {
     return {
       providerLabelId: l.id,
       reference: l.reference,
@@ -177,7 +180,8 @@ export class MockProvider implements LabelProvider {
       serviceLevelToken: l.service_level,
       cost: { amountMinor: l.cost_minor, currency: 'usd' },
       createdAt: l.created_at,
-      document: renderMockLabel(l.label_file_type as LabelFileType, {
+      document: await renderMockLabel(l.label_file_type as LabelFileType, {
+        ...l.label_data,
         trackingNumber: l.tracking_number,
         carrier: l.carrier,
         serviceLevelToken: l.service_level,
