@@ -1,7 +1,7 @@
 import { request } from 'node:http';
-import { decodePDFRawStream, PDFArray, PDFDocument, PDFRawStream, type PDFPage } from '@cantoo/pdf-lib';
 import { UrlSigner } from '@shipbatch/platform/config';
 import { eventually } from '@shipbatch/platform/testing';
+import { readPdfLabels, readZplLabels } from '@shipbatch/providers/testing';
 import { Client } from './client';
 import { ADMIN_TOKEN, type Harness, startEmbedded, startScaleOut } from './harness';
 
@@ -9,19 +9,9 @@ const FROM = { name: 'Shippo Warehouse', street1: '215 Clayton St.', city: 'San 
 const TO = { name: 'Mr Hippo', street1: '965 Mission St', city: 'San Francisco', state: 'CA', zip: '94103', country: 'US' };
 const PARCEL = { length: '10', width: '8', height: '4', distance_unit: 'in', weight: 2, mass_unit: 'lb' };
 
-/** The text drawn on a PDF page (its content streams, decoded). */
-function pageText(page: PDFPage): string {
-  const contents = page.node.Contents();
-  const streams = contents instanceof PDFArray ? contents.asArray().map((r) => page.doc.context.lookup(r)) : [contents];
-  return streams
-    .map((s) => (s instanceof PDFRawStream ? Buffer.from(decodePDFRawStream(s).decode()).toString('latin1') : ''))
-    .join('\n');
-}
-
-/** The tracking number printed on each page of a merged PDF, in page order. */
-async function trackingNumbersOfPdf(pdf: Buffer): Promise<string[]> {
-  const doc = await PDFDocument.load(pdf);
-  return doc.getPages().map((p) => pageText(p).match(/TRACKING # (\w+)/)?.[1] ?? '?');
+/** The barcode (Code 128, the tracking number) of each page of a merged PDF, in page order. */
+async function barcodesOfPdf(pdf: Buffer): Promise<string[]> {
+  return (await readPdfLabels(pdf)).barcodes;
 }
 
 /** GET without any API key, as a browser or a label printer would. */
@@ -116,7 +106,7 @@ describe.each([
       expect(f.type).toBe('application/pdf');
       expect(f.body.subarray(0, 5).toString()).toBe('%PDF-');
     }
-    const pages = await Promise.all(files.map((f) => trackingNumbersOfPdf(f.body)));
+    const pages = await Promise.all(files.map((f) => barcodesOfPdf(f.body)));
     expect(pages.map((p) => p.length)).toEqual([100, 50]);
     expect(pages.flat()).toEqual(await trackingInBatchOrder(id));
 
@@ -139,12 +129,12 @@ describe.each([
     expect(file.type).toBe('application/zpl');
     const blocks = file.body.toString('latin1').match(/\^XA[\s\S]*?\^XZ/g) ?? [];
     expect(blocks).toHaveLength(3);
-    expect(blocks.map((b) => b.match(/TRACKING # (\w+)/)?.[1])).toEqual(await trackingInBatchOrder(id));
+    expect(readZplLabels(file.body).barcodes).toEqual(await trackingInBatchOrder(id));
   });
 
   it('makes a PNG batch one PDF with a page per label', async () => {
     const account = await mockAccount('fedex');
-    const { batch } = await purchasedBatch({
+    const { id, batch } = await purchasedBatch({
       default_carrier_account: account,
       default_servicelevel_token: 'fedex_ground',
       label_filetype: 'PNG',
@@ -153,7 +143,14 @@ describe.each([
     expect(batch.label_url).toHaveLength(1);
     const file = await download(batch.label_url[0]);
     expect(file.type).toBe('application/pdf');
-    expect((await PDFDocument.load(file.body)).getPageCount()).toBe(2);
+    const labels = await readPdfLabels(file.body);
+    expect(labels.pageCount).toBe(2);
+    // 812 x 1218 px at 203 dpi: 4 x 6 in.
+    expect(labels.pages.map((p) => [Math.round(p.width), Math.round(p.height)])).toEqual([
+      [288, 432],
+      [288, 432],
+    ]);
+    expect(labels.barcodes).toEqual(await trackingInBatchOrder(id));
   });
 
   it('rebuilds label_url when failed shipments are purchased again', async () => {
@@ -171,7 +168,7 @@ describe.each([
     expect(batch.object_results).toMatchObject({ purchase_succeeded: 2, purchase_failed: 1 });
     expect(batch.label_url).toHaveLength(1);
     const before = await download(batch.label_url[0]);
-    expect(await trackingNumbersOfPdf(before.body)).toEqual(await trackingInBatchOrder(id));
+    expect(await barcodesOfPdf(before.body)).toEqual(await trackingInBatchOrder(id));
 
     expect((await acme.put(`/carrier_accounts/${flaky}`, { parameters: { fail_rate: 0 } })).status).toBe(200);
     expect((await acme.post(`/batches/${id}/purchase`)).status).toBe(202);
@@ -182,7 +179,7 @@ describe.each([
     const after = await download(done.body.label_url[0]);
     const order = await trackingInBatchOrder(id);
     expect(order).toHaveLength(3);
-    expect(await trackingNumbersOfPdf(after.body)).toEqual(order);
+    expect(await barcodesOfPdf(after.body)).toEqual(order);
     // The file it replaced is gone, never listed again.
     expect(new URL(done.body.label_url[0]).pathname).not.toBe(new URL(batch.label_url[0]).pathname);
     expect((await download(batch.label_url[0])).status).toBe(404);
