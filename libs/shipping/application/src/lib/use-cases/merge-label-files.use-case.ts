@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { QUEUE_PORT, type QueuePort } from '@shipbatch/platform/queue';
 import { type MergedFileFormat, mergedFileFormat } from '@shipbatch/shipping/domain';
-import type { FileStorage } from '../ports/file-storage';
+import { FileNotFoundError, type FileStorage } from '../ports/file-storage';
 import type { ChunkLabel, LabelFilesRepository, SettledChunk } from '../ports/label-files.repository';
 import { FILE_STORAGE, LABEL_FILES_REPOSITORY, QUEUES } from '../ports/tokens';
 import { fitsMergedFormat, PdfLabelMerger, sniffLabelDocument, zplBlock } from './label-document.merger';
@@ -124,7 +124,14 @@ export class MergeLabelFilesUseCase {
     const merger = await PdfLabelMerger.create();
     for (const label of labels) {
       const content = await this.labelContent(key, label, format);
-      if (content) await merger.add(content);
+      if (!content) continue;
+      try {
+        await merger.add(content);
+      } catch (error) {
+        // A broken label file would fail this job on every retry and hold the batch in
+        // PURCHASING for good: leave it out, loudly.
+        this.logger.error(`${key}: label ${label.labelId} could not be merged (${String(error)}); left out`);
+      }
     }
     await this.files.put(key, await merger.save(), 'application/pdf');
   }
@@ -142,7 +149,14 @@ export class MergeLabelFilesUseCase {
       this.logger.warn(`${key}: label ${label.labelId} has no stored file; left out`);
       return null;
     }
-    const content = await this.files.read(label.fileKey);
+    let content: Buffer;
+    try {
+      content = await this.files.read(label.fileKey);
+    } catch (error) {
+      if (!(error instanceof FileNotFoundError)) throw error; // storage trouble: retry the job
+      this.logger.error(`${key}: label ${label.labelId}'s file ${label.fileKey} is missing; left out`);
+      return null;
+    }
     const kind = sniffLabelDocument(content);
     if (!fitsMergedFormat(kind, format)) {
       this.logger.warn(`${key}: label ${label.labelId} is ${kind}, which cannot go into a ${format} file; left out`);

@@ -293,6 +293,18 @@ describe.each([
     expect(await purchasedEvents('retry')).toBe(2);
   });
 
+  it('leaves out a broken or missing label file rather than failing the batch for good', async () => {
+    const ids = await purchasingBatch('broken', 3);
+    await buy('broken', ids[0], await pdfLabel(100), 'pdf');
+    await buy('broken', ids[1], Buffer.from('%PDF-1.7 not really'), 'pdf');
+    await buy('broken', ids[2], await pdfLabel(102), 'pdf');
+    await storage.delete(`labels/t1/${ids[2]}.pdf`);
+    await drain();
+    const done = await batchRow('broken');
+    expect(done.status).toBe('PURCHASED');
+    expect(await pageWidths(done.label_file_keys[0])).toEqual([100]);
+  });
+
   it('leaves an open chunk alone, and recovers merges a crash lost', async () => {
     const ids = await purchasingBatch('crash', 101);
     await buy('crash', ids[0], await pdfLabel(100), 'pdf');
