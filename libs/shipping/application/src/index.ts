@@ -22,3 +22,4 @@ export * from './lib/use-cases/carrier-accounts.service';
 export * from './lib/use-cases/batch-queries.service';
 export * from './lib/use-cases/merge-label-files.use-case';
 export * from './lib/use-cases/label-document.merger';
+export * from './lib/use-cases/pdf-merge.thread';

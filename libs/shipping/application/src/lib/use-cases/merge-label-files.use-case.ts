@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { QUEUE_PORT, type QueuePort } from '@shipbatch/platform/queue';
 import { type MergedFileFormat, mergedFileFormat } from '@shipbatch/shipping/domain';
 import { FileNotFoundError, type FileStorage } from '../ports/file-storage';
 import type { ChunkLabel, LabelFilesRepository, SettledChunk } from '../ports/label-files.repository';
 import { FILE_STORAGE, LABEL_FILES_REPOSITORY, QUEUES } from '../ports/tokens';
-import { fitsMergedFormat, PdfLabelMerger, sniffLabelDocument, zplBlock } from './label-document.merger';
+import { fitsMergedFormat, sniffLabelDocument, zplBlock } from './label-document.merger';
+import { PdfMergeThread } from './pdf-merge.thread';
 
 export interface MergeLabelFilesJob {
   batchId: string;
@@ -40,14 +41,19 @@ export function mergedFileKey(tenantId: string, batchId: string, chunk: number, 
  * what a crash left undone.
  */
 @Injectable()
-export class MergeLabelFilesUseCase {
+export class MergeLabelFilesUseCase implements OnApplicationShutdown {
   private readonly logger = new Logger(MergeLabelFilesUseCase.name);
+  private readonly pdfThread = new PdfMergeThread();
 
   constructor(
     @Inject(LABEL_FILES_REPOSITORY) private readonly repo: LabelFilesRepository,
     @Inject(FILE_STORAGE) private readonly files: FileStorage,
     @Inject(QUEUE_PORT) private readonly queue: QueuePort,
   ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.pdfThread.close();
+  }
 
   /**
    * The hook of the purchase path: call it once shipments of a batch have settled (bought,
@@ -115,25 +121,28 @@ export class MergeLabelFilesUseCase {
     );
   }
 
-  /** Merges the labels one at a time (at most one chunk in memory) and stores the result. */
+  /** Merges one chunk (at most 100 labels in memory at once) and stores the result. */
   private async write(key: string, format: MergedFileFormat, labels: ChunkLabel[]): Promise<void> {
     if (format === 'zpl') {
       await this.files.put(key, this.zplBlocks(key, labels), 'application/zpl');
       return;
     }
-    const merger = await PdfLabelMerger.create();
+    // Read one label at a time; pdf-lib's CPU work happens on the merge thread.
+    const docs: Buffer[] = [];
+    const included: ChunkLabel[] = [];
     for (const label of labels) {
       const content = await this.labelContent(key, label, format);
       if (!content) continue;
-      try {
-        await merger.add(content);
-      } catch (error) {
-        // A broken label file would fail this job on every retry and hold the batch in
-        // PURCHASING for good: leave it out, loudly.
-        this.logger.error(`${key}: label ${label.labelId} could not be merged (${String(error)}); left out`);
-      }
+      docs.push(content);
+      included.push(label);
     }
-    await this.files.put(key, await merger.save(), 'application/pdf');
+    const { pdf, skipped } = await this.pdfThread.merge(docs);
+    for (const s of skipped) {
+      // A broken label file would fail this job on every retry and hold the batch in
+      // PURCHASING for good: leave it out, loudly.
+      this.logger.error(`${key}: label ${included[s.index]?.labelId} could not be merged (${s.reason}); left out`);
+    }
+    await this.files.put(key, pdf, 'application/pdf');
   }
 
   private async *zplBlocks(key: string, labels: ChunkLabel[]): AsyncGenerator<Buffer> {
