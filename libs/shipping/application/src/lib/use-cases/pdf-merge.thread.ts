@@ -43,9 +43,12 @@ export class PdfMergeThread {
   private nextId = 1;
   private readonly module: string | null;
 
-  /** `module`: a compiled (JS) module exporting PdfLabelMerger; by default this library's own. */
+  /**
+   * `module`: a compiled (JS) module exporting PdfLabelMerger; by default this library's own.
+   * MERGE_THREAD=0 in the environment merges in process.
+   */
   constructor(module: string = require.resolve('./label-document.merger')) {
-    this.module = module.endsWith('.js') ? module : null;
+    this.module = module.endsWith('.js') && process.env['MERGE_THREAD'] !== '0' ? module : null;
   }
 
   /** Whether merges run on a thread (false: in process). */
