@@ -214,6 +214,22 @@ describe.each([
     expect(await purchasedEvents('twice')).toBe(1);
   });
 
+  it('merges a chunk whose last shipments two workers settle at the same time, once', async () => {
+    const ids = await purchasingBatch('race', 4);
+    await buy('race', ids[0], await pdfLabel(100), 'pdf');
+    await buy('race', ids[1], await pdfLabel(101), 'pdf');
+    const [third, fourth] = await Promise.all([pdfLabel(102), pdfLabel(103)]);
+    const added = queue.added;
+    await Promise.all([buy('race', ids[2], third, 'pdf'), buy('race', ids[3], fourth, 'pdf')]);
+    // Whoever settled last saw the chunk complete; both may have: the job id makes it one job.
+    expect(queue.added - added).toBe(1);
+    expect(queue.waiting.map((j) => j.data)).toEqual([{ batchId: 'race', chunk: 0 }]);
+    await drain();
+    const done = await batchRow('race');
+    expect(done.status).toBe('PURCHASED');
+    expect(await pageWidths(done.label_file_keys[0])).toEqual([100, 101, 102, 103]);
+  });
+
   it('concatenates ZPL II labels, one ^XA ... ^XZ block each, in batch order', async () => {
     const ids = await purchasingBatch('zpl', 3, 'ZPLII');
     for (const [i, id] of [...ids.entries()].reverse()) {
