@@ -179,6 +179,23 @@ describe('MockProvider (PGlite)', () => {
     for (const sold of [zpl, png, pdf]) expect((await p.findPurchase(sold.reference))?.document?.content.equals(sold.document?.content ?? Buffer.alloc(0))).toBe(true);
   });
 
+  it('gives every label its own tracking number, printed in its barcode, across accounts and carriers', async () => {
+    const accounts = [make({}, 'usps'), make({}, 'usps'), make({}, 'ups'), make({}, 'fedex')];
+    const services: Record<string, string> = { usps: 'usps_priority', ups: 'ups_ground', fedex: 'fedex_2_day' };
+    const sold = await Promise.all(
+      Array.from({ length: 60 }, (_, i) => {
+        const p = accounts[i % accounts.length];
+        return buy(p, `uniq-${i}`, services[p.carrierCode], i % 3 === 0 ? 'PDF_4x6' : 'ZPLII');
+      }),
+    );
+    expect(new Set(sold.map((l) => l.trackingNumber)).size).toBe(60);
+    for (const label of sold) {
+      const content = label.document?.content ?? Buffer.alloc(0);
+      const barcodes = label.document?.extension === 'pdf' ? (await readPdfLabels(content)).barcodes : readZplLabels(content).barcodes;
+      expect(barcodes).toEqual([label.trackingNumber]);
+    }
+  });
+
   describe('void', () => {
     it('approves once, refunds the cost, and then no longer finds the purchase', async () => {
       const p = make({ label_cost: 5 });

@@ -36,3 +36,43 @@ export function encodeCode128(value: string): Code128Symbol {
   }
   return { value, modules: x, bars };
 }
+
+const isDigit = (c: string | undefined): boolean => c !== undefined && c >= '0' && c <= '9';
+
+/**
+ * Width in modules of the Code 128 symbol a printer makes of `value` in automatic mode (ZPL
+ * `^BC...,A`), without encoding it: set C for runs of 4 or more digits (or a value of digits
+ * only, even length), set B otherwise, an odd digit before a run stays in B. For the ZPL
+ * writer, which only needs the width to centre the symbol, and leaves the encoding to the
+ * printer. Printable ASCII only (B); other characters count as one symbol.
+ */
+export function code128Modules(value: string): number {
+  let symbols = 0;
+  let set: 'B' | 'C' | undefined;
+  for (let i = 0; i < value.length; ) {
+    let run = 0;
+    while (isDigit(value[i + run])) run++;
+    const useC = run >= 4 || (run >= 2 && run === value.length);
+    if (useC) {
+      // An odd digit goes out in B first when the run does not start the symbol.
+      if (run % 2 === 1) {
+        if (set !== 'B') symbols += set ? 1 : 0;
+        set = set ?? 'B';
+        symbols += 1;
+        i += 1;
+        run -= 1;
+      }
+      if (set !== 'C') symbols += set ? 1 : 0;
+      set = 'C';
+      symbols += run / 2;
+      i += run;
+    } else {
+      if (set !== 'B') symbols += set ? 1 : 0;
+      set = 'B';
+      symbols += 1;
+      i += 1;
+    }
+  }
+  // start + data and code switches + check, 11 modules each, and the 13-module stop.
+  return (symbols + 2) * 11 + 13;
+}

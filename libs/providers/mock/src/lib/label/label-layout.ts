@@ -1,6 +1,6 @@
 import { StandardFontEmbedder } from '@cantoo/pdf-lib';
 import type { LabelFileType, MassUnit, PortAddress, PortShipment } from '@shipbatch/providers/core';
-import { CODE128_QUIET_ZONE, type Code128Symbol, encodeCode128 } from './code128';
+import { CODE128_QUIET_ZONE, type Code128Symbol, code128Modules, encodeCode128 } from './code128';
 
 /** The printed address fields. */
 export type LabelAddress = Pick<PortAddress, 'name' | 'company' | 'street1' | 'street2' | 'city' | 'state' | 'zip' | 'country'>;
@@ -92,12 +92,18 @@ export function printable(text: string): string {
   return out;
 }
 
-/** Shortens `text` with '...' until it fits `max` points. */
+/** Shortens `text` with '...' until it fits `max` points (binary search on the length kept). */
 function fit(text: string, size: number, bold: boolean, max: number): string {
   if (textWidth(text, size, bold) <= max) return text;
-  let n = text.length;
-  while (n > 1 && textWidth(`${text.slice(0, n)}...`, size, bold) > max) n--;
-  return `${text.slice(0, n).trimEnd()}...`;
+  const cut = (n: number) => `${text.slice(0, n).trimEnd()}...`;
+  let lo = 0;
+  let hi = text.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (textWidth(cut(mid), size, bold) <= max) lo = mid;
+    else hi = mid - 1;
+  }
+  return cut(lo);
 }
 
 /** `usps_priority_express` on carrier `usps` -> `PRIORITY EXPRESS`. */
@@ -113,17 +119,21 @@ export function formatWeight(weight: { value: number; unit: MassUnit }): string 
 export function addressLines(a: LabelAddress | undefined): string[] {
   if (!a) return [];
   const cityLine = [a.city, [a.state, a.zip].filter(Boolean).join(' ')].filter(Boolean).join(', ');
-  return [a.name, a.company, a.street1, a.street2, cityLine, a.country].filter((l): l is string => !!l && l.trim() !== '').map(printable);
+  return [a.name, a.company, a.street1, a.street2, cityLine, a.country].filter((l): l is string => !!l && l.trim() !== '');
 }
 
 /**
  * Lays the label out for a page of `size` points: carrier and service, FROM, SHIP TO,
  * tracking barcode with its number, weight and reference. Font sizes follow the page width;
  * when the content would not fit the page height, everything is scaled down.
+ *
+ * `bars: 'width-only'` skips encoding the Code 128 bars (the symbol gets its width and no bars):
+ * for ZPL, where the printer draws the symbol from the data.
  */
-export function layoutLabel(content: MockLabelContent, size: readonly [number, number]): LabelLayout {
+export function layoutLabel(content: MockLabelContent, size: readonly [number, number], bars: 'encode' | 'width-only' = 'encode'): LabelLayout {
   const [width, height] = size;
-  const symbol = encodeCode128(content.trackingNumber);
+  const value = content.trackingNumber;
+  const symbol = bars === 'encode' ? encodeCode128(value) : { value, modules: code128Modules(value), bars: [] };
   let layout = layoutAt(content, symbol, width, 1);
   if (layout.bottom > height) {
     const m = margin(width);

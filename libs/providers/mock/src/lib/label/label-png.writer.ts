@@ -1,4 +1,5 @@
 import { bitmapFonts, fontFor } from './bitmap-font';
+import { CODE128_QUIET_ZONE } from './code128';
 import type { LabelLayout } from './label-layout';
 import { MonoBitmap } from './mono-bitmap';
 
@@ -29,7 +30,7 @@ export async function writeLabelPng(layout: LabelLayout): Promise<Buffer> {
       bitmap.fillRect(e.x * k, e.y * k, (e.x + e.w) * k, (e.y + e.h) * k);
     } else {
       const box = { x: Math.round(e.box.x * k), w: Math.round(e.box.w * k) };
-      const module = Math.max(1, Math.min(Math.round(e.module * k), Math.floor(box.w / (e.symbol.modules + 20))));
+      const module = Math.max(1, Math.min(Math.round(e.module * k), Math.floor(box.w / (e.symbol.modules + 2 * CODE128_QUIET_ZONE))));
       const x0 = box.x + Math.max(0, Math.floor((box.w - e.symbol.modules * module) / 2));
       const y0 = Math.round(e.y * k);
       const y1 = Math.round((e.y + e.h) * k);

@@ -1,3 +1,4 @@
+import { CODE128_QUIET_ZONE } from './code128';
 import type { LabelLayout } from './label-layout';
 
 /** Thermal printers' usual resolution: 203 dpi (8 dots per mm). */
@@ -36,8 +37,8 @@ export function writeLabelZpl(layout: LabelLayout): Buffer {
       out.push(`^FO${d(e.x)},${d(e.y)}^GB${d(e.w)},${h},${h}^FS`);
     } else {
       const boxDots = d(e.box.w);
-      const quiet = e.symbol.modules + 20;
-      const moduleDots = Math.max(1, Math.min(10, Math.round(e.module * k), Math.floor(boxDots / quiet)));
+      const withQuietZones = e.symbol.modules + 2 * CODE128_QUIET_ZONE;
+      const moduleDots = Math.max(1, Math.min(10, Math.round(e.module * k), Math.floor(boxDots / withQuietZones)));
       const x = d(e.box.x) + Math.max(0, Math.floor((boxDots - e.symbol.modules * moduleDots) / 2));
       out.push(`^BY${moduleDots},3,${d(e.h)}`);
       out.push(`^FO${x},${d(e.y)}^BCN,${d(e.h)},N,N,N,A${zplField(e.symbol.value)}`);

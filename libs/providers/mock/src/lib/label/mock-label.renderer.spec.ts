@@ -172,3 +172,35 @@ describe('renderMockLabel', () => {
     });
   });
 });
+
+describe('label layout', () => {
+  it('shortens lines wider than the label with "...", and prints characters outside WinAnsi as "?"', async () => {
+    const long = { ...content, to: { ...content.to, name: `Ms ${'Very '.repeat(60)}Long Name`, street1: '東京都 1-2-3' } };
+    const { pages } = await readPdfLabels((await renderMockLabel('PDF_4x6', long)).content);
+    const name = pages[0].text.find((t) => t.startsWith('Ms Very'));
+    // Bold 12.15 pt in the 258.84 pt left of the indented SHIP TO block: eight words and "Very" fit.
+    expect(name).toBe(`Ms ${'Very '.repeat(7)}Very...`);
+    expect(pages[0].text).toContain('??? 1-2-3');
+    const zpl = zplTextFields(zplLabelBlocks((await renderMockLabel('ZPLII', long)).content)[0]);
+    expect(zpl).toContain(name);
+  });
+
+  it('keeps every element inside the page, for every size, with the longest addresses', () => {
+    const full = { ...content, from: { ...content.to, company: 'Warehouse Company' }, reference: 'x'.repeat(200) };
+    for (const type of LABEL_FILE_TYPES) {
+      const [width, height] = LABEL_PAGE_POINTS[type];
+      for (const e of layoutLabel(full, [width, height]).elements) {
+        const bottom = e.kind === 'text' ? e.y : e.y + e.h;
+        const right = e.kind === 'rule' ? e.x + e.w : e.kind === 'barcode' ? e.x + e.symbol.modules * e.module : e.x;
+        expect({ type, kind: e.kind, inside: e.x >= 0 && e.y >= 0 && bottom <= height && right <= width }).toEqual({ type, kind: e.kind, inside: true });
+      }
+    }
+  });
+
+  it('prints a label without addresses or weight (labels sold before they were kept)', async () => {
+    const bare: MockLabelContent = { trackingNumber: content.trackingNumber, carrier: 'usps', serviceLevelToken: 'usps_priority', reference: 'r' };
+    const { pages } = await readPdfLabels((await renderMockLabel('PDF_4x6', bare)).content);
+    expect(pages[0].barcode).toBe(content.trackingNumber);
+    expect(pages[0].text).toEqual(expect.arrayContaining(['USPS', 'PRIORITY', 'Service usps_priority', 'FROM', 'SHIP TO']));
+  });
+});

@@ -19,8 +19,8 @@ export { LABEL_PAGE_POINTS, type MockLabelContent, type MockLabelParties } from 
 export async function renderMockLabel(fileType: LabelFileType, content: MockLabelContent): Promise<LabelDocument> {
   const size = LABEL_PAGE_POINTS[fileType];
   if (!size) throw new Error(`mock: cannot render label file type '${String(fileType)}'`);
+  if (fileType === 'ZPLII') return { contentType: 'application/zpl', extension: 'zpl', content: writeLabelZpl(layoutLabel(content, size, 'width-only')) };
   const layout = layoutLabel(content, size);
-  if (fileType === 'ZPLII') return { contentType: 'application/zpl', extension: 'zpl', content: writeLabelZpl(layout) };
   if (fileType === 'PNG' || fileType === 'PNG_2.3x7.5') return { contentType: 'image/png', extension: 'png', content: await writeLabelPng(layout) };
   return { contentType: 'application/pdf', extension: 'pdf', content: await writeLabelPdf(layout) };
 }

@@ -51,6 +51,13 @@ export interface ImageMark {
 
 export type PageMark = FillMark | ImageMark;
 
+export interface PageGraphics {
+  /** Filled areas and images, in painting order. */
+  marks: PageMark[];
+  /** Text-showing operators met (Tj, TJ, ', "), form XObjects included. */
+  textShows: number;
+}
+
 interface GraphicsState {
   ctm: Matrix;
   fillGray: number;
@@ -96,19 +103,20 @@ function strokeQuad(p: Point, q: Point, width: number): Point[] {
  * every image painted, in page space. Text is not painted (no glyph outlines); stroked straight
  * segments become thin filled areas.
  */
-export function pageMarks(page: PDFPageLeaf): PageMark[] {
+export function pageGraphics(page: PDFPageLeaf): PageGraphics {
   page.normalize();
   const { Contents, Resources } = page.normalizedEntries();
-  if (!Contents) return [];
+  const graphics: PageGraphics = { marks: [], textShows: 0 };
+  if (!Contents) return graphics;
   const parts: Uint8Array[] = [];
   for (let i = 0; i < Contents.size(); i++) parts.push(streamBytes(Contents.lookup(i, PDFStream)), Uint8Array.of(10));
   const bytes = Buffer.concat(parts);
-  const marks: PageMark[] = [];
-  walk(bytes, Resources, { ctm: IDENTITY, fillGray: 0, strokeGray: 0, lineWidth: 1 }, marks, 0);
-  return marks;
+  walk(bytes, Resources, { ctm: IDENTITY, fillGray: 0, strokeGray: 0, lineWidth: 1 }, graphics, 0);
+  return graphics;
 }
 
-function walk(bytes: Uint8Array, resources: PDFDict | undefined, start: GraphicsState, marks: PageMark[], depth: number): void {
+function walk(bytes: Uint8Array, resources: PDFDict | undefined, start: GraphicsState, graphics: PageGraphics, depth: number): void {
+  const marks = graphics.marks;
   let gs: GraphicsState = { ...start };
   const stack: GraphicsState[] = [];
   let path: Point[][] = [];
@@ -247,6 +255,12 @@ function walk(bytes: Uint8Array, resources: PDFDict | undefined, start: Graphics
       case 'n':
         endPath();
         break;
+      case 'Tj':
+      case 'TJ':
+      case "'":
+      case '"':
+        graphics.textShows++;
+        break;
       case 'Do': {
         const xname = args[0] as { type?: string; value?: string } | undefined;
         if (xname?.type !== 'name' || !xname.value || depth > 8) break;
@@ -260,7 +274,7 @@ function walk(bytes: Uint8Array, resources: PDFDict | undefined, start: Graphics
           const matrix = xobject.dict.lookupMaybe(PDFName.of('Matrix'), PDFArray);
           const m = matrix ? (matrix.asArray().map((o) => (o instanceof PDFNumber ? o.asNumber() : 0)) as unknown as Matrix) : IDENTITY;
           const formResources = xobject.dict.lookupMaybe(PDFName.of('Resources'), PDFDict) ?? resources;
-          walk(streamBytes(xobject), formResources, { ...gs, ctm: concat(m, gs.ctm) }, marks, depth + 1);
+          walk(streamBytes(xobject), formResources, { ...gs, ctm: concat(m, gs.ctm) }, graphics, depth + 1);
         }
         break;
       }

@@ -151,20 +151,33 @@ export function imageLuminance(stream: PDFStream, stencilGray = 0): LuminanceIma
   const decodeArr = asList(dict, dict.get(PDFName.of('Decode'))).map((o) => num(o, 0));
   const range = (i: number): [number, number] =>
     decodeArr.length >= 2 * (i + 1) ? [decodeArr[2 * i], decodeArr[2 * i + 1]] : space.indexed ? [0, max] : [0, 1];
-  const s = samples(imageData(stream), width, height, space.components, bpc);
+  const data = imageData(stream);
   const lum = new Uint8ClampedArray(width * height);
-  const c = new Array<number>(space.components);
-  for (let p = 0; p < width * height; p++) {
-    for (let i = 0; i < space.components; i++) {
-      const [lo, hi] = range(i);
-      c[i] = lo + (s[p * space.components + i] * (hi - lo)) / max;
+  if (!mask && bpc === 8 && decodeArr.length === 0 && !space.indexed && (space.components === 1 || space.components === 3)) {
+    // The common case (pdf-lib's embedPng, most writers): 8-bit gray or RGB, read straight.
+    const need = width * height * space.components;
+    if (data.length < need) throw new Error(`image data is ${data.length} bytes, ${need} expected`);
+    if (space.components === 1) lum.set(data.subarray(0, width * height));
+    else for (let p = 0, i = 0; p < lum.length; p++, i += 3) lum[p] = (299 * data[i] + 587 * data[i + 1] + 114 * data[i + 2]) / 1000;
+  } else {
+    const s = samples(data, width, height, space.components, bpc);
+    const c = new Array<number>(space.components);
+    for (let p = 0; p < width * height; p++) {
+      for (let i = 0; i < space.components; i++) {
+        const [lo, hi] = range(i);
+        c[i] = lo + (s[p * space.components + i] * (hi - lo)) / max;
+      }
+      // A stencil paints where the (decoded) sample is 0.
+      lum[p] = mask ? (c[0] < 0.5 ? stencilGray * 255 : 255) : space.gray(c) * 255;
     }
-    // A stencil paints where the (decoded) sample is 0.
-    lum[p] = mask ? (c[0] < 0.5 ? stencilGray * 255 : 255) : space.gray(c) * 255;
   }
   const smask = resolve(dict, dict.get(PDFName.of('SMask')));
   if (smask instanceof PDFStream) {
     const alpha = imageLuminance(smask);
+    if (alpha.width === width && alpha.height === height) {
+      for (let p = 0; p < lum.length; p++) if (alpha.lum[p] !== 255) lum[p] = (lum[p] * alpha.lum[p] + 255 * (255 - alpha.lum[p])) / 255;
+      return { width, height, lum };
+    }
     for (let y = 0; y < height; y++) {
       const ay = Math.min(alpha.height - 1, Math.floor((y * alpha.height) / height));
       for (let x = 0; x < width; x++) {

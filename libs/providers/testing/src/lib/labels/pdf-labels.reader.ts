@@ -1,6 +1,6 @@
 import { PDFDocument, type PDFPage } from '@cantoo/pdf-lib';
 import { decodeCode128Image, decodeCode128Row } from './code128-decoder';
-import { type FillMark, pageMarks, type Point } from './pdf-graphics';
+import { type FillMark, pageGraphics, type Point } from './pdf-graphics';
 import { imageLuminance } from './pdf-image';
 
 export interface PdfLabelPage {
@@ -9,7 +9,7 @@ export interface PdfLabelPage {
   height: number;
   /** The Code 128 value decoded from what the page draws. */
   barcode: string;
-  /** Text shown on the page, one entry per text object, in content order (none for image-only pages). */
+  /** Text shown on the page, one entry per text object (trimmed), in content order; none for image-only pages. */
   text: string[];
 }
 
@@ -57,9 +57,12 @@ function decodeVectorBarcode(fills: FillMark[]): string | null {
     const centres = new Map<number, number>();
     for (const f of fills) {
       for (const sp of f.subpaths) {
-        const values = sp.map((p: Point) => p[across]);
-        const lo = Math.min(...values);
-        const hi = Math.max(...values);
+        let lo = Infinity;
+        let hi = -Infinity;
+        for (const p of sp as Point[]) {
+          lo = Math.min(lo, p[across]);
+          hi = Math.max(hi, p[across]);
+        }
         if (hi - lo <= 0) continue;
         const key = Math.round(((lo + hi) / 2) * 100) / 100;
         centres.set(key, (centres.get(key) ?? 0) + 1);
@@ -71,9 +74,14 @@ function decodeVectorBarcode(fills: FillMark[]): string | null {
       const painted = fills.map((f) => ({ gray: f.gray, spans: crossings(f, across, at) })).filter((p) => p.spans.length > 0);
       const spans = painted.flatMap((p) => p.spans);
       if (spans.length < 9) continue;
-      const lo = Math.min(...spans.map((s) => s[0]));
-      const hi = Math.max(...spans.map((s) => s[1]));
-      const narrowest = Math.min(...spans.map((s) => s[1] - s[0]));
+      let lo = Infinity;
+      let hi = -Infinity;
+      let narrowest = Infinity;
+      for (const [a, b] of spans) {
+        lo = Math.min(lo, a);
+        hi = Math.max(hi, b);
+        narrowest = Math.min(narrowest, b - a);
+      }
       const scale = Math.min(6 / Math.max(narrowest, 1e-6), 200_000 / Math.max(hi - lo, 1e-6));
       const row = new Float32Array(Math.ceil((hi - lo) * scale) + 1).fill(1);
       for (const p of painted) for (const [a, b] of p.spans) row.fill(p.gray, Math.round((a - lo) * scale), Math.round((b - lo) * scale));
@@ -87,8 +95,8 @@ function decodeVectorBarcode(fills: FillMark[]): string | null {
 function pageText(page: PDFPage): string[] {
   return page
     .extractContents()
-    .flatMap((a) => (a.kind === 'text' ? [a.getText()] : []))
-    .filter((t) => t.trim() !== '');
+    .flatMap((a) => (a.kind === 'text' ? [a.getText().trim()] : []))
+    .filter((t) => t !== '');
 }
 
 /**
@@ -100,16 +108,15 @@ function pageText(page: PDFPage): string[] {
  * Throws, naming the page, when a page has no barcode that decodes.
  */
 export async function readPdfLabels(pdf: Uint8Array): Promise<PdfLabels> {
-  let doc: PDFDocument;
+  let pageList: PDFPage[];
   try {
-    doc = await PDFDocument.load(pdf, { updateMetadata: false });
+    pageList = (await PDFDocument.load(pdf, { updateMetadata: false })).getPages();
   } catch (e) {
     throw new Error(`readPdfLabels: not a readable PDF (${(e as Error).message})`);
   }
-  const pageList = doc.getPages();
   if (pageList.length === 0) throw new Error('readPdfLabels: the PDF has no pages');
   const pages = pageList.map((page, i): PdfLabelPage => {
-    const marks = pageMarks(page.node);
+    const { marks, textShows } = pageGraphics(page.node);
     const fills = marks.filter((m): m is FillMark => m.kind === 'fill');
     let barcode = decodeVectorBarcode(fills);
     const problems: string[] = [];
@@ -130,7 +137,8 @@ export async function readPdfLabels(pdf: Uint8Array): Promise<PdfLabels> {
       );
     }
     const { width, height } = page.getMediaBox();
-    return { width, height, barcode, text: pageText(page) };
+    // pdf-lib's extractContents also converts every image it meets: only asked when there is text.
+    return { width, height, barcode, text: textShows > 0 ? pageText(page) : [] };
   });
   return { pageCount: pages.length, barcodes: pages.map((p) => p.barcode), pages };
 }
