@@ -6,7 +6,7 @@ const fixture = join(__dirname, '__fixtures__', 'counting-merger.js');
 
 describe('PdfMergeThread', () => {
   it('merges on a worker thread, reporting the documents it left out, in order', async () => {
-    const thread = new PdfMergeThread(fixture);
+    const thread = new PdfMergeThread({ enabled: true, module: fixture });
     try {
       expect(thread.threaded).toBe(true);
       const results = await Promise.all([
@@ -22,7 +22,7 @@ describe('PdfMergeThread', () => {
   });
 
   it('merges in process when the thread dies, and starts a new thread for the next merge', async () => {
-    const thread = new PdfMergeThread(fixture);
+    const thread = new PdfMergeThread({ enabled: true, module: fixture });
     try {
       const docs = [Buffer.from('CRASH')];
       // The thread exits mid-merge: the in-process merger (the real one) takes over and
@@ -35,7 +35,9 @@ describe('PdfMergeThread', () => {
     }
   });
 
-  it('runs the real merger in process where no compiled module exists (TypeScript sources)', async () => {
+  it('runs the real merger in process by default, and where no compiled module exists (TypeScript sources)', async () => {
+    expect(new PdfMergeThread({ enabled: true }).threaded).toBe(false);
+    expect(new PdfMergeThread({ enabled: false, module: fixture }).threaded).toBe(false);
     const thread = new PdfMergeThread();
     expect(thread.threaded).toBe(false);
     const page = async (width: number) => {

@@ -32,10 +32,12 @@ parentPort.on('message', async ({ id, docs }) => {
 type Pending = { resolve: (r: PdfMergeResult) => void; reject: (e: Error) => void };
 
 /**
- * Merges label documents into one PDF on a worker thread, so that pdf-lib's CPU time (about
- * 0.1-0.3 s per 100 labels) does not hold up the event loop that buys labels. One thread per
- * process, started on first use and unref'd. Where no thread can run the compiled merger
- * (TypeScript sources under jest), or the thread fails, it merges in process instead.
+ * Merges label documents into one PDF, in process or (MERGE_THREAD=1) on a worker thread so
+ * that pdf-lib's CPU time (about 0.06-0.3 s per 100 labels) leaves the event loop that buys
+ * labels: worth it where the worker has a spare core (on the 2-core bench machine it was not
+ * faster; see the README). One thread per process, started on first use and unref'd. Where
+ * no thread can run the compiled merger (TypeScript sources under jest), or the thread fails,
+ * it merges in process instead.
  */
 export class PdfMergeThread {
   private worker?: Worker;
@@ -44,11 +46,15 @@ export class PdfMergeThread {
   private readonly module: string | null;
 
   /**
-   * `module`: a compiled (JS) module exporting PdfLabelMerger; by default this library's own.
-   * MERGE_THREAD=0 in the environment merges in process.
+   * `enabled`: use a thread at all (default: MERGE_THREAD=1 in the environment); `module`: a
+   * compiled (JS) module exporting PdfLabelMerger, by default this library's own.
    */
-  constructor(module: string = require.resolve('./label-document.merger')) {
-    this.module = module.endsWith('.js') && process.env['MERGE_THREAD'] !== '0' ? module : null;
+  constructor(
+    options: { enabled?: boolean; module?: string } = {},
+  ) {
+    const enabled = options.enabled ?? process.env['MERGE_THREAD'] === '1';
+    const module = options.module ?? require.resolve('./label-document.merger');
+    this.module = enabled && module.endsWith('.js') ? module : null;
   }
 
   /** Whether merges run on a thread (false: in process). */
