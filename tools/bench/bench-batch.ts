@@ -1,17 +1,21 @@
 /**
  * npm run bench:batch — a batch of 10,000 shipments on the mock provider (zero latency),
  * embedded and scale-out. Prints: time for POST /batches to answer, time to VALID, time to
- * PURCHASED, labels per second, and the peak RSS of each process. A script that prints
- * figures, never a test. Needs PostgreSQL and Redis on 127.0.0.1 for the scale-out run.
+ * PURCHASED, labels per second, and the peak RSS of each process; and for the merged label
+ * files (100 labels a file): the time from the last label bought to PURCHASED (the merge
+ * tail: merging overlaps purchasing) and a standalone merge of 100 of the batch's own label
+ * files. A script that prints figures, never a test. Needs PostgreSQL and Redis on 127.0.0.1
+ * for the scale-out run.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Redis from 'ioredis';
 import { Client } from 'pg';
+import { PdfLabelMerger } from '@shipbatch/shipping/application';
 
 const SHIPMENTS = Number(process.env['BENCH_SHIPMENTS'] ?? 10_000);
 const PG_ADMIN = process.env['BENCH_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -93,7 +97,23 @@ function shipments(n: number) {
   }));
 }
 
-async function flow(base: string, processes: Array<[string, ChildProcess]>) {
+/** Merges 100 of the batch's own label files (PDF) as the merge job does; median of 5 runs, in ms. */
+async function merge100(dataDir: string): Promise<{ ms: number; bytes: number }> {
+  const root = join(dataDir, 'files', 'labels');
+  const files = readdirSync(root).flatMap((tenant) => readdirSync(join(root, tenant)).map((f) => join(root, tenant, f)));
+  const labels = files.filter((f) => f.endsWith('.pdf')).slice(0, 100).map((f) => readFileSync(f));
+  const runs: Array<{ ms: number; bytes: number }> = [];
+  for (let i = 0; i < 5; i++) {
+    const t = process.hrtime.bigint();
+    const merger = await PdfLabelMerger.create();
+    for (const label of labels) await merger.add(label);
+    const bytes = (await merger.save()).length;
+    runs.push({ ms: Number(process.hrtime.bigint() - t) / 1e6, bytes });
+  }
+  return runs.sort((a, b) => a.ms - b.ms)[2];
+}
+
+async function flow(base: string, processes: Array<[string, ChildProcess]>, dataDir: string) {
   await waitFor(() => http(base, 'GET', '/health'), () => true);
   const { api_key: key } = await http(base, 'POST', '/admin/tenants', `Bearer ${ADMIN_TOKEN}`, { name: 'bench' });
   const account = await http(base, 'POST', '/carrier_accounts', key, {
@@ -112,14 +132,33 @@ async function flow(base: string, processes: Array<[string, ChildProcess]>) {
   if (valid.object_status !== 'VALID') throw new Error(`batch is ${valid.object_status}`);
   const t1 = Date.now();
   await http(base, 'POST', `/batches/${created.object_id}/purchase`, key);
-  const done = await waitFor(() => http(base, 'GET', `/batches/${created.object_id}`, key), (b) => b.object_status === 'PURCHASED', 250);
+  // Every label bought (purchase_succeeded reaches the count) comes before PURCHASED, which
+  // also waits for the last merged files: the difference is the merge tail.
+  let tAllBought = NaN;
+  const done = await waitFor(
+    () => http(base, 'GET', `/batches/${created.object_id}`, key),
+    (b) => {
+      if (Number.isNaN(tAllBought) && b.object_results.purchase_succeeded + b.object_results.purchase_failed >= SHIPMENTS) {
+        tAllBought = Date.now() - t1;
+      }
+      return b.object_status === 'PURCHASED';
+    },
+    250,
+  );
   const tPurchase = Date.now() - t1;
+  if (Number.isNaN(tAllBought)) tAllBought = tPurchase;
+  const merge = await merge100(dataDir);
   return {
     answer_ms: tAnswer,
     valid_ms: tValid,
     purchased_ms: tPurchase,
     labels_per_second: Math.round((done.object_results.purchase_succeeded / tPurchase) * 1000),
     purchase_succeeded: done.object_results.purchase_succeeded,
+    all_bought_ms: tAllBought,
+    merged_files: done.label_url.length,
+    merge_100_ms: Math.round(merge.ms),
+    merge_100_kb: Math.round(merge.bytes / 1024),
+    batch_id: created.object_id as string,
     peak_rss_mb: Object.fromEntries(processes.map(([name, p]) => [name, peakRssMb(p.pid)])),
   };
 }
@@ -132,11 +171,44 @@ function stop(p: ChildProcess): Promise<void> {
   });
 }
 
+/**
+ * Scale-out only (the embedded database is inside the api process): from the rows, the exact
+ * time from the last label bought to PURCHASED, and when the first and last chunk files were
+ * recorded relative to the first label bought (merging overlaps purchasing).
+ */
+async function mergeTimeline(databaseUrl: string, batchId: string) {
+  const c = new Client({ connectionString: databaseUrl });
+  await c.connect();
+  try {
+    const { rows } = await c.query(
+      `SELECT extract(epoch FROM b.updated_at - l.last) * 1000 AS tail_ms,
+              extract(epoch FROM f.first - l.first) * 1000 AS first_file_ms,
+              extract(epoch FROM f.last - l.first) * 1000 AS last_file_ms,
+              extract(epoch FROM l.last - l.first) * 1000 AS buying_ms
+       FROM batches b,
+            (SELECT min(created_at) AS first, max(created_at) AS last FROM labels WHERE batch_id = $1) l,
+            (SELECT min(updated_at) AS first, max(updated_at) AS last FROM batch_label_files WHERE batch_id = $1) f
+       WHERE b.id = $1`,
+      [batchId],
+    );
+    const r = rows[0];
+    return {
+      exact_tail_ms: Math.round(Number(r.tail_ms)),
+      first_file_ms: Math.round(Number(r.first_file_ms)),
+      last_file_ms: Math.round(Number(r.last_file_ms)),
+      buying_ms: Math.round(Number(r.buying_ms)),
+    };
+  } finally {
+    await c.end();
+  }
+}
+
 async function embedded() {
   const port = await freePort();
-  const api = start('apps/api/src/main.js', { PORT: String(port), DATA_DIR: mkdtempSync(join(tmpdir(), 'shipbatch-bench-')), ADMIN_TOKEN, DATABASE_URL: '', REDIS_URL: '' });
+  const dataDir = mkdtempSync(join(tmpdir(), 'shipbatch-bench-'));
+  const api = start('apps/api/src/main.js', { PORT: String(port), DATA_DIR: dataDir, ADMIN_TOKEN, DATABASE_URL: '', REDIS_URL: '' });
   try {
-    return await flow(`http://127.0.0.1:${port}`, [['api+workers', api]]);
+    return await flow(`http://127.0.0.1:${port}`, [['api+workers', api]], dataDir);
   } finally {
     await stop(api);
   }
@@ -165,7 +237,8 @@ async function scaleOut() {
   await waitFor(() => http(`http://127.0.0.1:${port}`, 'GET', '/health'), () => true);
   const worker = start('apps/worker/src/main.js', env, nodeArgs('WORKER'));
   try {
-    return await flow(`http://127.0.0.1:${port}`, [['api', api], ['worker', worker]]);
+    const result = await flow(`http://127.0.0.1:${port}`, [['api', api], ['worker', worker]], env.DATA_DIR);
+    return { ...result, ...(await mergeTimeline(url.toString(), result.batch_id)) };
   } finally {
     await stop(worker);
     await stop(api);
@@ -194,6 +267,17 @@ async function main() {
     console.log(`  VALID after             ${result.valid_ms} ms`);
     console.log(`  PURCHASED after         ${result.purchased_ms} ms (from purchase request)`);
     console.log(`  labels per second       ${result.labels_per_second} (${result.purchase_succeeded} bought)`);
+    console.log(`  last label bought after ${result.all_bought_ms} ms (from purchase request; polled every 250 ms)`);
+    console.log(`  merge tail              ${result.purchased_ms - result.all_bought_ms} ms (last label bought -> PURCHASED, ${result.merged_files} merged files)`);
+    const timeline = result as Partial<Awaited<ReturnType<typeof mergeTimeline>>>;
+    if (timeline.exact_tail_ms !== undefined) {
+      console.log(`  merge tail (rows)       ${timeline.exact_tail_ms} ms (last label recorded -> PURCHASED)`);
+      console.log(
+        `  merged files recorded   ${timeline.first_file_ms} ms .. ${timeline.last_file_ms} ms after the first label ` +
+          `(labels bought over ${timeline.buying_ms} ms)`,
+      );
+    }
+    console.log(`  merge of 100 labels     ${result.merge_100_ms} ms (standalone, median of 5; ${result.merge_100_kb} KB PDF)`);
     for (const [name, mb] of Object.entries(result.peak_rss_mb)) console.log(`  peak RSS ${name.padEnd(14)} ${mb} MB`);
   }
 }

@@ -3,8 +3,9 @@ import {
   ADDRESS_REPOSITORY,
   BATCH_REPOSITORY,
   CARRIER_ACCOUNT_REPOSITORY,
+  FILE_STORAGE,
   IDEMPOTENCY_STORE,
-  LABEL_FILE_STORE,
+  LABEL_FILES_REPOSITORY,
   LABEL_REPOSITORY,
   PARCEL_REPOSITORY,
   PROVIDER_GATEWAY,
@@ -12,7 +13,7 @@ import {
   RECONCILE_REPOSITORY,
   VALIDATION_REPOSITORY,
 } from '@shipbatch/shipping/application';
-import { LocalLabelFileStore } from './local-label-file.store';
+import { LocalFileStorage } from './local-file.storage';
 import { RegistryProviderGateway } from './registry-provider.gateway';
 import { TypeormIdempotencyStore } from './repositories/idempotency.store';
 import { TypeormBatchRepository } from './repositories/batch.repository';
@@ -22,6 +23,7 @@ import {
   TypeormLabelRepository,
   TypeormParcelRepository,
 } from './repositories/object.repositories';
+import { TypeormLabelFilesRepository } from './label-files/label-files.repository';
 import { TypeormPurchaseRepository } from './repositories/purchase.repository';
 import { TypeormReconcileRepository } from './repositories/reconcile.repository';
 import { TypeormValidationRepository } from './repositories/validation.repository';
@@ -30,7 +32,7 @@ import { TypeormValidationRepository } from './repositories/validation.repositor
 @Global()
 @Module({
   providers: [
-    LocalLabelFileStore,
+    LocalFileStorage,
     { provide: BATCH_REPOSITORY, useClass: TypeormBatchRepository },
     { provide: VALIDATION_REPOSITORY, useClass: TypeormValidationRepository },
     { provide: PURCHASE_REPOSITORY, useClass: TypeormPurchaseRepository },
@@ -39,12 +41,13 @@ import { TypeormValidationRepository } from './repositories/validation.repositor
     { provide: ADDRESS_REPOSITORY, useClass: TypeormAddressRepository },
     { provide: PARCEL_REPOSITORY, useClass: TypeormParcelRepository },
     { provide: LABEL_REPOSITORY, useClass: TypeormLabelRepository },
-    { provide: LABEL_FILE_STORE, useExisting: LocalLabelFileStore },
+    { provide: FILE_STORAGE, useExisting: LocalFileStorage },
+    { provide: LABEL_FILES_REPOSITORY, useClass: TypeormLabelFilesRepository },
     { provide: PROVIDER_GATEWAY, useClass: RegistryProviderGateway },
     { provide: IDEMPOTENCY_STORE, useClass: TypeormIdempotencyStore },
   ],
   exports: [
-    LocalLabelFileStore,
+    LocalFileStorage,
     BATCH_REPOSITORY,
     VALIDATION_REPOSITORY,
     PURCHASE_REPOSITORY,
@@ -53,7 +56,8 @@ import { TypeormValidationRepository } from './repositories/validation.repositor
     ADDRESS_REPOSITORY,
     PARCEL_REPOSITORY,
     LABEL_REPOSITORY,
-    LABEL_FILE_STORE,
+    FILE_STORAGE,
+    LABEL_FILES_REPOSITORY,
     PROVIDER_GATEWAY,
     IDEMPOTENCY_STORE,
   ],

@@ -10,7 +10,7 @@ const props = (over: Partial<BatchProps> = {}): BatchProps => ({
   defaultServicelevelToken: 'usps_priority',
   labelFiletype: 'PDF_4x6',
   metadata: '',
-  labelUrls: [],
+  labelFileKeys: [],
   createdAt: new Date(0),
   updatedAt: new Date(0),
   ...over,

@@ -10,7 +10,8 @@ export interface BatchProps {
   defaultServicelevelToken: string;
   labelFiletype: string;
   metadata: string;
-  labelUrls: string[];
+  /** Storage keys of the merged label files, in batch order; set when the batch becomes PURCHASED. */
+  labelFileKeys: string[];
   createdAt: Date;
   updatedAt: Date;
 }

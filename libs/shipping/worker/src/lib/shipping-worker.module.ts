@@ -1,5 +1,11 @@
 import { Module } from '@nestjs/common';
-import { PurchaseShipmentUseCase, ReconcileUseCase, ValidateBatchUseCase } from '@shipbatch/shipping/application';
+import {
+  MergeLabelFilesUseCase,
+  PurchaseShipmentUseCase,
+  ReconcileUseCase,
+  ValidateBatchUseCase,
+} from '@shipbatch/shipping/application';
+import { MergeLabelFilesProcessor } from './merge-label-files.processor';
 import { PurchaseShipmentProcessor } from './purchase-shipment.processor';
 import { ReconcileScheduler } from './reconcile.scheduler';
 import { ValidateBatchProcessor } from './validate-batch.processor';
@@ -9,9 +15,11 @@ import { ValidateBatchProcessor } from './validate-batch.processor';
   providers: [
     ValidateBatchUseCase,
     PurchaseShipmentUseCase,
+    MergeLabelFilesUseCase,
     ReconcileUseCase,
     ValidateBatchProcessor,
     PurchaseShipmentProcessor,
+    MergeLabelFilesProcessor,
     ReconcileScheduler,
   ],
 })

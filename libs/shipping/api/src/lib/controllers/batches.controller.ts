@@ -59,7 +59,7 @@ export class BatchesController {
       count: total,
       next: page * size < total ? link(page + 1) : null,
       previous: page > 1 ? link(page - 1) : null,
-      results: items.map((b) => presentBatch(b, { baseUrl: this.config.publicBaseUrl })),
+      results: items.map((b) => presentBatch(b, { baseUrl: this.config.publicBaseUrl, labelUrls: this.queries.labelUrls(b) })),
     };
   }
 

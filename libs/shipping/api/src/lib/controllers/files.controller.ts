@@ -1,39 +1,52 @@
-import { Controller, Get, NotFoundException, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, Inject, NotFoundException, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { existsSync } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
 import { UrlSigner } from '@shipbatch/platform/config';
-import { LocalLabelFileStore } from '@shipbatch/shipping/data-access';
+import { FILE_STORAGE, type FileStorage, isValidFileKey } from '@shipbatch/shipping/application';
 
-const TYPES: Record<string, string> = { pdf: 'application/pdf', png: 'image/png', zpl: 'application/zpl' };
+const PREFIX = '/files/';
 
-/** Label file downloads behind signed, expiring URLs: no API key needed, nothing guessable. */
+/**
+ * Label file downloads behind signed, expiring URLs (`FileStorage.urlFor`): no API key
+ * needed, nothing guessable. A missing, expired or tampered signature, a malformed key
+ * (path traversal included) and a missing file all answer 404 alike.
+ */
 @ApiExcludeController()
 @Controller('files')
 export class FilesController {
   constructor(
-    private readonly store: LocalLabelFileStore,
+    @Inject(FILE_STORAGE) private readonly storage: FileStorage,
     private readonly signer: UrlSigner,
   ) {}
 
   @Get('*path')
-  download(
+  async download(
     @Req() req: Request,
     @Res() res: Response,
     @Query('expires') expires?: string,
     @Query('signature') signature?: string,
-  ): void {
-    const path = decodeURIComponent(req.path);
-    if (!this.signer.verify(path, expires, signature)) throw new NotFoundException('file not found or link expired');
-    const key = path.slice('/files/'.length);
-    let file: string;
+  ): Promise<void> {
+    let path: string;
     try {
-      file = this.store.pathFor(key);
+      path = decodeURIComponent(req.path);
     } catch {
       throw new NotFoundException('file not found');
     }
-    if (!existsSync(file)) throw new NotFoundException('file not found');
-    res.type(TYPES[key.split('.').pop() ?? ''] ?? 'application/octet-stream');
-    res.sendFile(file);
+    if (!this.signer.verify(path, expires, signature)) throw new NotFoundException('file not found or link expired');
+    const key = path.slice(PREFIX.length);
+    if (!path.startsWith(PREFIX) || !isValidFileKey(key)) throw new NotFoundException('file not found');
+    const file = await this.storage.open(key);
+    if (!file) throw new NotFoundException('file not found');
+    res.status(200);
+    res.setHeader('Content-Type', file.contentType);
+    res.setHeader('Content-Length', String(file.size));
+    res.setHeader('Cache-Control', 'private, max-age=300');
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    try {
+      await pipeline(file.stream, res);
+    } catch {
+      res.destroy(); // the client went away, or the file could not be read: nothing more to send
+    }
   }
 }

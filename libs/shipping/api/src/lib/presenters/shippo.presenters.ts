@@ -28,7 +28,15 @@ export function presentBatchShipment(s: BatchShipmentView) {
 /** Shippo's batch object; `status` repeats `object_status` as today's Shippo API names it. */
 export function presentBatch(
   batch: Batch,
-  options: { counts?: BatchCounts; details?: BatchDetails; baseUrl: string; filter?: string; empty?: boolean },
+  options: {
+    counts?: BatchCounts;
+    details?: BatchDetails;
+    baseUrl: string;
+    filter?: string;
+    empty?: boolean;
+    /** Signed URLs of the merged label files (BatchQueriesService.labelUrls). */
+    labelUrls?: string[];
+  },
 ) {
   const b = batch.snapshot;
   const counts = options.details?.counts ?? options.counts ?? BatchCounts.empty();
@@ -66,7 +74,7 @@ export function presentBatch(
     label_filetype: b.labelFiletype,
     batch_shipments: batchShipments,
     object_results: options.empty ? BatchCounts.empty().objectResults : counts.objectResults,
-    label_url: options.empty ? [] : (options.details?.labelUrls ?? b.labelUrls),
+    label_url: options.empty ? [] : (options.labelUrls ?? options.details?.labelUrls ?? []),
   };
 }
 

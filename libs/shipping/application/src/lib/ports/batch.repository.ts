@@ -65,8 +65,6 @@ export interface BatchRepository {
     offset: number,
     limit: number,
   ): Promise<Page<BatchShipmentView>>;
-  /** Download URLs of the batch's bought labels, in batch order. */
-  labelFileUrls(batchId: string): Promise<string[]>;
   /** Runs `work` with the batch row locked (SELECT ... FOR UPDATE); null when absent. */
   withLockedBatch<T>(tenantId: string, id: string, work: (scope: LockedBatchScope) => Promise<T>): Promise<T | null>;
 }

@@ -47,6 +47,6 @@ export interface PurchaseRepository {
   /** Puts the shipment back in the queue; returns its new queue token. */
   requeue(claim: ClaimedPurchase, opts: { countFailure: boolean; lookupRequired: boolean }): Promise<number>;
   recordFailed(claim: ClaimedPurchase, message: ShipmentMessage, lookupRequired: boolean): Promise<void>;
-  /** Settles a PURCHASING batch with nothing open on PURCHASED (once); true when it did. */
-  finishPurchase(batchId: string): Promise<boolean>;
+  // Settling the batch on PURCHASED moved to MergeLabelFilesUseCase (afterSettled / finish):
+  // a batch is PURCHASED only once its merged label files are written.
 }

@@ -4,11 +4,15 @@ export const VALIDATION_REPOSITORY = Symbol('VALIDATION_REPOSITORY');
 export const PURCHASE_REPOSITORY = Symbol('PURCHASE_REPOSITORY');
 export const RECONCILE_REPOSITORY = Symbol('RECONCILE_REPOSITORY');
 export const CARRIER_ACCOUNT_REPOSITORY = Symbol('CARRIER_ACCOUNT_REPOSITORY');
-export const LABEL_FILE_STORE = Symbol('LABEL_FILE_STORE');
+export const FILE_STORAGE = Symbol('FILE_STORAGE');
+/** The earlier name of FILE_STORAGE (the same token). */
+export const LABEL_FILE_STORE = FILE_STORAGE;
+export const LABEL_FILES_REPOSITORY = Symbol('LABEL_FILES_REPOSITORY');
 export const PROVIDER_GATEWAY = Symbol('PROVIDER_GATEWAY');
 
 /** Queue names. Jobs carry ids only. */
 export const QUEUES = {
   validateBatch: 'validate-batch',
   purchaseShipment: 'purchase-shipment',
+  mergeLabelFiles: 'merge-label-files',
 } as const;

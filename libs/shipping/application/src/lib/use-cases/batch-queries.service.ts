@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type Batch, type BatchCounts, NotFoundError, type ObjectResultsFilter } from '@shipbatch/shipping/domain';
 import type { BatchRepository, BatchShipmentView, Page } from '../ports/batch.repository';
-import { BATCH_REPOSITORY } from '../ports/tokens';
+import type { FileStorage } from '../ports/file-storage';
+import { BATCH_REPOSITORY, FILE_STORAGE } from '../ports/tokens';
 
 export const BATCH_SHIPMENTS_PAGE_SIZE = 100;
 
@@ -10,29 +11,37 @@ export interface BatchDetails {
   counts: BatchCounts;
   shipments: Page<BatchShipmentView>;
   page: number;
-  /** Label files in batch order (merged files come with a later issue). */
+  /** Signed URLs of the merged label files, in batch order. */
   labelUrls: string[];
 }
 
 /** Reads: a batch with one page of its shipments, and the tenant's batches. */
 @Injectable()
 export class BatchQueriesService {
-  constructor(@Inject(BATCH_REPOSITORY) private readonly batches: BatchRepository) {}
+  constructor(
+    @Inject(BATCH_REPOSITORY) private readonly batches: BatchRepository,
+    @Inject(FILE_STORAGE) private readonly files: FileStorage,
+  ) {}
 
   async get(tenantId: string, id: string, page = 1, filter?: ObjectResultsFilter): Promise<BatchDetails> {
     const batch = await this.batches.findById(tenantId, id);
     if (!batch) throw new NotFoundError('Batch', id);
-    const [counts, shipments, labelUrls] = await Promise.all([
+    const [counts, shipments] = await Promise.all([
       this.batches.counts(id),
       this.batches.listShipments(id, filter, (page - 1) * BATCH_SHIPMENTS_PAGE_SIZE, BATCH_SHIPMENTS_PAGE_SIZE),
-      batch.snapshot.labelUrls.length > 0 || batch.status !== 'PURCHASED'
-        ? Promise.resolve(batch.snapshot.labelUrls)
-        : this.batches.labelFileUrls(id),
     ]);
-    return { batch, counts, shipments, page, labelUrls };
+    return { batch, counts, shipments, page, labelUrls: this.labelUrls(batch) };
   }
 
   list(tenantId: string, page: number, pageSize: number): Promise<Page<Batch>> {
     return this.batches.list(tenantId, (page - 1) * pageSize, pageSize);
+  }
+
+  /**
+   * `label_url`: the merged files' keys are stored, their URLs signed now, so a client always
+   * gets links that are valid from the moment it reads the batch.
+   */
+  labelUrls(batch: Batch): string[] {
+    return batch.snapshot.labelFileKeys.map((key) => this.files.urlFor(key));
   }
 }

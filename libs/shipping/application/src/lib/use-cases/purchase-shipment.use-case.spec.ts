@@ -10,6 +10,8 @@ import type { CarrierAccountRecord, CarrierAccountRepository } from '../ports/ca
 import type { ProviderGateway } from '../ports/provider.gateway';
 import type { ClaimedPurchase, PurchaseRepository } from '../ports/purchase.repository';
 import type { PurchaseThrottle } from '../ports/purchase.throttle';
+import type { FileStorage } from '../ports/file-storage';
+import type { MergeLabelFilesUseCase } from './merge-label-files.use-case';
 import { PurchaseShipmentUseCase } from './purchase-shipment.use-case';
 
 const label: PurchasedLabel = {
@@ -55,7 +57,6 @@ function setup(opts: {
       void (items.length > 0 && log.push(`recorded ${items.map((i) => `${i.claim.id}=${i.label.trackingNumber}`).join(',')}`)),
     requeue: async (c, o) => (log.push(`requeue ${c.id} failure=${o.countFailure} lookup=${o.lookupRequired}`), 2),
     recordFailed: async (_c, m, lookup) => void log.push(`failed ${m.code} lookup=${lookup}`),
-    finishPurchase: async () => false,
   };
   const provider: LabelProvider = {
     key: 'fake',
@@ -72,8 +73,9 @@ function setup(opts: {
     add: async (_q, _d, o) => void log.push(`enqueue delay=${o?.delayMs} id=${o?.jobId}`),
     addBulk: async () => undefined,
   };
-  const files = { put: async () => undefined, urlFor: (k: string) => `http://files/${k}` };
-  const useCase = new PurchaseShipmentUseCase(purchases, accounts, gateway, files, throttle, queue);
+  const files = { put: async () => undefined, urlFor: (k: string) => `http://files/${k}` } as unknown as FileStorage;
+  const labelFiles = { afterSettled: async (b: string, ids: string[]) => void log.push(`settled ${b} ${ids}`) } as unknown as MergeLabelFilesUseCase;
+  const useCase = new PurchaseShipmentUseCase(purchases, accounts, gateway, files, throttle, queue, labelFiles);
   return { useCase, log, throttle };
 }
 
@@ -81,62 +83,62 @@ describe('PurchaseShipmentUseCase', () => {
   it('buys once and records the label', async () => {
     const { useCase, log } = setup({});
     await useCase.execute('bs1');
-    expect(log).toEqual(['purchase bs1', 'recorded bs1=9400000']);
+    expect(log).toEqual(['purchase bs1', 'recorded bs1=9400000', 'settled b1 bs1']);
   });
 
   it('looks an earlier attempt up by reference and does not buy again when found', async () => {
     const { useCase, log } = setup({ lookupRequired: true, found: label });
     await useCase.execute('bs1');
-    expect(log).toEqual(['lookup', 'recorded bs1=9400000']);
+    expect(log).toEqual(['lookup', 'recorded bs1=9400000', 'settled b1 bs1']);
   });
 
   it('buys after a lookup that finds nothing', async () => {
     const { useCase, log } = setup({ lookupRequired: true, found: null });
     await useCase.execute('bs1');
-    expect(log).toEqual(['lookup', 'purchase bs1', 'recorded bs1=9400000']);
+    expect(log).toEqual(['lookup', 'purchase bs1', 'recorded bs1=9400000', 'settled b1 bs1']);
   });
 
   it('never buys again on a provider that cannot look purchases up', async () => {
     const { useCase, log } = setup({ lookupRequired: true, dedup: 'none' });
     await useCase.execute('bs1');
-    expect(log).toEqual(['failed purchase_outcome_unknown lookup=false']);
+    expect(log).toEqual(['failed purchase_outcome_unknown lookup=false', 'settled b1 bs1']);
   });
 
   it('slows the account down on a rate limit without counting a failure', async () => {
     const { useCase, log } = setup({ purchase: () => Promise.reject(new ProviderRateLimitedError('429', { retryAfterMs: 4000 })) });
     await useCase.execute('bs1');
-    expect(log).toEqual(['purchase bs1', 'pause 4000', 'requeue bs1 failure=false lookup=false', 'enqueue delay=4000 id=purchase:bs1:2']);
+    expect(log).toEqual(['purchase bs1', 'pause 4000', 'requeue bs1 failure=false lookup=false', 'enqueue delay=4000 id=purchase:bs1:2', 'settled b1 bs1']);
   });
 
   it('retries an unavailable provider, remembering that it may have sold the label', async () => {
     const { useCase, log } = setup({ purchase: () => Promise.reject(new ProviderUnavailableError('503')) });
     await useCase.execute('bs1');
-    expect(log).toEqual(['purchase bs1', 'requeue bs1 failure=true lookup=true', 'enqueue delay=500 id=purchase:bs1:2']);
+    expect(log).toEqual(['purchase bs1', 'requeue bs1 failure=true lookup=true', 'enqueue delay=500 id=purchase:bs1:2', 'settled b1 bs1']);
   });
 
   it('fails the shipment on a non-retryable error', async () => {
     const { useCase, log } = setup({ purchase: () => Promise.reject(new ProviderInsufficientFundsError('broke')) });
     await useCase.execute('bs1');
-    expect(log).toEqual(['purchase bs1', 'failed insufficient_funds lookup=false']);
+    expect(log).toEqual(['purchase bs1', 'failed insufficient_funds lookup=false', 'settled b1 bs1']);
   });
 
   it('gives a claimed shipment back when its account is slowed down, without calling the provider', async () => {
     const { useCase, log, throttle } = setup({});
     throttle.reserve = async () => 2500;
     await useCase.execute('bs1');
-    expect(log).toEqual(['requeue bs1 failure=false lookup=false', 'enqueue delay=2500 id=purchase:bs1:2']);
+    expect(log).toEqual(['requeue bs1 failure=false lookup=false', 'enqueue delay=2500 id=purchase:bs1:2', 'settled b1 bs1']);
   });
 
   it('fails the shipment when retries run out', async () => {
     const { useCase, log } = setup({ failures: 4, purchase: () => Promise.reject(new ProviderUnavailableError('503')) });
     await useCase.execute('bs1');
-    expect(log).toEqual(['purchase bs1', 'failed unavailable lookup=true']);
+    expect(log).toEqual(['purchase bs1', 'failed unavailable lookup=true', 'settled b1 bs1']);
   });
 
   it('claims a group at once, buys in order and records every label in one step', async () => {
     const { useCase, log } = setup({});
     await useCase.execute(['bs1', 'bs2', 'bs3']);
-    expect(log).toEqual(['purchase bs1', 'purchase bs2', 'purchase bs3', 'recorded bs1=9400000,bs2=9400000,bs3=9400000']);
+    expect(log).toEqual(['purchase bs1', 'purchase bs2', 'purchase bs3', 'recorded bs1=9400000,bs2=9400000,bs3=9400000', 'settled b1 bs1,bs2,bs3']);
   });
 
   it('gives the rest of a group back when the provider rate-limits, keeping what was bought', async () => {
@@ -153,6 +155,7 @@ describe('PurchaseShipmentUseCase', () => {
       'requeue bs3 failure=false lookup=false',
       'enqueue delay=4000 id=purchase:bs3:2',
       'recorded bs1=9400000',
+      'settled b1 bs1,bs2,bs3',
     ]);
   });
 

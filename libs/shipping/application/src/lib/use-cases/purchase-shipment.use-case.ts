@@ -3,7 +3,7 @@ import { QUEUE_PORT, type QueuePort } from '@shipbatch/platform/queue';
 import { isProviderError, type LabelProvider, type PurchasedLabel } from '@shipbatch/providers/core';
 import { decidePurchaseFailure } from '@shipbatch/shipping/domain';
 import type { CarrierAccountRepository } from '../ports/carrier-account.repository';
-import type { LabelFileStore } from '../ports/label-file.store';
+import type { LabelFileStore } from '../ports/file-storage';
 import type { ProviderGateway } from '../ports/provider.gateway';
 import type { ClaimedPurchase, PurchasedItem, PurchaseRepository, StoredLabelFile } from '../ports/purchase.repository';
 import { PURCHASE_THROTTLE, type PurchaseThrottle } from '../ports/purchase.throttle';
@@ -14,6 +14,7 @@ import {
   PURCHASE_REPOSITORY,
   QUEUES,
 } from '../ports/tokens';
+import { MergeLabelFilesUseCase } from './merge-label-files.use-case';
 import { purchaseJobId } from './purchase-job-id';
 
 /** How long a worker may hold a shipment in PURCHASING before others treat it as crashed. */
@@ -39,6 +40,7 @@ export class PurchaseShipmentUseCase {
     @Inject(LABEL_FILE_STORE) private readonly files: LabelFileStore,
     @Inject(PURCHASE_THROTTLE) private readonly throttle: PurchaseThrottle,
     @Inject(QUEUE_PORT) private readonly queue: QueuePort,
+    private readonly labelFiles: MergeLabelFilesUseCase,
   ) {}
 
   /**
@@ -60,10 +62,13 @@ export class PurchaseShipmentUseCase {
     } finally {
       await this.purchases.recordPurchasedMany(bought);
     }
-    for (const batchId of new Set(claims.map((c) => c.batchId))) {
-      if (await this.purchases.finishPurchase(batchId)) {
-        this.logger.log(`batch ${batchId} purchased`);
-      }
+    // The shipments settled (or went back to the queue): each label file chunk they complete
+    // is merged; the last merge makes the batch PURCHASED.
+    for (const [batchId, settled] of groupBy(claims, (c) => c.batchId)) {
+      await this.labelFiles.afterSettled(
+        batchId,
+        settled.map((c) => c.id),
+      );
     }
   }
 

@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { QUEUE_PORT, type QueuePort } from '@shipbatch/platform/queue';
-import type { PurchaseRepository } from '../ports/purchase.repository';
 import type { ReconcileRepository } from '../ports/reconcile.repository';
-import { PURCHASE_REPOSITORY, QUEUES, RECONCILE_REPOSITORY } from '../ports/tokens';
+import { QUEUES, RECONCILE_REPOSITORY } from '../ports/tokens';
+import { MergeLabelFilesUseCase } from './merge-label-files.use-case';
 import { purchaseJobId } from './purchase-job-id';
 
 /** Work younger than this is assumed to still have its job in the queue. */
@@ -19,19 +19,24 @@ export class ReconcileUseCase {
 
   constructor(
     @Inject(RECONCILE_REPOSITORY) private readonly repo: ReconcileRepository,
-    @Inject(PURCHASE_REPOSITORY) private readonly purchases: PurchaseRepository,
     @Inject(QUEUE_PORT) private readonly queue: QueuePort,
+    private readonly labelFiles: MergeLabelFilesUseCase,
   ) {}
 
-  async execute(staleMs = RECONCILE_STALE_MS): Promise<{ validations: number; purchases: number; finished: number }> {
-    const counts = { validations: 0, purchases: 0, finished: 0 };
+  async execute(
+    staleMs = RECONCILE_STALE_MS,
+  ): Promise<{ validations: number; purchases: number; merges: number; finished: number }> {
+    const counts = { validations: 0, purchases: 0, merges: 0, finished: 0 };
     await this.repo.exclusively(async () => {
       const validating = await this.repo.batchesValidating(staleMs);
       for (const batchId of validating) await this.queue.add(QUEUES.validateBatch, { batchId });
       counts.validations = validating.length;
 
+      // Merged label files: chunks settled without a current merged file (a lost job, a crash
+      // mid-merge) are merged again; batches with nothing left to do are finished.
+      counts.merges = await this.labelFiles.recover();
       for (const batchId of await this.repo.batchesPurchasingWithNothingOpen()) {
-        if (await this.purchases.finishPurchase(batchId)) counts.finished++;
+        if (await this.labelFiles.finish(batchId)) counts.finished++;
       }
 
       const stale = await this.repo.stalePurchases(staleMs, 50_000);
@@ -44,9 +49,10 @@ export class ReconcileUseCase {
       );
       counts.purchases = stale.length;
     });
-    if (counts.validations + counts.purchases + counts.finished > 0) {
+    if (counts.validations + counts.purchases + counts.merges + counts.finished > 0) {
       this.logger.log(
-        `re-enqueued ${counts.validations} validation(s), ${counts.purchases} purchase(s); finished ${counts.finished} batch(es)`,
+        `re-enqueued ${counts.validations} validation(s), ${counts.purchases} purchase(s), ` +
+          `${counts.merges} label file merge(s); finished ${counts.finished} batch(es)`,
       );
     }
     return counts;

@@ -24,6 +24,8 @@ export class BatchShipmentEntity {
   @Column('integer', { name: 'queue_token' }) queueToken: number;
   @Column('timestamptz', { name: 'lease_until', nullable: true }) leaseUntil: Date | null;
   @Column('timestamptz', { name: 'queued_at', nullable: true }) queuedAt: Date | null;
+  /** The merged label file this shipment's label goes into: floor(rank / 100) in batch order. */
+  @Column('integer', { name: 'file_chunk', nullable: true }) fileChunk: number | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
 }

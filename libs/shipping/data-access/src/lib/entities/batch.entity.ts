@@ -9,7 +9,8 @@ export class BatchEntity {
   @Column('text', { name: 'default_servicelevel_token' }) defaultServicelevelToken: string;
   @Column('text', { name: 'label_filetype' }) labelFiletype: string;
   @Column('text', { default: '' }) metadata: string;
-  @Column('jsonb', { name: 'label_urls', default: () => `'[]'` }) labelUrls: string[];
+  /** Storage keys of the merged label files (URLs are signed at read time). */
+  @Column('jsonb', { name: 'label_file_keys', default: () => `'[]'` }) labelFileKeys: string[];
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
 }

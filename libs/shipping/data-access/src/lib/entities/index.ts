@@ -1,4 +1,5 @@
 import { AddressEntity } from './address.entity';
+import { BatchLabelFileEntity } from './batch-label-file.entity';
 import { BatchShipmentEntity } from './batch-shipment.entity';
 import { BatchEntity } from './batch.entity';
 import { CarrierAccountEntity } from './carrier-account.entity';
@@ -10,6 +11,7 @@ import { ShipmentEntity } from './shipment.entity';
 export {
   AddressEntity,
   BatchEntity,
+  BatchLabelFileEntity,
   BatchShipmentEntity,
   CarrierAccountEntity,
   LabelEntity,
@@ -24,6 +26,7 @@ export const SHIPPING_ENTITIES = [
   CarrierAccountEntity,
   BatchEntity,
   BatchShipmentEntity,
+  BatchLabelFileEntity,
   ShipmentEntity,
   LabelEntity,
   OutboxEventEntity,

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { normalizeRows } from '@shipbatch/platform/database';
+import { LABELS_PER_FILE } from '@shipbatch/shipping/domain';
 import type {
   BatchRepository,
   BatchShipmentView,
@@ -108,15 +109,6 @@ export class TypeormBatchRepository implements BatchRepository {
     return { items: rows.map(toShipmentView), total: Number(total[0].n) };
   }
 
-  async labelFileUrls(batchId: string): Promise<string[]> {
-    const rows: Array<{ file_url: string }> = await this.dataSource.query(
-      `SELECT l.file_url FROM batch_shipments b JOIN labels l ON l.id = b.transaction_id
-       WHERE b.batch_id = $1 AND b.purchase_state = 'PURCHASED' AND l.file_url IS NOT NULL ORDER BY b.position`,
-      [batchId],
-    );
-    return rows.map((r) => r.file_url);
-  }
-
   withLockedBatch<T>(tenantId: string, id: string, work: (scope: LockedBatchScope) => Promise<T>): Promise<T | null> {
     return this.dataSource.transaction(async (m) => {
       const rows: BatchRow[] = await m.query(`SELECT * FROM batches WHERE tenant_id = $1 AND id = $2 FOR UPDATE`, [
@@ -165,15 +157,22 @@ class LockedScope implements LockedBatchScope {
   }
 
   async queueForPurchase(which: 'all_valid' | 'retry_failed'): Promise<Array<{ id: string; queueToken: number }>> {
-    const condition =
-      which === 'all_valid' ? `status = 'VALID' AND purchase_state = 'NONE'` : `status = 'TRANSACTION_FAILED'`;
+    // The first purchase fixes each shipment's merged label file: floor(rank / 100) by batch
+    // order (rank, not position: removed shipments leave gaps). A retry keeps the chunk.
+    const selected =
+      which === 'all_valid'
+        ? `SELECT id, (row_number() OVER (ORDER BY position) - 1) / ${LABELS_PER_FILE} AS chunk
+           FROM batch_shipments WHERE batch_id = $1 AND status = 'VALID' AND purchase_state = 'NONE'`
+        : `SELECT id, NULL::integer AS chunk FROM batch_shipments WHERE batch_id = $1 AND status = 'TRANSACTION_FAILED'`;
     const rows = normalizeRows<{ id: string; queue_token: number; position: string }>(
       await this.m.query(
-        `UPDATE batch_shipments
+        `UPDATE batch_shipments s
          SET status = 'VALID', messages = '[]', purchase_state = 'QUEUED', failures = 0,
-             queue_token = queue_token + 1, queued_at = now(), lease_until = NULL, updated_at = now()
-         WHERE batch_id = $1 AND ${condition}
-         RETURNING id, queue_token, position`,
+             queue_token = s.queue_token + 1, queued_at = now(), lease_until = NULL, updated_at = now(),
+             file_chunk = coalesce(s.file_chunk, q.chunk)
+         FROM (${selected}) q
+         WHERE s.id = q.id
+         RETURNING s.id, s.queue_token, s.position`,
         [this.batch.id],
       ),
     );

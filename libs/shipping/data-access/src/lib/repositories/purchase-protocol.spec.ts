@@ -61,16 +61,6 @@ describe.each([
     expect(again?.lookupRequired).toBe(true);
   });
 
-  it('settles a purchasing batch once, however many workers finish at the same time', async () => {
-    await newBatch('done', 2);
-    await db.dataSource.query(`UPDATE batches SET status = 'PURCHASING' WHERE id = 'done'`);
-    await db.dataSource.query(`UPDATE batch_shipments SET status = 'VALID', purchase_state = 'PURCHASED' WHERE batch_id = 'done'`);
-    const results = await Promise.all(Array.from({ length: 5 }, () => purchases.finishPurchase('done')));
-    expect(results.filter(Boolean)).toHaveLength(1);
-    const events = await db.dataSource.query(`SELECT type FROM outbox_events WHERE object_id = 'done'`);
-    expect(events).toEqual([{ type: 'batch_purchased' }]);
-  });
-
   it('claims a group in one statement and records its labels, events and states in one step, once', async () => {
     await db.dataSource.query(
       `INSERT INTO carrier_accounts (id, tenant_id, provider, carrier, account_id, parameters_sealed) VALUES ('ca', 't1', 'mock', 'usps', 'acct', 'x')`,

@@ -153,25 +153,4 @@ export class TypeormPurchaseRepository implements PurchaseRepository {
       [claim.id, JSON.stringify(message), lookupRequired],
     );
   }
-
-  async finishPurchase(batchId: string): Promise<boolean> {
-    const OPEN = `EXISTS (SELECT 1 FROM batch_shipments WHERE batch_id = $1 AND purchase_state IN ('QUEUED', 'PURCHASING'))`;
-    // Cheap check first: every finished shipment calls this, only the last one goes on.
-    const [{ open }] = await this.dataSource.query(`SELECT ${OPEN} AS open`, [batchId]);
-    if (open) return false;
-    return this.dataSource.transaction(async (m) => {
-      const locked = await m.query(`SELECT tenant_id FROM batches WHERE id = $1 AND status = 'PURCHASING' FOR UPDATE`, [
-        batchId,
-      ]);
-      if (!locked[0]) return false;
-      const [{ open: stillOpen }] = await m.query(`SELECT ${OPEN} AS open`, [batchId]);
-      if (stillOpen) return false;
-      await m.query(`UPDATE batches SET status = 'PURCHASED', updated_at = now() WHERE id = $1`, [batchId]);
-      await m.query(
-        `INSERT INTO outbox_events (tenant_id, type, object_id, payload) VALUES ($1, 'batch_purchased', $2, '{}')`,
-        [locked[0].tenant_id, batchId],
-      );
-      return true;
-    });
-  }
 }

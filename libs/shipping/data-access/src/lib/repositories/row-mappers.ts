@@ -9,7 +9,7 @@ export interface BatchRow {
   default_servicelevel_token: string;
   label_filetype: string;
   metadata: string;
-  label_urls: string[];
+  label_file_keys: string[];
   created_at: Date;
   updated_at: Date;
 }
@@ -23,7 +23,7 @@ export function toBatch(row: BatchRow): Batch {
     defaultServicelevelToken: row.default_servicelevel_token,
     labelFiletype: row.label_filetype,
     metadata: row.metadata,
-    labelUrls: row.label_urls ?? [],
+    labelFileKeys: row.label_file_keys ?? [],
     createdAt: new Date(row.created_at),
     updatedAt: new Date(row.updated_at),
   });

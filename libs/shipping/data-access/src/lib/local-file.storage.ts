@@ -1,0 +1,107 @@
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { dirname, join, resolve, sep } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig, UrlSigner } from '@shipbatch/platform/config';
+import {
+  contentTypeForKey,
+  type FileContent,
+  FileNotFoundError,
+  type FileStorage,
+  InvalidFileKeyError,
+  isValidFileKey,
+  type OpenedFile,
+} from '@shipbatch/shipping/application';
+
+/** How long a download URL handed to a client stays valid, unless the caller says otherwise. */
+export const FILE_URL_TTL_MS = 30 * 24 * 3600 * 1000;
+
+/**
+ * The default FileStorage driver: files on local disk under DATA_DIR/files (in scale-out,
+ * a volume every process shares). Writes go to a uniquely named temp file beside the target,
+ * renamed into place, so a reader never sees half a file and two writers of the same key
+ * leave one whole file. Content types follow the key's extension.
+ */
+@Injectable()
+export class LocalFileStorage implements FileStorage {
+  readonly root: string;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'dataDir' | 'publicBaseUrl'>,
+    private readonly signer: UrlSigner,
+  ) {
+    this.root = join(resolve(config.dataDir), 'files');
+  }
+
+  async put(key: string, content: FileContent, _contentType: string): Promise<void> {
+    const path = this.pathFor(key);
+    await mkdir(dirname(path), { recursive: true });
+    const tmp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+    try {
+      if (Buffer.isBuffer(content)) await writeFile(tmp, content);
+      else await pipeline(content instanceof Readable ? content : Readable.from(content), createWriteStream(tmp));
+      await rename(tmp, path);
+    } catch (error) {
+      await rm(tmp, { force: true });
+      throw error;
+    }
+  }
+
+  async read(key: string): Promise<Buffer> {
+    try {
+      return await readFile(this.pathFor(key));
+    } catch (error) {
+      if (isMissing(error)) throw new FileNotFoundError(key);
+      throw error;
+    }
+  }
+
+  async open(key: string): Promise<OpenedFile | null> {
+    const path = this.pathFor(key);
+    try {
+      const info = await stat(path);
+      if (!info.isFile()) return null;
+      return { stream: createReadStream(path), size: info.size, contentType: contentTypeForKey(key) };
+    } catch (error) {
+      if (isMissing(error)) return null;
+      throw error;
+    }
+  }
+
+  async exists(key: string): Promise<boolean> {
+    try {
+      return (await stat(this.pathFor(key))).isFile();
+    } catch (error) {
+      if (isMissing(error)) return false;
+      throw error;
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    await rm(this.pathFor(key), { force: true });
+  }
+
+  urlFor(key: string, ttlMs = FILE_URL_TTL_MS): string {
+    this.pathFor(key);
+    return this.config.publicBaseUrl + this.signer.sign(`/files/${key}`, new Date(Date.now() + ttlMs));
+  }
+
+  /** The file's path on disk; refuses malformed keys and anything that would leave the root. */
+  pathFor(key: string): string {
+    if (!isValidFileKey(key)) throw new InvalidFileKeyError(key);
+    const path = resolve(this.root, key);
+    if (!path.startsWith(this.root + sep)) throw new InvalidFileKeyError(key);
+    return path;
+  }
+}
+
+/** The earlier name of the local driver. */
+export const LocalLabelFileStore = LocalFileStorage;
+
+function isMissing(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'ENOENT' || code === 'ENOTDIR';
+}
