@@ -4,3 +4,5 @@ export * from './lib/batch.aggregate';
 export * from './lib/domain.errors';
 export * from './lib/money';
 export * from './lib/batch-shipment-outcome';
+export * from './lib/label-listing';
+export * from './lib/label-format';

@@ -4,12 +4,15 @@ import {
   CarrierAccountsService,
   ChangeBatchShipmentsUseCase,
   CreateBatchUseCase,
+  LabelQueriesService,
   PurchaseBatchUseCase,
   ReusableObjectsService,
+  VoidLabelUseCase,
 } from '@shipbatch/shipping/application';
 import { BatchesController } from './controllers/batches.controller';
 import { FilesController } from './controllers/files.controller';
 import { HealthController } from './controllers/health.controller';
+import { LabelsController } from './controllers/labels.controller';
 import {
   AddressesController,
   CarrierAccountsController,
@@ -17,7 +20,8 @@ import {
   TransactionsController,
 } from './controllers/objects.controller';
 
-/** The public HTTP API of shipping: Shippo-compatible batches and reusable objects. */
+/** The public HTTP API of shipping: Shippo-compatible batches and reusable objects,
+ * ShipStation-compatible labels. */
 @Module({
   controllers: [
     HealthController,
@@ -27,6 +31,7 @@ import {
     CarrierAccountsController,
     TransactionsController,
     FilesController,
+    LabelsController,
   ],
   providers: [
     CreateBatchUseCase,
@@ -35,6 +40,8 @@ import {
     BatchQueriesService,
     ReusableObjectsService,
     CarrierAccountsService,
+    LabelQueriesService,
+    VoidLabelUseCase,
   ],
 })
 export class ShippingApiModule {}
