@@ -18,6 +18,10 @@ export class LabelListing1763870400000 implements MigrationInterface {
   name = 'LabelListing1763870400000';
 
   async up(q: QueryRunner): Promise<void> {
+    // Timestamps in milliseconds, as the API prints them: a created_at copied from a label
+    // into created_at_end then includes that label.
+    await q.query(`ALTER TABLE labels ALTER COLUMN created_at SET DEFAULT date_trunc('milliseconds', now())`);
+    await q.query(`ALTER TABLE labels ALTER COLUMN updated_at SET DEFAULT date_trunc('milliseconds', now())`);
     await q.query(`CREATE INDEX labels_tenant_updated_idx ON labels (tenant_id, updated_at, id)`);
     await q.query(`CREATE INDEX labels_tenant_status_idx ON labels (tenant_id, status, created_at, id)`);
     await q.query(`CREATE INDEX labels_tenant_carrier_idx ON labels (tenant_id, carrier_account_id, created_at, id)`);
@@ -74,6 +78,8 @@ export class LabelListing1763870400000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query(`ALTER TABLE labels ALTER COLUMN created_at SET DEFAULT now()`);
+    await q.query(`ALTER TABLE labels ALTER COLUMN updated_at SET DEFAULT now()`);
     await q.query(`DROP TRIGGER IF EXISTS labels_count_rollup ON labels`);
     await q.query(`DROP FUNCTION IF EXISTS labels_count_rollup()`);
     await q.query(`DROP TABLE IF EXISTS label_counts`);

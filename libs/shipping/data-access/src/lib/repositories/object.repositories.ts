@@ -222,7 +222,8 @@ export class TypeormLabelRepository implements LabelRepository {
     const rows = normalizeRows<LabelRow>(
       await this.dataSource.query(
         `WITH voided AS (
-           UPDATE labels l SET status = 'voided', voided_at = now(), updated_at = now()
+           UPDATE labels l SET status = 'voided', voided_at = date_trunc('milliseconds', now()),
+             updated_at = date_trunc('milliseconds', now())
            WHERE l.tenant_id = $1 AND l.id = $2 AND l.voided_at IS NULL
            RETURNING ${LABEL_COLUMNS}
          ), event AS (
