@@ -46,7 +46,16 @@ export function labelConditions(tenantId: string, f: LabelFilter, p: Params): st
   return c;
 }
 
-/** Conditions on `label_counts c` for the dimensions the rollup keeps (no created_at bounds). */
+/**
+ * The rollup to sum: `label_day_counts` (a few hundred rows a tenant-year) unless a filter
+ * needs the carrier account, service or warehouse that only `label_counts` keeps.
+ */
+function rollupTable(f: LabelFilter): string {
+  const detailed = f.carrierAccountId !== undefined || f.serviceCode !== undefined || f.warehouseId !== undefined;
+  return detailed ? 'label_counts' : 'label_day_counts';
+}
+
+/** Conditions on the rollup `c` for the dimensions it keeps (no created_at bounds). */
 function rollupConditions(tenantId: string, f: LabelFilter, p: Params): string[] {
   const c = [`c.tenant_id = ${p.add(tenantId)}`];
   if (f.status !== undefined) c.push(`c.status = ${p.add(f.status)}`);
@@ -62,13 +71,13 @@ export function directCountSql(tenantId: string, filter: LabelFilter): { sql: st
 }
 
 /**
- * How many matching labels fall on each UTC day of the sort column, oldest first, exact:
- * whole days of the created_at range are summed from `label_counts`; the (at most two)
- * days cut by created_at_start / created_at_end are counted from the labels themselves.
+ * Rows `(d, n)`: how many matching labels fall on each UTC day `d` of the sort column, exact
+ * once summed per day: whole days of the created_at range come from a rollup (see
+ * `rollupTable`); the (at most two) days cut by created_at_start / created_at_end are
+ * counted from the labels themselves.
  */
-export function histogramSql(tenantId: string, query: LabelListQuery): { sql: string; params: unknown[] } {
+function dayCountsSql(tenantId: string, query: LabelListQuery, p: Params): string {
   const f = query.filter;
-  const p = new Params();
   const bucketColumn = query.sortBy === 'modified_at' ? 'modified_day' : 'created_day';
   const labelBucket = `((l.${sortColumn(query)} AT TIME ZONE 'UTC')::date)`;
   const start = f.createdAtStart;
@@ -77,16 +86,15 @@ export function histogramSql(tenantId: string, query: LabelListQuery): { sql: st
   const whole = rollupConditions(tenantId, f, p);
   if (start) whole.push(`c.created_day > ${p.add(isoDay(start))}::date`);
   if (end) whole.push(`c.created_day < ${p.add(isoDay(end))}::date`);
-  const parts = [`SELECT c.${bucketColumn} AS d, c.n FROM label_counts c WHERE ${whole.join(' AND ')}`];
+  const parts = [`SELECT c.${bucketColumn} AS d, c.n FROM ${rollupTable(f)} c WHERE ${whole.join(' AND ')}`];
 
   const dims = { ...f, createdAtStart: undefined, createdAtEnd: undefined };
   const edge = (bounds: string[]) =>
     parts.push(
       `SELECT ${labelBucket} AS d, 1 AS n FROM labels l WHERE ${[...labelConditions(tenantId, dims, p), ...bounds].join(' AND ')}`,
     );
-  const startDayEnd = start ? new Date(utcDay(start).getTime() + DAY_MS) : undefined;
   if (start) {
-    const bounds = [`l.created_at >= ${p.add(start)}`, `l.created_at < ${p.add(startDayEnd)}`];
+    const bounds = [`l.created_at >= ${p.add(start)}`, `l.created_at < ${p.add(new Date(utcDay(start).getTime() + DAY_MS))}`];
     if (end) bounds.push(`l.created_at <= ${p.add(end)}`);
     edge(bounds);
   }
@@ -95,7 +103,21 @@ export function histogramSql(tenantId: string, query: LabelListQuery): { sql: st
     if (start) bounds.push(`l.created_at >= ${p.add(start)}`);
     edge(bounds);
   }
-  const sql = `SELECT to_char(d, 'YYYY-MM-DD') AS d, sum(n) AS n FROM (${parts.join(' UNION ALL ')}) x
+  return parts.join(' UNION ALL ');
+}
+
+/** The exact number of matching labels, as SQL answering one row `n`. */
+function totalSql(tenantId: string, query: LabelListQuery, p: Params): string {
+  if (isNarrow(query.filter)) {
+    return `SELECT count(*) AS n FROM labels l WHERE ${labelConditions(tenantId, query.filter, p).join(' AND ')}`;
+  }
+  return `SELECT coalesce(sum(x.n), 0) AS n FROM (${dayCountsSql(tenantId, query, p)}) x`;
+}
+
+/** Matching labels per UTC day of the sort column, oldest first (for seeking deep pages). */
+export function histogramSql(tenantId: string, query: LabelListQuery): { sql: string; params: unknown[] } {
+  const p = new Params();
+  const sql = `SELECT to_char(d, 'YYYY-MM-DD') AS d, sum(n) AS n FROM (${dayCountsSql(tenantId, query, p)}) x
                GROUP BY d HAVING sum(n) > 0 ORDER BY d`;
   return { sql, params: p.values };
 }
@@ -105,6 +127,22 @@ export function toBuckets(rows: Array<{ d: string; n: string | number }>): Count
     const start = new Date(`${r.d}T00:00:00.000Z`);
     return { start, end: new Date(start.getTime() + DAY_MS), count: Number(r.n) };
   });
+}
+
+/** The ids and sort keys of one page, read in the plan's direction through the sort column's index. */
+function pageIdsSql(
+  tenantId: string,
+  query: LabelListQuery,
+  plan: ReadPlan,
+  seek: { bound: Date; offset: number } | null,
+  p: Params,
+): string {
+  const col = sortColumn(query);
+  const conditions = labelConditions(tenantId, query.filter, p);
+  if (seek) conditions.push(plan.fromEnd ? `l.${col} < ${p.add(seek.bound)}` : `l.${col} >= ${p.add(seek.bound)}`);
+  const dir = plan.fromEnd ? 'DESC' : 'ASC';
+  return `SELECT l.id, l.${col} AS k FROM labels l WHERE ${conditions.join(' AND ')}
+      ORDER BY l.${col} ${dir}, l.id ${dir} OFFSET ${p.add(seek ? seek.offset : plan.offset)} LIMIT ${p.add(plan.limit)}`;
 }
 
 /**
@@ -119,14 +157,24 @@ export function pageSql(
   seek: { bound: Date; offset: number } | null,
 ): { sql: string; params: unknown[] } {
   const p = new Params();
-  const col = sortColumn(query);
-  const conditions = labelConditions(tenantId, query.filter, p);
-  if (seek) conditions.push(plan.fromEnd ? `l.${col} < ${p.add(seek.bound)}` : `l.${col} >= ${p.add(seek.bound)}`);
-  const dir = plan.fromEnd ? 'DESC' : 'ASC';
-  const sql = `SELECT ${LABEL_COLUMNS} FROM (
-      SELECT l.id, l.${col} AS k FROM labels l WHERE ${conditions.join(' AND ')}
-      ORDER BY l.${col} ${dir}, l.id ${dir} OFFSET ${p.add(seek ? seek.offset : plan.offset)} LIMIT ${p.add(plan.limit)}
-    ) page JOIN labels l ON l.id = page.id
+  const sql = `SELECT ${LABEL_COLUMNS} FROM (${pageIdsSql(tenantId, query, plan, seek, p)}) page
+    JOIN labels l ON l.id = page.id ORDER BY page.k ASC, page.id ASC`;
+  return { sql, params: p.values };
+}
+
+/**
+ * The first pages in either direction need no total to be found (desc page p is the p-th
+ * slice from the newest end), so the total and the page come in one statement: one round
+ * trip, one snapshot. Answers one row per label plus `total_count` on every row, or a single
+ * row with a null id when the page is empty.
+ */
+export function pageWithTotalSql(tenantId: string, query: LabelListQuery, plan: ReadPlan): { sql: string; params: unknown[] } {
+  const p = new Params();
+  const total = totalSql(tenantId, query, p);
+  const ids = pageIdsSql(tenantId, query, plan, null, p);
+  const sql = `WITH total AS (${total}), page AS (${ids})
+    SELECT total.n AS total_count, ${LABEL_COLUMNS}
+    FROM total LEFT JOIN (page JOIN labels l ON l.id = page.id) ON true
     ORDER BY page.k ASC, page.id ASC`;
   return { sql, params: p.values };
 }

@@ -13,7 +13,7 @@ import type {
 } from '@shipbatch/shipping/application';
 import { AddressEntity } from '../entities/address.entity';
 import { ParcelEntity } from '../entities/parcel.entity';
-import { directCountSql, histogramSql, isNarrow, LABEL_COLUMNS, pageSql, toBuckets } from './label-list.sql';
+import { directCountSql, histogramSql, isNarrow, LABEL_COLUMNS, pageSql, pageWithTotalSql, toBuckets } from './label-list.sql';
 
 const orUndefined = <T>(v: T | null): T | undefined => (v === null ? undefined : v);
 
@@ -197,7 +197,16 @@ export class TypeormLabelRepository implements LabelRepository {
   }
 
   async list(tenantId: string, query: LabelListQuery): Promise<LabelPage> {
-    // One snapshot for the count and the page, so that total, pages and rows agree.
+    const fromStart = (query.page - 1) * query.pageSize;
+    if (fromStart < SEEK_MIN_OFFSET) {
+      // A first page in its own direction: the total and the page in one statement.
+      const plan = { fromEnd: query.sortDir === 'desc', offset: fromStart, limit: query.pageSize };
+      const one = pageWithTotalSql(tenantId, query, plan);
+      const rows: Array<LabelRow & { total_count: string | number }> = await this.dataSource.query(one.sql, one.params);
+      return { total: Number(rows[0]?.total_count ?? 0), labels: rows.filter((r) => r.id !== null).map(toLabel) };
+    }
+    // A deep page: the day buckets first, then the page from the nearer end, seeking into the
+    // bucket where it starts. One snapshot for both, so that total, pages and rows agree.
     return this.dataSource.transaction('REPEATABLE READ', async (m) => {
       let total: number;
       let buckets: CountBucket[] = [];
