@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from './open-database';
 import { TypeormSqlClient } from './typeorm-sql.client';
+import { MIGRATIONS } from './migrations';
 
 describe('openDatabase (embedded PGlite)', () => {
   it('applies the migrations and keeps data across restarts in DATA_DIR', async () => {
@@ -16,7 +17,7 @@ describe('openDatabase (embedded PGlite)', () => {
     const migrations = await second.dataSource.query(`SELECT name FROM schema_migrations`);
     await second.close();
     expect(rows).toEqual([{ name: 'acme' }]);
-    expect(migrations).toHaveLength(1);
+    expect(migrations).toHaveLength(MIGRATIONS.length);
   });
 
   it('serializes concurrent transactions on the single embedded connection', async () => {
