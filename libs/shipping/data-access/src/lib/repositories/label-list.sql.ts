@@ -157,7 +157,7 @@ export function pageSql(
   seek: { bound: Date; offset: number } | null,
 ): { sql: string; params: unknown[] } {
   const p = new Params();
-  const sql = `SELECT ${LABEL_COLUMNS} FROM (${pageIdsSql(tenantId, query, plan, seek, p)}) page
+  const sql = `SELECT ${LIST_COLUMNS} FROM (${pageIdsSql(tenantId, query, plan, seek, p)}) page
     JOIN labels l ON l.id = page.id ORDER BY page.k ASC, page.id ASC`;
   return { sql, params: p.values };
 }
@@ -173,7 +173,7 @@ export function pageWithTotalSql(tenantId: string, query: LabelListQuery, plan: 
   const total = totalSql(tenantId, query, p);
   const ids = pageIdsSql(tenantId, query, plan, null, p);
   const sql = `WITH total AS (${total}), page AS (${ids})
-    SELECT total.n AS total_count, ${LABEL_COLUMNS}
+    SELECT total.n AS total_count, ${LIST_COLUMNS}
     FROM total LEFT JOIN (page JOIN labels l ON l.id = page.id) ON true
     ORDER BY page.k ASC, page.id ASC`;
   return { sql, params: p.values };
@@ -183,3 +183,9 @@ export const LABEL_COLUMNS = `l.id, l.tenant_id, l.batch_id, l.batch_shipment_id
   l.provider, l.provider_label_id, l.status, l.tracking_number, l.carrier, l.service_code, l.cost_minor, l.currency,
   l.label_file_type, l.file_key, l.file_url, l.warehouse_id, l.external_shipment_id, l.is_international,
   l.is_return_label, l.ship_date, l.voided_at, l.metadata, l.created_at, l.updated_at`;
+
+/**
+ * What a list needs: the stored URL only when there is no file key to sign a fresh one from
+ * (it is the longest column, and a page of 500 carries it 500 times).
+ */
+const LIST_COLUMNS = LABEL_COLUMNS.replace('l.file_url', 'CASE WHEN l.file_key IS NULL THEN l.file_url END AS file_url');
