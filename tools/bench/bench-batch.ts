@@ -43,8 +43,13 @@ function peakRssMb(pid: number | undefined): number {
   }
 }
 
-function start(entry: string, env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, [run, entry], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+/** Extra node flags for a process, e.g. BENCH_WORKER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof". */
+function nodeArgs(name: 'API' | 'WORKER'): string[] {
+  return (process.env[`BENCH_${name}_NODE_ARGS`] ?? '').split(' ').filter(Boolean);
+}
+
+function start(entry: string, env: Record<string, string>, args: string[] = []): ChildProcess {
+  const child = spawn(process.execPath, [...args, run, entry], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
   child.on('exit', (code, signal) => {
     if (code !== 0 && signal !== 'SIGTERM') {
       console.error(`${entry} exited with ${code ?? signal}`);
@@ -155,10 +160,10 @@ async function scaleOut() {
     ADMIN_TOKEN,
     DATA_DIR: mkdtempSync(join(tmpdir(), 'shipbatch-bench-')),
   };
-  const api = start('apps/api/src/main.js', { ...env, PORT: String(port) });
+  const api = start('apps/api/src/main.js', { ...env, PORT: String(port) }, nodeArgs('API'));
   // Start the worker once the API has migrated the database.
   await waitFor(() => http(`http://127.0.0.1:${port}`, 'GET', '/health'), () => true);
-  const worker = start('apps/worker/src/main.js', { ...env, NODE_OPTIONS: process.env['BENCH_WORKER_NODE_OPTIONS'] ?? '' });
+  const worker = start('apps/worker/src/main.js', env, nodeArgs('WORKER'));
   try {
     return await flow(`http://127.0.0.1:${port}`, [['api', api], ['worker', worker]]);
   } finally {

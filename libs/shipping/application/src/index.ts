@@ -19,5 +19,6 @@ export * from './lib/use-cases/reconcile.use-case';
 export * from './lib/use-cases/reusable-objects.service';
 export * from './lib/use-cases/carrier-accounts.service';
 export * from './lib/use-cases/batch-queries.service';
+export * from './lib/ports/idempotency.store';
 export * from './lib/use-cases/label-queries.service';
 export * from './lib/use-cases/void-label.use-case';

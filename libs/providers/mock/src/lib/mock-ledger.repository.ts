@@ -154,6 +154,48 @@ export class MockLedgerRepository {
     return normalize(label);
   }
 
+  /**
+   * `sell` in one statement outside any transaction, for purchases with nothing else to count
+   * (no rate limit, no simulated failures). The account's row is locked only while that
+   * statement commits, not across round trips to the caller, so concurrent purchases of one
+   * account do not queue behind each other's network and event-loop delays.
+   */
+  async sellAtOnce(sale: LedgerSale): Promise<LedgerLabel | null> {
+    await this.ensureSchema();
+    if (!this.accountKnown) {
+      await this.sql.query(
+        `INSERT INTO mock_provider.accounts (account_id, balance_minor) VALUES ($1, $2) ON CONFLICT (account_id) DO NOTHING`,
+        [this.accountId, this.initialBalanceMinor],
+      );
+      this.accountKnown = true;
+    }
+    const [{ seq: rawSeq }] = await this.sql.query<{ seq: number }>(`SELECT nextval('mock_provider.label_seq') AS seq`);
+    const seq = Number(rawSeq);
+    const rows = await this.sql.query<LedgerLabel>(
+      `WITH debit AS (
+         UPDATE mock_provider.accounts SET balance_minor = balance_minor - $2
+         WHERE account_id = $1 AND balance_minor >= $2
+         RETURNING account_id
+       )
+       INSERT INTO mock_provider.labels
+         (id, seq, account_id, reference, tracking_number, carrier, service_level, cost_minor, label_file_type)
+       SELECT $3, $4, account_id, $5, $6, $7, $8, $2, $9 FROM debit
+       RETURNING *`,
+      [
+        this.accountId,
+        sale.costMinor,
+        `mock_lbl_${seq}`,
+        seq,
+        sale.reference,
+        sale.tracking(seq),
+        sale.carrier,
+        sale.serviceLevel,
+        sale.labelFileType,
+      ],
+    );
+    return rows[0] ? normalize(rows[0]) : null;
+  }
+
   /** The newest label that is not voided with this reference, or null. */
   async findByReference(reference: string): Promise<LedgerLabel | null> {
     await this.ensureSchema();

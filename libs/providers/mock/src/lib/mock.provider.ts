@@ -19,7 +19,7 @@ import {
   type VoidResult,
 } from '@shipbatch/providers/core';
 import { MOCK_CAPABILITIES, MOCK_DEFAULT_PRICE_CENTS, MOCK_PRICES_CENTS } from './mock-catalog';
-import { type LedgerLabel, MockLedgerRepository } from './mock-ledger.repository';
+import { type LedgerLabel, type LedgerSale, MockLedgerRepository } from './mock-ledger.repository';
 import { renderMockLabel } from './mock-label.renderer';
 import type { MockProviderOptions } from './mock-provider.options';
 import { validateMockShipment } from './mock-shipment.validator';
@@ -84,42 +84,40 @@ export class MockProvider implements LabelProvider {
     // Nothing to count: answer at once, as a provider that rejects at its edge would.
     if (!limit && problems.length > 0) throw validationError(problems);
 
-    const outcome = await this.ledger.transaction<LedgerLabel | ProviderError>(async (tx) => {
-      if (limit) {
-        const window = await this.ledger.countRateWindow(tx);
-        if (window.n > limit) {
-          return new ProviderRateLimitedError(`mock: more than ${limit} purchase calls this minute`, {
-            retryAfterMs: window.msLeft,
-            details: { limit_per_minute: limit },
+    const sale: LedgerSale = {
+      reference: command.reference,
+      carrier: this.carrier,
+      serviceLevel: command.serviceLevelToken,
+      costMinor: this.costOf(command.serviceLevelToken),
+      labelFileType: command.labelFileType,
+      tracking: (seq) => mockTrackingNumber(this.carrier, seq, command.serviceLevelToken),
+    };
+    // Nothing to count and nothing to refuse: debit and sale in one statement.
+    const outcome =
+      !limit && failRate === 0 && problems.length === 0
+        ? ((await this.ledger.sellAtOnce(sale)) ?? insufficientFunds(sale.costMinor))
+        : await this.ledger.transaction<LedgerLabel | ProviderError>(async (tx) => {
+            if (limit) {
+              const window = await this.ledger.countRateWindow(tx);
+              if (window.n > limit) {
+                return new ProviderRateLimitedError(`mock: more than ${limit} purchase calls this minute`, {
+                  retryAfterMs: window.msLeft,
+                  details: { limit_per_minute: limit },
+                });
+              }
+            }
+            if (problems.length > 0) return validationError(problems);
+            // With fail_rate 0 no call can fail, so the counter is not kept (one write less per purchase).
+            if (failRate > 0) {
+              const call = await this.ledger.countPurchaseCall(tx, command.reference);
+              if (mockUnitHash(`${command.reference}:${call}`) < failRate) {
+                return new ProviderUnavailableError(`mock: provider unavailable (simulated, call ${call} for ${command.reference})`, {
+                  details: { call },
+                });
+              }
+            }
+            return (await this.ledger.sell(tx, sale)) ?? insufficientFunds(sale.costMinor);
           });
-        }
-      }
-      if (problems.length > 0) return validationError(problems);
-      // With fail_rate 0 no call can fail, so the counter is not kept (one write less per purchase).
-      if (failRate > 0) {
-        const call = await this.ledger.countPurchaseCall(tx, command.reference);
-        if (mockUnitHash(`${command.reference}:${call}`) < failRate) {
-          return new ProviderUnavailableError(`mock: provider unavailable (simulated, call ${call} for ${command.reference})`, {
-            details: { call },
-          });
-        }
-      }
-      const costMinor = this.costOf(command.serviceLevelToken);
-      const sold = await this.ledger.sell(tx, {
-        reference: command.reference,
-        carrier: this.carrier,
-        serviceLevel: command.serviceLevelToken,
-        costMinor,
-        labelFileType: command.labelFileType,
-        tracking: (seq) => mockTrackingNumber(this.carrier, seq, command.serviceLevelToken),
-      });
-      return (
-        sold ??
-        new ProviderInsufficientFundsError(`mock: the balance does not cover a label of ${(costMinor / 100).toFixed(2)} usd`, {
-          details: { cost_minor: costMinor },
-        })
-      );
-    });
     if (outcome instanceof Error) throw outcome;
     return this.toPurchased(outcome);
   }
@@ -190,6 +188,12 @@ export class MockProvider implements LabelProvider {
     const ms = this.options.latency_ms ?? 0;
     if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
   }
+}
+
+function insufficientFunds(costMinor: number): ProviderInsufficientFundsError {
+  return new ProviderInsufficientFundsError(`mock: the balance does not cover a label of ${(costMinor / 100).toFixed(2)} usd`, {
+    details: { cost_minor: costMinor },
+  });
 }
 
 function validationError(problems: ValidationProblem[]): ProviderValidationError {

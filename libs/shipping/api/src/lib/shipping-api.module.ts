@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import {
   BatchQueriesService,
   CarrierAccountsService,
@@ -12,6 +13,7 @@ import {
 import { BatchesController } from './controllers/batches.controller';
 import { FilesController } from './controllers/files.controller';
 import { HealthController } from './controllers/health.controller';
+import { IdempotencyInterceptor } from './http/idempotency.interceptor';
 import { LabelsController } from './controllers/labels.controller';
 import {
   AddressesController,
@@ -34,6 +36,7 @@ import {
     LabelsController,
   ],
   providers: [
+    { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
     CreateBatchUseCase,
     ChangeBatchShipmentsUseCase,
     PurchaseBatchUseCase,

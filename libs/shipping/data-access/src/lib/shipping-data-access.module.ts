@@ -3,6 +3,7 @@ import {
   ADDRESS_REPOSITORY,
   BATCH_REPOSITORY,
   CARRIER_ACCOUNT_REPOSITORY,
+  IDEMPOTENCY_STORE,
   LABEL_FILE_STORE,
   LABEL_REPOSITORY,
   PARCEL_REPOSITORY,
@@ -13,6 +14,7 @@ import {
 } from '@shipbatch/shipping/application';
 import { LocalLabelFileStore } from './local-label-file.store';
 import { RegistryProviderGateway } from './registry-provider.gateway';
+import { TypeormIdempotencyStore } from './repositories/idempotency.store';
 import { TypeormBatchRepository } from './repositories/batch.repository';
 import { TypeormCarrierAccountRepository } from './repositories/carrier-account.repository';
 import {
@@ -39,6 +41,7 @@ import { TypeormValidationRepository } from './repositories/validation.repositor
     { provide: LABEL_REPOSITORY, useClass: TypeormLabelRepository },
     { provide: LABEL_FILE_STORE, useExisting: LocalLabelFileStore },
     { provide: PROVIDER_GATEWAY, useClass: RegistryProviderGateway },
+    { provide: IDEMPOTENCY_STORE, useClass: TypeormIdempotencyStore },
   ],
   exports: [
     LocalLabelFileStore,
@@ -52,6 +55,7 @@ import { TypeormValidationRepository } from './repositories/validation.repositor
     LABEL_REPOSITORY,
     LABEL_FILE_STORE,
     PROVIDER_GATEWAY,
+    IDEMPOTENCY_STORE,
   ],
 })
 export class ShippingDataAccessModule {}

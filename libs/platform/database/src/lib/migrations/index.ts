@@ -1,5 +1,6 @@
 import { InitialSchema1732262400000 } from './1732262400000-initial-schema.migration';
+import { IdempotencyKeys1763856000000 } from './1763856000000-idempotency-keys.migration';
 import { LabelListing1763870400000 } from './1763870400000-label-listing.migration';
 
 /** Every migration, oldest first. Add new ones at the end; never edit an applied one. */
-export const MIGRATIONS = [InitialSchema1732262400000, LabelListing1763870400000];
+export const MIGRATIONS = [InitialSchema1732262400000, IdempotencyKeys1763856000000, LabelListing1763870400000];

@@ -41,4 +41,19 @@ describe('CreateBatchDto', () => {
       expect((e as ApiError).items[0].message).toMatch(/address_to\.zip/);
     }
   });
+
+  it('judges repeated inline objects the same way every time, stripping unknown fields from each copy', async () => {
+    const from = { street1: '215 Clayton St.', city: 'San Francisco', zip: '94117', country: 'US' };
+    const shipments = Array.from({ length: 3 }, () => ({
+      shipment: { ...ok.shipment, address_from: { ...from }, address_to: { ...from, color: 'red' } },
+    }));
+    const dto = await validate({ ...base, batch_shipments: shipments });
+    for (const s of dto.batch_shipments) {
+      expect(s.shipment.address_from).toEqual(from);
+      expect(s.shipment.address_to).toEqual(from);
+    }
+    const bad = { shipment: { ...ok.shipment, address_from: { ...from, zip: 94117 } } };
+    expect(await fieldOf({ ...base, batch_shipments: [ok, bad] })).toBe('batch_shipments[1].shipment.address_from');
+    expect(await fieldOf({ ...base, batch_shipments: [bad, ok, bad] })).toBe('batch_shipments[0].shipment.address_from');
+  });
 });

@@ -19,24 +19,24 @@ import {
 import { LABEL_FILE_TYPES } from '@shipbatch/providers/core';
 import { OBJECT_RESULTS } from '@shipbatch/shipping/domain';
 import { AddressDto } from './address.dto';
-import { IsRefOr, RefOr } from './is-ref-or.decorator';
+import { IsRefOr } from './is-ref-or.decorator';
 import { ParcelDto } from './parcel.dto';
 
 export const MAX_BATCH_SHIPMENTS = 10_000;
 
 export class ShipmentDto {
   @ApiPropertyOptional({ enum: ['PURCHASE', 'QUOTE'] }) @IsOptional() @IsIn(['PURCHASE', 'QUOTE']) object_purpose?: string;
-  @ApiProperty({ description: 'address object id or inline address' }) @RefOr(AddressDto) @IsRefOr(AddressDto) address_from: string | AddressDto;
-  @ApiProperty({ description: 'address object id or inline address' }) @RefOr(AddressDto) @IsRefOr(AddressDto) address_to: string | AddressDto;
-  @ApiPropertyOptional() @IsOptional() @RefOr(AddressDto) @IsRefOr(AddressDto) address_return?: string | AddressDto;
+  @ApiProperty({ description: 'address object id or inline address' }) @Type(() => AddressDto) @IsRefOr(AddressDto) address_from: string | AddressDto;
+  @ApiProperty({ description: 'address object id or inline address' }) @Type(() => AddressDto) @IsRefOr(AddressDto) address_to: string | AddressDto;
+  @ApiPropertyOptional() @IsOptional() @Type(() => AddressDto) @IsRefOr(AddressDto) address_return?: string | AddressDto;
   @ApiPropertyOptional({ description: 'parcel object ids or inline parcels' })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(50)
-  @RefOr(ParcelDto)
+  @Type(() => ParcelDto)
   @IsRefOr(ParcelDto, { each: true })
   parcels?: Array<string | ParcelDto>;
-  @ApiPropertyOptional({ description: 'a single parcel, as in the seed' }) @IsOptional() @RefOr(ParcelDto) @IsRefOr(ParcelDto) parcel?: string | ParcelDto;
+  @ApiPropertyOptional({ description: 'a single parcel, as in the seed' }) @IsOptional() @Type(() => ParcelDto) @IsRefOr(ParcelDto) parcel?: string | ParcelDto;
   @ApiPropertyOptional() @IsOptional() @IsISO8601() shipment_date?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) metadata?: string;
   @ApiPropertyOptional({ description: "the caller's own id, unique per tenant" })

@@ -25,6 +25,12 @@ export interface StoredLabelFile {
   url: string;
 }
 
+export interface PurchasedItem {
+  claim: ClaimedPurchase;
+  label: PurchasedLabel;
+  file: StoredLabelFile | null;
+}
+
 export interface PurchaseRepository {
   /**
    * Step 1 of "buying exactly once": records the attempt (PURCHASING, lease) before the
@@ -32,8 +38,12 @@ export interface PurchaseRepository {
    * holds a live lease).
    */
   claim(batchShipmentId: string, leaseMs: number): Promise<ClaimedPurchase | null>;
+  /** `claim` for many shipments in one statement; the claimable ones, in batch order. */
+  claimMany(batchShipmentIds: string[], leaseMs: number): Promise<ClaimedPurchase[]>;
   /** Step 3: the label, the shipment's status and the event, in one transaction. */
   recordPurchased(claim: ClaimedPurchase, label: PurchasedLabel, file: StoredLabelFile | null): Promise<void>;
+  /** `recordPurchased` for many labels in one statement (one atomic step). */
+  recordPurchasedMany(items: PurchasedItem[]): Promise<void>;
   /** Puts the shipment back in the queue; returns its new queue token. */
   requeue(claim: ClaimedPurchase, opts: { countFailure: boolean; lookupRequired: boolean }): Promise<number>;
   recordFailed(claim: ClaimedPurchase, message: ShipmentMessage, lookupRequired: boolean): Promise<void>;

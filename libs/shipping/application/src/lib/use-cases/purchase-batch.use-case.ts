@@ -3,11 +3,11 @@ import { QUEUE_PORT, type QueuePort } from '@shipbatch/platform/queue';
 import { type Batch, NotFoundError } from '@shipbatch/shipping/domain';
 import type { BatchRepository } from '../ports/batch.repository';
 import { BATCH_REPOSITORY, QUEUES } from '../ports/tokens';
-import { purchaseJobId } from './purchase-job-id';
+import { PURCHASE_GROUP_SIZE, purchaseGroupJobId, type PurchaseJobData } from './purchase-job-id';
 
 /**
  * POST /batches/{id}/purchase. A VALID batch queues every shipment; a PURCHASED batch with
- * failures queues only those. The state change is committed before any job is enqueued, so
+ * failures queues only those. Shipments go to the queue in groups of PURCHASE_GROUP_SIZE. The state change is committed before any job is enqueued, so
  * a lost enqueue is found again by the reconciler.
  */
 @Injectable()
@@ -25,13 +25,15 @@ export class PurchaseBatchUseCase {
       return rows;
     });
     if (queued === null) throw new NotFoundError('Batch', batchId);
-    await this.queue.addBulk(
-      QUEUES.purchaseShipment,
-      queued.map((row) => ({
-        data: { batchShipmentId: row.id },
-        options: { jobId: purchaseJobId(row.id, row.queueToken) },
-      })),
-    );
+    const jobs = [];
+    for (let i = 0; i < queued.length; i += PURCHASE_GROUP_SIZE) {
+      const group = queued.slice(i, i + PURCHASE_GROUP_SIZE);
+      jobs.push({
+        data: { batchShipmentIds: group.map((row) => row.id) } satisfies PurchaseJobData,
+        options: { jobId: purchaseGroupJobId(group[0], group.length) },
+      });
+    }
+    await this.queue.addBulk(QUEUES.purchaseShipment, jobs);
     const batch = await this.batches.findById(tenantId, batchId);
     if (!batch) throw new NotFoundError('Batch', batchId);
     return batch;

@@ -22,10 +22,16 @@ const label: PurchasedLabel = {
   createdAt: new Date(0).toISOString(),
 };
 
-function setup(opts: { lookupRequired?: boolean; dedup?: 'lookup' | 'none'; purchase?: () => Promise<PurchasedLabel>; found?: PurchasedLabel | null; failures?: number }) {
+function setup(opts: {
+  lookupRequired?: boolean;
+  dedup?: 'lookup' | 'none';
+  purchase?: (call: number) => Promise<PurchasedLabel>;
+  found?: PurchasedLabel | null;
+  failures?: number;
+}) {
   const log: string[] = [];
-  const claim: ClaimedPurchase = {
-    id: 'bs1',
+  const claimOf = (id: string): ClaimedPurchase => ({
+    id,
     tenantId: 't1',
     batchId: 'b1',
     shipmentId: 's1',
@@ -39,11 +45,15 @@ function setup(opts: { lookupRequired?: boolean; dedup?: 'lookup' | 'none'; purc
     lookupRequired: opts.lookupRequired ?? false,
     failures: opts.failures ?? 0,
     queueToken: 1,
-  };
+  });
+  let calls = 0;
   const purchases: PurchaseRepository = {
-    claim: async () => claim,
+    claim: async (id) => claimOf(id),
+    claimMany: async (ids) => ids.map(claimOf),
     recordPurchased: async (_c, l) => void log.push(`recorded ${l.trackingNumber}`),
-    requeue: async (_c, o) => (log.push(`requeue failure=${o.countFailure} lookup=${o.lookupRequired}`), 2),
+    recordPurchasedMany: async (items) =>
+      void (items.length > 0 && log.push(`recorded ${items.map((i) => `${i.claim.id}=${i.label.trackingNumber}`).join(',')}`)),
+    requeue: async (c, o) => (log.push(`requeue ${c.id} failure=${o.countFailure} lookup=${o.lookupRequired}`), 2),
     recordFailed: async (_c, m, lookup) => void log.push(`failed ${m.code} lookup=${lookup}`),
     finishPurchase: async () => false,
   };
@@ -51,7 +61,7 @@ function setup(opts: { lookupRequired?: boolean; dedup?: 'lookup' | 'none'; purc
     key: 'fake',
     capabilities: { rates: false, addressValidation: false, purchaseDeduplication: opts.dedup ?? 'lookup', labelFileTypes: ['PDF_4x6'], funding: { prepaidBalance: false, addFunds: false }, serviceLevels: {} },
     validateShipment: async () => [],
-    purchaseLabel: async () => (log.push('purchase'), (opts.purchase ?? (async () => label))()),
+    purchaseLabel: async (command) => (log.push(`purchase ${command.reference}`), (opts.purchase ?? (async () => label))(++calls)),
     findPurchase: async () => (log.push('lookup'), opts.found ?? null),
   };
   const account = { id: 'ca1', provider: 'fake', active: true } as CarrierAccountRecord;
@@ -71,19 +81,19 @@ describe('PurchaseShipmentUseCase', () => {
   it('buys once and records the label', async () => {
     const { useCase, log } = setup({});
     await useCase.execute('bs1');
-    expect(log).toEqual(['purchase', 'recorded 9400000']);
+    expect(log).toEqual(['purchase bs1', 'recorded bs1=9400000']);
   });
 
   it('looks an earlier attempt up by reference and does not buy again when found', async () => {
     const { useCase, log } = setup({ lookupRequired: true, found: label });
     await useCase.execute('bs1');
-    expect(log).toEqual(['lookup', 'recorded 9400000']);
+    expect(log).toEqual(['lookup', 'recorded bs1=9400000']);
   });
 
   it('buys after a lookup that finds nothing', async () => {
     const { useCase, log } = setup({ lookupRequired: true, found: null });
     await useCase.execute('bs1');
-    expect(log).toEqual(['lookup', 'purchase', 'recorded 9400000']);
+    expect(log).toEqual(['lookup', 'purchase bs1', 'recorded bs1=9400000']);
   });
 
   it('never buys again on a provider that cannot look purchases up', async () => {
@@ -95,31 +105,66 @@ describe('PurchaseShipmentUseCase', () => {
   it('slows the account down on a rate limit without counting a failure', async () => {
     const { useCase, log } = setup({ purchase: () => Promise.reject(new ProviderRateLimitedError('429', { retryAfterMs: 4000 })) });
     await useCase.execute('bs1');
-    expect(log).toEqual(['purchase', 'pause 4000', 'requeue failure=false lookup=false', 'enqueue delay=4000 id=purchase:bs1:2']);
+    expect(log).toEqual(['purchase bs1', 'pause 4000', 'requeue bs1 failure=false lookup=false', 'enqueue delay=4000 id=purchase:bs1:2']);
   });
 
   it('retries an unavailable provider, remembering that it may have sold the label', async () => {
     const { useCase, log } = setup({ purchase: () => Promise.reject(new ProviderUnavailableError('503')) });
     await useCase.execute('bs1');
-    expect(log).toEqual(['purchase', 'requeue failure=true lookup=true', 'enqueue delay=500 id=purchase:bs1:2']);
+    expect(log).toEqual(['purchase bs1', 'requeue bs1 failure=true lookup=true', 'enqueue delay=500 id=purchase:bs1:2']);
   });
 
   it('fails the shipment on a non-retryable error', async () => {
     const { useCase, log } = setup({ purchase: () => Promise.reject(new ProviderInsufficientFundsError('broke')) });
     await useCase.execute('bs1');
-    expect(log).toEqual(['purchase', 'failed insufficient_funds lookup=false']);
+    expect(log).toEqual(['purchase bs1', 'failed insufficient_funds lookup=false']);
   });
 
   it('gives a claimed shipment back when its account is slowed down, without calling the provider', async () => {
     const { useCase, log, throttle } = setup({});
     throttle.reserve = async () => 2500;
     await useCase.execute('bs1');
-    expect(log).toEqual(['requeue failure=false lookup=false', 'enqueue delay=2500 id=purchase:bs1:2']);
+    expect(log).toEqual(['requeue bs1 failure=false lookup=false', 'enqueue delay=2500 id=purchase:bs1:2']);
   });
 
   it('fails the shipment when retries run out', async () => {
     const { useCase, log } = setup({ failures: 4, purchase: () => Promise.reject(new ProviderUnavailableError('503')) });
     await useCase.execute('bs1');
-    expect(log).toEqual(['purchase', 'failed unavailable lookup=true']);
+    expect(log).toEqual(['purchase bs1', 'failed unavailable lookup=true']);
+  });
+
+  it('claims a group at once, buys in order and records every label in one step', async () => {
+    const { useCase, log } = setup({});
+    await useCase.execute(['bs1', 'bs2', 'bs3']);
+    expect(log).toEqual(['purchase bs1', 'purchase bs2', 'purchase bs3', 'recorded bs1=9400000,bs2=9400000,bs3=9400000']);
+  });
+
+  it('gives the rest of a group back when the provider rate-limits, keeping what was bought', async () => {
+    const { useCase, log } = setup({
+      purchase: (call) => (call === 2 ? Promise.reject(new ProviderRateLimitedError('429', { retryAfterMs: 4000 })) : Promise.resolve(label)),
+    });
+    await useCase.execute(['bs1', 'bs2', 'bs3']);
+    expect(log).toEqual([
+      'purchase bs1',
+      'purchase bs2',
+      'pause 4000',
+      'requeue bs2 failure=false lookup=false',
+      'enqueue delay=4000 id=purchase:bs2:2',
+      'requeue bs3 failure=false lookup=false',
+      'enqueue delay=4000 id=purchase:bs3:2',
+      'recorded bs1=9400000',
+    ]);
+  });
+
+  it('records what a group bought even when a later step throws', async () => {
+    const { useCase, log } = setup({
+      purchase: (call) => (call === 2 ? Promise.reject(new ProviderInsufficientFundsError('broke')) : Promise.resolve(label)),
+    });
+    const internals = useCase as unknown as { purchases: PurchaseRepository };
+    internals.purchases.recordFailed = async () => {
+      throw new Error('database down');
+    };
+    await expect(useCase.execute(['bs1', 'bs2', 'bs3'])).rejects.toThrow('database down');
+    expect(log).toEqual(['purchase bs1', 'purchase bs2', 'recorded bs1=9400000']);
   });
 });

@@ -5,7 +5,7 @@ import { decidePurchaseFailure } from '@shipbatch/shipping/domain';
 import type { CarrierAccountRepository } from '../ports/carrier-account.repository';
 import type { LabelFileStore } from '../ports/label-file.store';
 import type { ProviderGateway } from '../ports/provider.gateway';
-import type { ClaimedPurchase, PurchaseRepository, StoredLabelFile } from '../ports/purchase.repository';
+import type { ClaimedPurchase, PurchasedItem, PurchaseRepository, StoredLabelFile } from '../ports/purchase.repository';
 import { PURCHASE_THROTTLE, type PurchaseThrottle } from '../ports/purchase.throttle';
 import {
   CARRIER_ACCOUNT_REPOSITORY,
@@ -41,39 +41,77 @@ export class PurchaseShipmentUseCase {
     @Inject(QUEUE_PORT) private readonly queue: QueuePort,
   ) {}
 
-  async execute(batchShipmentId: string): Promise<void> {
-    const claim = await this.purchases.claim(batchShipmentId, PURCHASE_LEASE_MS);
-    if (!claim) return;
-    const throttleKey = accountKey(claim.purchase.carrierAccountId);
-    const wait = await this.throttle.reserve(throttleKey);
-    if (wait > 0) {
-      // The account is slowed down: give the shipment back untouched and come back later.
-      const token = await this.purchases.requeue(claim, { countFailure: false, lookupRequired: claim.lookupRequired });
-      await this.enqueue(claim.id, token, wait);
-      return;
+  /**
+   * Buys the labels of the given batch shipments (one id, or a group queued together).
+   * A group is claimed in one statement, bought one by one (each behind the account's
+   * throttle) and recorded in one statement, which keeps the per-label cost of the
+   * database and the queue low. A shipment bought but not yet recorded when a worker dies
+   * is still PURCHASING with a lease: it is claimed again with a lookup (step 4).
+   */
+  async execute(batchShipmentIds: string | string[]): Promise<void> {
+    const ids = typeof batchShipmentIds === 'string' ? [batchShipmentIds] : batchShipmentIds;
+    const claims = await this.purchases.claimMany(ids, PURCHASE_LEASE_MS);
+    if (claims.length === 0) return;
+    const bought: PurchasedItem[] = [];
+    try {
+      for (const group of groupBy(claims, (c) => c.purchase.carrierAccountId).values()) {
+        await this.buyGroup(group, bought);
+      }
+    } finally {
+      await this.purchases.recordPurchasedMany(bought);
     }
-    const account = await this.accounts.findByIdUnscoped(claim.purchase.carrierAccountId);
-    if (!account || !account.active) {
-      await this.purchases.recordFailed(
-        claim,
-        {
-          source: 'shipbatch',
-          code: account ? 'carrier_account_inactive' : 'carrier_account_not_found',
-          text: `carrier account ${claim.purchase.carrierAccountId} is ${account ? 'not active' : 'gone'}`,
-        },
-        claim.lookupRequired,
-      );
-    } else {
-      const provider = this.providers.forAccount(account);
-      try {
-        const label = await this.buy(claim, provider);
-        if (label) await this.purchases.recordPurchased(claim, label, await this.storeFile(claim, label));
-      } catch (error) {
-        await this.handleFailure(claim, error, account.provider, throttleKey);
+    for (const batchId of new Set(claims.map((c) => c.batchId))) {
+      if (await this.purchases.finishPurchase(batchId)) {
+        this.logger.log(`batch ${batchId} purchased`);
       }
     }
-    if (await this.purchases.finishPurchase(claim.batchId)) {
-      this.logger.log(`batch ${claim.batchId} purchased`);
+  }
+
+  /** One carrier account's share of a job, in batch order. */
+  private async buyGroup(group: ClaimedPurchase[], bought: PurchasedItem[]): Promise<void> {
+    const accountId = group[0].purchase.carrierAccountId;
+    const account = await this.accounts.findByIdUnscoped(accountId);
+    if (!account || !account.active) {
+      for (const claim of group) {
+        await this.purchases.recordFailed(
+          claim,
+          {
+            source: 'shipbatch',
+            code: account ? 'carrier_account_inactive' : 'carrier_account_not_found',
+            text: `carrier account ${accountId} is ${account ? 'not active' : 'gone'}`,
+          },
+          claim.lookupRequired,
+        );
+      }
+      return;
+    }
+    const provider = this.providers.forAccount(account);
+    const throttleKey = accountKey(accountId);
+    for (let i = 0; i < group.length; i++) {
+      const claim = group[i];
+      const wait = await this.throttle.reserve(throttleKey);
+      if (wait > 0) {
+        // The account is slowed down: give the rest back untouched and come back later.
+        await this.giveBack(group.slice(i), wait);
+        return;
+      }
+      try {
+        const label = await this.buy(claim, provider);
+        if (label) bought.push({ claim, label, file: await this.storeFile(claim, label) });
+      } catch (error) {
+        const slowedDownMs = await this.handleFailure(claim, error, account.provider, throttleKey);
+        if (slowedDownMs !== null) {
+          await this.giveBack(group.slice(i + 1), slowedDownMs);
+          return;
+        }
+      }
+    }
+  }
+
+  private async giveBack(claims: ClaimedPurchase[], delayMs: number): Promise<void> {
+    for (const claim of claims) {
+      const token = await this.purchases.requeue(claim, { countFailure: false, lookupRequired: claim.lookupRequired });
+      await this.enqueue(claim.id, token, delayMs);
     }
   }
 
@@ -110,13 +148,19 @@ export class PurchaseShipmentUseCase {
     return { key, url: this.files.urlFor(key) };
   }
 
-  private async handleFailure(claim: ClaimedPurchase, error: unknown, source: string, throttleKey: string): Promise<void> {
+  /** Settles a failed attempt; returns the pause in ms when the account must slow down, else null. */
+  private async handleFailure(
+    claim: ClaimedPurchase,
+    error: unknown,
+    source: string,
+    throttleKey: string,
+  ): Promise<number | null> {
     if (!isProviderError(error)) {
       // Unexpected (database, storage, a bug): put it back with a lookup, retry later.
       this.logger.error(`shipment ${claim.id}: unexpected purchase failure: ${error instanceof Error ? error.stack : String(error)}`);
       const token = await this.purchases.requeue(claim, { countFailure: true, lookupRequired: true });
       await this.enqueue(claim.id, token, 5_000);
-      return;
+      return null;
     }
     // An unavailable provider may have sold the label before failing to answer.
     const lookupRequired = claim.lookupRequired || error.code === 'unavailable';
@@ -129,16 +173,16 @@ export class PurchaseShipmentUseCase {
         await this.throttle.pause(throttleKey, decision.delayMs);
         const token = await this.purchases.requeue(claim, { countFailure: false, lookupRequired });
         await this.enqueue(claim.id, token, decision.delayMs);
-        return;
+        return decision.delayMs;
       }
       case 'retry': {
         const token = await this.purchases.requeue(claim, { countFailure: true, lookupRequired });
         await this.enqueue(claim.id, token, decision.delayMs);
-        return;
+        return null;
       }
       case 'fail':
         await this.purchases.recordFailed(claim, { source, code: error.code, text: error.message }, lookupRequired);
-        return;
+        return null;
     }
   }
 
@@ -149,6 +193,17 @@ export class PurchaseShipmentUseCase {
       { delayMs, jobId: purchaseJobId(batchShipmentId, token) },
     );
   }
+}
+
+function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
 }
 
 function accountKey(carrierAccountId: string): string {

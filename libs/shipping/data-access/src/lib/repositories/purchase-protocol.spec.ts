@@ -70,4 +70,46 @@ describe.each([
     const events = await db.dataSource.query(`SELECT type FROM outbox_events WHERE object_id = 'done'`);
     expect(events).toEqual([{ type: 'batch_purchased' }]);
   });
+
+  it('claims a group in one statement and records its labels, events and states in one step, once', async () => {
+    await db.dataSource.query(
+      `INSERT INTO carrier_accounts (id, tenant_id, provider, carrier, account_id, parameters_sealed) VALUES ('ca', 't1', 'mock', 'usps', 'acct', 'x')`,
+    );
+    await newBatch('group', 3);
+    const command = { carrier: 'usps', serviceLevelToken: 'usps_priority', shipment: { addressFrom: {}, addressTo: {}, parcels: [] }, labelFileType: 'PDF_4x6' };
+    await db.dataSource.query(
+      `UPDATE batch_shipments SET status = 'VALID', purchase_state = 'QUEUED', purchase_command = $1 WHERE batch_id = 'group'`,
+      [JSON.stringify({ carrierAccountId: 'ca', command, warehouseId: null, externalShipmentId: null, isInternational: false })],
+    );
+    const claims = await purchases.claimMany(['group-s2', 'group-s0', 'group-s1', 'nope'], 60_000);
+    expect(claims.map((c) => c.id)).toEqual(['group-s0', 'group-s1', 'group-s2']);
+    expect(await purchases.claimMany(['group-s0'], 60_000)).toEqual([]);
+
+    const label = (n: number) => ({
+      providerLabelId: `p${n}`,
+      reference: `group-s${n}`,
+      trackingNumber: `T${n}`,
+      carrier: 'usps',
+      serviceLevelToken: 'usps_priority',
+      cost: { amountMinor: 758, currency: 'USD' },
+      createdAt: new Date().toISOString(),
+    });
+    await purchases.recordPurchasedMany(claims.slice(0, 2).map((claim, n) => ({ claim, label: label(n), file: null })));
+    // A second worker records the same shipments again (its lease ran out): nothing doubles.
+    await purchases.recordPurchasedMany(claims.map((claim, n) => ({ claim, label: label(n + 10), file: null })));
+
+    const rows = await db.dataSource.query(
+      `SELECT b.id, b.purchase_state, l.tracking_number, l.currency, b.transaction_id = l.id AS linked
+       FROM batch_shipments b LEFT JOIN labels l ON l.batch_shipment_id = b.id WHERE b.batch_id = 'group' ORDER BY b.position`,
+    );
+    expect(rows).toEqual([
+      { id: 'group-s0', purchase_state: 'PURCHASED', tracking_number: 'T0', currency: 'usd', linked: true },
+      { id: 'group-s1', purchase_state: 'PURCHASED', tracking_number: 'T1', currency: 'usd', linked: true },
+      { id: 'group-s2', purchase_state: 'PURCHASED', tracking_number: 'T12', currency: 'usd', linked: true },
+    ]);
+    const [{ n }] = await db.dataSource.query(
+      `SELECT count(*)::int AS n FROM outbox_events WHERE type = 'transaction_created' AND object_id IN (SELECT id FROM labels WHERE batch_id = 'group')`,
+    );
+    expect(n).toBe(3);
+  });
 });
