@@ -24,3 +24,5 @@ export * from './lib/ports/idempotency.store';
 export * from './lib/use-cases/merge-label-files.use-case';
 export * from './lib/use-cases/label-document.merger';
 export * from './lib/use-cases/pdf-merge.thread';
+export * from './lib/use-cases/label-queries.service';
+export * from './lib/use-cases/void-label.use-case';

@@ -5,3 +5,5 @@ export * from './lib/domain.errors';
 export * from './lib/money';
 export * from './lib/batch-shipment-outcome';
 export * from './lib/label-files';
+export * from './lib/label-listing';
+export * from './lib/label-format';

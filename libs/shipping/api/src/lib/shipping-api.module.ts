@@ -5,13 +5,16 @@ import {
   CarrierAccountsService,
   ChangeBatchShipmentsUseCase,
   CreateBatchUseCase,
+  LabelQueriesService,
   PurchaseBatchUseCase,
   ReusableObjectsService,
+  VoidLabelUseCase,
 } from '@shipbatch/shipping/application';
 import { BatchesController } from './controllers/batches.controller';
 import { FilesController } from './controllers/files.controller';
 import { HealthController } from './controllers/health.controller';
 import { IdempotencyInterceptor } from './http/idempotency.interceptor';
+import { LabelsController } from './controllers/labels.controller';
 import {
   AddressesController,
   CarrierAccountsController,
@@ -19,7 +22,8 @@ import {
   TransactionsController,
 } from './controllers/objects.controller';
 
-/** The public HTTP API of shipping: Shippo-compatible batches and reusable objects. */
+/** The public HTTP API of shipping: Shippo-compatible batches and reusable objects,
+ * ShipStation-compatible labels. */
 @Module({
   controllers: [
     HealthController,
@@ -29,6 +33,7 @@ import {
     CarrierAccountsController,
     TransactionsController,
     FilesController,
+    LabelsController,
   ],
   providers: [
     { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
@@ -38,6 +43,8 @@ import {
     BatchQueriesService,
     ReusableObjectsService,
     CarrierAccountsService,
+    LabelQueriesService,
+    VoidLabelUseCase,
   ],
 })
 export class ShippingApiModule {}

@@ -1,6 +1,12 @@
 import { InitialSchema1732262400000 } from './1732262400000-initial-schema.migration';
 import { MergedLabelFiles1763856000000 } from './1763856000000-merged-label-files.migration';
+import { LabelListing1763870400000 } from './1763870400000-label-listing.migration';
 import { IdempotencyKeys1763942400000 } from './1763942400000-idempotency-keys.migration';
 
 /** Every migration, oldest first. Add new ones at the end; never edit an applied one. */
-export const MIGRATIONS = [InitialSchema1732262400000, MergedLabelFiles1763856000000, IdempotencyKeys1763942400000];
+export const MIGRATIONS = [
+  InitialSchema1732262400000,
+  MergedLabelFiles1763856000000,
+  LabelListing1763870400000,
+  IdempotencyKeys1763942400000,
+];

@@ -1,3 +1,4 @@
+import type { LabelListQuery } from '@shipbatch/shipping/domain';
 import type { AddressInput, ParcelInput } from './shipment-input';
 
 export interface AddressRecord extends AddressInput {
@@ -31,6 +32,9 @@ export interface LabelRecord {
   costMinor: number;
   currency: string;
   labelFileType: string;
+  /** Storage key of the label file; download URLs are signed from it when read. */
+  fileKey: string | null;
+  /** The URL stored at purchase time (a provider's own URL when the file is not ours). */
   fileUrl: string | null;
   warehouseId: string | null;
   externalShipmentId: string | null;
@@ -53,8 +57,23 @@ export interface ParcelRepository {
   findById(tenantId: string, id: string): Promise<ParcelRecord | null>;
 }
 
+export interface LabelPage {
+  labels: LabelRecord[];
+  /** Every label matching the filter (exact). */
+  total: number;
+}
+
 export interface LabelRepository {
   findById(tenantId: string, id: string): Promise<LabelRecord | null>;
+  /** The newest of the tenant's labels bought for that external_shipment_id. */
+  findByExternalShipmentId(tenantId: string, externalShipmentId: string): Promise<LabelRecord | null>;
+  /** One page, listed oldest to newest, with the exact total (see `pageWindow`). */
+  list(tenantId: string, query: LabelListQuery): Promise<LabelPage>;
+  /**
+   * Records a void the provider approved (status voided, voided_at, modified) and the
+   * transaction_updated event, once; null when the label was already voided.
+   */
+  markVoided(tenantId: string, id: string): Promise<LabelRecord | null>;
 }
 
 export const ADDRESS_REPOSITORY = Symbol('ADDRESS_REPOSITORY');

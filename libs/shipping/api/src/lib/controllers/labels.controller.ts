@@ -1,0 +1,79 @@
+import { Controller, Get, HttpCode, Inject, Param, Put, Query, UseGuards } from '@nestjs/common';
+import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { APP_CONFIG, type AppConfig } from '@shipbatch/platform/config';
+import { ApiKeyGuard, TenantId } from '@shipbatch/platform/auth';
+import { LabelQueriesService, VoidLabelUseCase } from '@shipbatch/shipping/application';
+import { LABELS_DEFAULT_PAGE_SIZE, type LabelListQuery } from '@shipbatch/shipping/domain';
+import { LABEL_FILTER_PARAMS, ListLabelsQueryDto } from '../dto/list-labels.dto';
+import { presentLabel, presentLabelList, presentVoid } from '../presenters/shipstation.presenters';
+
+/** ShipStation v2-compatible labels: every label the tenant bought, from any provider. */
+@ApiTags('labels')
+@ApiHeader({ name: 'API-Key', description: 'or Authorization: Bearer <key> / ShippoToken <key>' })
+@UseGuards(ApiKeyGuard)
+@Controller('v2/labels')
+export class LabelsController {
+  constructor(
+    private readonly queries: LabelQueriesService,
+    private readonly voidLabel: VoidLabelUseCase,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  @Get()
+  @ApiOperation({
+    summary: 'List labels',
+    description:
+      'sort_dir selects which part of the data a page holds (the oldest or the newest labels); ' +
+      'the labels of a page are always listed oldest to newest.',
+  })
+  async list(@TenantId() tenantId: string, @Query() dto: ListLabelsQueryDto) {
+    const query: LabelListQuery = {
+      filter: {
+        status: dto.label_status,
+        carrierAccountId: dto.carrier_id,
+        serviceCode: dto.service_code,
+        trackingNumber: dto.tracking_number,
+        batchId: dto.batch_id,
+        warehouseId: dto.warehouse_id,
+        createdAtStart: dto.created_at_start ? new Date(dto.created_at_start) : undefined,
+        createdAtEnd: dto.created_at_end ? new Date(dto.created_at_end) : undefined,
+      },
+      page: dto.page ?? 1,
+      pageSize: dto.page_size ?? LABELS_DEFAULT_PAGE_SIZE,
+      sortBy: dto.sort_by ?? 'created_at',
+      sortDir: dto.sort_dir ?? 'desc',
+    };
+    const { labels, total } = await this.queries.list(tenantId, query);
+    const params: Array<[string, string]> = [];
+    for (const name of [...LABEL_FILTER_PARAMS, 'sort_dir', 'sort_by'] as const) {
+      const value = dto[name];
+      if (value !== undefined) params.push([name, String(value)]);
+    }
+    return presentLabelList(labels, {
+      base: `${this.config.publicBaseUrl}/v2/labels`,
+      params,
+      page: query.page,
+      pageSize: query.pageSize,
+      total,
+    });
+  }
+
+  @Get('external_shipment_id/:external_shipment_id')
+  @ApiOperation({ summary: 'Get a label by the external_shipment_id its shipment was given' })
+  async byExternalShipmentId(@TenantId() tenantId: string, @Param('external_shipment_id') id: string) {
+    return presentLabel(await this.queries.getByExternalShipmentId(tenantId, id));
+  }
+
+  @Get(':label_id')
+  @ApiOperation({ summary: 'Get a label by id' })
+  async get(@TenantId() tenantId: string, @Param('label_id') id: string) {
+    return presentLabel(await this.queries.get(tenantId, id));
+  }
+
+  @Put(':label_id/void')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Void a label through the provider that sold it; answers {approved, message}' })
+  async void(@TenantId() tenantId: string, @Param('label_id') id: string) {
+    return presentVoid(await this.voidLabel.execute(tenantId, id));
+  }
+}

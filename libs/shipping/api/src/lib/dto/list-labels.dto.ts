@@ -1,0 +1,71 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsISO8601, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import {
+  LABEL_SORT_BY,
+  LABEL_SORT_DIR,
+  LABEL_STATUSES,
+  type LabelSortBy,
+  type LabelSortDir,
+  type LabelStatus,
+  LABELS_DEFAULT_PAGE_SIZE,
+  LABELS_MAX_PAGE_SIZE,
+} from '@shipbatch/shipping/domain';
+
+/** Query parameters of GET /v2/labels, as ShipStation names them. Any bad value: 400 naming it. */
+export class ListLabelsQueryDto {
+  @ApiPropertyOptional({ enum: LABEL_STATUSES }) @IsOptional() @IsIn(LABEL_STATUSES) label_status?: LabelStatus;
+  @ApiPropertyOptional({ description: 'carrier account id' }) @IsOptional() @IsString() @IsNotEmpty() @MaxLength(128) carrier_id?: string;
+  @ApiPropertyOptional({ example: 'usps_priority' }) @IsOptional() @IsString() @IsNotEmpty() @MaxLength(128) service_code?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @IsNotEmpty() @MaxLength(128) tracking_number?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @IsNotEmpty() @MaxLength(128) batch_id?: string;
+  @ApiPropertyOptional({ description: 'object id of the ship-from address' })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(128)
+  warehouse_id?: string;
+  @ApiPropertyOptional({ description: 'ISO 8601; labels created at or after it', example: '2019-07-25T15:24:46.657Z' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  created_at_start?: string;
+  @ApiPropertyOptional({ description: 'ISO 8601; labels created at or before it', example: '2019-07-25T15:24:46.657Z' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  created_at_end?: string;
+  @ApiPropertyOptional({ default: 1, description: 'past the last page: an empty page' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000_000)
+  page?: number;
+  @ApiPropertyOptional({ default: LABELS_DEFAULT_PAGE_SIZE, maximum: LABELS_MAX_PAGE_SIZE })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(LABELS_MAX_PAGE_SIZE)
+  page_size?: number;
+  @ApiPropertyOptional({
+    enum: LABEL_SORT_DIR,
+    default: 'desc',
+    description: 'which part of the data (oldest or newest) a page holds; a page is always listed oldest to newest',
+  })
+  @IsOptional()
+  @IsIn(LABEL_SORT_DIR)
+  sort_dir?: LabelSortDir;
+  @ApiPropertyOptional({ enum: LABEL_SORT_BY, default: 'created_at' }) @IsOptional() @IsIn(LABEL_SORT_BY) sort_by?: LabelSortBy;
+}
+
+/** The filters in the order links repeat them. */
+export const LABEL_FILTER_PARAMS = [
+  'label_status',
+  'carrier_id',
+  'service_code',
+  'tracking_number',
+  'batch_id',
+  'warehouse_id',
+  'created_at_start',
+  'created_at_end',
+] as const;

@@ -1,0 +1,92 @@
+import type { VoidResult } from '@shipbatch/providers/core';
+import type { LabelView } from '@shipbatch/shipping/application';
+import { labelFormatOf, Money, pageCount } from '@shipbatch/shipping/domain';
+
+const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
+
+function amount(minor: number, currency: string) {
+  return { currency: currency.toLowerCase(), amount: Money.ofMinor(minor, currency).major };
+}
+
+/** ShipStation's label object (v2), plus external_shipment_id. */
+export function presentLabel(l: LabelView) {
+  const { format, layout } = labelFormatOf(l.labelFileType);
+  const cost = amount(l.costMinor, l.currency);
+  return {
+    label_id: l.id,
+    status: l.status,
+    shipment_id: l.shipmentId,
+    external_shipment_id: l.externalShipmentId,
+    ship_date: iso(l.shipDate ?? l.createdAt),
+    created_at: iso(l.createdAt),
+    shipment_cost: cost,
+    insurance_cost: { currency: cost.currency, amount: 0 },
+    rate_details: [
+      {
+        rate_detail_type: 'shipping',
+        carrier_description: null,
+        carrier_billing_code: 'Base Rate',
+        carrier_memo: null,
+        amount: cost,
+        billing_source: 'Carrier',
+      },
+    ],
+    tracking_number: l.trackingNumber,
+    is_return_label: l.isReturnLabel,
+    is_international: l.isInternational,
+    batch_id: l.batchId ?? '',
+    carrier_id: l.carrierAccountId,
+    service_code: l.serviceCode,
+    package_code: 'package',
+    voided: l.status === 'voided',
+    voided_at: iso(l.voidedAt),
+    label_format: format,
+    label_layout: layout,
+    trackable: l.trackingNumber.length > 0,
+    carrier_code: l.carrier,
+    tracking_status: 'unknown',
+    // Only the format the label was bought in has a file; the link is signed when read.
+    label_download: l.download ? { [l.download.format]: l.download.url, href: l.download.url } : {},
+    form_download: null,
+    insurance_claim: null,
+  };
+}
+
+export interface LabelListLinks {
+  /** e.g. https://host/v2/labels */
+  base: string;
+  /** The query's filters and sort, as the client gave them (repeated in every link). */
+  params: Array<[string, string]>;
+  page: number;
+  pageSize: number;
+  total: number;
+}
+
+/** `{labels, total, page, pages, links}` as the seed shows it; links are `{href}` or `{}`. */
+export function presentLabelList(labels: LabelView[], o: LabelListLinks) {
+  const pages = pageCount(o.total, o.pageSize);
+  const href = (page: number) => {
+    const q = new URLSearchParams(o.params.filter(([k]) => k !== 'sort_dir' && k !== 'sort_by'));
+    q.set('page', String(page));
+    q.set('page_size', String(o.pageSize));
+    for (const [k, v] of o.params) if (k === 'sort_dir' || k === 'sort_by') q.set(k, v);
+    return { href: `${o.base}?${q}` };
+  };
+  const last = Math.max(pages, 1);
+  return {
+    labels: labels.map(presentLabel),
+    total: o.total,
+    page: o.page,
+    pages,
+    links: {
+      first: href(1),
+      last: href(last),
+      prev: o.page > 1 ? href(Math.min(o.page - 1, last)) : {},
+      next: o.page < pages ? href(o.page + 1) : {},
+    },
+  };
+}
+
+export function presentVoid(result: VoidResult) {
+  return { approved: result.approved, message: result.message };
+}
