@@ -135,6 +135,10 @@ describe.each([
       expect(tx.status).toBe(200);
       expect(tx.body).toMatchObject({ status: 'SUCCESS', object_status: 'SUCCESS' });
       expect(tx.body.tracking_number).toMatch(/^\d{22}$/);
+      // The label's own file, signed when read, downloads without an API key.
+      const own = await fetch(tx.body.label_url);
+      expect(own.status).toBe(200);
+      expect(own.headers.get('content-type')).toContain('application/pdf');
     }
     const file = await fetch(purchased.body.label_url[0]);
     expect(file.status).toBe(200);

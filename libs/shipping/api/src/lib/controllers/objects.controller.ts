@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, UseGuards } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { ApiKeyGuard, TenantId } from '@shipbatch/platform/auth';
-import { CarrierAccountsService, ReusableObjectsService } from '@shipbatch/shipping/application';
+import { CarrierAccountsService, LabelQueriesService, ReusableObjectsService } from '@shipbatch/shipping/application';
 import { AddressDto } from '../dto/address.dto';
 import { CreateCarrierAccountDto, UpdateCarrierAccountDto } from '../dto/carrier-account.dto';
 import { ParcelDto } from '../dto/parcel.dto';
@@ -53,11 +53,14 @@ export class ParcelsController {
 @UseGuards(ApiKeyGuard)
 @Controller('transactions')
 export class TransactionsController {
-  constructor(private readonly objects: ReusableObjectsService) {}
+  constructor(
+    private readonly objects: ReusableObjectsService,
+    private readonly labels: LabelQueriesService,
+  ) {}
 
   @Get(':id')
   async get(@TenantId() tenantId: string, @Param('id') id: string) {
-    return presentTransaction(await this.objects.getTransaction(tenantId, id));
+    return presentTransaction(this.labels.view(await this.objects.getTransaction(tenantId, id)));
   }
 }
 

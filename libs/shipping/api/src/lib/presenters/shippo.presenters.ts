@@ -143,7 +143,8 @@ export function presentBalance(balance: Balance) {
 }
 
 /** Shippo's transaction object for a bought label. */
-export function presentTransaction(l: LabelRecord) {
+/** `download` is the link signed at read time (LabelQueriesService.view); links expire, keys do not. */
+export function presentTransaction(l: LabelRecord & { download?: { url: string } | null }) {
   const status = l.status === 'voided' ? 'REFUNDED' : 'SUCCESS';
   return {
     object_id: l.id,
@@ -163,7 +164,7 @@ export function presentTransaction(l: LabelRecord) {
     tracking_status: 'UNKNOWN',
     tracking_url_provider: '',
     eta: null,
-    label_url: l.fileUrl ?? '',
+    label_url: l.download?.url ?? l.fileUrl ?? '',
     label_file_type: l.labelFileType,
     commercial_invoice_url: null,
     amount: Money.ofMinor(l.costMinor, l.currency).toDecimalString(),
