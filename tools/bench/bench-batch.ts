@@ -7,35 +7,18 @@
  * files. A script that prints figures, never a test. Needs PostgreSQL and Redis on 127.0.0.1
  * for the scale-out run.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import Redis from 'ioredis';
+import { join } from 'node:path';
 import { Client } from 'pg';
 import { PdfLabelMerger } from '@shipbatch/shipping/application';
+import { ADMIN_TOKEN, freePort, http, REDIS_URL, start, stop, throwawayStores } from './bench-support';
 
 const SHIPMENTS = Number(process.env['BENCH_SHIPMENTS'] ?? 10_000);
 const WARM_UP_SHIPMENTS = 200;
-const PG_ADMIN = process.env['BENCH_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const REDIS_URL = process.env['BENCH_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
-const ADMIN_TOKEN = 'bench-admin';
-// Compiled to dist/out-tsc/tools/bench: the workspace root is four levels up.
-const root = resolve(__dirname, '../../../..');
-const run = join(root, 'tools/scripts/run.js');
 
-function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const s = createServer();
-    s.once('error', fail);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => ok(port));
-    });
-  });
-}
 
 /** Peak resident set size (VmHWM) of a live process, in MB. */
 function peakRssMb(pid: number | undefined): number {
@@ -53,25 +36,7 @@ function nodeArgs(name: 'API' | 'WORKER'): string[] {
   return (process.env[`BENCH_${name}_NODE_ARGS`] ?? '').split(' ').filter(Boolean);
 }
 
-function start(entry: string, env: Record<string, string>, args: string[] = []): ChildProcess {
-  const child = spawn(process.execPath, [...args, run, entry], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
-  child.on('exit', (code, signal) => {
-    if (code !== 0 && signal !== 'SIGTERM') {
-      console.error(`${entry} exited with ${code ?? signal}`);
-      process.exit(1);
-    }
-  });
-  return child;
-}
 
-async function http(base: string, method: string, path: string, key?: string, body?: unknown) {
-  const headers: Record<string, string> = { 'Content-Type': 'application/json' };
-  if (key) headers['Authorization'] = key.startsWith('Bearer ') ? key : `ShippoToken ${key}`;
-  const res = await fetch(base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await res.text();
-  if (res.status >= 400) throw new Error(`${method} ${path}: ${res.status} ${text.slice(0, 500)}`);
-  return text ? JSON.parse(text) : undefined;
-}
 
 async function waitFor<T>(probe: () => Promise<T>, done: (v: T) => boolean, everyMs = 100, limitMs = 600_000): Promise<T> {
   const until = Date.now() + limitMs;
@@ -168,13 +133,6 @@ async function flow(base: string, processes: Array<[string, ChildProcess]>, data
   };
 }
 
-function stop(p: ChildProcess): Promise<void> {
-  return new Promise((ok) => {
-    if (p.exitCode !== null) return ok();
-    p.once('exit', () => ok());
-    p.kill('SIGTERM');
-  });
-}
 
 /**
  * Scale-out only (the embedded database is inside the api process): from the rows, the exact
@@ -220,17 +178,12 @@ async function embedded() {
 }
 
 async function scaleOut() {
-  const name = `shipbatch_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new Client({ connectionString: PG_ADMIN });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(PG_ADMIN);
-  url.pathname = `/${name}`;
-  const prefix = `shipbatch-bench-${randomBytes(3).toString('hex')}`;
+  const stores = await throwawayStores('batch');
+  const url = stores.url;
+  const prefix = stores.prefix;
   const port = await freePort();
   const env = {
-    DATABASE_URL: url.toString(),
+    DATABASE_URL: url,
     REDIS_URL,
     QUEUE_PREFIX: prefix,
     ENCRYPTION_KEY: randomBytes(32).toString('hex'),
@@ -243,22 +196,11 @@ async function scaleOut() {
   const worker = start('apps/worker/src/main.js', env, nodeArgs('WORKER'));
   try {
     const result = await flow(`http://127.0.0.1:${port}`, [['api', api], ['worker', worker]], env.DATA_DIR);
-    return { ...result, ...(await mergeTimeline(url.toString(), result.batch_id)) };
+    return { ...result, ...(await mergeTimeline(url, result.batch_id)) };
   } finally {
     await stop(worker);
     await stop(api);
-    const c = new Client({ connectionString: PG_ADMIN });
-    await c.connect();
-    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await c.end();
-    const redis = new Redis(REDIS_URL);
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) await redis.del(...keys);
-    } while (cursor !== '0');
-    redis.disconnect();
+    await stores.drop();
   }
 }
 

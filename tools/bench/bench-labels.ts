@@ -8,45 +8,19 @@
  * rollup trigger switched off, then both rollups are rebuilt with one GROUP BY each, exactly as
  * the migration's backfill does; the table is then vacuumed, as autovacuum would have done.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import Redis from 'ioredis';
+import { join } from 'node:path';
 import { Client } from 'pg';
+import { ADMIN_TOKEN, freePort, http, REDIS_URL, start, stop, throwawayStores } from './bench-support';
 
 const LABELS = Number(process.env['BENCH_LABELS'] ?? 1_000_000);
 const OTHER_LABELS = Number(process.env['BENCH_OTHER_LABELS'] ?? 50_000);
 const REQUESTS = Number(process.env['BENCH_REQUESTS'] ?? 200);
-const PG_ADMIN = process.env['BENCH_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const REDIS_URL = process.env['BENCH_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
-const ADMIN_TOKEN = 'bench-admin';
 const DAYS = 365;
-// Compiled to dist/out-tsc/tools/bench: the workspace root is four levels up.
-const root = resolve(__dirname, '../../../..');
-const run = join(root, 'tools/scripts/run.js');
 
-function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const s = createServer();
-    s.once('error', fail);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => ok(port));
-    });
-  });
-}
 
-async function http(base: string, method: string, path: string, key?: string, body?: unknown) {
-  const headers: Record<string, string> = { 'Content-Type': 'application/json' };
-  if (key) headers['Authorization'] = key.startsWith('Bearer ') ? key : `ShippoToken ${key}`;
-  const res = await fetch(base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await res.text();
-  if (res.status >= 400) throw new Error(`${method} ${path}: ${res.status} ${text.slice(0, 500)}`);
-  return text ? JSON.parse(text) : undefined;
-}
 
 async function waitFor<T>(probe: () => Promise<T>, everyMs = 200, limitMs = 120_000): Promise<T> {
   const until = Date.now() + limitMs;
@@ -60,13 +34,6 @@ async function waitFor<T>(probe: () => Promise<T>, everyMs = 200, limitMs = 120_
   }
 }
 
-function stop(p: ChildProcess): Promise<void> {
-  return new Promise((ok) => {
-    if (p.exitCode !== null) return ok();
-    p.once('exit', () => ok());
-    p.kill('SIGTERM');
-  });
-}
 
 /** One tenant's labels in one statement: `days` of history ending now, 10,000 a batch. */
 async function seedLabels(
@@ -106,18 +73,13 @@ interface Scenario {
 }
 
 async function main() {
-  const name = `shipbatch_bench_labels_${randomBytes(3).toString('hex')}`;
-  const admin = new Client({ connectionString: PG_ADMIN });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(PG_ADMIN);
-  url.pathname = `/${name}`;
-  const prefix = `shipbatch-bench-labels-${randomBytes(3).toString('hex')}`;
+  const stores = await throwawayStores('labels');
+  const url = stores.url;
+  const prefix = stores.prefix;
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const env = {
-    DATABASE_URL: url.toString(),
+    DATABASE_URL: url,
     REDIS_URL,
     QUEUE_PREFIX: prefix,
     ENCRYPTION_KEY: randomBytes(32).toString('hex'),
@@ -125,8 +87,8 @@ async function main() {
     DATA_DIR: mkdtempSync(join(tmpdir(), 'shipbatch-bench-labels-')),
     PORT: String(port),
   };
-  const api = spawn(process.execPath, [run, 'apps/api/src/main.js'], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
-  const db = new Client({ connectionString: url.toString() });
+  const api = start('apps/api/src/main.js', env);
+  const db = new Client({ connectionString: url });
   try {
     await waitFor(() => http(base, 'GET', '/health'));
     await db.connect();
@@ -249,18 +211,7 @@ async function main() {
   } finally {
     await db.end().catch(() => undefined);
     await stop(api);
-    const c = new Client({ connectionString: PG_ADMIN });
-    await c.connect();
-    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await c.end();
-    const redis = new Redis(REDIS_URL);
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) await redis.del(...keys);
-    } while (cursor !== '0');
-    redis.disconnect();
+    await stores.drop();
   }
 }
 

@@ -1,0 +1,88 @@
+/**
+ * What the bench scripts share: where PostgreSQL and Redis are, starting and stopping the
+ * compiled apps, a throwaway database and Redis prefix per run, and a small HTTP client.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import Redis from 'ioredis';
+import { Client } from 'pg';
+
+export const PG_ADMIN = process.env['BENCH_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const REDIS_URL = process.env['BENCH_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+export const ADMIN_TOKEN = 'bench-admin';
+// Compiled to dist/out-tsc/tools/bench: the workspace root is four levels up.
+const root = resolve(__dirname, '../../../..');
+const run = join(root, 'tools/scripts/run.js');
+
+export function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const s = createServer();
+    s.once('error', fail);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => ok(port));
+    });
+  });
+}
+
+/** Starts a compiled entry point (e.g. apps/api/src/main.js); the bench dies if it fails. */
+export function start(entry: string, env: Record<string, string>, nodeArgs: string[] = []): ChildProcess {
+  const child = spawn(process.execPath, [...nodeArgs, run, entry], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  child.on('exit', (code, signal) => {
+    if (code !== 0 && signal !== 'SIGTERM') {
+      console.error(`${entry} exited with ${code ?? signal}`);
+      process.exit(1);
+    }
+  });
+  return child;
+}
+
+export function stop(p: ChildProcess): Promise<void> {
+  return new Promise((ok) => {
+    if (p.exitCode !== null) return ok();
+    p.once('exit', () => ok());
+    p.kill('SIGTERM');
+  });
+}
+
+export async function http(base: string, method: string, path: string, key?: string, body?: unknown) {
+  const headers: Record<string, string> = { 'Content-Type': 'application/json' };
+  if (key) headers['Authorization'] = key.startsWith('Bearer ') ? key : `ShippoToken ${key}`;
+  const res = await fetch(base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await res.text();
+  if (res.status >= 400) throw new Error(`${method} ${path}: ${res.status} ${text.slice(0, 500)}`);
+  return text ? JSON.parse(text) : undefined;
+}
+
+/** A database and a Redis key prefix of the run's own; `drop` removes both. */
+export async function throwawayStores(label: string): Promise<{ url: string; prefix: string; drop: () => Promise<void> }> {
+  const suffix = randomBytes(4).toString('hex');
+  const name = `shipbatch_bench_${label}_${suffix}`;
+  const admin = new Client({ connectionString: PG_ADMIN });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(PG_ADMIN);
+  url.pathname = `/${name}`;
+  const prefix = `shipbatch-bench-${label}-${suffix}`;
+  const drop = async () => {
+    const c = new Client({ connectionString: PG_ADMIN });
+    await c.connect();
+    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await c.end();
+    const redis = new Redis(REDIS_URL);
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) await redis.del(...keys);
+    } while (cursor !== '0');
+    redis.disconnect();
+  };
+  return { url: url.toString(), prefix, drop };
+}
