@@ -8,13 +8,12 @@
  * for the scale-out run.
  */
 import type { ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { PdfLabelMerger } from '@shipbatch/shipping/application';
-import { ADMIN_TOKEN, freePort, http, REDIS_URL, start, stop, throwawayStores } from './bench-support';
+import { ADMIN_TOKEN, freePort, http, start, stop, throwawayStores } from './bench-support';
 
 const SHIPMENTS = Number(process.env['BENCH_SHIPMENTS'] ?? 10_000);
 const WARM_UP_SHIPMENTS = 200;
@@ -180,16 +179,9 @@ async function embedded() {
 async function scaleOut() {
   const stores = await throwawayStores('batch');
   const url = stores.url;
-  const prefix = stores.prefix;
   const port = await freePort();
-  const env = {
-    DATABASE_URL: url,
-    REDIS_URL,
-    QUEUE_PREFIX: prefix,
-    ENCRYPTION_KEY: randomBytes(32).toString('hex'),
-    ADMIN_TOKEN,
-    DATA_DIR: mkdtempSync(join(tmpdir(), 'shipbatch-bench-')),
-  };
+  const env = stores.env;
+
   const api = start('apps/api/src/main.js', { ...env, PORT: String(port) }, nodeArgs('API'));
   // Start the worker once the API has migrated the database.
   await waitFor(() => http(`http://127.0.0.1:${port}`, 'GET', '/health'), () => true);

@@ -4,7 +4,9 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Redis from 'ioredis';
 import { Client } from 'pg';
@@ -59,8 +61,14 @@ export async function http(base: string, method: string, path: string, key?: str
   return text ? JSON.parse(text) : undefined;
 }
 
-/** A database and a Redis key prefix of the run's own; `drop` removes both. */
-export async function throwawayStores(label: string): Promise<{ url: string; prefix: string; drop: () => Promise<void> }> {
+/**
+ * A database and a Redis key prefix of the run's own, and the scale-out environment that
+ * points the apps at them (with a fresh encryption key and data directory); `drop` removes
+ * the database and the keys.
+ */
+export async function throwawayStores(
+  label: string,
+): Promise<{ url: string; env: Record<string, string>; drop: () => Promise<void> }> {
   const suffix = randomBytes(4).toString('hex');
   const name = `shipbatch_bench_${label}_${suffix}`;
   const admin = new Client({ connectionString: PG_ADMIN });
@@ -84,5 +92,13 @@ export async function throwawayStores(label: string): Promise<{ url: string; pre
     } while (cursor !== '0');
     redis.disconnect();
   };
-  return { url: url.toString(), prefix, drop };
+  const env = {
+    DATABASE_URL: url.toString(),
+    REDIS_URL,
+    QUEUE_PREFIX: prefix,
+    ENCRYPTION_KEY: randomBytes(32).toString('hex'),
+    ADMIN_TOKEN,
+    DATA_DIR: mkdtempSync(join(tmpdir(), `shipbatch-bench-${label}-`)),
+  };
+  return { url: url.toString(), env, drop };
 }
