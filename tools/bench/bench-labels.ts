@@ -192,7 +192,7 @@ async function main() {
     console.log(line(header));
     console.log(`|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`);
     for (const r of rows) console.log(line(r));
-    console.log(`\n${missed === 0 ? 'every query met its target' : `${missed} ${missed === 1 ? "query" : "queries"} missed its target`}`);
+    console.log(`\n${missed === 0 ? 'every query met its target' : missed === 1 ? '1 query missed its target' : `${missed} queries missed their target`}`);
 
     // The neighbour never shows up: its total is its own.
     const theirs = await http(base, 'GET', '/v2/labels?page_size=1', neighbour.key);
