@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -51,6 +51,13 @@ describe('LocalFileStorage', () => {
     await expect(storage.put('r/x.pdf', broken(), 'application/pdf')).rejects.toThrow('source failed');
     expect((await storage.read('r/x.pdf')).toString()).toBe('new, longer content');
     expect(readdirSync(join(dataDir, 'files', 'r'))).toEqual(['x.pdf']);
+  });
+
+  it('makes a folder again when it was removed after an earlier write', async () => {
+    await storage.put('gone/t1/a.pdf', Buffer.from('first'), 'application/pdf');
+    rmSync(join(dataDir, 'files', 'gone'), { recursive: true });
+    await storage.put('gone/t1/b.pdf', Buffer.from('second'), 'application/pdf');
+    expect((await storage.read('gone/t1/b.pdf')).toString()).toBe('second');
   });
 
   it('answers missing files as absent and deletes idempotently', async () => {

@@ -28,6 +28,8 @@ export const FILE_URL_TTL_MS = 30 * 24 * 3600 * 1000;
 @Injectable()
 export class LocalFileStorage implements FileStorage {
   readonly root: string;
+  /** Directories this process has made (or found) already: one mkdir per folder, not per file. */
+  private readonly knownDirs = new Set<string>();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'dataDir' | 'publicBaseUrl'>,
@@ -38,15 +40,21 @@ export class LocalFileStorage implements FileStorage {
 
   async put(key: string, content: FileContent, _contentType: string): Promise<void> {
     const path = this.pathFor(key);
-    await mkdir(dirname(path), { recursive: true });
-    const tmp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+    const dir = dirname(path);
+    if (!this.knownDirs.has(dir)) {
+      await mkdir(dir, { recursive: true });
+      this.knownDirs.add(dir);
+    }
     try {
-      if (Buffer.isBuffer(content)) await writeFile(tmp, content);
-      else await pipeline(content instanceof Readable ? content : Readable.from(content), createWriteStream(tmp));
-      await rename(tmp, path);
+      await writeAtomically(path, content);
     } catch (error) {
-      await rm(tmp, { force: true });
-      throw error;
+      if (!isMissing(error)) throw error;
+      // The folder was removed behind our back: make it again (a stream cannot be replayed).
+      this.knownDirs.delete(dir);
+      if (!Buffer.isBuffer(content)) throw error;
+      await mkdir(dir, { recursive: true });
+      this.knownDirs.add(dir);
+      await writeAtomically(path, content);
     }
   }
 
@@ -100,6 +108,19 @@ export class LocalFileStorage implements FileStorage {
 
 /** The earlier name of the local driver. */
 export const LocalLabelFileStore = LocalFileStorage;
+
+/** Writes to a uniquely named temp file beside `path`, then renames it into place. */
+async function writeAtomically(path: string, content: FileContent): Promise<void> {
+  const tmp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  try {
+    if (Buffer.isBuffer(content)) await writeFile(tmp, content);
+    else await pipeline(content instanceof Readable ? content : Readable.from(content), createWriteStream(tmp));
+    await rename(tmp, path);
+  } catch (error) {
+    await rm(tmp, { force: true });
+    throw error;
+  }
+}
 
 function isMissing(error: unknown): boolean {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;

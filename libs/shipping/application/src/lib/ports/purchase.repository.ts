@@ -31,22 +31,17 @@ export interface PurchasedItem {
   file: StoredLabelFile | null;
 }
 
+/** Settling a batch on PURCHASED is MergeLabelFilesUseCase's: only once its label files are written. */
 export interface PurchaseRepository {
   /**
-   * Step 1 of "buying exactly once": records the attempt (PURCHASING, lease) before the
-   * provider is called. Null when the shipment is not claimable (done, or another worker
-   * holds a live lease).
+   * Step 1 of "buying exactly once", in one statement: records the attempt (PURCHASING,
+   * lease) before the provider is called. Returns the claimable shipments in batch order;
+   * one that is done, or held by another worker's live lease, is left out.
    */
-  claim(batchShipmentId: string, leaseMs: number): Promise<ClaimedPurchase | null>;
-  /** `claim` for many shipments in one statement; the claimable ones, in batch order. */
   claimMany(batchShipmentIds: string[], leaseMs: number): Promise<ClaimedPurchase[]>;
-  /** Step 3: the label, the shipment's status and the event, in one transaction. */
-  recordPurchased(claim: ClaimedPurchase, label: PurchasedLabel, file: StoredLabelFile | null): Promise<void>;
-  /** `recordPurchased` for many labels in one statement (one atomic step). */
+  /** Step 3, in one statement (one atomic step): the labels, the shipments' status and the events. */
   recordPurchasedMany(items: PurchasedItem[]): Promise<void>;
   /** Puts the shipment back in the queue; returns its new queue token. */
   requeue(claim: ClaimedPurchase, opts: { countFailure: boolean; lookupRequired: boolean }): Promise<number>;
   recordFailed(claim: ClaimedPurchase, message: ShipmentMessage, lookupRequired: boolean): Promise<void>;
-  // Settling the batch on PURCHASED moved to MergeLabelFilesUseCase (afterSettled / finish):
-  // a batch is PURCHASED only once its merged label files are written.
 }

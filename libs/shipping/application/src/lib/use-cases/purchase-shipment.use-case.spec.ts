@@ -50,9 +50,7 @@ function setup(opts: {
   });
   let calls = 0;
   const purchases: PurchaseRepository = {
-    claim: async (id) => claimOf(id),
     claimMany: async (ids) => ids.map(claimOf),
-    recordPurchased: async (_c, l) => void log.push(`recorded ${l.trackingNumber}`),
     recordPurchasedMany: async (items) =>
       void (items.length > 0 && log.push(`recorded ${items.map((i) => `${i.claim.id}=${i.label.trackingNumber}`).join(',')}`)),
     requeue: async (c, o) => (log.push(`requeue ${c.id} failure=${o.countFailure} lookup=${o.lookupRequired}`), 2),

@@ -81,6 +81,7 @@ describe.each([
   let db: DatabaseHandle;
   let batches: TypeormBatchRepository;
   let purchases: TypeormPurchaseRepository;
+  const claimOne = async (id: string, leaseMs: number) => (await purchases.claimMany([id], leaseMs))[0] ?? null;
   let storage: LocalFileStorage;
   let queue: RecordingQueue;
   let merge: MergeLabelFilesUseCase;
@@ -136,7 +137,7 @@ describe.each([
 
   /** What PurchaseShipmentUseCase does for one shipment: claim, store the file, record, then the hook. */
   const buy = async (batchId: string, shipmentId: string, document: Buffer, extension: string) => {
-    const claim = await purchases.claim(shipmentId, 60_000);
+    const claim = await claimOne(shipmentId, 60_000);
     if (!claim) throw new Error(`cannot claim ${shipmentId}`);
     const key = `labels/t1/${shipmentId}.${extension}`;
     await storage.put(key, document, 'application/octet-stream');
@@ -149,12 +150,12 @@ describe.each([
       cost: { amountMinor: 100, currency: 'usd' },
       createdAt: new Date().toISOString(),
     };
-    await purchases.recordPurchased(claim, label, { key, url: storage.urlFor(key) });
+    await purchases.recordPurchasedMany([{ claim, label, file: { key, url: storage.urlFor(key) } }]);
     await merge.afterSettled(batchId, [shipmentId]);
   };
 
   const fail = async (batchId: string, shipmentId: string) => {
-    const claim = await purchases.claim(shipmentId, 60_000);
+    const claim = await claimOne(shipmentId, 60_000);
     if (!claim) throw new Error(`cannot claim ${shipmentId}`);
     await purchases.recordFailed(claim, { source: 'mock', code: 'unavailable', text: 'down' }, false);
     await merge.afterSettled(batchId, [shipmentId]);

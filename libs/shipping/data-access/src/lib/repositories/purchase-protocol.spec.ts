@@ -16,6 +16,7 @@ describe.each([
   let db: DatabaseHandle;
   let batches: TypeormBatchRepository;
   let purchases: TypeormPurchaseRepository;
+  const claimOne = async (id: string, leaseMs: number) => (await purchases.claimMany([id], leaseMs))[0] ?? null;
 
   beforeAll(async () => {
     testDb = onPostgres ? await createTestDatabase('shipbatch_test_repo') : undefined;
@@ -50,14 +51,14 @@ describe.each([
     await db.dataSource.query(
       `UPDATE batch_shipments SET status = 'VALID', purchase_state = 'QUEUED', purchase_command = '{"carrierAccountId":"ca"}' WHERE batch_id = 'race'`,
     );
-    const claims = await Promise.all([purchases.claim('race-s0', 60_000), purchases.claim('race-s0', 60_000)]);
+    const claims = await Promise.all([claimOne('race-s0', 60_000), claimOne('race-s0', 60_000)]);
     expect(claims.filter(Boolean)).toHaveLength(1);
     expect(claims.find(Boolean)?.lookupRequired).toBe(false);
-    expect(await purchases.claim('race-s0', 60_000)).toBeNull();
+    expect(await claimOne('race-s0', 60_000)).toBeNull();
 
     // The worker died: its lease runs out and the next claim must look the purchase up first.
     await db.dataSource.query(`UPDATE batch_shipments SET lease_until = now() - interval '1 second' WHERE id = 'race-s0'`);
-    const again = await purchases.claim('race-s0', 60_000);
+    const again = await claimOne('race-s0', 60_000);
     expect(again?.lookupRequired).toBe(true);
   });
 

@@ -2,13 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { newObjectId } from '@shipbatch/platform/config';
 import { normalizeRows } from '@shipbatch/platform/database';
-import type { PurchasedLabel } from '@shipbatch/providers/core';
 import type {
   ClaimedPurchase,
   FrozenPurchase,
   PurchasedItem,
   PurchaseRepository,
-  StoredLabelFile,
 } from '@shipbatch/shipping/application';
 import type { ShipmentMessage } from '@shipbatch/shipping/domain';
 
@@ -30,10 +28,6 @@ interface ClaimRow {
 @Injectable()
 export class TypeormPurchaseRepository implements PurchaseRepository {
   constructor(private readonly dataSource: DataSource) {}
-
-  async claim(batchShipmentId: string, leaseMs: number): Promise<ClaimedPurchase | null> {
-    return (await this.claimMany([batchShipmentId], leaseMs))[0] ?? null;
-  }
 
   async claimMany(batchShipmentIds: string[], leaseMs: number): Promise<ClaimedPurchase[]> {
     if (batchShipmentIds.length === 0) return [];
@@ -63,10 +57,6 @@ export class TypeormPurchaseRepository implements PurchaseRepository {
         failures: Number(r.failures),
         queueToken: Number(r.queue_token),
       }));
-  }
-
-  async recordPurchased(claim: ClaimedPurchase, label: PurchasedLabel, file: StoredLabelFile | null): Promise<void> {
-    await this.recordPurchasedMany([{ claim, label, file }]);
   }
 
   async recordPurchasedMany(items: PurchasedItem[]): Promise<void> {
