@@ -1,5 +1,7 @@
+import type { ProviderPacer } from './pacing';
 import type {
   Balance,
+  LabelDocument,
   LabelFileType,
   MoneyAmount,
   PurchaseLabelCommand,
@@ -41,6 +43,17 @@ export interface LabelProvider {
   purchaseLabel(command: PurchaseLabelCommand): Promise<PurchasedLabel>;
   /** Finds an earlier purchase by our reference; null when the provider has none. */
   findPurchase(reference: string): Promise<PurchasedLabel | null>;
+  /**
+   * What the label would cost, without buying it: the provider's rate for the command. Only for
+   * providers whose capabilities declare `rates`. Funding uses it to top up ahead of a batch.
+   */
+  quote?(command: PurchaseLabelCommand): Promise<MoneyAmount>;
+  /**
+   * Downloads a label file the provider serves by URL (`PurchasedLabel.documentUrl`), through
+   * the adapter's transport (its credentials where the URL is the provider's own, a size limit
+   * and a timeout). Required of every adapter that returns `documentUrl`.
+   */
+  downloadDocument?(url: string): Promise<LabelDocument>;
   /** Only for providers whose capabilities declare `nativeBatch`. */
   purchaseLabels?(commands: PurchaseLabelCommand[]): Promise<Array<PurchasedLabel | Error>>;
   voidLabel?(providerLabelId: string): Promise<VoidResult>;
@@ -67,8 +80,13 @@ export interface ProviderContext {
   test: boolean;
   /** SQL access for providers that must keep durable state of their own. */
   sql?: SqlClient;
-  /** Base URL override (fake servers in tests). */
+  /**
+   * The provider's base URL: the operator's setting (the environment variable the definition
+   * names in `baseUrl.env`) or the definition's default. Never tenant input.
+   */
   baseUrl?: string;
+  /** Paces HTTP calls under the provider's rate limit across every worker; default UNPACED. */
+  pacer?: ProviderPacer;
 }
 
 export type ProviderOptionsClass<T extends object = object> = new () => T;
@@ -82,5 +100,12 @@ export interface ProviderDefinition<TOptions extends object = object> {
   displayName: string;
   optionsClass: ProviderOptionsClass<TOptions>;
   capabilities: ProviderCapabilities;
+  /** Where the provider's API is: the environment variable an operator sets, and its default. */
+  baseUrl?: { env: string; default: string };
+  /**
+   * Parameter names whose values are secrets (API keys, tokens). They are encrypted at rest
+   * like every parameter, and also redacted from every error and log line the adapter writes.
+   */
+  secretParameters?: readonly string[];
   create(options: TOptions, context: ProviderContext): LabelProvider;
 }

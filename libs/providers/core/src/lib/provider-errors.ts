@@ -16,6 +16,12 @@ export interface ProviderErrorOptions {
   retryAfterMs?: number;
   /** Provider-side details to show to the tenant (field, provider code). */
   details?: Record<string, unknown>;
+  /**
+   * The request was sent and may have taken effect although no answer says so (a timeout, a
+   * reset connection or a 5xx after a purchase was sent): look the purchase up by reference
+   * before buying it again.
+   */
+  possiblyCommitted?: boolean;
 }
 
 export abstract class ProviderError extends Error {
@@ -23,12 +29,14 @@ export abstract class ProviderError extends Error {
   abstract readonly retryable: boolean;
   readonly retryAfterMs?: number;
   readonly details?: Record<string, unknown>;
+  readonly possiblyCommitted: boolean;
 
   constructor(message: string, options: ProviderErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.retryAfterMs = options.retryAfterMs;
     this.details = options.details;
+    this.possiblyCommitted = options.possiblyCommitted ?? false;
   }
 }
 
