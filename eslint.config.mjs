@@ -16,6 +16,7 @@ const depConstraints = (allowTesting) => {
     { sourceTag: 'type:provider', onlyDependOnLibsWithTags: ['type:provider', ...t], bannedExternalImports: banForProvider },
     { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:testing', 'type:provider', 'type:domain', 'type:util', 'type:data-access'] },
     { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util', 'type:provider', ...t] },
+    { sourceTag: 'type:tooling', onlyDependOnLibsWithTags: [] },
     { sourceTag: 'scope:providers', onlyDependOnLibsWithTags: ['scope:providers', 'scope:platform'] },
     { sourceTag: 'scope:platform', onlyDependOnLibsWithTags: ['scope:platform', 'scope:providers'] },
     { sourceTag: 'scope:shipping', onlyDependOnLibsWithTags: ['scope:shipping', 'scope:providers', 'scope:platform'] },

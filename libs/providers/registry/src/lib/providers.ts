@@ -1,9 +1,13 @@
 import type { ProviderDefinition } from '@shipbatch/providers/core';
 import { mockProviderDefinition } from '@shipbatch/providers/mock';
+import { shipStationProviderDefinition } from '@shipbatch/providers/shipstation';
 
 /**
  * Every registered provider. A platform team adds a carrier with its own library and one
  * line here.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const PROVIDER_DEFINITIONS: ReadonlyArray<ProviderDefinition<any>> = [mockProviderDefinition];
+export const PROVIDER_DEFINITIONS: ReadonlyArray<ProviderDefinition<any>> = [
+  mockProviderDefinition,
+  shipStationProviderDefinition,
+];

@@ -1,0 +1,4 @@
+export * from './lib/shipstation.definition';
+export * from './lib/shipstation-provider.options';
+export * from './lib/shipstation.provider';
+export * from './lib/shipstation.mapper';
