@@ -1,4 +1,5 @@
 import type { INestApplication, INestApplicationContext } from '@nestjs/common';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -17,7 +18,27 @@ export interface Harness {
   api: INestApplication;
   /** Where the queue processors run: the API app itself in embedded mode. */
   worker: INestApplicationContext;
+  /** Worker processes started with `childWorkers` (scale-out only): real processes that can be killed. */
+  children: ChildWorker[];
+  /** Starts one more worker process on the same database, Redis prefix and environment. */
+  spawnWorker(): Promise<ChildWorker>;
   close(): Promise<void>;
+}
+
+/** Extra environment (provider base URLs and the like) and, in scale-out, worker processes. */
+export interface HarnessOptions {
+  env?: Record<string, string>;
+  /** Scale-out: run this many workers as child processes (killable with SIGKILL) besides the in-process one. */
+  childWorkers?: number;
+}
+
+/** A worker process running apps/worker from its TypeScript sources (through @swc-node/register). */
+export interface ChildWorker {
+  process: ChildProcess;
+  /** Everything it printed, for assertions on its log lines. */
+  output(): string;
+  /** SIGKILL: no drain, no shutdown hooks, as when a machine dies. */
+  kill(): Promise<void>;
 }
 
 async function freePort(): Promise<number> {
@@ -31,11 +52,11 @@ async function freePort(): Promise<number> {
   });
 }
 
-export async function startEmbedded(): Promise<Harness> {
+export async function startEmbedded(options: HarnessOptions = {}): Promise<Harness> {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'shipbatch-e2e-'));
   const config = loadConfig(
-    { DATA_DIR: dataDir, ADMIN_TOKEN, PORT: String(port) },
+    { ...options.env, DATA_DIR: dataDir, ADMIN_TOKEN, PORT: String(port) },
     { runWorkers: true, reconcileIntervalSeconds: 0 },
   );
   const api = await createApiApp(config, { logger: false });
@@ -45,15 +66,18 @@ export async function startEmbedded(): Promise<Harness> {
     baseUrl: `http://127.0.0.1:${port}`,
     api,
     worker: api,
+    children: [],
+    spawnWorker: () => Promise.reject(new Error('embedded mode runs its workers in the API process')),
     close: () => api.close(),
   };
 }
 
-export async function startScaleOut(): Promise<Harness> {
+export async function startScaleOut(options: HarnessOptions = {}): Promise<Harness> {
   const port = await freePort();
   const db = await createTestDatabase('shipbatch_e2e');
   const prefix = uniqueRedisPrefix('shipbatch-e2e');
   const env = {
+    ...options.env,
     DATABASE_URL: db.url,
     REDIS_URL: TEST_REDIS_URL,
     QUEUE_PREFIX: prefix,
@@ -67,16 +91,67 @@ export async function startScaleOut(): Promise<Harness> {
   const worker = await createWorkerContext(loadConfig(env, { runWorkers: true, reconcileIntervalSeconds: 0 }), {
     logger: false,
   });
+  const children: ChildWorker[] = [];
+  const spawnWorker = async () => {
+    const child = await startChildWorker(env);
+    children.push(child);
+    return child;
+  };
+  for (let i = 0; i < (options.childWorkers ?? 0); i++) await spawnWorker();
   return {
     mode: 'scale-out',
     baseUrl: `http://127.0.0.1:${port}`,
     api,
     worker,
+    children,
+    spawnWorker,
     async close() {
+      await Promise.all(children.map((c) => c.kill()));
       await api.close();
       await worker.close();
       await db.drop();
       await deleteRedisPrefix(prefix);
+    },
+  };
+}
+
+const ROOT = join(__dirname, '../../..');
+
+/** Starts apps/worker as its own process and waits until it says it started. */
+async function startChildWorker(env: Record<string, string>): Promise<ChildWorker> {
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', 'apps/worker/src/main.ts'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      ...env,
+      SWC_NODE_PROJECT: 'apps/api-e2e/tsconfig.child.json',
+      RECONCILE_INTERVAL_SECONDS: '1',
+      PURCHASE_LEASE_SECONDS: '10',
+      NODE_ENV: 'test',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setInterval(() => {
+      if (output.includes('Shipbatch worker started')) {
+        clearInterval(timer);
+        resolve();
+      } else if (child.exitCode !== null) {
+        clearInterval(timer);
+        reject(new Error(`worker process exited (${child.exitCode}) before it started:\n${output}`));
+      }
+    }, 50);
+  });
+  return {
+    process: child,
+    output: () => output,
+    async kill() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
     },
   };
 }

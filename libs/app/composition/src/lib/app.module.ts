@@ -3,7 +3,7 @@ import { AuthModule } from '@shipbatch/platform/auth';
 import type { AppConfig } from '@shipbatch/platform/config';
 import { ShippingApiModule } from '@shipbatch/shipping/api';
 import { ShippingWorkerModule } from '@shipbatch/shipping/worker';
-import { CORE_EXPORTS, CORE_PROVIDERS, coreImports } from './core.imports';
+import { coreImports } from './core.imports';
 
 /**
  * The API process. Embedded mode (no DATABASE_URL) also hosts the workers on the in-process
@@ -21,8 +21,6 @@ export class AppModule {
         ShippingApiModule,
         ...(config.runWorkers ? [ShippingWorkerModule] : []),
       ],
-      providers: CORE_PROVIDERS,
-      exports: CORE_EXPORTS,
     };
   }
 }

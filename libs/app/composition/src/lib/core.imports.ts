@@ -1,9 +1,9 @@
-import type { DynamicModule, Provider, Type } from '@nestjs/common';
+import type { DynamicModule, Type } from '@nestjs/common';
 import { AUTH_ENTITIES } from '@shipbatch/platform/auth';
 import { type AppConfig, ConfigModule } from '@shipbatch/platform/config';
 import { DatabaseModule } from '@shipbatch/platform/database';
-import { ACCOUNT_THROTTLE, QueueModule } from '@shipbatch/platform/queue';
-import { PURCHASE_THROTTLE, QUEUES } from '@shipbatch/shipping/application';
+import { QueueModule } from '@shipbatch/platform/queue';
+import { QUEUES } from '@shipbatch/shipping/application';
 import { SHIPPING_ENTITIES, ShippingDataAccessModule } from '@shipbatch/shipping/data-access';
 
 /** What every process needs: configuration, the database, the queue and the shipping ports. */
@@ -21,6 +21,3 @@ export function coreImports(config: AppConfig): Array<DynamicModule | Type> {
   ];
 }
 
-/** The application's throttle port, bound to the queue library's per-account throttle. */
-export const CORE_PROVIDERS: Provider[] = [{ provide: PURCHASE_THROTTLE, useExisting: ACCOUNT_THROTTLE }];
-export const CORE_EXPORTS = [PURCHASE_THROTTLE];

@@ -1,7 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { AppConfig } from '@shipbatch/platform/config';
 import { ShippingWorkerModule } from '@shipbatch/shipping/worker';
-import { CORE_EXPORTS, CORE_PROVIDERS, coreImports } from './core.imports';
+import { coreImports } from './core.imports';
 
 /** The worker process (scale-out): BullMQ processors and the reconciler, no HTTP. */
 @Module({})
@@ -11,8 +11,6 @@ export class WorkerModule {
       module: WorkerModule,
       global: true,
       imports: [...coreImports(config), ShippingWorkerModule],
-      providers: CORE_PROVIDERS,
-      exports: CORE_EXPORTS,
     };
   }
 }

@@ -29,3 +29,19 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ENCRYPTION_KEY: 'short', DATA_DIR: dir() })).toThrow(/ENCRYPTION_KEY/);
   });
 });
+
+describe('provider base URLs', () => {
+  it('collects every *_BASE_URL variable but PUBLIC_BASE_URL, without trailing slashes', () => {
+    const config = loadConfig({ DATA_DIR: dataDirForBaseUrls(), SHIPSTATION_BASE_URL: 'http://127.0.0.1:9/', SHIPPO_BASE_URL: 'https://api.example.test', PUBLIC_BASE_URL: 'http://x' });
+    expect(config.providerBaseUrls).toEqual({ SHIPSTATION_BASE_URL: 'http://127.0.0.1:9', SHIPPO_BASE_URL: 'https://api.example.test' });
+  });
+
+  it('refuses a base URL that is not http(s), naming the variable', () => {
+    expect(() => loadConfig({ DATA_DIR: dataDirForBaseUrls(), SHIPSTATION_BASE_URL: 'ftp://x' })).toThrow(/SHIPSTATION_BASE_URL must be an http\(s\) URL/);
+    expect(() => loadConfig({ DATA_DIR: dataDirForBaseUrls(), SHIPSTATION_BASE_URL: 'not a url' })).toThrow(/SHIPSTATION_BASE_URL/);
+  });
+});
+
+function dataDirForBaseUrls(): string {
+  return mkdtempSync(join(tmpdir(), 'shipbatch-config-'));
+}

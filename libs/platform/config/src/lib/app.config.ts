@@ -22,6 +22,12 @@ export interface AppConfig {
   runWorkers: boolean;
   /** Seconds between reconciler passes. */
   reconcileIntervalSeconds: number;
+  /**
+   * Provider base URLs set by the operator, by variable name (`SHIPSTATION_BASE_URL` ->
+   * `https://...`): every `*_BASE_URL` variable of the environment. A provider definition names
+   * its variable; unset ones fall back to the definition's default.
+   */
+  providerBaseUrls: Record<string, string>;
 }
 
 export class ConfigError extends Error {}
@@ -60,6 +66,23 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   return n;
 }
 
+/** Every `<NAME>_BASE_URL` variable, checked to be an http(s) URL, without a trailing slash. */
+function providerBaseUrls(env: NodeJS.ProcessEnv): Record<string, string> {
+  const urls: Record<string, string> = {};
+  for (const [name, raw] of Object.entries(env)) {
+    if (!/^[A-Z][A-Z0-9_]*_BASE_URL$/.test(name) || !raw || name === 'PUBLIC_BASE_URL') continue;
+    let url: URL;
+    try {
+      url = new URL(raw);
+    } catch {
+      throw new ConfigError(`${name} must be an http(s) URL, got '${raw}'`);
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError(`${name} must be an http(s) URL, got '${raw}'`);
+    urls[name] = raw.replace(/\/+$/, '');
+  }
+  return urls;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<AppConfig> = {}): AppConfig {
   const databaseUrl = env['DATABASE_URL'] || undefined;
   const redisUrl = env['REDIS_URL'] || undefined;
@@ -82,6 +105,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     publicBaseUrl: (env['PUBLIC_BASE_URL'] || `http://localhost:${port}`).replace(/\/+$/, ''),
     runWorkers: true,
     reconcileIntervalSeconds: int(env, 'RECONCILE_INTERVAL_SECONDS', 60),
+    providerBaseUrls: providerBaseUrls(env),
     ...overrides,
   };
   return config;

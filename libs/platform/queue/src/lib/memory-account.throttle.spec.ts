@@ -1,31 +1,96 @@
+import { paceIntervalMs } from '@shipbatch/providers/core';
 import { MemoryAccountThrottle } from './memory-account.throttle';
 
+/** The most slots in any half-open window [t, t + windowMs). */
+function mostInWindow(slots: number[], windowMs: number): number {
+  const sorted = [...slots].sort((a, b) => a - b);
+  let most = 0;
+  for (let i = 0, j = 0; i < sorted.length; i++) {
+    while (j < sorted.length && sorted[j] < sorted[i] + windowMs) j++;
+    most = Math.max(most, j - i);
+  }
+  return most;
+}
+
 describe('MemoryAccountThrottle', () => {
-  it('answers 0 under the per-minute limit and asks to wait above it, per key', async () => {
+  const start = 1_700_000_000_000;
+  let now = start;
+  beforeEach(() => {
+    now = start;
+    jest.spyOn(Date, 'now').mockImplementation(() => now);
+  });
+  afterEach(() => jest.restoreAllMocks());
+
+  it('spaces consecutive slots one interval apart, per key', async () => {
     const throttle = new MemoryAccountThrottle();
-    expect(await throttle.reserve('a', 2)).toBe(0);
-    expect(await throttle.reserve('a', 2)).toBe(0);
-    expect(await throttle.reserve('a', 2)).toBeGreaterThan(0);
-    expect(await throttle.reserve('b', 2)).toBe(0);
+    expect(await throttle.schedule('a', 250, 60_000)).toBe(0);
+    expect(await throttle.schedule('a', 250, 60_000)).toBe(250);
+    expect(await throttle.schedule('a', 250, 60_000)).toBe(500);
+    expect(await throttle.schedule('b', 250, 60_000)).toBe(0);
+    now += 400;
+    expect(await throttle.schedule('a', 250, 60_000)).toBe(350);
+    now += 10_000;
+    expect(await throttle.schedule('a', 250, 60_000)).toBe(0);
   });
 
-  it('applies only pauses when no limit is given', async () => {
+  it('rounds a fractional interval up to a whole millisecond', async () => {
     const throttle = new MemoryAccountThrottle();
-    for (let i = 0; i < 100; i++) expect(await throttle.reserve('a')).toBe(0);
+    expect(await throttle.schedule('a', 303.03, 60_000)).toBe(0);
+    expect(await throttle.schedule('a', 303.03, 60_000)).toBe(304);
   });
 
-  it('holds a paused key off, whatever its limit, and leaves other keys alone', async () => {
+  it('reserves nothing when the slot is further than maxWait: the next call gets the same slot', async () => {
+    const throttle = new MemoryAccountThrottle();
+    expect(await throttle.schedule('a', 1000, 1500)).toBe(0);
+    expect(await throttle.schedule('a', 1000, 1500)).toBe(1000);
+    expect(await throttle.schedule('a', 1000, 1500)).toBe(-2000);
+    expect(await throttle.schedule('a', 1000, 1500)).toBe(-2000);
+    expect(await throttle.schedule('a', 1000, 2000)).toBe(2000);
+    expect(await throttle.schedule('a', 1000, 0)).toBe(-3000);
+  });
+
+  it('answers at least -1 for a refusal', async () => {
+    const throttle = new MemoryAccountThrottle();
+    expect(await throttle.schedule('a', 1000, -5)).toBe(-1);
+    expect(await throttle.schedule('a', 1000, 60_000)).toBe(0);
+  });
+
+  it('applies only pauses with interval 0, and reserves nothing', async () => {
+    const throttle = new MemoryAccountThrottle();
+    for (let i = 0; i < 100; i++) expect(await throttle.schedule('a', 0, 60_000)).toBe(0);
+    await throttle.pause('a', 5000);
+    expect(await throttle.schedule('a', 0, 60_000)).toBe(5000);
+    expect(await throttle.schedule('a', 0, 60_000)).toBe(5000);
+    expect(await throttle.schedule('a', 0, 1000)).toBe(-5000);
+  });
+
+  it('pushes the schedule on pause, and a shorter pause never shortens it', async () => {
     const throttle = new MemoryAccountThrottle();
     await throttle.pause('a', 5000);
-    expect(await throttle.reserve('a')).toBeGreaterThan(0);
-    expect(await throttle.reserve('a', 1000)).toBeGreaterThan(0);
-    expect(await throttle.reserve('b')).toBe(0);
+    await throttle.pause('a', 1);
+    expect(await throttle.schedule('a', 1000, 60_000)).toBe(5000);
+    expect(await throttle.schedule('a', 1000, 60_000)).toBe(6000);
+    await throttle.pause('a', 2000);
+    expect(await throttle.schedule('a', 1000, 60_000)).toBe(7000);
+    await throttle.pause('a', 30_000);
+    expect(await throttle.schedule('a', 1000, 60_000)).toBe(30_000);
+    expect(await throttle.schedule('b', 1000, 60_000)).toBe(0);
   });
 
-  it('keeps the longer of two pauses', async () => {
+  it('puts at most N calls in any 60 s and at most N/6 in any 10 s (N = 200, 2N calls)', async () => {
     const throttle = new MemoryAccountThrottle();
-    await throttle.pause('a', 60_000);
-    await throttle.pause('a', 1);
-    expect(await throttle.reserve('a')).toBeGreaterThan(1000);
+    const perMinute = 200;
+    const interval = paceIntervalMs(perMinute);
+    const slots: number[] = [];
+    for (let i = 0; i < 2 * perMinute; i++) {
+      const wait = await throttle.schedule('a', interval, Infinity);
+      expect(wait).toBeGreaterThanOrEqual(0);
+      slots.push(Date.now() + wait);
+    }
+    expect(mostInWindow(slots, 60_000)).toBeLessThanOrEqual(perMinute);
+    expect(mostInWindow(slots, 10_000)).toBeLessThanOrEqual(Math.floor(perMinute / 6));
+    // ...and does not waste the budget: 2N calls take about 2N intervals.
+    expect(slots[slots.length - 1] - slots[0]).toBeLessThanOrEqual((2 * perMinute - 1) * Math.ceil(interval));
+    expect(mostInWindow(slots, 60_000)).toBeGreaterThanOrEqual(perMinute - 5);
   });
 });

@@ -1,40 +1,28 @@
 import { Injectable } from '@nestjs/common';
-import { RateLimiterMemory } from 'rate-limiter-flexible';
 import type { AccountThrottle } from './account-throttle.port';
-import { consumePoint } from './rate-limit.util';
+import { maxWaitMs as longestWait, wholeMs } from './rate-limit.util';
 
 /**
- * Embedded mode: one process, so limits and pauses live in memory
- * (rate-limiter-flexible's RateLimiterMemory, one limiter per distinct per-minute budget).
+ * Embedded mode: one process, so each key's next free slot lives in a Map (clock: Date.now()).
+ * The same algorithm as RedisAccountThrottle's script, in whole milliseconds.
  */
 @Injectable()
 export class MemoryAccountThrottle implements AccountThrottle {
-  private readonly pausedUntil = new Map<string, number>();
-  private readonly limiters = new Map<number, RateLimiterMemory>();
+  private readonly nextSlot = new Map<string, number>();
 
-  async reserve(key: string, perMinute?: number): Promise<number> {
-    const until = this.pausedUntil.get(key);
-    if (until !== undefined) {
-      const wait = until - Date.now();
-      if (wait > 0) return wait;
-      this.pausedUntil.delete(key);
-    }
-    if (!perMinute || perMinute <= 0) return 0;
-    return consumePoint(this.limiter(perMinute), key);
+  async schedule(key: string, intervalMs: number, maxWaitMs: number): Promise<number> {
+    const now = Date.now();
+    const next = Math.max(now, this.nextSlot.get(key) ?? now);
+    const wait = next - now;
+    if (wait > longestWait(maxWaitMs)) return -Math.max(1, wait);
+    const interval = wholeMs(intervalMs);
+    if (interval > 0) this.nextSlot.set(key, next + interval);
+    else if (wait === 0) this.nextSlot.delete(key); // a slot in the past is "free now": forget it
+    return wait;
   }
 
   async pause(key: string, ms: number): Promise<void> {
-    if (!(ms > 0)) return;
-    const until = Date.now() + Math.ceil(ms);
-    if (until > (this.pausedUntil.get(key) ?? 0)) this.pausedUntil.set(key, until);
-  }
-
-  private limiter(perMinute: number): RateLimiterMemory {
-    let limiter = this.limiters.get(perMinute);
-    if (!limiter) {
-      limiter = new RateLimiterMemory({ keyPrefix: `throttle:${perMinute}`, points: perMinute, duration: 60 });
-      this.limiters.set(perMinute, limiter);
-    }
-    return limiter;
+    const resume = Date.now() + wholeMs(ms);
+    if (resume > (this.nextSlot.get(key) ?? 0)) this.nextSlot.set(key, resume);
   }
 }

@@ -1,12 +1,12 @@
-import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+/** The longest interval, pause or wait a throttle works with (about 31 years): keeps sums exact. */
+const LONGEST_MS = 1e12;
 
-/** Consumes one point; answers 0 when granted, else the milliseconds until the window frees up. */
-export async function consumePoint(limiter: RateLimiterAbstract, key: string): Promise<number> {
-  try {
-    await limiter.consume(key);
-    return 0;
-  } catch (rejection) {
-    if (rejection instanceof RateLimiterRes) return Math.max(1, rejection.msBeforeNext);
-    throw rejection;
-  }
+/** An interval or a pause in whole milliseconds, rounded up; not positive (or NaN): 0. */
+export function wholeMs(ms: number): number {
+  return ms > 0 ? Math.ceil(Math.min(ms, LONGEST_MS)) : 0;
+}
+
+/** A longest wait in whole milliseconds, rounded down; negative or NaN: -1 (refuse every wait). */
+export function maxWaitMs(ms: number): number {
+  return ms >= 0 ? Math.floor(Math.min(ms, LONGEST_MS)) : -1;
 }

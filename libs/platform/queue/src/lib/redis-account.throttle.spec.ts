@@ -1,6 +1,25 @@
 import Redis from 'ioredis';
+import { paceIntervalMs } from '@shipbatch/providers/core';
 import { deleteRedisPrefix, TEST_REDIS_URL, uniqueRedisPrefix } from '@shipbatch/platform/testing';
 import { RedisAccountThrottle } from './redis-account.throttle';
+
+/** The most slots in any half-open window [t, t + windowMs). */
+function mostInWindow(slots: number[], windowMs: number): number {
+  const sorted = [...slots].sort((a, b) => a - b);
+  let most = 0;
+  for (let i = 0, j = 0; i < sorted.length; i++) {
+    while (j < sorted.length && sorted[j] < sorted[i] + windowMs) j++;
+    most = Math.max(most, j - i);
+  }
+  return most;
+}
+
+/**
+ * Redis's clock moves on between two calls, so a wait is "its slot minus a few ms": the
+ * assertions take ranges [expected - SLACK, expected].
+ */
+const SLACK = 50;
+const around = (expected: number) => [expected - SLACK, expected] as const;
 
 describe('RedisAccountThrottle (Redis on 127.0.0.1)', () => {
   const prefix = uniqueRedisPrefix('shipbatch-test-throttle');
@@ -10,51 +29,100 @@ describe('RedisAccountThrottle (Redis on 127.0.0.1)', () => {
     throttles.push(throttle);
     return throttle;
   };
+  const redis = new Redis(TEST_REDIS_URL);
 
   afterAll(async () => {
     await Promise.all(throttles.map((t) => t.onApplicationShutdown()));
+    redis.disconnect();
     await deleteRedisPrefix(prefix);
   });
 
-  it('shares one per-minute budget between workers', async () => {
+  const expectBetween = (value: number, [low, high]: readonly [number, number]) => {
+    expect(value).toBeGreaterThanOrEqual(low);
+    expect(value).toBeLessThanOrEqual(high);
+  };
+
+  it('spaces consecutive slots one interval apart: 0, I, 2I', async () => {
+    const one = worker();
+    expect(await one.schedule('acct-1', 1000, 60_000)).toBe(0);
+    expectBetween(await one.schedule('acct-1', 1000, 60_000), around(1000));
+    expectBetween(await one.schedule('acct-1', 1000, 60_000), around(2000));
+    expect(await one.schedule('acct-1b', 1000, 60_000)).toBe(0);
+  });
+
+  it('shares one schedule between two instances on one prefix', async () => {
     const one = worker();
     const two = worker();
-    expect(await one.reserve('acct-1', 2)).toBe(0);
-    expect(await two.reserve('acct-1', 2)).toBe(0);
-    expect(await one.reserve('acct-1', 2)).toBeGreaterThan(0);
-    expect(await two.reserve('acct-1', 2)).toBeGreaterThan(0);
-    expect(await two.reserve('acct-2', 2)).toBe(0);
+    expect(await one.schedule('acct-2', 1000, 60_000)).toBe(0);
+    expectBetween(await two.schedule('acct-2', 1000, 60_000), around(1000));
+    expectBetween(await one.schedule('acct-2', 1000, 60_000), around(2000));
+    expectBetween(await two.schedule('acct-2', 1000, 60_000), around(3000));
   });
 
-  it('applies only pauses when no limit is given', async () => {
-    const one = worker();
-    for (let i = 0; i < 20; i++) expect(await one.reserve('acct-3')).toBe(0);
-  });
-
-  it('makes every worker hold a paused key off, and keeps the longer pause', async () => {
+  it('reserves nothing when the slot is further than maxWait: the next call gets the same slot', async () => {
     const one = worker();
     const two = worker();
-    await one.pause('acct-4', 60_000);
-    await two.pause('acct-4', 1);
-    expect(await one.reserve('acct-4')).toBeGreaterThan(1000);
-    expect(await two.reserve('acct-4')).toBeGreaterThan(1000);
-    expect(await two.reserve('acct-4', 100)).toBeGreaterThan(0);
-    expect(await two.reserve('acct-5')).toBe(0);
+    expect(await one.schedule('acct-3', 10_000, 15_000)).toBe(0);
+    expectBetween(await one.schedule('acct-3', 10_000, 15_000), around(10_000));
+    expectBetween(-(await one.schedule('acct-3', 10_000, 15_000)), around(20_000));
+    expectBetween(-(await two.schedule('acct-3', 10_000, 15_000)), around(20_000));
+    expectBetween(await two.schedule('acct-3', 10_000, 60_000), around(20_000));
+    expectBetween(-(await one.schedule('acct-3', 10_000, 0)), around(30_000));
   });
 
-  it('keeps its keys under the prefix', async () => {
-    const redis = new Redis(TEST_REDIS_URL);
-    try {
-      const keys: string[] = [];
-      let cursor = '0';
-      do {
-        const [next, batch] = await redis.scan(cursor, 'MATCH', `${prefix}:throttle:*`, 'COUNT', 1000);
-        cursor = next;
-        keys.push(...batch);
-      } while (cursor !== '0');
-      expect(keys).toEqual(expect.arrayContaining([`${prefix}:throttle:2:acct-1`, `${prefix}:throttle:pause:acct-4`]));
-    } finally {
-      redis.disconnect();
-    }
+  it('applies only pauses with interval 0, and reserves nothing', async () => {
+    const one = worker();
+    for (let i = 0; i < 20; i++) expect(await one.schedule('acct-4', 0, 60_000)).toBe(0);
+    await one.pause('acct-4', 5000);
+    expectBetween(await one.schedule('acct-4', 0, 60_000), around(5000));
+    expectBetween(await one.schedule('acct-4', 0, 60_000), around(5000));
+    expectBetween(-(await one.schedule('acct-4', 0, 1000)), around(5000));
+  });
+
+  it('makes every worker hold a paused key off; a shorter pause never shortens the schedule', async () => {
+    const one = worker();
+    const two = worker();
+    await one.pause('acct-5', 5000);
+    await two.pause('acct-5', 1);
+    expectBetween(await two.schedule('acct-5', 1000, 60_000), around(5000));
+    expectBetween(await one.schedule('acct-5', 1000, 60_000), around(6000));
+    await two.pause('acct-5', 2000);
+    expectBetween(await one.schedule('acct-5', 1000, 60_000), around(7000));
+    await one.pause('acct-5', 30_000);
+    expectBetween(await two.schedule('acct-5', 1000, 60_000), around(30_000));
+    expect(await two.schedule('acct-6', 1000, 60_000)).toBe(0);
+  });
+
+  it('puts at most N calls in any 60 s and at most N/6 in any 10 s (N = 200, 2N calls, two workers)', async () => {
+    const workers = [worker(), worker()];
+    const perMinute = 200;
+    const interval = paceIntervalMs(perMinute);
+    // Issued together, so Redis runs them back to back; offsets are taken as of one instant
+    // (the clock moving on between them only makes slots look closer together, never further).
+    const waits = await Promise.all(
+      Array.from({ length: 2 * perMinute }, (_, i) => workers[i % 2].schedule('acct-7', interval, Infinity)),
+    );
+    for (const wait of waits) expect(wait).toBeGreaterThanOrEqual(0);
+    expect(mostInWindow(waits, 60_000)).toBeLessThanOrEqual(perMinute);
+    expect(mostInWindow(waits, 10_000)).toBeLessThanOrEqual(Math.floor(perMinute / 6));
+    expectBetween(Math.max(...waits), around((2 * perMinute - 1) * Math.ceil(interval)));
+  });
+
+  it('keeps one key per budget under the prefix, expiring a little after its next slot', async () => {
+    const one = worker();
+    await one.schedule('acct-8', 1000, 60_000);
+    await one.schedule('acct-8', 1000, 60_000);
+    const ttl = await redis.pttl(`${prefix}:throttle:acct-8`);
+    expect(ttl).toBeGreaterThan(2000 - SLACK);
+    expect(ttl).toBeLessThanOrEqual(2000 + 1000);
+    const keys: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, batch] = await redis.scan(cursor, 'MATCH', `${prefix}:throttle:*`, 'COUNT', 1000);
+      cursor = next;
+      keys.push(...batch);
+    } while (cursor !== '0');
+    expect(keys).toEqual(expect.arrayContaining([`${prefix}:throttle:acct-1`, `${prefix}:throttle:acct-5`]));
+    expect(keys.every((key) => /:throttle:acct-\d+b?$/.test(key))).toBe(true);
   });
 });

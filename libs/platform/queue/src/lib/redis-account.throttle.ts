@@ -1,46 +1,76 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import Redis from 'ioredis';
-import { RateLimiterRedis } from 'rate-limiter-flexible';
 import type { AccountThrottle } from './account-throttle.port';
-import { consumePoint } from './rate-limit.util';
+import { maxWaitMs as longestWait, wholeMs } from './rate-limit.util';
 
-/** Sets the pause key unless a longer pause is already running (atomic, one round trip). */
-const PAUSE_SCRIPT = `
-local current = redis.call('PTTL', KEYS[1])
-if current < tonumber(ARGV[1]) then
-  redis.call('SET', KEYS[1], '1', 'PX', ARGV[1])
-end
-return current`;
+/** Milliseconds a key outlives its next slot, so idle keys vanish without ever changing an answer. */
+const KEY_GRACE_MS = 1000;
 
 /**
- * Scale-out: limits (rate-limiter-flexible's RateLimiterRedis) and pauses (a key with a PX
- * expiry) live in Redis, so every worker on every machine sees the same budget. Uses its own
- * ioredis client, closed when the application shuts down.
+ * Next free slot of KEYS[1] (an absolute time in ms on Redis's clock). ARGV: interval ms (0:
+ * unpaced), max wait ms. Answers the wait (>= 0, slot reserved) or -wait (not reserved).
+ */
+const SCHEDULE_SCRIPT = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local next = math.max(now, tonumber(redis.call('GET', KEYS[1])) or now)
+local wait = next - now
+if wait > tonumber(ARGV[2]) then return -math.max(1, wait) end
+local interval = tonumber(ARGV[1])
+if interval > 0 then
+  redis.call('SET', KEYS[1], string.format('%d', next + interval), 'PX', string.format('%d', wait + interval + ${KEY_GRACE_MS}))
+end
+return wait`;
+
+/** Moves the next free slot of KEYS[1] to at least now + ARGV[1] ms (never earlier). */
+const PAUSE_SCRIPT = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local resume = now + tonumber(ARGV[1])
+if resume > (tonumber(redis.call('GET', KEYS[1])) or 0) then
+  redis.call('SET', KEYS[1], string.format('%d', resume), 'PX', string.format('%d', resume - now + ${KEY_GRACE_MS}))
+end
+return 0`;
+
+type ThrottleCommands = Redis & {
+  throttleSchedule(key: string, intervalMs: string, maxWaitMs: string): Promise<number>;
+  throttlePause(key: string, ms: string): Promise<number>;
+};
+
+/**
+ * Scale-out: each key's next free slot lives in Redis under `<prefix>:throttle:<key>`, read and
+ * moved by one Lua script per call on Redis's own clock (TIME), so every worker on every
+ * machine shares one schedule and one clock. Uses its own ioredis client, closed when the
+ * application shuts down.
  */
 @Injectable()
 export class RedisAccountThrottle implements AccountThrottle, OnApplicationShutdown {
   private readonly logger = new Logger('RedisAccountThrottle');
-  private readonly redis: Redis;
-  private readonly limiters = new Map<number, RateLimiterRedis>();
+  private readonly redis: ThrottleCommands;
 
   constructor(
     redisUrl: string,
     private readonly prefix: string,
   ) {
-    this.redis = new Redis(redisUrl, { maxRetriesPerRequest: 3 });
-    this.redis.on('error', (error: Error) => this.logger.warn(`Redis: ${error.message}`));
+    const redis = new Redis(redisUrl, { maxRetriesPerRequest: 3 });
+    redis.defineCommand('throttleSchedule', { numberOfKeys: 1, lua: SCHEDULE_SCRIPT });
+    redis.defineCommand('throttlePause', { numberOfKeys: 1, lua: PAUSE_SCRIPT });
+    redis.on('error', (error: Error) => this.logger.warn(`Redis: ${error.message}`));
+    this.redis = redis as ThrottleCommands;
   }
 
-  async reserve(key: string, perMinute?: number): Promise<number> {
-    const pausedMs = await this.redis.pttl(this.pauseKey(key));
-    if (pausedMs > 0) return pausedMs;
-    if (!perMinute || perMinute <= 0) return 0;
-    return consumePoint(this.limiter(perMinute), key);
+  async schedule(key: string, intervalMs: number, maxWaitMs: number): Promise<number> {
+    const answer = await this.redis.throttleSchedule(
+      this.key(key),
+      String(wholeMs(intervalMs)),
+      String(longestWait(maxWaitMs)),
+    );
+    return Number(answer);
   }
 
   async pause(key: string, ms: number): Promise<void> {
-    if (!(ms > 0)) return;
-    await this.redis.eval(PAUSE_SCRIPT, 1, this.pauseKey(key), String(Math.ceil(ms)));
+    const pause = wholeMs(ms);
+    if (pause > 0) await this.redis.throttlePause(this.key(key), String(pause));
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -48,21 +78,7 @@ export class RedisAccountThrottle implements AccountThrottle, OnApplicationShutd
     await this.redis.quit().catch(() => this.redis.disconnect());
   }
 
-  private limiter(perMinute: number): RateLimiterRedis {
-    let limiter = this.limiters.get(perMinute);
-    if (!limiter) {
-      limiter = new RateLimiterRedis({
-        storeClient: this.redis,
-        keyPrefix: `${this.prefix}:throttle:${perMinute}`,
-        points: perMinute,
-        duration: 60,
-      });
-      this.limiters.set(perMinute, limiter);
-    }
-    return limiter;
-  }
-
-  private pauseKey(key: string): string {
-    return `${this.prefix}:throttle:pause:${key}`;
+  private key(key: string): string {
+    return `${this.prefix}:throttle:${key}`;
   }
 }

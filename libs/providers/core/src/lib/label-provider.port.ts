@@ -23,7 +23,12 @@ export interface ProviderCapabilities {
    */
   purchaseDeduplication: 'lookup' | 'none';
   labelFileTypes: readonly LabelFileType[];
-  funding: { prepaidBalance: boolean; addFunds: boolean };
+  funding: {
+    prepaidBalance: boolean;
+    addFunds: boolean;
+    /** The smallest top-up the provider accepts, in minor units; absent when it names none. */
+    minTopUpMinor?: number;
+  };
   /** How long after purchase a label may be voided, in hours; absent when it cannot. */
   voidWindowHours?: number;
   /** Carriers reachable through this provider, with their service level tokens. */

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
-import type { LabelProvider, ProviderDefinition, SqlClient } from '@shipbatch/providers/core';
+import type { LabelProvider, ProviderDefinition, ProviderPacer, SqlClient } from '@shipbatch/providers/core';
+import { InvalidAccountOptionsError } from './invalid-account-options.error';
 import { PROVIDER_DEFINITIONS } from './providers';
 import { UnknownProviderError } from './unknown-provider.error';
 
@@ -17,7 +18,11 @@ export interface RegistryAccount {
 /** What the service hands every instance besides the account itself. */
 export interface RegistryContextExtras {
   sql?: SqlClient;
+  /** Overrides the provider's base URL (tests); otherwise `baseUrls` or the definition's default. */
   baseUrl?: string;
+  /** The operator's base URLs by environment variable name (AppConfig.providerBaseUrls). */
+  baseUrls?: Readonly<Record<string, string>>;
+  pacer?: ProviderPacer;
 }
 
 export interface ParameterProblem {
@@ -55,7 +60,7 @@ function canonical(value: unknown): string {
  */
 export class ProviderRegistry {
   private readonly definitions = new Map<string, AnyDefinition>();
-  private readonly instances = new Map<string, { fingerprint: string; sql?: SqlClient; provider: LabelProvider }>();
+  private readonly instances = new Map<string, { fingerprint: string; sql?: SqlClient; pacer?: ProviderPacer; provider: LabelProvider }>();
 
   constructor(definitions: readonly AnyDefinition[] = PROVIDER_DEFINITIONS) {
     for (const d of definitions) {
@@ -87,25 +92,40 @@ export class ProviderRegistry {
     return flatten(errors, 'parameters');
   }
 
-  /** The instance serving `account`, made on first use and cached by account id. */
+  /** The base URL an instance of `key` talks to: the override, the operator's setting, or the default. */
+  baseUrlFor(key: string, extras: RegistryContextExtras = {}): string | undefined {
+    const definition = this.get(key);
+    if (extras.baseUrl) return extras.baseUrl;
+    if (!definition.baseUrl) return undefined;
+    return extras.baseUrls?.[definition.baseUrl.env] ?? definition.baseUrl.default;
+  }
+
+  /**
+   * The instance serving `account`, made on first use and cached by account id. Parameters the
+   * provider does not accept throw InvalidAccountOptionsError (naming the fields, never values).
+   */
   instanceFor(account: RegistryAccount, extras: RegistryContextExtras = {}): LabelProvider {
+    const baseUrl = this.baseUrlFor(account.provider, extras);
     const fingerprint = createHash('sha256')
-      .update(canonical([account.provider, account.carrier, account.test, account.parameters ?? {}, extras.baseUrl ?? null]))
+      .update(canonical([account.provider, account.carrier, account.test, account.parameters ?? {}, baseUrl ?? null]))
       .digest('hex');
     const cached = this.instances.get(account.id);
-    if (cached && cached.fingerprint === fingerprint && cached.sql === extras.sql) return cached.provider;
+    if (cached && cached.fingerprint === fingerprint && cached.sql === extras.sql && cached.pacer === extras.pacer) return cached.provider;
     const definition = this.get(account.provider);
+    const problems = this.validateParameters(account.provider, account.parameters ?? {});
+    if (problems.length > 0) throw new InvalidAccountOptionsError(account.id, account.provider, problems);
     const options = plainToInstance(definition.optionsClass, account.parameters ?? {});
     const provider = definition.create(options, {
       carrierAccountId: account.id,
       carrier: account.carrier,
       test: account.test,
       sql: extras.sql,
-      baseUrl: extras.baseUrl,
+      baseUrl,
+      pacer: extras.pacer,
     });
     // The replaced instance may still be finishing a call; closing it is best effort.
     if (cached) void cached.provider.close?.()?.catch(() => undefined);
-    this.instances.set(account.id, { fingerprint, sql: extras.sql, provider });
+    this.instances.set(account.id, { fingerprint, sql: extras.sql, pacer: extras.pacer, provider });
     return provider;
   }
 

@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import {
+  FundingService,
   MergeLabelFilesUseCase,
+  PurchasedLabelFiles,
   PurchaseShipmentUseCase,
   ReconcileUseCase,
   ValidateBatchUseCase,
@@ -15,8 +17,10 @@ import { ValidateBatchProcessor } from './validate-batch.processor';
   providers: [
     ValidateBatchUseCase,
     PurchaseShipmentUseCase,
+    PurchasedLabelFiles,
     MergeLabelFilesUseCase,
     ReconcileUseCase,
+    FundingService,
     ValidateBatchProcessor,
     PurchaseShipmentProcessor,
     MergeLabelFilesProcessor,

@@ -3,18 +3,21 @@ import { QUEUE_PORT, type QueuePort } from '@shipbatch/platform/queue';
 import { type Batch, NotFoundError } from '@shipbatch/shipping/domain';
 import type { BatchRepository } from '../ports/batch.repository';
 import { BATCH_REPOSITORY, QUEUES } from '../ports/tokens';
+import { FundingService } from './funding.service';
 import { PURCHASE_GROUP_SIZE, purchaseGroupJobId, type PurchaseJobData } from './purchase-job-id';
 
 /**
  * POST /batches/{id}/purchase. A VALID batch queues every shipment; a PURCHASED batch with
- * failures queues only those. Shipments go to the queue in groups of PURCHASE_GROUP_SIZE. The state change is committed before any job is enqueued, so
- * a lost enqueue is found again by the reconciler.
+ * failures queues only those. Shipments go to the queue in groups of PURCHASE_GROUP_SIZE. The
+ * state change is committed before any job is enqueued, so a lost enqueue is found again by the
+ * reconciler. Between the two, accounts with automatic funding are topped up ahead.
  */
 @Injectable()
 export class PurchaseBatchUseCase {
   constructor(
     @Inject(BATCH_REPOSITORY) private readonly batches: BatchRepository,
     @Inject(QUEUE_PORT) private readonly queue: QueuePort,
+    private readonly funding: FundingService,
   ) {}
 
   async execute(tenantId: string, batchId: string): Promise<Batch> {
@@ -25,6 +28,9 @@ export class PurchaseBatchUseCase {
       return rows;
     });
     if (queued === null) throw new NotFoundError('Batch', batchId);
+    // Accounts with funding on are topped up ahead when the batch would take them below their
+    // minimum (never throws: the insufficient-funds path during the purchase is the safety net).
+    await this.funding.beforePurchase(tenantId, batchId);
     const jobs = [];
     for (let i = 0; i < queued.length; i += PURCHASE_GROUP_SIZE) {
       const group = queued.slice(i, i + PURCHASE_GROUP_SIZE);

@@ -4,15 +4,17 @@ import {
   ProviderInsufficientFundsError,
   ProviderRateLimitedError,
   ProviderUnavailableError,
+  ProviderValidationError,
 } from '@shipbatch/providers/core';
 import type { QueuePort } from '@shipbatch/platform/queue';
 import type { CarrierAccountRecord, CarrierAccountRepository } from '../ports/carrier-account.repository';
 import type { ProviderGateway } from '../ports/provider.gateway';
 import type { ClaimedPurchase, PurchaseRepository } from '../ports/purchase.repository';
-import type { PurchaseThrottle } from '../ports/purchase.throttle';
 import type { FileStorage } from '../ports/file-storage';
+import type { FundingService } from './funding.service';
 import type { MergeLabelFilesUseCase } from './merge-label-files.use-case';
 import { PurchaseShipmentUseCase } from './purchase-shipment.use-case';
+import { PurchasedLabelFiles } from './purchased-label.files';
 
 const label: PurchasedLabel = {
   providerLabelId: 'p1',
@@ -30,6 +32,9 @@ function setup(opts: {
   purchase?: (call: number) => Promise<PurchasedLabel>;
   found?: PurchasedLabel | null;
   failures?: number;
+  funding?: Awaited<ReturnType<FundingService['handleInsufficientFunds']>>;
+  download?: (url: string) => Promise<{ contentType: string; extension: string; content: Buffer }>;
+  invalidAccount?: boolean;
 }) {
   const log: string[] = [];
   const claimOf = (id: string): ClaimedPurchase => ({
@@ -62,19 +67,30 @@ function setup(opts: {
     validateShipment: async () => [],
     purchaseLabel: async (command) => (log.push(`purchase ${command.reference}`), (opts.purchase ?? (async () => label))(++calls)),
     findPurchase: async () => (log.push('lookup'), opts.found ?? null),
+    ...(opts.download ? { downloadDocument: opts.download } : {}),
   };
   const account = { id: 'ca1', provider: 'fake', active: true } as CarrierAccountRecord;
   const accounts = { findByIdUnscoped: async () => account } as unknown as CarrierAccountRepository;
-  const gateway = { forAccount: () => provider } as unknown as ProviderGateway;
-  const throttle: PurchaseThrottle = { reserve: async () => 0, pause: async (_k, ms) => void log.push(`pause ${ms}`) };
+  const gateway = {
+    forAccount: () => {
+      if (opts.invalidAccount) throw new Error('carrier account ca1 (fake) has invalid parameters: parameters.api_key: must be a string');
+      return provider;
+    },
+  } as unknown as ProviderGateway;
+  const funding = {
+    handleInsufficientFunds: async () => (log.push('funding'), opts.funding ?? { action: 'fail', code: 'insufficient_funds', message: 'no funds' }),
+  } as unknown as FundingService;
   const queue: QueuePort = {
     add: async (_q, _d, o) => void log.push(`enqueue delay=${o?.delayMs} id=${o?.jobId}`),
     addBulk: async () => undefined,
   };
-  const files = { put: async () => undefined, urlFor: (k: string) => `http://files/${k}` } as unknown as FileStorage;
+  const files = {
+    put: async (key: string, content: Buffer) => void log.push(`stored ${key} ${content.length} bytes`),
+    urlFor: (k: string) => `http://files/${k}`,
+  } as unknown as FileStorage;
   const labelFiles = { afterSettled: async (b: string, ids: string[]) => void log.push(`settled ${b} ${ids}`) } as unknown as MergeLabelFilesUseCase;
-  const useCase = new PurchaseShipmentUseCase(purchases, accounts, gateway, files, throttle, queue, labelFiles);
-  return { useCase, log, throttle };
+  const useCase = new PurchaseShipmentUseCase(purchases, accounts, gateway, new PurchasedLabelFiles(files), funding, queue, labelFiles);
+  return { useCase, log };
 }
 
 describe('PurchaseShipmentUseCase', () => {
@@ -105,7 +121,7 @@ describe('PurchaseShipmentUseCase', () => {
   it('slows the account down on a rate limit without counting a failure', async () => {
     const { useCase, log } = setup({ purchase: () => Promise.reject(new ProviderRateLimitedError('429', { retryAfterMs: 4000 })) });
     await useCase.execute('bs1');
-    expect(log).toEqual(['purchase bs1', 'pause 4000', 'requeue bs1 failure=false lookup=false', 'enqueue delay=4000 id=purchase:bs1:2', 'settled b1 bs1']);
+    expect(log).toEqual(['purchase bs1', 'requeue bs1 failure=false lookup=false', 'enqueue delay=4000 id=purchase:bs1:2', 'settled b1 bs1']);
   });
 
   it('retries an unavailable provider, remembering that it may have sold the label', async () => {
@@ -114,17 +130,94 @@ describe('PurchaseShipmentUseCase', () => {
     expect(log).toEqual(['purchase bs1', 'requeue bs1 failure=true lookup=true', 'enqueue delay=500 id=purchase:bs1:2', 'settled b1 bs1']);
   });
 
-  it('fails the shipment on a non-retryable error', async () => {
-    const { useCase, log } = setup({ purchase: () => Promise.reject(new ProviderInsufficientFundsError('broke')) });
+  it('fails the shipment on a non-retryable error, keeping the provider\'s code and text', async () => {
+    const { useCase, log } = setup({
+      purchase: () => Promise.reject(new ProviderValidationError('shipstation: Invalid postal code (invalid_field_value)', { details: { provider_code: 'invalid_field_value' } })),
+    });
     await useCase.execute('bs1');
-    expect(log).toEqual(['purchase bs1', 'failed insufficient_funds lookup=false', 'settled b1 bs1']);
+    expect(log).toEqual(['purchase bs1', 'failed invalid_field_value lookup=false', 'settled b1 bs1']);
   });
 
-  it('gives a claimed shipment back when its account is slowed down, without calling the provider', async () => {
-    const { useCase, log, throttle } = setup({});
-    throttle.reserve = async () => 2500;
+  it('looks a purchase up before buying again when the failure may have committed it', async () => {
+    const { useCase, log } = setup({ purchase: () => Promise.reject(new ProviderRateLimitedError('429 after send', { retryAfterMs: 1000, possiblyCommitted: true })) });
     await useCase.execute('bs1');
-    expect(log).toEqual(['requeue bs1 failure=false lookup=false', 'enqueue delay=2500 id=purchase:bs1:2', 'settled b1 bs1']);
+    expect(log).toEqual(['purchase bs1', 'requeue bs1 failure=false lookup=true', 'enqueue delay=1000 id=purchase:bs1:2', 'settled b1 bs1']);
+  });
+
+  it('asks funding on insufficient funds: a top-up is followed by one more purchase', async () => {
+    let call = 0;
+    const { useCase, log } = setup({
+      funding: { action: 'retry' },
+      purchase: () => (++call === 1 ? Promise.reject(new ProviderInsufficientFundsError('broke', { details: { needed_minor: 758 } })) : Promise.resolve(label)),
+    });
+    await useCase.execute('bs1');
+    expect(log).toEqual(['purchase bs1', 'funding', 'purchase bs1', 'recorded bs1=9400000', 'settled b1 bs1']);
+  });
+
+  it('fails the shipment with funding\'s message when funding cannot pay, and asks funding once per shipment', async () => {
+    const { useCase, log } = setup({
+      funding: { action: 'fail', code: 'insufficient_funds', message: 'the balance is 1.00 usd and this label needs 7.58 usd' },
+      purchase: () => Promise.reject(new ProviderInsufficientFundsError('broke')),
+    });
+    await useCase.execute('bs1');
+    expect(log).toEqual(['purchase bs1', 'funding', 'failed insufficient_funds lookup=false', 'settled b1 bs1']);
+  });
+
+  it('gives the group back while another worker tops the account up', async () => {
+    const { useCase, log } = setup({ funding: { action: 'wait', delayMs: 2000 }, purchase: () => Promise.reject(new ProviderInsufficientFundsError('broke')) });
+    await useCase.execute(['bs1', 'bs2']);
+    expect(log).toEqual([
+      'purchase bs1',
+      'funding',
+      'requeue bs1 failure=false lookup=false',
+      'enqueue delay=2000 id=purchase:bs1:2',
+      'requeue bs2 failure=false lookup=false',
+      'enqueue delay=2000 id=purchase:bs2:2',
+      'settled b1 bs1,bs2',
+    ]);
+  });
+
+  it('gives a claimed group back when the pacer says the slot is too far away', async () => {
+    const { useCase, log } = setup({ purchase: () => Promise.reject(new ProviderRateLimitedError('paced', { retryAfterMs: 2500, details: { paced: true } })) });
+    await useCase.execute(['bs1', 'bs2']);
+    expect(log).toEqual([
+      'purchase bs1',
+      'requeue bs1 failure=false lookup=false',
+      'enqueue delay=2500 id=purchase:bs1:2',
+      'requeue bs2 failure=false lookup=false',
+      'enqueue delay=2500 id=purchase:bs2:2',
+      'settled b1 bs1,bs2',
+    ]);
+  });
+
+  it('fails the shipments of a stored account its provider no longer accepts, without calling it', async () => {
+    const { useCase, log } = setup({ invalidAccount: true });
+    await useCase.execute(['bs1', 'bs2']);
+    expect(log).toEqual(['failed carrier_account_invalid lookup=false', 'failed carrier_account_invalid lookup=false', 'settled b1 bs1,bs2']);
+  });
+
+  it('downloads a label file served by URL and stores it like an inline one', async () => {
+    const { useCase, log } = setup({
+      purchase: async () => ({ ...label, documentUrl: 'https://provider.test/labels/p1.pdf' }),
+      download: async (url) => (log.push(`download ${url}`), { contentType: 'application/pdf', extension: 'pdf', content: Buffer.from('%PDF-1.7 x') }),
+    });
+    await useCase.execute('bs1');
+    expect(log).toEqual([
+      'purchase bs1',
+      'download https://provider.test/labels/p1.pdf',
+      'stored labels/t1/bs1.pdf 10 bytes',
+      'recorded bs1=9400000',
+      'settled b1 bs1',
+    ]);
+  });
+
+  it('records a label whose file cannot be downloaded (it was paid for), after bounded tries', async () => {
+    const { useCase, log } = setup({
+      purchase: async () => ({ ...label, documentUrl: 'https://provider.test/labels/p1.pdf' }),
+      download: async () => (log.push('download'), Promise.reject(new ProviderUnavailableError('503'))),
+    });
+    await useCase.execute('bs1');
+    expect(log).toEqual(['purchase bs1', 'download', 'download', 'download', 'recorded bs1=9400000', 'settled b1 bs1']);
   });
 
   it('fails the shipment when retries run out', async () => {
@@ -147,7 +240,6 @@ describe('PurchaseShipmentUseCase', () => {
     expect(log).toEqual([
       'purchase bs1',
       'purchase bs2',
-      'pause 4000',
       'requeue bs2 failure=false lookup=false',
       'enqueue delay=4000 id=purchase:bs2:2',
       'requeue bs3 failure=false lookup=false',
@@ -159,7 +251,7 @@ describe('PurchaseShipmentUseCase', () => {
 
   it('records what a group bought even when a later step throws', async () => {
     const { useCase, log } = setup({
-      purchase: (call) => (call === 2 ? Promise.reject(new ProviderInsufficientFundsError('broke')) : Promise.resolve(label)),
+      purchase: (call) => (call === 2 ? Promise.reject(new ProviderValidationError('bad')) : Promise.resolve(label)),
     });
     const internals = useCase as unknown as { purchases: PurchaseRepository };
     internals.purchases.recordFailed = async () => {

@@ -1,24 +1,30 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { QUEUE_PORT, type QueuePort } from '@shipbatch/platform/queue';
-import { isProviderError, type LabelProvider, type PurchasedLabel } from '@shipbatch/providers/core';
-import { decidePurchaseFailure } from '@shipbatch/shipping/domain';
-import type { CarrierAccountRepository } from '../ports/carrier-account.repository';
-import type { LabelFileStore } from '../ports/file-storage';
-import type { ProviderGateway } from '../ports/provider.gateway';
-import type { ClaimedPurchase, PurchasedItem, PurchaseRepository, StoredLabelFile } from '../ports/purchase.repository';
-import { PURCHASE_THROTTLE, type PurchaseThrottle } from '../ports/purchase.throttle';
 import {
-  CARRIER_ACCOUNT_REPOSITORY,
-  LABEL_FILE_STORE,
-  PROVIDER_GATEWAY,
-  PURCHASE_REPOSITORY,
-  QUEUES,
-} from '../ports/tokens';
+  isProviderError,
+  type LabelProvider,
+  type MoneyAmount,
+  type ProviderError,
+  type PurchasedLabel,
+} from '@shipbatch/providers/core';
+import { decidePurchaseFailure, type ShipmentMessage } from '@shipbatch/shipping/domain';
+import type { CarrierAccountRecord, CarrierAccountRepository } from '../ports/carrier-account.repository';
+import type { ProviderGateway } from '../ports/provider.gateway';
+import type { ClaimedPurchase, PurchasedItem, PurchaseRepository } from '../ports/purchase.repository';
+import { CARRIER_ACCOUNT_REPOSITORY, PROVIDER_GATEWAY, PURCHASE_REPOSITORY, QUEUES } from '../ports/tokens';
+import { FundingService } from './funding.service';
 import { MergeLabelFilesUseCase } from './merge-label-files.use-case';
 import { purchaseJobId } from './purchase-job-id';
+import { PurchasedLabelFiles } from './purchased-label.files';
 
-/** How long a worker may hold a shipment in PURCHASING before others treat it as crashed. */
-export const PURCHASE_LEASE_MS = 120_000;
+/**
+ * How long a worker may hold a shipment in PURCHASING before others treat it as crashed
+ * (`PURCHASE_LEASE_SECONDS`, default 120). Longer than a claimed group's paced purchases take.
+ */
+export const PURCHASE_LEASE_MS = Number(process.env['PURCHASE_LEASE_SECONDS'] || 120) * 1000;
+
+/** What became of one shipment's attempt. */
+type Attempt = { kind: 'bought'; label: PurchasedLabel } | { kind: 'settled' } | { kind: 'slowed'; delayMs: number };
 
 /**
  * Buys one shipment's label, exactly once (ARCHITECTURE.md, "Buying a label exactly once"):
@@ -27,7 +33,9 @@ export const PURCHASE_LEASE_MS = 120_000;
  * 3. store the label, the new status and the event in one transaction;
  * 4. an attempt that may have reached the provider is looked up by reference before any
  *    new purchase.
- * Safe to run twice: a second run finds nothing to claim.
+ * Safe to run twice: a second run finds nothing to claim. Provider calls are paced under the
+ * provider's rate limit by the adapter (the registry hands it the shared pacer); a slot too far
+ * away, or a 429, gives the rest of the group back to the queue with that delay.
  */
 @Injectable()
 export class PurchaseShipmentUseCase {
@@ -37,18 +45,18 @@ export class PurchaseShipmentUseCase {
     @Inject(PURCHASE_REPOSITORY) private readonly purchases: PurchaseRepository,
     @Inject(CARRIER_ACCOUNT_REPOSITORY) private readonly accounts: CarrierAccountRepository,
     @Inject(PROVIDER_GATEWAY) private readonly providers: ProviderGateway,
-    @Inject(LABEL_FILE_STORE) private readonly files: LabelFileStore,
-    @Inject(PURCHASE_THROTTLE) private readonly throttle: PurchaseThrottle,
+    private readonly files: PurchasedLabelFiles,
+    private readonly funding: FundingService,
     @Inject(QUEUE_PORT) private readonly queue: QueuePort,
     private readonly labelFiles: MergeLabelFilesUseCase,
   ) {}
 
   /**
    * Buys the labels of the given batch shipments (one id, or a group queued together).
-   * A group is claimed in one statement, bought one by one (each behind the account's
-   * throttle) and recorded in one statement, which keeps the per-label cost of the
-   * database and the queue low. A shipment bought but not yet recorded when a worker dies
-   * is still PURCHASING with a lease: it is claimed again with a lookup (step 4).
+   * A group is claimed in one statement, bought one by one and recorded in one statement,
+   * which keeps the per-label cost of the database and the queue low. A shipment bought but
+   * not yet recorded when a worker dies is still PURCHASING with a lease: it is claimed again
+   * with a lookup (step 4).
    */
   async execute(batchShipmentIds: string | string[]): Promise<void> {
     const ids = typeof batchShipmentIds === 'string' ? [batchShipmentIds] : batchShipmentIds;
@@ -77,40 +85,75 @@ export class PurchaseShipmentUseCase {
     const accountId = group[0].purchase.carrierAccountId;
     const account = await this.accounts.findByIdUnscoped(accountId);
     if (!account || !account.active) {
-      for (const claim of group) {
-        await this.purchases.recordFailed(
-          claim,
-          {
-            source: 'shipbatch',
-            code: account ? 'carrier_account_inactive' : 'carrier_account_not_found',
-            text: `carrier account ${accountId} is ${account ? 'not active' : 'gone'}`,
-          },
-          claim.lookupRequired,
-        );
-      }
+      const code = account ? 'carrier_account_inactive' : 'carrier_account_not_found';
+      await this.failAll(group, { source: 'shipbatch', code, text: `carrier account ${accountId} is ${account ? 'not active' : 'gone'}` });
       return;
     }
-    const provider = this.providers.forAccount(account);
-    const throttleKey = accountKey(accountId);
+    let provider: LabelProvider;
+    try {
+      provider = this.providers.forAccount(account);
+    } catch (error) {
+      // A stored account its provider no longer accepts: its shipments fail, nothing crashes.
+      const text = error instanceof Error ? error.message : String(error);
+      this.logger.error(`carrier account ${accountId}: ${text}`);
+      await this.failAll(group, { source: 'shipbatch', code: 'carrier_account_invalid', text });
+      return;
+    }
     for (let i = 0; i < group.length; i++) {
       const claim = group[i];
-      const wait = await this.throttle.reserve(throttleKey);
-      if (wait > 0) {
+      const attempt = await this.attempt(claim, account, provider);
+      if (attempt.kind === 'bought') {
+        bought.push({ claim, label: attempt.label, file: await this.files.store(claim, attempt.label, provider) });
+      } else if (attempt.kind === 'slowed') {
         // The account is slowed down: give the rest back untouched and come back later.
-        await this.giveBack(group.slice(i), wait);
+        await this.giveBack(group.slice(i + 1), attempt.delayMs);
         return;
       }
+    }
+  }
+
+  /** One shipment: buy (or find) its label, or settle the failure. */
+  private async attempt(claim: ClaimedPurchase, account: CarrierAccountRecord, provider: LabelProvider): Promise<Attempt> {
+    for (let fundedOnce = false; ; fundedOnce = true) {
       try {
         const label = await this.buy(claim, provider);
-        if (label) bought.push({ claim, label, file: await this.storeFile(claim, label) });
+        return label ? { kind: 'bought', label } : { kind: 'settled' };
       } catch (error) {
-        const slowedDownMs = await this.handleFailure(claim, error, account.provider, throttleKey);
-        if (slowedDownMs !== null) {
-          await this.giveBack(group.slice(i + 1), slowedDownMs);
-          return;
+        if (isProviderError(error) && error.code === 'insufficient_funds' && !fundedOnce) {
+          const funded = await this.afterInsufficientFunds(claim, account, provider, error);
+          if (funded === 'retry') continue;
+          return funded;
         }
+        return this.handleFailure(claim, error, account.provider);
       }
     }
+  }
+
+  /** Insufficient funds: top the account up (once, across all workers) and buy, or fail saying why. */
+  private async afterInsufficientFunds(
+    claim: ClaimedPurchase,
+    account: CarrierAccountRecord,
+    provider: LabelProvider,
+    error: ProviderError,
+  ): Promise<'retry' | Attempt> {
+    const decision = await this.funding.handleInsufficientFunds(account, provider, neededAmount(error));
+    switch (decision.action) {
+      case 'retry':
+        return 'retry';
+      case 'wait': {
+        // Another worker is topping the account up: come back when it is done.
+        const token = await this.purchases.requeue(claim, { countFailure: false, lookupRequired: claim.lookupRequired });
+        await this.enqueue(claim.id, token, decision.delayMs);
+        return { kind: 'slowed', delayMs: decision.delayMs };
+      }
+      case 'fail':
+        await this.purchases.recordFailed(claim, { source: account.provider, code: decision.code, text: decision.message }, claim.lookupRequired);
+        return { kind: 'settled' };
+    }
+  }
+
+  private async failAll(group: ClaimedPurchase[], message: ShipmentMessage): Promise<void> {
+    for (const claim of group) await this.purchases.recordFailed(claim, message, claim.lookupRequired);
   }
 
   private async giveBack(claims: ClaimedPurchase[], delayMs: number): Promise<void> {
@@ -139,55 +182,48 @@ export class PurchaseShipmentUseCase {
       }
       const earlier = await provider.findPurchase(claim.id);
       if (earlier) {
-        this.logger.log(`shipment ${claim.id}: found the earlier purchase ${earlier.providerLabelId}; not buying again`);
+        this.logger.log(`shipment ${claim.id} (batch ${claim.batchId}): found the earlier purchase ${earlier.providerLabelId}; not buying again`);
         return earlier;
       }
     }
     return provider.purchaseLabel({ reference: claim.id, ...claim.purchase.command });
   }
 
-  private async storeFile(claim: ClaimedPurchase, label: PurchasedLabel): Promise<StoredLabelFile | null> {
-    if (!label.document) return label.documentUrl ? { key: '', url: label.documentUrl } : null;
-    const key = `labels/${claim.tenantId}/${claim.id}.${label.document.extension}`;
-    await this.files.put(key, label.document.content, label.document.contentType);
-    return { key, url: this.files.urlFor(key) };
-  }
-
-  /** Settles a failed attempt; returns the pause in ms when the account must slow down, else null. */
-  private async handleFailure(
-    claim: ClaimedPurchase,
-    error: unknown,
-    source: string,
-    throttleKey: string,
-  ): Promise<number | null> {
+  /** Settles a failed attempt. */
+  private async handleFailure(claim: ClaimedPurchase, error: unknown, source: string): Promise<Attempt> {
     if (!isProviderError(error)) {
       // Unexpected (database, storage, a bug): put it back with a lookup, retry later.
-      this.logger.error(`shipment ${claim.id}: unexpected purchase failure: ${error instanceof Error ? error.stack : String(error)}`);
+      this.logger.error(
+        `shipment ${claim.id} (batch ${claim.batchId}): unexpected purchase failure: ${error instanceof Error ? error.stack : String(error)}`,
+      );
       const token = await this.purchases.requeue(claim, { countFailure: true, lookupRequired: true });
       await this.enqueue(claim.id, token, 5_000);
-      return null;
+      return { kind: 'settled' };
     }
-    // An unavailable provider may have sold the label before failing to answer.
-    const lookupRequired = claim.lookupRequired || error.code === 'unavailable';
+    // A purchase that failed after it was sent may have bought the label: look it up first.
+    const lookupRequired = claim.lookupRequired || error.possiblyCommitted || error.code === 'unavailable';
     const decision = decidePurchaseFailure(
       { code: error.code, retryable: error.retryable, retryAfterMs: error.retryAfterMs },
       claim.failures + 1,
     );
     switch (decision.action) {
       case 'slow_down': {
-        await this.throttle.pause(throttleKey, decision.delayMs);
+        // The adapter's pacer already holds every worker off this budget (a 429 pauses it).
         const token = await this.purchases.requeue(claim, { countFailure: false, lookupRequired });
         await this.enqueue(claim.id, token, decision.delayMs);
-        return decision.delayMs;
+        return { kind: 'slowed', delayMs: decision.delayMs };
       }
       case 'retry': {
         const token = await this.purchases.requeue(claim, { countFailure: true, lookupRequired });
         await this.enqueue(claim.id, token, decision.delayMs);
-        return null;
+        return { kind: 'settled' };
       }
-      case 'fail':
-        await this.purchases.recordFailed(claim, { source, code: error.code, text: error.message }, lookupRequired);
-        return null;
+      case 'fail': {
+        const providerCode = error.details?.['provider_code'];
+        const code = typeof providerCode === 'string' && providerCode ? providerCode : error.code;
+        await this.purchases.recordFailed(claim, { source, code, text: error.message }, lookupRequired);
+        return { kind: 'settled' };
+      }
     }
   }
 
@@ -200,6 +236,14 @@ export class PurchaseShipmentUseCase {
   }
 }
 
+/** The amount an insufficient-funds answer says the label needs, when it says so. */
+function neededAmount(error: ProviderError): MoneyAmount | null {
+  const minor = error.details?.['needed_minor'] ?? error.details?.['cost_minor'];
+  if (typeof minor !== 'number' || !Number.isFinite(minor)) return null;
+  const currency = error.details?.['currency'];
+  return { amountMinor: minor, currency: typeof currency === 'string' ? currency : 'usd' };
+}
+
 function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
   const groups = new Map<string, T[]>();
   for (const item of items) {
@@ -209,8 +253,4 @@ function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
     else groups.set(k, [item]);
   }
   return groups;
-}
-
-function accountKey(carrierAccountId: string): string {
-  return `carrier-account:${carrierAccountId}`;
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { newObjectId } from '@shipbatch/platform/config';
-import type { LabelFileType } from '@shipbatch/providers/core';
+import { isProviderError, type LabelFileType, type LabelProvider } from '@shipbatch/providers/core';
 import { type ShipmentProblem, statusFromProblems } from '@shipbatch/shipping/domain';
 import type { CarrierAccountRecord, CarrierAccountRepository } from '../ports/carrier-account.repository';
 import type { ProviderGateway } from '../ports/provider.gateway';
@@ -37,10 +37,11 @@ export class ValidateBatchUseCase {
     const defaults = await this.repo.batchDefaults(batchId);
     if (!defaults) return;
     const accounts = new Map((await this.accounts.list(defaults.tenantId)).map((a) => [a.id, a]));
+    const unusable = new Map<string, AccountProblem>();
     for (;;) {
       const pending = await this.repo.pendingShipments(batchId, CHUNK_SIZE);
       if (pending.length === 0) break;
-      const results = await this.validateChunk(defaults, accounts, pending);
+      const results = await this.validateChunk(defaults, accounts, pending, unusable);
       await this.repo.saveChunk(defaults.tenantId, batchId, results);
     }
     const status = await this.repo.finishValidation(batchId);
@@ -51,6 +52,7 @@ export class ValidateBatchUseCase {
     defaults: BatchDefaults,
     accounts: Map<string, CarrierAccountRecord>,
     pending: PendingShipment[],
+    unusable: Map<string, AccountProblem>,
   ): Promise<ValidatedShipment[]> {
     const tenantId = defaults.tenantId;
     const addressIds = new Set<string>();
@@ -73,7 +75,7 @@ export class ValidateBatchUseCase {
 
     const results: ValidatedShipment[] = [];
     for (const p of pending) {
-      results.push(await this.validateOne(defaults, accounts, p, addressMap, parcelMap, seenExternal));
+      results.push(await this.validateOne(defaults, accounts, p, addressMap, parcelMap, seenExternal, unusable));
     }
     return results;
   }
@@ -85,6 +87,7 @@ export class ValidateBatchUseCase {
     addressMap: Map<string, StoredAddress>,
     parcelMap: Map<string, StoredParcel>,
     seenExternal: Set<string>,
+    unusable: Map<string, AccountProblem>,
   ): Promise<ValidatedShipment> {
     const problems: ShipmentProblem[] = [];
     const resolver = new ShipmentResolver(addressMap, parcelMap, problems);
@@ -122,11 +125,14 @@ export class ValidateBatchUseCase {
           }
         : null;
     if (account && account.active && shipment && problems.length === 0) {
-      const provider = this.providers.forAccount(account);
-      const found = await provider.validateShipment({ carrier: account.carrier, serviceLevelToken: service, shipment });
-      for (const problem of found) {
-        const text = problem.field && !problem.text.includes(problem.field) ? `${problem.field}: ${problem.text}` : problem.text;
-        resolver.problem(problem.severity, problem.code, text, account.provider);
+      const known = unusable.get(account.id);
+      const provider = known ? null : this.providerFor(account, unusable);
+      const found = provider ? await this.askProvider(account, provider, service, shipment, unusable) : [];
+      const problem = unusable.get(account.id);
+      if (problem) resolver.problem('INVALID', problem.code, problem.text, problem.source);
+      for (const p of found) {
+        const text = p.field && !p.text.includes(p.field) ? `${p.field}: ${p.text}` : p.text;
+        resolver.problem(p.severity, p.code, text, account.provider);
       }
     }
 
@@ -171,6 +177,50 @@ export class ValidateBatchUseCase {
       },
     };
   }
+
+  /** The account's adapter; a stored account its provider no longer accepts is remembered as unusable. */
+  private providerFor(account: CarrierAccountRecord, unusable: Map<string, AccountProblem>): LabelProvider | null {
+    try {
+      return this.providers.forAccount(account);
+    } catch (error) {
+      const text = error instanceof Error ? error.message : String(error);
+      this.logger.error(`carrier account ${account.id}: ${text}`);
+      unusable.set(account.id, { source: 'shipbatch', code: 'carrier_account_invalid', text });
+      return null;
+    }
+  }
+
+  /**
+   * The provider's problems with one shipment. A refusal that concerns the account rather than
+   * the shipment (credentials refused) marks the account unusable for the rest of the batch, so a
+   * wrong API key costs one call, not one per shipment. A retryable failure (provider down, rate
+   * limited) is thrown: the job is retried and the batch stays VALIDATING meanwhile.
+   */
+  private async askProvider(
+    account: CarrierAccountRecord,
+    provider: LabelProvider,
+    serviceLevelToken: string,
+    shipment: Parameters<LabelProvider['validateShipment']>[0]['shipment'],
+    unusable: Map<string, AccountProblem>,
+  ) {
+    try {
+      return await provider.validateShipment({ carrier: account.carrier, serviceLevelToken, shipment });
+    } catch (error) {
+      if (!isProviderError(error) || error.retryable) throw error;
+      const code = error.code === 'auth' ? 'carrier_account_auth_failed' : `provider_${error.code}`;
+      const problem = { source: account.provider, code, text: error.message };
+      if (error.code === 'auth') unusable.set(account.id, problem);
+      else return [{ code, text: error.message, severity: 'INVALID' as const }];
+      return [];
+    }
+  }
+}
+
+/** Why a carrier account cannot validate anything (bad stored options, credentials refused). */
+interface AccountProblem {
+  source: string;
+  code: string;
+  text: string;
 }
 
 function parcelRefs(p: PendingShipment) {
