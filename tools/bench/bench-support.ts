@@ -4,18 +4,25 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import Redis from 'ioredis';
 import { Client } from 'pg';
 
 export const PG_ADMIN = process.env['BENCH_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const REDIS_URL = process.env['BENCH_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 export const ADMIN_TOKEN = 'bench-admin';
-// Compiled to dist/out-tsc/tools/bench: the workspace root is four levels up.
-const root = resolve(__dirname, '../../../..');
+/** The workspace root, from the compiled script (dist/out-tsc/tools/bench) or from its source. */
+function workspaceRoot(from: string): string {
+  for (let dir = from; dir !== dirname(dir); dir = dirname(dir)) {
+    const pkg = join(dir, 'package.json');
+    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === '@shipbatch/source') return dir;
+  }
+  throw new Error(`no Shipbatch workspace above ${from}`);
+}
+const root = workspaceRoot(__dirname);
 const run = join(root, 'tools/scripts/run.js');
 
 export function freePort(): Promise<number> {

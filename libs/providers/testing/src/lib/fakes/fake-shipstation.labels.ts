@@ -1,0 +1,193 @@
+import type { LabelFileType, MassUnit } from '@shipbatch/providers/core';
+// The mock's specs import this library (the contract suite), so this import closes a project
+// cycle testing <-> mock; the renderer is the one real label writer the repository has.
+// eslint-disable-next-line @nx/enforce-module-boundaries
+import { renderMockLabel } from '@shipbatch/providers/mock';
+import type { FakeAnswer, FakeExtraRoute, FakeHandler, FakeRequest } from '../fake-server/fake-server.types';
+import { FAKE_LABEL_CARRIER, FAKE_SHIPSTATION_SERVICES, fakeLabelFileType, fakeTrackingNumber } from './fake-shipstation.catalog';
+import { notFound, shipStationError } from './fake-shipstation.errors';
+import type { FakeLabelState, FakeShipStationState } from './fake-shipstation.state';
+
+type Json = Record<string, unknown>;
+
+const MASS: Readonly<Record<string, MassUnit>> = { pound: 'lb', ounce: 'oz', gram: 'g', kilogram: 'kg' };
+const dollars = (cents: number) => `$${(cents / 100).toFixed(2)}`;
+const apiKeyOf = (req: FakeRequest) => req.headers['api-key'] as string;
+
+/** The label as ShipStation answers it (create, get by id, get by external shipment id). */
+export function presentLabel(label: FakeLabelState, baseUrl: string): Json {
+  const href = `${baseUrl}/v2/downloads/labels/${label.labelId}.${label.labelFormat}`;
+  const shipToCountry = String(label.shipTo.country_code ?? 'US');
+  const shipFromCountry = String(label.shipFrom.country_code ?? 'US');
+  return {
+    label_id: label.labelId,
+    status: label.voided ? 'voided' : 'completed',
+    shipment_id: label.shipmentId,
+    external_shipment_id: label.externalShipmentId,
+    external_order_id: label.externalOrderId,
+    ship_date: label.shipDate,
+    created_at: label.createdAt.toISOString(),
+    shipment_cost: { currency: 'usd', amount: label.costCents / 100 },
+    insurance_cost: { currency: 'usd', amount: 0 },
+    tracking_number: label.trackingNumber,
+    is_return_label: false,
+    rma_number: null,
+    is_international: shipToCountry !== shipFromCountry,
+    // ShipStation answers '' for a label bought alone (the spec's own example); a known deviation.
+    batch_id: '',
+    carrier_id: label.carrierId,
+    charge_event: 'carrier_default',
+    service_code: label.serviceCode,
+    package_code: label.packageCode,
+    voided: label.voided,
+    voided_at: label.voidedAt ? label.voidedAt.toISOString() : null,
+    label_format: label.labelFormat,
+    display_scheme: 'label',
+    label_layout: label.labelLayout,
+    trackable: true,
+    label_image_id: null,
+    carrier_code: label.carrierCode,
+    tracking_status: 'in_transit',
+    confirmation: 'none',
+    label_download: { href, [label.labelFormat]: href },
+    form_download: null,
+    qr_code_download: null,
+    paperless_download: null,
+    insurance_claim: null,
+    packages: label.packages.map((p, i) => ({
+      package_code: label.packageCode,
+      weight: p.weight,
+      ...(p.dimensions ? { dimensions: p.dimensions } : {}),
+      insured_value: { currency: 'usd', amount: 0 },
+      tracking_number: label.trackingNumber,
+      label_messages: { reference1: null, reference2: null, reference3: null },
+      external_package_id: String(p.external_package_id ?? `${label.labelId}-${i + 1}`),
+      sequence: i + 1,
+    })),
+    ship_to: label.shipTo,
+  };
+}
+
+function addressOnLabel(a: Json): { name?: string; company?: string; street1?: string; street2?: string; city?: string; state?: string; zip?: string; country?: string } {
+  const s = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
+  return { name: s(a.name), company: s(a.company_name), street1: s(a.address_line1), street2: s(a.address_line2), city: s(a.city_locality), state: s(a.state_province), zip: s(a.postal_code), country: s(a.country_code) };
+}
+
+function totalWeight(packages: Json[]): { value: number; unit: MassUnit } | undefined {
+  const first = packages[0]?.weight as Json | undefined;
+  const unit = first ? MASS[String(first.unit)] : undefined;
+  if (!unit) return undefined;
+  const sum = packages.reduce((n, p) => n + (String((p.weight as Json).unit) === first?.unit ? Number((p.weight as Json).value) : 0), 0);
+  return { value: Math.round(sum * 100) / 100, unit };
+}
+
+/** Handlers for the label operations, and the download route serving real label documents. */
+export function labelHandlers(state: FakeShipStationState, baseUrl: () => string): { handlers: Record<string, FakeHandler>; download: FakeExtraRoute } {
+  const createLabel: FakeHandler = (req) => {
+    const apiKey = apiKeyOf(req);
+    const body = req.body as Json;
+    const shipment = body.shipment as Json;
+    const carrierId = String(shipment.carrier_id);
+    const serviceCode = String(shipment.service_code);
+    const carrier = state.carrierOf(apiKey, carrierId);
+    if (!carrier) return shipStationError(400, { error_type: 'validation', error_code: 'invalid_identifier', field_name: 'carrier_id', message: `carrier_id ${carrierId} is not a carrier of this account.` });
+    if (!carrier.services.includes(serviceCode)) {
+      return shipStationError(400, { error_type: 'validation', error_code: 'invalid_field_value', field_name: 'service_code', carrier_id: carrierId, carrier_code: carrier.carrierCode, message: `Service '${serviceCode}' is not offered by carrier ${carrierId} (${carrier.carrierCode}). Offered: ${carrier.services.join(', ')}.` });
+    }
+    if (!shipment.ship_from) {
+      return shipStationError(400, { error_type: 'validation', error_code: 'field_value_required', field_name: 'ship_from', message: 'shipment.ship_from is required (this fake has no warehouses).' });
+    }
+    if (body.label_download_type === 'inline') {
+      return shipStationError(400, { error_type: 'validation', error_code: 'invalid_field_value', field_name: 'label_download_type', message: "This fake serves label_download_type 'url' only." });
+    }
+    const labelFormat = (body.label_format ?? 'pdf') as 'pdf' | 'png' | 'zpl';
+    const labelLayout = String(body.label_layout ?? '4x6');
+    const fileType = fakeLabelFileType(labelFormat, labelLayout);
+    if (!fileType) return shipStationError(400, { error_type: 'validation', error_code: 'invalid_field_value', field_name: 'label_layout', message: `label_layout '${labelLayout}' is not available for label_format '${labelFormat}'.` });
+    const priceCents = FAKE_SHIPSTATION_SERVICES[carrier.carrierCode][serviceCode].priceCents;
+    if (carrier.balanceCents < priceCents) {
+      return shipStationError(400, {
+        error_source: 'carrier',
+        error_type: 'business_rules',
+        error_code: 'insufficient_funds',
+        carrier_id: carrierId,
+        carrier_code: carrier.carrierCode,
+        message: `Insufficient funds: the label costs ${dollars(priceCents)} and the account balance is ${dollars(carrier.balanceCents)}. Please add funds to your ${carrier.carrierCode} account.`,
+      });
+    }
+    // Check and debit happen in one synchronous step: concurrent purchases cannot overdraw.
+    carrier.balanceCents -= priceCents;
+    const serial = state.nextSerial();
+    const createdAt = new Date();
+    const packages = (shipment.packages as Json[]).map((p) => ({ ...p }));
+    const label: FakeLabelState = {
+      labelId: `se-${100000 + serial}`,
+      shipmentId: `se-${500000 + serial}`,
+      apiKey,
+      carrierId,
+      carrierCode: carrier.carrierCode,
+      serviceCode,
+      packageCode: String(packages[0]?.package_code ?? 'package'),
+      externalShipmentId: (shipment.external_shipment_id as string | null | undefined) ?? null,
+      externalOrderId: (shipment.external_order_id as string | null | undefined) ?? null,
+      trackingNumber: fakeTrackingNumber(carrier.carrierCode, serial),
+      costCents: priceCents,
+      createdAt,
+      shipDate: typeof shipment.ship_date === 'string' ? shipment.ship_date : `${createdAt.toISOString().slice(0, 10)}T00:00:00Z`,
+      labelFormat,
+      labelLayout,
+      fileType,
+      voided: false,
+      voidedAt: null,
+      shipTo: { ...(shipment.ship_to as Json) },
+      shipFrom: { ...(shipment.ship_from as Json) },
+      packages,
+    };
+    state.labels.set(label.labelId, label);
+    return { status: 200, body: presentLabel(label, baseUrl()) };
+  };
+
+  const getById: FakeHandler = (req) => {
+    const label = state.labelOf(apiKeyOf(req), String(req.params.label_id));
+    return label ? { status: 200, body: presentLabel(label, baseUrl()) } : notFound(`Label ${String(req.params.label_id)}`);
+  };
+
+  const getByExternalId: FakeHandler = (req) => {
+    const id = String(req.params.external_shipment_id);
+    const label = state.latestByExternalId(apiKeyOf(req), id);
+    return label ? { status: 200, body: presentLabel(label, baseUrl()) } : notFound(`Label with external_shipment_id ${id}`);
+  };
+
+  const voidLabel: FakeHandler = (req) => {
+    const label = state.labelOf(apiKeyOf(req), String(req.params.label_id));
+    if (!label) return notFound(`Label ${String(req.params.label_id)}`);
+    if (label.voided) return { status: 200, body: { approved: false, message: 'This label has already been voided.', reason_code: 'label_already_voided' } };
+    label.voided = true;
+    label.voidedAt = new Date();
+    state.carrier(label.carrierId).balanceCents += label.costCents;
+    return { status: 200, body: { approved: true, message: 'Request for refund submitted. This label has been voided.' } };
+  };
+
+  const download: FakeExtraRoute = {
+    id: 'download_label_file',
+    method: 'GET',
+    path: /^\/v2\/downloads\/labels\/(?<labelId>se-[a-z0-9-]+)\.(?<ext>pdf|png|zpl)$/,
+    handler: async (req): Promise<FakeAnswer> => {
+      const label = state.labels.get(String(req.params.labelId));
+      if (!label || label.labelFormat !== req.params.ext) return { status: 404, body: { message: 'file not found' } };
+      label.document ??= renderMockLabel(label.fileType as LabelFileType, {
+        from: addressOnLabel(label.shipFrom),
+        to: addressOnLabel(label.shipTo),
+        weight: totalWeight(label.packages),
+        trackingNumber: label.trackingNumber,
+        carrier: FAKE_LABEL_CARRIER[label.carrierCode],
+        serviceLevelToken: label.serviceCode,
+        reference: label.externalShipmentId ?? label.labelId,
+      });
+      const doc = await label.document;
+      return { status: 200, raw: { contentType: doc.contentType, bytes: doc.content } };
+    },
+  };
+
+  return { handlers: { create_label: createLabel, get_label_by_id: getById, get_label_by_external_shipment_id: getByExternalId, void_label: voidLabel }, download };
+}

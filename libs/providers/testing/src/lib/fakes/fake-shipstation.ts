@@ -1,0 +1,133 @@
+import { startFakeServer } from '../fake-server/fake-server';
+import type { FakeAnswer, FakeRequest, RecordedRequest } from '../fake-server/fake-server.types';
+import type { FaultInjector } from '../fake-server/fault-injector';
+import { loadOpenApi } from '../fake-server/openapi.loader';
+import { providerSpecPath } from '../fake-server/provider-spec-path';
+import { accountHandlers } from './fake-shipstation.accounts';
+import { shipStationError } from './fake-shipstation.errors';
+import { labelHandlers } from './fake-shipstation.labels';
+import { type FakeShipStationAccountInput, type FakeShipStationSale, FakeShipStationState } from './fake-shipstation.state';
+import { SlidingWindowRateLimiter } from './sliding-window.rate-limiter';
+
+export interface FakeShipStationOptions {
+  /** Requests per API key in any 60 s (sliding window over arrivals); default 200. */
+  rateLimitPerMinute?: number;
+  /** Added to every answer, in ms. */
+  latencyMs?: number;
+  accounts?: FakeShipStationAccountInput[];
+}
+
+export interface FakeShipStationStats {
+  /** API requests received (label downloads excluded). */
+  requests: number;
+  /** Answers with status 429 (the rate limit, and injected 429 faults). */
+  answered429: number;
+  /** Most API requests that arrived in any 10 s window. */
+  peakPer10s: number;
+  /** Most API requests that arrived in any 60 s window. */
+  peakPer60s: number;
+}
+
+export interface FakeShipStation {
+  /** Base URL; the API is under `${url}/v2/...`. */
+  url: string;
+  addAccount(account: FakeShipStationAccountInput): void;
+  /** Every label sold, in order (voided ones too, flagged). */
+  sales(): FakeShipStationSale[];
+  /** How many labels were sold for this external_shipment_id (voided ones included). */
+  salesFor(externalShipmentId: string): number;
+  /** The carrier's balance, in dollars. */
+  balance(carrierId: string): number;
+  setBalance(carrierId: string, dollars: number): void;
+  /** Top-ups through add_funds, in order. */
+  fundsAdded(carrierId: string): Array<{ amount: number; at: number }>;
+  requests(): RecordedRequest[];
+  violations(): string[];
+  /** Traffic figures, for every key or one. */
+  stats(apiKey?: string): FakeShipStationStats;
+  faults: FaultInjector;
+  close(): Promise<void>;
+}
+
+const DOWNLOAD = 'download_label_file';
+
+function peak(times: number[], windowMs: number): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  let best = 0;
+  for (let lo = 0, hi = 0; hi < sorted.length; hi++) {
+    while (sorted[hi] - sorted[lo] >= windowMs) lo++;
+    best = Math.max(best, hi - lo + 1);
+  }
+  return best;
+}
+
+/**
+ * A fake ShipStation API v2 (ShipEngine shapes under `/v2/...`) on a real HTTP server, checked
+ * against `shared/spec/providers/shipengine-openapi.yaml`: labels (create, get, get by
+ * external_shipment_id, void), carriers (balance, services, add_funds) and address validation,
+ * with API-Key authentication, a per-key rate limit, prepaid balances and a sales ledger.
+ */
+export async function startFakeShipStation(options: FakeShipStationOptions = {}): Promise<FakeShipStation> {
+  const state = new FakeShipStationState();
+  for (const a of options.accounts ?? []) state.addAccount(a);
+  const limiter = new SlidingWindowRateLimiter(options.rateLimitPerMinute ?? 200);
+  const base = { url: '' };
+  const labels = labelHandlers(state, () => base.url);
+
+  const before = (req: FakeRequest): FakeAnswer | undefined => {
+    if (req.operationId === DOWNLOAD) return undefined;
+    const apiKey = req.headers['api-key'];
+    if (!state.hasKey(apiKey)) {
+      return shipStationError(401, { error_type: 'security', error_code: 'unauthorized', message: apiKey ? 'The API key is invalid. Please see https://www.shipengine.com/docs/auth' : 'The API-Key header is missing. Please see https://www.shipengine.com/docs/auth' });
+    }
+    const verdict = limiter.admit(apiKey, Date.now());
+    if (!verdict.admitted) {
+      return shipStationError(429, { error_type: 'system', error_code: 'rate_limit_exceeded', message: `You have exceeded the rate limit of ${options.rateLimitPerMinute ?? 200} requests per minute. Please retry after ${verdict.retryAfterSeconds} seconds.` }, { 'Retry-After': String(verdict.retryAfterSeconds) });
+    }
+    return undefined;
+  };
+
+  const server = await startFakeServer({
+    document: loadOpenApi(providerSpecPath('shipengine-openapi.yaml')),
+    pathPrefix: { spec: '/v1', served: '/v2' },
+    handlers: { ...labels.handlers, ...accountHandlers(state) },
+    extraRoutes: [labels.download],
+    before,
+    errorSchema: 'error_response_body',
+    latencyMs: options.latencyMs,
+    knownDeviations: [{ problem: /^answer 200 body\/batch_id: /, reason: "ShipStation answers batch_id '' for a label bought alone (the spec's own example); the schema requires an se_id" }],
+    rejection: (kind, problems) => {
+      if (kind === 'invalid_request') {
+        return shipStationError(
+          400,
+          problems.map((message) => ({ error_type: 'validation' as const, error_code: message === 'body: is required' ? ('request_body_required' as const) : ('invalid_field_value' as const), message })),
+        );
+      }
+      return shipStationError(kind === 'unknown_route' ? 404 : 405, { error_type: 'validation', error_code: 'unspecified', message: problems.join('; ') });
+    },
+  });
+  base.url = server.url;
+
+  const apiRequests = (apiKey?: string) => server.requests().filter((r) => r.operationId !== DOWNLOAD && (apiKey === undefined || r.headers['api-key'] === apiKey));
+
+  return {
+    url: server.url,
+    addAccount: (a) => state.addAccount(a),
+    sales: () => state.sales(),
+    salesFor: (id) => state.sales().filter((s) => s.external_shipment_id === id).length,
+    balance: (carrierId) => state.carrier(carrierId).balanceCents / 100,
+    setBalance: (carrierId, dollars) => {
+      state.carrier(carrierId).balanceCents = Math.round(dollars * 100);
+    },
+    fundsAdded: (carrierId) => state.carrier(carrierId).fundsAdded.slice(),
+    requests: () => server.requests(),
+    violations: () => server.violations(),
+    stats: (apiKey) => {
+      const rs = apiRequests(apiKey);
+      const times = rs.map((r) => r.at);
+      return { requests: rs.length, answered429: rs.filter((r) => r.status === 429).length, peakPer10s: peak(times, 10_000), peakPer60s: peak(times, 60_000) };
+    },
+    faults: server.faults,
+    close: () => server.close(),
+  };
+}

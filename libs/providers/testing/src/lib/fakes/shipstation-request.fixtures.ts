@@ -1,0 +1,34 @@
+/** Request bodies in ShipStation v2 (ShipEngine) shapes, for specs that talk to the fake. */
+
+export interface ShipStationLabelRequestInput {
+  carrierId?: string;
+  serviceCode?: string;
+  externalShipmentId?: string;
+  labelFormat?: 'pdf' | 'png' | 'zpl';
+  labelLayout?: '4x6' | 'letter' | 'A4' | 'A6';
+  weightOunces?: number;
+}
+
+export function aShipStationShipTo(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return { name: 'Mr Hippo', address_line1: '965 Mission St', city_locality: 'San Francisco', state_province: 'CA', postal_code: '94103', country_code: 'US', address_residential_indicator: 'no', ...overrides };
+}
+
+export function aShipStationShipFrom(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return { name: 'Shipbatch Warehouse', company_name: 'Shipbatch', phone: '555-555-0100', address_line1: '1 Market St', city_locality: 'San Francisco', state_province: 'CA', postal_code: '94105', country_code: 'US', ...overrides };
+}
+
+/** A create_label body that conforms to the spec (shipment with ship_to, ship_from, one package). */
+export function aShipStationLabelRequest(input: ShipStationLabelRequestInput = {}): Record<string, unknown> {
+  return {
+    shipment: {
+      carrier_id: input.carrierId ?? 'se-123',
+      service_code: input.serviceCode ?? 'usps_priority_mail',
+      external_shipment_id: input.externalShipmentId ?? 'ship-0001',
+      ship_to: aShipStationShipTo(),
+      ship_from: aShipStationShipFrom(),
+      packages: [{ weight: { value: input.weightOunces ?? 12, unit: 'ounce' }, dimensions: { unit: 'inch', length: 10, width: 6, height: 4 } }],
+    },
+    label_format: input.labelFormat ?? 'pdf',
+    label_layout: input.labelLayout ?? '4x6',
+  };
+}
