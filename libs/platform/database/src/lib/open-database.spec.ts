@@ -18,6 +18,13 @@ describe('openDatabase (embedded PGlite)', () => {
     await second.close();
     expect(rows).toEqual([{ name: 'acme' }]);
     expect(migrations.map((m: { name: string }) => m.name)).toEqual(MIGRATIONS.map((m) => new m().name));
+    expect(migrations.map((m: { name: string }) => m.name)).toEqual([
+      'InitialSchema1732262400000',
+      'MergedLabelFiles1763856000000',
+      'LabelListing1763870400000',
+      'IdempotencyKeys1763942400000',
+      'Funding1764547200000',
+    ]);
   });
 
   it('serializes concurrent transactions on the single embedded connection', async () => {

@@ -12,7 +12,7 @@ export const MOCK_PRICES_CENTS: Readonly<Record<string, Readonly<Record<string, 
 export const MOCK_DEFAULT_PRICE_CENTS = 1000;
 
 export const MOCK_CAPABILITIES: ProviderCapabilities = {
-  rates: false,
+  rates: true,
   addressValidation: true,
   purchaseDeduplication: 'lookup',
   labelFileTypes: LABEL_FILE_TYPES,

@@ -21,10 +21,23 @@ describe('MockProviderOptions', () => {
     expect(problems({ latency_ms: -1 })).toEqual(['latency_ms']);
     expect(problems({ latency_ms: 1.5 })).toEqual(['latency_ms']);
     expect(problems({ fail_rate: 1.01 })).toEqual(['fail_rate']);
-    expect(problems({ fail_rate: '0.5' })).toEqual(['fail_rate']);
+    expect(problems({ fail_rate: 'half' })).toEqual(['fail_rate']);
     expect(problems({ rate_limit_per_minute: 0 })).toEqual(['rate_limit_per_minute']);
     expect(problems({ initial_balance: -5 })).toEqual(['initial_balance']);
     expect(problems({ label_cost: -0.01 })).toEqual(['label_cost']);
     expect(problems({ failRate: 0.5 })).toEqual(['failRate']);
+  });
+
+  it('takes numbers sent as decimal strings, and says "must be a number" of anything else', () => {
+    expect(plainToInstance(MockProviderOptions, { label_cost: '5.00', fail_rate: '0.5', latency_ms: ' 7 ', initial_balance: '100' })).toMatchObject({
+      label_cost: 5,
+      fail_rate: 0.5,
+      latency_ms: 7,
+      initial_balance: 100,
+    });
+    expect(problems({ label_cost: '5.00', rate_limit_per_minute: '60' })).toEqual([]);
+    expect(problems({ latency_ms: '1.5' })).toEqual(['latency_ms']);
+    const [error] = validateSync(plainToInstance(MockProviderOptions, { label_cost: 'abc' }));
+    expect(Object.values(error.constraints ?? {})[0]).toBe('label_cost must be a number');
   });
 });

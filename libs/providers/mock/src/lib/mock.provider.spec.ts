@@ -120,11 +120,29 @@ describe('MockProvider (PGlite)', () => {
     await buy(p);
     const error = await buy(p).catch((e) => e);
     expect(error).toBeInstanceOf(ProviderInsufficientFundsError);
-    expect(error).toMatchObject({ code: 'insufficient_funds', retryable: false });
+    expect(error).toMatchObject({ code: 'insufficient_funds', retryable: false, details: { needed_minor: 600 } });
     expect((await p.getBalance()).amount).toEqual({ amountMinor: 400, currency: 'usd' });
     await p.addFunds({ amountMinor: 200, currency: 'usd' });
     await expect(buy(p)).resolves.toMatchObject({ cost: { amountMinor: 600, currency: 'usd' } });
     expect((await p.getBalance()).amount.amountMinor).toBe(0);
+  });
+
+  it('quotes the price it would sell at, without selling or charging', async () => {
+    const command = (p: MockProvider, service: string) => ({
+      reference: randomUUID(),
+      carrier: p.carrierCode,
+      serviceLevelToken: service,
+      shipment: aValidShipment(),
+      labelFileType: 'PDF_4x6' as const,
+    });
+    const listed = make({ initial_balance: 10 });
+    await expect(listed.quote(command(listed, 'usps_priority'))).resolves.toEqual({ amountMinor: 758, currency: 'usd' });
+    await expect(listed.quote(command(listed, 'usps_first_class'))).resolves.toEqual({ amountMinor: 450, currency: 'usd' });
+    const fixed = make({ label_cost: 5 }, 'ups');
+    await expect(fixed.quote(command(fixed, 'ups_ground'))).resolves.toEqual({ amountMinor: 500, currency: 'usd' });
+    await expect(listed.quote(command(listed, 'ups_ground'))).rejects.toBeInstanceOf(ProviderValidationError);
+    expect((await listed.getBalance()).amount.amountMinor).toBe(1000);
+    expect(await listed.findPurchase('nothing')).toBeNull();
   });
 
   it('prices labels per service level unless label_cost is set', async () => {
@@ -247,7 +265,7 @@ describe('mockProviderDefinition', () => {
   it('is registered as `mock`, with the documented capabilities', () => {
     expect(mockProviderDefinition).toMatchObject({ key: 'mock', displayName: 'Mock carrier' });
     expect(mockProviderDefinition.capabilities).toEqual({
-      rates: false,
+      rates: true,
       addressValidation: true,
       purchaseDeduplication: 'lookup',
       labelFileTypes: ['PNG', 'PNG_2.3x7.5', 'PDF', 'PDF_2.3x7.5', 'PDF_4x6', 'PDF_4x8', 'PDF_A4', 'PDF_A5', 'PDF_A6', 'ZPLII'],

@@ -124,6 +124,14 @@ export class MockProvider implements LabelProvider {
     return this.toPurchased(outcome);
   }
 
+  /** The price the label would be sold at: `label_cost` when set, else the service's list price. */
+  async quote(command: PurchaseLabelCommand): Promise<MoneyAmount> {
+    await this.latency();
+    const problems = validateMockShipment(command.carrier, command.serviceLevelToken, command.shipment, this.carrier);
+    if (problems.length > 0) throw validationError(problems);
+    return { amountMinor: this.costOf(command.serviceLevelToken), currency: 'usd' };
+  }
+
   async findPurchase(reference: string): Promise<PurchasedLabel | null> {
     await this.latency();
     const found = await this.ledger.findByReference(reference);
@@ -196,7 +204,7 @@ export class MockProvider implements LabelProvider {
 
 function insufficientFunds(costMinor: number): ProviderInsufficientFundsError {
   return new ProviderInsufficientFundsError(`mock: the balance does not cover a label of ${(costMinor / 100).toFixed(2)} usd`, {
-    details: { cost_minor: costMinor },
+    details: { cost_minor: costMinor, needed_minor: costMinor },
   });
 }
 

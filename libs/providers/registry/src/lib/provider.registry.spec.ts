@@ -4,6 +4,7 @@ import type { LabelProvider, ProviderContext, ProviderDefinition, SqlClient } fr
 import { mockProviderDefinition } from '@shipbatch/providers/mock';
 import { ProviderRegistry } from './provider.registry';
 import { PROVIDER_DEFINITIONS } from './providers';
+import { InvalidAccountOptionsError } from './invalid-account-options.error';
 import { UnknownProviderError } from './unknown-provider.error';
 
 /** Never queried: instances are made lazily and touch no database until called. */
@@ -87,6 +88,16 @@ describe('ProviderRegistry', () => {
       ]);
     });
 
+    it('takes numbers sent as decimal strings, and says "must be a number" of anything else', () => {
+      expect(registry.validateParameters('mock', { label_cost: '5.00', initial_balance: ' 100 ', latency_ms: '0' })).toEqual([]);
+      expect(registry.validateParameters('mock', { label_cost: 'abc' })[0]).toEqual({
+        field: 'parameters.label_cost',
+        message: 'parameters.label_cost: must be a number',
+      });
+      const provider = registry.instanceFor(account({ provider: 'mock', parameters: { label_cost: '5.00' } }), { sql });
+      expect(provider.key).toBe('mock');
+    });
+
     it('refuses unknown parameters and parameters that are not an object', () => {
       expect(registry.validateParameters('mock', { typo: 1 })).toEqual([
         { field: 'parameters.typo', message: 'parameters.typo: property typo should not exist' },
@@ -150,6 +161,26 @@ describe('ProviderRegistry', () => {
       expect(registry.instanceFor({ ...a, carrier: 'ups', test: false }, { sql })).not.toBe(second);
       const third = registry.instanceFor({ ...a, carrier: 'ups', test: false }, { sql });
       expect(registry.instanceFor({ ...a, carrier: 'ups', test: false }, { sql: { ...sql } })).not.toBe(third);
+    });
+
+    it('gives the instance the operator\'s base URL for its variable, else the definition\'s default', () => {
+      const { definition, created } = fakeDefinition();
+      const withUrl = { ...definition, baseUrl: { env: 'FAKE_BASE_URL', default: 'https://api.fake.test' } };
+      const registry = new ProviderRegistry([withUrl]);
+      registry.instanceFor(account(), { sql });
+      registry.instanceFor(account(), { sql, baseUrls: { FAKE_BASE_URL: 'http://127.0.0.1:9' } });
+      registry.instanceFor(account(), { sql, baseUrls: { FAKE_BASE_URL: 'http://127.0.0.1:9' }, baseUrl: 'http://127.0.0.1:10' });
+      expect(created.map((c) => c.context.baseUrl)).toEqual(['https://api.fake.test', 'http://127.0.0.1:9', 'http://127.0.0.1:10']);
+    });
+
+    it('refuses stored parameters the provider does not accept, naming the fields and not the values', () => {
+      const registry = new ProviderRegistry();
+      const a = account({ provider: 'mock', parameters: { fail_rate: 7, secret_typo: 'sk_live_123' } });
+      const attempt = () => registry.instanceFor(a, { sql });
+      expect(attempt).toThrow(InvalidAccountOptionsError);
+      expect(attempt).toThrow(/parameters\.fail_rate/);
+      expect(attempt).toThrow(/parameters\.secret_typo/);
+      expect(attempt).not.toThrow(/sk_live_123/);
     });
 
     it('passes on the definition\'s refusal (mock without SQL)', () => {

@@ -5,6 +5,7 @@ import {
   CarrierAccountsService,
   ChangeBatchShipmentsUseCase,
   CreateBatchUseCase,
+  FundingService,
   LabelQueriesService,
   PurchaseBatchUseCase,
   ReusableObjectsService,
@@ -45,6 +46,7 @@ import {
     CarrierAccountsService,
     LabelQueriesService,
     VoidLabelUseCase,
+    FundingService,
   ],
 })
 export class ShippingApiModule {}

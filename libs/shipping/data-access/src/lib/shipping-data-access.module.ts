@@ -4,6 +4,7 @@ import {
   BATCH_REPOSITORY,
   CARRIER_ACCOUNT_REPOSITORY,
   FILE_STORAGE,
+  FUNDING_REPOSITORY,
   IDEMPOTENCY_STORE,
   LABEL_FILES_REPOSITORY,
   LABEL_REPOSITORY,
@@ -18,6 +19,7 @@ import { RegistryProviderGateway } from './registry-provider.gateway';
 import { TypeormIdempotencyStore } from './repositories/idempotency.store';
 import { TypeormBatchRepository } from './repositories/batch.repository';
 import { TypeormCarrierAccountRepository } from './repositories/carrier-account.repository';
+import { TypeormFundingRepository } from './repositories/funding.repository';
 import {
   TypeormAddressRepository,
   TypeormLabelRepository,
@@ -45,6 +47,7 @@ import { TypeormValidationRepository } from './repositories/validation.repositor
     { provide: LABEL_FILES_REPOSITORY, useClass: TypeormLabelFilesRepository },
     { provide: PROVIDER_GATEWAY, useClass: RegistryProviderGateway },
     { provide: IDEMPOTENCY_STORE, useClass: TypeormIdempotencyStore },
+    { provide: FUNDING_REPOSITORY, useClass: TypeormFundingRepository },
   ],
   exports: [
     LocalFileStorage,
@@ -60,6 +63,7 @@ import { TypeormValidationRepository } from './repositories/validation.repositor
     LABEL_FILES_REPOSITORY,
     PROVIDER_GATEWAY,
     IDEMPOTENCY_STORE,
+    FUNDING_REPOSITORY,
   ],
 })
 export class ShippingDataAccessModule {}

@@ -2,6 +2,7 @@ import { InitialSchema1732262400000 } from './1732262400000-initial-schema.migra
 import { MergedLabelFiles1763856000000 } from './1763856000000-merged-label-files.migration';
 import { LabelListing1763870400000 } from './1763870400000-label-listing.migration';
 import { IdempotencyKeys1763942400000 } from './1763942400000-idempotency-keys.migration';
+import { Funding1764547200000 } from './1764547200000-funding.migration';
 
 /** Every migration, oldest first. Add new ones at the end; never edit an applied one. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   MergedLabelFiles1763856000000,
   LabelListing1763870400000,
   IdempotencyKeys1763942400000,
+  Funding1764547200000,
 ];

@@ -1,8 +1,5 @@
-import type { LabelFileType, MassUnit } from '@shipbatch/providers/core';
-// The mock's specs import this library (the contract suite), so this import closes a project
-// cycle testing <-> mock; the renderer is the one real label writer the repository has.
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { renderMockLabel } from '@shipbatch/providers/mock';
+import type { MassUnit } from '@shipbatch/providers/core';
+import { renderFakeLabel } from './fake-label.document';
 import type { FakeAnswer, FakeExtraRoute, FakeHandler, FakeRequest } from '../fake-server/fake-server.types';
 import { FAKE_LABEL_CARRIER, FAKE_SHIPSTATION_SERVICES, fakeLabelFileType, fakeTrackingNumber } from './fake-shipstation.catalog';
 import { notFound, shipStationError } from './fake-shipstation.errors';
@@ -175,17 +172,18 @@ export function labelHandlers(state: FakeShipStationState, baseUrl: () => string
     handler: async (req): Promise<FakeAnswer> => {
       const label = state.labels.get(String(req.params.labelId));
       if (!label || label.labelFormat !== req.params.ext) return { status: 404, body: { message: 'file not found' } };
-      label.document ??= renderMockLabel(label.fileType as LabelFileType, {
-        from: addressOnLabel(label.shipFrom),
-        to: addressOnLabel(label.shipTo),
-        weight: totalWeight(label.packages),
+      const to = addressOnLabel(label.shipTo);
+      const weight = totalWeight(label.packages);
+      label.document ??= renderFakeLabel(label.labelFormat as 'pdf' | 'png' | 'zpl', label.labelLayout, {
         trackingNumber: label.trackingNumber,
-        carrier: FAKE_LABEL_CARRIER[label.carrierCode],
-        serviceLevelToken: label.serviceCode,
-        reference: label.externalShipmentId ?? label.labelId,
+        lines: [
+          `${FAKE_LABEL_CARRIER[label.carrierCode].toUpperCase()} ${label.serviceCode}`,
+          `SHIP TO: ${to.name ?? ''}`,
+          `${to.city ?? ''} ${to.state ?? ''} ${to.zip ?? ''}`.trim(),
+          weight ? `${weight.value} ${weight.unit}` : '',
+        ].filter(Boolean),
       });
-      const doc = await label.document;
-      return { status: 200, raw: { contentType: doc.contentType, bytes: doc.content } };
+      return { status: 200, raw: await label.document };
     },
   };
 

@@ -1,4 +1,3 @@
-import type { LabelDocument } from '@shipbatch/providers/core';
 import { FAKE_SHIPSTATION_SERVICES, type FakeCarrierCode } from './fake-shipstation.catalog';
 
 export interface FakeShipStationCarrierInput {
@@ -51,7 +50,7 @@ export interface FakeLabelState {
   shipTo: Record<string, unknown>;
   shipFrom: Record<string, unknown>;
   packages: Array<Record<string, unknown>>;
-  document?: Promise<LabelDocument>;
+  document?: Promise<{ contentType: string; bytes: Buffer }>;
 }
 
 /** A row of the sales ledger. */

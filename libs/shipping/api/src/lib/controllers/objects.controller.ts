@@ -1,14 +1,24 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Put, UseGuards } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Put, Query, UseGuards } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiKeyGuard, TenantId } from '@shipbatch/platform/auth';
-import { CarrierAccountsService, LabelQueriesService, ReusableObjectsService } from '@shipbatch/shipping/application';
+import { APP_CONFIG, type AppConfig } from '@shipbatch/platform/config';
+import {
+  CarrierAccountsService,
+  type FundingPolicy,
+  FundingService,
+  LabelQueriesService,
+  ReusableObjectsService,
+} from '@shipbatch/shipping/application';
+import { Money } from '@shipbatch/shipping/domain';
 import { AddressDto } from '../dto/address.dto';
-import { CreateCarrierAccountDto, UpdateCarrierAccountDto } from '../dto/carrier-account.dto';
+import { ListQueryDto } from '../dto/batch.dto';
+import { AddFundsDto, CreateCarrierAccountDto, type FundingPolicyDto, UpdateCarrierAccountDto } from '../dto/carrier-account.dto';
 import { ParcelDto } from '../dto/parcel.dto';
 import {
   presentAddress,
   presentBalance,
   presentCarrierAccount,
+  presentFundingEvent,
   presentParcel,
   presentTransaction,
 } from '../presenters/shippo.presenters';
@@ -68,7 +78,11 @@ export class TransactionsController {
 @UseGuards(ApiKeyGuard)
 @Controller('carrier_accounts')
 export class CarrierAccountsController {
-  constructor(private readonly accounts: CarrierAccountsService) {}
+  constructor(
+    private readonly accounts: CarrierAccountsService,
+    private readonly funding: FundingService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   @Post()
   @HttpCode(201)
@@ -81,6 +95,7 @@ export class CarrierAccountsController {
       active: dto.active,
       test: dto.test,
       metadata: dto.metadata,
+      funding: fundingPolicy(dto.funding),
     });
     return presentCarrierAccount(record);
   }
@@ -98,11 +113,53 @@ export class CarrierAccountsController {
 
   @Put(':id')
   async update(@TenantId() tenantId: string, @Param('id') id: string, @Body() dto: UpdateCarrierAccountDto) {
-    return presentCarrierAccount(await this.accounts.update(tenantId, id, dto));
+    return presentCarrierAccount(
+      await this.accounts.update(tenantId, id, {
+        parameters: dto.parameters,
+        active: dto.active,
+        metadata: dto.metadata,
+        funding: fundingPolicy(dto.funding),
+      }),
+    );
   }
 
   @Get(':id/balance')
   async balance(@TenantId() tenantId: string, @Param('id') id: string) {
     return presentBalance(await this.accounts.balance(tenantId, id));
   }
+
+  @Post(':id/add_funds')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Top up the prepaid balance by hand; answers the new balance (counted toward the daily cap, never refused by it)' })
+  async addFunds(@TenantId() tenantId: string, @Param('id') id: string, @Body() dto: AddFundsDto) {
+    const currency = (dto.currency ?? 'usd').toLowerCase();
+    return presentBalance(await this.funding.addFundsManually(tenantId, id, { amountMinor: Money.ofMajor(dto.amount, currency).minor, currency }));
+  }
+
+  @Get(':id/funding_events')
+  @ApiOperation({ summary: 'Every top-up of the account, newest first' })
+  async fundingEvents(@TenantId() tenantId: string, @Param('id') id: string, @Query() query: ListQueryDto) {
+    const page = query.page ?? 1;
+    const size = query.results ?? 25;
+    const { items, total } = await this.funding.listEvents(tenantId, id, page, size);
+    const link = (p: number) => `${this.config.publicBaseUrl}/carrier_accounts/${encodeURIComponent(id)}/funding_events?page=${p}&results=${size}`;
+    return {
+      count: total,
+      next: page * size < total ? link(page + 1) : null,
+      previous: page > 1 ? link(page - 1) : null,
+      results: items.map(presentFundingEvent),
+    };
+  }
+}
+
+/** The DTO's major units as the policy's minor units; fields not given stay undefined. */
+function fundingPolicy(dto: FundingPolicyDto | undefined | null): Partial<FundingPolicy> | undefined {
+  if (!dto) return undefined;
+  const minor = (v: number | undefined) => (v === undefined || v === null ? undefined : Money.ofMajor(v).minor);
+  return {
+    enabled: dto.enabled ?? undefined,
+    minBalanceMinor: minor(dto.min_balance),
+    topUpAmountMinor: minor(dto.top_up_amount),
+    dailyCapMinor: minor(dto.daily_cap),
+  };
 }

@@ -4,6 +4,7 @@ import type {
   BatchDetails,
   BatchShipmentView,
   CarrierAccountRecord,
+  FundingEventRecord,
   LabelRecord,
   ParcelRecord,
 } from '@shipbatch/shipping/application';
@@ -135,6 +136,30 @@ export function presentCarrierAccount(a: CarrierAccountRecord) {
     active: a.active,
     test: a.test,
     metadata: a.metadata,
+    funding: {
+      enabled: a.funding.enabled,
+      min_balance: Money.ofMinor(a.funding.minBalanceMinor).major,
+      top_up_amount: Money.ofMinor(a.funding.topUpAmountMinor).major,
+      daily_cap: Money.ofMinor(a.funding.dailyCapMinor).major,
+    },
+  };
+}
+
+const amountOf = (minor: number | null, currency: string) =>
+  minor === null ? null : { currency: currency.toLowerCase(), amount: Money.ofMinor(minor).major };
+
+/** One top-up of a prepaid balance (`GET /carrier_accounts/{id}/funding_events`). */
+export function presentFundingEvent(e: FundingEventRecord) {
+  return {
+    object_id: e.id,
+    carrier_account: e.carrierAccountId,
+    amount: amountOf(e.amountMinor, e.currency),
+    balance_before: amountOf(e.balanceBeforeMinor, e.currency),
+    balance_after: amountOf(e.balanceAfterMinor, e.currency),
+    reason: e.reason,
+    status: e.status,
+    message: e.message,
+    object_created: iso(e.createdAt),
   };
 }
 

@@ -1,3 +1,5 @@
+import type { FundingPolicy } from './funding.repository';
+
 export interface CarrierAccountRecord {
   id: string;
   tenantId: string;
@@ -9,6 +11,8 @@ export interface CarrierAccountRecord {
   active: boolean;
   test: boolean;
   metadata: string;
+  /** Automatic funding of the provider's prepaid balance; disabled by default. */
+  funding: FundingPolicy;
   createdAt: Date;
   updatedAt: Date;
 }

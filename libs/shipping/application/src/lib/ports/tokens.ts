@@ -16,3 +16,4 @@ export const QUEUES = {
   purchaseShipment: 'purchase-shipment',
   mergeLabelFiles: 'merge-label-files',
 } as const;
+export const FUNDING_REPOSITORY = Symbol('FUNDING_REPOSITORY');

@@ -3,6 +3,7 @@ import { newObjectId } from '@shipbatch/platform/config';
 import { type Balance, isProviderError } from '@shipbatch/providers/core';
 import { ConflictError, InvalidInputError, NotFoundError } from '@shipbatch/shipping/domain';
 import type { CarrierAccountRecord, CarrierAccountRepository } from '../ports/carrier-account.repository';
+import { FUNDING_DISABLED, type FundingPolicy } from '../ports/funding.repository';
 import type { ProviderGateway } from '../ports/provider.gateway';
 import { CARRIER_ACCOUNT_REPOSITORY, PROVIDER_GATEWAY } from '../ports/tokens';
 
@@ -14,7 +15,16 @@ export interface NewCarrierAccount {
   active?: boolean;
   test?: boolean;
   metadata?: string;
+  /** Automatic funding; fields not given keep their defaults (disabled, zero amounts). */
+  funding?: Partial<FundingPolicy>;
 }
+
+/** The API's names of the policy's fields, for error messages. */
+const FUNDING_FIELDS: Record<Exclude<keyof FundingPolicy, 'enabled'>, string> = {
+  minBalanceMinor: 'funding.min_balance',
+  topUpAmountMinor: 'funding.top_up_amount',
+  dailyCapMinor: 'funding.daily_cap',
+};
 
 /** Carrier accounts: which provider serves them, with credentials validated and sealed. */
 @Injectable()
@@ -44,9 +54,11 @@ export class CarrierAccountsService {
       active: input.active ?? true,
       test: input.test ?? false,
       metadata: input.metadata ?? '',
+      funding: this.fundingPolicy(FUNDING_DISABLED, input.funding),
       createdAt: now,
       updatedAt: now,
     };
+    this.assertFundable(record);
     await this.accounts.insert(record);
     return record;
   }
@@ -54,7 +66,7 @@ export class CarrierAccountsService {
   async update(
     tenantId: string,
     id: string,
-    change: { parameters?: Record<string, unknown>; active?: boolean; metadata?: string },
+    change: { parameters?: Record<string, unknown>; active?: boolean; metadata?: string; funding?: Partial<FundingPolicy> },
   ): Promise<CarrierAccountRecord> {
     const current = await this.get(tenantId, id);
     const parameters = change.parameters ? { ...current.parameters, ...change.parameters } : current.parameters;
@@ -64,8 +76,10 @@ export class CarrierAccountsService {
       parameters,
       active: change.active ?? current.active,
       metadata: change.metadata ?? current.metadata,
+      funding: change.funding ? this.fundingPolicy(current.funding ?? FUNDING_DISABLED, change.funding) : current.funding,
       updatedAt: new Date(),
     };
+    if (change.funding) this.assertFundable(next);
     await this.accounts.update(next);
     return next;
   }
@@ -91,6 +105,48 @@ export class CarrierAccountsService {
     } catch (error) {
       if (isProviderError(error)) throw new ConflictError(`provider ${account.provider}: ${error.message}`, error.code);
       throw error;
+    }
+  }
+
+  /**
+   * `change` over `base`, field by field. Amounts are whole minor units >= 0; an enabled
+   * policy needs a top-up amount above 0 and a daily cap of at least the top-up amount
+   * (else no automatic top-up could ever be made).
+   */
+  private fundingPolicy(base: FundingPolicy, change: Partial<FundingPolicy> | undefined): FundingPolicy {
+    const defined = Object.fromEntries(Object.entries(change ?? {}).filter(([, v]) => v !== undefined)) as Partial<FundingPolicy>;
+    const policy: FundingPolicy = { ...base, ...defined };
+    for (const [key, field] of Object.entries(FUNDING_FIELDS) as Array<[keyof typeof FUNDING_FIELDS, string]>) {
+      const v = policy[key];
+      if (!Number.isSafeInteger(v) || v < 0) {
+        throw new InvalidInputError(`${field} must be a number of at least 0`, 'invalid_field_value', field);
+      }
+    }
+    if (typeof policy.enabled !== 'boolean') {
+      throw new InvalidInputError('funding.enabled must be a boolean value', 'invalid_field_value', 'funding.enabled');
+    }
+    if (policy.enabled && policy.topUpAmountMinor <= 0) {
+      throw new InvalidInputError('funding.top_up_amount must be greater than 0 when funding is enabled', 'invalid_field_value', 'funding.top_up_amount');
+    }
+    if (policy.enabled && policy.dailyCapMinor < policy.topUpAmountMinor) {
+      throw new InvalidInputError(
+        'funding.daily_cap must be at least funding.top_up_amount when funding is enabled',
+        'invalid_field_value',
+        'funding.daily_cap',
+      );
+    }
+    return policy;
+  }
+
+  private assertFundable(record: CarrierAccountRecord): void {
+    if (!record.funding.enabled) return;
+    const { funding } = this.providers.forAccount(record).capabilities;
+    if (!funding.prepaidBalance || !funding.addFunds) {
+      throw new InvalidInputError(
+        `provider ${record.provider} keeps no prepaid balance that can be topped up, so funding cannot be enabled`,
+        'funding_not_supported',
+        'funding.enabled',
+      );
     }
   }
 

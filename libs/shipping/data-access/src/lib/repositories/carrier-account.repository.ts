@@ -57,6 +57,10 @@ export class TypeormCarrierAccountRepository implements CarrierAccountRepository
       active: r.active,
       test: r.test,
       metadata: r.metadata,
+      fundingEnabled: r.funding.enabled,
+      fundingMinBalanceMinor: r.funding.minBalanceMinor,
+      fundingTopUpAmountMinor: r.funding.topUpAmountMinor,
+      fundingDailyCapMinor: r.funding.dailyCapMinor,
       createdAt: r.createdAt,
       updatedAt: r.updatedAt,
     });
@@ -73,6 +77,12 @@ export class TypeormCarrierAccountRepository implements CarrierAccountRepository
       active: e.active,
       test: e.test,
       metadata: e.metadata,
+      funding: {
+        enabled: e.fundingEnabled,
+        minBalanceMinor: e.fundingMinBalanceMinor,
+        topUpAmountMinor: e.fundingTopUpAmountMinor,
+        dailyCapMinor: e.fundingDailyCapMinor,
+      },
       createdAt: e.createdAt,
       updatedAt: e.updatedAt,
     };
