@@ -16,6 +16,6 @@ export const mockProviderDefinition: ProviderDefinition<MockProviderOptions> = {
           `none was given for carrier account ${context.carrierAccountId}`,
       );
     }
-    return new MockProvider(options, context.carrier, context.sql, context.carrierAccountId);
+    return new MockProvider(options, context.carrier, context.sql, context.carrierAccountId, context.pacer);
   },
 };

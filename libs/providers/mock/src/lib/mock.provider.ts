@@ -11,7 +11,10 @@ import {
   ProviderRateLimitedError,
   ProviderUnavailableError,
   ProviderValidationError,
+  type ProviderPacer,
   type PurchaseLabelCommand,
+  type RateBudget,
+  UNPACED,
   type PurchasedLabel,
   type SqlClient,
   type ValidateShipmentCommand,
@@ -27,6 +30,8 @@ import { validateMockShipment } from './mock-shipment.validator';
 import { mockTrackingNumber } from './mock-tracking';
 
 const DEFAULT_INITIAL_BALANCE_DOLLARS = 1_000_000;
+/** A purchase waits at most this long for its paced slot; further away, its job gives it back. */
+const PURCHASE_MAX_PACE_WAIT_MS = 15_000;
 
 /** Maps a string to [0, 1), the same every time: the first 32 bits of its SHA-256. */
 export function mockUnitHash(s: string): number {
@@ -45,14 +50,18 @@ export class MockProvider implements LabelProvider {
   readonly key = 'mock';
   readonly capabilities: ProviderCapabilities = MOCK_CAPABILITIES;
   private readonly ledger: MockLedgerRepository;
+  /** With `rate_limit_per_minute`, purchases are paced under it like an HTTP adapter's calls. */
+  private readonly budget?: RateBudget;
 
   constructor(
     private readonly options: MockProviderOptions,
     private readonly carrier: string,
     sql: SqlClient,
     accountId: string,
+    private readonly pacer: ProviderPacer = UNPACED,
   ) {
     this.ledger = new MockLedgerRepository(sql, accountId, toCents(options.initial_balance ?? DEFAULT_INITIAL_BALANCE_DOLLARS));
+    if (options.rate_limit_per_minute) this.budget = { key: `mock:${accountId}`, perMinute: options.rate_limit_per_minute };
   }
 
   /** The carrier this instance sells for (the account's carrier). */
@@ -70,6 +79,7 @@ export class MockProvider implements LabelProvider {
    * commits before the answer (counters included, also when the answer is an error).
    */
   async purchaseLabel(command: PurchaseLabelCommand): Promise<PurchasedLabel> {
+    if (this.budget) await this.pacer.acquire(this.budget, { maxWaitMs: PURCHASE_MAX_PACE_WAIT_MS });
     await this.latency();
     const limit = this.options.rate_limit_per_minute;
     const failRate = this.options.fail_rate ?? 0;
@@ -120,6 +130,7 @@ export class MockProvider implements LabelProvider {
             }
             return (await this.ledger.sell(tx, sale)) ?? insufficientFunds(sale.costMinor);
           });
+    if (outcome instanceof ProviderRateLimitedError && this.budget) await this.pacer.pause(this.budget, outcome.retryAfterMs ?? 1000);
     if (outcome instanceof Error) throw outcome;
     return this.toPurchased(outcome);
   }

@@ -1,21 +1,70 @@
 import { randomUUID } from 'node:crypto';
-import { describeProviderContract, loadOpenApi, providerSpecPath, startFakeServer } from '@shipbatch/providers/testing';
+import type { PortShipment } from '@shipbatch/providers/core';
+import { anAddress, aValidShipment, describeProviderContract, type FakeShipStation, startFakeShipStation } from '@shipbatch/providers/testing';
 import { shipStationProviderDefinition } from './shipstation.definition';
 import { ShipStationProviderOptions } from './shipstation-provider.options';
 
-// A fake ShipStation API v2 built from its OpenAPI file: every request the adapter sends is checked
-// against it. Give it handlers (by operationId) for the calls the client makes.
+// One fake ShipStation v2 (a real HTTP server checking every request and answer against the
+// ShipEngine OpenAPI file) for this file; every test gets a fresh API key and carrier with a balance.
+/** The shared valid shipment with a sender phone number (ShipStation's ship_from requires one). */
+function aShipStationShipment(): PortShipment {
+  const base = aValidShipment();
+  return { ...base, addressFrom: anAddress({ ...base.addressFrom, phone: '415-555-0100' }) };
+}
+
+let fake: FakeShipStation;
+let serial = 0;
+
+beforeAll(async () => {
+  fake = await startFakeShipStation({ rateLimitPerMinute: 10_000 });
+});
+afterAll(async () => {
+  await fake?.close();
+});
+/** What the adapter sent that the OpenAPI file refuses (the fake's own answers are checked by its specs). */
+const requestViolations = () => fake.violations().filter((v) => !/: answer does not conform: /.test(v));
+let violationsBefore = 0;
+beforeEach(() => {
+  violationsBefore = requestViolations().length;
+});
+afterEach(() => {
+  fake.faults.clear();
+  expect(requestViolations().slice(violationsBefore)).toEqual([]);
+});
+
 describeProviderContract(
   'shipstation',
-  async () => {
-    const fake = await startFakeServer({ document: loadOpenApi(providerSpecPath('shipstation-openapi.yaml')), handlers: {} });
-    const options = Object.assign(new ShipStationProviderOptions(), { api_key: 'test-key' });
+  async ({ pacer }) => {
+    serial += 1;
+    const apiKey = `TEST_${randomUUID().replace(/-/g, '')}`;
+    const carrierId = `se-${900000 + serial}`;
+    fake.addAccount({ apiKey, carriers: [{ carrierId, carrierCode: 'stamps_com', balance: 500 }] });
+    const options = Object.assign(new ShipStationProviderOptions(), { api_key: apiKey, carrier_id: carrierId });
     return {
-      provider: shipStationProviderDefinition.create(options, { carrierAccountId: randomUUID(), carrier: 'usps', test: true, baseUrl: fake.url }),
+      provider: shipStationProviderDefinition.create(options, { carrierAccountId: randomUUID(), carrier: 'usps', test: true, baseUrl: fake.url, pacer }),
       carrier: 'usps',
       serviceLevelToken: 'usps_priority',
-      teardown: () => fake.close(),
+      shipment: aShipStationShipment(),
+      http: {
+        faults: fake.faults,
+        purchase: { method: 'POST', path: '/v2/labels' },
+        requestCount: () => fake.stats().requests,
+        secrets: [apiKey],
+        sales: (reference) => fake.salesFor(reference),
+        errorBody: (status) => ({
+          request_id: randomUUID(),
+          errors: [
+            status === 400
+              ? { error_source: 'shipengine', error_type: 'validation', error_code: 'invalid_address', message: 'ship_to.postal_code is invalid' }
+              : status === 401
+                ? { error_source: 'shipengine', error_type: 'security', error_code: 'unauthorized', message: 'The API key is invalid.' }
+                : status === 429
+                  ? { error_source: 'shipengine', error_type: 'system', error_code: 'rate_limit_exceeded', message: 'Rate limit exceeded.' }
+                  : { error_source: 'shipengine', error_type: 'system', error_code: 'unspecified', message: 'Internal server error.' },
+          ],
+        }),
+      },
     };
   },
-  { capabilities: shipStationProviderDefinition.capabilities },
+  { capabilities: shipStationProviderDefinition.capabilities, http: true },
 );

@@ -1,33 +1,190 @@
-import type {
-  LabelProvider,
-  ProviderContext,
-  PurchaseLabelCommand,
-  PurchasedLabel,
-  ValidateShipmentCommand,
-  ValidationProblem,
+import {
+  type Balance,
+  type LabelDocument,
+  type LabelProvider,
+  type MoneyAmount,
+  type ProviderContext,
+  ProviderNotFoundError,
+  ProviderUnavailableError,
+  ProviderValidationError,
+  type PurchaseLabelCommand,
+  type PurchasedLabel,
+  type ValidateShipmentCommand,
+  type ValidationProblem,
+  type VoidResult,
 } from '@shipbatch/providers/core';
+import { SHIPSTATION_CAPABILITIES, SHIPSTATION_MIN_TOP_UP_MINOR } from './shipstation.capabilities';
 import type { ShipStationClient } from './shipstation.client';
-import { SHIPSTATION_CAPABILITIES } from './shipstation.definition';
+import {
+  contentTypeOf,
+  documentExtension,
+  fromServiceCode,
+  LABEL_FORMATS,
+  toMinor,
+  toMoney,
+  toPurchasedLabel,
+  toServiceCode,
+  toShipDate,
+  toSsAddress,
+  toSsPackage,
+} from './shipstation.mapper';
+import type { ShipStationProviderOptions } from './shipstation-provider.options';
+import { addressProblems } from './shipstation-address.problems';
+import { validateShipStationShipment } from './shipstation-shipment.validator';
+import type { SsCreateLabelRequest } from './shipstation.types';
 
-/** The port over ShipStation API v2. Generated: every method still says what it lacks. */
+/** ShipStation ids look like `se-123456`; anything else names no label there. */
+const SE_ID = /^se(-[a-z0-9]+)+$/;
+/** `external_shipment_id` holds at most 50 characters. */
+const MAX_REFERENCE_LENGTH = 50;
+
+/**
+ * The port over ShipStation API v2 for one carrier account (one `carrier_id`). ShipStation has
+ * no batch API and no idempotency keys: every label is bought alone with our reference as
+ * `external_shipment_id`, and a purchase whose answer was lost is found again by it.
+ */
 export class ShipStationProvider implements LabelProvider {
   readonly key = 'shipstation';
   readonly capabilities = SHIPSTATION_CAPABILITIES;
+  /** The carrier's service codes, fetched once per instance (a failed fetch is not kept). */
+  private offered?: Promise<string[]>;
 
   constructor(
     private readonly client: ShipStationClient,
+    private readonly options: ShipStationProviderOptions,
     private readonly context: ProviderContext,
   ) {}
 
-  async validateShipment(_command: ValidateShipmentCommand): Promise<ValidationProblem[]> {
-    throw new Error(`shipstation: validateShipment is not implemented yet (carrier account ${this.context.carrierAccountId})`);
+  async validateShipment(command: ValidateShipmentCommand): Promise<ValidationProblem[]> {
+    const problems = [...validateShipStationShipment(command.shipment), ...this.carrierProblems(command.carrier)];
+    const code = toServiceCode(command.serviceLevelToken);
+    const offered = await this.offeredServiceCodes();
+    if (!offered.includes(code)) {
+      problems.push({
+        field: 'servicelevel_token',
+        code: 'service_level_unknown',
+        text: `Service level '${command.serviceLevelToken}' is not offered by ShipStation carrier ${this.client.carrierId} (offered: ${offered.join(', ') || 'none'}).`,
+        severity: 'INVALID',
+      });
+    }
+    const addressesComplete = !problems.some((p) => p.field?.startsWith('address_'));
+    if (this.options.validate_addresses && addressesComplete) {
+      const results = await this.client.validateAddresses([toSsAddress(command.shipment.addressFrom), toSsAddress(command.shipment.addressTo)]);
+      problems.push(...addressProblems(results));
+    }
+    return problems;
   }
 
-  async purchaseLabel(_command: PurchaseLabelCommand): Promise<PurchasedLabel> {
-    throw new Error('shipstation: purchaseLabel is not implemented yet');
+  async purchaseLabel(command: PurchaseLabelCommand): Promise<PurchasedLabel> {
+    const format = LABEL_FORMATS[command.labelFileType];
+    const problems = [...validateShipStationShipment(command.shipment), ...this.carrierProblems(command.carrier)];
+    if (!format) {
+      problems.push({
+        field: 'label_file_type',
+        code: 'label_file_type_unknown',
+        text: `ShipStation makes no ${command.labelFileType} labels (it makes ${Object.keys(LABEL_FORMATS).join(', ')}).`,
+        severity: 'INVALID',
+      });
+    }
+    if (typeof command.reference !== 'string' || command.reference.length === 0 || command.reference.length > MAX_REFERENCE_LENGTH) {
+      problems.push({ field: 'reference', code: 'reference_invalid', text: `The reference must have 1 to ${MAX_REFERENCE_LENGTH} characters.`, severity: 'INVALID' });
+    }
+    if (problems.length > 0 || !format) {
+      throw this.refusal(`shipstation: the shipment cannot be bought: ${problems.map((p) => p.text).join(' ')}`, {
+        field: problems[0]?.field,
+        provider_code: problems[0]?.code,
+        problems,
+      });
+    }
+    const { shipment } = command;
+    const body: SsCreateLabelRequest = {
+      shipment: {
+        carrier_id: this.client.carrierId,
+        service_code: toServiceCode(command.serviceLevelToken),
+        external_shipment_id: command.reference,
+        ship_to: toSsAddress(shipment.addressTo),
+        ship_from: toSsAddress(shipment.addressFrom),
+        packages: shipment.parcels.map(toSsPackage),
+      },
+      label_format: format.format,
+      label_layout: format.layout,
+      label_download_type: 'url',
+    };
+    const shipDate = toShipDate(shipment.shipmentDate);
+    if (shipDate) body.shipment.ship_date = shipDate;
+    if (shipment.addressReturn) body.shipment.return_to = toSsAddress(shipment.addressReturn);
+    const label = await this.client.createLabel(body);
+    return toPurchasedLabel(label, command.reference, this.context.carrier, command.serviceLevelToken);
   }
 
-  async findPurchase(_reference: string): Promise<PurchasedLabel | null> {
-    throw new Error('shipstation: findPurchase is not implemented yet');
+  async findPurchase(reference: string): Promise<PurchasedLabel | null> {
+    try {
+      const label = await this.client.labelByExternalShipmentId(reference);
+      if (label.voided || label.status === 'voided' || label.status === 'error') return null;
+      return toPurchasedLabel(label, reference, this.context.carrier, fromServiceCode(label.service_code ?? ''));
+    } catch (error) {
+      if (error instanceof ProviderNotFoundError) return null;
+      throw error;
+    }
+  }
+
+  async downloadDocument(url: string): Promise<LabelDocument> {
+    const file = await this.client.download(url);
+    const extension = documentExtension(file.contentType, url);
+    return { contentType: file.contentType || contentTypeOf(extension), extension, content: file.content };
+  }
+
+  async voidLabel(providerLabelId: string): Promise<VoidResult> {
+    if (!SE_ID.test(providerLabelId)) {
+      throw new ProviderNotFoundError(this.client.redact(`shipstation: no label '${providerLabelId}' (ShipStation label ids look like se-123456)`), {
+        details: { provider_code: 'invalid_identifier' },
+      });
+    }
+    const answer = await this.client.voidLabel(providerLabelId);
+    return { approved: answer.approved === true, message: answer.message || (answer.approved ? 'Label voided.' : 'The label was not voided.') };
+  }
+
+  async getBalance(): Promise<Balance> {
+    const carrier = await this.client.carrier();
+    if (typeof carrier.balance !== 'number') {
+      throw new ProviderUnavailableError(`shipstation: carrier ${this.client.carrierId} reports no prepaid balance`);
+    }
+    return { amount: { amountMinor: toMinor(carrier.balance), currency: 'usd' } };
+  }
+
+  async addFunds(amount: MoneyAmount): Promise<Balance> {
+    const currency = amount.currency.toLowerCase();
+    if (currency !== 'usd') {
+      throw this.refusal(`shipstation: funds are added in usd, not ${amount.currency}`, { field: 'currency' });
+    }
+    if (!Number.isInteger(amount.amountMinor) || amount.amountMinor < SHIPSTATION_MIN_TOP_UP_MINOR) {
+      throw this.refusal(
+        `shipstation: the smallest top-up is ${(SHIPSTATION_MIN_TOP_UP_MINOR / 100).toFixed(2)} usd (asked for ${amount.amountMinor} minor units)`,
+        { field: 'amount', min_minor: SHIPSTATION_MIN_TOP_UP_MINOR },
+      );
+    }
+    const answer = await this.client.addFunds({ currency: 'usd', amount: amount.amountMinor / 100 });
+    return { amount: toMoney(answer.balance) };
+  }
+
+  /** A refusal decided here, before any request: redacted like every error from an answer. */
+  private refusal(message: string, details: Record<string, unknown>): ProviderValidationError {
+    return new ProviderValidationError(this.client.redact(message), { details: this.client.redact(details) });
+  }
+
+  private carrierProblems(carrier: string): ValidationProblem[] {
+    if (carrier === this.context.carrier) return [];
+    return [{ field: 'carrier', code: 'carrier_mismatch', text: `This carrier account ships with ${this.context.carrier}, not ${carrier}.`, severity: 'INVALID' }];
+  }
+
+  private offeredServiceCodes(): Promise<string[]> {
+    if (!this.offered) {
+      const fetching = this.client.services().then((services) => services.map((s) => s.service_code).filter((c): c is string => !!c));
+      this.offered = fetching;
+      fetching.catch(() => {
+        if (this.offered === fetching) this.offered = undefined;
+      });
+    }
+    return this.offered;
   }
 }

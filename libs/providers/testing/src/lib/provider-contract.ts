@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   isProviderError,
   LABEL_FILE_TYPES,
+  type LabelDocument,
   type LabelFileType,
   type LabelProvider,
   type MoneyAmount,
@@ -11,6 +12,17 @@ import {
   ProviderValidationError,
 } from '@shipbatch/providers/core';
 import { anAddress, aValidShipment } from './fixtures';
+import { type ContractHttp, describeHttpCases } from './provider-contract.http';
+import { RecordingPacer } from './provider-contract.pacer';
+
+export type { ContractHttp, HttpCaseKit } from './provider-contract.http';
+export { type PacerCall, RecordingPacer } from './provider-contract.pacer';
+
+/** What the suite hands every setup: pass `pacer` to the provider (`context.pacer`). */
+export interface ContractEnvironment {
+  /** A fresh recording pacer per test: grants every slot, records acquire/pause, can refuse the next acquire. */
+  pacer: RecordingPacer;
+}
 
 export interface ContractSetup {
   /** A fresh provider instance (its own account) for this test. */
@@ -25,6 +37,8 @@ export interface ContractSetup {
   labelFileType?: LabelFileType;
   /** Releases what the setup made (database, fake server). Runs after every test. */
   teardown?(): Promise<void>;
+  /** For adapters that speak HTTP to a (fake) server: the server's faults and counters. */
+  http?: ContractHttp;
 }
 
 export interface ContractOptions {
@@ -34,6 +48,12 @@ export interface ContractOptions {
    * from the instance's capabilities and only check that the optional methods are absent.
    */
   capabilities?: ProviderCapabilities;
+  /**
+   * True for adapters whose setup gives `http` (the fake server's faults and counters): the
+   * HTTP cases (error mapping, a lost answer, pacing) are defined. Otherwise one case checks
+   * that the setup gives no `http`, so an HTTP adapter cannot miss them by forgetting this.
+   */
+  http?: boolean;
 }
 
 function implemented<T>(method: T | undefined, name: string): T {
@@ -48,19 +68,48 @@ const canVoid: Gate = (c) => c.voidWindowHours !== undefined;
 const keepsBalance: Gate = (c) => c.funding.prepaidBalance;
 const takesFunds: Gate = (c) => c.funding.prepaidBalance && c.funding.addFunds;
 const validatesAddresses: Gate = (c) => c.addressValidation;
+const quotes: Gate = (c) => c.rates;
+
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+/** The document's content type and content match the label file type that was bought. */
+function expectDocumentOf(fileType: LabelFileType, document: LabelDocument): void {
+  expect(document.content.length).toBeGreaterThan(0);
+  if (fileType.startsWith('PDF')) {
+    expect(document.contentType).toBe('application/pdf');
+    expect(document.extension).toBe('pdf');
+    expect(document.content.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+  } else if (fileType.startsWith('PNG')) {
+    expect(document.contentType).toBe('image/png');
+    expect(document.extension).toBe('png');
+    expect(document.content.subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);
+  } else {
+    expect(document.extension).toBe('zpl');
+    expect(document.content.toString('latin1')).toContain('^XA');
+  }
+}
 
 /**
  * The suite every provider adapter must pass. Call it from the adapter's own spec with a
  * setup that gives a fresh instance per test; capability-gated cases run only where the
  * provider says it can do the thing.
  */
-export function describeProviderContract(name: string, setup: () => Promise<ContractSetup>, options: ContractOptions = {}): void {
+export function describeProviderContract(
+  name: string,
+  setup: (env: ContractEnvironment) => Promise<ContractSetup>,
+  options: ContractOptions = {},
+): void {
   describe(`provider contract: ${name}`, () => {
     let ctx: ContractSetup;
+    let env: ContractEnvironment;
     beforeEach(async () => {
-      ctx = await setup();
+      env = { pacer: new RecordingPacer() };
+      ctx = await setup(env);
+      const http = ctx.http;
+      if (http) env.pacer.countRequestsWith(() => http.requestCount());
     });
     afterEach(async () => {
+      ctx?.http?.faults.clear();
       await ctx?.teardown?.();
     });
 
@@ -82,6 +131,14 @@ export function describeProviderContract(name: string, setup: () => Promise<Cont
     };
     const purchase = (reference: string = randomUUID(), s: PortShipment = shipment()) =>
       ctx.provider.purchaseLabel({ reference, carrier: ctx.carrier, serviceLevelToken: ctx.serviceLevelToken, shipment: s, labelFileType: fileType() });
+    const quote = (reference: string = randomUUID()) =>
+      implemented(ctx.provider.quote, 'quote').call(ctx.provider, {
+        reference,
+        carrier: ctx.carrier,
+        serviceLevelToken: ctx.serviceLevelToken,
+        shipment: shipment(),
+        labelFileType: fileType(),
+      });
     const voidLabel = (id: string) => implemented(ctx.provider.voidLabel, 'voidLabel').call(ctx.provider, id);
     const getBalance = () => implemented(ctx.provider.getBalance, 'getBalance').call(ctx.provider);
     const addFunds = (amount: MoneyAmount) => implemented(ctx.provider.addFunds, 'addFunds').call(ctx.provider, amount);
@@ -106,6 +163,7 @@ export function describeProviderContract(name: string, setup: () => Promise<Cont
         expect(typeof p.getBalance === 'function').toBe(keepsBalance(c));
         expect(typeof p.addFunds === 'function').toBe(takesFunds(c));
         expect(typeof p.purchaseLabels === 'function').toBe(c.nativeBatch !== undefined);
+        expect(typeof p.quote === 'function').toBe(c.rates);
         if (options.capabilities) expect(c).toEqual(options.capabilities);
       });
     });
@@ -189,6 +247,51 @@ export function describeProviderContract(name: string, setup: () => Promise<Cont
         expect(error).toMatchObject({ code: 'validation', retryable: false });
       });
     });
+
+    it('gives the label file it sold: inline, or by URL through downloadDocument, in the format bought', async () => {
+      const offered = ctx.provider.capabilities.labelFileTypes;
+      const types = [...new Set<LabelFileType>([fileType(), ...(['PNG', 'ZPLII'] as const).filter((t) => offered.includes(t))])];
+      for (const type of types) {
+        const label = await ctx.provider.purchaseLabel({
+          reference: randomUUID(),
+          carrier: ctx.carrier,
+          serviceLevelToken: ctx.serviceLevelToken,
+          shipment: shipment(),
+          labelFileType: type,
+        });
+        let document = label.document;
+        if (label.documentUrl) {
+          const download = implemented(ctx.provider.downloadDocument, 'downloadDocument (it returns documentUrl)');
+          document = await download.call(ctx.provider, label.documentUrl);
+        }
+        expect(document).toBeDefined();
+        if (document) expectDocumentOf(type, document);
+      }
+    });
+
+    itWhen(quotes, 'quotes a label in positive integer minor units with a lower-case currency', async () => {
+      const amount = await quote();
+      expect(Number.isInteger(amount.amountMinor)).toBe(true);
+      expect(amount.amountMinor).toBeGreaterThan(0);
+      expect(amount.currency).toMatch(/^[a-z]{3}$/);
+    });
+
+    if (options.http) {
+      describeHttpCases({
+        http: () => {
+          if (!ctx.http) throw new Error('options.http is true, but the setup gives no http (faults, requestCount, secrets)');
+          return ctx.http;
+        },
+        pacer: () => env.pacer,
+        purchase: (reference?: string) => purchase(reference),
+        findPurchase: (reference: string) => ctx.provider.findPurchase(reference),
+        canLookUp: () => canLookUp(ctx.provider.capabilities),
+      });
+    } else {
+      it('speaks no HTTP (the setup gives no http; HTTP adapters pass { http: true } and get the HTTP cases)', () => {
+        expect(ctx.http).toBeUndefined();
+      });
+    }
 
     itWhen(canLookUp, 'findPurchase finds a purchase by our reference and nothing for an unknown one', async () => {
       const reference = randomUUID();

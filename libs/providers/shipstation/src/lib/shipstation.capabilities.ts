@@ -1,0 +1,17 @@
+import type { LabelFileType, ProviderCapabilities } from '@shipbatch/providers/core';
+import { LABEL_FORMATS, serviceLevelsByCarrier } from './shipstation.mapper';
+
+/** The smallest top-up ShipStation's add_funds takes here: $10.00. */
+export const SHIPSTATION_MIN_TOP_UP_MINOR = 1000;
+
+/** What ShipStation API v2 can do. The core reads these instead of asking which provider it is. */
+export const SHIPSTATION_CAPABILITIES: ProviderCapabilities = {
+  // The fake ShipStation offers no rate estimates yet, so there is no quote() to test: no rates.
+  rates: false,
+  addressValidation: true,
+  purchaseDeduplication: 'lookup',
+  labelFileTypes: Object.keys(LABEL_FORMATS) as LabelFileType[],
+  funding: { prepaidBalance: true, addFunds: true, minTopUpMinor: SHIPSTATION_MIN_TOP_UP_MINOR },
+  voidWindowHours: 720,
+  serviceLevels: serviceLevelsByCarrier(),
+};

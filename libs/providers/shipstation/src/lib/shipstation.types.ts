@@ -1,0 +1,104 @@
+/**
+ * The ShipStation API v2 (ShipEngine) shapes this adapter sends and reads, as the OpenAPI file
+ * (`shared/spec/providers/shipengine-openapi.yaml`) names them. Only the fields used here.
+ */
+export interface SsAddress {
+  name: string;
+  phone?: string;
+  email?: string;
+  company_name?: string;
+  address_line1: string;
+  address_line2?: string;
+  city_locality: string;
+  state_province: string;
+  postal_code: string;
+  country_code: string;
+  address_residential_indicator?: 'unknown' | 'yes' | 'no';
+}
+
+export type SsWeightUnit = 'pound' | 'ounce' | 'gram' | 'kilogram';
+export type SsDimensionUnit = 'inch' | 'centimeter';
+
+export interface SsPackage {
+  weight: { value: number; unit: SsWeightUnit };
+  dimensions: { length: number; width: number; height: number; unit: SsDimensionUnit };
+}
+
+export type SsLabelFormat = 'pdf' | 'png' | 'zpl';
+export type SsLabelLayout = '4x6' | 'letter' | 'A4' | 'A6';
+
+export interface SsShipmentRequest {
+  carrier_id: string;
+  service_code: string;
+  external_shipment_id?: string;
+  ship_date?: string;
+  ship_to: SsAddress;
+  ship_from: SsAddress;
+  return_to?: SsAddress;
+  packages: SsPackage[];
+}
+
+export interface SsCreateLabelRequest {
+  shipment: SsShipmentRequest;
+  label_format: SsLabelFormat;
+  label_layout: SsLabelLayout;
+  label_download_type: 'url';
+}
+
+export interface SsMonetaryValue {
+  currency: string;
+  amount: number;
+}
+
+export interface SsLabelDownload {
+  href?: string;
+  pdf?: string;
+  png?: string;
+  zpl?: string;
+}
+
+/** A label as `POST /v2/labels` and `GET /v2/labels/external_shipment_id/{id}` answer it. */
+export interface SsLabel {
+  label_id: string;
+  status?: 'processing' | 'completed' | 'error' | 'voided';
+  external_shipment_id?: string | null;
+  created_at: string;
+  shipment_cost: SsMonetaryValue;
+  insurance_cost?: SsMonetaryValue;
+  tracking_number: string;
+  carrier_id?: string;
+  carrier_code?: string;
+  service_code?: string;
+  voided?: boolean;
+  label_format?: SsLabelFormat;
+  label_layout?: SsLabelLayout;
+  label_download?: SsLabelDownload;
+}
+
+export interface SsVoidAnswer {
+  approved: boolean;
+  message: string;
+  reason_code?: string;
+}
+
+export interface SsCarrier {
+  carrier_id?: string;
+  carrier_code?: string;
+  balance?: number;
+}
+
+export interface SsService {
+  service_code?: string;
+  name?: string;
+}
+
+export interface SsAddressValidationResult {
+  status: 'unverified' | 'verified' | 'warning' | 'error';
+  messages: Array<{ code: string; message: string; type: 'error' | 'warning' | 'info'; detail_code: string | null }>;
+}
+
+/** ShipStation's error answer: `{request_id, errors: [...]}`. */
+export interface SsErrorBody {
+  request_id?: string;
+  errors?: Array<{ error_source?: string; error_type?: string; error_code?: string; message?: string; field_name?: string }>;
+}
