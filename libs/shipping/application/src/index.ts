@@ -28,3 +28,4 @@ export * from './lib/use-cases/void-label.use-case';
 export * from './lib/ports/funding.repository';
 export * from './lib/use-cases/funding.service';
 export * from './lib/use-cases/purchased-label.files';
+export * from './lib/use-cases/carrier-accounts.boot-check';

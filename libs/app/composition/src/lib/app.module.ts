@@ -3,6 +3,7 @@ import { AuthModule } from '@shipbatch/platform/auth';
 import type { AppConfig } from '@shipbatch/platform/config';
 import { ShippingApiModule } from '@shipbatch/shipping/api';
 import { ShippingWorkerModule } from '@shipbatch/shipping/worker';
+import { CarrierAccountsBootCheck } from '@shipbatch/shipping/application';
 import { coreImports } from './core.imports';
 
 /**
@@ -15,6 +16,8 @@ export class AppModule {
     return {
       module: AppModule,
       global: true,
+      // Stored carrier accounts are checked against their providers' options at every start.
+      providers: [CarrierAccountsBootCheck],
       imports: [
         ...coreImports(config),
         AuthModule,

@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { AppConfig } from '@shipbatch/platform/config';
 import { ShippingWorkerModule } from '@shipbatch/shipping/worker';
+import { CarrierAccountsBootCheck } from '@shipbatch/shipping/application';
 import { coreImports } from './core.imports';
 
 /** The worker process (scale-out): BullMQ processors and the reconciler, no HTTP. */
@@ -10,6 +11,8 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       global: true,
+      // Stored carrier accounts are checked against their providers' options at every start.
+      providers: [CarrierAccountsBootCheck],
       imports: [...coreImports(config), ShippingWorkerModule],
     };
   }

@@ -25,4 +25,6 @@ export interface CarrierAccountRepository {
   findByIdUnscoped(id: string): Promise<CarrierAccountRecord | null>;
   findMany(tenantId: string, ids: string[]): Promise<CarrierAccountRecord[]>;
   list(tenantId: string): Promise<CarrierAccountRecord[]>;
+  /** Every active account of every tenant: for the check of stored options when a process starts. */
+  listActiveUnscoped(): Promise<CarrierAccountRecord[]>;
 }

@@ -46,6 +46,10 @@ export class TypeormCarrierAccountRepository implements CarrierAccountRepository
     );
   }
 
+  async listActiveUnscoped(): Promise<CarrierAccountRecord[]> {
+    return (await this.repo.find({ where: { active: true }, order: { createdAt: 'ASC', id: 'ASC' } })).map((e) => this.toRecord(e));
+  }
+
   private toEntity(r: CarrierAccountRecord): CarrierAccountEntity {
     return Object.assign(new CarrierAccountEntity(), {
       id: r.id,
