@@ -31,6 +31,7 @@ describe('provider generator', () => {
       'README.md',
       'src/index.ts',
       'src/lib/acme-post.definition.ts',
+      'src/lib/acme-post.capabilities.ts',
       'src/lib/acme-post-provider.options.ts',
       'src/lib/acme-post.client.ts',
       'src/lib/acme-post.mapper.ts',
