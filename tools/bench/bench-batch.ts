@@ -13,11 +13,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { PdfLabelMerger } from '@shipbatch/shipping/application';
-import { ADMIN_TOKEN, freePort, http, start, stop, throwawayStores } from './bench-support';
+import { ADMIN_TOKEN, freePort, http, start, stop, throwawayStores, waitFor } from './bench-support';
 
 const SHIPMENTS = Number(process.env['BENCH_SHIPMENTS'] ?? 10_000);
 const WARM_UP_SHIPMENTS = 200;
-
 
 /** Peak resident set size (VmHWM) of a live process, in MB. */
 function peakRssMb(pid: number | undefined): number {
@@ -33,22 +32,6 @@ function peakRssMb(pid: number | undefined): number {
 /** Extra node flags for a process, e.g. BENCH_WORKER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof". */
 function nodeArgs(name: 'API' | 'WORKER'): string[] {
   return (process.env[`BENCH_${name}_NODE_ARGS`] ?? '').split(' ').filter(Boolean);
-}
-
-
-
-async function waitFor<T>(probe: () => Promise<T>, done: (v: T) => boolean, everyMs = 100, limitMs = 600_000): Promise<T> {
-  const until = Date.now() + limitMs;
-  for (;;) {
-    try {
-      const v = await probe();
-      if (done(v)) return v;
-    } catch {
-      /* not up yet */
-    }
-    if (Date.now() > until) throw new Error('gave up waiting');
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
 }
 
 function shipments(n: number, customer = 'Customer') {
@@ -131,7 +114,6 @@ async function flow(base: string, processes: Array<[string, ChildProcess]>, data
     peak_rss_mb: Object.fromEntries(processes.map(([name, p]) => [name, peakRssMb(p.pid)])),
   };
 }
-
 
 /**
  * Scale-out only (the embedded database is inside the api process): from the rows, the exact

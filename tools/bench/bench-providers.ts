@@ -9,26 +9,12 @@
  */
 import { paceIntervalMs } from '@shipbatch/providers/core';
 import { startFakeShipStation } from '@shipbatch/providers/testing';
-import { ADMIN_TOKEN, freePort, http, start, stop, throwawayStores } from './bench-support';
+import { ADMIN_TOKEN, freePort, http, start, stop, throwawayStores, waitFor } from './bench-support';
 
 const SHIPMENTS = Number(process.env['BENCH_SHIPMENTS'] ?? 2_000);
 const RATE = Number(process.env['BENCH_RATE_PER_MINUTE'] ?? 1_200);
 const LATENCY_MS = Number(process.env['BENCH_LATENCY_MS'] ?? 150);
 const WORKERS = Number(process.env['BENCH_WORKERS'] ?? 2);
-
-async function waitFor<T>(probe: () => Promise<T>, done: (v: T) => boolean, everyMs = 200, limitMs = 1_800_000): Promise<T> {
-  const until = Date.now() + limitMs;
-  for (;;) {
-    try {
-      const v = await probe();
-      if (done(v)) return v;
-    } catch {
-      /* not up yet */
-    }
-    if (Date.now() > until) throw new Error('gave up waiting');
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
 
 /** The most requests whose arrival times fall in any window of `ms`. */
 function peak(times: number[], ms: number): number {

@@ -109,3 +109,18 @@ export async function throwawayStores(
   };
   return { url: url.toString(), env, drop };
 }
+
+/** Polls `probe` until `done` accepts its value (errors count as not yet); gives up after `limitMs`. */
+export async function waitFor<T>(probe: () => Promise<T>, done: (v: T) => boolean, everyMs = 100, limitMs = 1_800_000): Promise<T> {
+  const until = Date.now() + limitMs;
+  for (;;) {
+    try {
+      const v = await probe();
+      if (done(v)) return v;
+    } catch {
+      /* not up yet */
+    }
+    if (Date.now() > until) throw new Error('gave up waiting');
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}

@@ -7,3 +7,4 @@ export * from './lib/http/http-transport.types';
 export * from './lib/http/http-transport';
 export { redactSecrets, REDACTED } from './lib/http/redact';
 export * from './lib/http/retry-after';
+export * from './lib/shipment-checks';

@@ -1,29 +1,9 @@
-import type { PortAddress, PortShipment, ValidationProblem } from '@shipbatch/providers/core';
+import { checkAddressFields, checkParcels, checkUsZip, type PortAddress, type PortShipment, type ValidationProblem } from '@shipbatch/providers/core';
 import { MOCK_PRICES_CENTS } from './mock-catalog';
 
 const REQUIRED: Array<keyof PortAddress> = ['street1', 'city', 'zip', 'country'];
-const WORDS: Partial<Record<keyof PortAddress, string>> = { street1: 'street', city: 'city', zip: 'ZIP or postal code', country: 'country' };
-const WHOSE = { address_from: 'sender', address_to: 'recipient' } as const;
-/** 12345, 12345-6789 or 123456789. */
-const US_ZIP = /^\d{5}(-?\d{4})?$/;
-
 function checkAddress(side: 'address_from' | 'address_to', address: PortAddress | undefined, problems: ValidationProblem[]): void {
-  for (const field of REQUIRED) {
-    const value = address?.[field];
-    if (typeof value !== 'string' || value.trim() === '') {
-      problems.push({ field: `${side}.${field}`, code: 'address_incomplete', text: `The ${WHOSE[side]} address has no ${WORDS[field]}.`, severity: 'INCOMPLETE' });
-    }
-  }
-  const zip = typeof address?.zip === 'string' ? address.zip.trim() : '';
-  const country = typeof address?.country === 'string' ? address.country.trim().toUpperCase() : '';
-  if (zip && country === 'US' && !US_ZIP.test(zip)) {
-    problems.push({
-      field: `${side}.zip`,
-      code: 'zip_invalid',
-      text: `The ${WHOSE[side]} ZIP code '${zip}' is not a US ZIP code (5 or 9 digits, e.g. 94103 or 94103-1234).`,
-      severity: 'INVALID',
-    });
-  }
+  problems.push(...checkAddressFields(side, address, REQUIRED), ...checkUsZip(side, address));
 }
 
 /**
@@ -66,22 +46,6 @@ export function validateMockShipment(
     });
   }
 
-  const parcels = Array.isArray(shipment?.parcels) ? shipment.parcels : [];
-  if (parcels.length === 0) {
-    problems.push({ field: 'parcels', code: 'parcel_missing', text: 'At least one parcel is required.', severity: 'INCOMPLETE' });
-  }
-  parcels.forEach((p, i) => {
-    for (const key of ['length', 'width', 'height', 'weight'] as const) {
-      const value = p?.[key];
-      if (!(typeof value === 'number' && Number.isFinite(value) && value > 0)) {
-        problems.push({
-          field: `parcels[${i}].${key}`,
-          code: 'parcel_invalid',
-          text: `Parcel ${i + 1} needs a positive ${key}.`,
-          severity: 'INVALID',
-        });
-      }
-    }
-  });
+  problems.push(...checkParcels(shipment?.parcels));
   return problems;
 }

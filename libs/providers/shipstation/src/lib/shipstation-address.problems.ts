@@ -1,5 +1,4 @@
-import type { ValidationProblem } from '@shipbatch/providers/core';
-import { WHOSE } from './shipstation-shipment.validator';
+import { ADDRESS_OWNER as WHOSE, type ValidationProblem } from '@shipbatch/providers/core';
 import type { SsAddressValidationResult } from './shipstation.types';
 
 /** Which port field an address validation detail code is about. */
