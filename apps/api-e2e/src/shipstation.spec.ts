@@ -22,12 +22,17 @@ describe.each([
   let fake: Fake;
   let h: Harness;
   let acme: Client;
+  /** Every API key handed to the service, and everything this process printed meanwhile. */
+  const keys: string[] = [];
+  let printed = '';
+  const writes = { out: process.stdout.write.bind(process.stdout), err: process.stderr.write.bind(process.stderr) };
 
   /** A ShipStation account at the fake (its own API key and carrier) and our carrier account for it. */
   const account = async (
     options: { balance?: number; funding?: Record<string, unknown>; apiKey?: string; rateLimitPerMinute?: number } = {},
   ) => {
     const apiKey = options.apiKey ?? `TEST_${randomUUID()}`;
+    keys.push(apiKey);
     const carrierId = `se-${Math.floor(Math.random() * 1e9)}`;
     fake.addAccount({ apiKey, carriers: [{ carrierId, carrierCode: 'stamps_com', balance: options.balance ?? 1000 }] });
     const res = await acme.post('/carrier_accounts', {
@@ -70,6 +75,9 @@ describe.each([
   };
 
   beforeAll(async () => {
+    // Log lines of the in-process api and workers (warnings and errors) are kept to look for keys.
+    process.stdout.write = ((chunk: string | Uint8Array, ...rest: any[]) => ((printed += String(chunk)), writes.out(chunk, ...rest))) as typeof process.stdout.write;
+    process.stderr.write = ((chunk: string | Uint8Array, ...rest: any[]) => ((printed += String(chunk)), writes.err(chunk, ...rest))) as typeof process.stderr.write;
     fake = await startFakeShipStation({ rateLimitPerMinute: 600 });
     h = await start({ env: { SHIPSTATION_BASE_URL: fake.url } });
     const anon = new Client(h.baseUrl);
@@ -83,6 +91,8 @@ describe.each([
   });
 
   afterAll(async () => {
+    process.stdout.write = writes.out;
+    process.stderr.write = writes.err;
     await h?.close();
     await fake?.close();
   });
@@ -249,6 +259,7 @@ describe.each([
     const carrierId = `se-${Math.floor(Math.random() * 1e9)}`;
     fake.addAccount({ apiKey: `TEST_${randomUUID()}`, carriers: [{ carrierId, carrierCode: 'stamps_com', balance: 100 }] });
     const wrongKey = `TEST_wrong_${randomUUID()}`;
+    keys.push(wrongKey);
     const res = await acme.post('/carrier_accounts', {
       provider: 'shipstation',
       carrier: 'usps',
@@ -298,4 +309,9 @@ describe.each([
       expect(victim.output() + survivor.output()).not.toContain(acct.apiKey);
     });
   }
+  it('wrote no API key to any log line, of this process or of the worker processes', () => {
+    const output = printed + h.children.map((c) => c.output()).join('');
+    expect(keys.length).toBeGreaterThan(5);
+    for (const key of keys) expect(output.includes(key)).toBe(false);
+  });
 });

@@ -1,4 +1,4 @@
-import { ProviderRateLimitedError, type RateBudget } from '@shipbatch/providers/core';
+import { paceIntervalMs, ProviderRateLimitedError, type RateBudget } from '@shipbatch/providers/core';
 import { MemoryAccountThrottle } from './memory-account.throttle';
 import { ThrottlePacer } from './throttle.pacer';
 
@@ -13,6 +13,8 @@ describe('ThrottlePacer', () => {
     return { pacer, slept };
   };
   const budget: RateBudget = { key: 'shipstation:abc', perMinute: 60 };
+  /** One slot of `budget`: a second, with the pacing headroom. */
+  const I = Math.ceil(paceIntervalMs(60));
 
   it('sleeps the wait for its slot (one per paceIntervalMs) and not at all when the slot is now', async () => {
     const { pacer, slept } = setup();
@@ -20,9 +22,9 @@ describe('ThrottlePacer', () => {
     expect(slept).toEqual([]);
     await pacer.acquire(budget);
     await pacer.acquire(budget);
-    expect(slept).toEqual([1000, 2000]);
+    expect(slept).toEqual([I, 2 * I]);
     await pacer.acquire({ key: 'other', perMinute: 60 });
-    expect(slept).toEqual([1000, 2000]);
+    expect(slept).toEqual([I, 2 * I]);
   });
 
   it('rejects with a paced ProviderRateLimitedError when the slot is further than maxWaitMs, reserving nothing', async () => {
@@ -32,22 +34,23 @@ describe('ThrottlePacer', () => {
     const error = await pacer.acquire(budget, { maxWaitMs: 1500 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ProviderRateLimitedError);
     expect(error).toMatchObject({
-      retryAfterMs: 2000,
+      retryAfterMs: 2 * I,
       details: { paced: true },
-      message: 'rate budget shipstation:abc: the next of 60 calls a minute is 2000 ms away',
+      message: `rate budget shipstation:abc: the next of 60 calls a minute is ${2 * I} ms away`,
     });
-    expect(slept).toEqual([1000]);
-    await pacer.acquire(budget, { maxWaitMs: 2000 });
-    expect(slept).toEqual([1000, 2000]);
+    expect(slept).toEqual([I]);
+    await pacer.acquire(budget, { maxWaitMs: 2 * I });
+    expect(slept).toEqual([I, 2 * I]);
   });
 
   it('waits at most DEFAULT_MAX_PACE_WAIT_MS (60 s) by default', async () => {
     const { pacer, slept } = setup();
-    const slow: RateBudget = { key: 'slow', perMinute: 1 };
+    const slow: RateBudget = { key: 'slow', perMinute: 2 };
+    const slot = Math.ceil(paceIntervalMs(2));
     await pacer.acquire(slow);
     await pacer.acquire(slow);
-    expect(slept).toEqual([60_000]);
-    await expect(pacer.acquire(slow)).rejects.toMatchObject({ code: 'rate_limited', retryAfterMs: 120_000 });
+    expect(slept).toEqual([slot]);
+    await expect(pacer.acquire(slow)).rejects.toMatchObject({ code: 'rate_limited', retryAfterMs: 2 * slot });
   });
 
   it('forwards pause to the throttle: the budget holds off, even an unpaced one', async () => {
