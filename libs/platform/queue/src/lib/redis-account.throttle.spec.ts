@@ -1,5 +1,5 @@
 import Redis from 'ioredis';
-import { PACE_HEADROOM, paceIntervalMs } from '@shipbatch/providers/core';
+import { paceIntervalMs } from '@shipbatch/providers/core';
 import { deleteRedisPrefix, TEST_REDIS_URL, uniqueRedisPrefix } from '@shipbatch/platform/testing';
 import { RedisAccountThrottle } from './redis-account.throttle';
 
