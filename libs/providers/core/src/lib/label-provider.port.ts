@@ -46,8 +46,12 @@ export interface LabelProvider {
 
   validateShipment(command: ValidateShipmentCommand): Promise<ValidationProblem[]>;
   purchaseLabel(command: PurchaseLabelCommand): Promise<PurchasedLabel>;
-  /** Finds an earlier purchase by our reference; null when the provider has none. */
-  findPurchase(reference: string): Promise<PurchasedLabel | null>;
+  /**
+   * Finds an earlier purchase by our reference; null when the provider has none. `since` is
+   * when the first attempt for this reference was made (a provider that can only list recent
+   * purchases scans back to it). Throws ProviderOutcomeUnknownError when it cannot tell.
+   */
+  findPurchase(reference: string, options?: { since?: Date }): Promise<PurchasedLabel | null>;
   /**
    * What the label would cost, without buying it: the provider's rate for the command. Only for
    * providers whose capabilities declare `rates`. Funding uses it to top up ahead of a batch.
@@ -59,13 +63,53 @@ export interface LabelProvider {
    * and a timeout). Required of every adapter that returns `documentUrl`.
    */
   downloadDocument?(url: string): Promise<LabelDocument>;
-  /** Only for providers whose capabilities declare `nativeBatch`. */
-  purchaseLabels?(commands: PurchaseLabelCommand[]): Promise<Array<PurchasedLabel | Error>>;
+  /**
+   * The provider's own batch API, only for providers whose capabilities declare `nativeBatch`.
+   * The core runs it as a resumable sequence (every step safe to repeat after a crash, the
+   * provider batch id recorded before anything can be bought, `purchase` called at most once
+   * per provider batch); shipments it cannot buy go back to single purchases.
+   */
+  nativeBatch?: NativeBatchPort;
   voidLabel?(providerLabelId: string): Promise<VoidResult>;
   getBalance?(): Promise<Balance>;
   addFunds?(amount: MoneyAmount): Promise<Balance>;
   /** Releases connections and timers. */
   close?(): Promise<void>;
+}
+
+/** One shipment of a provider batch, as the provider reports it. */
+export interface NativeBatchShipmentState {
+  /** Our reference (the batch shipment id), as sent in the shipment's metadata. */
+  reference: string;
+  /** The provider's id of this batch shipment. */
+  providerShipmentId: string;
+  /** VALID / INVALID after validation; PURCHASED / FAILED once the provider batch is purchased. */
+  status: 'VALIDATING' | 'VALID' | 'INVALID' | 'PURCHASED' | 'FAILED';
+  /** The provider's messages (validation problems, purchase failures). */
+  messages: Array<{ source: string; code: string; text: string }>;
+  /** The provider's transaction / label id once bought. */
+  providerLabelId?: string;
+}
+
+export interface NativeBatchState {
+  providerBatchId: string;
+  /** The provider batch's own status. */
+  status: 'VALIDATING' | 'VALID' | 'INVALID' | 'PURCHASING' | 'PURCHASED';
+  shipments: NativeBatchShipmentState[];
+}
+
+/** A provider's batch API (Shippo's `/batches`), driven step by step by the core. */
+export interface NativeBatchPort {
+  /** Creates a provider batch of these purchases (their references in each shipment's metadata); buys nothing. */
+  create(input: { reference: string; labelFileType: LabelFileType; commands: PurchaseLabelCommand[] }): Promise<{ providerBatchId: string }>;
+  /** The provider batch and every one of its shipments (all pages). */
+  get(providerBatchId: string): Promise<NativeBatchState>;
+  /** Takes shipments out before purchase (those the provider found invalid). */
+  remove(providerBatchId: string, providerShipmentIds: string[]): Promise<void>;
+  /** Asks the provider to buy the batch. Never called twice for one provider batch. */
+  purchase(providerBatchId: string): Promise<void>;
+  /** The label of one bought batch shipment (its transaction), with its document or document URL. */
+  label(shipment: NativeBatchShipmentState): Promise<PurchasedLabel>;
 }
 
 /** A minimal SQL client, for providers that keep provider-side state (the mock). */

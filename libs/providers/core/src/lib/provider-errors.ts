@@ -9,7 +9,8 @@ export type ProviderErrorCode =
   | 'rate_limited'
   | 'unavailable'
   | 'insufficient_funds'
-  | 'not_found';
+  | 'not_found'
+  | 'outcome_unknown';
 
 export interface ProviderErrorOptions {
   cause?: unknown;
@@ -73,6 +74,16 @@ export class ProviderInsufficientFundsError extends ProviderError {
 /** The object asked for does not exist at the provider. */
 export class ProviderNotFoundError extends ProviderError {
   readonly code = 'not_found' as const;
+  readonly retryable = false;
+}
+
+/**
+ * A lookup could not tell whether an earlier attempt bought the label (the provider has no
+ * lookup by our reference and its listing did not reach back far enough). The shipment must
+ * not be bought blind: it fails with `purchase_outcome_unknown`.
+ */
+export class ProviderOutcomeUnknownError extends ProviderError {
+  readonly code = 'outcome_unknown' as const;
   readonly retryable = false;
 }
 

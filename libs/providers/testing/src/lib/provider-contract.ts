@@ -162,7 +162,7 @@ export function describeProviderContract(
         expect(typeof p.voidLabel === 'function').toBe(canVoid(c));
         expect(typeof p.getBalance === 'function').toBe(keepsBalance(c));
         expect(typeof p.addFunds === 'function').toBe(takesFunds(c));
-        expect(typeof p.purchaseLabels === 'function').toBe(c.nativeBatch !== undefined);
+        expect(p.nativeBatch !== undefined).toBe(c.nativeBatch !== undefined);
         expect(typeof p.quote === 'function').toBe(c.rates);
         if (options.capabilities) expect(c).toEqual(options.capabilities);
       });
