@@ -29,3 +29,6 @@ export * from './lib/ports/funding.repository';
 export * from './lib/use-cases/funding.service';
 export * from './lib/use-cases/purchased-label.files';
 export * from './lib/use-cases/carrier-accounts.boot-check';
+export * from './lib/ports/native-batch.repository';
+export * from './lib/use-cases/native-batch.use-case';
+export * from './lib/use-cases/native-batch.router';

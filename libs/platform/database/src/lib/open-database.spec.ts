@@ -24,6 +24,7 @@ describe('openDatabase (embedded PGlite)', () => {
       'LabelListing1763870400000',
       'IdempotencyKeys1763942400000',
       'Funding1764547200000',
+      'NativeBatches1764633600000',
     ]);
   });
 

@@ -100,6 +100,8 @@ export interface NativeBatchState {
 
 /** A provider's batch API (Shippo's `/batches`), driven step by step by the core. */
 export interface NativeBatchPort {
+  /** The smallest share of a batch worth a provider batch (the account's option); default 50. */
+  readonly minSize?: number;
   /** Creates a provider batch of these purchases (their references in each shipment's metadata); buys nothing. */
   create(input: { reference: string; labelFileType: LabelFileType; commands: PurchaseLabelCommand[] }): Promise<{ providerBatchId: string }>;
   /** The provider batch and every one of its shipments (all pages). */

@@ -8,6 +8,7 @@ import {
   IDEMPOTENCY_STORE,
   LABEL_FILES_REPOSITORY,
   LABEL_REPOSITORY,
+  NATIVE_BATCH_REPOSITORY,
   PARCEL_REPOSITORY,
   PROVIDER_GATEWAY,
   PURCHASE_REPOSITORY,
@@ -26,6 +27,7 @@ import {
   TypeormParcelRepository,
 } from './repositories/object.repositories';
 import { TypeormLabelFilesRepository } from './label-files/label-files.repository';
+import { TypeormNativeBatchRepository } from './repositories/native-batch.repository';
 import { TypeormPurchaseRepository } from './repositories/purchase.repository';
 import { TypeormReconcileRepository } from './repositories/reconcile.repository';
 import { TypeormValidationRepository } from './repositories/validation.repository';
@@ -47,6 +49,7 @@ import { TypeormValidationRepository } from './repositories/validation.repositor
     { provide: LABEL_FILES_REPOSITORY, useClass: TypeormLabelFilesRepository },
     { provide: PROVIDER_GATEWAY, useClass: RegistryProviderGateway },
     { provide: IDEMPOTENCY_STORE, useClass: TypeormIdempotencyStore },
+    { provide: NATIVE_BATCH_REPOSITORY, useClass: TypeormNativeBatchRepository },
     { provide: FUNDING_REPOSITORY, useClass: TypeormFundingRepository },
   ],
   exports: [

@@ -2,12 +2,14 @@ import { Module } from '@nestjs/common';
 import {
   FundingService,
   MergeLabelFilesUseCase,
+  NativeBatchUseCase,
   PurchasedLabelFiles,
   PurchaseShipmentUseCase,
   ReconcileUseCase,
   ValidateBatchUseCase,
 } from '@shipbatch/shipping/application';
 import { MergeLabelFilesProcessor } from './merge-label-files.processor';
+import { NativeBatchProcessor } from './native-batch.processor';
 import { PurchaseShipmentProcessor } from './purchase-shipment.processor';
 import { ReconcileScheduler } from './reconcile.scheduler';
 import { ValidateBatchProcessor } from './validate-batch.processor';
@@ -24,6 +26,8 @@ import { ValidateBatchProcessor } from './validate-batch.processor';
     ValidateBatchProcessor,
     PurchaseShipmentProcessor,
     MergeLabelFilesProcessor,
+    NativeBatchUseCase,
+    NativeBatchProcessor,
     ReconcileScheduler,
   ],
 })

@@ -3,6 +3,7 @@ import { MergedLabelFiles1763856000000 } from './1763856000000-merged-label-file
 import { LabelListing1763870400000 } from './1763870400000-label-listing.migration';
 import { IdempotencyKeys1763942400000 } from './1763942400000-idempotency-keys.migration';
 import { Funding1764547200000 } from './1764547200000-funding.migration';
+import { NativeBatches1764633600000 } from './1764633600000-native-batches.migration';
 
 /** Every migration, oldest first. Add new ones at the end; never edit an applied one. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   LabelListing1763870400000,
   IdempotencyKeys1763942400000,
   Funding1764547200000,
+  NativeBatches1764633600000,
 ];

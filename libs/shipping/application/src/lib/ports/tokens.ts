@@ -9,11 +9,13 @@ export const FILE_STORAGE = Symbol('FILE_STORAGE');
 export const LABEL_FILE_STORE = FILE_STORAGE;
 export const LABEL_FILES_REPOSITORY = Symbol('LABEL_FILES_REPOSITORY');
 export const PROVIDER_GATEWAY = Symbol('PROVIDER_GATEWAY');
+export const NATIVE_BATCH_REPOSITORY = Symbol('NATIVE_BATCH_REPOSITORY');
 
 /** Queue names. Jobs carry ids only. */
 export const QUEUES = {
   validateBatch: 'validate-batch',
   purchaseShipment: 'purchase-shipment',
   mergeLabelFiles: 'merge-label-files',
+  nativeBatch: 'native-batch',
 } as const;
 export const FUNDING_REPOSITORY = Symbol('FUNDING_REPOSITORY');

@@ -1,0 +1,180 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { newObjectId } from '@shipbatch/platform/config';
+import { normalizeRows } from '@shipbatch/platform/database';
+import type {
+  ClaimedPurchase,
+  FrozenPurchase,
+  NativeBatchRecord,
+  NativeBatchRepository,
+  NativeBatchStep,
+} from '@shipbatch/shipping/application';
+import type { ShipmentMessage } from '@shipbatch/shipping/domain';
+
+interface Row {
+  id: string;
+  tenant_id: string;
+  batch_id: string;
+  carrier_account_id: string;
+  label_file_type: string;
+  provider_batch_id: string | null;
+  state: NativeBatchStep;
+  polls: number;
+  failures: number;
+}
+
+const toRecord = (r: Row): NativeBatchRecord => ({
+  id: r.id,
+  tenantId: r.tenant_id,
+  batchId: r.batch_id,
+  carrierAccountId: r.carrier_account_id,
+  labelFileType: r.label_file_type,
+  providerBatchId: r.provider_batch_id,
+  state: r.state,
+  polls: Number(r.polls),
+  failures: Number(r.failures),
+});
+
+@Injectable()
+export class TypeormNativeBatchRepository implements NativeBatchRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async queuedShares(batchId: string): Promise<Array<{ carrierAccountId: string; count: number }>> {
+    const rows = normalizeRows<{ account: string; n: number }>(
+      await this.dataSource.query(
+        `SELECT effective_carrier_account AS account, count(*) AS n FROM batch_shipments
+         WHERE batch_id = $1 AND purchase_state = 'QUEUED' AND attempts = 0 AND effective_carrier_account IS NOT NULL
+         GROUP BY effective_carrier_account`,
+        [batchId],
+      ),
+    );
+    return rows.map((r) => ({ carrierAccountId: r.account, count: Number(r.n) }));
+  }
+
+  async handOver(input: { tenantId: string; batchId: string; carrierAccountId: string; labelFileType: string }) {
+    const id = newObjectId();
+    // One statement: the native batch row and the hand-over of every shipment still QUEUED.
+    const rows = normalizeRows<{ id: string }>(
+      await this.dataSource.query(
+        `WITH nb AS (
+           INSERT INTO native_batches (id, tenant_id, batch_id, carrier_account_id, label_file_type)
+           VALUES ($1, $2, $3, $4, $5) RETURNING id
+         )
+         UPDATE batch_shipments s SET purchase_state = 'NATIVE', native_batch_id = (SELECT id FROM nb),
+                lease_until = NULL, updated_at = now()
+         WHERE s.batch_id = $3 AND s.effective_carrier_account = $4 AND s.purchase_state = 'QUEUED' AND s.attempts = 0
+         RETURNING s.id`,
+        [id, input.tenantId, input.batchId, input.carrierAccountId, input.labelFileType],
+      ),
+    );
+    if (rows.length === 0) {
+      await this.dataSource.query(`UPDATE native_batches SET state = 'FAILED', updated_at = now() WHERE id = $1`, [id]);
+      return null;
+    }
+    return { id, shipmentIds: rows.map((r) => r.id) };
+  }
+
+  async lease(id: string, ms: number): Promise<NativeBatchRecord | null> {
+    const rows = normalizeRows<Row>(
+      await this.dataSource.query(
+        `UPDATE native_batches SET lease_until = now() + make_interval(secs => $2::double precision / 1000)
+         WHERE id = $1 AND (lease_until IS NULL OR lease_until < now())
+         RETURNING id, tenant_id, batch_id, carrier_account_id, label_file_type, provider_batch_id, state, polls, failures`,
+        [id, ms],
+      ),
+    );
+    return rows[0] ? toRecord(rows[0]) : null;
+  }
+
+  async release(id: string): Promise<void> {
+    await this.dataSource.query(`UPDATE native_batches SET lease_until = NULL WHERE id = $1`, [id]);
+  }
+
+  async shipments(id: string): Promise<ClaimedPurchase[]> {
+    const rows = normalizeRows<{
+      id: string;
+      tenant_id: string;
+      batch_id: string;
+      shipment_id: string | null;
+      purchase_command: FrozenPurchase;
+      failures: number;
+      queue_token: number;
+    }>(
+      await this.dataSource.query(
+        `SELECT id, tenant_id, batch_id, shipment_id, purchase_command, failures, queue_token FROM batch_shipments
+         WHERE native_batch_id = $1 AND purchase_state = 'NATIVE' ORDER BY position`,
+        [id],
+      ),
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      tenantId: r.tenant_id,
+      batchId: r.batch_id,
+      shipmentId: r.shipment_id,
+      purchase: r.purchase_command,
+      lookupRequired: false,
+      failures: Number(r.failures),
+      queueToken: Number(r.queue_token),
+    }));
+  }
+
+  async recordCreated(id: string, providerBatchId: string): Promise<boolean> {
+    const rows = await this.dataSource.query(
+      `UPDATE native_batches SET provider_batch_id = $2, state = 'CREATED', polls = 0, updated_at = now()
+       WHERE id = $1 AND state = 'CREATING' AND provider_batch_id IS NULL RETURNING id`,
+      [id, providerBatchId],
+    );
+    return normalizeRows(rows).length > 0;
+  }
+
+  async move(id: string, from: NativeBatchStep, to: NativeBatchStep): Promise<boolean> {
+    const rows = await this.dataSource.query(
+      `UPDATE native_batches SET state = $3, polls = 0, updated_at = now() WHERE id = $1 AND state = $2 RETURNING id`,
+      [id, from, to],
+    );
+    return normalizeRows(rows).length > 0;
+  }
+
+  async count(id: string, what: 'polls' | 'failures'): Promise<void> {
+    const column = what === 'polls' ? 'polls' : 'failures';
+    await this.dataSource.query(`UPDATE native_batches SET ${column} = ${column} + 1, updated_at = now() WHERE id = $1`, [id]);
+  }
+
+  async giveBack(id: string, shipmentIds: string[], lookupRequired: boolean): Promise<Array<{ id: string; queueToken: number }>> {
+    if (shipmentIds.length === 0) return [];
+    const rows = normalizeRows<{ id: string; queue_token: number }>(
+      await this.dataSource.query(
+        `UPDATE batch_shipments SET purchase_state = 'QUEUED', lookup_required = lookup_required OR $3,
+                queue_token = queue_token + 1, queued_at = now(), updated_at = now()
+         WHERE native_batch_id = $1 AND id = ANY($2::text[]) AND purchase_state = 'NATIVE'
+         RETURNING id, queue_token`,
+        [id, shipmentIds, lookupRequired],
+      ),
+    );
+    return rows.map((r) => ({ id: r.id, queueToken: Number(r.queue_token) }));
+  }
+
+  async fail(id: string, failures: Array<{ shipmentId: string; messages: ShipmentMessage[] }>): Promise<void> {
+    if (failures.length === 0) return;
+    await this.dataSource.query(
+      `UPDATE batch_shipments s
+       SET purchase_state = 'FAILED', status = 'TRANSACTION_FAILED', messages = f.messages, failures = s.failures + 1,
+           lease_until = NULL, updated_at = now()
+       FROM jsonb_to_recordset($2::jsonb) AS f(id text, messages jsonb)
+       WHERE s.id = f.id AND s.native_batch_id = $1 AND s.purchase_state = 'NATIVE'`,
+      [id, JSON.stringify(failures.map((f) => ({ id: f.shipmentId, messages: f.messages })))],
+    );
+  }
+
+  async stale(staleMs: number): Promise<string[]> {
+    const rows = normalizeRows<{ id: string }>(
+      await this.dataSource.query(
+        `SELECT id FROM native_batches WHERE state NOT IN ('COLLECTED', 'FAILED')
+         AND updated_at <= now() - make_interval(secs => $1::double precision / 1000)
+         AND (lease_until IS NULL OR lease_until < now())`,
+        [staleMs],
+      ),
+    );
+    return rows.map((r) => r.id);
+  }
+}

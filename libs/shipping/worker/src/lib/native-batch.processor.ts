@@ -1,0 +1,15 @@
+import { Processor, WorkerHost } from '@nestjs/bullmq';
+import type { Job } from 'bullmq';
+import { type NativeBatchJobData, NativeBatchUseCase, QUEUES } from '@shipbatch/shipping/application';
+
+/** Takes one step of a native batch (a provider's own batch API); the step rings the next. */
+@Processor(QUEUES.nativeBatch, { concurrency: Number(process.env['NATIVE_BATCH_CONCURRENCY'] ?? 4) })
+export class NativeBatchProcessor extends WorkerHost {
+  constructor(private readonly natives: NativeBatchUseCase) {
+    super();
+  }
+
+  async process(job: Job<NativeBatchJobData>): Promise<void> {
+    await this.natives.execute(job.data.nativeBatchId);
+  }
+}
