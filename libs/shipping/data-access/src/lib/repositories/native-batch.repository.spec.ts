@@ -1,0 +1,95 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SecretBox } from '@shipbatch/platform/config';
+import { openDatabase, type DatabaseHandle } from '@shipbatch/platform/database';
+import { createTestDatabase, type TestDatabase } from '@shipbatch/platform/testing';
+import { SHIPPING_ENTITIES } from '../entities';
+import { TypeormCarrierAccountRepository } from './carrier-account.repository';
+import { TypeormNativeBatchRepository } from './native-batch.repository';
+
+describe.each([
+  ['PostgreSQL', true],
+  ['embedded PGlite', false],
+])('native batch repository on %s', (_name, onPostgres) => {
+  let testDb: TestDatabase | undefined;
+  let db: DatabaseHandle;
+  let natives: TypeormNativeBatchRepository;
+
+  const state = async (id: string) =>
+    (await db.dataSource.query(`SELECT purchase_state, native_batch_id, status FROM batch_shipments WHERE id = $1`, [id]))[0];
+
+  beforeAll(async () => {
+    testDb = onPostgres ? await createTestDatabase('shipbatch_test_native') : undefined;
+    db = await openDatabase({ databaseUrl: testDb?.url, dataDir: mkdtempSync(join(tmpdir(), 'shipbatch-native-')) }, SHIPPING_ENTITIES);
+    await db.dataSource.query(`INSERT INTO tenants (id, name) VALUES ('t1', 'acme')`);
+    const accounts = new TypeormCarrierAccountRepository(db.dataSource, new SecretBox(randomBytes(32)));
+    for (const id of ['ca1', 'ca2']) {
+      await accounts.insert({
+        id, tenantId: 't1', provider: 'mock', carrier: 'usps', accountId: id, parameters: {}, active: true, test: false, metadata: '',
+        funding: { enabled: false, minBalanceMinor: 0, topUpAmountMinor: 0, dailyCapMinor: 0 }, createdAt: new Date(), updatedAt: new Date(),
+      });
+    }
+    await db.dataSource.query(
+      `INSERT INTO batches (id, tenant_id, status, default_carrier_account, default_servicelevel_token, label_filetype)
+       VALUES ('b1', 't1', 'PURCHASING', 'ca1', 'usps_priority', 'PDF_4x6')`,
+    );
+    // s1..s3 on ca1, s4 on ca2, s5 on ca1 but already attempted once (a retry).
+    const rows = [['s1', 'ca1', 0], ['s2', 'ca1', 0], ['s3', 'ca1', 0], ['s4', 'ca2', 0], ['s5', 'ca1', 1]] as const;
+    for (const [i, [id, account, attempts]] of rows.entries()) {
+      await db.dataSource.query(
+        `INSERT INTO batch_shipments (id, tenant_id, batch_id, position, status, purchase_state, input, effective_carrier_account, attempts, purchase_command)
+         VALUES ($1, 't1', 'b1', $2, 'VALID', 'QUEUED', '{}', $3, $4, '{"carrierAccountId": "x", "command": {}}')`,
+        [id, i, account, attempts],
+      );
+    }
+    natives = new TypeormNativeBatchRepository(db.dataSource);
+  });
+  afterAll(async () => {
+    await db.close();
+    await testDb?.drop();
+  });
+
+  it('counts never-attempted queued shares per account and hands one account\'s share over in one step', async () => {
+    expect((await natives.queuedShares('b1')).sort((a, b) => a.carrierAccountId.localeCompare(b.carrierAccountId))).toEqual([
+      { carrierAccountId: 'ca1', count: 3 },
+      { carrierAccountId: 'ca2', count: 1 },
+    ]);
+    const handed = await natives.handOver({ tenantId: 't1', batchId: 'b1', carrierAccountId: 'ca1', labelFileType: 'PDF_4x6' });
+    expect(handed?.shipmentIds.sort()).toEqual(['s1', 's2', 's3']);
+    expect(await state('s1')).toMatchObject({ purchase_state: 'NATIVE', native_batch_id: handed?.id });
+    expect(await state('s4')).toMatchObject({ purchase_state: 'QUEUED', native_batch_id: null });
+    expect(await state('s5')).toMatchObject({ purchase_state: 'QUEUED' });
+    expect((await natives.shipments(handed!.id)).map((c) => c.id)).toEqual(['s1', 's2', 's3']);
+    // Nothing left to hand over: no second native batch for the same shipments.
+    expect(await natives.handOver({ tenantId: 't1', batchId: 'b1', carrierAccountId: 'ca1', labelFileType: 'PDF_4x6' })).toBeNull();
+  });
+
+  it('moves only from the state read, records the provider batch id once, and leases one worker at a time', async () => {
+    const nb = (await natives.handOver({ tenantId: 't1', batchId: 'b1', carrierAccountId: 'ca2', labelFileType: 'PDF_4x6' }))!;
+    const first = await natives.lease(nb.id, 60_000);
+    expect(first).toMatchObject({ state: 'CREATING', providerBatchId: null, carrierAccountId: 'ca2' });
+    expect(await natives.lease(nb.id, 60_000)).toBeNull();
+    await natives.release(nb.id);
+    expect(await natives.recordCreated(nb.id, 'pb-1')).toBe(true);
+    expect(await natives.recordCreated(nb.id, 'pb-2')).toBe(false);
+    expect(await natives.move(nb.id, 'CREATED', 'VALIDATED')).toBe(true);
+    const racing = await Promise.all([natives.move(nb.id, 'VALIDATED', 'PURCHASE_REQUESTED'), natives.move(nb.id, 'VALIDATED', 'PURCHASE_REQUESTED')]);
+    expect(racing.filter(Boolean)).toHaveLength(1);
+    expect(await natives.lease(nb.id, 60_000)).toMatchObject({ state: 'PURCHASE_REQUESTED', providerBatchId: 'pb-1' });
+    await natives.release(nb.id);
+  });
+
+  it('gives shipments back to single purchases and fails others with their messages', async () => {
+    const [row] = await db.dataSource.query(`SELECT native_batch_id FROM batch_shipments WHERE id = 's1'`);
+    const id = row.native_batch_id as string;
+    expect(await natives.giveBack(id, ['s1', 's4'], true)).toEqual([{ id: 's1', queueToken: 1 }]);
+    expect(await state('s1')).toMatchObject({ purchase_state: 'QUEUED' });
+    await natives.fail(id, [{ shipmentId: 's2', messages: [{ source: 'shippo', code: 'address_invalid', text: 'bad' }] }]);
+    const [failed] = await db.dataSource.query(`SELECT purchase_state, status, messages FROM batch_shipments WHERE id = 's2'`);
+    expect(failed).toMatchObject({ purchase_state: 'FAILED', status: 'TRANSACTION_FAILED', messages: [{ code: 'address_invalid' }] });
+    expect((await natives.shipments(id)).map((c) => c.id)).toEqual(['s3']);
+    expect(await natives.stale(0)).toEqual(expect.arrayContaining([id]));
+  });
+});
