@@ -19,3 +19,7 @@ export { FAKE_SHIPSTATION_SERVICES, type FakeCarrierCode } from './lib/fakes/fak
 export { FAKE_SHIPSTATION_MIN_FUNDS } from './lib/fakes/fake-shipstation.accounts';
 export { shipStationError, type ShipStationErrorDetail } from './lib/fakes/fake-shipstation.errors';
 export * from './lib/fakes/shipstation-request.fixtures';
+export * from './lib/fakes/fake-shippo';
+export type { FakeShippoAccountInput, FakeShippoCarrierAccountInput, FakeShippoSale, FakeShippoBatch, FakeShippoBatchShipment, FakeShippoTransactionStatus } from './lib/fakes/fake-shippo.state';
+export { FAKE_SHIPPO_SERVICE_LEVELS, type FakeShippoCarrier } from './lib/fakes/fake-shippo.catalog';
+export type { FakeShippoMessage } from './lib/fakes/fake-shippo.errors';

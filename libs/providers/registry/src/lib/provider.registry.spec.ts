@@ -57,14 +57,14 @@ describe('ProviderRegistry', () => {
   it('registers the mock provider by default, in providers.ts', () => {
     expect(PROVIDER_DEFINITIONS).toContain(mockProviderDefinition);
     const registry = new ProviderRegistry();
-    expect(registry.keys()).toEqual(['mock', 'shipstation']);
+    expect(registry.keys()).toEqual(['mock', 'shipstation', 'shippo']);
     expect(registry.get('mock')).toBe(mockProviderDefinition);
   });
 
   it('throws a clear error for an unknown provider, and refuses a key registered twice', () => {
     const registry = new ProviderRegistry();
     expect(() => registry.get('nope')).toThrow(UnknownProviderError);
-    expect(() => registry.get('nope')).toThrow("no provider 'nope' is registered (registered: mock, shipstation)");
+    expect(() => registry.get('nope')).toThrow("no provider 'nope' is registered (registered: mock, shipstation, shippo)");
     expect(() => registry.instanceFor(account({ provider: 'nope' }), { sql })).toThrow(UnknownProviderError);
     expect(() => new ProviderRegistry([mockProviderDefinition, mockProviderDefinition])).toThrow(/registered twice/);
   });

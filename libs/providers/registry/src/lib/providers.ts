@@ -1,6 +1,7 @@
 import type { ProviderDefinition } from '@shipbatch/providers/core';
 import { mockProviderDefinition } from '@shipbatch/providers/mock';
 import { shipStationProviderDefinition } from '@shipbatch/providers/shipstation';
+import { shippoProviderDefinition } from '@shipbatch/providers/shippo';
 
 /**
  * Every registered provider. A platform team adds a carrier with its own library and one
@@ -10,4 +11,5 @@ import { shipStationProviderDefinition } from '@shipbatch/providers/shipstation'
 export const PROVIDER_DEFINITIONS: ReadonlyArray<ProviderDefinition<any>> = [
   mockProviderDefinition,
   shipStationProviderDefinition,
+  shippoProviderDefinition,
 ];

@@ -1,0 +1,10 @@
+export * from './lib/shippo.definition';
+export * from './lib/shippo.capabilities';
+export * from './lib/shippo.service-levels';
+export * from './lib/shippo-provider.options';
+export * from './lib/shippo.client';
+export * from './lib/shippo.provider';
+export * from './lib/shippo.native-batch';
+export * from './lib/shippo.mapper';
+export { mapShippoError, shippoErrorTexts } from './lib/shippo.errors';
+export { scanForReference, LOOKUP_MAX_PAGES, LOOKUP_MARGIN_MS, type LookupTuning } from './lib/shippo.lookup';

@@ -1,0 +1,118 @@
+import { budgetKey, type DownloadedFile, HttpTransport, type HttpRequest, type ProviderContext, type RateBudget } from '@shipbatch/providers/core';
+import { mapShippoError } from './shippo.errors';
+import type { ShippoProviderOptions } from './shippo-provider.options';
+import type { ShBatch, ShBatchRequest, ShInstantTransactionRequest, ShPage, ShRate, ShRefund, ShTransaction } from './shippo.types';
+
+export const SHIPPO_DEFAULT_BASE_URL = 'https://api.goshippo.com';
+export const SHIPPO_API_VERSION = '2018-02-08';
+export const SHIPPO_DEFAULT_RATE_LIMIT = 500;
+/** Shippo's limit on batch creation per token. */
+export const SHIPPO_BATCH_CREATE_RATE_LIMIT = 50;
+/** A purchase waits at most this long for its slot; further away, the job gives its shipments back. */
+export const PURCHASE_MAX_PACE_WAIT_MS = 15_000;
+export const SHIPPO_PAGE_SIZE = 100;
+
+const seg = (value: string): string => encodeURIComponent(value);
+
+/** What an operator or a test may tune (never tenant input). */
+export interface ShippoTuning {
+  timeoutMs?: number;
+}
+
+/**
+ * HTTP calls to Shippo (`Authorization: ShippoToken ...`, `SHIPPO-API-VERSION: 2018-02-08`)
+ * through two HttpTransports on one token: batch creation paced on its own budget (50 a
+ * minute), every other call on the transactions budget (`rate_limit_per_minute`). Both budgets
+ * are keyed on a hash of the token, so accounts sharing a token share them on every worker.
+ */
+export class ShippoClient {
+  /** Every call but batch creation. */
+  readonly http: HttpTransport;
+  /** `POST /batches`. */
+  readonly batchHttp: HttpTransport;
+  readonly carrierAccount: string;
+  readonly budgets: { transactions: RateBudget; batchCreates: RateBudget };
+
+  constructor(options: ShippoProviderOptions, context: ProviderContext, tuning: ShippoTuning = {}) {
+    this.carrierAccount = options.carrier_account;
+    const key = budgetKey('shippo', options.api_token);
+    this.budgets = {
+      transactions: { key: `${key}:transactions`, perMinute: options.rate_limit_per_minute ?? SHIPPO_DEFAULT_RATE_LIMIT },
+      batchCreates: { key: `${key}:batches`, perMinute: SHIPPO_BATCH_CREATE_RATE_LIMIT },
+    };
+    const common = {
+      provider: 'shippo',
+      baseUrl: context.baseUrl ?? SHIPPO_DEFAULT_BASE_URL,
+      headers: { Authorization: `ShippoToken ${options.api_token}`, 'SHIPPO-API-VERSION': SHIPPO_API_VERSION },
+      secrets: [options.api_token],
+      timeoutMs: tuning.timeoutMs,
+      pacer: context.pacer,
+      mapError: mapShippoError,
+    };
+    this.http = new HttpTransport({ ...common, budget: this.budgets.transactions });
+    this.batchHttp = new HttpTransport({ ...common, budget: this.budgets.batchCreates });
+  }
+
+  /** A value for an error built here (not from an answer): every string in it redacted of the token. */
+  redact<T>(value: T): T {
+    if (typeof value === 'string') return this.http.redact(value) as T;
+    if (Array.isArray(value)) return value.map((v) => this.redact(v)) as T;
+    if (value !== null && typeof value === 'object') {
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [this.http.redact(k), this.redact(v)])) as T;
+    }
+    return value;
+  }
+
+  private async call<T>(req: HttpRequest, transport = this.http): Promise<T> {
+    return (await transport.request<T>(req)).data;
+  }
+
+  /** POST /transactions (instant transaction): buys the label; not idempotent, paced with a short wait. */
+  createTransaction(body: ShInstantTransactionRequest): Promise<ShTransaction> {
+    return this.call<ShTransaction>({ method: 'POST', path: '/transactions', body, pace: { maxWaitMs: PURCHASE_MAX_PACE_WAIT_MS } });
+  }
+
+  /** GET /transactions/{id}. */
+  transaction(id: string): Promise<ShTransaction> {
+    return this.call<ShTransaction>({ method: 'GET', path: `/transactions/${seg(id)}` });
+  }
+
+  /** GET /transactions?page=&results=100: newest first. */
+  transactions(page: number): Promise<ShPage<ShTransaction>> {
+    return this.call<ShPage<ShTransaction>>({ method: 'GET', path: '/transactions', query: { page, results: SHIPPO_PAGE_SIZE } });
+  }
+
+  /** GET /rates/{id}: what a transaction read by id or listed cost (its `rate` is an id there). */
+  rate(id: string): Promise<ShRate> {
+    return this.call<ShRate>({ method: 'GET', path: `/rates/${seg(id)}` });
+  }
+
+  /** POST /refunds: not idempotent (Shippo refuses a second refund of a transaction). */
+  refund(transaction: string): Promise<ShRefund> {
+    return this.call<ShRefund>({ method: 'POST', path: '/refunds', body: { transaction, async: false } });
+  }
+
+  /** POST /batches on the batch-creation budget: creates (and validates in the background), buys nothing. */
+  createBatch(body: ShBatchRequest): Promise<ShBatch> {
+    return this.call<ShBatch>({ method: 'POST', path: '/batches', body }, this.batchHttp);
+  }
+
+  /** GET /batches/{id}?page=: the batch with one page (100) of its shipments. */
+  batch(id: string, page: number): Promise<ShBatch> {
+    return this.call<ShBatch>({ method: 'GET', path: `/batches/${seg(id)}`, query: { page } });
+  }
+
+  /** POST /batches/{id}/remove_shipments: removing twice leaves the same batch. */
+  removeShipments(id: string, shipmentIds: string[]): Promise<ShBatch> {
+    return this.call<ShBatch>({ method: 'POST', path: `/batches/${seg(id)}/remove_shipments`, body: shipmentIds, idempotent: true });
+  }
+
+  /** POST /batches/{id}/purchase: buys every label of the batch; never repeated. */
+  purchaseBatch(id: string): Promise<ShBatch> {
+    return this.call<ShBatch>({ method: 'POST', path: `/batches/${seg(id)}/purchase`, idempotent: false });
+  }
+
+  download(url: string): Promise<DownloadedFile> {
+    return this.http.download(url);
+  }
+}

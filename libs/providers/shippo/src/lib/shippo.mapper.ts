@@ -1,0 +1,101 @@
+import type { MoneyAmount, PortAddress, PortParcel, PortShipment, PurchasedLabel } from '@shipbatch/providers/core';
+import type { ShAddress, ShCoreRate, ShMessage, ShParcel, ShRate, ShShipment, ShTransaction } from './shippo.types';
+
+/** A trimmed, non-empty string or undefined. */
+function text(value: string | undefined): string | undefined {
+  const t = typeof value === 'string' ? value.trim() : '';
+  return t === '' ? undefined : t;
+}
+
+/** A port address as Shippo's inline AddressCreateRequest; absent fields are left out. */
+export function toShAddress(a: PortAddress): ShAddress {
+  const out: ShAddress = { country: (text(a.country) ?? '').toUpperCase() };
+  for (const key of ['name', 'company', 'street1', 'street2', 'city', 'state', 'zip', 'phone', 'email'] as const) {
+    const value = text(a[key]);
+    if (value) out[key] = value;
+  }
+  if (a.isResidential !== undefined) out.is_residential = a.isResidential;
+  return out;
+}
+
+/** Shippo takes dimensions and weight as decimal strings, in the port's units (Shippo has them all). */
+export function toShParcel(p: PortParcel): ShParcel {
+  return { length: String(p.length), width: String(p.width), height: String(p.height), distance_unit: p.distanceUnit, weight: String(p.weight), mass_unit: p.massUnit };
+}
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A shipment date as Shippo's `shipment_date` (`2014-01-18T00:35:03.463Z`); undefined when none or unreadable. */
+export function toShipmentDate(value: string | undefined): string | undefined {
+  const t = text(value);
+  if (!t) return undefined;
+  const ms = Date.parse(DATE.test(t) ? `${t}T00:00:00Z` : t);
+  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
+}
+
+export function toShShipment(s: PortShipment): ShShipment {
+  const out: ShShipment = { address_from: toShAddress(s.addressFrom), address_to: toShAddress(s.addressTo), parcels: s.parcels.map(toShParcel) };
+  if (s.addressReturn) out.address_return = toShAddress(s.addressReturn);
+  const date = toShipmentDate(s.shipmentDate);
+  if (date) out.shipment_date = date;
+  return out;
+}
+
+/** Shippo's decimal amount (`"7.58"`) and currency (`USD`) -> integer minor units, lower-case currency. */
+export function toMoney(amount: string | undefined, currency: string | undefined): MoneyAmount {
+  const n = Number(amount);
+  return { amountMinor: Number.isFinite(n) ? Math.round(n * 100) : 0, currency: (currency || 'usd').toLowerCase() };
+}
+
+/** What a label cost and which service it was, from the transaction's rate (inline, or read by its id). */
+export interface RateFacts {
+  cost: MoneyAmount;
+  serviceLevelToken?: string;
+}
+
+export function rateFacts(rate: ShCoreRate | ShRate): RateFacts {
+  const token = 'servicelevel_token' in rate && rate.servicelevel_token ? rate.servicelevel_token : (rate as ShRate).servicelevel?.token;
+  return { cost: toMoney(rate.amount, rate.currency), serviceLevelToken: token || undefined };
+}
+
+/** Shippo's messages as the port's `{source, code, text}` (absent parts as empty strings). */
+export function toMessages(messages: ShMessage[] | undefined): Array<{ source: string; code: string; text: string }> {
+  return (Array.isArray(messages) ? messages : []).map((m) => ({ source: String(m?.source ?? ''), code: String(m?.code ?? ''), text: String(m?.text ?? '') }));
+}
+
+/** A SUCCESS transaction -> the port's PurchasedLabel; the document is served at `label_url`. */
+export function toPurchasedLabel(t: ShTransaction, facts: RateFacts, reference: string, carrier: string, serviceLevelToken: string): PurchasedLabel {
+  const out: PurchasedLabel = {
+    providerLabelId: t.object_id,
+    reference,
+    trackingNumber: t.tracking_number ?? '',
+    carrier,
+    serviceLevelToken: facts.serviceLevelToken ?? serviceLevelToken,
+    cost: facts.cost,
+    createdAt: t.object_created ?? new Date().toISOString(),
+  };
+  if (text(t.label_url)) out.documentUrl = t.label_url;
+  return out;
+}
+
+const CONTENT_TYPES: Readonly<Record<string, string>> = { pdf: 'application/pdf', png: 'image/png', zpl: 'application/zpl' };
+
+/** A label file's extension from its content type, else from its URL; `bin` when neither says. */
+export function documentExtension(contentType: string, url: string): string {
+  const type = contentType.toLowerCase();
+  if (type === 'application/pdf') return 'pdf';
+  if (type === 'image/png') return 'png';
+  if (type.includes('zpl')) return 'zpl';
+  let path = url;
+  try {
+    path = new URL(url).pathname;
+  } catch {
+    // not absolute: read the text as a path
+  }
+  const ext = /\.([a-z0-9]+)$/i.exec(path)?.[1]?.toLowerCase();
+  return ext === 'pdf' || ext === 'png' || ext === 'zpl' ? ext : 'bin';
+}
+
+export function contentTypeOf(extension: string): string {
+  return CONTENT_TYPES[extension] ?? 'application/octet-stream';
+}
