@@ -1,4 +1,7 @@
 export * from './lib/batch-status';
+export * from './lib/state-machine';
+export * from './lib/batch.machines';
+export * from './lib/native-batch.machine';
 export * from './lib/batch-counts';
 export * from './lib/batch.aggregate';
 export * from './lib/domain.errors';

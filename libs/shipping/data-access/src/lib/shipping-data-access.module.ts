@@ -66,6 +66,7 @@ import { TypeormValidationRepository } from './repositories/validation.repositor
     LABEL_FILES_REPOSITORY,
     PROVIDER_GATEWAY,
     IDEMPOTENCY_STORE,
+    NATIVE_BATCH_REPOSITORY,
     FUNDING_REPOSITORY,
   ],
 })

@@ -1,4 +1,5 @@
 import type { BatchShipmentStatus, PurchaseState } from './batch-status';
+import { OPEN_PURCHASE_STATES } from './batch.machines';
 
 /**
  * Counters of a batch, always derived from its shipment rows (never incremented in place).
@@ -30,9 +31,9 @@ export class BatchCounts {
     return this.status('PENDING');
   }
 
-  /** Shipments still waiting for, or in the middle of, a provider purchase. */
+  /** Shipments still waiting for, or in the middle of, a provider purchase (OPEN_PURCHASE_STATES). */
   get purchaseOpen(): number {
-    return this.purchase('QUEUED') + this.purchase('PURCHASING');
+    return OPEN_PURCHASE_STATES.reduce((n, s) => n + this.purchase(s), 0);
   }
 
   /** Shippo's `object_results`. */

@@ -1,11 +1,6 @@
 /** A batch's bought labels are merged, in batch order, into files of at most this many labels. */
 export const LABELS_PER_FILE = 100;
 
-/** The merged file (0-based chunk) of the shipment with 1-based `rank` in batch order. */
-export function labelFileChunk(rank: number): number {
-  return Math.floor((rank - 1) / LABELS_PER_FILE);
-}
-
 /** What a merged file is: one PDF (PDF pages, PNG images one a page) or ZPL II blocks. */
 export type MergedFileFormat = 'pdf' | 'zpl';
 

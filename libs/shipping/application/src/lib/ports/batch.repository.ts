@@ -1,6 +1,7 @@
 import type {
   Batch,
   BatchCounts,
+  BatchStep,
   BatchShipmentStatus,
   ObjectResultsFilter,
   PurchaseState,
@@ -47,8 +48,17 @@ export interface LockedBatchScope {
   /** Ids among `ids` that are not shipments of this batch. */
   unknownShipmentIds(ids: string[]): Promise<string[]>;
   removeShipments(ids: string[]): Promise<void>;
-  setStatus(status: Batch['status']): Promise<void>;
-  /** Moves shipments to QUEUED for purchase; returns the ids and queue tokens. */
+  /**
+   * Applies a step the batch handed out (`batch.transition(...)`, `planPurchase`, ...) as a
+   * conditional update (`WHERE status = ANY(step.from)`), with its outbox event where the
+   * domain names one (BATCH_TRANSITION_EVENTS). Throws IllegalTransitionError when the row's
+   * status does not allow it.
+   */
+  apply(step: BatchStep): Promise<void>;
+  /**
+   * Moves shipments to QUEUED for purchase (`all_valid`: VALID ones never queued; `retry_failed`:
+   * TRANSACTION_FAILED ones, back to VALID); returns the ids and queue tokens.
+   */
   queueForPurchase(which: 'all_valid' | 'retry_failed'): Promise<Array<{ id: string; queueToken: number }>>;
 }
 

@@ -18,7 +18,7 @@ export interface ChunkLabel {
 export interface ChunkContents {
   tenantId: string;
   labelFiletype: string;
-  /** Whether a shipment of the chunk is still QUEUED or PURCHASING. */
+  /** Whether a shipment of the chunk is still open (OPEN_PURCHASE_STATES: QUEUED, PURCHASING, NATIVE). */
   open: boolean;
   labels: ChunkLabel[];
   /** The recorded merged file of this chunk, if any. */
@@ -33,7 +33,7 @@ export interface FinishedPurchase {
 
 /** SQL side of merged label files (see MergeLabelFilesUseCase). */
 export interface LabelFilesRepository {
-  /** Among the chunks of `batchShipmentIds`, those with no shipment QUEUED or PURCHASING. */
+  /** Among the chunks of `batchShipmentIds`, those with no shipment open (OPEN_PURCHASE_STATES). */
   settledChunks(batchId: string, batchShipmentIds: string[]): Promise<SettledChunk[]>;
   /** The chunk's bought labels in batch order, whether it is still open, what is recorded. */
   chunkContents(batchId: string, chunk: number): Promise<ChunkContents | null>;
@@ -49,12 +49,12 @@ export interface LabelFilesRepository {
     fileKey: string | null,
     labelCount: number,
   ): Promise<{ recorded: boolean; replacedKey: string | null }>;
-  /** Cheap: whether any shipment of the batch is still QUEUED or PURCHASING. */
+  /** Cheap: whether any shipment of the batch is still open (OPEN_PURCHASE_STATES). */
   hasOpenShipments(batchId: string): Promise<boolean>;
   /**
-   * One conditional UPDATE: a PURCHASING batch with nothing open and a current merged-file
-   * record for every chunk becomes PURCHASED with `label_file_keys` (chunk order) and a
-   * `batch_purchased` outbox event. Null when the condition did not hold (or it was done).
+   * One conditional UPDATE applying the batch's `purchase_finished`: a PURCHASING batch with
+   * nothing open and a current merged-file record for every chunk becomes PURCHASED with
+   * `label_file_keys` (chunk order) and a `batch_purchased` outbox event. Null when the condition did not hold (or it was done).
    */
   finishPurchase(batchId: string): Promise<FinishedPurchase | null>;
   /** Settled chunks of PURCHASING batches whose merged file is missing or out of date. */

@@ -79,8 +79,9 @@ export interface ValidationRepository {
   /** Writes a chunk in one transaction; returns how many shipments it applied to. */
   saveChunk(tenantId: string, batchId: string, results: ValidatedShipment[]): Promise<number>;
   /**
-   * When no shipment is pending, settles a VALIDATING batch on VALID or INVALID and records
-   * the batch_created event, once. Returns the new status, or null when nothing changed.
+   * When no shipment is pending, settles a VALIDATING batch on VALID or INVALID as the domain
+   * decides from its rows (`Batch.finishValidation`), with the batch_created event, once.
+   * Returns the new status, or null when nothing changed.
    */
   finishValidation(batchId: string): Promise<'VALID' | 'INVALID' | null>;
 }

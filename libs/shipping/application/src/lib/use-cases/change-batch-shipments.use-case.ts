@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { newObjectId } from '@shipbatch/platform/config';
 import { QUEUE_PORT, type QueuePort } from '@shipbatch/platform/queue';
-import { Batch, InvalidInputError, NotFoundError } from '@shipbatch/shipping/domain';
+import { type Batch, InvalidInputError, NotFoundError } from '@shipbatch/shipping/domain';
 import type { BatchRepository } from '../ports/batch.repository';
 import type { BatchShipmentInput } from '../ports/shipment-input';
 import { BATCH_REPOSITORY, QUEUES } from '../ports/tokens';
@@ -18,7 +18,7 @@ export class ChangeBatchShipmentsUseCase {
     const done = await this.batches.withLockedBatch(tenantId, batchId, async (scope) => {
       scope.batch.assertShipmentsModifiable();
       await scope.appendShipments(shipments.map((input) => ({ id: newObjectId(), input })));
-      await scope.setStatus('VALIDATING');
+      await scope.apply(scope.batch.transition('shipments_added'));
       return true;
     });
     if (done === null) throw new NotFoundError('Batch', batchId);
@@ -39,7 +39,9 @@ export class ChangeBatchShipmentsUseCase {
         );
       }
       await scope.removeShipments(shipmentIds);
-      await scope.setStatus(Batch.statusAfterValidation(await scope.counts()));
+      // VALID or INVALID again; a VALIDATING batch stays so unless nothing is left to validate.
+      const step = scope.batch.afterShipmentsRemoved(await scope.counts());
+      if (step) await scope.apply(step);
       return true;
     });
     if (done === null) throw new NotFoundError('Batch', batchId);

@@ -24,7 +24,7 @@ export class PurchaseBatchUseCase {
     const queued = await this.batches.withLockedBatch(tenantId, batchId, async (scope) => {
       const plan = scope.batch.planPurchase(await scope.counts());
       const rows = await scope.queueForPurchase(plan.kind);
-      await scope.setStatus('PURCHASING');
+      await scope.apply(plan.step);
       return rows;
     });
     if (queued === null) throw new NotFoundError('Batch', batchId);

@@ -7,11 +7,28 @@ import type {
   LabelFilesRepository,
   SettledChunk,
 } from '@shipbatch/shipping/application';
+import {
+  BATCH_TRANSITION_EVENTS,
+  BATCH_TRANSITIONS,
+  fromStates,
+  OPEN_PURCHASE_STATES,
+  PURCHASE_STATE_TRANSITIONS,
+  toState,
+} from '@shipbatch/shipping/domain';
+import { sqlState, sqlStates } from '../repositories/state.sql';
 
-const OPEN = `purchase_state IN ('QUEUED', 'PURCHASING')`;
+/** The domain's rule: a shipment in one of OPEN_PURCHASE_STATES keeps its chunk (and batch) open. */
+const OPEN = `purchase_state IN ${sqlStates(OPEN_PURCHASE_STATES)}`;
+const BOUGHT = sqlState(toState(PURCHASE_STATE_TRANSITIONS, 'purchased'));
+/** The batch's transition `purchase_finished` (PURCHASING -> PURCHASED) and its event. */
+const FINISH = {
+  from: fromStates(BATCH_TRANSITIONS, 'purchase_finished'),
+  to: toState(BATCH_TRANSITIONS, 'purchase_finished'),
+  event: BATCH_TRANSITION_EVENTS.purchase_finished,
+};
 /** Fingerprint of a chunk's bought labels, over its batch_shipments rows (see labelsFingerprint). */
 const fingerprintOf = (s = 'batch_shipments') =>
-  `md5(coalesce(string_agg(${s}.transaction_id, ',' ORDER BY ${s}.position) FILTER (WHERE ${s}.purchase_state = 'PURCHASED'), ''))`;
+  `md5(coalesce(string_agg(${s}.transaction_id, ',' ORDER BY ${s}.position) FILTER (WHERE ${s}.purchase_state = ${BOUGHT}), ''))`;
 const FINGERPRINT = fingerprintOf();
 
 @Injectable()
@@ -55,7 +72,7 @@ export class TypeormLabelFilesRepository implements LabelFilesRepository {
       await this.dataSource.query(
         `SELECT l.id AS label_id, s.id AS batch_shipment_id, l.file_key, l.tracking_number
          FROM batch_shipments s JOIN labels l ON l.id = s.transaction_id
-         WHERE s.batch_id = $1 AND s.file_chunk = $2 AND s.purchase_state = 'PURCHASED'
+         WHERE s.batch_id = $1 AND s.file_chunk = $2 AND s.purchase_state = ${BOUGHT}
          ORDER BY s.position`,
         [batchId, chunk],
       ),
@@ -113,8 +130,11 @@ export class TypeormLabelFilesRepository implements LabelFilesRepository {
   }
 
   async finishPurchase(batchId: string): Promise<FinishedPurchase | null> {
-    // One statement, so one atomic step: the status, the file list and the event. Concurrent
-    // callers serialize on the batch row; the later one finds it no longer PURCHASING.
+    // One statement, so one atomic step: the status, the file list and the event. It applies
+    // the domain's `purchase_finished` (WHERE status = ANY(its from), SET its to, its event)
+    // under the domain's rule (nothing in OPEN_PURCHASE_STATES) plus a current merged file for
+    // every chunk. Concurrent callers serialize on the batch row; the later one finds it no
+    // longer in `from`.
     const rows = normalizeRows<{ tenant_id: string; new_keys: string[]; old_keys: string[] }>(
       await this.dataSource.query(
         `WITH chunks AS (
@@ -132,15 +152,15 @@ export class TypeormLabelFilesRepository implements LabelFilesRepository {
          ), previous AS (
            SELECT label_file_keys AS keys FROM batches WHERE id = $1
          ), done AS (
-           UPDATE batches SET status = 'PURCHASED', label_file_keys = (SELECT keys FROM files), updated_at = now()
-           WHERE id = $1 AND status = 'PURCHASING' AND (SELECT ok FROM ready)
+           UPDATE batches SET status = $3, label_file_keys = (SELECT keys FROM files), updated_at = now()
+           WHERE id = $1 AND status = ANY($2::text[]) AND (SELECT ok FROM ready)
            RETURNING tenant_id, label_file_keys
          ), event AS (
            INSERT INTO outbox_events (tenant_id, type, object_id, payload)
-           SELECT tenant_id, 'batch_purchased', $1, '{}' FROM done
+           SELECT tenant_id, $4::text, $1, '{}' FROM done
          )
          SELECT done.tenant_id, done.label_file_keys AS new_keys, (SELECT keys FROM previous) AS old_keys FROM done`,
-        [batchId],
+        [batchId, FINISH.from, FINISH.to, FINISH.event],
       ),
     );
     const row = rows[0];
@@ -155,14 +175,14 @@ export class TypeormLabelFilesRepository implements LabelFilesRepository {
         `SELECT c.batch_id, c.chunk, c.fingerprint FROM (
            SELECT s.batch_id, s.file_chunk AS chunk, ${fingerprintOf('s')} AS fingerprint
            FROM batch_shipments s JOIN batches b ON b.id = s.batch_id
-           WHERE b.status = 'PURCHASING' AND s.file_chunk IS NOT NULL
+           WHERE b.status = ANY($2::text[]) AND s.file_chunk IS NOT NULL
            GROUP BY s.batch_id, s.file_chunk
            HAVING count(*) FILTER (WHERE s.${OPEN}) = 0
          ) c
          WHERE NOT EXISTS (SELECT 1 FROM batch_label_files f
                            WHERE f.batch_id = c.batch_id AND f.chunk = c.chunk AND f.fingerprint = c.fingerprint)
          ORDER BY c.batch_id, c.chunk LIMIT $1`,
-        [limit],
+        [limit, FINISH.from],
       ),
     );
     return rows.map((r) => ({ batchId: r.batch_id, chunk: Number(r.chunk), fingerprint: r.fingerprint }));

@@ -129,7 +129,7 @@ describe.each([
   const requeue = async (batchId: string, which: 'all_valid' | 'retry_failed') => {
     const rows = await batches.withLockedBatch('t1', batchId, async (scope) => {
       const queued = await scope.queueForPurchase(which);
-      await scope.setStatus('PURCHASING');
+      await scope.apply(scope.batch.transition(which === 'all_valid' ? 'purchase_requested' : 'retry_requested'));
       return queued;
     });
     return (rows ?? []).map((r) => r.id);
@@ -344,5 +344,44 @@ describe.each([
     expect(done.status).toBe('PURCHASED');
     expect((await Promise.all(done.label_file_keys.map(pageWidths))).flat()).toEqual(ids.map((_, i) => 100 + i));
     expect(await merge.recover()).toBe(0);
+  });
+
+  it('keeps a batch PURCHASING while a shipment is NATIVE, and finishes only a PURCHASING batch', async () => {
+    const ids = await purchasingBatch('native', 2);
+    // The second shipment is handed to a provider's batch (QUEUED -> NATIVE); its claim-shaped
+    // row is what the native path records with.
+    const claim = await claimOne(ids[1], 60_000);
+    if (!claim) throw new Error('not claimed');
+    await db.dataSource.query(`UPDATE batch_shipments SET purchase_state = 'NATIVE', lease_until = NULL WHERE id = $1`, [ids[1]]);
+    await buy('native', ids[0], await pdfLabel(100), 'pdf');
+    // NATIVE is open for the domain's rule: the chunk is not merged and the batch not finished.
+    expect(queue.waiting).toEqual([]);
+    expect(await merge.finish('native')).toBe(false);
+    expect((await batchRow('native')).status).toBe('PURCHASING');
+
+    // Collected from the provider's batch (NATIVE -> PURCHASED): the chunk settles, the batch finishes.
+    const key = `labels/t1/${ids[1]}.pdf`;
+    await storage.put(key, await pdfLabel(101), 'application/pdf');
+    const label: PurchasedLabel = {
+      providerLabelId: 'p-native',
+      reference: ids[1],
+      trackingNumber: 'TRK-native',
+      carrier: 'usps',
+      serviceLevelToken: 'usps_priority',
+      cost: { amountMinor: 100, currency: 'usd' },
+      createdAt: new Date().toISOString(),
+    };
+    await purchases.recordPurchasedMany([{ claim, label, file: { key, url: storage.urlFor(key) } }]);
+    await merge.afterSettled('native', [ids[1]]);
+    await drain();
+    const done = await batchRow('native');
+    expect(done.status).toBe('PURCHASED');
+    expect(await pageWidths(done.label_file_keys[0])).toEqual([100, 101]);
+
+    // purchase_finished applies only from PURCHASING: a batch in any other status is left alone.
+    await db.dataSource.query(`UPDATE batches SET status = 'VALID' WHERE id = 'native'`);
+    expect(await new TypeormLabelFilesRepository(db.dataSource).finishPurchase('native')).toBeNull();
+    expect((await batchRow('native')).status).toBe('VALID');
+    expect(await purchasedEvents('native')).toBe(1);
   });
 });

@@ -1,7 +1,21 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { normalizeRows } from '@shipbatch/platform/database';
-import { LABELS_PER_FILE } from '@shipbatch/shipping/domain';
+import {
+  type Batch,
+  type BatchCounts,
+  BATCH_SHIPMENT_STATUS_TRANSITIONS,
+  BATCH_TRANSITIONS,
+  type BatchShipmentStatus,
+  type BatchStep,
+  fromStates,
+  IllegalTransitionError,
+  LABELS_PER_FILE,
+  type ObjectResultsFilter,
+  PURCHASE_STATE_TRANSITIONS,
+  type PurchaseState,
+  toState,
+} from '@shipbatch/shipping/domain';
 import type {
   BatchRepository,
   BatchShipmentView,
@@ -10,7 +24,6 @@ import type {
   NewBatchShipment,
   Page,
 } from '@shipbatch/shipping/application';
-import type { Batch, BatchCounts, BatchStatus, ObjectResultsFilter } from '@shipbatch/shipping/domain';
 import {
   type BatchRow,
   type BatchShipmentRow,
@@ -20,6 +33,30 @@ import {
   toCounts,
   toShipmentView,
 } from './row-mappers';
+import { applyBatchStep, sqlState } from './state.sql';
+
+/**
+ * Queuing for purchase, from the domain's tables. all_valid: the VALID shipments take purchase
+ * transition `queued` (NONE -> QUEUED), their status stays. retry_failed: the failed ones take
+ * `retry_failed` of both machines (FAILED -> QUEUED, TRANSACTION_FAILED -> VALID).
+ */
+const QUEUE: Record<
+  'all_valid' | 'retry_failed',
+  { statuses: readonly BatchShipmentStatus[]; statusTo: BatchShipmentStatus | null; purchaseFrom: readonly PurchaseState[]; purchaseTo: PurchaseState }
+> = {
+  all_valid: {
+    statuses: ['VALID'],
+    statusTo: null,
+    purchaseFrom: fromStates(PURCHASE_STATE_TRANSITIONS, 'queued'),
+    purchaseTo: toState(PURCHASE_STATE_TRANSITIONS, 'queued'),
+  },
+  retry_failed: {
+    statuses: fromStates(BATCH_SHIPMENT_STATUS_TRANSITIONS, 'retry_failed'),
+    statusTo: toState(BATCH_SHIPMENT_STATUS_TRANSITIONS, 'retry_failed'),
+    purchaseFrom: fromStates(PURCHASE_STATE_TRANSITIONS, 'retry_failed'),
+    purchaseTo: toState(PURCHASE_STATE_TRANSITIONS, 'retry_failed'),
+  },
+};
 
 /**
  * Inserts shipments set-based: one statement per 5,000 rows, the rows passed as one JSON
@@ -37,11 +74,11 @@ async function insertShipments(
     const chunk = shipments.slice(start, start + CHUNK).map((s) => ({ id: s.id, input: s.input }));
     await m.query(
       `INSERT INTO batch_shipments (id, tenant_id, batch_id, position, status, carrier_account, servicelevel_token, metadata, input)
-       SELECT e->>'id', $2, $3, $4::bigint + t.ord - 1, 'PENDING',
+       SELECT e->>'id', $2, $3, $4::bigint + t.ord - 1, $5,
               e->'input'->>'carrier_account', e->'input'->>'servicelevel_token',
               coalesce(e->'input'->>'metadata', ''), e->'input'
        FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS t(e, ord)`,
-      [JSON.stringify(chunk), batch.tenantId, batch.id, firstPosition + start],
+      [JSON.stringify(chunk), batch.tenantId, batch.id, firstPosition + start, BATCH_SHIPMENT_STATUS_TRANSITIONS.initial],
     );
   }
 }
@@ -54,7 +91,7 @@ export class TypeormBatchRepository implements BatchRepository {
     await this.dataSource.transaction(async (m) => {
       await m.query(
         `INSERT INTO batches (id, tenant_id, status, default_carrier_account, default_servicelevel_token, label_filetype, metadata)
-         VALUES ($1, $2, 'VALIDATING', $3, $4, $5, $6)`,
+         VALUES ($1, $2, $7, $3, $4, $5, $6)`,
         [
           batch.id,
           batch.tenantId,
@@ -62,6 +99,7 @@ export class TypeormBatchRepository implements BatchRepository {
           batch.defaultServicelevelToken,
           batch.labelFiletype,
           batch.metadata,
+          BATCH_TRANSITIONS.initial,
         ],
       );
       await insertShipments(m, batch, shipments, 1);
@@ -97,7 +135,7 @@ export class TypeormBatchRepository implements BatchRepository {
     offset: number,
     limit: number,
   ): Promise<Page<BatchShipmentView>> {
-    const where = `batch_id = $1 AND status <> 'PENDING' AND ${objectResultsCondition(filter)}`;
+    const where = `batch_id = $1 AND status <> ${sqlState(BATCH_SHIPMENT_STATUS_TRANSITIONS.initial)} AND ${objectResultsCondition(filter)}`;
     const [rows, total] = await Promise.all([
       this.dataSource.query(
         `SELECT id, status, purchase_state, shipment_id, transaction_id, carrier_account, servicelevel_token, metadata, messages
@@ -152,28 +190,29 @@ class LockedScope implements LockedBatchScope {
     await this.m.query(`DELETE FROM batch_shipments WHERE batch_id = $1 AND id = ANY($2::text[])`, [this.batch.id, ids]);
   }
 
-  async setStatus(status: BatchStatus): Promise<void> {
-    await this.m.query(`UPDATE batches SET status = $2, updated_at = now() WHERE id = $1`, [this.batch.id, status]);
+  async apply(step: BatchStep): Promise<void> {
+    if (await applyBatchStep(this.m, this.batch.id, step)) return;
+    // The row is locked, so this means the step was made for a status the batch no longer has.
+    const [row] = await this.m.query(`SELECT status FROM batches WHERE id = $1`, [this.batch.id]);
+    throw new IllegalTransitionError(BATCH_TRANSITIONS.subject, step.name, row?.status ?? 'gone', step.from);
   }
 
   async queueForPurchase(which: 'all_valid' | 'retry_failed'): Promise<Array<{ id: string; queueToken: number }>> {
     // The first purchase fixes each shipment's merged label file: floor(rank / 100) by batch
     // order (rank, not position: removed shipments leave gaps). A retry keeps the chunk.
-    const selected =
-      which === 'all_valid'
-        ? `SELECT id, (row_number() OVER (ORDER BY position) - 1) / ${LABELS_PER_FILE} AS chunk
-           FROM batch_shipments WHERE batch_id = $1 AND status = 'VALID' AND purchase_state = 'NONE'`
-        : `SELECT id, NULL::integer AS chunk FROM batch_shipments WHERE batch_id = $1 AND status = 'TRANSACTION_FAILED'`;
+    const q = QUEUE[which];
+    const chunk = which === 'all_valid' ? `(row_number() OVER (ORDER BY position) - 1) / ${LABELS_PER_FILE}` : 'NULL::integer';
     const rows = normalizeRows<{ id: string; queue_token: number; position: string }>(
       await this.m.query(
         `UPDATE batch_shipments s
-         SET status = 'VALID', messages = '[]', purchase_state = 'QUEUED', failures = 0,
+         SET status = coalesce($5::text, s.status), messages = '[]', purchase_state = $4, failures = 0,
              queue_token = s.queue_token + 1, queued_at = now(), lease_until = NULL, updated_at = now(),
              file_chunk = coalesce(s.file_chunk, q.chunk)
-         FROM (${selected}) q
+         FROM (SELECT id, ${chunk} AS chunk FROM batch_shipments
+               WHERE batch_id = $1 AND status = ANY($2::text[]) AND purchase_state = ANY($3::text[])) q
          WHERE s.id = q.id
          RETURNING s.id, s.queue_token, s.position`,
-        [this.batch.id],
+        [this.batch.id, q.statuses, q.purchaseFrom, q.purchaseTo, q.statusTo],
       ),
     );
     return rows

@@ -3,8 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase, type DatabaseHandle } from '@shipbatch/platform/database';
 import { createTestDatabase, type TestDatabase } from '@shipbatch/platform/testing';
+import { IllegalTransitionError } from '@shipbatch/shipping/domain';
 import { TypeormBatchRepository } from './batch.repository';
 import { TypeormPurchaseRepository } from './purchase.repository';
+import { TypeormValidationRepository } from './validation.repository';
 
 const shipment = { shipment: { address_from: 'a', address_to: 'b', parcel: 'p' } };
 
@@ -16,6 +18,7 @@ describe.each([
   let db: DatabaseHandle;
   let batches: TypeormBatchRepository;
   let purchases: TypeormPurchaseRepository;
+  let validation: TypeormValidationRepository;
   const claimOne = async (id: string, leaseMs: number) => (await purchases.claimMany([id], leaseMs))[0] ?? null;
 
   beforeAll(async () => {
@@ -24,6 +27,7 @@ describe.each([
     await db.dataSource.query(`INSERT INTO tenants (id, name) VALUES ('t1', 'acme')`);
     batches = new TypeormBatchRepository(db.dataSource);
     purchases = new TypeormPurchaseRepository(db.dataSource);
+    validation = new TypeormValidationRepository(db.dataSource);
   });
   afterAll(async () => {
     await db.close();
@@ -102,5 +106,95 @@ describe.each([
       `SELECT count(*)::int AS n FROM outbox_events WHERE type = 'transaction_created' AND object_id IN (SELECT id FROM labels WHERE batch_id = 'group')`,
     );
     expect(n).toBe(3);
+  });
+
+  const statusOf = async (id: string) => (await db.dataSource.query(`SELECT status FROM batches WHERE id = $1`, [id]))[0].status;
+  const eventsOf = async (id: string, type: string) =>
+    Number((await db.dataSource.query(`SELECT count(*) AS n FROM outbox_events WHERE object_id = $1 AND type = $2`, [id, type]))[0].n);
+
+  it('refuses an illegal batch transition in the domain and in SQL: purchase_requested on a PURCHASED batch changes nothing', async () => {
+    await newBatch('done', 1);
+    await db.dataSource.query(`UPDATE batches SET status = 'VALID' WHERE id = 'done'`);
+    const stale = await batches.findById('t1', 'done'); // read while VALID ...
+    if (!stale) throw new Error('batch not found');
+    await db.dataSource.query(`UPDATE batches SET status = 'PURCHASED' WHERE id = 'done'`); // ... purchased meanwhile
+    const before = (await db.dataSource.query(`SELECT updated_at FROM batches WHERE id = 'done'`))[0].updated_at;
+
+    await expect(
+      batches.withLockedBatch('t1', 'done', async (scope) => scope.apply(scope.batch.transition('purchase_requested'))),
+    ).rejects.toThrow(IllegalTransitionError);
+    // A step made from the stale read is refused by the conditional update itself.
+    await expect(batches.withLockedBatch('t1', 'done', (scope) => scope.apply(stale.transition('purchase_requested')))).rejects.toThrow(
+      /purchase_requested is not allowed from PURCHASED/,
+    );
+    expect(await statusOf('done')).toBe('PURCHASED');
+    expect((await db.dataSource.query(`SELECT updated_at FROM batches WHERE id = 'done'`))[0].updated_at).toEqual(before);
+  });
+
+  it('finishes validation once, as the domain decides from the rows, with one batch_created event', async () => {
+    await newBatch('val', 3);
+    expect(await validation.finishValidation('val')).toBeNull(); // all still PENDING
+    await db.dataSource.query(`UPDATE batch_shipments SET status = 'VALID' WHERE batch_id = 'val'`);
+    const results = await Promise.all([validation.finishValidation('val'), validation.finishValidation('val')]);
+    expect(results.filter(Boolean)).toEqual(['VALID']);
+    expect(await statusOf('val')).toBe('VALID');
+    expect(await eventsOf('val', 'batch_created')).toBe(1);
+    expect(await validation.finishValidation('val')).toBeNull();
+
+    await newBatch('val2', 2);
+    await db.dataSource.query(`UPDATE batch_shipments SET status = 'VALID' WHERE id = 'val2-s0'`);
+    await db.dataSource.query(`UPDATE batch_shipments SET status = 'INCOMPLETE' WHERE id = 'val2-s1'`);
+    expect(await validation.finishValidation('val2')).toBe('INVALID');
+  });
+
+  it('finishes validation when a removal leaves a VALIDATING batch nothing to validate', async () => {
+    await newBatch('rm', 2);
+    await db.dataSource.query(`UPDATE batch_shipments SET status = 'VALID' WHERE id = 'rm-s0'`);
+    await batches.withLockedBatch('t1', 'rm', async (scope) => {
+      await scope.removeShipments(['rm-s1']);
+      const step = scope.batch.afterShipmentsRemoved(await scope.counts());
+      expect(step?.name).toBe('validation_finished_valid');
+      if (step) await scope.apply(step);
+    });
+    expect(await statusOf('rm')).toBe('VALID');
+    expect(await eventsOf('rm', 'batch_created')).toBe(1);
+    expect(await validation.finishValidation('rm')).toBeNull();
+  });
+
+  it('lets a stale worker write nothing: requeue or fail after the shipment was settled changes nothing', async () => {
+    await newBatch('stale', 1);
+    await db.dataSource.query(
+      `UPDATE batch_shipments SET status = 'VALID', purchase_state = 'QUEUED', purchase_command = '{"carrierAccountId":"ca"}' WHERE batch_id = 'stale'`,
+    );
+    const claim = await claimOne('stale-s0', 60_000);
+    if (!claim) throw new Error('not claimed');
+    // Two workers settle the same attempt at once (one after a lease takeover): one wins.
+    await Promise.all([
+      purchases.recordFailed(claim, { source: 'mock', code: 'x', text: 'x' }, false),
+      purchases.requeue(claim, { countFailure: true, lookupRequired: false }),
+    ]);
+    const [row] = await db.dataSource.query(
+      `SELECT status, purchase_state, failures, queue_token FROM batch_shipments WHERE id = 'stale-s0'`,
+    );
+    expect(Number(row.failures)).toBe(1);
+    expect([
+      { status: 'TRANSACTION_FAILED', purchase_state: 'FAILED', token: claim.queueToken },
+      { status: 'VALID', purchase_state: 'QUEUED', token: claim.queueToken + 1 },
+    ]).toContainEqual({ status: row.status, purchase_state: row.purchase_state, token: Number(row.queue_token) });
+
+    // Whatever won, the shipment is now failed: a late requeue or fail of the old claim is refused.
+    await db.dataSource.query(`UPDATE batch_shipments SET status = 'TRANSACTION_FAILED', purchase_state = 'FAILED' WHERE id = 'stale-s0'`);
+    expect(await purchases.requeue(claim, { countFailure: true, lookupRequired: true })).toBe(claim.queueToken);
+    await purchases.recordFailed(claim, { source: 'mock', code: 'late', text: 'late' }, true);
+    const [after] = await db.dataSource.query(
+      `SELECT status, purchase_state, failures, lookup_required, messages FROM batch_shipments WHERE id = 'stale-s0'`,
+    );
+    expect({ ...after, failures: Number(after.failures) }).toMatchObject({
+      status: 'TRANSACTION_FAILED',
+      purchase_state: 'FAILED',
+      failures: 1,
+      lookup_required: false,
+    });
+    expect(await claimOne('stale-s0', 60_000)).toBeNull(); // FAILED is not claimable
   });
 });

@@ -8,10 +8,46 @@ import type {
   PurchasedItem,
   PurchaseRepository,
 } from '@shipbatch/shipping/application';
-import type { ShipmentMessage } from '@shipbatch/shipping/domain';
+import {
+  BATCH_SHIPMENT_STATUS_TRANSITIONS as STATUS,
+  fromStates,
+  PURCHASE_STATE_TRANSITIONS as PURCHASE,
+  type ShipmentMessage,
+  toState,
+} from '@shipbatch/shipping/domain';
 
-/** A shipment is claimable when queued, or when a worker's lease on it has run out (it crashed). */
-const CLAIMABLE = `(purchase_state = 'QUEUED' OR (purchase_state = 'PURCHASING' AND lease_until < now()))`;
+/**
+ * The purchase protocol's writes, each one of the domain's named transitions applied as a
+ * conditional update (`purchase_state = ANY(<from>)`), so a stale worker's write cannot land.
+ */
+const T = {
+  /** claimMany: `claimed` (QUEUED -> PURCHASING) or `lease_taken_over` (PURCHASING, lease run out). */
+  claim: {
+    queued: fromStates(PURCHASE, 'claimed'),
+    takenOver: fromStates(PURCHASE, 'lease_taken_over'),
+    to: toState(PURCHASE, 'claimed'),
+  },
+  /**
+   * recordPurchasedMany: `purchased`, `native_purchased`, or `purchased_late` (a label paid for
+   * after another worker gave the shipment back or failed it is kept); status `label_recorded`.
+   */
+  record: {
+    from: fromStates(PURCHASE, 'purchased', 'native_purchased', 'purchased_late'),
+    to: toState(PURCHASE, 'purchased'),
+    statusFrom: fromStates(STATUS, 'label_recorded'),
+    statusTo: toState(STATUS, 'label_recorded'),
+  },
+  /** requeue: `requeued` (PURCHASING -> QUEUED). */
+  requeue: { from: fromStates(PURCHASE, 'requeued'), to: toState(PURCHASE, 'requeued') },
+  /** recordFailed: `failed` (PURCHASING -> FAILED) and status `purchase_failed` (VALID -> TRANSACTION_FAILED). */
+  fail: {
+    from: fromStates(PURCHASE, 'failed'),
+    to: toState(PURCHASE, 'failed'),
+    statusFrom: fromStates(STATUS, 'purchase_failed'),
+    statusTo: toState(STATUS, 'purchase_failed'),
+  },
+} as const;
+if (T.claim.to !== toState(PURCHASE, 'lease_taken_over')) throw new Error('claimed and lease_taken_over must lead to one state');
 
 interface ClaimRow {
   id: string;
@@ -31,18 +67,20 @@ export class TypeormPurchaseRepository implements PurchaseRepository {
 
   async claimMany(batchShipmentIds: string[], leaseMs: number): Promise<ClaimedPurchase[]> {
     if (batchShipmentIds.length === 0) return [];
-    // SET sees the old row: an attempt found mid-PURCHASING may have reached the provider.
+    // One statement. Claimable: queued, or held by a worker whose lease ran out (it crashed).
+    // SET sees the old row: an attempt taken over mid-PURCHASING may have reached the provider.
     const rows = normalizeRows<ClaimRow>(
       await this.dataSource.query(
         `UPDATE batch_shipments
-         SET lookup_required = (purchase_state = 'PURCHASING' OR lookup_required),
-             purchase_state = 'PURCHASING',
+         SET lookup_required = (purchase_state = ANY($4::text[]) OR lookup_required),
+             purchase_state = $5,
              lease_until = now() + make_interval(secs => $2::double precision / 1000),
              attempts = attempts + 1,
              updated_at = now()
-         WHERE id = ANY($1::text[]) AND ${CLAIMABLE}
+         WHERE id = ANY($1::text[])
+           AND (purchase_state = ANY($3::text[]) OR (purchase_state = ANY($4::text[]) AND lease_until < now()))
          RETURNING id, tenant_id, batch_id, shipment_id, purchase_command, lookup_required, failures, queue_token, position`,
-        [batchShipmentIds, leaseMs],
+        [batchShipmentIds, leaseMs, T.claim.queued, T.claim.takenOver, T.claim.to],
       ),
     );
     return rows
@@ -84,7 +122,7 @@ export class TypeormPurchaseRepository implements PurchaseRepository {
     }));
     // One statement, so one atomic step: the labels, the shipments' new state and the events.
     // A label already recorded (a second worker after a lease ran out) is kept, and its
-    // shipment pointed at it.
+    // shipment pointed at it (a shipment already PURCHASED is left as it is).
     await this.dataSource.query(
       `WITH input AS (
          SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(
@@ -107,16 +145,17 @@ export class TypeormPurchaseRepository implements PurchaseRepository {
          RETURNING id, tenant_id, batch_shipment_id
        ), shipment AS (
          UPDATE batch_shipments b
-         SET purchase_state = 'PURCHASED', status = 'VALID', transaction_id = COALESCE(label.id, l.id), messages = '[]',
+         SET purchase_state = $3, status = $5, transaction_id = COALESCE(label.id, l.id), messages = '[]',
              lookup_required = false, lease_until = NULL, updated_at = now()
          FROM input i
          LEFT JOIN label ON label.batch_shipment_id = i.batch_shipment_id
          LEFT JOIN labels l ON l.batch_shipment_id = i.batch_shipment_id
          WHERE b.id = i.batch_shipment_id AND COALESCE(label.id, l.id) IS NOT NULL
+           AND b.purchase_state = ANY($2::text[]) AND b.status = ANY($4::text[])
        )
        INSERT INTO outbox_events (tenant_id, type, object_id, payload)
        SELECT tenant_id, 'transaction_created', id, '{}' FROM label`,
-      [JSON.stringify(rows)],
+      [JSON.stringify(rows), T.record.from, T.record.to, T.record.statusFrom, T.record.statusTo],
     );
   }
 
@@ -124,11 +163,11 @@ export class TypeormPurchaseRepository implements PurchaseRepository {
     const rows = normalizeRows<{ queue_token: number }>(
       await this.dataSource.query(
         `UPDATE batch_shipments
-         SET purchase_state = 'QUEUED', failures = failures + $2, lookup_required = $3,
+         SET purchase_state = $5, failures = failures + $2, lookup_required = $3,
              queue_token = queue_token + 1, queued_at = now(), lease_until = NULL, updated_at = now()
-         WHERE id = $1 AND purchase_state = 'PURCHASING'
+         WHERE id = $1 AND purchase_state = ANY($4::text[])
          RETURNING queue_token`,
-        [claim.id, opts.countFailure ? 1 : 0, opts.lookupRequired],
+        [claim.id, opts.countFailure ? 1 : 0, opts.lookupRequired, T.requeue.from, T.requeue.to],
       ),
     );
     return rows[0] ? Number(rows[0].queue_token) : claim.queueToken;
@@ -137,10 +176,10 @@ export class TypeormPurchaseRepository implements PurchaseRepository {
   async recordFailed(claim: ClaimedPurchase, message: ShipmentMessage, lookupRequired: boolean): Promise<void> {
     await this.dataSource.query(
       `UPDATE batch_shipments
-       SET purchase_state = 'FAILED', status = 'TRANSACTION_FAILED', messages = jsonb_build_array($2::jsonb),
+       SET purchase_state = $5, status = $7, messages = jsonb_build_array($2::jsonb),
            failures = failures + 1, lookup_required = $3, lease_until = NULL, updated_at = now()
-       WHERE id = $1 AND purchase_state = 'PURCHASING'`,
-      [claim.id, JSON.stringify(message), lookupRequired],
+       WHERE id = $1 AND purchase_state = ANY($4::text[]) AND status = ANY($6::text[])`,
+      [claim.id, JSON.stringify(message), lookupRequired, T.fail.from, T.fail.to, T.fail.statusFrom, T.fail.statusTo],
     );
   }
 }

@@ -2,6 +2,17 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '@shipbatch/platform/config';
 import type { QueuedPurchase, ReconcileRepository } from '@shipbatch/shipping/application';
+import { BATCH_TRANSITIONS, fromStates, OPEN_PURCHASE_STATES, PURCHASE_STATE_TRANSITIONS } from '@shipbatch/shipping/domain';
+import { sqlStates } from './state.sql';
+
+/** Batches whose validation is still to finish. */
+const VALIDATING = sqlStates(fromStates(BATCH_TRANSITIONS, 'validation_finished_valid', 'validation_finished_invalid'));
+/** Batches whose purchase is still to finish (`purchase_finished`), and the domain's open purchase states. */
+const PURCHASING = sqlStates(fromStates(BATCH_TRANSITIONS, 'purchase_finished'));
+const OPEN = sqlStates(OPEN_PURCHASE_STATES);
+/** Shipments a worker can claim: waiting in the queue, or held under a lease that may have run out. */
+const CLAIMABLE_QUEUED = sqlStates(fromStates(PURCHASE_STATE_TRANSITIONS, 'claimed'));
+const CLAIMABLE_TAKEN_OVER = sqlStates(fromStates(PURCHASE_STATE_TRANSITIONS, 'lease_taken_over'));
 
 const RECONCILE_LOCK = 727_274_002;
 
@@ -44,7 +55,7 @@ export class TypeormReconcileRepository implements ReconcileRepository {
 
   async batchesValidating(staleMs: number): Promise<string[]> {
     const rows = await this.dataSource.query(
-      `SELECT id FROM batches WHERE status = 'VALIDATING'
+      `SELECT id FROM batches WHERE status IN ${VALIDATING}
        AND updated_at <= now() - make_interval(secs => $1::double precision / 1000)`,
       [staleMs],
     );
@@ -53,8 +64,8 @@ export class TypeormReconcileRepository implements ReconcileRepository {
 
   async batchesPurchasingWithNothingOpen(): Promise<string[]> {
     const rows = await this.dataSource.query(
-      `SELECT b.id FROM batches b WHERE b.status = 'PURCHASING' AND NOT EXISTS (
-         SELECT 1 FROM batch_shipments s WHERE s.batch_id = b.id AND s.purchase_state IN ('QUEUED', 'PURCHASING'))`,
+      `SELECT b.id FROM batches b WHERE b.status IN ${PURCHASING} AND NOT EXISTS (
+         SELECT 1 FROM batch_shipments s WHERE s.batch_id = b.id AND s.purchase_state IN ${OPEN})`,
     );
     return rows.map((r: { id: string }) => r.id);
   }
@@ -62,8 +73,8 @@ export class TypeormReconcileRepository implements ReconcileRepository {
   async stalePurchases(staleMs: number, limit: number): Promise<QueuedPurchase[]> {
     const rows = await this.dataSource.query(
       `SELECT id, effective_carrier_account, queue_token FROM batch_shipments
-       WHERE (purchase_state = 'QUEUED' AND queued_at <= now() - make_interval(secs => $1::double precision / 1000))
-          OR (purchase_state = 'PURCHASING' AND lease_until < now())
+       WHERE (purchase_state IN ${CLAIMABLE_QUEUED} AND queued_at <= now() - make_interval(secs => $1::double precision / 1000))
+          OR (purchase_state IN ${CLAIMABLE_TAKEN_OVER} AND lease_until < now())
        ORDER BY queued_at LIMIT $2`,
       [staleMs, limit],
     );

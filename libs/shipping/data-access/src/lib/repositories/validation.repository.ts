@@ -9,6 +9,19 @@ import type {
   ValidatedShipment,
   ValidationRepository,
 } from '@shipbatch/shipping/application';
+import {
+  BATCH_SHIPMENT_STATUS_TRANSITIONS,
+  BATCH_TRANSITIONS,
+  fromStates,
+  transition,
+} from '@shipbatch/shipping/domain';
+import { type BatchRow, COUNTS_SQL, toBatch, toCounts } from './row-mappers';
+import { applyBatchStep, sqlState } from './state.sql';
+
+/** Validation writes a shipment's outcome only while it is PENDING (transition `validated`). */
+const VALIDATED_FROM = fromStates(BATCH_SHIPMENT_STATUS_TRANSITIONS, 'validated');
+/** Batches whose validation can finish. */
+const FINISHING_FROM = fromStates(BATCH_TRANSITIONS, 'validation_finished_valid', 'validation_finished_invalid');
 
 const ADDRESS_COLUMNS =
   'id, name, company, street1, street2, street3, city, state, zip, country, phone, email, is_residential, metadata';
@@ -34,7 +47,7 @@ export class TypeormValidationRepository implements ValidationRepository {
   async pendingShipments(batchId: string, limit: number): Promise<PendingShipment[]> {
     const rows = await this.dataSource.query(
       `SELECT id, tenant_id, batch_id, position, input FROM batch_shipments
-       WHERE batch_id = $1 AND status = 'PENDING' ORDER BY position LIMIT $2`,
+       WHERE batch_id = $1 AND status = ${sqlState(BATCH_SHIPMENT_STATUS_TRANSITIONS.initial)} ORDER BY position LIMIT $2`,
       [batchId, limit],
     );
     return rows.map((r: { id: string; tenant_id: string; batch_id: string; position: string; input: PendingShipment['input'] }) => ({
@@ -74,6 +87,8 @@ export class TypeormValidationRepository implements ValidationRepository {
   }
 
   async saveChunk(tenantId: string, batchId: string, results: ValidatedShipment[]): Promise<number> {
+    // Each outcome is a target of `validated` (throws before anything is written otherwise).
+    for (const r of results) transition(BATCH_SHIPMENT_STATUS_TRANSITIONS, 'validated', 'PENDING', r.outcome.status);
     return this.dataSource.transaction(async (m) => {
       const outcomes = results.map((r) => ({
         id: r.outcome.id,
@@ -91,9 +106,9 @@ export class TypeormValidationRepository implements ValidationRepository {
                updated_at = now()
            FROM jsonb_to_recordset($1::jsonb) AS u(id text, status text, messages jsonb, shipment_id text,
                                                    effective_carrier_account text, purchase_command jsonb)
-           WHERE b.id = u.id AND b.batch_id = $2 AND b.status = 'PENDING'
+           WHERE b.id = u.id AND b.batch_id = $2 AND b.status = ANY($3::text[])
            RETURNING b.id`,
-          [JSON.stringify(outcomes), batchId],
+          [JSON.stringify(outcomes), batchId, VALIDATED_FROM],
         ),
       );
       const ids = new Set(applied.map((r) => r.id));
@@ -137,25 +152,15 @@ export class TypeormValidationRepository implements ValidationRepository {
 
   finishValidation(batchId: string): Promise<'VALID' | 'INVALID' | null> {
     return this.dataSource.transaction(async (m) => {
-      const locked = await m.query(`SELECT tenant_id FROM batches WHERE id = $1 AND status = 'VALIDATING' FOR UPDATE`, [
+      const [row]: BatchRow[] = await m.query(`SELECT * FROM batches WHERE id = $1 AND status = ANY($2::text[]) FOR UPDATE`, [
         batchId,
+        FINISHING_FROM,
       ]);
-      if (!locked[0]) return null;
-      const [row] = await m.query(
-        `SELECT count(*) FILTER (WHERE status = 'PENDING') AS pending,
-                count(*) FILTER (WHERE status <> 'VALID') AS not_valid,
-                count(*) AS total
-         FROM batch_shipments WHERE batch_id = $1`,
-        [batchId],
-      );
-      if (Number(row.pending) > 0) return null;
-      const status = Number(row.total) > 0 && Number(row.not_valid) === 0 ? 'VALID' : 'INVALID';
-      await m.query(`UPDATE batches SET status = $2, updated_at = now() WHERE id = $1`, [batchId, status]);
-      await m.query(
-        `INSERT INTO outbox_events (tenant_id, type, object_id, payload) VALUES ($1, 'batch_created', $2, $3)`,
-        [locked[0].tenant_id, batchId, JSON.stringify({ status })],
-      );
-      return status;
+      if (!row) return null;
+      // The domain decides from the rows; the step is applied with its batch_created event.
+      const step = toBatch(row).finishValidation(toCounts(await m.query(COUNTS_SQL, [batchId])));
+      if (!step || !(await applyBatchStep(m, batchId, step))) return null;
+      return step.to as 'VALID' | 'INVALID';
     });
   }
 }
