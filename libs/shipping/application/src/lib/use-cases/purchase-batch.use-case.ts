@@ -4,13 +4,15 @@ import { type Batch, NotFoundError } from '@shipbatch/shipping/domain';
 import type { BatchRepository } from '../ports/batch.repository';
 import { BATCH_REPOSITORY, QUEUES } from '../ports/tokens';
 import { FundingService } from './funding.service';
+import { NativeBatchRouter } from './native-batch.router';
 import { PURCHASE_GROUP_SIZE, purchaseGroupJobId, type PurchaseJobData } from './purchase-job-id';
 
 /**
  * POST /batches/{id}/purchase. A VALID batch queues every shipment; a PURCHASED batch with
  * failures queues only those. Shipments go to the queue in groups of PURCHASE_GROUP_SIZE. The
  * state change is committed before any job is enqueued, so a lost enqueue is found again by the
- * reconciler. Between the two, accounts with automatic funding are topped up ahead.
+ * reconciler. Between the two, accounts with automatic funding are topped up ahead, and large
+ * shares of accounts whose provider has a batch API are handed to native batches.
  */
 @Injectable()
 export class PurchaseBatchUseCase {
@@ -18,19 +20,24 @@ export class PurchaseBatchUseCase {
     @Inject(BATCH_REPOSITORY) private readonly batches: BatchRepository,
     @Inject(QUEUE_PORT) private readonly queue: QueuePort,
     private readonly funding: FundingService,
+    private readonly natives: NativeBatchRouter,
   ) {}
 
   async execute(tenantId: string, batchId: string): Promise<Batch> {
-    const queued = await this.batches.withLockedBatch(tenantId, batchId, async (scope) => {
+    const locked = await this.batches.withLockedBatch(tenantId, batchId, async (scope) => {
       const plan = scope.batch.planPurchase(await scope.counts());
       const rows = await scope.queueForPurchase(plan.kind);
       await scope.apply(plan.step);
-      return rows;
+      return { rows, plan, labelFiletype: scope.batch.snapshot.labelFiletype };
     });
-    if (queued === null) throw new NotFoundError('Batch', batchId);
+    if (locked === null) throw new NotFoundError('Batch', batchId);
     // Accounts with funding on are topped up ahead when the batch would take them below their
     // minimum (never throws: the insufficient-funds path during the purchase is the safety net).
     await this.funding.beforePurchase(tenantId, batchId);
+    // Large shares of accounts whose provider has its own batch API go through it; the rest,
+    // and every retry of failed shipments, are bought one by one.
+    const native = locked.plan.kind === 'all_valid' ? await this.natives.route(tenantId, batchId, locked.labelFiletype) : new Set<string>();
+    const queued = locked.rows.filter((row) => !native.has(row.id));
     const jobs = [];
     for (let i = 0; i < queued.length; i += PURCHASE_GROUP_SIZE) {
       const group = queued.slice(i, i + PURCHASE_GROUP_SIZE);

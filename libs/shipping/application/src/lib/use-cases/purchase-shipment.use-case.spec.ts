@@ -2,6 +2,7 @@ import {
   type LabelProvider,
   type PurchasedLabel,
   ProviderInsufficientFundsError,
+  ProviderOutcomeUnknownError,
   ProviderRateLimitedError,
   ProviderUnavailableError,
   ProviderValidationError,
@@ -31,6 +32,7 @@ function setup(opts: {
   dedup?: 'lookup' | 'none';
   purchase?: (call: number) => Promise<PurchasedLabel>;
   found?: PurchasedLabel | null;
+  lookupError?: Error;
   failures?: number;
   funding?: Awaited<ReturnType<FundingService['handleInsufficientFunds']>>;
   download?: (url: string) => Promise<{ contentType: string; extension: string; content: Buffer }>;
@@ -66,7 +68,11 @@ function setup(opts: {
     capabilities: { rates: false, addressValidation: false, purchaseDeduplication: opts.dedup ?? 'lookup', labelFileTypes: ['PDF_4x6'], funding: { prepaidBalance: false, addFunds: false }, serviceLevels: {} },
     validateShipment: async () => [],
     purchaseLabel: async (command) => (log.push(`purchase ${command.reference}`), (opts.purchase ?? (async () => label))(++calls)),
-    findPurchase: async () => (log.push('lookup'), opts.found ?? null),
+    findPurchase: async () => {
+      log.push('lookup');
+      if (opts.lookupError) throw opts.lookupError;
+      return opts.found ?? null;
+    },
     ...(opts.download ? { downloadDocument: opts.download } : {}),
   };
   const account = { id: 'ca1', provider: 'fake', active: true } as CarrierAccountRecord;
@@ -110,6 +116,12 @@ describe('PurchaseShipmentUseCase', () => {
     const { useCase, log } = setup({ lookupRequired: true, found: null });
     await useCase.execute('bs1');
     expect(log).toEqual(['lookup', 'purchase bs1', 'recorded bs1=9400000', 'settled b1 bs1']);
+  });
+
+  it('never buys blind when the lookup cannot tell whether an earlier attempt bought the label', async () => {
+    const { useCase, log } = setup({ lookupRequired: true, lookupError: new ProviderOutcomeUnknownError('shippo: the scan did not reach back far enough') });
+    await useCase.execute('bs1');
+    expect(log).toEqual(['lookup', 'failed purchase_outcome_unknown lookup=true', 'settled b1 bs1']);
   });
 
   it('never buys again on a provider that cannot look purchases up', async () => {

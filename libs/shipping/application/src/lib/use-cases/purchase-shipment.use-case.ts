@@ -220,7 +220,12 @@ export class PurchaseShipmentUseCase {
       }
       case 'fail': {
         const providerCode = error.details?.['provider_code'];
-        const code = typeof providerCode === 'string' && providerCode ? providerCode : error.code;
+        const code =
+          error.code === 'outcome_unknown'
+            ? 'purchase_outcome_unknown'
+            : typeof providerCode === 'string' && providerCode
+              ? providerCode
+              : error.code;
         await this.purchases.recordFailed(claim, { source, code, text: error.message }, lookupRequired);
         return { kind: 'settled' };
       }

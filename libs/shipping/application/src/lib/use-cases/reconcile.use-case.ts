@@ -1,7 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { QUEUE_PORT, type QueuePort } from '@shipbatch/platform/queue';
+import type { NativeBatchRepository } from '../ports/native-batch.repository';
 import type { ReconcileRepository } from '../ports/reconcile.repository';
-import { QUEUES, RECONCILE_REPOSITORY } from '../ports/tokens';
+import { NATIVE_BATCH_REPOSITORY, QUEUES, RECONCILE_REPOSITORY } from '../ports/tokens';
+import type { NativeBatchJobData } from './native-batch.use-case';
 import { MergeLabelFilesUseCase } from './merge-label-files.use-case';
 import { purchaseJobId } from './purchase-job-id';
 
@@ -21,12 +23,13 @@ export class ReconcileUseCase {
     @Inject(RECONCILE_REPOSITORY) private readonly repo: ReconcileRepository,
     @Inject(QUEUE_PORT) private readonly queue: QueuePort,
     private readonly labelFiles: MergeLabelFilesUseCase,
+    @Inject(NATIVE_BATCH_REPOSITORY) private readonly natives: NativeBatchRepository,
   ) {}
 
   async execute(
     staleMs = RECONCILE_STALE_MS,
-  ): Promise<{ validations: number; purchases: number; merges: number; finished: number }> {
-    const counts = { validations: 0, purchases: 0, merges: 0, finished: 0 };
+  ): Promise<{ validations: number; purchases: number; merges: number; finished: number; natives: number }> {
+    const counts = { validations: 0, purchases: 0, merges: 0, finished: 0, natives: 0 };
     await this.repo.exclusively(async () => {
       const validating = await this.repo.batchesValidating(staleMs);
       for (const batchId of validating) await this.queue.add(QUEUES.validateBatch, { batchId });
@@ -35,6 +38,13 @@ export class ReconcileUseCase {
       // Merged label files: chunks settled without a current merged file (a lost job, a crash
       // mid-merge) are merged again; batches with nothing left to do are finished.
       counts.merges = await this.labelFiles.recover();
+
+      // Native batches whose job was lost (or whose worker died mid-step) take their next step.
+      const natives = await this.natives.stale(staleMs);
+      for (const nativeBatchId of natives) {
+        await this.queue.add(QUEUES.nativeBatch, { nativeBatchId } satisfies NativeBatchJobData, { jobId: `native:${nativeBatchId}:reconcile:${Date.now()}` });
+      }
+      counts.natives = natives.length;
       for (const batchId of await this.repo.batchesPurchasingWithNothingOpen()) {
         if (await this.labelFiles.finish(batchId)) counts.finished++;
       }
@@ -49,10 +59,10 @@ export class ReconcileUseCase {
       );
       counts.purchases = stale.length;
     });
-    if (counts.validations + counts.purchases + counts.merges + counts.finished > 0) {
+    if (counts.validations + counts.purchases + counts.merges + counts.finished + counts.natives > 0) {
       this.logger.log(
         `re-enqueued ${counts.validations} validation(s), ${counts.purchases} purchase(s), ` +
-          `${counts.merges} label file merge(s); finished ${counts.finished} batch(es)`,
+          `${counts.merges} label file merge(s), ${counts.natives} native batch step(s); finished ${counts.finished} batch(es)`,
       );
     }
     return counts;
