@@ -4,7 +4,7 @@ import type { CarrierAccountRepository } from '../ports/carrier-account.reposito
 import type { NativeBatchRepository } from '../ports/native-batch.repository';
 import type { ProviderGateway } from '../ports/provider.gateway';
 import { CARRIER_ACCOUNT_REPOSITORY, NATIVE_BATCH_REPOSITORY, PROVIDER_GATEWAY, QUEUES } from '../ports/tokens';
-import type { NativeBatchJobData } from './native-batch.use-case';
+import { type NativeBatchJobData, nativeJobId } from './native-batch.use-case';
 
 /** The share a provider's batch API takes when its adapter does not say (Shippo's default). */
 export const DEFAULT_NATIVE_MIN_SIZE = 50;
@@ -47,7 +47,7 @@ export class NativeBatchRouter {
       if (!native) continue;
       for (const id of native.shipmentIds) handed.add(id);
       this.logger.log(`batch ${batchId}: ${native.shipmentIds.length} shipments of carrier account ${account.id} go through ${account.provider}'s batch API (native batch ${native.id})`);
-      await this.queue.add(QUEUES.nativeBatch, { nativeBatchId: native.id } satisfies NativeBatchJobData, { jobId: `native:${native.id}:start` });
+      await this.queue.add(QUEUES.nativeBatch, { nativeBatchId: native.id } satisfies NativeBatchJobData, { jobId: nativeJobId(native.id, 'start') });
     }
     return handed;
   }

@@ -11,7 +11,7 @@ import type { NativeBatchRecord, NativeBatchRepository, NativeBatchStep } from '
 import type { ProviderGateway } from '../ports/provider.gateway';
 import type { ClaimedPurchase, PurchaseRepository } from '../ports/purchase.repository';
 import type { MergeLabelFilesUseCase } from './merge-label-files.use-case';
-import { NativeBatchUseCase } from './native-batch.use-case';
+import { NativeBatchUseCase, nativeJobId } from './native-batch.use-case';
 import type { PurchasedLabelFiles } from './purchased-label.files';
 
 /** The repository's rules (conditional moves, hand-over states) over plain objects. */
@@ -108,7 +108,7 @@ function fakePort(log: string[], options: { purchaseFails?: boolean } = {}) {
       purchased = true;
       reads = 0;
     },
-    label: async (s) => ({ providerLabelId: s.providerLabelId!, reference: s.reference, trackingNumber: `9400${s.reference}`, carrier: 'usps', serviceLevelToken: 'usps_priority', cost: { amountMinor: 758, currency: 'usd' }, createdAt: new Date(0).toISOString() }) as PurchasedLabel,
+    label: async (s) => ({ providerLabelId: s.providerLabelId ?? '', reference: s.reference, trackingNumber: `9400${s.reference}`, carrier: 'usps', serviceLevelToken: 'usps_priority', cost: { amountMinor: 758, currency: 'usd' }, createdAt: new Date(0).toISOString() }) as PurchasedLabel,
   };
   return port;
 }
@@ -172,5 +172,11 @@ describe('NativeBatchUseCase', () => {
     await useCase.execute('nb1');
     expect(log).toEqual([]);
     expect(natives.row.state).toBe('CREATING');
+  });
+
+  it('names its jobs with three parts, unique per ring (BullMQ refuses other ids with a colon)', () => {
+    const a = nativeJobId('nb1', 'created');
+    expect(a.split(':')).toHaveLength(3);
+    expect(nativeJobId('nb1', 'created')).not.toBe(a);
   });
 });

@@ -68,13 +68,32 @@ export class NativeBatchUseCase {
   ring(nativeBatchId: string, delayMs = 0, step = 'next'): Promise<void> {
     return this.queue.add(QUEUES.nativeBatch, { nativeBatchId } satisfies NativeBatchJobData, {
       delayMs,
-      jobId: `native:${nativeBatchId}:${step}:${Date.now()}`,
+      jobId: nativeJobId(nativeBatchId, step),
     });
+  }
+
+  /** Next steps asked for during a run, rung once its lease is released (else the next run would find it held). */
+  private readonly pending = new Map<string, Array<{ delayMs: number; step: string }>>();
+
+  private later(nativeBatchId: string, delayMs: number, step: string): void {
+    this.pending.get(nativeBatchId)?.push({ delayMs, step });
   }
 
   async execute(nativeBatchId: string): Promise<void> {
     const nb = await this.natives.lease(nativeBatchId, LEASE_MS);
     if (!nb) return; // another worker is on it, or it is gone
+    this.pending.set(nb.id, []);
+    try {
+      await this.run(nb);
+    } finally {
+      const next = this.pending.get(nb.id) ?? [];
+      this.pending.delete(nb.id);
+      await this.natives.release(nb.id);
+      for (const n of next) await this.ring(nb.id, n.delayMs, n.step);
+    }
+  }
+
+  private async run(nb: NativeBatchRecord): Promise<void> {
     try {
       const provider = await this.providerOf(nb);
       if (!provider?.nativeBatch) {
@@ -85,8 +104,6 @@ export class NativeBatchUseCase {
     } catch (error) {
       if (!isProviderError(error)) throw error;
       await this.afterProviderError(nb, error);
-    } finally {
-      await this.natives.release(nb.id);
     }
   }
 
@@ -121,7 +138,7 @@ export class NativeBatchUseCase {
     });
     if (await this.natives.recordCreated(nb.id, providerBatchId)) {
       this.logger.log(`batch ${nb.batchId}: native batch ${nb.id} is provider batch ${providerBatchId} (${shipments.length} shipments)`);
-      await this.ring(nb.id, NATIVE_POLL_MS, 'created');
+      this.later(nb.id, NATIVE_POLL_MS, 'created');
     }
   }
 
@@ -130,19 +147,22 @@ export class NativeBatchUseCase {
     if (state.status === 'VALIDATING') return this.poll(nb, 'validating');
     const ours = await this.natives.shipments(nb.id);
     const byReference = new Map(state.shipments.map((s) => [s.reference, s]));
-    const invalid = ours.filter((s) => byReference.get(s.id)?.status === 'INVALID');
+    const invalid = ours.flatMap((s) => {
+      const theirs = byReference.get(s.id);
+      return theirs?.status === 'INVALID' ? [{ ours: s, theirs }] : [];
+    });
     const missing = ours.filter((s) => !byReference.has(s.id));
     // What the provider found invalid is reported on our shipments and taken out of its batch.
     await this.natives.fail(
       nb.id,
-      invalid.map((s) => ({ shipmentId: s.id, messages: messagesOf(byReference.get(s.id)!, 'the provider found this shipment invalid') })),
+      invalid.map((i) => ({ shipmentId: i.ours.id, messages: messagesOf(i.theirs, 'the provider found this shipment invalid') })),
     );
-    const invalidIds = invalid.map((s) => byReference.get(s.id)!.providerShipmentId);
+    const invalidIds = invalid.map((i) => i.theirs.providerShipmentId);
     if (invalidIds.length > 0 && invalid.length < ours.length - missing.length) await port.remove(this.providerId(nb), invalidIds);
     // A shipment the provider batch does not hold is bought alone (nothing was bought for it here).
     await this.giveBackToSingles(nb, missing.map((s) => s.id), false);
-    if (await this.natives.move(nb.id, 'CREATED', 'VALIDATED')) await this.ring(nb.id, 0, 'validated');
-    if (invalid.length > 0) await this.labelFiles.afterSettled(nb.batchId, invalid.map((s) => s.id));
+    if (await this.natives.move(nb.id, 'CREATED', 'VALIDATED')) this.later(nb.id, 0, 'validated');
+    if (invalid.length > 0) await this.labelFiles.afterSettled(nb.batchId, invalid.map((i) => i.ours.id));
   }
 
   private async purchase(nb: NativeBatchRecord, port: NativeBatchPort): Promise<void> {
@@ -162,13 +182,13 @@ export class NativeBatchUseCase {
       }
       throw error;
     }
-    await this.ring(nb.id, NATIVE_POLL_MS, 'purchase-requested');
+    this.later(nb.id, NATIVE_POLL_MS, 'purchase-requested');
   }
 
   private async awaitPurchase(nb: NativeBatchRecord, port: NativeBatchPort): Promise<void> {
     const state = await port.get(this.providerId(nb));
     if (state.status !== 'PURCHASED') return this.poll(nb, 'purchasing');
-    if (await this.natives.move(nb.id, 'PURCHASE_REQUESTED', 'PURCHASED')) await this.ring(nb.id, 0, 'purchased');
+    if (await this.natives.move(nb.id, 'PURCHASE_REQUESTED', 'PURCHASED')) this.later(nb.id, 0, 'purchased');
   }
 
   /** Records up to NATIVE_LABELS_PER_STEP bought labels (or failures), then rings the next run. */
@@ -204,7 +224,7 @@ export class NativeBatchUseCase {
     // Not in the purchased provider batch: it may still have been bought, so look it up first.
     await this.giveBackToSingles(nb, unknown.map((c) => c.id), true);
     await this.labelFiles.afterSettled(nb.batchId, ours.map((c) => c.id));
-    await this.ring(nb.id, 0, `collect-${bought.length + failed.length}`);
+    this.later(nb.id, 0, `collect-${bought.length + failed.length}`);
   }
 
   private async poll(nb: NativeBatchRecord, what: 'validating' | 'purchasing'): Promise<void> {
@@ -231,7 +251,7 @@ export class NativeBatchUseCase {
       return;
     }
     await this.natives.count(nb.id, 'polls');
-    await this.ring(nb.id, NATIVE_POLL_MS, `${what}-${nb.polls + 1}`);
+    this.later(nb.id, NATIVE_POLL_MS, `${what}-${nb.polls + 1}`);
   }
 
   /** A failed provider call: retry the step with backoff, or (before purchase) give the shipments back. */
@@ -241,7 +261,7 @@ export class NativeBatchUseCase {
       await this.natives.count(nb.id, 'failures');
       const backoff = Math.min(1000 * 2 ** nb.failures, 60_000);
       this.logger.warn(`batch ${nb.batchId}: native batch ${nb.id} step ${nb.state} failed (${error.code}): ${error.message}; again in ${backoff} ms`);
-      await this.ring(nb.id, Math.max(error.retryAfterMs ?? 0, backoff), `retry-${nb.failures + 1}`);
+      this.later(nb.id, Math.max(error.retryAfterMs ?? 0, backoff), `retry-${nb.failures + 1}`);
       return;
     }
     if (beforePurchase) {
@@ -290,6 +310,14 @@ export class NativeBatchUseCase {
     if (!nb.providerBatchId) throw new Error(`native batch ${nb.id} is ${nb.state} without a provider batch id`);
     return nb.providerBatchId;
   }
+}
+
+/**
+ * A native batch's job id for one step: unique per ring (BullMQ takes a custom id with ':' only
+ * when it has exactly three parts).
+ */
+export function nativeJobId(nativeBatchId: string, step: string): string {
+  return `native:${nativeBatchId}:${step}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
 }
 
 function messagesOf(s: NativeBatchShipmentState, fallback: string): ShipmentMessage[] {

@@ -3,7 +3,7 @@ import { QUEUE_PORT, type QueuePort } from '@shipbatch/platform/queue';
 import type { NativeBatchRepository } from '../ports/native-batch.repository';
 import type { ReconcileRepository } from '../ports/reconcile.repository';
 import { NATIVE_BATCH_REPOSITORY, QUEUES, RECONCILE_REPOSITORY } from '../ports/tokens';
-import type { NativeBatchJobData } from './native-batch.use-case';
+import { type NativeBatchJobData, nativeJobId } from './native-batch.use-case';
 import { MergeLabelFilesUseCase } from './merge-label-files.use-case';
 import { purchaseJobId } from './purchase-job-id';
 
@@ -42,7 +42,7 @@ export class ReconcileUseCase {
       // Native batches whose job was lost (or whose worker died mid-step) take their next step.
       const natives = await this.natives.stale(staleMs);
       for (const nativeBatchId of natives) {
-        await this.queue.add(QUEUES.nativeBatch, { nativeBatchId } satisfies NativeBatchJobData, { jobId: `native:${nativeBatchId}:reconcile:${Date.now()}` });
+        await this.queue.add(QUEUES.nativeBatch, { nativeBatchId } satisfies NativeBatchJobData, { jobId: nativeJobId(nativeBatchId, 'reconcile') });
       }
       counts.natives = natives.length;
       for (const batchId of await this.repo.batchesPurchasingWithNothingOpen()) {
