@@ -1,20 +1,46 @@
 /**
- * npm run bench:providers — 2,000 shipments bought through the ShipStation adapter from an
- * in-process fake ShipStation (real HTTP, every request checked against the OpenAPI file) with
- * a scaled rate limit and latency, in scale-out with two worker processes. Prints the elapsed
- * purchase time against its floor (paced requests made / rate), the share of requests ShipStation
- * answered 429, and the peak requests in any 10 s and 60 s. A script that prints figures, never a
- * test. Runs from its TypeScript source (it uses the fake from @shipbatch/providers/testing); the
- * api and workers are the compiled apps. Needs PostgreSQL and Redis on 127.0.0.1.
+ * npm run bench:providers — 2,000 shipments bought through a provider adapter from an in-process
+ * fake of the provider (real HTTP, every request checked against the OpenAPI file) with a
+ * scaled rate limit and latency, in scale-out with two worker processes:
+ * - shipstation: one label per call, paced under the limit per API key;
+ * - shippo-native: through one Shippo batch (create, validate, purchase once, read each label);
+ * - shippo-single: the same share through instant transactions (native_batch_min_size above it).
+ * Prints the elapsed purchase time against its floor (requests made / the provider's rate), the
+ * share of requests answered 429, the calls made and the peak requests in any 10 s and 60 s.
+ * A script that prints figures, never a test. Runs from its TypeScript source (it uses the fakes
+ * from @shipbatch/providers/testing); the api and workers are the compiled apps. Needs
+ * PostgreSQL and Redis on 127.0.0.1.
  */
 import { PACE_HEADROOM, paceIntervalMs } from '@shipbatch/providers/core';
-import { startFakeShipStation } from '@shipbatch/providers/testing';
+import { startFakeShippo, startFakeShipStation } from '@shipbatch/providers/testing';
 import { ADMIN_TOKEN, freePort, http, start, stop, throwawayStores, waitFor } from './bench-support';
 
 const SHIPMENTS = Number(process.env['BENCH_SHIPMENTS'] ?? 2_000);
 const RATE = Number(process.env['BENCH_RATE_PER_MINUTE'] ?? 1_200);
 const LATENCY_MS = Number(process.env['BENCH_LATENCY_MS'] ?? 150);
 const WORKERS = Number(process.env['BENCH_WORKERS'] ?? 2);
+const RUNS = (process.env['BENCH_PROVIDERS'] ?? 'shipstation,shippo-native,shippo-single').split(',');
+/** Shippo's published limits (transactions 500 a minute, batch creation 50 a minute) times this. */
+const SHIPPO_SCALE = Number(process.env['BENCH_SHIPPO_SCALE'] ?? 4);
+
+interface Recorded {
+  at: number;
+  path: string;
+  /** Absent when no answer was sent (a fault). */
+  status?: number;
+}
+
+interface Setup {
+  label: string;
+  env: Record<string, string>;
+  account: Record<string, unknown>;
+  /** The paced requests the run made (label file downloads aside), from the fake's log. */
+  requests(since: number): Recorded[];
+  /** The limit the floor is taken at, per minute. */
+  rate: number;
+  extra(): string[];
+  close(): Promise<void>;
+}
 
 /** The most requests whose arrival times fall in any window of `ms`. */
 function peak(times: number[], ms: number): number {
@@ -26,26 +52,68 @@ function peak(times: number[], ms: number): number {
   return best;
 }
 
-async function main() {
+async function shipstation(): Promise<Setup> {
   const fake = await startFakeShipStation({ rateLimitPerMinute: RATE, latencyMs: LATENCY_MS });
   const apiKey = 'TEST_bench_key';
   fake.addAccount({ apiKey, carriers: [{ carrierId: 'se-1000', carrierCode: 'stamps_com', balance: 1_000_000 }] });
+  return {
+    label: `fake ShipStation at ${RATE}/min (at most ${Math.floor(RATE / 6)} in 10 s), ${LATENCY_MS} ms latency`,
+    env: { SHIPSTATION_BASE_URL: fake.url },
+    account: { provider: 'shipstation', carrier: 'usps', account_id: 'se-1000', parameters: { api_key: apiKey, carrier_id: 'se-1000', rate_limit_per_minute: RATE } },
+    requests: (since) => fake.requests().filter((r) => r.at >= since && !r.path.startsWith('/v2/downloads')),
+    rate: RATE,
+    extra: () => [`labels sold            ${fake.sales().length}`, `OpenAPI violations     ${fake.violations().length}`],
+    close: () => fake.close(),
+  };
+}
+
+async function shippo(native: boolean): Promise<Setup> {
+  const transactions = 500 * SHIPPO_SCALE;
+  const fake = await startFakeShippo({ transactionsPerMinute: transactions, batchCreatesPerMinute: 50 * SHIPPO_SCALE, latencyMs: LATENCY_MS });
+  const token = 'shippo_test_bench';
+  fake.addAccount({ token, carrierAccounts: [{ objectId: 'bench0000000000000000000000000001', carrier: 'usps' }] });
+  return {
+    label:
+      `fake Shippo at Shippo's limits x ${SHIPPO_SCALE} (transactions ${transactions}/min, batch creation ${50 * SHIPPO_SCALE}/min), ` +
+      `${LATENCY_MS} ms latency, ${native ? 'native batch path' : 'single purchases'}`,
+    env: { SHIPPO_BASE_URL: fake.url },
+    account: {
+      provider: 'shippo',
+      carrier: 'usps',
+      account_id: 'bench',
+      parameters: {
+        api_token: token,
+        carrier_account: 'bench0000000000000000000000000001',
+        rate_limit_per_minute: transactions,
+        native_batch_min_size: native ? 50 : SHIPMENTS + 1,
+      },
+    },
+    requests: (since) => fake.requests().filter((r) => r.at >= since && !r.path.startsWith('/labels/')),
+    rate: transactions,
+    extra: () => {
+      const batches = fake.batches();
+      return [
+        `labels sold            ${fake.sales().length} (${fake.sales().filter((s) => s.via === 'batch').length} through Shippo batches)`,
+        `Shippo batches         ${batches.length}${batches.length ? `, purchase calls ${batches.map((b) => fake.batchPurchaseCalls(b.objectId)).join(', ')}` : ''}`,
+        `OpenAPI violations     ${fake.violations().length}`,
+      ];
+    },
+    close: () => fake.close(),
+  };
+}
+
+async function run(setup: Setup): Promise<void> {
   const stores = await throwawayStores('providers');
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const env = { ...stores.env, SHIPSTATION_BASE_URL: fake.url };
+  const env = { ...stores.env, ...setup.env };
   const api = start('apps/api/src/main.js', { ...env, PORT: String(port) });
   const workers = [];
   try {
     await waitFor(() => http(base, 'GET', '/health'), () => true);
     for (let i = 0; i < WORKERS; i++) workers.push(start('apps/worker/src/main.js', env));
     const { api_key: key } = await http(base, 'POST', '/admin/tenants', `Bearer ${ADMIN_TOKEN}`, { name: 'bench' });
-    const account = await http(base, 'POST', '/carrier_accounts', key, {
-      provider: 'shipstation',
-      carrier: 'usps',
-      account_id: 'se-1000',
-      parameters: { api_key: apiKey, carrier_id: 'se-1000', rate_limit_per_minute: RATE },
-    });
+    const account = await http(base, 'POST', '/carrier_accounts', key, setup.account);
     const created = await http(base, 'POST', '/batches', key, {
       default_carrier_account: account.object_id,
       default_servicelevel_token: 'usps_priority',
@@ -65,35 +133,41 @@ async function main() {
     const done = await waitFor(() => http(base, 'GET', `/batches/${created.object_id}`, key), (b) => b.object_status === 'PURCHASED', 500);
     const elapsedMs = Date.now() - t0;
 
-    // Paced requests: everything to the API after the purchase request, label file downloads aside.
-    const paced = fake
-      .requests()
-      .filter((r) => r.at >= t0 && !r.path.startsWith('/v2/downloads'))
-      .map((r) => ({ at: r.at, status: r.status }))
-      .sort((a, b) => a.at - b.at);
+    const paced = setup.requests(t0).sort((a, b) => a.at - b.at);
     const times = paced.map((r) => r.at);
     const answered429 = paced.filter((r) => r.status === 429).length;
     // The floor is the provider's own limit: requests made / rate.
-    const floorMs = (paced.length * 60_000) / RATE;
-    const sales = fake.sales().length;
-    console.log(
-      `bench:providers — ${SHIPMENTS} shipments, fake ShipStation at ${RATE}/min (at most ${Math.floor(RATE / 6)} in 10 s), ` +
-        `${LATENCY_MS} ms latency, scale-out with ${WORKERS} workers`,
-    );
+    const floorMs = (paced.length * 60_000) / setup.rate;
+    const byPath = new Map<string, number>();
+    for (const r of paced) {
+      const kind = r.path.replace(/\/[0-9a-f]{32}|\/se-[a-z0-9-]+|\/[0-9a-z]{20,}/gi, '/{id}');
+      byPath.set(kind, (byPath.get(kind) ?? 0) + 1);
+    }
+    console.log(`\n${setup.label}; ${SHIPMENTS} shipments, scale-out with ${WORKERS} workers`);
     console.log(`  PURCHASED after         ${(elapsedMs / 1000).toFixed(1)} s (${done.object_results.purchase_succeeded} bought, ${done.object_results.purchase_failed} failed)`);
-    console.log(`  paced requests made     ${paced.length} (labels sold: ${sales}; label file downloads not counted)`);
-    console.log(`  floor                   ${(floorMs / 1000).toFixed(1)} s (${paced.length} requests / ${RATE} a minute)`);
-    console.log(`  pacing interval         ${paceIntervalMs(RATE).toFixed(1)} ms (the limit's spacing x ${PACE_HEADROOM} headroom)`);
-    console.log(`  elapsed / floor         ${(elapsedMs / floorMs).toFixed(3)} (target <= 1.05)`);
-    console.log(`  answered 429            ${answered429} (${((answered429 / Math.max(1, paced.length)) * 100).toFixed(2)} %, target < 1 %)`);
-    console.log(`  peak in any 10 s        ${peak(times, 10_000)} (limit ${Math.floor(RATE / 6)})`);
-    console.log(`  peak in any 60 s        ${peak(times, 60_000)} (limit ${RATE})`);
-    console.log(`  OpenAPI violations      ${fake.violations().length}`);
+    console.log(`  paced requests made     ${paced.length} (label file downloads not counted): ${[...byPath].map(([p, n]) => `${p} ${n}`).join(', ')}`);
+    console.log(`  floor                   ${(floorMs / 1000).toFixed(1)} s (${paced.length} requests / ${setup.rate} a minute)`);
+    console.log(`  pacing interval         ${paceIntervalMs(setup.rate).toFixed(1)} ms (the limit's spacing x ${PACE_HEADROOM} headroom)`);
+    console.log(`  elapsed / floor         ${(elapsedMs / floorMs).toFixed(3)}`);
+    console.log(`  answered 429            ${answered429} (${((answered429 / Math.max(1, paced.length)) * 100).toFixed(2)} %)`);
+    console.log(`  peak in any 10 s        ${peak(times, 10_000)} (limit ${Math.floor(setup.rate / 6)})`);
+    console.log(`  peak in any 60 s        ${peak(times, 60_000)} (limit ${setup.rate})`);
+    for (const line of setup.extra()) console.log(`  ${line}`);
   } finally {
     for (const w of workers) await stop(w);
     await stop(api);
     await stores.drop();
-    await fake.close();
+    await setup.close();
+  }
+}
+
+async function main() {
+  console.log(`bench:providers — ${RUNS.join(', ')}`);
+  for (const name of RUNS) {
+    if (name === 'shipstation') await run(await shipstation());
+    else if (name === 'shippo-native') await run(await shippo(true));
+    else if (name === 'shippo-single') await run(await shippo(false));
+    else throw new Error(`unknown bench run '${name}' (shipstation, shippo-native, shippo-single)`);
   }
 }
 
