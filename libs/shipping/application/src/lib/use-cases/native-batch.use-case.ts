@@ -23,6 +23,8 @@ export const NATIVE_POLL_MS = Number(process.env['NATIVE_BATCH_POLL_MS'] || 2_00
 export const NATIVE_MAX_POLLS = 900;
 /** Labels collected per job run once the provider batch is purchased (each is one call). */
 export const NATIVE_LABELS_PER_STEP = 100;
+/** Labels read at once while collecting. */
+export const NATIVE_LABEL_CONCURRENCY = 8;
 /** Retryable failures of one step before the shipments go back to single purchases. */
 export const NATIVE_MAX_FAILURES = 8;
 const LEASE_MS = 120_000;
@@ -205,16 +207,25 @@ export class NativeBatchUseCase {
     const failed: Array<{ shipmentId: string; messages: ShipmentMessage[] }> = [];
     const unknown: ClaimedPurchase[] = [];
     try {
-      for (const claim of ours) {
-        const theirs = byReference.get(claim.id);
-        if (theirs?.status === 'PURCHASED' && theirs.providerLabelId) {
-          const label = await port.label(theirs);
-          bought.push({ claim, label, file: await this.files.store(claim, label, provider) });
-        } else if (theirs?.status === 'FAILED' || theirs?.status === 'INVALID') {
-          failed.push({ shipmentId: claim.id, messages: messagesOf(theirs, 'the provider could not buy this label') });
-        } else {
-          unknown.push(claim);
-        }
+      // Each label is a read (and a file download) of its own: a few at a time, since a
+      // provider's answers take a while and the pacer keeps the rate in check anyway.
+      for (let i = 0; i < ours.length; i += NATIVE_LABEL_CONCURRENCY) {
+        const slice = ours.slice(i, i + NATIVE_LABEL_CONCURRENCY);
+        const outcomes = await Promise.allSettled(
+          slice.map(async (claim) => {
+            const theirs = byReference.get(claim.id);
+            if (theirs?.status === 'PURCHASED' && theirs.providerLabelId) {
+              const label = await port.label(theirs);
+              bought.push({ claim, label, file: await this.files.store(claim, label, provider) });
+            } else if (theirs?.status === 'FAILED' || theirs?.status === 'INVALID') {
+              failed.push({ shipmentId: claim.id, messages: messagesOf(theirs, 'the provider could not buy this label') });
+            } else {
+              unknown.push(claim);
+            }
+          }),
+        );
+        const rejected = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+        if (rejected) throw rejected.reason;
       }
     } finally {
       // What was collected is kept even when a later label read fails.
