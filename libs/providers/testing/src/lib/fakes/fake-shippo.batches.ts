@@ -87,10 +87,13 @@ export function batchHandlers(state: FakeShippoState, rt: FakeShippoBatchRuntime
       const servicelevel = typeof bs.servicelevel_token === 'string' ? bs.servicelevel_token : undefined;
       const shipment = bs.shipment as Json;
       const { messages } = purchaseMessages(state, token, carrierAccount ?? defaults.carrierAccount, servicelevel ?? defaults.servicelevel, shipment);
+      const metadata = typeof bs.metadata === 'string' ? bs.metadata : undefined;
+      const armed = metadata === undefined ? undefined : state.invalidating.get(metadata);
+      if (armed !== undefined) messages.push({ source: 'USPS', code: 'address_not_found', text: armed });
       return {
         objectId: newShippoId(),
         shipmentId: newShippoId(),
-        metadata: typeof bs.metadata === 'string' ? bs.metadata : undefined,
+        metadata,
         carrierAccount,
         servicelevel,
         status: messages.length ? 'INVALID' : 'VALID',

@@ -191,6 +191,20 @@ describe('fake Shippo (API 2018-02-08)', () => {
     expect(fake.violations()).toEqual([]);
   });
 
+  it("finds an armed shipment invalid in a batch's validation, with the carrier's text, and sells it nothing", async () => {
+    fake.failValidationOf('v-2', 'USPS: address not found.');
+    const { json } = await aBatch([
+      { shipment: aShippoShipment(), metadata: 'v-1' },
+      { shipment: aShippoShipment(), metadata: 'v-2' },
+    ]);
+    await call('GET', `/batches/${json.object_id}`);
+    const validated = await call('GET', `/batches/${json.object_id}`);
+    expect(validated.json.status).toBe('INVALID');
+    expect(validated.json.batch_shipments.results.map((s: Json) => [s.metadata, s.status])).toEqual([['v-1', 'VALID'], ['v-2', 'INVALID']]);
+    expect(validated.json.batch_shipments.results[1].messages).toEqual([expect.objectContaining({ code: 'address_not_found', text: 'USPS: address not found.' })]);
+    expect(fake.violations()).toEqual([]);
+  });
+
   it('pages batch shipments 100 at a time', async () => {
     const shipments = Array.from({ length: 230 }, (_, i) => ({ shipment: aShippoShipment(), metadata: `p-${i}` }));
     const { json } = await aBatch(shipments);

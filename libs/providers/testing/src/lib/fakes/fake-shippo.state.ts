@@ -122,6 +122,8 @@ export class FakeShippoState {
   readonly refunds = new Map<string, string>();
   /** Metadata whose next purchase fails (single or in a batch), with the carrier's text. */
   readonly failing = new Map<string, string>();
+  /** Metadata a batch's validation finds invalid (the carrier's address check), with its text. */
+  readonly invalidating = new Map<string, string>();
   private serial = 0;
 
   addAccount(input: FakeShippoAccountInput): void {

@@ -45,6 +45,8 @@ export interface FakeShippo {
   queueNext(count: number, polls: number): void;
   /** The next purchase (single or in a batch) with this metadata fails: ERROR / TRANSACTION_FAILED with `text`. */
   failPurchaseOf(metadata: string, text?: string): void;
+  /** A batch shipment with this metadata comes out of Shippo's validation INVALID, with `text` (what a carrier's address check finds). */
+  failValidationOf(metadata: string, text?: string): void;
   /** Every label sold, in order (refunded ones too, flagged). */
   sales(): FakeShippoSale[];
   /** How many labels were sold with this metadata (refunded ones included). */
@@ -134,6 +136,9 @@ export async function startFakeShippo(options: FakeShippoOptions = {}): Promise<
     },
     failPurchaseOf: (metadata, text = 'The carrier refused the label: address not deliverable.') => {
       state.failing.set(metadata, text);
+    },
+    failValidationOf: (metadata, text = 'The address could not be found by the carrier.') => {
+      state.invalidating.set(metadata, text);
     },
     sales: () => state.sales(),
     salesFor: (metadata) => state.sales().filter((s) => s.metadata === metadata).length,
