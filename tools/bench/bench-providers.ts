@@ -5,14 +5,15 @@
  * - shipstation: one label per call, paced under the limit per API key;
  * - shippo-native: through one Shippo batch (create, validate, purchase once, read each label);
  * - shippo-single: the same share through instant transactions (native_batch_min_size above it).
- * Prints the elapsed purchase time against its floor (requests made / the provider's rate), the
- * share of requests answered 429, the calls made and the peak requests in any 10 s and 60 s.
+ * Prints the elapsed purchase time against its floor (for each limit, the requests it covers / its
+ * rate; the slowest of them), the share of requests answered 429, the calls made and, per limit,
+ * the peak requests in any 10 s and 60 s.
  * A script that prints figures, never a test. Runs from its TypeScript source (it uses the fakes
  * from @shipbatch/providers/testing); the api and workers are the compiled apps. Needs
  * PostgreSQL and Redis on 127.0.0.1.
  */
 import { PACE_HEADROOM, paceIntervalMs } from '@shipbatch/providers/core';
-import { startFakeShippo, startFakeShipStation } from '@shipbatch/providers/testing';
+import { FAKE_SHIPPO_LIMITS, type FakeShippoLimitKind, startFakeShippo, startFakeShipStation } from '@shipbatch/providers/testing';
 import { ADMIN_TOKEN, freePort, http, start, stop, throwawayStores, waitFor } from './bench-support';
 
 const SHIPMENTS = Number(process.env['BENCH_SHIPMENTS'] ?? 2_000);
@@ -20,12 +21,13 @@ const RATE = Number(process.env['BENCH_RATE_PER_MINUTE'] ?? 1_200);
 const LATENCY_MS = Number(process.env['BENCH_LATENCY_MS'] ?? 150);
 const WORKERS = Number(process.env['BENCH_WORKERS'] ?? 2);
 const RUNS = (process.env['BENCH_PROVIDERS'] ?? 'shipstation,shippo-native,shippo-single').split(',');
-/** Shippo's published limits (transactions 500 a minute, batch creation 50 a minute) times this. */
+/** Shippo's published limits (per endpoint and verb: purchases 500 a minute, reads 4,000, batch creation 50, ...) times this. */
 const SHIPPO_SCALE = Number(process.env['BENCH_SHIPPO_SCALE'] ?? 4);
 
 interface Recorded {
   at: number;
   path: string;
+  operationId?: string;
   /** Absent when no answer was sent (a fault). */
   status?: number;
 }
@@ -36,8 +38,8 @@ interface Setup {
   account: Record<string, unknown>;
   /** The paced requests the run made (label file downloads aside), from the fake's log. */
   requests(since: number): Recorded[];
-  /** The limit the floor is taken at, per minute. */
-  rate: number;
+  /** The limit a request counts against: its name and calls a minute. */
+  limitOf(r: Recorded): { kind: string; perMinute: number };
   extra(): string[];
   close(): Promise<void>;
 }
@@ -61,7 +63,7 @@ async function shipstation(): Promise<Setup> {
     env: { SHIPSTATION_BASE_URL: fake.url },
     account: { provider: 'shipstation', carrier: 'usps', account_id: 'se-1000', parameters: { api_key: apiKey, carrier_id: 'se-1000', rate_limit_per_minute: RATE } },
     requests: (since) => fake.requests().filter((r) => r.at >= since && !r.path.startsWith('/v2/downloads')),
-    rate: RATE,
+    limitOf: () => ({ kind: 'per API key', perMinute: RATE }),
     extra: () => [`labels sold            ${fake.sales().length}`, `OpenAPI violations     ${fake.violations().length}`],
     close: () => fake.close(),
   };
@@ -69,7 +71,7 @@ async function shipstation(): Promise<Setup> {
 
 async function shippo(native: boolean): Promise<Setup> {
   const transactions = 500 * SHIPPO_SCALE;
-  const fake = await startFakeShippo({ transactionsPerMinute: transactions, batchCreatesPerMinute: 50 * SHIPPO_SCALE, latencyMs: LATENCY_MS });
+  const fake = await startFakeShippo({ limitScale: SHIPPO_SCALE, latencyMs: LATENCY_MS });
   const token = 'shippo_test_bench';
   fake.addAccount({ token, carrierAccounts: [{ objectId: 'bench0000000000000000000000000001', carrier: 'usps' }] });
   return {
@@ -89,7 +91,10 @@ async function shippo(native: boolean): Promise<Setup> {
       },
     },
     requests: (since) => fake.requests().filter((r) => r.at >= since && !r.path.startsWith('/labels/')),
-    rate: transactions,
+    limitOf: (r) => {
+      const kind = (r.operationId && r.operationId in FAKE_SHIPPO_LIMITS ? r.operationId : 'other') as FakeShippoLimitKind;
+      return { kind, perMinute: FAKE_SHIPPO_LIMITS[kind] * SHIPPO_SCALE };
+    },
     extra: () => {
       const batches = fake.batches();
       return [
@@ -134,10 +139,19 @@ async function run(setup: Setup): Promise<void> {
     const elapsedMs = Date.now() - t0;
 
     const paced = setup.requests(t0).sort((a, b) => a.at - b.at);
-    const times = paced.map((r) => r.at);
     const answered429 = paced.filter((r) => r.status === 429).length;
-    // The floor is the provider's own limit: requests made / rate.
-    const floorMs = (paced.length * 60_000) / setup.rate;
+    // The floor is the provider's own limits: for each, the requests it covers / its rate; the
+    // slowest of them bounds the run (limits of different kinds are spent at the same time).
+    const perLimit = new Map<string, { perMinute: number; times: number[] }>();
+    for (const r of paced) {
+      const { kind, perMinute } = setup.limitOf(r);
+      const entry = perLimit.get(kind) ?? { perMinute, times: [] };
+      entry.times.push(r.at);
+      perLimit.set(kind, entry);
+    }
+    const floors = [...perLimit].map(([kind, l]) => ({ kind, ms: (l.times.length * 60_000) / l.perMinute, ...l }));
+    const bound = floors.reduce((a, b) => (b.ms > a.ms ? b : a));
+    const floorMs = bound.ms;
     const byPath = new Map<string, number>();
     for (const r of paced) {
       const kind = r.path.replace(/\/[0-9a-f]{32}|\/se-[a-z0-9-]+|\/[0-9a-z]{20,}/gi, '/{id}');
@@ -146,12 +160,15 @@ async function run(setup: Setup): Promise<void> {
     console.log(`\n${setup.label}; ${SHIPMENTS} shipments, scale-out with ${WORKERS} workers`);
     console.log(`  PURCHASED after         ${(elapsedMs / 1000).toFixed(1)} s (${done.object_results.purchase_succeeded} bought, ${done.object_results.purchase_failed} failed)`);
     console.log(`  paced requests made     ${paced.length} (label file downloads not counted): ${[...byPath].map(([p, n]) => `${p} ${n}`).join(', ')}`);
-    console.log(`  floor                   ${(floorMs / 1000).toFixed(1)} s (${paced.length} requests / ${setup.rate} a minute)`);
-    console.log(`  pacing interval         ${paceIntervalMs(setup.rate).toFixed(1)} ms (the limit's spacing x ${PACE_HEADROOM} headroom)`);
+    console.log(`  floor                   ${(floorMs / 1000).toFixed(1)} s (${bound.times.length} requests / ${bound.perMinute} a minute, ${bound.kind})`);
+    console.log(`  pacing interval         ${paceIntervalMs(bound.perMinute).toFixed(1)} ms (that limit's spacing x ${PACE_HEADROOM} headroom)`);
     console.log(`  elapsed / floor         ${(elapsedMs / floorMs).toFixed(3)}`);
     console.log(`  answered 429            ${answered429} (${((answered429 / Math.max(1, paced.length)) * 100).toFixed(2)} %)`);
-    console.log(`  peak in any 10 s        ${peak(times, 10_000)} (limit ${Math.floor(setup.rate / 6)})`);
-    console.log(`  peak in any 60 s        ${peak(times, 60_000)} (limit ${setup.rate})`);
+    for (const f of floors) {
+      console.log(
+        `  ${f.kind.padEnd(22)}  ${f.times.length} requests, floor ${(f.ms / 1000).toFixed(1)} s, peak ${peak(f.times, 10_000)} in 10 s (limit ${Math.floor(f.perMinute / 6)}), ${peak(f.times, 60_000)} in 60 s (limit ${f.perMinute})`,
+      );
+    }
     for (const line of setup.extra()) console.log(`  ${line}`);
   } finally {
     for (const w of workers) await stop(w);

@@ -3,6 +3,7 @@ export * from './lib/shippo.capabilities';
 export * from './lib/shippo.service-levels';
 export * from './lib/shippo-provider.options';
 export * from './lib/shippo.client';
+export * from './lib/shippo.limits';
 export * from './lib/shippo.provider';
 export * from './lib/shippo.native-batch';
 export * from './lib/shippo.mapper';

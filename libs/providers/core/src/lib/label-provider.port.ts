@@ -98,6 +98,12 @@ export interface NativeBatchState {
   shipments: NativeBatchShipmentState[];
 }
 
+/** One page of a provider batch: its status and up to a page of its shipments, in the batch's order. */
+export interface NativeBatchPage extends NativeBatchState {
+  /** Whether a later page holds more shipments. */
+  more: boolean;
+}
+
 /** A provider's batch API (Shippo's `/batches`), driven step by step by the core. */
 export interface NativeBatchPort {
   /** The smallest share of a batch worth a provider batch (the account's option); default 50. */
@@ -106,6 +112,11 @@ export interface NativeBatchPort {
   create(input: { reference: string; labelFileType: LabelFileType; commands: PurchaseLabelCommand[] }): Promise<{ providerBatchId: string }>;
   /** The provider batch and every one of its shipments (all pages). */
   get(providerBatchId: string): Promise<NativeBatchState>;
+  /**
+   * The provider batch with one page of its shipments (pages count from 1): a status poll reads
+   * page 1 only, and collecting reads each page once instead of the whole batch every time.
+   */
+  read(providerBatchId: string, page: number): Promise<NativeBatchPage>;
   /** Takes shipments out before purchase (those the provider found invalid). */
   remove(providerBatchId: string, providerShipmentIds: string[]): Promise<void>;
   /** Asks the provider to buy the batch. Never called twice for one provider batch. */

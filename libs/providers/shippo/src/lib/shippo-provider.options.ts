@@ -13,6 +13,10 @@ export class ShippoProviderOptions {
   @IsString() @IsNotEmpty() carrier_account!: string;
   /** The smallest share of a batch bought through Shippo's own batch API; smaller shares are bought one by one. */
   @IsOptional() @IsInt() @Min(1) @IsNumberLike() native_batch_min_size?: number = 50;
-  /** Calls a minute allowed per token (Shippo's transactions limit); every worker and every account with the token shares it. */
+  /**
+   * The token's limit on buying labels (`POST /transactions`) a minute; Shippo's other limits
+   * (reads 4,000, listings 50, batch calls 50 and 400, see shippo.limits.ts) scale with it.
+   * Every worker and every account with the token shares them. A test token: 50.
+   */
   @IsOptional() @IsInt() @Min(1) @IsNumberLike() rate_limit_per_minute?: number = 500;
 }

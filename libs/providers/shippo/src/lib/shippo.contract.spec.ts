@@ -8,7 +8,7 @@ import { ShippoProviderOptions } from './shippo-provider.options';
 let fake: FakeShippo;
 
 beforeAll(async () => {
-  fake = await startFakeShippo({ transactionsPerMinute: 10_000 });
+  fake = await startFakeShippo({ limitScale: 20 });
 });
 afterAll(async () => {
   await fake?.close();

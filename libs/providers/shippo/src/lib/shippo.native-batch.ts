@@ -1,5 +1,6 @@
 import {
   type LabelFileType,
+  type NativeBatchPage,
   type NativeBatchPort,
   type NativeBatchShipmentState,
   type NativeBatchState,
@@ -13,6 +14,8 @@ import { SHIPPO_MAX_BATCH_SIZE } from './shippo.capabilities';
 import type { ShippoClient } from './shippo.client';
 import { toMessages, toShShipment } from './shippo.mapper';
 import type { ShBatch, ShBatchShipment } from './shippo.types';
+
+const hasMore = (b: ShBatch): boolean => Boolean(b.batch_shipments?.next) && (b.batch_shipments?.results?.length ?? 0) > 0;
 
 /** 10,000 shipments at 100 a page, and one more page to see the end. */
 const MAX_BATCH_PAGES = SHIPPO_MAX_BATCH_SIZE / 100 + 1;
@@ -51,16 +54,20 @@ export class ShippoNativeBatch implements NativeBatchPort {
   }
 
   async get(providerBatchId: string): Promise<NativeBatchState> {
-    let status: ShBatch['status'] = 'VALIDATING';
-    const shipments: ShBatchShipment[] = [];
-    for (let page = 1; page <= MAX_BATCH_PAGES; page++) {
-      const batch = await this.client.batch(providerBatchId, page);
-      if (page === 1) status = batch.status;
-      const results = batch.batch_shipments?.results ?? [];
-      shipments.push(...results);
-      if (!batch.batch_shipments?.next || results.length === 0) break;
+    // Every page is read as of page 1's status (a batch may settle between two page reads).
+    const first = await this.client.batch(providerBatchId, 1);
+    const raw = [...(first.batch_shipments?.results ?? [])];
+    for (let page = 2, batch = first; hasMore(batch) && page <= MAX_BATCH_PAGES; page++) {
+      batch = await this.client.batch(providerBatchId, page);
+      raw.push(...(batch.batch_shipments?.results ?? []));
     }
-    return { providerBatchId, status, shipments: shipments.map((s) => this.shipmentState(status, s)) };
+    return { providerBatchId, status: first.status, shipments: raw.map((s) => this.shipmentState(first.status, s)) };
+  }
+
+  async read(providerBatchId: string, page: number): Promise<NativeBatchPage> {
+    const batch = await this.client.batch(providerBatchId, page);
+    const shipments = (batch.batch_shipments?.results ?? []).map((s) => this.shipmentState(batch.status, s));
+    return { providerBatchId, status: batch.status, shipments, more: hasMore(batch) };
   }
 
   async remove(providerBatchId: string, providerShipmentIds: string[]): Promise<void> {

@@ -8,13 +8,14 @@ import {
 } from '@shipbatch/providers/core';
 import { anAddress, aValidShipment, type FakeShippo, RecordingPacer, readPdfLabels, startFakeShippo } from '@shipbatch/providers/testing';
 import { ShippoClient } from './shippo.client';
+import { shippoBudgets } from './shippo.limits';
 import { ShippoProviderOptions } from './shippo-provider.options';
 import { ShippoProvider, type ShippoProviderTuning } from './shippo.provider';
 
 let fake: FakeShippo;
 
 beforeAll(async () => {
-  fake = await startFakeShippo({ transactionsPerMinute: 100_000, batchCreatesPerMinute: 1_000 });
+  fake = await startFakeShippo({ limitScale: 200 });
 });
 afterAll(async () => {
   await fake?.close();
@@ -185,18 +186,34 @@ describe('ShippoProvider', () => {
     expect(await provider.voidLabel(label.providerLabelId)).toEqual({ approved: false, message: expect.stringContaining('already') });
   });
 
-  it('paces single purchases on the transactions budget and batch creation on its own, shared by accounts of one token', async () => {
-    const a = make({ options: { rate_limit_per_minute: 300 } });
-    const b = make({ token: a.token, options: { rate_limit_per_minute: 300 } });
+  it("paces each kind of call on its own budget at Shippo's published limits, scaled by rate_limit_per_minute, shared by accounts of one token", async () => {
+    const a = make({ options: { rate_limit_per_minute: 250 } });
+    const b = make({ token: a.token, options: { rate_limit_per_minute: 250 } });
     await a.provider.purchaseLabel(command());
-    await b.provider.nativeBatch.create({ reference: randomUUID(), labelFileType: 'PDF_4x6', commands: [command()] });
+    const { providerBatchId } = await b.provider.nativeBatch.create({ reference: randomUUID(), labelFileType: 'PDF_4x6', commands: [command()] });
+    await b.provider.nativeBatch.read(providerBatchId, 1);
     const [purchase] = a.pacer.acquires();
-    const [create] = b.pacer.acquires();
-    expect(purchase.budget).toEqual({ key: expect.stringMatching(/^shippo:[0-9a-f]{32}:transactions$/), perMinute: 300 });
+    const [create, read] = b.pacer.acquires();
+    const prefix = purchase.budget.key.replace(/:transaction_create$/, '');
+    expect(prefix).toMatch(/^shippo:[0-9a-f]{32}$/);
+    // Half of Shippo's live limits: POST /transactions 500, POST /batches 50, GET /batches/{id} 400.
+    expect(purchase.budget).toEqual({ key: `${prefix}:transaction_create`, perMinute: 250 });
     expect(purchase.ms).toBe(15_000);
-    expect(create.budget).toEqual({ key: expect.stringMatching(/^shippo:[0-9a-f]{32}:batches$/), perMinute: 50 });
-    expect(create.budget.key.replace(':batches', '')).toBe(purchase.budget.key.replace(':transactions', ''));
+    expect(create.budget).toEqual({ key: `${prefix}:batch_create`, perMinute: 25 });
+    expect(read.budget).toEqual({ key: `${prefix}:batch_read`, perMinute: 200 });
     expect(purchase.budget.key).not.toContain(a.token);
+  });
+
+  it("defaults to Shippo's live limits for every kind", () => {
+    expect(shippoBudgets('shippo_live_x')).toMatchObject({
+      transaction_create: { perMinute: 500 },
+      transaction_read: { perMinute: 4000 },
+      transaction_list: { perMinute: 50 },
+      rate_read: { perMinute: 4000 },
+      batch_create: { perMinute: 50 },
+      batch_read: { perMinute: 400 },
+    });
+    expect(shippoBudgets('shippo_test_x', 50).transaction_list.perMinute).toBe(5);
   });
 
   describe('nativeBatch: the batch API end to end', () => {

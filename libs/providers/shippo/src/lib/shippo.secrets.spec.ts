@@ -13,7 +13,7 @@ import { ShippoProvider } from './shippo.provider';
 let fake: FakeShippo;
 
 beforeAll(async () => {
-  fake = await startFakeShippo({ transactionsPerMinute: 10_000 });
+  fake = await startFakeShippo({ limitScale: 20 });
 });
 afterAll(async () => {
   await fake?.close();

@@ -10,6 +10,6 @@ export class NativeBatchProcessor extends WorkerHost {
   }
 
   async process(job: Job<NativeBatchJobData>): Promise<void> {
-    await this.natives.execute(job.data.nativeBatchId);
+    await this.natives.execute(job.data.nativeBatchId, job.data.page);
   }
 }

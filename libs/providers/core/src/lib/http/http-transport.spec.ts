@@ -257,6 +257,17 @@ describe('HttpTransport (against a local node:http server)', () => {
         expect(server.seen).toHaveLength(0);
       });
 
+      it("paces a request on its own budget when it names one, and a 429 pauses only that budget", async () => {
+        const reads: RateBudget = { key: 'shippo:abc:transaction_read', perMinute: 4000 };
+        server.handle((req, res) => (req.method === 'GET' ? json(res, 429, {}, { 'Retry-After': '3' }) : json(res, 200, {})));
+        const { pacer, calls } = recordingPacer([]);
+        const transport = make({ budget, pacer });
+        await transport.request({ method: 'POST', path: '/transactions', body: {} });
+        await failure(transport.request({ method: 'GET', path: '/transactions/1', budget: reads }));
+        expect(calls.acquire.map(([b]) => b)).toEqual([budget, reads]);
+        expect(calls.pause).toEqual([[reads, 3_000]]);
+      });
+
       it('does not pace without a budget', async () => {
         const { pacer, calls } = recordingPacer([]);
         await make({ pacer }).request({ method: 'GET', path: '/v2/labels' });

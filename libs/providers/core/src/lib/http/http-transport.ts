@@ -79,7 +79,7 @@ export class HttpTransport {
   }
 
   async request<T>(req: HttpRequest): Promise<HttpAnswer<T>> {
-    const { budget } = this.options;
+    const budget = req.budget ?? this.options.budget;
     if (budget) await this.pacer.acquire(budget, req.pace);
     const attempt: Attempt = {
       method: req.method,

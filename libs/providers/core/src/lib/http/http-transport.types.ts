@@ -54,6 +54,12 @@ export interface HttpRequest {
   timeoutMs?: number;
   /** Pacing for this request (for example a short maxWaitMs for purchases). */
   pace?: PaceOptions;
+  /**
+   * The budget this request is paced under, for providers that limit each kind of call on its
+   * own (Shippo: purchases, reads, listings, batch calls); default the transport's `budget`.
+   * A 429 pauses this budget only.
+   */
+  budget?: RateBudget;
 }
 
 export interface HttpAnswer<T> {

@@ -140,15 +140,18 @@ describe('fake Shippo (API 2018-02-08)', () => {
     expect(fake.violations()).toEqual([]);
   });
 
-  it('limits transactions per token (429 with Retry-After) and batch creation on its own window', async () => {
+  it('limits each kind of call per token on its own window (429 with Retry-After): purchases, batch creation', async () => {
     await fake.close();
-    fake = await startFakeShippo({ transactionsPerMinute: 2, batchCreatesPerMinute: 1, accounts: [{ token: TOKEN, carrierAccounts: [{ objectId: USPS, carrier: 'usps' }] }] });
-    expect((await buy()).status).toBe(201);
+    fake = await startFakeShippo({ limits: { CreateTransaction: 2, CreateBatch: 1 }, accounts: [{ token: TOKEN, carrierAccounts: [{ objectId: USPS, carrier: 'usps' }] }] });
+    const first = await buy();
+    expect(first.status).toBe(201);
     expect((await buy()).status).toBe(201);
     const limited = await buy();
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(limited.json.detail).toMatch(/throttled/);
+    // Reads have a window of their own (Shippo: 4,000 a minute for a GET of one transaction).
+    expect((await call('GET', `/transactions/${first.json.object_id}`)).status).toBe(200);
     expect((await aBatch([{ shipment: aShippoShipment(), metadata: 'b1' }])).status).toBe(201);
     expect((await aBatch([{ shipment: aShippoShipment(), metadata: 'b2' }])).status).toBe(429);
     expect(fake.stats(TOKEN)).toMatchObject({ answered429: 2, batchCreates: 2 });

@@ -12,11 +12,32 @@ import { SlidingWindowRateLimiter } from './sliding-window.rate-limiter';
 /** The API version the fake answers (the one the adapter sends, and the document's). */
 export const FAKE_SHIPPO_API_VERSION = '2018-02-08';
 
+/**
+ * Shippo's published per-token limits for a live token, per minute, per endpoint and verb
+ * (docs.goshippo.com "Rate limits"), keyed by the operation they apply to. Calls of other
+ * operations share the `other` window.
+ */
+export const FAKE_SHIPPO_LIMITS = {
+  CreateTransaction: 500,
+  GetTransaction: 4000,
+  ListTransactions: 50,
+  GetRate: 4000,
+  CreateRefund: 500,
+  CreateBatch: 50,
+  GetBatch: 400,
+  AddShipmentsToBatch: 50,
+  RemoveShipmentsFromBatch: 50,
+  PurchaseBatch: 50,
+  other: 500,
+} as const;
+
+export type FakeShippoLimitKind = keyof typeof FAKE_SHIPPO_LIMITS;
+
 export interface FakeShippoOptions {
-  /** Requests per token in any 60 s for every call but batch creation (sliding window); default 500. */
-  transactionsPerMinute?: number;
-  /** `POST /batches` per token in any 60 s; default 50. */
-  batchCreatesPerMinute?: number;
+  /** Every limit of FAKE_SHIPPO_LIMITS times this (a sliding 60 s window per token and kind); default 1. */
+  limitScale?: number;
+  /** Limits of their own for some kinds, per minute (instead of the scaled published ones). */
+  limits?: Partial<Record<FakeShippoLimitKind, number>>;
   /** The first `count` instant transactions answer QUEUED and show SUCCESS after `polls` GETs of each. */
   queued?: { count: number; polls: number };
   /** GETs of a batch that still answer VALIDATING after create, and PURCHASING after purchase; default 1. */
@@ -70,15 +91,15 @@ const OWNER = 'fake@shippo.test';
  * `shared/spec/providers/shippo-public-api.yaml` (OpenAPI 3.1): instant transactions (SUCCESS,
  * QUEUED for a few polls, ERROR with Shippo's messages), transaction reads and listing, rates,
  * refunds, batches (validated in the background, shipments removed, purchased once), real label
- * files, `ShippoToken` authentication and Shippo's per-token rate limits per kind of call.
+ * files, `ShippoToken` authentication and Shippo's per-token rate limits per endpoint and verb (FAKE_SHIPPO_LIMITS).
  */
 export async function startFakeShippo(options: FakeShippoOptions = {}): Promise<FakeShippo> {
   const state = new FakeShippoState();
   for (const a of options.accounts ?? []) state.addAccount(a);
-  const limits = {
-    transactions: new SlidingWindowRateLimiter(options.transactionsPerMinute ?? 500),
-    batchCreates: new SlidingWindowRateLimiter(options.batchCreatesPerMinute ?? 50),
-  };
+  const scale = options.limitScale ?? 1;
+  const limits = Object.fromEntries(
+    Object.entries(FAKE_SHIPPO_LIMITS).map(([kind, perMinute]) => [kind, new SlidingWindowRateLimiter(options.limits?.[kind as FakeShippoLimitKind] ?? Math.floor(perMinute * scale))]),
+  ) as Record<FakeShippoLimitKind, SlidingWindowRateLimiter>;
   const base = { url: '' };
   const runtime = {
     baseUrl: () => base.url,
@@ -99,7 +120,7 @@ export async function startFakeShippo(options: FakeShippoOptions = {}): Promise<
     if (version !== FAKE_SHIPPO_API_VERSION) {
       return shippoDetail(400, version ? `Unsupported API version '${version}' (this fake speaks ${FAKE_SHIPPO_API_VERSION}).` : `The SHIPPO-API-VERSION header is required (${FAKE_SHIPPO_API_VERSION}).`);
     }
-    const kind = req.operationId === 'CreateBatch' ? 'batchCreates' : 'transactions';
+    const kind: FakeShippoLimitKind = req.operationId && req.operationId in limits ? (req.operationId as FakeShippoLimitKind) : 'other';
     const verdict = limits[kind].admit(token, Date.now());
     if (!verdict.admitted) {
       return shippoDetail(429, `Request was throttled. Expected available in ${verdict.retryAfterSeconds} seconds.`, { 'Retry-After': String(verdict.retryAfterSeconds) });

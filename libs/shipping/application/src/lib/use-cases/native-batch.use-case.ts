@@ -21,10 +21,8 @@ import { PurchasedLabelFiles } from './purchased-label.files';
 export const NATIVE_POLL_MS = Number(process.env['NATIVE_BATCH_POLL_MS'] || 2_000);
 /** Reads before giving up on a provider batch that never settles (30 minutes at the default). */
 export const NATIVE_MAX_POLLS = 900;
-/** Labels collected per job run once the provider batch is purchased (each is one call). */
-export const NATIVE_LABELS_PER_STEP = 100;
-/** Labels read at once while collecting. */
-export const NATIVE_LABEL_CONCURRENCY = 8;
+/** Labels read at once while collecting (each is a read or two and a file download; the pacer keeps the rate). */
+export const NATIVE_LABEL_CONCURRENCY = 16;
 /** Retryable failures of one step before the shipments go back to single purchases. */
 export const NATIVE_MAX_FAILURES = 8;
 const LEASE_MS = 120_000;
@@ -32,6 +30,18 @@ const LEASE_MS = 120_000;
 /** The job of one native batch: `{nativeBatchId}`; each run takes one step and rings the next. */
 export interface NativeBatchJobData {
   nativeBatchId: string;
+  /**
+   * While collecting: the provider batch's page this run reads (from 1). A hint only: a run
+   * without it (the reconciler's, a retry's) starts at page 1 and skips pages already collected.
+   */
+  page?: number;
+}
+
+/** A next step asked for during a run. */
+interface NextRun {
+  delayMs: number;
+  step: string;
+  page?: number;
 }
 
 /**
@@ -67,49 +77,50 @@ export class NativeBatchUseCase {
   ) {}
 
   /** Rings the job of a native batch (now, or after `delayMs`). */
-  ring(nativeBatchId: string, delayMs = 0, step = 'next'): Promise<void> {
-    return this.queue.add(QUEUES.nativeBatch, { nativeBatchId } satisfies NativeBatchJobData, {
+  ring(nativeBatchId: string, delayMs = 0, step = 'next', page?: number): Promise<void> {
+    const data: NativeBatchJobData = page === undefined ? { nativeBatchId } : { nativeBatchId, page };
+    return this.queue.add(QUEUES.nativeBatch, data, {
       delayMs,
       jobId: nativeJobId(nativeBatchId, step),
     });
   }
 
   /** Next steps asked for during a run, rung once its lease is released (else the next run would find it held). */
-  private readonly pending = new Map<string, Array<{ delayMs: number; step: string }>>();
+  private readonly pending = new Map<string, NextRun[]>();
 
-  private later(nativeBatchId: string, delayMs: number, step: string): void {
-    this.pending.get(nativeBatchId)?.push({ delayMs, step });
+  private later(nativeBatchId: string, delayMs: number, step: string, page?: number): void {
+    this.pending.get(nativeBatchId)?.push({ delayMs, step, page });
   }
 
-  async execute(nativeBatchId: string): Promise<void> {
+  async execute(nativeBatchId: string, page?: number): Promise<void> {
     const nb = await this.natives.lease(nativeBatchId, LEASE_MS);
     if (!nb) return; // another worker is on it, or it is gone
     this.pending.set(nb.id, []);
     try {
-      await this.run(nb);
+      await this.run(nb, page ?? 1);
     } finally {
       const next = this.pending.get(nb.id) ?? [];
       this.pending.delete(nb.id);
       await this.natives.release(nb.id);
-      for (const n of next) await this.ring(nb.id, n.delayMs, n.step);
+      for (const n of next) await this.ring(nb.id, n.delayMs, n.step, n.page);
     }
   }
 
-  private async run(nb: NativeBatchRecord): Promise<void> {
+  private async run(nb: NativeBatchRecord, page: number): Promise<void> {
     try {
       const provider = await this.providerOf(nb);
       if (!provider?.nativeBatch) {
         await this.giveUp(nb, 'the carrier account or its provider can no longer buy native batches');
         return;
       }
-      await this.step(nb, provider, provider.nativeBatch);
+      await this.step(nb, provider, provider.nativeBatch, page);
     } catch (error) {
       if (!isProviderError(error)) throw error;
       await this.afterProviderError(nb, error);
     }
   }
 
-  private async step(nb: NativeBatchRecord, provider: LabelProvider, port: NativeBatchPort): Promise<void> {
+  private async step(nb: NativeBatchRecord, provider: LabelProvider, port: NativeBatchPort, page: number): Promise<void> {
     switch (nb.state) {
       case 'CREATING':
         return this.create(nb, port);
@@ -120,7 +131,7 @@ export class NativeBatchUseCase {
       case 'PURCHASE_REQUESTED':
         return this.awaitPurchase(nb, port);
       case 'PURCHASED':
-        return this.collect(nb, provider, port);
+        return this.collect(nb, provider, port, page);
       case 'COLLECTED':
       case 'FAILED':
         return;
@@ -145,8 +156,10 @@ export class NativeBatchUseCase {
   }
 
   private async awaitValidation(nb: NativeBatchRecord, port: NativeBatchPort): Promise<void> {
-    const state = await port.get(this.providerId(nb));
-    if (state.status === 'VALIDATING') return this.poll(nb, 'validating');
+    // A poll reads page 1 only; once validated, every page once.
+    const first = await port.read(this.providerId(nb), 1);
+    if (first.status === 'VALIDATING') return this.poll(nb, 'validating');
+    const state = first.more ? await port.get(this.providerId(nb)) : first;
     const ours = await this.natives.shipments(nb.id);
     const byReference = new Map(state.shipments.map((s) => [s.reference, s]));
     const invalid = ours.flatMap((s) => {
@@ -188,39 +201,46 @@ export class NativeBatchUseCase {
   }
 
   private async awaitPurchase(nb: NativeBatchRecord, port: NativeBatchPort): Promise<void> {
-    const state = await port.get(this.providerId(nb));
-    if (state.status !== 'PURCHASED') return this.poll(nb, 'purchasing');
+    const { status } = await port.read(this.providerId(nb), 1);
+    if (status !== 'PURCHASED') return this.poll(nb, 'purchasing');
     if (await this.natives.move(nb.id, 'PURCHASE_REQUESTED', 'PURCHASED')) this.later(nb.id, 0, 'purchased');
   }
 
-  /** Records up to NATIVE_LABELS_PER_STEP bought labels (or failures), then rings the next run. */
-  private async collect(nb: NativeBatchRecord, provider: LabelProvider, port: NativeBatchPort): Promise<void> {
-    const ours = (await this.natives.shipments(nb.id)).slice(0, NATIVE_LABELS_PER_STEP);
-    if (ours.length === 0) {
+  /**
+   * Records the bought labels (or failures) of one page of the provider batch (100 at Shippo),
+   * then rings the run for the next page. Pages holding nothing left of ours are skipped. Once
+   * the last page is read, a shipment of ours found on no page was not bought by the purchased
+   * provider batch as far as it tells: it goes back to single purchases, looked up first.
+   */
+  private async collect(nb: NativeBatchRecord, provider: LabelProvider, port: NativeBatchPort, fromPage: number): Promise<void> {
+    const left = new Map((await this.natives.shipments(nb.id)).map((c) => [c.id, c]));
+    if (left.size === 0) {
       await this.natives.move(nb.id, 'PURCHASED', 'COLLECTED');
       this.logger.log(`batch ${nb.batchId}: native batch ${nb.id} collected`);
       return;
     }
-    const state = await port.get(this.providerId(nb));
-    const byReference = new Map(state.shipments.map((s) => [s.reference, s]));
+    let page = fromPage;
+    let read = await port.read(this.providerId(nb), page);
+    // Pages collected by earlier runs (a run without the page hint starts at 1).
+    while (read.more && !read.shipments.some((s) => left.has(s.reference))) read = await port.read(this.providerId(nb), ++page);
+    const onPage = read.shipments.flatMap((theirs) => {
+      const claim = left.get(theirs.reference);
+      return claim ? [{ claim, theirs }] : [];
+    });
     const bought: PurchasedItem[] = [];
     const failed: Array<{ shipmentId: string; messages: ShipmentMessage[] }> = [];
-    const unknown: ClaimedPurchase[] = [];
+    const unread: ClaimedPurchase[] = [];
     try {
-      // Each label is a read (and a file download) of its own: a few at a time, since a
-      // provider's answers take a while and the pacer keeps the rate in check anyway.
-      for (let i = 0; i < ours.length; i += NATIVE_LABEL_CONCURRENCY) {
-        const slice = ours.slice(i, i + NATIVE_LABEL_CONCURRENCY);
+      for (let i = 0; i < onPage.length; i += NATIVE_LABEL_CONCURRENCY) {
         const outcomes = await Promise.allSettled(
-          slice.map(async (claim) => {
-            const theirs = byReference.get(claim.id);
-            if (theirs?.status === 'PURCHASED' && theirs.providerLabelId) {
+          onPage.slice(i, i + NATIVE_LABEL_CONCURRENCY).map(async ({ claim, theirs }) => {
+            if (theirs.status === 'PURCHASED' && theirs.providerLabelId) {
               const label = await port.label(theirs);
               bought.push({ claim, label, file: await this.files.store(claim, label, provider) });
-            } else if (theirs?.status === 'FAILED' || theirs?.status === 'INVALID') {
+            } else if (theirs.status === 'FAILED' || theirs.status === 'INVALID') {
               failed.push({ shipmentId: claim.id, messages: messagesOf(theirs, 'the provider could not buy this label') });
             } else {
-              unknown.push(claim);
+              unread.push(claim);
             }
           }),
         );
@@ -232,10 +252,15 @@ export class NativeBatchUseCase {
       await this.purchases.recordPurchasedMany(bought);
     }
     await this.natives.fail(nb.id, failed);
-    // Not in the purchased provider batch: it may still have been bought, so look it up first.
-    await this.giveBackToSingles(nb, unknown.map((c) => c.id), true);
-    await this.labelFiles.afterSettled(nb.batchId, ours.map((c) => c.id));
-    this.later(nb.id, 0, `collect-${bought.length + failed.length}`);
+    for (const { claim } of onPage) left.delete(claim.id);
+    // In the purchased provider batch but neither bought nor failed; or, after the last page of
+    // a walk from page 1, on no page at all: it may still have been bought, so looked up first.
+    const orphans = !read.more && fromPage === 1 ? [...left.values()] : [];
+    await this.giveBackToSingles(nb, [...unread, ...orphans].map((c) => c.id), true);
+    await this.labelFiles.afterSettled(nb.batchId, [...onPage.map((o) => o.claim), ...orphans].map((c) => c.id));
+    if (read.more) this.later(nb.id, 0, `collect-page-${page + 1}`, page + 1);
+    else if (left.size > orphans.length) this.later(nb.id, 0, 'collect-again', 1); // earlier pages left something: walk again
+    else this.later(nb.id, 0, 'collect-done');
   }
 
   private async poll(nb: NativeBatchRecord, what: 'validating' | 'purchasing'): Promise<void> {
@@ -267,6 +292,11 @@ export class NativeBatchUseCase {
 
   /** A failed provider call: retry the step with backoff, or (before purchase) give the shipments back. */
   private async afterProviderError(nb: NativeBatchRecord, error: { code: string; retryable: boolean; retryAfterMs?: number; message: string }): Promise<void> {
+    if (error.code === 'rate_limited') {
+      // A 429 (or a paced slot too far away) is the provider's pace, not a failure: never counted.
+      this.later(nb.id, Math.max(error.retryAfterMs ?? 0, 1_000), `rate-limited-${Date.now()}`);
+      return;
+    }
     const beforePurchase = nb.state === 'CREATING' || nb.state === 'CREATED' || nb.state === 'VALIDATED';
     if ((error.retryable || !beforePurchase) && nb.failures < NATIVE_MAX_FAILURES) {
       await this.natives.count(nb.id, 'failures');
