@@ -23,6 +23,9 @@ module.exports = {
       },
     ],
   },
+  // request-filtering-agent 3 (used by @shipbatch/platform/webhooks) ships ES modules only. Node
+  // 20 require()s it natively, Jest before Node 24.9 cannot: SWC compiles that one package.
+  transformIgnorePatterns: ['/node_modules/(?!request-filtering-agent/)'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   coverageReporters: ['text-summary'],
 };

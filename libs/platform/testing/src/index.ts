@@ -1,3 +1,4 @@
 export * from './lib/test-database';
 export * from './lib/test-redis';
 export * from './lib/eventually';
+export * from './lib/slot-windows';

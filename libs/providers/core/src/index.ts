@@ -8,3 +8,4 @@ export * from './lib/http/http-transport';
 export { redactSecrets, REDACTED } from './lib/http/redact';
 export * from './lib/http/retry-after';
 export * from './lib/shipment-checks';
+export * from './lib/label-documents';

@@ -1,6 +1,7 @@
 export * from './lib/sql-clients';
 export * from './lib/fixtures';
 export * from './lib/provider-contract';
+export * from './lib/provider-spec.hooks';
 export * from './lib/minute-window';
 export * from './lib/labels/pdf-labels.reader';
 export * from './lib/labels/png-labels.reader';

@@ -1,3 +1,4 @@
 export * from './lib/shipping-api.module';
 export * from './lib/http/api-error';
 export * from './lib/http/api-exception.filter';
+export * from './lib/webhooks/webhook-object.renderer';

@@ -32,3 +32,8 @@ export * from './lib/use-cases/carrier-accounts.boot-check';
 export * from './lib/ports/native-batch.repository';
 export * from './lib/use-cases/native-batch.use-case';
 export * from './lib/use-cases/native-batch.router';
+export * from './lib/ports/webhook.repository';
+export * from './lib/use-cases/webhooks/webhooks.service';
+export * from './lib/use-cases/webhooks/webhook-dispatch.use-case';
+export * from './lib/use-cases/webhooks/deliver-webhook.use-case';
+export * from './lib/use-cases/webhooks/webhooks.providers';

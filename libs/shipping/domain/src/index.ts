@@ -10,3 +10,4 @@ export * from './lib/batch-shipment-outcome';
 export * from './lib/label-files';
 export * from './lib/label-listing';
 export * from './lib/label-format';
+export * from './lib/webhooks';

@@ -28,6 +28,21 @@ export interface AppConfig {
    * its variable; unset ones fall back to the definition's default.
    */
   providerBaseUrls: Record<string, string>;
+  webhooks: WebhookSettings;
+}
+
+/** Outgoing webhooks: operator settings (README, "Webhooks"). */
+export interface WebhookSettings {
+  /** Hosts a webhook may point at although they resolve to private addresses (`WEBHOOK_ALLOWED_HOSTS`, comma-separated). */
+  allowedHosts: string[];
+  /** How long an attempt waits for the receiver's answer (`WEBHOOK_TIMEOUT_MS`, 10 000). */
+  timeoutMs: number;
+  /** The first retry's delay; each next one doubles, with jitter (`WEBHOOK_RETRY_BASE_MS`, 10 000). */
+  retryBaseMs: number;
+  /** How long a delivery is retried after its first attempt before it is `failed` (`WEBHOOK_RETRY_WINDOW_SECONDS`, 86 400). */
+  retryWindowMs: number;
+  /** How often each worker turns new events into deliveries and sends the due ones (`WEBHOOK_POLL_MS`, 1 000). */
+  pollMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -106,6 +121,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     runWorkers: true,
     reconcileIntervalSeconds: int(env, 'RECONCILE_INTERVAL_SECONDS', 60),
     providerBaseUrls: providerBaseUrls(env),
+    webhooks: {
+      allowedHosts: (env['WEBHOOK_ALLOWED_HOSTS'] ?? '')
+        .split(',')
+        .map((h) => h.trim().toLowerCase())
+        .filter(Boolean),
+      timeoutMs: int(env, 'WEBHOOK_TIMEOUT_MS', 10_000),
+      retryBaseMs: int(env, 'WEBHOOK_RETRY_BASE_MS', 10_000),
+      retryWindowMs: int(env, 'WEBHOOK_RETRY_WINDOW_SECONDS', 86_400) * 1000,
+      pollMs: int(env, 'WEBHOOK_POLL_MS', 1_000),
+    },
     ...overrides,
   };
   return config;

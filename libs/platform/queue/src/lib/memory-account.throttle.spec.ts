@@ -1,16 +1,6 @@
 import { PACE_HEADROOM, paceIntervalMs } from '@shipbatch/providers/core';
+import { mostInWindow } from '@shipbatch/platform/testing';
 import { MemoryAccountThrottle } from './memory-account.throttle';
-
-/** The most slots in any half-open window [t, t + windowMs). */
-function mostInWindow(slots: number[], windowMs: number): number {
-  const sorted = [...slots].sort((a, b) => a - b);
-  let most = 0;
-  for (let i = 0, j = 0; i < sorted.length; i++) {
-    while (j < sorted.length && sorted[j] < sorted[i] + windowMs) j++;
-    most = Math.max(most, j - i);
-  }
-  return most;
-}
 
 describe('MemoryAccountThrottle', () => {
   const start = 1_700_000_000_000;

@@ -1,18 +1,7 @@
 import Redis from 'ioredis';
 import { paceIntervalMs } from '@shipbatch/providers/core';
-import { deleteRedisPrefix, TEST_REDIS_URL, uniqueRedisPrefix } from '@shipbatch/platform/testing';
+import { deleteRedisPrefix, mostInWindow, TEST_REDIS_URL, uniqueRedisPrefix } from '@shipbatch/platform/testing';
 import { RedisAccountThrottle } from './redis-account.throttle';
-
-/** The most slots in any half-open window [t, t + windowMs). */
-function mostInWindow(slots: number[], windowMs: number): number {
-  const sorted = [...slots].sort((a, b) => a - b);
-  let most = 0;
-  for (let i = 0, j = 0; i < sorted.length; i++) {
-    while (j < sorted.length && sorted[j] < sorted[i] + windowMs) j++;
-    most = Math.max(most, j - i);
-  }
-  return most;
-}
 
 /**
  * Redis's clock moves on between two calls, so a wait is "its slot minus a few ms": the

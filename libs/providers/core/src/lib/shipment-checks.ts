@@ -1,4 +1,4 @@
-import type { PortAddress, PortParcel, ValidationProblem } from './provider.models';
+import type { PortAddress, PortParcel, PortShipment, ValidationProblem } from './provider.models';
 
 /**
  * Local checks of a shipment that every adapter makes before asking its provider (problems as
@@ -21,6 +21,8 @@ const FIELD_WORDS: Readonly<Partial<Record<keyof PortAddress, string>>> = {
   email: 'email address',
 };
 
+/** An ISO 3166-1 alpha-2 code, in either case (us, US). */
+const COUNTRY_CODE = /^[A-Za-z]{2}$/;
 /** 12345, 12345-6789 or 123456789. */
 const US_ZIP = /^\d{5}(-?\d{4})?$/;
 const DISTANCE_UNITS: readonly string[] = ['cm', 'in', 'ft', 'mm', 'm', 'yd'];
@@ -38,6 +40,23 @@ export function checkAddressFields(side: AddressSide, address: PortAddress | und
       text: `The ${ADDRESS_OWNER[side]} address has no ${FIELD_WORDS[field] ?? field}.`,
       severity: 'INCOMPLETE' as const,
     }));
+}
+
+/**
+ * INVALID `country_invalid` for a country that is given but is not a two-letter ISO code; a
+ * missing one is checkAddressFields' to report (when the adapter requires it).
+ */
+export function checkCountryCode(side: AddressSide, address: PortAddress | undefined): ValidationProblem[] {
+  const country = typeof address?.country === 'string' ? address.country.trim() : '';
+  if (!country || COUNTRY_CODE.test(country)) return [];
+  return [
+    {
+      field: `${side}.country`,
+      code: 'country_invalid',
+      text: `The ${ADDRESS_OWNER[side]} country '${country}' is not a two-letter ISO country code (e.g. US).`,
+      severity: 'INVALID',
+    },
+  ];
 }
 
 /** INVALID `zip_invalid` for a US address whose ZIP code is neither 5 nor 9 digits. */
@@ -87,4 +106,22 @@ export function checkParcels(parcels: readonly PortParcel[] | undefined, options
     }
   });
   return problems;
+}
+
+/**
+ * A whole shipment, in the order adapters report it: the sender's and the recipient's address,
+ * the return address when there is one (each with the adapter's `checkAddress`), then the
+ * parcels (checkParcels with `parcels`).
+ */
+export function checkShipment(
+  shipment: PortShipment | undefined,
+  checkAddress: (side: AddressSide, address: PortAddress | undefined) => ValidationProblem[],
+  parcels: { units?: boolean } = {},
+): ValidationProblem[] {
+  return [
+    ...checkAddress('address_from', shipment?.addressFrom),
+    ...checkAddress('address_to', shipment?.addressTo),
+    ...(shipment?.addressReturn ? checkAddress('address_return', shipment.addressReturn) : []),
+    ...checkParcels(shipment?.parcels, parcels),
+  ];
 }

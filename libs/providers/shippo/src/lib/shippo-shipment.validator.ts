@@ -1,8 +1,8 @@
 import {
   type AddressSide,
-  ADDRESS_OWNER,
   checkAddressFields,
-  checkParcels,
+  checkCountryCode,
+  checkShipment,
   checkUsZip,
   type PortAddress,
   type PortShipment,
@@ -13,18 +13,13 @@ import {
 const REQUIRED: Array<keyof PortAddress> = ['name', 'street1', 'city', 'zip', 'country'];
 const STATE_COUNTRIES = new Set(['US', 'CA', 'AU']);
 
-function checkAddress(side: AddressSide, address: PortAddress | undefined, problems: ValidationProblem[]): void {
-  const country = typeof address?.country === 'string' ? address.country.trim() : '';
-  problems.push(...checkAddressFields(side, address, STATE_COUNTRIES.has(country.toUpperCase()) ? [...REQUIRED, 'state'] : REQUIRED));
-  if (country && !/^[A-Za-z]{2}$/.test(country)) {
-    problems.push({
-      field: `${side}.country`,
-      code: 'country_invalid',
-      text: `The ${ADDRESS_OWNER[side]} country '${country}' is not a two-letter ISO country code (e.g. US).`,
-      severity: 'INVALID',
-    });
-  }
-  problems.push(...checkUsZip(side, address));
+function checkAddress(side: AddressSide, address: PortAddress | undefined): ValidationProblem[] {
+  const country = typeof address?.country === 'string' ? address.country.trim().toUpperCase() : '';
+  return [
+    ...checkAddressFields(side, address, STATE_COUNTRIES.has(country) ? [...REQUIRED, 'state'] : REQUIRED),
+    ...checkCountryCode(side, address),
+    ...checkUsZip(side, address),
+  ];
 }
 
 /**
@@ -33,10 +28,5 @@ function checkAddress(side: AddressSide, address: PortAddress | undefined, probl
  * with positive dimensions and weight in known units. Problems are data, never thrown.
  */
 export function validateShippoShipment(shipment: PortShipment | undefined): ValidationProblem[] {
-  const problems: ValidationProblem[] = [];
-  checkAddress('address_from', shipment?.addressFrom, problems);
-  checkAddress('address_to', shipment?.addressTo, problems);
-  if (shipment?.addressReturn) checkAddress('address_return', shipment.addressReturn, problems);
-  problems.push(...checkParcels(shipment?.parcels, { units: true }));
-  return problems;
+  return checkShipment(shipment, checkAddress, { units: true });
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { describeProviderContract, type FakeShippo, startFakeShippo } from '@shipbatch/providers/testing';
+import { describeProviderContract, expectConformingRequests, type FakeShippo, startFakeShippo } from '@shipbatch/providers/testing';
 import { shippoProviderDefinition } from './shippo.definition';
 import { ShippoProviderOptions } from './shippo-provider.options';
 
@@ -13,16 +13,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await fake?.close();
 });
-/** What the adapter sent that the OpenAPI file refuses (the fake's own answers are checked by its specs). */
-const requestViolations = () => fake.violations().filter((v) => !/: answer does not conform: /.test(v));
-let violationsBefore = 0;
-beforeEach(() => {
-  violationsBefore = requestViolations().length;
-});
-afterEach(() => {
-  fake.faults.clear();
-  expect(requestViolations().slice(violationsBefore)).toEqual([]);
-});
+expectConformingRequests(() => fake);
 
 describeProviderContract(
   'shippo',

@@ -1,6 +1,9 @@
 import type { MoneyAmount, PortAddress, PortParcel, PortShipment, PurchasedLabel } from '@shipbatch/providers/core';
 import type { ShAddress, ShCoreRate, ShMessage, ShParcel, ShRate, ShShipment, ShTransaction } from './shippo.types';
 
+/** Shared by every adapter (providers/core); still exported here for this library's callers. */
+export { contentTypeOf, documentExtension } from '@shipbatch/providers/core';
+
 /** A trimmed, non-empty string or undefined. */
 function text(value: string | undefined): string | undefined {
   const t = typeof value === 'string' ? value.trim() : '';
@@ -76,26 +79,4 @@ export function toPurchasedLabel(t: ShTransaction, facts: RateFacts, reference: 
   };
   if (text(t.label_url)) out.documentUrl = t.label_url;
   return out;
-}
-
-const CONTENT_TYPES: Readonly<Record<string, string>> = { pdf: 'application/pdf', png: 'image/png', zpl: 'application/zpl' };
-
-/** A label file's extension from its content type, else from its URL; `bin` when neither says. */
-export function documentExtension(contentType: string, url: string): string {
-  const type = contentType.toLowerCase();
-  if (type === 'application/pdf') return 'pdf';
-  if (type === 'image/png') return 'png';
-  if (type.includes('zpl')) return 'zpl';
-  let path = url;
-  try {
-    path = new URL(url).pathname;
-  } catch {
-    // not absolute: read the text as a path
-  }
-  const ext = /\.([a-z0-9]+)$/i.exec(path)?.[1]?.toLowerCase();
-  return ext === 'pdf' || ext === 'png' || ext === 'zpl' ? ext : 'bin';
-}
-
-export function contentTypeOf(extension: string): string {
-  return CONTENT_TYPES[extension] ?? 'application/octet-stream';
 }

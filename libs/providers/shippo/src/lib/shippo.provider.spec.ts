@@ -4,9 +4,17 @@ import {
   ProviderOutcomeUnknownError,
   ProviderUnavailableError,
   ProviderValidationError,
-  type PurchaseLabelCommand,
 } from '@shipbatch/providers/core';
-import { anAddress, aValidShipment, type FakeShippo, RecordingPacer, readPdfLabels, startFakeShippo } from '@shipbatch/providers/testing';
+import {
+  anAddress,
+  aPurchaseCommand as command,
+  aValidShipment,
+  expectConformingRequests,
+  type FakeShippo,
+  RecordingPacer,
+  readPdfLabels,
+  startFakeShippo,
+} from '@shipbatch/providers/testing';
 import { ShippoClient } from './shippo.client';
 import { shippoBudgets } from './shippo.limits';
 import { ShippoProviderOptions } from './shippo-provider.options';
@@ -20,16 +28,9 @@ beforeAll(async () => {
 afterAll(async () => {
   await fake?.close();
 });
-const requestViolations = () => fake.violations().filter((v) => !/: answer does not conform: /.test(v));
-let violationsBefore = 0;
-beforeEach(() => {
-  violationsBefore = requestViolations().length;
-});
-afterEach(() => {
-  fake.faults.clear();
-  fake.queueNext(0, 1);
-  expect(fake.violations().slice(violationsBefore)).toEqual([]);
-});
+// The fake's answers too must conform here.
+expectConformingRequests(() => fake, { answers: true });
+afterEach(() => fake.queueNext(0, 1));
 
 /** Short waits between polls: the number of polls is what matters, not their timing. */
 const FAST: ShippoProviderTuning = { pollDelaysMs: [1, 1, 1] };
@@ -44,15 +45,6 @@ function make(input: { token?: string; tuning?: ShippoProviderTuning; options?: 
   const provider = new ShippoProvider(new ShippoClient(options, context), options, context, { ...FAST, ...input.tuning });
   return { provider, token, carrierAccount, pacer };
 }
-
-const command = (overrides: Partial<PurchaseLabelCommand> = {}): PurchaseLabelCommand => ({
-  reference: randomUUID(),
-  carrier: 'usps',
-  serviceLevelToken: 'usps_priority',
-  shipment: aValidShipment(),
-  labelFileType: 'PDF_4x6',
-  ...overrides,
-});
 
 const requestsOf = (token: string, operationId?: string) => fake.requests().filter((r) => r.headers['authorization'] === `ShippoToken ${token}` && (!operationId || r.operationId === operationId));
 

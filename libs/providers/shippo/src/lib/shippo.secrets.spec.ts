@@ -1,9 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { inspect } from 'node:util';
-import { isProviderError, type ProviderContext, type PurchaseLabelCommand } from '@shipbatch/providers/core';
-import { anAddress, aValidShipment, type FakeShippo, startFakeShippo } from '@shipbatch/providers/testing';
+import type { ProviderContext } from '@shipbatch/providers/core';
+import {
+  anAddress,
+  aPurchaseCommand as command,
+  aValidShipment,
+  expectSecretHidden,
+  type FakeShippo,
+  providerFailure,
+  startFakeShippo,
+} from '@shipbatch/providers/testing';
 import { ShippoClient } from './shippo.client';
 import { ShippoProviderOptions } from './shippo-provider.options';
 import { ShippoProvider } from './shippo.provider';
@@ -34,59 +41,33 @@ function make(input: { known?: boolean; baseUrl?: string } = {}) {
   return { provider, token };
 }
 
-const command = (overrides: Partial<PurchaseLabelCommand> = {}): PurchaseLabelCommand => ({
-  reference: randomUUID(),
-  carrier: 'usps',
-  serviceLevelToken: 'usps_priority',
-  shipment: aValidShipment(),
-  labelFileType: 'PDF_4x6',
-  ...overrides,
-});
-
-async function failure(p: Promise<unknown>): Promise<Error> {
-  const error = await p.then(
-    () => {
-      throw new Error('expected a rejection');
-    },
-    (e: unknown) => e as Error,
-  );
-  expect(isProviderError(error)).toBe(true);
-  return error;
-}
-
-function expectNoToken(error: Error, token: string): void {
-  const cause = (error as { cause?: unknown }).cause;
-  const shown = [error.message, String(error.stack), JSON.stringify(error), inspect(error, { depth: 10, showHidden: true }), inspect(cause, { depth: 10 }), JSON.stringify(cause ?? null)];
-  for (const text of shown) expect(text).not.toContain(token);
-}
-
 describe('Shippo credentials never appear in errors', () => {
   it('a token Shippo does not know (a real 401)', async () => {
     const { provider, token } = make({ known: false });
-    expectNoToken(await failure(provider.purchaseLabel(command())), token);
-    expectNoToken(await failure(provider.findPurchase(randomUUID())), token);
-    expectNoToken(await failure(provider.nativeBatch.get('f'.repeat(32))), token);
+    expectSecretHidden(await providerFailure(provider.purchaseLabel(command())), token);
+    expectSecretHidden(await providerFailure(provider.findPurchase(randomUUID())), token);
+    expectSecretHidden(await providerFailure(provider.nativeBatch.get('f'.repeat(32))), token);
   });
 
   it.each([400, 401, 403, 404, 429, 500, 503])('an answer %i whose body and headers echo the token', async (status) => {
     const { provider, token } = make();
     fake.faults.inject({ kind: 'status', status, body: { detail: `ShippoToken ${token} refused`, shipment: [`token ${token}`] }, headers: { 'X-Echo': token, 'Retry-After': '1' } });
-    expectNoToken(await failure(provider.purchaseLabel(command())), token);
+    expectSecretHidden(await providerFailure(provider.purchaseLabel(command())), token);
   });
 
   it('an answer with a plain-text body that echoes the token', async () => {
     const { provider, token } = make();
     fake.faults.inject({ kind: 'status', status: 502, body: `bad gateway for ${token}` });
-    expectNoToken(await failure(provider.voidLabel('a'.repeat(32))), token);
+    expectSecretHidden(await providerFailure(provider.voidLabel('a'.repeat(32))), token);
   });
 
   it.each(['reset', 'lost_answer', 'timeout'] as const)('a %s on the network, on a purchase and while polling', async (kind) => {
     const { provider, token } = make();
     fake.faults.inject({ kind });
-    expectNoToken(await failure(provider.purchaseLabel(command())), token);
+    expectSecretHidden(await providerFailure(provider.purchaseLabel(command())), token);
     fake.queueNext(1, 5);
     fake.faults.inject({ kind }, { operationId: 'GetTransaction' });
-    expectNoToken(await failure(provider.purchaseLabel(command())), token);
+    expectSecretHidden(await providerFailure(provider.purchaseLabel(command())), token);
   });
 
   it('a refused connection', async () => {
@@ -95,22 +76,22 @@ describe('Shippo credentials never appear in errors', () => {
     const { port } = closed.address() as AddressInfo;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
     const { provider, token } = make({ baseUrl: `http://127.0.0.1:${port}` });
-    expectNoToken(await failure(provider.purchaseLabel(command())), token);
+    expectSecretHidden(await providerFailure(provider.purchaseLabel(command())), token);
   });
 
   it('ERROR transactions, refused refunds, an unknown outcome, local refusals', async () => {
     const { provider, token } = make();
-    expectNoToken(await failure(provider.purchaseLabel(command({ serviceLevelToken: 'ups_ground' }))), token);
-    expectNoToken(await failure(provider.voidLabel('f'.repeat(32))), token);
-    expectNoToken(await failure(provider.voidLabel(token)), token);
-    expectNoToken(await failure(provider.purchaseLabel(command({ reference: token, shipment: aValidShipment({ addressTo: anAddress({ zip: undefined }) }) }))), token);
+    expectSecretHidden(await providerFailure(provider.purchaseLabel(command({ serviceLevelToken: 'ups_ground' }))), token);
+    expectSecretHidden(await providerFailure(provider.voidLabel('f'.repeat(32))), token);
+    expectSecretHidden(await providerFailure(provider.voidLabel(token)), token);
+    expectSecretHidden(await providerFailure(provider.purchaseLabel(command({ reference: token, shipment: aValidShipment({ addressTo: anAddress({ zip: undefined }) }) }))), token);
     for (let i = 0; i < 101; i++) await provider.purchaseLabel(command());
-    expectNoToken(await failure(provider.findPurchase(token)), token);
+    expectSecretHidden(await providerFailure(provider.findPurchase(token)), token);
   });
 
   it('a label download that fails at a URL holding the token', async () => {
     const { provider, token } = make();
-    expectNoToken(await failure(provider.downloadDocument(`${fake.url}/labels/${token}.pdf?token=${token}`)), token);
-    expectNoToken(await failure(provider.downloadDocument(`ftp://files.example/${token}.pdf`)), token);
+    expectSecretHidden(await providerFailure(provider.downloadDocument(`${fake.url}/labels/${token}.pdf?token=${token}`)), token);
+    expectSecretHidden(await providerFailure(provider.downloadDocument(`ftp://files.example/${token}.pdf`)), token);
   });
 });

@@ -1,16 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import type { PortShipment } from '@shipbatch/providers/core';
-import { anAddress, aValidShipment, describeProviderContract, type FakeShipStation, startFakeShipStation } from '@shipbatch/providers/testing';
+import {
+  aShipmentWithSenderPhone,
+  describeProviderContract,
+  expectConformingRequests,
+  type FakeShipStation,
+  startFakeShipStation,
+} from '@shipbatch/providers/testing';
 import { shipStationProviderDefinition } from './shipstation.definition';
 import { ShipStationProviderOptions } from './shipstation-provider.options';
 
 // One fake ShipStation v2 (a real HTTP server checking every request and answer against the
 // ShipEngine OpenAPI file) for this file; every test gets a fresh API key and carrier with a balance.
-/** The shared valid shipment with a sender phone number (ShipStation's ship_from requires one). */
-function aShipStationShipment(): PortShipment {
-  const base = aValidShipment();
-  return { ...base, addressFrom: anAddress({ ...base.addressFrom, phone: '415-555-0100' }) };
-}
 
 let fake: FakeShipStation;
 let serial = 0;
@@ -21,16 +21,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await fake?.close();
 });
-/** What the adapter sent that the OpenAPI file refuses (the fake's own answers are checked by its specs). */
-const requestViolations = () => fake.violations().filter((v) => !/: answer does not conform: /.test(v));
-let violationsBefore = 0;
-beforeEach(() => {
-  violationsBefore = requestViolations().length;
-});
-afterEach(() => {
-  fake.faults.clear();
-  expect(requestViolations().slice(violationsBefore)).toEqual([]);
-});
+expectConformingRequests(() => fake);
 
 describeProviderContract(
   'shipstation',
@@ -44,7 +35,8 @@ describeProviderContract(
       provider: shipStationProviderDefinition.create(options, { carrierAccountId: randomUUID(), carrier: 'usps', test: true, baseUrl: fake.url, pacer }),
       carrier: 'usps',
       serviceLevelToken: 'usps_priority',
-      shipment: aShipStationShipment(),
+      // ShipStation's ship_from requires a phone number.
+      shipment: aShipmentWithSenderPhone(),
       http: {
         faults: fake.faults,
         purchase: { method: 'POST', path: '/v2/labels' },

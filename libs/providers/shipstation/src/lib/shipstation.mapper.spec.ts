@@ -1,7 +1,6 @@
 import { aParcel, anAddress } from '@shipbatch/providers/testing';
 import { SHIPSTATION_CAPABILITIES } from './shipstation.capabilities';
 import {
-  documentExtension,
   fromServiceCode,
   LABEL_FORMATS,
   labelCost,
@@ -119,13 +118,5 @@ describe('ShipStation mapper', () => {
     expect(labelCost(aLabel({ shipment_cost: { currency: 'usd', amount: 0.1 }, insurance_cost: { currency: 'usd', amount: 0.2 } }))).toEqual({ amountMinor: 30, currency: 'usd' });
     expect(toPurchasedLabel(aLabel({ label_download: { zpl: 'https://x.test/l.zpl' }, label_format: 'zpl' }), 'r', 'usps', 't').documentUrl).toBe('https://x.test/l.zpl');
     expect(toPurchasedLabel(aLabel({ label_download: undefined }), 'r', 'usps', 't')).not.toHaveProperty('documentUrl');
-  });
-
-  it('names a document extension from its content type, else from its URL', () => {
-    expect(documentExtension('application/pdf', 'https://x.test/a')).toBe('pdf');
-    expect(documentExtension('image/png', 'https://x.test/a')).toBe('png');
-    expect(documentExtension('application/zpl', 'https://x.test/a')).toBe('zpl');
-    expect(documentExtension('application/octet-stream', 'https://x.test/files/label.ZPL?sig=1')).toBe('zpl');
-    expect(documentExtension('', 'https://x.test/files/label')).toBe('bin');
   });
 });

@@ -53,12 +53,6 @@ export const LABEL_FORMATS: Readonly<Partial<Record<LabelFileType, { format: SsL
   ZPLII: { format: 'zpl', layout: '4x6' },
 };
 
-export const CONTENT_TYPES: Readonly<Record<SsLabelFormat, string>> = {
-  pdf: 'application/pdf',
-  png: 'image/png',
-  zpl: 'application/zpl',
-};
-
 /** A trimmed, non-empty string or undefined (ShipStation refuses empty strings: minLength 1). */
 function text(value: string | undefined): string | undefined {
   const t = typeof value === 'string' ? value.trim() : '';
@@ -172,25 +166,4 @@ export function toPurchasedLabel(label: SsLabel, reference: string, carrier: str
   const url = labelDocumentUrl(label);
   if (url) out.documentUrl = url;
   return out;
-}
-
-/** A label file's extension from its content type, else from its URL; `bin` when neither says. */
-export function documentExtension(contentType: string, url: string): string {
-  const type = contentType.toLowerCase();
-  if (type === 'application/pdf') return 'pdf';
-  if (type === 'image/png') return 'png';
-  if (type.includes('zpl')) return 'zpl';
-  let path = url;
-  try {
-    path = new URL(url).pathname;
-  } catch {
-    // not absolute: read the text as a path
-  }
-  const ext = /\.([a-z0-9]+)$/i.exec(path)?.[1]?.toLowerCase();
-  return ext === 'pdf' || ext === 'png' || ext === 'zpl' ? ext : 'bin';
-}
-
-/** The content type of a file of that extension (for answers that name none). */
-export function contentTypeOf(extension: string): string {
-  return (CONTENT_TYPES as Record<string, string>)[extension] ?? 'application/octet-stream';
 }

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
   budgetKey,
-  type PortShipment,
   ProviderAuthError,
   ProviderInsufficientFundsError,
   ProviderNotFoundError,
@@ -9,7 +8,16 @@ import {
   ProviderValidationError,
   type PurchaseLabelCommand,
 } from '@shipbatch/providers/core';
-import { anAddress, aParcel, aValidShipment, type FakeShipStation, RecordingPacer, startFakeShipStation } from '@shipbatch/providers/testing';
+import {
+  anAddress,
+  aParcel,
+  aPurchaseCommand,
+  aShipmentWithSenderPhone as aShipment,
+  expectConformingRequests,
+  type FakeShipStation,
+  RecordingPacer,
+  startFakeShipStation,
+} from '@shipbatch/providers/testing';
 import { ShipStationClient } from './shipstation.client';
 import { ShipStationProviderOptions } from './shipstation-provider.options';
 import { ShipStationProvider } from './shipstation.provider';
@@ -23,21 +31,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await fake?.close();
 });
-/** What the adapter sent that the OpenAPI file refuses (the fake's own answers are checked by its specs). */
-const requestViolations = () => fake.violations().filter((v) => !/: answer does not conform: /.test(v));
-let violationsBefore = 0;
-beforeEach(() => {
-  violationsBefore = requestViolations().length;
-});
-afterEach(() => {
-  fake.faults.clear();
-  expect(requestViolations().slice(violationsBefore)).toEqual([]);
-});
-
-function aShipment(overrides: Partial<PortShipment> = {}): PortShipment {
-  const base = aValidShipment();
-  return { ...base, addressFrom: anAddress({ ...base.addressFrom, phone: '415-555-0100' }), ...overrides };
-}
+expectConformingRequests(() => fake);
 
 interface Made {
   provider: ShipStationProvider;
@@ -58,14 +52,7 @@ function make(input: { apiKey?: string; balance?: number; services?: string[]; o
   return { provider: new ShipStationProvider(new ShipStationClient(options, context), options, context), apiKey, carrierId, pacer };
 }
 
-const command = (overrides: Partial<PurchaseLabelCommand> = {}): PurchaseLabelCommand => ({
-  reference: randomUUID(),
-  carrier: 'usps',
-  serviceLevelToken: 'usps_priority',
-  shipment: aShipment(),
-  labelFileType: 'PDF_4x6',
-  ...overrides,
-});
+const command = (overrides: Partial<PurchaseLabelCommand> = {}) => aPurchaseCommand({ shipment: aShipment(), ...overrides });
 
 const requestsTo = (apiKey: string, method: string, path: RegExp) =>
   fake.requests().filter((r) => r.headers['api-key'] === apiKey && r.method === method && path.test(r.path));

@@ -1,5 +1,7 @@
 import {
   type Balance,
+  contentTypeOf,
+  documentExtension,
   type LabelDocument,
   type LabelProvider,
   type MoneyAmount,
@@ -16,8 +18,6 @@ import {
 import { SHIPSTATION_CAPABILITIES, SHIPSTATION_MIN_TOP_UP_MINOR } from './shipstation.capabilities';
 import type { ShipStationClient } from './shipstation.client';
 import {
-  contentTypeOf,
-  documentExtension,
   fromServiceCode,
   LABEL_FORMATS,
   toMinor,

@@ -1,4 +1,4 @@
-import { aParcel, anAddress, aValidShipment } from './fixtures';
+import { aParcel, anAddress, aPurchaseCommand, aShipmentWithSenderPhone, aValidShipment } from './fixtures';
 
 describe('fixtures', () => {
   it('build a complete US shipment with one parcel', () => {
@@ -14,5 +14,14 @@ describe('fixtures', () => {
     const a = aValidShipment();
     a.addressTo.city = 'changed';
     expect(aValidShipment().addressTo.city).toBe('San Francisco');
+  });
+
+  it('give the sender a phone number, and build purchases under fresh references', () => {
+    expect(aShipmentWithSenderPhone().addressFrom).toEqual({ ...aValidShipment().addressFrom, phone: '415-555-0100' });
+    expect(aShipmentWithSenderPhone({ parcels: [] }).parcels).toEqual([]);
+    const a = aPurchaseCommand();
+    expect(a).toMatchObject({ carrier: 'usps', serviceLevelToken: 'usps_priority', labelFileType: 'PDF_4x6', shipment: aValidShipment() });
+    expect(aPurchaseCommand().reference).not.toBe(a.reference);
+    expect(aPurchaseCommand({ carrier: 'ups' }).carrier).toBe('ups');
   });
 });

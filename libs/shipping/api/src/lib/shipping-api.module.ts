@@ -11,12 +11,15 @@ import {
   PurchaseBatchUseCase,
   ReusableObjectsService,
   VoidLabelUseCase,
+  WEBHOOK_DELIVERY_PROVIDERS,
+  WebhooksService,
 } from '@shipbatch/shipping/application';
 import { BatchesController } from './controllers/batches.controller';
 import { FilesController } from './controllers/files.controller';
 import { HealthController } from './controllers/health.controller';
 import { IdempotencyInterceptor } from './http/idempotency.interceptor';
 import { LabelsController } from './controllers/labels.controller';
+import { WebhooksController } from './controllers/webhooks.controller';
 import {
   AddressesController,
   CarrierAccountsController,
@@ -36,6 +39,7 @@ import {
     TransactionsController,
     FilesController,
     LabelsController,
+    WebhooksController,
   ],
   providers: [
     { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
@@ -49,6 +53,8 @@ import {
     LabelQueriesService,
     VoidLabelUseCase,
     FundingService,
+    WebhooksService,
+    ...WEBHOOK_DELIVERY_PROVIDERS,
   ],
 })
 export class ShippingApiModule {}

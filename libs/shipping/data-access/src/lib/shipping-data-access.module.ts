@@ -14,6 +14,8 @@ import {
   PURCHASE_REPOSITORY,
   RECONCILE_REPOSITORY,
   VALIDATION_REPOSITORY,
+  WEBHOOK_DELIVERY_REPOSITORY,
+  WEBHOOK_REPOSITORY,
 } from '@shipbatch/shipping/application';
 import { LocalFileStorage } from './local-file.storage';
 import { RegistryProviderGateway } from './registry-provider.gateway';
@@ -31,6 +33,7 @@ import { TypeormNativeBatchRepository } from './repositories/native-batch.reposi
 import { TypeormPurchaseRepository } from './repositories/purchase.repository';
 import { TypeormReconcileRepository } from './repositories/reconcile.repository';
 import { TypeormValidationRepository } from './repositories/validation.repository';
+import { TypeormWebhookDeliveryRepository, TypeormWebhookRepository } from './repositories/webhook.repositories';
 
 /** Binds every port of the shipping application to its TypeORM / local-disk implementation. */
 @Global()
@@ -51,6 +54,8 @@ import { TypeormValidationRepository } from './repositories/validation.repositor
     { provide: IDEMPOTENCY_STORE, useClass: TypeormIdempotencyStore },
     { provide: NATIVE_BATCH_REPOSITORY, useClass: TypeormNativeBatchRepository },
     { provide: FUNDING_REPOSITORY, useClass: TypeormFundingRepository },
+    { provide: WEBHOOK_REPOSITORY, useClass: TypeormWebhookRepository },
+    { provide: WEBHOOK_DELIVERY_REPOSITORY, useClass: TypeormWebhookDeliveryRepository },
   ],
   exports: [
     LocalFileStorage,
@@ -68,6 +73,8 @@ import { TypeormValidationRepository } from './repositories/validation.repositor
     IDEMPOTENCY_STORE,
     NATIVE_BATCH_REPOSITORY,
     FUNDING_REPOSITORY,
+    WEBHOOK_REPOSITORY,
+    WEBHOOK_DELIVERY_REPOSITORY,
   ],
 })
 export class ShippingDataAccessModule {}

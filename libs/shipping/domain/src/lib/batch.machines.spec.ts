@@ -8,7 +8,7 @@ import {
 import { BATCH_SHIPMENT_STATUSES, BATCH_STATUSES, NATIVE_BATCH_STATES, PURCHASE_STATES } from './batch-status';
 import { ConflictError } from './domain.errors';
 import { NATIVE_BATCH_TRANSITIONS } from './native-batch.machine';
-import { fromStates, IllegalTransitionError, type StateMachine, toState, transition } from './state-machine';
+import { finalStates, fromStates, IllegalTransitionError, type StateMachine, stepBetween, toState, transition } from './state-machine';
 
 type AnyMachine = StateMachine<string, string>;
 
@@ -182,11 +182,40 @@ describe('native batch machine (NATIVE_BATCH_TRANSITIONS)', () => {
   });
 
   it('ends in COLLECTED or FAILED, and every other state can reach both', () => {
-    const sources = new Set(Object.values(NATIVE_BATCH_TRANSITIONS.transitions).flatMap((t) => t.from));
-    expect(NATIVE_BATCH_STATES.filter((s) => !sources.has(s))).toEqual(['COLLECTED', 'FAILED']);
-    for (const s of NATIVE_BATCH_STATES.filter((x) => sources.has(x))) {
+    expect(finalStates(NATIVE_BATCH_TRANSITIONS)).toEqual(['COLLECTED', 'FAILED']);
+    for (const s of NATIVE_BATCH_STATES.filter((x) => !finalStates(NATIVE_BATCH_TRANSITIONS).includes(x))) {
       expect(transition(NATIVE_BATCH_TRANSITIONS, 'failed', s).to).toBe('FAILED');
     }
+  });
+
+  it('joins two states by at most one transition, so a move from -> to is one named step or refused', () => {
+    // The native batch repository records moves by their states (move(id, from, to)).
+    const pairs = NATIVE_BATCH_STATES.flatMap((from) => NATIVE_BATCH_STATES.map((to) => ({ from, to })));
+    const named = pairs.flatMap(({ from, to }) => {
+      try {
+        const step = stepBetween(NATIVE_BATCH_TRANSITIONS, from, to);
+        return [`${from} -> ${to}: ${step.name}`];
+      } catch (error) {
+        expect(error).toBeInstanceOf(IllegalTransitionError);
+        expect(error).toMatchObject({ code: 'illegal_transition', transition: null, state: from });
+        return [];
+      }
+    });
+    expect(named).toEqual([
+      'CREATING -> CREATED: created',
+      'CREATING -> COLLECTED: nothing_to_buy',
+      'CREATING -> FAILED: failed',
+      'CREATED -> VALIDATED: validated',
+      'CREATED -> FAILED: failed',
+      'VALIDATED -> PURCHASE_REQUESTED: purchase_requested',
+      'VALIDATED -> COLLECTED: nothing_to_buy',
+      'VALIDATED -> FAILED: failed',
+      'PURCHASE_REQUESTED -> VALIDATED: purchase_refused',
+      'PURCHASE_REQUESTED -> PURCHASED: purchased',
+      'PURCHASE_REQUESTED -> FAILED: failed',
+      'PURCHASED -> COLLECTED: collected',
+      'PURCHASED -> FAILED: failed',
+    ]);
   });
 
   it('asks the provider to purchase only after recording PURCHASE_REQUESTED, once per VALIDATED', () => {

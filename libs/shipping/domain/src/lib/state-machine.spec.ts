@@ -1,5 +1,14 @@
 import { ConflictError } from './domain.errors';
-import { canTransition, defineMachine, fromStates, IllegalTransitionError, toState, transition } from './state-machine';
+import {
+  canTransition,
+  defineMachine,
+  finalStates,
+  fromStates,
+  IllegalTransitionError,
+  stepBetween,
+  toState,
+  transition,
+} from './state-machine';
 
 const LIGHT = defineMachine({
   subject: 'light',
@@ -42,6 +51,22 @@ describe('state machine', () => {
   it('unites the from lists of several transitions in the order of the states', () => {
     expect(fromStates(LIGHT, 'switched_off', 'switched_on')).toEqual(['OFF', 'ON']);
     expect(fromStates(LIGHT, 'tested', 'switched_on')).toEqual(['OFF', 'ON']);
+  });
+
+  it('resolves a move given by its states to the one transition that joins them, and refuses the others', () => {
+    expect(stepBetween(LIGHT, 'ON', 'OFF')).toEqual({ name: 'switched_off', from: ['ON'], to: 'OFF' });
+    expect(stepBetween(LIGHT, 'ON', 'BROKEN')).toEqual({ name: 'tested', from: ['OFF', 'ON'], to: 'BROKEN' });
+    const refused = () => stepBetween(LIGHT, 'BROKEN', 'ON');
+    expect(refused).toThrow(IllegalTransitionError);
+    expect(refused).toThrow(ConflictError);
+    expect(refused).toThrow('light: no transition leads from BROKEN to ON');
+    expect(() => stepBetween(LIGHT, 'OFF', 'OFF')).toThrow(IllegalTransitionError);
+    // switched_on and tested both lead from OFF to ON: the caller has to name one.
+    expect(() => stepBetween(LIGHT, 'OFF', 'ON')).toThrow('light: switched_on and tested lead from OFF to ON: say which');
+  });
+
+  it('names the states no transition starts from', () => {
+    expect(finalStates(LIGHT)).toEqual(['BROKEN']);
   });
 
   it('rejects a table naming states it does not have, and freezes the ones it accepts', () => {

@@ -37,15 +37,18 @@ export type TransitionName<M> = M extends StateMachine<string, infer T> ? T : ne
 export class IllegalTransitionError extends ConflictError {
   constructor(
     readonly subject: string,
-    readonly transition: string,
+    /** null: the move was asked for by its states (stepBetween), and no transition joins them. */
+    readonly transition: string | null,
     readonly state: string,
     allowed: readonly string[],
     to?: string,
   ) {
     super(
-      to === undefined
-        ? `${subject}: transition ${transition} is not allowed from ${state} (only from ${allowed.join(', ')})`
-        : `${subject}: transition ${transition} cannot lead from ${state} to ${to}`,
+      transition === null
+        ? `${subject}: no transition leads from ${state} to ${to}`
+        : to === undefined
+          ? `${subject}: transition ${transition} is not allowed from ${state} (only from ${allowed.join(', ')})`
+          : `${subject}: transition ${transition} cannot lead from ${state} to ${to}`,
       'illegal_transition',
     );
   }
@@ -89,6 +92,18 @@ export function transition<S extends string, T extends string>(
   return { name, from: t.from, to };
 }
 
+/**
+ * The step of the one transition that leads from `from` to `to`, for callers that record a move
+ * by the states it joins. Throws IllegalTransitionError when the machine names no such
+ * transition (and an Error when it names several: then the caller must say which, by name).
+ */
+export function stepBetween<S extends string, T extends string>(machine: StateMachine<S, T>, from: S, to: S): Step<S, T> {
+  const names = (Object.keys(machine.transitions) as T[]).filter((n) => canTransition(machine, n, from, to));
+  if (names.length === 0) throw new IllegalTransitionError(machine.subject, null, from, [], to);
+  if (names.length > 1) throw new Error(`${machine.subject}: ${names.join(' and ')} lead from ${from} to ${to}: say which`);
+  return transition(machine, names[0], from, to);
+}
+
 /** Whether `name` is allowed from `from` (and may lead to `to`, when given). */
 export function canTransition<S extends string, T extends string>(machine: StateMachine<S, T>, name: T, from: S, to?: S): boolean {
   const t = definitionOf(machine, name);
@@ -102,6 +117,12 @@ export function canTransition<S extends string, T extends string>(machine: State
 export function fromStates<S extends string, T extends string>(machine: StateMachine<S, T>, ...names: T[]): readonly S[] {
   const from = new Set<S>(names.flatMap((n) => definitionOf(machine, n).from));
   return machine.states.filter((s) => from.has(s));
+}
+
+/** The states no transition starts from (where the machine ends), in the machine's order. */
+export function finalStates<S extends string, T extends string>(machine: StateMachine<S, T>): readonly S[] {
+  const sources = new Set<S>(Object.values<TransitionDefinition<S>>(machine.transitions).flatMap((t) => t.from));
+  return machine.states.filter((s) => !sources.has(s));
 }
 
 /** The one state `name` leads to (throws when the transition has several targets). */

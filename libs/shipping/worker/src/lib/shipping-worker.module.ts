@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
+import { WebhookObjectRendererModule } from '@shipbatch/shipping/api';
 import {
+  DeliverWebhookUseCase,
   FundingService,
   MergeLabelFilesUseCase,
   NativeBatchUseCase,
@@ -7,15 +9,20 @@ import {
   PurchaseShipmentUseCase,
   ReconcileUseCase,
   ValidateBatchUseCase,
+  WEBHOOK_DELIVERY_PROVIDERS,
+  WebhookDispatchUseCase,
 } from '@shipbatch/shipping/application';
 import { MergeLabelFilesProcessor } from './merge-label-files.processor';
 import { NativeBatchProcessor } from './native-batch.processor';
 import { PurchaseShipmentProcessor } from './purchase-shipment.processor';
 import { ReconcileScheduler } from './reconcile.scheduler';
 import { ValidateBatchProcessor } from './validate-batch.processor';
+import { WebhookDeliveryProcessor } from './webhook-delivery.processor';
+import { WebhookScheduler } from './webhook.scheduler';
 
-/** Queue processors and the reconciler: what a worker process runs. */
+/** Queue processors, the reconciler and the webhook passes: what a worker process runs. */
 @Module({
+  imports: [WebhookObjectRendererModule],
   providers: [
     ValidateBatchUseCase,
     PurchaseShipmentUseCase,
@@ -29,6 +36,11 @@ import { ValidateBatchProcessor } from './validate-batch.processor';
     NativeBatchUseCase,
     NativeBatchProcessor,
     ReconcileScheduler,
+    ...WEBHOOK_DELIVERY_PROVIDERS,
+    WebhookDispatchUseCase,
+    DeliverWebhookUseCase,
+    WebhookDeliveryProcessor,
+    WebhookScheduler,
   ],
 })
 export class ShippingWorkerModule {}

@@ -4,6 +4,7 @@ import { LabelListing1763870400000 } from './1763870400000-label-listing.migrati
 import { IdempotencyKeys1763942400000 } from './1763942400000-idempotency-keys.migration';
 import { Funding1764547200000 } from './1764547200000-funding.migration';
 import { NativeBatches1764633600000 } from './1764633600000-native-batches.migration';
+import { Webhooks1764720000000 } from './1764720000000-webhooks.migration';
 
 /** Every migration, oldest first. Add new ones at the end; never edit an applied one. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   IdempotencyKeys1763942400000,
   Funding1764547200000,
   NativeBatches1764633600000,
+  Webhooks1764720000000,
 ];

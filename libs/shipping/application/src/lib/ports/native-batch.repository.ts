@@ -1,8 +1,11 @@
-import type { ShipmentMessage } from '@shipbatch/shipping/domain';
+import type { NativeBatchState, ShipmentMessage } from '@shipbatch/shipping/domain';
 import type { ClaimedPurchase } from './purchase.repository';
 
-/** Where a native batch is in its resumable sequence (see NativeBatchUseCase). */
-export type NativeBatchStep = 'CREATING' | 'CREATED' | 'VALIDATED' | 'PURCHASE_REQUESTED' | 'PURCHASED' | 'COLLECTED' | 'FAILED';
+/**
+ * Where a native batch is in its resumable sequence (see NativeBatchUseCase): the domain's
+ * native batch states (NATIVE_BATCH_TRANSITIONS).
+ */
+export type NativeBatchStep = NativeBatchState;
 
 export interface NativeBatchRecord {
   id: string;
@@ -43,7 +46,11 @@ export interface NativeBatchRepository {
   shipments(id: string): Promise<ClaimedPurchase[]>;
   /** CREATING -> CREATED with the provider's batch id; false when the row was not CREATING. */
   recordCreated(id: string, providerBatchId: string): Promise<boolean>;
-  /** `from` -> `to`; false when the row was not in `from`. */
+  /**
+   * `from` -> `to`, a move the native batch machine names (NATIVE_BATCH_TRANSITIONS; any other
+   * is refused with IllegalTransitionError before anything is written); false when the row
+   * was not in `from`.
+   */
   move(id: string, from: NativeBatchStep, to: NativeBatchStep): Promise<boolean>;
   /** Counts one poll or one retryable failure. */
   count(id: string, what: 'polls' | 'failures'): Promise<void>;

@@ -17,5 +17,10 @@ export const QUEUES = {
   purchaseShipment: 'purchase-shipment',
   mergeLabelFiles: 'merge-label-files',
   nativeBatch: 'native-batch',
+  /** One job per webhook delivery attempt, on a queue of its own so deliveries never slow purchases. */
+  webhookDelivery: 'webhook-delivery',
 } as const;
 export const FUNDING_REPOSITORY = Symbol('FUNDING_REPOSITORY');
+export const WEBHOOK_REPOSITORY = Symbol('WEBHOOK_REPOSITORY');
+export const WEBHOOK_DELIVERY_REPOSITORY = Symbol('WEBHOOK_DELIVERY_REPOSITORY');
+export const WEBHOOK_OBJECT_RENDERER = Symbol('WEBHOOK_OBJECT_RENDERER');

@@ -107,6 +107,7 @@ export class NativeBatchUseCase {
   }
 
   private async run(nb: NativeBatchRecord, page: number): Promise<void> {
+    if (nb.state === 'COLLECTED' || nb.state === 'FAILED') return; // settled: nothing to give up or retry
     try {
       const provider = await this.providerOf(nb);
       if (!provider?.nativeBatch) {

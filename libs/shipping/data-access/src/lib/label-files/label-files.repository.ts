@@ -157,7 +157,7 @@ export class TypeormLabelFilesRepository implements LabelFilesRepository {
            RETURNING tenant_id, label_file_keys
          ), event AS (
            INSERT INTO outbox_events (tenant_id, type, object_id, payload)
-           SELECT tenant_id, $4::text, $1, '{}' FROM done
+           SELECT tenant_id, $4::text, $1, jsonb_build_object('status', $3::text) FROM done
          )
          SELECT done.tenant_id, done.label_file_keys AS new_keys, (SELECT keys FROM previous) AS old_keys FROM done`,
         [batchId, FINISH.from, FINISH.to, FINISH.event],

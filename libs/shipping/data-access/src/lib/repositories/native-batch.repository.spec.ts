@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { SecretBox } from '@shipbatch/platform/config';
 import { openDatabase, type DatabaseHandle } from '@shipbatch/platform/database';
 import { createTestDatabase, type TestDatabase } from '@shipbatch/platform/testing';
+import { IllegalTransitionError } from '@shipbatch/shipping/domain';
 import { SHIPPING_ENTITIES } from '../entities';
 import { TypeormCarrierAccountRepository } from './carrier-account.repository';
 import { TypeormNativeBatchRepository } from './native-batch.repository';
@@ -79,6 +80,18 @@ describe.each([
     expect(racing.filter(Boolean)).toHaveLength(1);
     expect(await natives.lease(nb.id, 60_000)).toMatchObject({ state: 'PURCHASE_REQUESTED', providerBatchId: 'pb-1' });
     await natives.release(nb.id);
+  });
+
+  it('refuses, before any SQL, a move the native batch machine does not name', async () => {
+    const query = jest.spyOn(db.dataSource, 'query');
+    try {
+      for (const [from, to] of [['PURCHASE_REQUESTED', 'COLLECTED'], ['COLLECTED', 'FAILED'], ['FAILED', 'FAILED'], ['CREATED', 'PURCHASED']] as const) {
+        await expect(natives.move('any', from, to)).rejects.toThrow(IllegalTransitionError);
+      }
+      expect(query).not.toHaveBeenCalled();
+    } finally {
+      query.mockRestore();
+    }
   });
 
   it('gives shipments back to single purchases and fails others with their messages', async () => {

@@ -7,9 +7,51 @@ import type {
   FrozenPurchase,
   NativeBatchRecord,
   NativeBatchRepository,
-  NativeBatchStep,
 } from '@shipbatch/shipping/application';
-import type { ShipmentMessage } from '@shipbatch/shipping/domain';
+import {
+  BATCH_SHIPMENT_STATUS_TRANSITIONS as STATUS,
+  finalStates,
+  fromStates,
+  NATIVE_BATCH_TRANSITIONS as NATIVE,
+  type NativeBatchState,
+  PURCHASE_STATE_TRANSITIONS as PURCHASE,
+  type ShipmentMessage,
+  stepBetween,
+  toState,
+  transition,
+} from '@shipbatch/shipping/domain';
+import { sqlState, sqlStates } from './state.sql';
+
+/**
+ * The native batch's writes, each one of the domain's named transitions (NATIVE_BATCH_TRANSITIONS
+ * for the row, PURCHASE_STATE_TRANSITIONS for its shipments) applied as a conditional update,
+ * so a stale worker's write cannot land.
+ */
+const T = {
+  /** handOver: the row starts in the machine's initial state; its shipments take `handed_to_native` (QUEUED -> NATIVE). */
+  handOver: {
+    initial: NATIVE.initial,
+    from: fromStates(PURCHASE, 'handed_to_native'),
+    to: toState(PURCHASE, 'handed_to_native'),
+  },
+  /** handOver found no shipment to take: the row it wrote takes `failed` (CREATING -> FAILED). */
+  abandoned: transition(NATIVE, 'failed', NATIVE.initial),
+  /** recordCreated: `created` (CREATING -> CREATED). */
+  created: { from: fromStates(NATIVE, 'created'), to: toState(NATIVE, 'created') },
+  /** giveBack: `native_given_back` (NATIVE -> QUEUED). */
+  giveBack: { from: fromStates(PURCHASE, 'native_given_back'), to: toState(PURCHASE, 'native_given_back') },
+  /** fail: `native_failed` (NATIVE -> FAILED), with the status `purchase_failed` leads to (TRANSACTION_FAILED). */
+  fail: {
+    from: fromStates(PURCHASE, 'native_failed'),
+    to: toState(PURCHASE, 'native_failed'),
+    statusTo: toState(STATUS, 'purchase_failed'),
+  },
+} as const;
+
+/** Read conditions: shipments that can be handed over (QUEUED), shipments held (NATIVE), rows finished (COLLECTED, FAILED). */
+const HAND_OVER_FROM = sqlStates(T.handOver.from);
+const HELD = sqlState(T.handOver.to);
+const FINISHED = sqlStates(finalStates(NATIVE));
 
 interface Row {
   id: string;
@@ -18,7 +60,7 @@ interface Row {
   carrier_account_id: string;
   label_file_type: string;
   provider_batch_id: string | null;
-  state: NativeBatchStep;
+  state: NativeBatchState;
   polls: number;
   failures: number;
 }
@@ -43,7 +85,7 @@ export class TypeormNativeBatchRepository implements NativeBatchRepository {
     const rows = normalizeRows<{ account: string; n: number }>(
       await this.dataSource.query(
         `SELECT effective_carrier_account AS account, count(*) AS n FROM batch_shipments
-         WHERE batch_id = $1 AND purchase_state = 'QUEUED' AND attempts = 0 AND effective_carrier_account IS NOT NULL
+         WHERE batch_id = $1 AND purchase_state IN ${HAND_OVER_FROM} AND attempts = 0 AND effective_carrier_account IS NOT NULL
          GROUP BY effective_carrier_account`,
         [batchId],
       ),
@@ -57,18 +99,21 @@ export class TypeormNativeBatchRepository implements NativeBatchRepository {
     const rows = normalizeRows<{ id: string }>(
       await this.dataSource.query(
         `WITH nb AS (
-           INSERT INTO native_batches (id, tenant_id, batch_id, carrier_account_id, label_file_type)
-           VALUES ($1, $2, $3, $4, $5) RETURNING id
+           INSERT INTO native_batches (id, tenant_id, batch_id, carrier_account_id, label_file_type, state)
+           VALUES ($1, $2, $3, $4, $5, $6) RETURNING id
          )
-         UPDATE batch_shipments s SET purchase_state = 'NATIVE', native_batch_id = (SELECT id FROM nb),
+         UPDATE batch_shipments s SET purchase_state = $8, native_batch_id = (SELECT id FROM nb),
                 lease_until = NULL, updated_at = now()
-         WHERE s.batch_id = $3 AND s.effective_carrier_account = $4 AND s.purchase_state = 'QUEUED' AND s.attempts = 0
+         WHERE s.batch_id = $3 AND s.effective_carrier_account = $4 AND s.purchase_state = ANY($7::text[]) AND s.attempts = 0
          RETURNING s.id`,
-        [id, input.tenantId, input.batchId, input.carrierAccountId, input.labelFileType],
+        [id, input.tenantId, input.batchId, input.carrierAccountId, input.labelFileType, T.handOver.initial, T.handOver.from, T.handOver.to],
       ),
     );
     if (rows.length === 0) {
-      await this.dataSource.query(`UPDATE native_batches SET state = 'FAILED', updated_at = now() WHERE id = $1`, [id]);
+      await this.dataSource.query(
+        `UPDATE native_batches SET state = $2, updated_at = now() WHERE id = $1 AND state = $3`,
+        [id, T.abandoned.to, T.handOver.initial],
+      );
       return null;
     }
     return { id, shipmentIds: rows.map((r) => r.id) };
@@ -102,7 +147,7 @@ export class TypeormNativeBatchRepository implements NativeBatchRepository {
     }>(
       await this.dataSource.query(
         `SELECT id, tenant_id, batch_id, shipment_id, purchase_command, failures, queue_token FROM batch_shipments
-         WHERE native_batch_id = $1 AND purchase_state = 'NATIVE' ORDER BY position`,
+         WHERE native_batch_id = $1 AND purchase_state = ${HELD} ORDER BY position`,
         [id],
       ),
     );
@@ -120,17 +165,20 @@ export class TypeormNativeBatchRepository implements NativeBatchRepository {
 
   async recordCreated(id: string, providerBatchId: string): Promise<boolean> {
     const rows = await this.dataSource.query(
-      `UPDATE native_batches SET provider_batch_id = $2, state = 'CREATED', polls = 0, updated_at = now()
-       WHERE id = $1 AND state = 'CREATING' AND provider_batch_id IS NULL RETURNING id`,
-      [id, providerBatchId],
+      `UPDATE native_batches SET provider_batch_id = $2, state = $3, polls = 0, updated_at = now()
+       WHERE id = $1 AND state = ANY($4::text[]) AND provider_batch_id IS NULL RETURNING id`,
+      [id, providerBatchId, T.created.to, T.created.from],
     );
     return normalizeRows(rows).length > 0;
   }
 
-  async move(id: string, from: NativeBatchStep, to: NativeBatchStep): Promise<boolean> {
+  async move(id: string, from: NativeBatchState, to: NativeBatchState): Promise<boolean> {
+    // A move the machine does not name throws here (IllegalTransitionError), before any SQL; the
+    // update is conditional on the state the caller read, not on every state the transition allows.
+    const step = stepBetween(NATIVE, from, to);
     const rows = await this.dataSource.query(
       `UPDATE native_batches SET state = $3, polls = 0, updated_at = now() WHERE id = $1 AND state = $2 RETURNING id`,
-      [id, from, to],
+      [id, from, step.to],
     );
     return normalizeRows(rows).length > 0;
   }
@@ -144,11 +192,11 @@ export class TypeormNativeBatchRepository implements NativeBatchRepository {
     if (shipmentIds.length === 0) return [];
     const rows = normalizeRows<{ id: string; queue_token: number }>(
       await this.dataSource.query(
-        `UPDATE batch_shipments SET purchase_state = 'QUEUED', lookup_required = lookup_required OR $3,
+        `UPDATE batch_shipments SET purchase_state = $5, lookup_required = lookup_required OR $3,
                 queue_token = queue_token + 1, queued_at = now(), updated_at = now()
-         WHERE native_batch_id = $1 AND id = ANY($2::text[]) AND purchase_state = 'NATIVE'
+         WHERE native_batch_id = $1 AND id = ANY($2::text[]) AND purchase_state = ANY($4::text[])
          RETURNING id, queue_token`,
-        [id, shipmentIds, lookupRequired],
+        [id, shipmentIds, lookupRequired, T.giveBack.from, T.giveBack.to],
       ),
     );
     return rows.map((r) => ({ id: r.id, queueToken: Number(r.queue_token) }));
@@ -158,18 +206,18 @@ export class TypeormNativeBatchRepository implements NativeBatchRepository {
     if (failures.length === 0) return;
     await this.dataSource.query(
       `UPDATE batch_shipments s
-       SET purchase_state = 'FAILED', status = 'TRANSACTION_FAILED', messages = f.messages, failures = s.failures + 1,
+       SET purchase_state = $4, status = $5, messages = f.messages, failures = s.failures + 1,
            lease_until = NULL, updated_at = now()
        FROM jsonb_to_recordset($2::jsonb) AS f(id text, messages jsonb)
-       WHERE s.id = f.id AND s.native_batch_id = $1 AND s.purchase_state = 'NATIVE'`,
-      [id, JSON.stringify(failures.map((f) => ({ id: f.shipmentId, messages: f.messages })))],
+       WHERE s.id = f.id AND s.native_batch_id = $1 AND s.purchase_state = ANY($3::text[])`,
+      [id, JSON.stringify(failures.map((f) => ({ id: f.shipmentId, messages: f.messages }))), T.fail.from, T.fail.to, T.fail.statusTo],
     );
   }
 
   async stale(staleMs: number): Promise<string[]> {
     const rows = normalizeRows<{ id: string }>(
       await this.dataSource.query(
-        `SELECT id FROM native_batches WHERE state NOT IN ('COLLECTED', 'FAILED')
+        `SELECT id FROM native_batches WHERE state NOT IN ${FINISHED}
          AND updated_at <= now() - make_interval(secs => $1::double precision / 1000)
          AND (lease_until IS NULL OR lease_until < now())`,
         [staleMs],
