@@ -16,7 +16,7 @@ export interface Harness {
   mode: 'embedded' | 'scale-out';
   baseUrl: string;
   api: INestApplication;
-  /** Where the queue processors run: the API app itself in embedded mode. */
+  /** Where the queue processors run: the API app itself in embedded mode (and, running none, with `inProcessWorker: false`). */
   worker: INestApplicationContext;
   /** Worker processes started with `childWorkers` (scale-out only): real processes that can be killed. */
   children: ChildWorker[];
@@ -30,6 +30,12 @@ export interface HarnessOptions {
   env?: Record<string, string>;
   /** Scale-out: run this many workers as child processes (killable with SIGKILL) besides the in-process one. */
   childWorkers?: number;
+  /**
+   * Scale-out: `false` starts no worker in this process, so only the `childWorkers` (and the ones
+   * `spawnWorker()` adds) take jobs, and a test knows which process does the work. `worker` is
+   * then the API app (it runs no processors). Default true.
+   */
+  inProcessWorker?: boolean;
 }
 
 /** A worker process running apps/worker from its TypeScript sources (through @swc-node/register). */
@@ -88,9 +94,11 @@ export async function startScaleOut(options: HarnessOptions = {}): Promise<Harne
   };
   const api = await createApiApp(loadConfig(env, { runWorkers: false, reconcileIntervalSeconds: 0 }), { logger: false });
   await api.listen(port, '127.0.0.1');
-  const worker = await createWorkerContext(loadConfig(env, { runWorkers: true, reconcileIntervalSeconds: 0 }), {
-    logger: false,
-  });
+  const inProcess =
+    options.inProcessWorker === false
+      ? undefined
+      : await createWorkerContext(loadConfig(env, { runWorkers: true, reconcileIntervalSeconds: 0 }), { logger: false });
+  const worker = inProcess ?? api;
   const children: ChildWorker[] = [];
   const spawnWorker = async () => {
     const child = await startChildWorker(env);
@@ -108,7 +116,7 @@ export async function startScaleOut(options: HarnessOptions = {}): Promise<Harne
     async close() {
       await Promise.all(children.map((c) => c.kill()));
       await api.close();
-      await worker.close();
+      await inProcess?.close();
       await db.drop();
       await deleteRedisPrefix(prefix);
     },

@@ -1,3 +1,4 @@
+import { Shippo } from 'shippo';
 import { Webhook } from 'standardwebhooks';
 import { eventually } from '@shipbatch/platform/testing';
 import { Client } from './client';
@@ -196,5 +197,66 @@ describe.each([
     await batch(acme, 1, false);
     await eventually(() => deliveries(acme, down.object_id), (r) => r.length === 2);
     expect(receiver.at('/gone').length).toBe(before);
+  });
+
+  it("works with the official shippo SDK's webhook calls", async () => {
+    const res = await anon.post('/admin/tenants', { name: 'sdk' }, { Authorization: `Bearer ${ADMIN_TOKEN}` });
+    const shippo = new Shippo({ apiKeyHeader: `ShippoToken ${res.body.api_key}`, serverURL: h.baseUrl });
+    const created = await shippo.webhooks.createWebhook({ url: `${receiver.url}/sdk`, event: 'batch_purchased', isTest: true, active: true });
+    expect(created).toMatchObject({ url: `${receiver.url}/sdk`, event: 'batch_purchased', isTest: true, active: true, objectId: expect.any(String) });
+    expect(created.objectCreated).toBeInstanceOf(Date);
+    const id = created.objectId as string;
+    expect((await shippo.webhooks.getWebhook(id)).event).toBe('batch_purchased');
+    const list = await shippo.webhooks.listWebhooks();
+    expect(list.results?.map((w) => w.objectId)).toEqual([id]);
+    const updated = await shippo.webhooks.updateWebhook({ url: `${receiver.url}/sdk`, event: 'all', active: false }, id);
+    expect(updated).toMatchObject({ event: 'all', active: false });
+    await shippo.webhooks.deleteWebhook(id);
+    await expect(shippo.webhooks.getWebhook(id)).rejects.toThrow();
+  });
+});
+
+/**
+ * Scale-out with only child worker processes: the one sending a delivery is killed (SIGKILL)
+ * while the receiver holds the request; the delivery's lease runs out and another worker sends
+ * it again, with the same webhook-id (at least once; the receiver dedupes by it).
+ */
+describe('webhooks, scale-out: a worker killed mid-delivery', () => {
+  let h: Harness;
+  let receiver: WebhookReceiver;
+
+  beforeAll(async () => {
+    receiver = await new WebhookReceiver().start();
+    h = await startScaleOut({ env: { ...ENV, WEBHOOK_TIMEOUT_MS: '2000' }, inProcessWorker: false, childWorkers: 1 });
+  });
+
+  afterAll(async () => {
+    await h?.close();
+    await receiver?.close();
+  });
+
+  it('sends the delivery again from another worker, with the same webhook-id, and records one successful attempt', async () => {
+    const anon = new Client(h.baseUrl);
+    const acme = anon.withKey((await anon.post('/admin/tenants', { name: 'killed' }, { Authorization: `Bearer ${ADMIN_TOKEN}` })).body.api_key);
+    receiver.answer('/killed', (n) => (n === 1 ? 'hang' : { status: 200 }));
+    const hook = (await acme.post('/webhooks', { url: `${receiver.url}/killed`, event: 'batch_created', is_test: true })).body;
+    const account = (await acme.post('/carrier_accounts', { provider: 'mock', carrier: 'usps', account_id: 'mock', parameters: {} })).body.object_id;
+    await acme.post('/batches', {
+      default_carrier_account: account,
+      default_servicelevel_token: 'usps_priority',
+      batch_shipments: [{ shipment: { address_from: FROM, address_to: TO, parcels: [PARCEL] } }],
+    });
+    // The only worker is waiting for the receiver's answer: it dies now.
+    await eventually(async () => receiver.at('/killed').length, (n) => n === 1);
+    const [victim] = h.children;
+    await victim.kill();
+    await h.spawnWorker();
+    const both = await eventually(async () => receiver.at('/killed'), (r) => r.length >= 2, { attempts: 600 });
+    expect(both[1].headers['webhook-id']).toBe(both[0].headers['webhook-id']);
+    expect(both[1].raw).toBe(both[0].raw);
+    expect(verified(hook.secret, both[1]).event).toBe('batch_created');
+    const [delivery] = await eventually(async () => (await acme.get(`/webhooks/${hook.object_id}/deliveries`)).body.results, (r: any[]) => r[0]?.status === 'succeeded');
+    // The killed attempt was never recorded: one attempt, the one that succeeded.
+    expect(delivery).toMatchObject({ attempts: 1, last_status_code: 200, object_id: both[0].headers['webhook-id'] });
   });
 });
