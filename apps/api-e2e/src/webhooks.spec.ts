@@ -18,6 +18,9 @@ const ENV = {
   WEBHOOK_TIMEOUT_MS: '2000',
 };
 
+/** A transaction without its signed label URL (signed again, with a later expiry, on every read). */
+const unsigned = (t: any) => ({ ...t, label_url: t.label_url?.split('?')[0] });
+
 /** Verifies a delivery the way a receiver would, with the standardwebhooks package. */
 function verified(secret: string, d: ReceivedDelivery): any {
   return new Webhook(secret).verify(d.raw, {
@@ -142,7 +145,8 @@ describe.each([
     expect(purchased.data).toMatchObject({ object_id: id, object_status: 'PURCHASED', label_url: [expect.any(String)] });
     const transactions = events.filter((e) => e.event === 'transaction_created');
     for (const t of transactions) {
-      expect(t.data).toEqual((await acme.get(`/transactions/${t.data.object_id}`)).body);
+      expect(unsigned(t.data)).toEqual(unsigned((await acme.get(`/transactions/${t.data.object_id}`)).body));
+      expect(t.data.label_url).toMatch(/\/files\/.*signature=/);
       expect(t.data).toMatchObject({ status: 'SUCCESS', tracking_number: expect.any(String) });
     }
     // One delivery id each, never reused across deliveries.
@@ -152,6 +156,13 @@ describe.each([
     expect(log[0]).toMatchObject({ attempts: 1, last_status_code: 200, last_error: null, next_attempt_at: null, object_id: expect.stringMatching(/^msg_/) });
     const only = await eventually(async () => receiver.at('/purchased'), (r) => r.length >= 1);
     expect(only.map((d) => verified(purchasedOnly.secret, d).event)).toEqual(['batch_purchased']);
+    // A void is a transaction_updated, with the transaction as it is now.
+    const label = (await acme.get(`/v2/labels?batch_id=${id}`)).body.labels[0];
+    expect((await acme.put(`/v2/labels/${label.label_id}/void`)).body.approved).toBe(true);
+    const updated = await eventually(async () => receiver.at('/all').map((d) => verified(all.secret, d)), (r) => r.some((e) => e.event === 'transaction_updated'));
+    const voided = updated.find((e) => e.event === 'transaction_updated');
+    expect(unsigned(voided.data)).toEqual(unsigned((await acme.get(`/transactions/${voided.data.object_id}`)).body));
+    expect(voided.data.tracking_number).toBe(label.tracking_number);
   });
 
   it('retries a failing receiver with the same webhook-id until it answers 2xx, and redelivers on request', async () => {
