@@ -135,6 +135,7 @@ async function startChildWorker(env: Record<string, string>): Promise<ChildWorke
       SWC_NODE_PROJECT: 'apps/api-e2e/tsconfig.child.json',
       RECONCILE_INTERVAL_SECONDS: '1',
       PURCHASE_LEASE_SECONDS: '10',
+      NATIVE_BATCH_LEASE_SECONDS: '10',
       NODE_ENV: 'test',
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -16,7 +16,7 @@ const PARCEL = { length: '10', width: '8', height: '4', distance_unit: 'in', wei
 describe.each([
   ['embedded', startEmbedded],
   ['scale-out', startScaleOut],
-])('Shippo provider and mixed batches, %s mode', (_mode, start) => {
+])('Shippo provider and mixed batches, %s mode', (mode, start) => {
   let shippo: Awaited<ReturnType<typeof startFakeShippo>>;
   let shipstation: Awaited<ReturnType<typeof startFakeShipStation>>;
   let h: Harness;
@@ -59,6 +59,13 @@ describe.each([
   };
 
   const shipmentIds = async (id: string) => ((await acme.get(`/batches/${id}`)).body.batch_shipments.results as any[]).map((s) => s.object_id as string);
+
+  /** Tracking numbers in the batch's merged label files, file after file. */
+  const mergedBarcodes = async (labelUrls: string[]) => {
+    const out: string[] = [];
+    for (const url of labelUrls) out.push(...(await readPdfLabels(Buffer.from(await (await fetch(url)).arrayBuffer()))).barcodes);
+    return out;
+  };
 
   beforeAll(async () => {
     shippo = await startFakeShippo();
@@ -154,4 +161,156 @@ describe.each([
     const { barcodes } = await readPdfLabels(Buffer.from(await (await fetch(done.body.label_url[0])).arrayBuffer()));
     expect(barcodes).toEqual(numbers);
   });
+
+  it("fails a shipment Shippo's batch validation finds invalid, takes it out of the Shippo batch, buys the rest once, and buys it alone on retry", async () => {
+    const account = await shippoAccount({ native_batch_min_size: '4' });
+    const id = await batchOf(['V1', 'V2', 'V3', 'V4', 'V5'].map((name) => ({ name })), account);
+    const ids = await shipmentIds(id);
+    const bad = ids[1];
+    const good = ids.filter((s) => s !== bad);
+    // Shippo validates a batch when it is created, and that happens when the purchase starts.
+    const why = 'USPS could not find 965 Mission St in San Francisco, CA 94103.';
+    shippo.failValidationOf(bad, why);
+    const done = await purchase(id);
+    expect(done.body.object_results).toEqual({ creation_succeeded: 5, creation_failed: 0, purchase_succeeded: 4, purchase_failed: 1 });
+
+    // Ours: the invalid one failed with Shippo's words, the others bought.
+    const failed = (await acme.get(`/batches/${id}?object_results=purchase_failed`)).body.batch_shipments.results as any[];
+    expect(failed.map((s) => s.object_id)).toEqual([bad]);
+    expect(failed[0]).toMatchObject({ object_status: 'TRANSACTION_FAILED', transaction: null });
+    expect(failed[0].messages).toEqual(expect.arrayContaining([expect.objectContaining({ text: why })]));
+    const succeeded = (await acme.get(`/batches/${id}?object_results=purchase_succeeded`)).body.batch_shipments.results as any[];
+    expect(succeeded.map((s) => s.object_id)).toEqual(good);
+
+    // Shippo's: one batch, the invalid shipment removed from it before the one purchase.
+    const theirs = shippo.batches().filter((b) => b.metadata === id);
+    expect(theirs).toHaveLength(1);
+    const [batch] = theirs;
+    expect(batch.validated.find((s) => s.metadata === bad)?.status).toBe('INVALID');
+    expect(batch.status).toBe('PURCHASED');
+    expect(batch.shipments.map((s) => s.metadata)).toEqual(good);
+    expect(shippo.batchPurchaseCalls(batch.objectId)).toBe(1);
+    const removals = shippo.requests().filter((r) => r.operationId === 'RemoveShipmentsFromBatch' && r.path.includes(batch.objectId));
+    expect(removals.map((r) => r.body)).toEqual([[batch.validated.find((s) => s.metadata === bad)?.objectId]]);
+    expect(shippo.salesFor(bad)).toBe(0);
+    for (const s of good) expect(shippo.sales().filter((sale) => sale.metadata === s).map((sale) => [sale.via, sale.batch])).toEqual([['batch', batch.objectId]]);
+
+    // The merged file holds the four bought labels in batch order; the transactions agree.
+    const tracking = () => new Map(shippo.sales().map((s) => [s.metadata, s.tracking_number]));
+    expect(done.body.label_url).toHaveLength(1);
+    expect(await mergedBarcodes(done.body.label_url)).toEqual(good.map((s) => tracking().get(s)));
+    for (const s of succeeded) expect((await acme.get(`/transactions/${s.transaction}`)).body.tracking_number).toBe(tracking().get(s.object_id));
+
+    // A retry buys the failed one through a single transaction: Shippo's address check (still
+    // armed) is its batch validation, which a transaction does not go through.
+    const retried = await purchase(id);
+    expect(retried.body.object_results).toEqual({ creation_succeeded: 5, creation_failed: 0, purchase_succeeded: 5, purchase_failed: 0 });
+    expect(shippo.sales().filter((s) => s.metadata === bad).map((s) => s.via)).toEqual(['transaction']);
+    expect(shippo.batches().filter((b) => b.metadata === id)).toHaveLength(1);
+    expect(shippo.batchPurchaseCalls(batch.objectId)).toBe(1);
+    for (const s of ids) expect(shippo.salesFor(s)).toBe(1);
+    expect(retried.body.label_url).toHaveLength(1);
+    expect(await mergedBarcodes(retried.body.label_url)).toEqual(ids.map((s) => tracking().get(s)));
+  });
+
+  it("buys a fast account's share without waiting for a rate-limited account's share of the same batch", async () => {
+    const mock = (
+      await acme.post('/carrier_accounts', { provider: 'mock', carrier: 'usps', account_id: 'mock-fast', parameters: { label_cost: 1, initial_balance: 100 } })
+    ).body.object_id as string;
+    // 30 calls a minute: the service paces this account's purchases ~2 s apart, so its 8 take ~16 s.
+    const paced = await shippoAccount({ rate_limit_per_minute: 30 });
+    const plan = Array.from({ length: 16 }, (_, i) => (i % 2 === 0 ? paced : mock));
+    const id = await batchOf(plan.map((carrier_account, i) => ({ carrier_account, name: `Paced ${i}` })), mock);
+    const ids = await shipmentIds(id);
+    const mockIds = ids.filter((_, i) => plan[i] === mock);
+    const pacedIds = ids.filter((_, i) => plan[i] === paced);
+    expect((await acme.post(`/batches/${id}/purchase`)).status).toBe(202);
+
+    // As a client polling the batch: the first time every mock shipment shows bought, the paced
+    // share must still be under way (ordering, not time).
+    const bought = async () =>
+      new Set(((await acme.get(`/batches/${id}?object_results=purchase_succeeded`)).body.batch_shipments.results as any[]).map((s) => s.object_id as string));
+    const firstAllMock = await eventually(bought, (seen) => mockIds.every((s) => seen.has(s)), { attempts: 3000, intervalMs: 50 });
+    const pacedBoughtThen = pacedIds.filter((s) => firstAllMock.has(s));
+    expect(pacedBoughtThen.length).toBeLessThan(pacedIds.length);
+
+    const done = await eventually(() => acme.get(`/batches/${id}`), (r) => r.body.object_status === 'PURCHASED', { attempts: 1500 });
+    expect(done.body.object_results).toMatchObject({ purchase_succeeded: 16, purchase_failed: 0 });
+    for (const s of pacedIds) expect(shippo.salesFor(s)).toBe(1);
+    // The mock debits every label it sells: 8 labels at 1.00.
+    expect((await acme.get(`/carrier_accounts/${mock}/balance`)).body.amount).toBe(92);
+    const labels = (await acme.get(`/v2/labels?batch_id=${id}&page_size=25`)).body.labels as any[];
+    expect(labels.map((l) => l.carrier_id).sort()).toEqual([...plan].sort());
+  });
+
+  if (mode === 'scale-out') {
+    it('buys a native batch exactly once when the worker running it is SIGKILLed right after asking Shippo to buy it', async () => {
+      // Its own service and fake: only worker processes take jobs (no in-process worker), so the
+      // victim is the one running the native batch.
+      const fake = await startFakeShippo({ batchPendingReads: 2 });
+      const other = await start({ env: { SHIPPO_BASE_URL: fake.url }, childWorkers: 1, inProcessWorker: false });
+      try {
+        const [victim] = other.children;
+        const anon = new Client(other.baseUrl);
+        const client = anon.withKey((await anon.post('/admin/tenants', { name: 'killed' }, { Authorization: `Bearer ${ADMIN_TOKEN}` })).body.api_key);
+        const token = `shippo_test_${randomUUID().replace(/-/g, '')}`;
+        const carrierAccount = randomUUID().replace(/-/g, '');
+        fake.addAccount({ token, carrierAccounts: [{ objectId: carrierAccount, carrier: 'usps' }] });
+        const account = (
+          await client.post('/carrier_accounts', {
+            provider: 'shippo',
+            carrier: 'usps',
+            account_id: carrierAccount,
+            parameters: { api_token: token, carrier_account: carrierAccount, native_batch_min_size: 10, rate_limit_per_minute: 6000 },
+          })
+        ).body.object_id as string;
+        const n = 160;
+        const created = await client.post('/batches', {
+          default_carrier_account: account,
+          default_servicelevel_token: 'usps_priority',
+          label_filetype: 'PDF_4x6',
+          batch_shipments: Array.from({ length: n }, (_, i) => ({ shipment: { address_from: FROM, address_to: { ...TO, name: `Killed ${i}` }, parcels: [PARCEL] } })),
+        });
+        expect(created.status).toBe(201);
+        const id = created.body.object_id as string;
+        const valid = await eventually(() => client.get(`/batches/${id}`), (r) => r.body.object_status !== 'VALIDATING', { attempts: 1200 });
+        expect(valid.body.object_status).toBe('VALID');
+        const ids: string[] = [];
+        for (let page = 1; ids.length < n; page++) ids.push(...((await client.get(`/batches/${id}?page=${page}`)).body.batch_shipments.results as any[]).map((s) => s.object_id));
+
+        // Shippo takes the purchase request 3 s after it arrives: the worker dies while it is out.
+        fake.faults.inject({ kind: 'latency', ms: 3_000 }, { method: 'POST', path: /^\/batches\/[^/]+\/purchase$/, times: 1 });
+        expect((await client.post(`/batches/${id}/purchase`)).status).toBe(202);
+        await eventually(async () => fake.requests().filter((r) => r.operationId === 'PurchaseBatch').length, (c) => c > 0, { attempts: 3000, intervalMs: 10 });
+        await victim.kill();
+        const theirs = fake.batches().filter((b) => b.metadata === id);
+        expect(theirs).toHaveLength(1);
+        const [batch] = theirs;
+        // Shippo bought the batch all the same; nothing is recorded on our side yet.
+        await eventually(async () => fake.batchPurchaseCalls(batch.objectId), (c) => c === 1, { attempts: 100 });
+        expect((await client.get(`/batches/${id}`)).body).toMatchObject({ object_status: 'PURCHASING', object_results: { purchase_succeeded: 0 } });
+
+        // A fresh worker resumes it from what was recorded (the dead worker's lease runs out first).
+        const survivor = await other.spawnWorker();
+        const done = await eventually(() => client.get(`/batches/${id}`), (r) => r.body.object_status === 'PURCHASED', { attempts: 3000, intervalMs: 100 });
+        expect(done.body.object_results).toMatchObject({ purchase_succeeded: n, purchase_failed: 0 });
+        for (const s of ids) expect({ s, sold: fake.salesFor(s) }).toEqual({ s, sold: 1 });
+        expect(fake.sales().every((s) => s.via === 'batch' && s.batch === batch.objectId)).toBe(true);
+        expect(fake.batches().filter((b) => b.metadata === id)).toHaveLength(1);
+        expect(fake.batchPurchaseCalls(batch.objectId)).toBe(1);
+        // Every label collected and merged, in batch order (100 a file).
+        const tracking = new Map(fake.sales().map((s) => [s.metadata, s.tracking_number]));
+        expect(done.body.label_url).toHaveLength(2);
+        expect(await mergedBarcodes(done.body.label_url)).toEqual(ids.map((s) => tracking.get(s)));
+        // The victim had created the Shippo batch; the fresh worker collected it.
+        expect(victim.output()).toContain(`batch ${id}: native batch`);
+        expect(victim.output()).toContain(`is provider batch ${batch.objectId}`);
+        expect(survivor.output()).toMatch(new RegExp(`batch ${id}: native batch \\S+ collected`));
+        expect(fake.violations()).toEqual([]);
+      } finally {
+        await other.close();
+        await fake.close();
+      }
+    }, 420_000);
+  }
 });

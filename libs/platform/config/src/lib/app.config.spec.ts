@@ -28,6 +28,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PORT: 'abc', DATA_DIR: dir() })).toThrow(/PORT/);
     expect(() => loadConfig({ ENCRYPTION_KEY: 'short', DATA_DIR: dir() })).toThrow(/ENCRYPTION_KEY/);
   });
+
+  it('reads the webhook settings: defaults of a day of retries from 10 s, allowed hosts lower-cased, a retry base out of range refused', () => {
+    expect(loadConfig({ DATA_DIR: dir() }).webhooks).toEqual({ allowedHosts: [], timeoutMs: 10_000, retryBaseMs: 10_000, retryWindowMs: 86_400_000, pollMs: 1_000 });
+    expect(loadConfig({ DATA_DIR: dir(), WEBHOOK_ALLOWED_HOSTS: ' Hooks.Internal , 127.0.0.1,' }).webhooks.allowedHosts).toEqual(['hooks.internal', '127.0.0.1']);
+    expect(() => loadConfig({ DATA_DIR: dir(), WEBHOOK_RETRY_BASE_MS: '0' })).toThrow(/WEBHOOK_RETRY_BASE_MS must be between 1 and 3600000/);
+    expect(() => loadConfig({ DATA_DIR: dir(), WEBHOOK_RETRY_BASE_MS: '3600001' })).toThrow(/WEBHOOK_RETRY_BASE_MS/);
+  });
 });
 
 describe('provider base URLs', () => {

@@ -73,6 +73,12 @@ function loadEncryptionKey(env: NodeJS.ProcessEnv, mode: RunMode, dataDir: strin
   return parseKey(readFileSync(file, 'utf8'), file);
 }
 
+function intBetween(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const n = int(env, name, fallback);
+  if (n < min || n > max) throw new ConfigError(`${name} must be between ${min} and ${max}, got ${n}`);
+  return n;
+}
+
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
@@ -127,7 +133,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
         .map((h) => h.trim().toLowerCase())
         .filter(Boolean),
       timeoutMs: int(env, 'WEBHOOK_TIMEOUT_MS', 10_000),
-      retryBaseMs: int(env, 'WEBHOOK_RETRY_BASE_MS', 10_000),
+      retryBaseMs: intBetween(env, 'WEBHOOK_RETRY_BASE_MS', 10_000, 1, 3_600_000),
       retryWindowMs: int(env, 'WEBHOOK_RETRY_WINDOW_SECONDS', 86_400) * 1000,
       pollMs: int(env, 'WEBHOOK_POLL_MS', 1_000),
     },

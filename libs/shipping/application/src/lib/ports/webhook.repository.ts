@@ -75,9 +75,9 @@ export interface WebhookDeliveryRepository {
    * events were relayed (fewer than `limit`: none are left).
    */
   relay(limit: number): Promise<{ events: number; deliveries: number }>;
-  /** Leases up to `limit` pending deliveries that are due, oldest due first, for `leaseMs`. */
+  /** Leases up to `limit` pending deliveries of active webhooks that are due, oldest due first, for `leaseMs` (a webhook turned off keeps its pending ones for when it is on again). */
   claimDue(limit: number, leaseMs: number): Promise<string[]>;
-  /** A delivery leased by `claimDue`, still pending; null when it is gone, settled or no longer leased. */
+  /** A delivery leased by `claimDue`, still pending, of an active webhook; null when it is gone, settled, no longer leased or its webhook is off. */
   load(id: string): Promise<ClaimedDelivery | null>;
   /** Keeps the body the first attempt sends (a retry sends the same), unless one was kept already; returns the body to send. */
   keepBody(id: string, body: string): Promise<string>;

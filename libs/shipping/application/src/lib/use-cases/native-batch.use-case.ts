@@ -25,7 +25,11 @@ export const NATIVE_MAX_POLLS = 900;
 export const NATIVE_LABEL_CONCURRENCY = 16;
 /** Retryable failures of one step before the shipments go back to single purchases. */
 export const NATIVE_MAX_FAILURES = 8;
-const LEASE_MS = 120_000;
+/**
+ * How long a worker holds a native batch's step (`NATIVE_BATCH_LEASE_SECONDS`, default 120):
+ * longer than a step takes (one page of labels); a worker that dies leaves it for this long.
+ */
+const LEASE_MS = Number(process.env['NATIVE_BATCH_LEASE_SECONDS'] || 120) * 1000;
 
 /** The job of one native batch: `{nativeBatchId}`; each run takes one step and rings the next. */
 export interface NativeBatchJobData {

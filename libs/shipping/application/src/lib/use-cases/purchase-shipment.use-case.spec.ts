@@ -30,7 +30,9 @@ const label: PurchasedLabel = {
 function setup(opts: {
   lookupRequired?: boolean;
   dedup?: 'lookup' | 'none';
-  purchase?: (call: number) => Promise<PurchasedLabel>;
+  purchase?: (call: number, reference: string) => Promise<PurchasedLabel>;
+  /** The carrier account of each batch shipment; default ca1 for all. */
+  accountOf?: (id: string) => string;
   found?: PurchasedLabel | null;
   lookupError?: Error;
   failures?: number;
@@ -45,7 +47,7 @@ function setup(opts: {
     batchId: 'b1',
     shipmentId: 's1',
     purchase: {
-      carrierAccountId: 'ca1',
+      carrierAccountId: opts.accountOf?.(id) ?? 'ca1',
       command: { carrier: 'usps', serviceLevelToken: 'usps_priority', shipment: { addressFrom: {}, addressTo: {}, parcels: [] }, labelFileType: 'PDF_4x6' },
       warehouseId: null,
       externalShipmentId: null,
@@ -67,7 +69,7 @@ function setup(opts: {
     key: 'fake',
     capabilities: { rates: false, addressValidation: false, purchaseDeduplication: opts.dedup ?? 'lookup', labelFileTypes: ['PDF_4x6'], funding: { prepaidBalance: false, addFunds: false }, serviceLevels: {} },
     validateShipment: async () => [],
-    purchaseLabel: async (command) => (log.push(`purchase ${command.reference}`), (opts.purchase ?? (async () => label))(++calls)),
+    purchaseLabel: async (command) => (log.push(`purchase ${command.reference}`), (opts.purchase ?? (async () => label))(++calls, command.reference)),
     findPurchase: async () => {
       log.push('lookup');
       if (opts.lookupError) throw opts.lookupError;
@@ -242,6 +244,25 @@ describe('PurchaseShipmentUseCase', () => {
     const { useCase, log } = setup({});
     await useCase.execute(['bs1', 'bs2', 'bs3']);
     expect(log).toEqual(['purchase bs1', 'purchase bs2', 'purchase bs3', 'recorded bs1=9400000,bs2=9400000,bs3=9400000', 'settled b1 bs1,bs2,bs3']);
+  });
+
+  it("records each carrier account's share of a group as soon as it is bought: a paced account does not hold back the others", async () => {
+    let release: (() => void) | undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const { useCase, log } = setup({
+      accountOf: (id) => (id === 'bs2' ? 'ca2' : 'ca1'),
+      // ca1's first purchase waits (its pacer slot is far away); ca2's is answered at once.
+      purchase: async (_call, reference) => {
+        if (reference === 'bs1') await held;
+        return label;
+      },
+    });
+    const run = useCase.execute(['bs1', 'bs2', 'bs3']);
+    for (let i = 0; i < 100 && !log.includes('settled b1 bs2'); i++) await new Promise((r) => setImmediate(r));
+    expect(log).toEqual(['purchase bs1', 'purchase bs2', 'recorded bs2=9400000', 'settled b1 bs2']);
+    release?.();
+    await run;
+    expect(log.slice(4)).toEqual(['purchase bs3', 'recorded bs1=9400000,bs3=9400000', 'settled b1 bs1,bs3']);
   });
 
   it('gives the rest of a group back when the provider rate-limits, keeping what was bought', async () => {

@@ -53,26 +53,36 @@ export class PurchaseShipmentUseCase {
 
   /**
    * Buys the labels of the given batch shipments (one id, or a group queued together).
-   * A group is claimed in one statement, bought one by one and recorded in one statement,
-   * which keeps the per-label cost of the database and the queue low. A shipment bought but
-   * not yet recorded when a worker dies is still PURCHASING with a lease: it is claimed again
-   * with a lookup (step 4).
+   * A group is claimed in one statement; each carrier account's share of it is bought one by
+   * one and recorded in one statement, which keeps the per-label cost of the database and the
+   * queue low. The shares of different accounts are bought side by side and each is recorded
+   * (and its label file chunks merged) as soon as it is done: a share its provider's pacer holds
+   * back (a low rate limit) does not hold back the labels of other accounts queued in the same
+   * group. A shipment bought but not yet recorded when a worker dies is still PURCHASING with a
+   * lease: it is claimed again with a lookup (step 4).
    */
   async execute(batchShipmentIds: string | string[]): Promise<void> {
     const ids = typeof batchShipmentIds === 'string' ? [batchShipmentIds] : batchShipmentIds;
     const claims = await this.purchases.claimMany(ids, PURCHASE_LEASE_MS);
     if (claims.length === 0) return;
+    const shares = [...groupBy(claims, (c) => c.purchase.carrierAccountId).values()];
+    // Every share runs to its end (and records what it bought) before a failure is thrown.
+    const outcomes = await Promise.allSettled(shares.map((share) => this.buyShare(share)));
+    const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
+  /** One carrier account's share of a job: bought, recorded, and its settled chunks merged. */
+  private async buyShare(share: ClaimedPurchase[]): Promise<void> {
     const bought: PurchasedItem[] = [];
     try {
-      for (const group of groupBy(claims, (c) => c.purchase.carrierAccountId).values()) {
-        await this.buyGroup(group, bought);
-      }
+      await this.buyGroup(share, bought);
     } finally {
       await this.purchases.recordPurchasedMany(bought);
     }
     // The shipments settled (or went back to the queue): each label file chunk they complete
     // is merged; the last merge makes the batch PURCHASED.
-    for (const [batchId, settled] of groupBy(claims, (c) => c.batchId)) {
+    for (const [batchId, settled] of groupBy(share, (c) => c.batchId)) {
       await this.labelFiles.afterSettled(
         batchId,
         settled.map((c) => c.id),

@@ -168,9 +168,9 @@ export class TypeormWebhookDeliveryRepository implements WebhookDeliveryReposito
     const rows = normalizeRows<{ id: string }>(
       await this.dataSource.query(
         `WITH due AS (
-           SELECT d.id FROM webhook_deliveries d
+           SELECT d.id FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id AND w.active
            WHERE d.status = 'pending' AND d.next_attempt_at <= now() AND (d.lease_until IS NULL OR d.lease_until < now())
-           ORDER BY d.next_attempt_at, d.id LIMIT $1 FOR UPDATE SKIP LOCKED
+           ORDER BY d.next_attempt_at, d.id LIMIT $1 FOR UPDATE OF d SKIP LOCKED
          )
          UPDATE webhook_deliveries d SET lease_until = now() + ($2::double precision * interval '1 millisecond')
          FROM due WHERE d.id = due.id RETURNING d.id`,
@@ -198,7 +198,7 @@ export class TypeormWebhookDeliveryRepository implements WebhookDeliveryReposito
       await this.dataSource.query(
         `SELECT d.id, d.tenant_id, d.webhook_id, w.url, w.is_test, w.secret_ciphertext, d.event, d.object_id, d.event_payload, d.body, d.attempts, d.first_attempt_at
          FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
-         WHERE d.id = $1 AND d.status = 'pending' AND d.lease_until > now()`,
+         WHERE d.id = $1 AND d.status = 'pending' AND d.lease_until > now() AND w.active`,
         [id],
       ),
     );
