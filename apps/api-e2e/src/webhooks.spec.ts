@@ -175,6 +175,10 @@ describe.each([
     expect(new Set(got.map((d) => d.raw)).size).toBe(1);
     const [delivery] = await eventually(() => deliveries(acme, flaky.object_id), (r) => r[0]?.status === 'succeeded');
     expect(delivery).toMatchObject({ event: 'batch_created', attempts: 3, last_status_code: 200 });
+    const history = (await acme.get(`/webhooks/${flaky.object_id}/deliveries/${delivery.object_id}`)).body.attempt_history;
+    expect(history.map((a: any) => [a.outcome, a.status_code])).toEqual([['failed', 500], ['failed', 503], ['succeeded', 200]]);
+    expect(history[0]).toMatchObject({ error: expect.stringContaining('500'), attempted_at: expect.any(String), duration_ms: expect.any(Number) });
+    expect(new Date(history[1].attempted_at) >= new Date(history[0].attempted_at)).toBe(true);
     const again = await acme.post(`/webhooks/${flaky.object_id}/deliveries/${delivery.object_id}/redeliver`);
     expect(again.status).toBe(202);
     const four = await eventually(async () => receiver.at('/flaky'), (r) => r.length >= 4);

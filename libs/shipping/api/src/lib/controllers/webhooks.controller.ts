@@ -5,7 +5,7 @@ import { APP_CONFIG, type AppConfig } from '@shipbatch/platform/config';
 import { WebhooksService } from '@shipbatch/shipping/application';
 import { ListQueryDto } from '../dto/batch.dto';
 import { CreateWebhookDto, UpdateWebhookDto } from '../dto/webhook.dto';
-import { presentWebhook, presentWebhookDelivery } from '../presenters/webhook.presenters';
+import { presentWebhook, presentWebhookAttempt, presentWebhookDelivery } from '../presenters/webhook.presenters';
 
 /** Webhooks (Shippo's routes), their deliveries and redelivery; tenant-scoped (another tenant's id is 404). */
 @ApiTags('webhooks')
@@ -56,6 +56,13 @@ export class WebhooksController {
     const size = query.results ?? 25;
     const { results, count } = await this.webhooks.deliveries(tenantId, id, page, size);
     return { count, ...this.links(`/webhooks/${encodeURIComponent(id)}/deliveries`, page, size, count), results: results.map(presentWebhookDelivery) };
+  }
+
+  @Get(':id/deliveries/:deliveryId')
+  @ApiOperation({ summary: 'One delivery with every attempt (time, outcome, status code, error, duration), oldest first' })
+  async delivery(@TenantId() tenantId: string, @Param('id') id: string, @Param('deliveryId') deliveryId: string) {
+    const { delivery, attempts } = await this.webhooks.delivery(tenantId, id, deliveryId);
+    return { ...presentWebhookDelivery(delivery), attempt_history: attempts.map(presentWebhookAttempt) };
   }
 
   @Post(':id/deliveries/:deliveryId/redeliver')

@@ -1,4 +1,4 @@
-import type { WebhookDeliveryRecord, WebhookRecord } from '@shipbatch/shipping/application';
+import type { WebhookAttempt, WebhookDeliveryRecord, WebhookRecord } from '@shipbatch/shipping/application';
 
 /** A webhook in Shippo's shape; the secret is shown only by the answer that created it. */
 export function presentWebhook(w: WebhookRecord, secret?: string) {
@@ -29,4 +29,8 @@ export function presentWebhookDelivery(d: WebhookDeliveryRecord) {
     next_attempt_at: d.nextAttemptAt ? d.nextAttemptAt.toISOString() : null,
     object_created: d.createdAt.toISOString(),
   };
+}
+
+export function presentWebhookAttempt(a: WebhookAttempt) {
+  return { attempted_at: a.at.toISOString(), outcome: a.outcome, status_code: a.statusCode ?? null, error: a.error ?? null, duration_ms: a.durationMs };
 }

@@ -90,6 +90,8 @@ export interface WebhookDeliveryRepository {
   /** Newest first. */
   list(tenantId: string, webhookId: string, page: number, pageSize: number): Promise<{ results: WebhookDeliveryRecord[]; count: number }>;
   findById(tenantId: string, webhookId: string, id: string): Promise<WebhookDeliveryRecord | null>;
+  /** Every attempt of a delivery, oldest first. */
+  attempts(deliveryId: string): Promise<WebhookAttempt[]>;
   /** Sends it again at once: pending, due now (from any state; a pending one is just made due). */
   redeliver(tenantId: string, webhookId: string, id: string): Promise<WebhookDeliveryRecord | null>;
 }

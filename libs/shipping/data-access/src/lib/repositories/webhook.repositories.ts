@@ -284,6 +284,19 @@ export class TypeormWebhookDeliveryRepository implements WebhookDeliveryReposito
     return rows[0] ? toDelivery(rows[0]) : null;
   }
 
+  async attempts(deliveryId: string): Promise<WebhookAttempt[]> {
+    const rows = normalizeRows<{ attempted_at: Date | string; outcome: WebhookAttempt['outcome']; status_code: number | null; error: string | null; duration_ms: number }>(
+      await this.dataSource.query(`SELECT attempted_at, outcome, status_code, error, duration_ms FROM webhook_attempts WHERE delivery_id = $1 ORDER BY id`, [deliveryId]),
+    );
+    return rows.map((r) => ({
+      at: date(r.attempted_at),
+      outcome: r.outcome,
+      ...(r.status_code !== null ? { statusCode: r.status_code } : {}),
+      ...(r.error !== null ? { error: r.error } : {}),
+      durationMs: r.duration_ms,
+    }));
+  }
+
   async redeliver(tenantId: string, webhookId: string, id: string): Promise<WebhookDeliveryRecord | null> {
     const found = await this.findById(tenantId, webhookId, id);
     if (!found) return null;

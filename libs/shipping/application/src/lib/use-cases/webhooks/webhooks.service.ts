@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { newObjectId } from '@shipbatch/platform/config';
 import { generateWebhookSecret, WebhookUrlPolicy } from '@shipbatch/platform/webhooks';
 import { InvalidInputError, NotFoundError, type WebhookEvent } from '@shipbatch/shipping/domain';
-import type { WebhookDeliveryRecord, WebhookDeliveryRepository, WebhookRecord, WebhookRepository } from '../../ports/webhook.repository';
+import type { WebhookAttempt, WebhookDeliveryRecord, WebhookDeliveryRepository, WebhookRecord, WebhookRepository } from '../../ports/webhook.repository';
 import { WEBHOOK_DELIVERY_REPOSITORY, WEBHOOK_REPOSITORY } from '../../ports/tokens';
 
 export interface NewWebhook {
@@ -72,6 +72,14 @@ export class WebhooksService {
   async deliveries(tenantId: string, id: string, page: number, pageSize: number): Promise<{ results: WebhookDeliveryRecord[]; count: number }> {
     await this.get(tenantId, id);
     return this.deliveryLog.list(tenantId, id, page, pageSize);
+  }
+
+  /** One delivery with every attempt made so far (oldest first). */
+  async delivery(tenantId: string, id: string, deliveryId: string): Promise<{ delivery: WebhookDeliveryRecord; attempts: WebhookAttempt[] }> {
+    await this.get(tenantId, id);
+    const delivery = await this.deliveryLog.findById(tenantId, id, deliveryId);
+    if (!delivery) throw new NotFoundError('Webhook delivery', deliveryId);
+    return { delivery, attempts: await this.deliveryLog.attempts(delivery.id) };
   }
 
   /** Sends a delivery again at once (whatever its state), with the same `webhook-id`. */
