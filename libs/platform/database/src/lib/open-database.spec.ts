@@ -25,6 +25,7 @@ describe('openDatabase (embedded PGlite)', () => {
       'IdempotencyKeys1763942400000',
       'Funding1764547200000',
       'NativeBatches1764633600000',
+      'Webhooks1764720000000',
     ]);
   });
 
