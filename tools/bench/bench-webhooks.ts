@@ -163,6 +163,13 @@ class RssSampler {
     return { first: v[0] ?? NaN, max: v.length ? Math.max(...v) : NaN, last: v[v.length - 1] ?? NaN };
   }
 
+  /** Process i's RSS in the sample nearest to `at`. */
+  near(i: number, at: number): number {
+    let best = this.samples[0];
+    for (const x of this.samples) if (Math.abs(x.at - at) < Math.abs(best.at - at)) best = x;
+    return best?.mb[i] ?? NaN;
+  }
+
   private sample(): void {
     this.samples.push({ at: Date.now(), mb: this.processes.map((p) => procMb(p.pid, 'VmRSS')) });
   }
@@ -242,27 +249,14 @@ async function deliveryStatus(url: string): Promise<{ byStatus: string; attempts
   };
 }
 
-interface DbCounters {
-  xacts: number;
-  inserted: number;
-  updated: number;
+/** The run database's committed transactions (pg_stat_database; backends report within about a second of going idle). */
+async function dbTransactions(url: string): Promise<number> {
+  const [r] = await query<{ xacts: string }>(url, 'SELECT xact_commit AS xacts FROM pg_stat_database WHERE datname = current_database()');
+  return Number(r.xacts);
 }
 
-/** The run database's committed transactions and rows written (pg_stat_database; backends report within about a second of going idle). */
-async function dbCounters(url: string): Promise<DbCounters> {
-  const [r] = await query<{ xacts: string; inserted: string; updated: string }>(
-    url,
-    'SELECT xact_commit AS xacts, tup_inserted AS inserted, tup_updated AS updated FROM pg_stat_database WHERE datname = current_database()',
-  );
-  return { xacts: Number(r.xacts), inserted: Number(r.inserted), updated: Number(r.updated) };
-}
-
-function describeDb(from: DbCounters, to: DbCounters, until: string): string {
-  const per = (n: number) => (n / SHIPMENTS).toFixed(1);
-  const x = to.xacts - from.xacts;
-  const i = to.inserted - from.inserted;
-  const u = to.updated - from.updated;
-  return `${x} transactions (${per(x)} a shipment), ${i} rows inserted (${per(i)}), ${u} updated (${per(u)}), purchase request -> ${until}`;
+function describeDb(from: number, to: number, until: string): string {
+  return `${to - from} transactions committed (${((to - from) / SHIPMENTS).toFixed(1)} a shipment), purchase request -> ${until}`;
 }
 
 interface RunResult {
@@ -321,12 +315,13 @@ async function runScenario(scenario: Scenario): Promise<RunResult> {
     const sampler = new RssSampler(workers);
     const cpu = new CpuMeter(stores.url, [['api', api], ...workers.map((w, i): [string, ChildProcess] => [`worker ${i + 1}`, w])]);
     const cpuAtPurchase = await cpu.snapshot();
-    const dbAtPurchase = await dbCounters(stores.url);
+    const dbAtPurchase = await dbTransactions(stores.url);
     const t1 = Date.now();
     sampler.start();
     await http(base, 'POST', `/batches/${created.object_id}/purchase`, key);
     const done = await waitFor(() => http(base, 'GET', `/batches/${created.object_id}`, key), (b) => b.object_status === 'PURCHASED', 250);
     const purchasedMs = Date.now() - t1;
+    const purchasedAt = Date.now();
     const cpuAtPurchased = await cpu.snapshot();
     out(`PURCHASED after          ${s(purchasedMs)} (${done.object_results.purchase_succeeded} bought, ${done.object_results.purchase_failed} failed; polled every 250 ms)`);
     out(`CPU during the purchase  ${CpuMeter.describe(cpuAtPurchase, cpuAtPurchased)}`);
@@ -369,7 +364,7 @@ async function runScenario(scenario: Scenario): Promise<RunResult> {
       out(`verified (standardwebhooks) ${receiver.verified} of ${receiver.first.size}`);
       out(`CPU PURCHASED -> all received ${CpuMeter.describe(cpuAtPurchased, cpuAtDelivered)}`);
       out(`outbox events since the webhook ${events}; deliveries ${status.byStatus}; attempts ${status.attempts}`);
-      out(`PostgreSQL               ${describeDb(dbAtPurchase, await dbCounters(stores.url), 'all received + 5 s')}`);
+      out(`PostgreSQL               ${describeDb(dbAtPurchase, await dbTransactions(stores.url), 'all received + 5 s')}`);
     }
 
     if (down) {
@@ -384,20 +379,22 @@ async function runScenario(scenario: Scenario): Promise<RunResult> {
       workers.forEach((w, i) => {
         const r = sampler.summary(i);
         out(`worker ${i + 1} (pid ${w.pid}) RSS  first ${r.first} MB, max ${r.max} MB, last ${r.last} MB (${sampler.samples.length} samples, 1 s apart, to ${s(DOWN_AFTER_MS)} after PURCHASED)`);
+        const marks = [0, 0.25, 0.5, 0.75, 1].map((f) => `${f ? `+${s(f * DOWN_AFTER_MS)}` : 'PURCHASED'} ${sampler.near(i, purchasedAt + f * DOWN_AFTER_MS)}`);
+        out(`worker ${i + 1} RSS after         ${marks.join(', ')} MB`);
       });
       out(`at PURCHASED             deliveries ${atPurchased.byStatus}; attempts ${atPurchased.attempts}`);
       out(`${s(DOWN_AFTER_MS)} later             deliveries ${end.byStatus}; attempts ${end.attempts}`);
       out(`attempt outcomes         ${end.outcomes}`);
       out(`CPU in the ${s(DOWN_AFTER_MS)} after  ${CpuMeter.describe(cpuAtPurchased, cpuAtEnd)}`);
       out(`delivery queue jobs      ${Object.entries(jobs).map(([k, n]) => `${k} ${n}`).join(', ')}`);
-      out(`PostgreSQL               ${describeDb(dbAtPurchase, await dbCounters(stores.url), `PURCHASED + ${s(DOWN_AFTER_MS)}`)}`);
+      out(`PostgreSQL               ${describeDb(dbAtPurchase, await dbTransactions(stores.url), `PURCHASED + ${s(DOWN_AFTER_MS)}`)}`);
     } else {
       sampler.stop();
     }
     if (scenario === 'baseline') {
       // Let the backends report their counters (and the last webhook pass run).
       await new Promise((r) => setTimeout(r, 3_000));
-      out(`PostgreSQL               ${describeDb(dbAtPurchase, await dbCounters(stores.url), 'PURCHASED + 3 s')}`);
+      out(`PostgreSQL               ${describeDb(dbAtPurchase, await dbTransactions(stores.url), 'PURCHASED + 3 s')}`);
     }
     out(`peak RSS (VmHWM)         api ${procMb(api.pid, 'VmHWM')} MB, ${workers.map((w, i) => `worker ${i + 1} ${procMb(w.pid, 'VmHWM')} MB`).join(', ')}`);
     return { scenario, purchasedMs, lines };
