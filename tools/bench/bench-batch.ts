@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { PdfLabelMerger } from '@shipbatch/shipping/application';
-import { ADMIN_TOKEN, freePort, http, start, stop, throwawayStores, waitFor } from './bench-support';
+import { ADMIN_TOKEN, freePort, http, shipments, start, stop, throwawayStores, waitFor } from './bench-support';
 
 const SHIPMENTS = Number(process.env['BENCH_SHIPMENTS'] ?? 10_000);
 const WARM_UP_SHIPMENTS = 200;
@@ -34,16 +34,6 @@ function nodeArgs(name: 'API' | 'WORKER'): string[] {
   return (process.env[`BENCH_${name}_NODE_ARGS`] ?? '').split(' ').filter(Boolean);
 }
 
-function shipments(n: number, customer = 'Customer') {
-  return Array.from({ length: n }, (_, i) => ({
-    shipment: {
-      address_from: { name: 'Warehouse', street1: '215 Clayton St.', city: 'San Francisco', state: 'CA', zip: '94117', country: 'US' },
-      address_to: { name: `${customer} ${i}`, street1: `${i} Mission St`, city: 'San Francisco', state: 'CA', zip: '94103', country: 'US' },
-      parcels: [{ length: '10', width: '8', height: '4', distance_unit: 'in', weight: '2', mass_unit: 'lb' }],
-      metadata: `order ${i}`,
-    },
-  }));
-}
 
 /** Merges 100 of the batch's own label files (PDF) as the merge job does; median of 5 runs, in ms. */
 async function merge100(dataDir: string): Promise<{ ms: number; bytes: number }> {

@@ -124,3 +124,15 @@ export async function waitFor<T>(probe: () => Promise<T>, done: (v: T) => boolea
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
+
+/** `n` batch shipments from one warehouse to `n` customers (`<customer> <i>`), one 2 lb parcel each. */
+export function shipments(n: number, customer = 'Customer') {
+  return Array.from({ length: n }, (_, i) => ({
+    shipment: {
+      address_from: { name: 'Warehouse', street1: '215 Clayton St.', city: 'San Francisco', state: 'CA', zip: '94117', country: 'US' },
+      address_to: { name: `${customer} ${i}`, street1: `${i} Mission St`, city: 'San Francisco', state: 'CA', zip: '94103', country: 'US' },
+      parcels: [{ length: '10', width: '8', height: '4', distance_unit: 'in', weight: '2', mass_unit: 'lb' }],
+      metadata: `order ${i}`,
+    },
+  }));
+}

@@ -27,7 +27,7 @@ import { Queue } from 'bullmq';
 import Redis from 'ioredis';
 import { Client } from 'pg';
 import { Webhook } from 'standardwebhooks';
-import { ADMIN_TOKEN, freePort, http, PG_ADMIN, REDIS_URL, start, stop, throwawayStores, waitFor } from './bench-support';
+import { ADMIN_TOKEN, freePort, http, PG_ADMIN, REDIS_URL, shipments, start, stop, throwawayStores, waitFor } from './bench-support';
 
 const SHIPMENTS = Number(process.env['BENCH_SHIPMENTS'] ?? 10_000);
 const WORKERS = Number(process.env['BENCH_WORKERS'] ?? 2);
@@ -68,16 +68,6 @@ function procMb(pid: number | undefined, field: 'VmRSS' | 'VmHWM'): number {
   }
 }
 
-function shipments(n: number, customer: string) {
-  return Array.from({ length: n }, (_, i) => ({
-    shipment: {
-      address_from: { name: 'Warehouse', street1: '215 Clayton St.', city: 'San Francisco', state: 'CA', zip: '94117', country: 'US' },
-      address_to: { name: `${customer} ${i}`, street1: `${i} Mission St`, city: 'San Francisco', state: 'CA', zip: '94103', country: 'US' },
-      parcels: [{ length: '10', width: '8', height: '4', distance_unit: 'in', weight: '2', mass_unit: 'lb' }],
-      metadata: `order ${i}`,
-    },
-  }));
-}
 
 interface Receipt {
   at: number;
