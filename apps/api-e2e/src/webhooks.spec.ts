@@ -214,6 +214,28 @@ describe.each([
     expect(receiver.at('/gone').length).toBe(before);
   });
 
+  it('holds a receiver that is down (one probe at a time, not a retry per event) without holding back another webhook', async () => {
+    const acme = await tenant('down-and-up');
+    receiver.answer('/dead', () => ({ status: 503 }));
+    const dead = await hook(acme, '/dead', 'transaction_created');
+    const alive = await hook(acme, '/alive', 'transaction_created');
+    const n = 20;
+    await batch(acme, n);
+    const got = await eventually(async () => receiver.at('/alive'), (r) => r.length >= n);
+    expect(new Set(got.map((d) => verified(alive.secret, d).data.object_id)).size).toBe(n);
+    // Every delivery to the dead receiver ends failed once the (4 s) window has passed...
+    const log = await eventually(() => deliveries(acme, dead.object_id), (r) => r.length === n && r.every((d) => d.status === 'failed'), { attempts: 300 });
+    // ...after a try or two each at most (one by one, each would have been retried about 5 times
+    // in the window: 200, 400, 800, 1600 ms); what waited while the webhook was held for the whole
+    // window gives up with the reason.
+    const requests = receiver.at('/dead').length;
+    expect(requests).toBeGreaterThan(0);
+    expect(requests).toBeLessThan(3 * n);
+    expect(log.reduce((sum, d) => sum + d.attempts, 0)).toBe(requests);
+    for (const d of log) expect(d.attempts > 0 ? d.last_status_code : d.last_error).toBe(d.attempts > 0 ? 503 : 'the receiver failed for the whole retry window');
+    expect(receiver.at('/alive')).toHaveLength(n);
+  });
+
   it("works with the official shippo SDK's webhook calls", async () => {
     const res = await anon.post('/admin/tenants', { name: 'sdk' }, { Authorization: `Bearer ${ADMIN_TOKEN}` });
     const shippo = new Shippo({ apiKeyHeader: `ShippoToken ${res.body.api_key}`, serverURL: h.baseUrl });

@@ -26,6 +26,7 @@ describe('openDatabase (embedded PGlite)', () => {
       'Funding1764547200000',
       'NativeBatches1764633600000',
       'Webhooks1764720000000',
+      'WebhookDeliveryLeases1764806400000',
     ]);
   });
 

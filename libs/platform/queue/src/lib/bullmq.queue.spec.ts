@@ -117,6 +117,20 @@ describe('BullMqQueue (QueueModule with a Redis URL, Redis on 127.0.0.1)', () =>
     expect(recorder.runs).toEqual([]);
   });
 
+  it('counts the jobs not started yet (waiting and delayed) through the port', async () => {
+    const { port, recorder } = await build();
+    let open!: () => void;
+    recorder.gate = new Promise<void>((r) => (open = r));
+    await port.add('work', { n: 0 }, { delayMs: 60_000 });
+    await port.addBulk('work', Array.from({ length: 10 }, (_, n) => ({ data: { n: n + 1 } })));
+    // Eight run at once (the processor's concurrency); two wait, one is delayed.
+    await eventually(async () => recorder.active, (n) => n === 8);
+    expect(await port.waiting('work')).toBe(3);
+    open();
+    await eventually(async () => recorder.done.length, (n) => n === 10);
+    expect(await port.waiting('work')).toBe(1);
+  });
+
   it('retries a job that threw, with attemptsMade increasing', async () => {
     const { port, recorder } = await build();
     recorder.failures.set(5, 2);

@@ -29,6 +29,10 @@ export class BullMqQueue implements QueuePort {
     }
   }
 
+  async waiting(queue: string): Promise<number> {
+    return this.queue(queue).getJobCountByTypes('waiting', 'prioritized', 'delayed');
+  }
+
   private queue(name: string): Queue {
     let q = this.queues.get(name);
     if (!q) {

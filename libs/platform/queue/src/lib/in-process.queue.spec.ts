@@ -173,6 +173,20 @@ describe('InProcessQueue (QueueModule without a Redis URL)', () => {
     await app.close();
   });
 
+  it('counts waiting and delayed jobs of a queue, not running ones, through the port', async () => {
+    const { app, driver, queue, recorder } = await build();
+    const open = recorder.hold();
+    await queue.add('single', { n: 1 });
+    await queue.add('single', { n: 2 });
+    await queue.add('single', { n: 3 }, { delayMs: 60_000 });
+    await new Promise((r) => setImmediate(r));
+    expect(driver.counts('single')).toEqual({ waiting: 1, delayed: 1, active: 1 });
+    expect(await queue.waiting('single')).toBe(2);
+    expect(await queue.waiting('work')).toBe(0);
+    open();
+    await app.close();
+  });
+
   it('keeps jobs for a queue without a processor here, says so, and does not count them in idle()', async () => {
     const { app, driver, queue, recorder, logger } = await build({ queues: ['work', 'single', 'orphan'] });
     await queue.add('orphan', { n: 1 });

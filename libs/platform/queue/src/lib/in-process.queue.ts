@@ -87,6 +87,11 @@ export class InProcessQueue
     for (const item of items) this.enqueue(queue, item.data, item.options ?? {});
   }
 
+  async waiting(queue: string): Promise<number> {
+    const c = this.counts(queue);
+    return c.waiting + c.delayed;
+  }
+
   /**
    * Resolves when nothing is waiting, delayed or running. Jobs parked on a queue that has no
    * processor in this process do not count (they would never finish).

@@ -21,6 +21,8 @@ export interface EnqueueItem<T extends object = Record<string, unknown>> {
 export interface QueuePort {
   add<T extends object>(queue: string, data: T, options?: EnqueueOptions): Promise<void>;
   addBulk<T extends object>(queue: string, items: EnqueueItem<T>[]): Promise<void>;
+  /** Jobs of `queue` added but not started yet (waiting or delayed), across every process: for producers that pace themselves to the consumers. */
+  waiting(queue: string): Promise<number>;
 }
 
 /** Injection token for the QueuePort. */

@@ -19,7 +19,9 @@ async function startReceiver(handler: (req: http.IncomingMessage, res: http.Serv
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      received.push({ method: req.method, url: req.url, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+      // The client's port, to tell connections apart.
+      const headers = { ...req.headers, 'x-remote-port': String(req.socket.remotePort) };
+      received.push({ method: req.method, url: req.url, headers, body: Buffer.concat(chunks).toString('utf8') });
       handler(req, res);
     });
   });
@@ -30,6 +32,7 @@ async function startReceiver(handler: (req: http.IncomingMessage, res: http.Serv
     received,
     port,
     url: (path = '/hook') => `http://127.0.0.1:${port}${path}`,
+    dropConnections: () => server.closeAllConnections(),
     close: async () => {
       server.closeAllConnections();
       server.close();
@@ -100,6 +103,26 @@ describe('WebhookSender', () => {
     expect(req.headers['user-agent']).toBe('Custom/2');
     expect(req.headers['webhook-timestamp']).toBe(String(Math.floor(timestamp.getTime() / 1000)));
     expect(verifyWebhook(secret, req.body, req.headers)).toEqual(JSON.parse(odd));
+  });
+
+  it('sends one receiver its deliveries over one kept-alive connection, and a new one after the receiver closed it', async () => {
+    const r = await receiver(answer(200));
+    const sockets = new Set<number>();
+    const own = new WebhookSender({ policy: allowLocal });
+    try {
+      for (let i = 0; i < 3; i++) {
+        await expect(own.send({ url: r.url(), isTest: true, id: `del_ka_${i}`, secret, body })).resolves.toMatchObject({ outcome: 'succeeded' });
+        sockets.add(Number(r.received[i].headers['x-remote-port']));
+      }
+      expect(r.received).toHaveLength(3);
+      expect(sockets.size).toBe(1);
+      r.dropConnections();
+      await new Promise((resolve) => setImmediate(resolve));
+      await expect(own.send({ url: r.url(), isTest: true, id: 'del_ka_3', secret, body })).resolves.toMatchObject({ outcome: 'succeeded' });
+      expect(sockets.has(Number(r.received[3].headers['x-remote-port']))).toBe(false);
+    } finally {
+      own.onApplicationShutdown();
+    }
   });
 
   it('keeps the same webhook-id on a retry of the same delivery', async () => {

@@ -62,18 +62,31 @@ export class WebhookSender {
   // Connect-time check: the agents validate every address the lookup returns and connect to
   // that very address, so a DNS answer that changes after the policy check is still refused.
   // Everything ipaddr.js does not call `unicast` is denied (cloud-metadata addresses included:
-  // they are link-local, unique-local or carrier-grade NAT). No keep-alive: every delivery
-  // resolves and is checked afresh.
-  private readonly filteringHttpAgent = new RequestFilteringHttpAgent({ keepAlive: false, allowPrivateIPAddress: false, allowMetaIPAddress: false });
-  private readonly filteringHttpsAgent = new RequestFilteringHttpsAgent({ keepAlive: false, allowPrivateIPAddress: false, allowMetaIPAddress: false });
+  // they are link-local, unique-local or carrier-grade NAT). Connections are kept alive between
+  // deliveries to a receiver: a kept socket stays connected to the address checked when it was
+  // opened, so reusing it reaches nothing a fresh lookup could redirect.
+  private readonly filteringHttpAgent: RequestFilteringHttpAgent;
+  private readonly filteringHttpsAgent: RequestFilteringHttpsAgent;
   // Hosts in WEBHOOK_ALLOWED_HOSTS skip the address check entirely.
-  private readonly plainHttpAgent = new http.Agent({ keepAlive: false });
-  private readonly plainHttpsAgent = new https.Agent({ keepAlive: false });
+  private readonly plainHttpAgent: http.Agent;
+  private readonly plainHttpsAgent: https.Agent;
 
   constructor(options: WebhookSenderOptions) {
     this.policy = options.policy;
     this.timeoutMs = options.timeoutMs ?? WEBHOOK_TIMEOUT_MS;
     this.userAgent = options.userAgent ?? WEBHOOK_USER_AGENT;
+    // Idle connections close after 4 s, before the 5 s most servers (Node's default) allow.
+    const agent = { keepAlive: true, maxFreeSockets: 16, timeout: 4_000 };
+    const filtering = { ...agent, allowPrivateIPAddress: false, allowMetaIPAddress: false };
+    this.filteringHttpAgent = new RequestFilteringHttpAgent(filtering);
+    this.filteringHttpsAgent = new RequestFilteringHttpsAgent(filtering);
+    this.plainHttpAgent = new http.Agent(agent);
+    this.plainHttpsAgent = new https.Agent(agent);
+  }
+
+  /** Closes the kept-alive connections; Nest calls it on shutdown when the sender is a provider. */
+  onApplicationShutdown(): void {
+    for (const a of [this.filteringHttpAgent, this.filteringHttpsAgent, this.plainHttpAgent, this.plainHttpsAgent]) a.destroy();
   }
 
   async send(input: WebhookSendInput): Promise<WebhookAttemptResult> {
@@ -105,8 +118,8 @@ export class WebhookSender {
 
     try {
       let response: AxiosResponse<Readable>;
-      try {
-        response = await axios.request<Readable>({
+      const request = () =>
+        axios.request<Readable>({
           method: 'POST',
           url: input.url,
           data: Buffer.from(input.body, 'utf8'),
@@ -125,6 +138,15 @@ export class WebhookSender {
           responseType: 'stream',
           decompress: false,
         });
+      try {
+        try {
+          response = await request();
+        } catch (error) {
+          // A kept-alive connection the receiver closed while it was idle: the request never
+          // reached it; once more on a new connection (Node's advice for reused sockets).
+          if (timedOut || !closedWhileIdle(error)) throw error;
+          response = await request();
+        }
       } catch (error) {
         return { outcome: 'failed', error: timedOut ? timeoutError : describeRequestError(error, timeoutError), durationMs: elapsed() };
       }
@@ -167,6 +189,12 @@ function readAtMost(stream: Readable, limit: number, signal: AbortSignal): Promi
 }
 
 const CONNECT_TIME_REFUSAL = /is not allowed\. Because/;
+
+/** A request that failed at once on a reused keep-alive socket the other end had closed. */
+function closedWhileIdle(error: unknown): boolean {
+  const e = error as { code?: unknown; request?: { reusedSocket?: unknown }; response?: unknown };
+  return e?.request?.reusedSocket === true && e.response === undefined && (e.code === 'ECONNRESET' || e.code === 'EPIPE' || (error instanceof Error && /socket hang up/.test(error.message)));
+}
 
 /** A short description of a transport failure; never the URL, headers or any response content. */
 function describeRequestError(error: unknown, timeoutError: string): string {

@@ -1,5 +1,5 @@
 import { IllegalTransitionError, transition } from './state-machine';
-import { afterWebhookAttempt, WEBHOOK_DELIVERY_TRANSITIONS, webhookReceives } from './webhooks';
+import { afterWebhookAttempt, WEBHOOK_DELIVERY_TRANSITIONS, webhookHealthAfter, webhookReceives } from './webhooks';
 
 describe('webhook deliveries', () => {
   it.each([
@@ -34,5 +34,14 @@ describe('webhook deliveries', () => {
     expect(webhookReceives('batch_created', 'batch_created')).toBe(true);
     expect(webhookReceives('batch_created', 'batch_purchased')).toBe(false);
     expect(webhookReceives('all', 'transaction_updated')).toBe(true);
+  });
+
+  it("a receiver's health after a round: healthy with any success, failing with none, unchanged when empty or gone (410 turns it off instead)", () => {
+    expect(webhookHealthAfter(['failed', 'succeeded', 'failed'])).toBe('healthy');
+    expect(webhookHealthAfter(['succeeded'])).toBe('healthy');
+    expect(webhookHealthAfter(['failed', 'failed'])).toBe('failing');
+    expect(webhookHealthAfter(['refused'])).toBe('failing');
+    expect(webhookHealthAfter([])).toBe('unchanged');
+    expect(webhookHealthAfter(['gone', 'failed'])).toBe('unchanged');
   });
 });

@@ -48,3 +48,15 @@ export function afterWebhookAttempt(outcome: WebhookAttemptOutcome, retryWindowP
   if (outcome === 'gone') return { transition: 'gave_up', disableWebhook: true };
   return { transition: retryWindowPassed ? 'gave_up' : 'retry', disableWebhook: false };
 }
+
+/**
+ * A receiver's health after a round of attempts to it (one delivery job's share): `healthy` if
+ * any attempt succeeded, else `failing`. A failing webhook's other deliveries are held (backoff
+ * doubling with each failing round) and then sent one probe at a time until one succeeds, so a
+ * receiver that is down costs one attempt a round, not one per pending event, and leaves the
+ * delivery capacity to every other webhook. A 410 is neither: it turns the webhook off.
+ */
+export function webhookHealthAfter(outcomes: readonly WebhookAttemptOutcome[]): 'healthy' | 'failing' | 'unchanged' {
+  if (outcomes.length === 0 || outcomes.includes('gone')) return 'unchanged';
+  return outcomes.includes('succeeded') ? 'healthy' : 'failing';
+}

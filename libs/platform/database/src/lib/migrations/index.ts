@@ -5,6 +5,7 @@ import { IdempotencyKeys1763942400000 } from './1763942400000-idempotency-keys.m
 import { Funding1764547200000 } from './1764547200000-funding.migration';
 import { NativeBatches1764633600000 } from './1764633600000-native-batches.migration';
 import { Webhooks1764720000000 } from './1764720000000-webhooks.migration';
+import { WebhookDeliveryLeases1764806400000 } from './1764806400000-webhook-delivery-leases.migration';
 
 /** Every migration, oldest first. Add new ones at the end; never edit an applied one. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   Funding1764547200000,
   NativeBatches1764633600000,
   Webhooks1764720000000,
+  WebhookDeliveryLeases1764806400000,
 ];

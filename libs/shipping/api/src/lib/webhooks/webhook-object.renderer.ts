@@ -3,8 +3,8 @@ import { APP_CONFIG, type AppConfig } from '@shipbatch/platform/config';
 import {
   BatchQueriesService,
   LabelQueriesService,
-  ReusableObjectsService,
   WEBHOOK_OBJECT_RENDERER,
+  type WebhookObjectRef,
   type WebhookObjectRenderer,
 } from '@shipbatch/shipping/application';
 import { type Batch, NotFoundError } from '@shipbatch/shipping/domain';
@@ -13,27 +13,44 @@ import { presentBatch, presentTransaction } from '../presenters/shippo.presenter
 /**
  * A delivery's `data`: the object the event is about, as `GET /batches/{id}` (first page of
  * shipments) or `GET /transactions/{id}` shows it when first sent, a batch with the status its
- * event announced; null when it is gone.
+ * event announced; null when it is gone. Transactions are read in one query a tenant.
  */
 @Injectable()
 export class PresentedObjectRenderer implements WebhookObjectRenderer {
   constructor(
     private readonly batches: BatchQueriesService,
-    private readonly objects: ReusableObjectsService,
     private readonly labels: LabelQueriesService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async render(tenantId: string, event: string, objectId: string, eventPayload: Record<string, unknown> = {}): Promise<unknown | null> {
-    try {
-      if (event.startsWith('batch_')) {
-        const details = await this.batches.get(tenantId, objectId, 1);
-        const batch = presentBatch(details.batch as Batch, { details, baseUrl: this.config.publicBaseUrl });
-        // The status the event announced (validation or purchase finished), not a later one.
-        return typeof eventPayload['status'] === 'string' ? { ...batch, object_status: eventPayload['status'] } : batch;
+  async renderMany(items: ReadonlyArray<WebhookObjectRef>): Promise<Array<unknown | null>> {
+    const out: Array<unknown | null> = items.map(() => null);
+    const transactions = new Map<string, number[]>();
+    for (const [i, item] of items.entries()) {
+      if (item.event.startsWith('transaction_')) {
+        const at = transactions.get(item.tenantId) ?? [];
+        at.push(i);
+        transactions.set(item.tenantId, at);
+      } else if (item.event.startsWith('batch_')) {
+        out[i] = await this.batch(item);
       }
-      if (event.startsWith('transaction_')) return presentTransaction(this.labels.view(await this.objects.getTransaction(tenantId, objectId)));
-      return null;
+    }
+    for (const [tenantId, indexes] of transactions) {
+      const found = await this.labels.getMany(tenantId, indexes.map((i) => items[i].objectId));
+      for (const i of indexes) {
+        const label = found.get(items[i].objectId);
+        out[i] = label ? presentTransaction(label) : null;
+      }
+    }
+    return out;
+  }
+
+  private async batch(item: WebhookObjectRef): Promise<unknown | null> {
+    try {
+      const details = await this.batches.get(item.tenantId, item.objectId, 1);
+      const batch = presentBatch(details.batch as Batch, { details, baseUrl: this.config.publicBaseUrl });
+      // The status the event announced (validation or purchase finished), not a later one.
+      return typeof item.eventPayload['status'] === 'string' ? { ...batch, object_status: item.eventPayload['status'] } : batch;
     } catch (error) {
       if (error instanceof NotFoundError) return null;
       throw error;
@@ -45,7 +62,6 @@ export class PresentedObjectRenderer implements WebhookObjectRenderer {
 @Module({
   providers: [
     BatchQueriesService,
-    ReusableObjectsService,
     LabelQueriesService,
     PresentedObjectRenderer,
     { provide: WEBHOOK_OBJECT_RENDERER, useExisting: PresentedObjectRenderer },

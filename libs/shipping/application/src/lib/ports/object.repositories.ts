@@ -65,6 +65,8 @@ export interface LabelPage {
 
 export interface LabelRepository {
   findById(tenantId: string, id: string): Promise<LabelRecord | null>;
+  /** The tenant's labels among `ids`, in no particular order (unknown ids are left out). */
+  findManyByIds(tenantId: string, ids: readonly string[]): Promise<LabelRecord[]>;
   /** The newest of the tenant's labels bought for that external_shipment_id. */
   findByExternalShipmentId(tenantId: string, externalShipmentId: string): Promise<LabelRecord | null>;
   /** One page, listed oldest to newest, with the exact total (see `pageWindow`). */

@@ -57,7 +57,28 @@ export interface ClaimedDelivery {
   body: string | null;
   attempts: number;
   firstAttemptAt: Date | null;
+  /** The webhook's failing rounds in a row (0: healthy), for the length of its next hold. */
+  webhookFailures: number;
 }
+
+/** What `claimDue` leased: the token, and each delivery with its webhook. */
+export interface DeliveryLease {
+  token: string;
+  deliveries: Array<{ id: string; webhookId: string }>;
+}
+
+export interface RecordedAttempt {
+  id: string;
+  attempt: WebhookAttempt;
+  transition: WebhookDeliveryTransition;
+  nextAttemptAt?: Date;
+  /** Set on a 410: turn the webhook off, with this reason. */
+  disableWebhook?: string;
+}
+
+export type WebhookHealthChange =
+  | { webhookId: string; health: 'healthy' }
+  | { webhookId: string; health: 'failing'; holdUntil: Date; giveUpBefore: Date };
 
 export interface WebhookAttempt {
   at: Date;
@@ -75,18 +96,30 @@ export interface WebhookDeliveryRepository {
    * events were relayed (fewer than `limit`: none are left).
    */
   relay(limit: number): Promise<{ events: number; deliveries: number }>;
-  /** Leases up to `limit` pending deliveries of active webhooks that are due, oldest due first, for `leaseMs` (a webhook turned off keeps its pending ones for when it is on again). */
-  claimDue(limit: number, leaseMs: number): Promise<string[]>;
-  /** A delivery leased by `claimDue`, still pending, of an active webhook; null when it is gone, settled, no longer leased or its webhook is off. */
-  load(id: string): Promise<ClaimedDelivery | null>;
-  /** Keeps the body the first attempt sends (a retry sends the same), unless one was kept already; returns the body to send. */
-  keepBody(id: string, body: string): Promise<string>;
   /**
-   * Records an attempt and applies the transition the domain chose (delivered, retry at
-   * `nextAttemptAt`, gave_up), releasing the lease; with `disableWebhook` the webhook is turned
-   * off in the same transaction.
+   * Leases up to `limit` due pending deliveries of active webhooks for `leaseMs` under one new
+   * token, fairly: every webhook's oldest due first, round by round (the first of each webhook,
+   * then the second of each, ...), so one webhook's backlog does not starve another. A webhook
+   * held after a failing round gives none until `held_until`, then one (a probe) a claim until
+   * a round succeeds. A webhook turned off keeps its pending ones for when it is on again.
    */
-  recordAttempt(id: string, attempt: WebhookAttempt, next: { transition: WebhookDeliveryTransition; nextAttemptAt?: Date; disableWebhook?: string }): Promise<boolean>;
+  claimDue(limit: number, leaseMs: number): Promise<DeliveryLease>;
+  /**
+   * The deliveries of `ids` still leased under `token` (not run out, not taken over by a later
+   * claim), still pending, of an active webhook; the others are left out.
+   */
+  loadLeased(ids: readonly string[], token: string): Promise<ClaimedDelivery[]>;
+  /** Keeps each body the first attempt sends (a retry sends the same), unless one was kept already; returns the body to send, by id. */
+  keepBodies(bodies: ReadonlyArray<{ id: string; body: string }>): Promise<Map<string, string>>;
+  /**
+   * In one transaction: records each attempt and applies the transition the domain chose
+   * (delivered, retry at `nextAttemptAt`, gave_up), releasing the lease, for the deliveries still
+   * pending; turns off the webhooks of `disableWebhook`; and applies each webhook's health after
+   * the round: `healthy` clears its failures and hold, `failing` counts one more and holds it
+   * until `holdUntil`, failing too its pending deliveries not attempted since `giveUpBefore`
+   * (due for the whole retry window while the receiver failed). Returns the ids recorded.
+   */
+  recordAttempts(attempts: ReadonlyArray<RecordedAttempt>, health: ReadonlyArray<WebhookHealthChange>): Promise<string[]>;
   /** Newest first. */
   list(tenantId: string, webhookId: string, page: number, pageSize: number): Promise<{ results: WebhookDeliveryRecord[]; count: number }>;
   findById(tenantId: string, webhookId: string, id: string): Promise<WebhookDeliveryRecord | null>;
@@ -102,5 +135,13 @@ export interface WebhookDeliveryRepository {
  * the batch may have moved on (VALID -> PURCHASING) by the time the first attempt is made.
  */
 export interface WebhookObjectRenderer {
-  render(tenantId: string, event: string, objectId: string, eventPayload: Record<string, unknown>): Promise<unknown | null>;
+  /** Each item's object, in order (null when gone); transactions read in one query a tenant. */
+  renderMany(items: ReadonlyArray<WebhookObjectRef>): Promise<Array<unknown | null>>;
+}
+
+export interface WebhookObjectRef {
+  tenantId: string;
+  event: string;
+  objectId: string;
+  eventPayload: Record<string, unknown>;
 }

@@ -33,6 +33,12 @@ export class LabelQueriesService {
     return this.view(found);
   }
 
+  /** The tenant's labels among `ids`, by id (unknown ids are missing from the map). */
+  async getMany(tenantId: string, ids: readonly string[]): Promise<Map<string, LabelView>> {
+    const found = await this.labels.findManyByIds(tenantId, ids);
+    return new Map(found.map((l) => [l.id, this.view(l)]));
+  }
+
   async getByExternalShipmentId(tenantId: string, externalShipmentId: string): Promise<LabelView> {
     const found = await this.labels.findByExternalShipmentId(tenantId, externalShipmentId);
     if (!found) throw new NotFoundError('Label with external_shipment_id', externalShipmentId);

@@ -91,6 +91,7 @@ function setup(opts: {
   const queue: QueuePort = {
     add: async (_q, _d, o) => void log.push(`enqueue delay=${o?.delayMs} id=${o?.jobId}`),
     addBulk: async () => undefined,
+    waiting: async () => 0,
   };
   const files = {
     put: async (key: string, content: Buffer) => void log.push(`stored ${key} ${content.length} bytes`),

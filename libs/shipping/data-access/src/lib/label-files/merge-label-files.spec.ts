@@ -17,18 +17,22 @@ import { TypeormLabelFilesRepository } from './label-files.repository';
 
 /** The queue as the drivers behave: a job id still waiting is not added twice. Jobs are run by `drain`. */
 class RecordingQueue implements QueuePort {
-  waiting: Array<{ queue: string; data: MergeLabelFilesJob; jobId?: string }> = [];
+  jobs: Array<{ queue: string; data: MergeLabelFilesJob; jobId?: string }> = [];
   added = 0;
 
   async add<T extends object>(queue: string, data: T, options?: { jobId?: string }): Promise<void> {
     await this.addBulk(queue, [{ data, options }]);
   }
 
+  async waiting(queue: string): Promise<number> {
+    return this.jobs.filter((j) => j.queue === queue).length;
+  }
+
   async addBulk<T extends object>(queue: string, items: EnqueueItem<T>[]): Promise<void> {
     for (const item of items) {
       const jobId = item.options?.jobId;
-      if (jobId && this.waiting.some((j) => j.jobId === jobId)) continue;
-      this.waiting.push({ queue, data: item.data as unknown as MergeLabelFilesJob, jobId });
+      if (jobId && this.jobs.some((j) => j.jobId === jobId)) continue;
+      this.jobs.push({ queue, data: item.data as unknown as MergeLabelFilesJob, jobId });
       this.added++;
     }
   }
@@ -108,8 +112,8 @@ describe.each([
 
   /** Runs the merge jobs queued so far (and those they queue) to the end. */
   const drain = async () => {
-    while (queue.waiting.length > 0) {
-      const job = queue.waiting.shift();
+    while (queue.jobs.length > 0) {
+      const job = queue.jobs.shift();
       if (job?.queue === QUEUES.mergeLabelFiles) await merge.execute(job.data.batchId, job.data.chunk);
     }
   };
@@ -176,7 +180,7 @@ describe.each([
     // Settle out of order: the second chunk completes first, then the first, then the last.
     const order = [...ids.slice(100, 200).reverse(), ...ids.slice(0, 100), ...ids.slice(200).reverse()];
     for (const id of order.slice(0, 100)) await buy('big', id, await pdfLabel(100 + ids.indexOf(id)), 'pdf');
-    expect(queue.waiting.map((j) => j.data)).toEqual([{ batchId: 'big', chunk: 1 }]);
+    expect(queue.jobs.map((j) => j.data)).toEqual([{ batchId: 'big', chunk: 1 }]);
     await drain();
     // Chunk 1 is merged while the rest is still being bought; the batch is not PURCHASED yet.
     expect(await batchRow('big')).toEqual({ status: 'PURCHASING', label_file_keys: [] });
@@ -203,7 +207,7 @@ describe.each([
     const ids = await purchasingBatch('twice', 3);
     for (const [i, id] of ids.entries()) await buy('twice', id, await pdfLabel(100 + i), 'pdf');
     await Promise.all([merge.execute('twice', 0), merge.execute('twice', 0), merge.execute('twice', 0)]);
-    queue.waiting = [];
+    queue.jobs = [];
     const first = await batchRow('twice');
     expect(first.status).toBe('PURCHASED');
     const bytes = await storage.read(first.label_file_keys[0]);
@@ -224,7 +228,7 @@ describe.each([
     await Promise.all([buy('race', ids[2], third, 'pdf'), buy('race', ids[3], fourth, 'pdf')]);
     // Whoever settled last saw the chunk complete; both may have: the job id makes it one job.
     expect(queue.added - added).toBe(1);
-    expect(queue.waiting.map((j) => j.data)).toEqual([{ batchId: 'race', chunk: 0 }]);
+    expect(queue.jobs.map((j) => j.data)).toEqual([{ batchId: 'race', chunk: 0 }]);
     await drain();
     const done = await batchRow('race');
     expect(done.status).toBe('PURCHASED');
@@ -330,15 +334,15 @@ describe.each([
     expect(Number((await db.dataSource.query(`SELECT count(*) AS n FROM batch_label_files WHERE batch_id = 'crash'`))[0].n)).toBe(0);
 
     for (const [i, id] of ids.slice(1).entries()) await buy('crash', id, await pdfLabel(101 + i), 'pdf');
-    queue.waiting = []; // the process died with the merge jobs in memory
+    queue.jobs = []; // the process died with the merge jobs in memory
     expect((await batchRow('crash')).status).toBe('PURCHASING');
     expect(await merge.recover()).toBe(2);
-    expect(queue.waiting.map((j) => j.data)).toEqual([
+    expect(queue.jobs.map((j) => j.data)).toEqual([
       { batchId: 'crash', chunk: 0 },
       { batchId: 'crash', chunk: 1 },
     ]);
     expect(await merge.recover()).toBe(2); // still waiting: not queued twice
-    expect(queue.waiting).toHaveLength(2);
+    expect(queue.jobs).toHaveLength(2);
     await drain();
     const done = await batchRow('crash');
     expect(done.status).toBe('PURCHASED');
@@ -355,7 +359,7 @@ describe.each([
     await db.dataSource.query(`UPDATE batch_shipments SET purchase_state = 'NATIVE', lease_until = NULL WHERE id = $1`, [ids[1]]);
     await buy('native', ids[0], await pdfLabel(100), 'pdf');
     // NATIVE is open for the domain's rule: the chunk is not merged and the batch not finished.
-    expect(queue.waiting).toEqual([]);
+    expect(queue.jobs).toEqual([]);
     expect(await merge.finish('native')).toBe(false);
     expect((await batchRow('native')).status).toBe('PURCHASING');
 

@@ -183,11 +183,20 @@ describe.each([
     }
   });
 
+  it('finds many by id at once, the tenant\'s only, unknown ids left out', async () => {
+    const mine = rows.slice(0, 3); // all of t1
+    const found = await repo.findManyByIds('t1', [...mine.map((r) => r.id), 'lbl_unknown']);
+    expect(found.map((l) => l.id).sort()).toEqual(mine.map((r) => r.id).sort());
+    for (const l of found) expect(l).toEqual(await repo.findById('t1', l.id));
+    expect(await repo.findManyByIds('t1', [])).toEqual([]);
+  });
+
   it('never shows another tenant', async () => {
     const all = await repo.list('t2', q({}, 1, 500));
     expect(all.total).toBe(N / 10);
     expect(all.labels.every((l) => l.tenantId === 't2')).toBe(true);
     expect(await repo.findById('t2', rows[0].id)).toBeNull();
+    expect(await repo.findManyByIds('t2', [rows[0].id])).toEqual([]);
     expect(await repo.findByExternalShipmentId('t2', 'ext1')).toBeNull();
     expect((await repo.findByExternalShipmentId('t1', 'ext1'))?.id).toBeDefined();
   });

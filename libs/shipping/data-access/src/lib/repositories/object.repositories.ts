@@ -187,6 +187,14 @@ export class TypeormLabelRepository implements LabelRepository {
     return rows[0] ? toLabel(rows[0]) : null;
   }
 
+  async findManyByIds(tenantId: string, ids: readonly string[]): Promise<LabelRecord[]> {
+    if (ids.length === 0) return [];
+    const rows: LabelRow[] = normalizeRows(
+      await this.dataSource.query(`SELECT ${LABEL_COLUMNS} FROM labels l WHERE l.tenant_id = $1 AND l.id = ANY($2::text[])`, [tenantId, [...ids]]),
+    );
+    return rows.map(toLabel);
+  }
+
   async findByExternalShipmentId(tenantId: string, externalShipmentId: string): Promise<LabelRecord | null> {
     const rows: LabelRow[] = await this.dataSource.query(
       `SELECT ${LABEL_COLUMNS} FROM labels l WHERE l.tenant_id = $1 AND l.external_shipment_id = $2

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,7 +6,7 @@ import type { DataSource } from 'typeorm';
 import { SecretBox } from '@shipbatch/platform/config';
 import { createDataSource, normalizeRows, openDatabase, type DatabaseHandle } from '@shipbatch/platform/database';
 import { createTestDatabase, type TestDatabase } from '@shipbatch/platform/testing';
-import type { WebhookAttempt, WebhookRecord } from '@shipbatch/shipping/application';
+import type { DeliveryLease, RecordedAttempt, WebhookAttempt, WebhookRecord } from '@shipbatch/shipping/application';
 import type { WebhookEvent } from '@shipbatch/shipping/domain';
 import { TypeormWebhookDeliveryRepository, TypeormWebhookRepository } from './webhook.repositories';
 
@@ -73,6 +73,7 @@ describe.each([
       next_attempt_at: Date;
       first_attempt_at: Date | null;
       lease_until: Date | null;
+      lease_token: string | null;
     }>(`SELECT * FROM webhook_deliveries WHERE ${where} ORDER BY event_id, webhook_id`, params);
 
   const attemptRows = (deliveryId: string) =>
@@ -103,6 +104,35 @@ describe.each([
 
   const attempt = (over: Partial<WebhookAttempt> = {}): WebhookAttempt => ({ at: new Date(), outcome: 'failed', statusCode: 500, error: 'HTTP 500', durationMs: 12.6, ...over });
 
+  /** The ids a claim leased. */
+  const idsOf = (lease: DeliveryLease): string[] => lease.deliveries.map((d) => d.id);
+  const claimIds = async (limit = 10, leaseMs = LONG_LEASE): Promise<string[]> => idsOf(await deliveries.claimDue(limit, leaseMs));
+  /** The delivery as the job holding `token` loads it, or null. */
+  const loadOne = async (id: string, token: string) => (await deliveries.loadLeased([id], token))[0] ?? null;
+  /** Records one attempt with no change of the webhook's health. */
+  const recordOne = (id: string, at: WebhookAttempt, next: Omit<RecordedAttempt, 'id' | 'attempt'>) => deliveries.recordAttempts([{ id, attempt: at, ...next }], []);
+
+  const webhookState = async (id: string) => {
+    const [row] = await rows<{ consecutive_failures: number; held_until: Date | string | null; active: boolean }>(
+      `SELECT consecutive_failures, held_until, active FROM webhooks WHERE id = $1`,
+      [id],
+    );
+    return { failures: Number(row.consecutive_failures), heldUntil: row.held_until === null ? null : new Date(row.held_until), active: row.active };
+  };
+
+  /** Makes a webhook's deliveries due one minute apart, in event order, the first `minutesAgo` minutes ago; their ids in that order. */
+  const dueInOrder = async (webhookId: string, minutesAgo: number): Promise<string[]> => {
+    await db.dataSource.query(
+      `UPDATE webhook_deliveries d SET next_attempt_at = now() - $2::double precision * interval '1 minute' + r.n::double precision * interval '1 minute'
+       FROM (SELECT id, row_number() OVER (ORDER BY event_id) - 1 AS n FROM webhook_deliveries WHERE webhook_id = $1) r
+       WHERE d.id = r.id`,
+      [webhookId, minutesAgo],
+    );
+    return (await deliveryRows('webhook_id = $1', [webhookId])).map((d) => d.id);
+  };
+
+  const sorted = (ids: readonly string[]) => [...ids].sort();
+
   beforeAll(async () => {
     testDb = onPostgres ? await createTestDatabase('shipbatch_test_webhooks') : undefined;
     db = await openDatabase({ databaseUrl: testDb?.url, dataDir: mkdtempSync(join(tmpdir(), 'shipbatch-webhooks-')) }, []);
@@ -132,8 +162,9 @@ describe.each([
 
       await newEvent('t1', 'batch_created', 'b_1');
       await relayAll();
-      const [id] = await deliveries.claimDue(10, LONG_LEASE);
-      expect((await deliveries.load(id))?.secret).toBe(secret);
+      const lease = await deliveries.claimDue(10, LONG_LEASE);
+      expect(lease.deliveries).toHaveLength(1);
+      expect((await loadOne(lease.deliveries[0].id, lease.token))?.secret).toBe(secret);
     });
 
     it('finds, lists newest first with a count, updates and deletes only within the tenant', async () => {
@@ -162,6 +193,11 @@ describe.each([
       expect(await webhooks.findById('t1', a.id)).toBeNull();
       expect(await webhooks.delete('t1', a.id)).toBe(false);
     });
+
+    it('starts healthy: no failing rounds, not held', async () => {
+      const webhook = await newWebhook('t1', 'all');
+      expect(await webhookState(webhook.id)).toEqual({ failures: 0, heldUntil: null, active: true });
+    });
   });
 
   describe('relay', () => {
@@ -188,7 +224,7 @@ describe.each([
       );
       expect(made.some((d) => d.webhook_id === otherTenant.id || d.webhook_id === late.id)).toBe(false);
       for (const d of made) {
-        expect(d).toMatchObject({ tenant_id: 't1', object_id: 'b_1', status: 'pending', attempts: 0, lease_until: null, first_attempt_at: null });
+        expect(d).toMatchObject({ tenant_id: 't1', object_id: 'b_1', status: 'pending', attempts: 0, lease_until: null, lease_token: null, first_attempt_at: null });
         expect(d.id).toMatch(/^msg_[0-9a-f]{32}$/);
       }
       expect(new Set(made.map((d) => d.id)).size).toBe(3);
@@ -220,8 +256,11 @@ describe.each([
       const stored = typeof row.event_payload === 'string' ? JSON.parse(row.event_payload) : row.event_payload;
       expect(stored).toEqual(payload);
 
-      const [id] = await deliveries.claimDue(10, LONG_LEASE);
-      expect(await deliveries.load(id)).toMatchObject({ id, isTest: true, event: 'batch_purchased', objectId: 'b_7', eventPayload: payload, body: null, attempts: 0, firstAttemptAt: null });
+      const lease = await deliveries.claimDue(10, LONG_LEASE);
+      expect(lease.deliveries).toEqual([{ id: row.id, webhookId: test.id }]);
+      expect(await deliveries.loadLeased([row.id], lease.token)).toEqual([
+        expect.objectContaining({ id: row.id, isTest: true, event: 'batch_purchased', objectId: 'b_7', eventPayload: payload, body: null, attempts: 0, firstAttemptAt: null, webhookFailures: 0 }),
+      ]);
     });
 
     it('takes at most `limit` events per statement, oldest first, and says so by its counts', async () => {
@@ -269,7 +308,7 @@ describe.each([
     });
   });
 
-  describe('claimDue and load', () => {
+  describe('claimDue and loadLeased', () => {
     it('leases only due pending deliveries, oldest due first; a second claim while leased gets none; an expired lease is claimable again', async () => {
       const webhook = await newWebhook('t1', 'all');
       for (let i = 0; i < 4; i++) await newEvent('t1', 'batch_created', `b_${i}`);
@@ -281,123 +320,350 @@ describe.each([
       await db.dataSource.query(`UPDATE webhook_deliveries SET next_attempt_at = now() - interval '1 hour' WHERE id = $1`, [d3]);
       await db.dataSource.query(`UPDATE webhook_deliveries SET next_attempt_at = now() - interval '1 minute' WHERE id = $1`, [d0]);
 
-      expect(await deliveries.claimDue(1, LONG_LEASE)).toEqual([d3]);
-      expect(await deliveries.claimDue(10, LONG_LEASE)).toEqual([d0]);
-      expect(await deliveries.claimDue(10, LONG_LEASE)).toEqual([]);
+      const first = await deliveries.claimDue(1, LONG_LEASE);
+      expect(first.deliveries).toEqual([{ id: d3, webhookId: webhook.id }]);
+      const second = await deliveries.claimDue(10, LONG_LEASE);
+      expect(idsOf(second)).toEqual([d0]);
+      expect(second.token).not.toBe(first.token);
+      expect(await claimIds(10)).toEqual([]);
 
       const [leased] = await deliveryRows('id = $1', [d0]);
       expect(leased.lease_until).not.toBeNull();
-      expect(await deliveries.load(d0)).toMatchObject({ id: d0, webhookId: webhook.id, tenantId: 't1', url: webhook.url });
+      expect(leased.lease_token).toBe(second.token);
+      expect(await loadOne(d0, second.token)).toMatchObject({ id: d0, webhookId: webhook.id, tenantId: 't1', url: webhook.url });
 
       // The worker holding d0 died: its lease runs out and the next pass claims it again.
       await db.dataSource.query(`UPDATE webhook_deliveries SET lease_until = now() - interval '1 second' WHERE id = $1`, [d0]);
-      expect(await deliveries.load(d0)).toBeNull();
-      expect(await deliveries.claimDue(10, LONG_LEASE)).toEqual([d0]);
-      expect(await deliveries.load(d0)).not.toBeNull();
-      expect(await deliveries.load(d1)).toBeNull();
+      expect(await loadOne(d0, second.token)).toBeNull();
+      const third = await deliveries.claimDue(10, LONG_LEASE);
+      expect(idsOf(third)).toEqual([d0]);
+      expect(await loadOne(d0, third.token)).not.toBeNull();
+      expect(await loadOne(d1, third.token)).toBeNull();
     });
 
     it('lets a lease as short as 1 ms run out', async () => {
       const { id } = await oneDelivery();
-      expect(await deliveries.claimDue(10, 1)).toEqual([id]);
+      const short = await deliveries.claimDue(10, 1);
+      expect(idsOf(short)).toEqual([id]);
       await new Promise((r) => setTimeout(r, 20));
-      expect(await deliveries.load(id)).toBeNull();
-      expect(await deliveries.claimDue(10, LONG_LEASE)).toEqual([id]);
+      expect(await loadOne(id, short.token)).toBeNull();
+      expect(await claimIds(10)).toEqual([id]);
+    });
+
+    it('loads only under the token of the claim holding the lease: not under a wrong token, nor for a job whose lease a later claim took over', async () => {
+      const { id, webhook } = await oneDelivery();
+      const first = await deliveries.claimDue(10, LONG_LEASE);
+      expect(first.deliveries).toEqual([{ id, webhookId: webhook.id }]);
+      expect(await deliveries.loadLeased([id], randomUUID())).toEqual([]);
+      expect(await deliveries.loadLeased([id], first.token)).toEqual([expect.objectContaining({ id, webhookId: webhook.id })]);
+
+      // The first job waited past its lease; a later claim takes the delivery over.
+      await db.dataSource.query(`UPDATE webhook_deliveries SET lease_until = now() - interval '1 second' WHERE id = $1`, [id]);
+      const second = await deliveries.claimDue(10, LONG_LEASE);
+      expect(second.token).not.toBe(first.token);
+      expect(idsOf(second)).toEqual([id]);
+      expect(await deliveries.loadLeased([id], first.token)).toEqual([]);
+      expect(await deliveries.loadLeased([id], second.token)).toEqual([expect.objectContaining({ id })]);
+
+      // Recording releases the lease and its token.
+      expect(await recordOne(id, attempt(), { transition: 'retry', nextAttemptAt: new Date(Date.now() - 1_000) })).toEqual([id]);
+      expect((await deliveryRows('id = $1', [id]))[0]).toMatchObject({ lease_until: null, lease_token: null });
+      expect(await deliveries.loadLeased([id], second.token)).toEqual([]);
+    });
+
+    it('loads many at once: only the ids leased under the token, oldest due first, each with its webhook\'s secret and failing rounds', async () => {
+      const secretA = `whsec_${randomBytes(32).toString('base64')}`;
+      const secretB = `whsec_${randomBytes(32).toString('base64')}`;
+      const a = await newWebhook('t1', 'batch_created', { secret: secretA });
+      const b = await newWebhook('t1', 'transaction_created', { secret: secretB });
+      for (let i = 0; i < 3; i++) await newEvent('t1', 'batch_created', `b_${i}`);
+      await newEvent('t1', 'transaction_created', 'l_0');
+      await relayAll();
+      const [a0, a1, a2] = await dueInOrder(a.id, 60);
+      const [b0] = await dueInOrder(b.id, 30);
+      await db.dataSource.query(`UPDATE webhooks SET consecutive_failures = 3 WHERE id = $1`, [b.id]);
+
+      // a2 is leased under another claim.
+      await db.dataSource.query(`UPDATE webhook_deliveries SET next_attempt_at = now() + interval '1 hour' WHERE id = $1`, [a2]);
+      const lease = await deliveries.claimDue(10, LONG_LEASE);
+      expect(sorted(idsOf(lease))).toEqual(sorted([a0, a1, b0]));
+      expect(lease.deliveries.find((d) => d.id === b0)?.webhookId).toBe(b.id);
+      await db.dataSource.query(`UPDATE webhook_deliveries SET next_attempt_at = now() - interval '2 hours' WHERE id = $1`, [a2]);
+      const other = await deliveries.claimDue(10, LONG_LEASE);
+      expect(idsOf(other)).toEqual([a2]);
+
+      const loaded = await deliveries.loadLeased([b0, a2, a1, 'msg_missing', a0], lease.token);
+      expect(loaded.map((d) => [d.id, d.webhookId, d.secret, d.webhookFailures])).toEqual([
+        [a0, a.id, secretA, 0],
+        [a1, a.id, secretA, 0],
+        [b0, b.id, secretB, 3],
+      ]);
+      expect(await deliveries.loadLeased([], lease.token)).toEqual([]);
     });
 
     it('keeps the pending deliveries of a webhook turned off: neither claimed nor loaded until it is on again', async () => {
       const { webhook, id } = await oneDelivery();
       await webhooks.update('t1', webhook.id, { active: false });
-      expect(await deliveries.claimDue(10, LONG_LEASE)).toEqual([]);
+      expect(await claimIds(10)).toEqual([]);
       await webhooks.update('t1', webhook.id, { active: true });
-      expect(await deliveries.claimDue(10, LONG_LEASE)).toEqual([id]);
+      const lease = await deliveries.claimDue(10, LONG_LEASE);
+      expect(idsOf(lease)).toEqual([id]);
       await webhooks.update('t1', webhook.id, { active: false });
-      expect(await deliveries.load(id)).toBeNull();
+      expect(await loadOne(id, lease.token)).toBeNull();
     });
 
-    it('hands each due delivery to one of two claims running at once', async () => {
+    it('hands each due delivery to at most one of two claims running at once, each under its own token', async () => {
       await newWebhook('t1', 'all');
       for (let i = 0; i < 20; i++) await newEvent('t1', 'batch_created', `b_${i}`);
       await relayAll();
+      const all = (await deliveryRows()).map((d) => d.id);
       const [a, b] = await Promise.all([deliveries.claimDue(15, LONG_LEASE), deliveries.claimDue(15, LONG_LEASE)]);
-      expect(a.length + b.length).toBe(20);
-      expect(new Set([...a, ...b]).size).toBe(20);
+      expect(a.token).not.toBe(b.token);
+      // Claims running at once may each leave some for the next pass (they pick before they lock), but never share one.
+      const rest = await deliveries.claimDue(20, LONG_LEASE);
+      const claimed = [...idsOf(a), ...idsOf(b), ...idsOf(rest)];
+      expect(claimed).toHaveLength(20);
+      expect(sorted(claimed)).toEqual(sorted(all));
+      expect(idsOf(a).length + idsOf(b).length).toBeGreaterThanOrEqual(15);
+      // Each job loads only its own claim's deliveries.
+      expect(sorted((await deliveries.loadLeased(all, a.token)).map((d) => d.id))).toEqual(sorted(idsOf(a)));
+      expect(sorted((await deliveries.loadLeased(all, b.token)).map((d) => d.id))).toEqual(sorted(idsOf(b)));
     });
 
     it('loads nothing for a delivery that was never leased, is settled, or does not exist', async () => {
       const { id } = await oneDelivery();
-      expect(await deliveries.load(id)).toBeNull();
-      await deliveries.claimDue(10, LONG_LEASE);
-      expect(await deliveries.load(id)).not.toBeNull();
-      expect(await deliveries.recordAttempt(id, attempt({ outcome: 'succeeded', statusCode: 200, error: undefined }), { transition: 'delivered' })).toBe(true);
-      expect(await deliveries.load(id)).toBeNull();
-      expect(await deliveries.load('msg_missing')).toBeNull();
+      expect(await loadOne(id, randomUUID())).toBeNull();
+      const lease = await deliveries.claimDue(10, LONG_LEASE);
+      expect(await loadOne(id, lease.token)).not.toBeNull();
+      expect(await recordOne(id, attempt({ outcome: 'succeeded', statusCode: 200, error: undefined }), { transition: 'delivered' })).toEqual([id]);
+      expect(await loadOne(id, lease.token)).toBeNull();
+      expect(await loadOne('msg_missing', lease.token)).toBeNull();
     });
   });
 
-  describe('keepBody', () => {
+  describe('claimDue across webhooks', () => {
+    it('is fair: a webhook with a backlog gets no more than its share while another has due deliveries (10 and 2 due, 4 claimed: 2 of each)', async () => {
+      const a = await newWebhook('t1', 'batch_created');
+      const b = await newWebhook('t1', 'transaction_created');
+      for (let i = 0; i < 10; i++) await newEvent('t1', 'batch_created', `b_${i}`);
+      for (let i = 0; i < 2; i++) await newEvent('t1', 'transaction_created', `l_${i}`);
+      await relayAll();
+      // Every one of a's is due longer than any of b's: oldest first overall would take 4 of a.
+      const ofA = await dueInOrder(a.id, 120);
+      const ofB = await dueInOrder(b.id, 30);
+
+      const first = await deliveries.claimDue(4, LONG_LEASE);
+      expect(sorted(idsOf(first))).toEqual(sorted([ofA[0], ofA[1], ofB[0], ofB[1]]));
+      for (const d of first.deliveries) expect(d.webhookId).toBe(ofA.includes(d.id) ? a.id : b.id);
+      // b has none left: the next claim is all a's, oldest first.
+      expect(sorted(await claimIds(4))).toEqual(sorted(ofA.slice(2, 6)));
+      expect(sorted(await claimIds(10))).toEqual(sorted(ofA.slice(6)));
+    });
+
+    it('goes round by round, oldest due first within a round', async () => {
+      const a = await newWebhook('t1', 'batch_created');
+      const b = await newWebhook('t1', 'transaction_created');
+      const c = await newWebhook('t1', 'batch_purchased');
+      for (let i = 0; i < 5; i++) await newEvent('t1', 'batch_created', `b_${i}`);
+      for (let i = 0; i < 3; i++) await newEvent('t1', 'transaction_created', `l_${i}`);
+      await newEvent('t1', 'batch_purchased', 'b_p');
+      await relayAll();
+      const ofA = await dueInOrder(a.id, 100); // due 100, 99, 98, ... minutes ago
+      const ofB = await dueInOrder(b.id, 200); // 200, 199, 198
+      const [c0] = await dueInOrder(c.id, 50);
+
+      // Round 1: a0, b0, c0; round 2, oldest first: b1 (199 min) before a1 (99 min).
+      expect(sorted(await claimIds(4))).toEqual(sorted([ofA[0], ofB[0], c0, ofB[1]]));
+      // Then: a1, b2 (round 1 of what is left), a2 (round 2).
+      expect(sorted(await claimIds(3))).toEqual(sorted([ofA[1], ofB[2], ofA[2]]));
+    });
+
+    it('holds a failing webhook until held_until, then offers one probe at a time until a round succeeds, leaving the others\' alone', async () => {
+      const held = await newWebhook('t1', 'batch_created');
+      const fine = await newWebhook('t1', 'transaction_created');
+      for (let i = 0; i < 5; i++) await newEvent('t1', 'batch_created', `b_${i}`);
+      for (let i = 0; i < 2; i++) await newEvent('t1', 'transaction_created', `l_${i}`);
+      await relayAll();
+      const ofHeld = await dueInOrder(held.id, 60);
+      const ofFine = await dueInOrder(fine.id, 10);
+      await db.dataSource.query(`UPDATE webhooks SET consecutive_failures = 1, held_until = now() + interval '1 hour' WHERE id = $1`, [held.id]);
+
+      // Held: none of its deliveries, though they are due longer; the other webhook's go.
+      expect(sorted(await claimIds(10))).toEqual(sorted(ofFine));
+      expect(await claimIds(10)).toEqual([]);
+
+      // The hold is over: one probe, its oldest, however many are asked for.
+      await db.dataSource.query(`UPDATE webhooks SET held_until = now() - interval '1 second' WHERE id = $1`, [held.id]);
+      const probe1 = await deliveries.claimDue(10, LONG_LEASE);
+      expect(probe1.deliveries).toEqual([{ id: ofHeld[0], webhookId: held.id }]);
+      expect((await loadOne(ofHeld[0], probe1.token))?.webhookFailures).toBe(1);
+      expect(await recordOne(ofHeld[0], attempt(), { transition: 'retry', nextAttemptAt: new Date(Date.now() + 3_600_000) })).toEqual([ofHeld[0]]);
+
+      // Still failing (no round succeeded yet): one probe at a time, none while one is out...
+      const probe2 = await deliveries.claimDue(10, LONG_LEASE);
+      expect(idsOf(probe2)).toEqual([ofHeld[1]]);
+      expect(await claimIds(10)).toEqual([]);
+      // ...(its lease running out counts as no longer out), then the next oldest again.
+      await db.dataSource.query(`UPDATE webhook_deliveries SET lease_until = now() - interval '1 second' WHERE id = $1`, [ofHeld[1]]);
+      const probe3 = await deliveries.claimDue(10, LONG_LEASE);
+      expect(idsOf(probe3)).toEqual([ofHeld[1]]);
+      expect(await deliveries.recordAttempts(
+        [{ id: ofHeld[1], attempt: attempt({ outcome: 'succeeded', statusCode: 200, error: undefined }), transition: 'delivered' }],
+        [{ webhookId: held.id, health: 'healthy' }],
+      )).toEqual([ofHeld[1]]);
+      expect(await webhookState(held.id)).toMatchObject({ failures: 0, heldUntil: null });
+
+      // Healthy again: every due one.
+      expect(sorted(await claimIds(10))).toEqual(sorted(ofHeld.slice(2)));
+    });
+  });
+
+  describe('keepBodies', () => {
     it('keeps the first body: a later one is ignored and the kept one returned', async () => {
       const { id } = await oneDelivery();
-      await deliveries.claimDue(10, LONG_LEASE);
-      expect(await deliveries.keepBody(id, '{"first":true}')).toBe('{"first":true}');
-      expect(await deliveries.keepBody(id, '{"second":true}')).toBe('{"first":true}');
-      expect((await deliveries.load(id))?.body).toBe('{"first":true}');
+      const lease = await deliveries.claimDue(10, LONG_LEASE);
+      expect(await deliveries.keepBodies([{ id, body: '{"first":true}' }])).toEqual(new Map([[id, '{"first":true}']]));
+      expect(await deliveries.keepBodies([{ id, body: '{"second":true}' }])).toEqual(new Map([[id, '{"first":true}']]));
+      expect((await loadOne(id, lease.token))?.body).toBe('{"first":true}');
+    });
+
+    it('keeps many at once, each by its id, the first body of each', async () => {
+      const webhook = await newWebhook('t1', 'all');
+      for (let i = 0; i < 3; i++) await newEvent('t1', 'batch_created', `b_${i}`);
+      await relayAll();
+      const [d0, d1, d2] = await dueInOrder(webhook.id, 10);
+      const lease = await deliveries.claimDue(10, LONG_LEASE);
+      expect(await deliveries.keepBodies([{ id: d0, body: '{"n":0}' }])).toEqual(new Map([[d0, '{"n":0}']]));
+
+      const kept = await deliveries.keepBodies([
+        { id: d0, body: '{"n":"zero again"}' },
+        { id: d1, body: '{"n":1}' },
+        { id: d2, body: '{"n":2}' },
+      ]);
+      expect(kept).toEqual(new Map([[d0, '{"n":0}'], [d1, '{"n":1}'], [d2, '{"n":2}']]));
+      expect((await deliveries.loadLeased([d0, d1, d2], lease.token)).map((d) => [d.id, d.body])).toEqual([
+        [d0, '{"n":0}'],
+        [d1, '{"n":1}'],
+        [d2, '{"n":2}'],
+      ]);
+      expect(await deliveries.keepBodies([])).toEqual(new Map());
     });
   });
 
-  describe('recordAttempt', () => {
+  describe('recordAttempts', () => {
     it('retry: counts the attempt, schedules the next, releases the lease, keeps the first attempt time, and writes the attempt', async () => {
       const { id } = await oneDelivery();
       await deliveries.claimDue(10, LONG_LEASE);
       const firstAt = new Date(Date.now() - 5_000);
       const nextAt = new Date(Date.now() + 10_000);
-      expect(await deliveries.recordAttempt(id, attempt({ at: firstAt }), { transition: 'retry', nextAttemptAt: nextAt })).toBe(true);
+      expect(await recordOne(id, attempt({ at: firstAt }), { transition: 'retry', nextAttemptAt: nextAt })).toEqual([id]);
 
       const [row] = await deliveryRows('id = $1', [id]);
-      expect(row).toMatchObject({ status: 'pending', attempts: 1, last_status_code: 500, last_error: 'HTTP 500', lease_until: null });
+      expect(row).toMatchObject({ status: 'pending', attempts: 1, last_status_code: 500, last_error: 'HTTP 500', lease_until: null, lease_token: null });
       expect(new Date(row.next_attempt_at).getTime()).toBe(nextAt.getTime());
       expect(new Date(row.first_attempt_at ?? 0).getTime()).toBe(firstAt.getTime());
       expect(await attemptRows(id)).toEqual([{ outcome: 'failed', status_code: 500, error: 'HTTP 500', duration_ms: 13, attempted_at: expect.anything() }]);
       // Not due yet, so not claimable; and no longer leased.
-      expect(await deliveries.load(id)).toBeNull();
-      expect(await deliveries.claimDue(10, LONG_LEASE)).toEqual([]);
+      expect(await claimIds(10)).toEqual([]);
 
       // Due again: the second attempt keeps the first attempt's time.
       await db.dataSource.query(`UPDATE webhook_deliveries SET next_attempt_at = now() WHERE id = $1`, [id]);
-      expect(await deliveries.claimDue(10, LONG_LEASE)).toEqual([id]);
-      expect((await deliveries.load(id))?.firstAttemptAt?.getTime()).toBe(firstAt.getTime());
-      expect(await deliveries.recordAttempt(id, attempt({ error: 'timeout after 10000 ms', statusCode: undefined }), { transition: 'retry', nextAttemptAt: nextAt })).toBe(true);
-      const [again] = await deliveryRows('id = $1', [id]);
-      expect(again).toMatchObject({ attempts: 2, last_status_code: null, last_error: 'timeout after 10000 ms' });
-      expect(new Date(again.first_attempt_at ?? 0).getTime()).toBe(firstAt.getTime());
+      const again = await deliveries.claimDue(10, LONG_LEASE);
+      expect(idsOf(again)).toEqual([id]);
+      expect((await loadOne(id, again.token))?.firstAttemptAt?.getTime()).toBe(firstAt.getTime());
+      expect(await recordOne(id, attempt({ error: 'timeout after 10000 ms', statusCode: undefined }), { transition: 'retry', nextAttemptAt: nextAt })).toEqual([id]);
+      const [second] = await deliveryRows('id = $1', [id]);
+      expect(second).toMatchObject({ attempts: 2, last_status_code: null, last_error: 'timeout after 10000 ms' });
+      expect(new Date(second.first_attempt_at ?? 0).getTime()).toBe(firstAt.getTime());
       expect(await attemptRows(id)).toHaveLength(2);
     });
 
-    it('delivered: succeeded; a second record on the settled delivery returns false and writes no attempt', async () => {
+    it('delivered: succeeded; a second record on the settled delivery records nothing and writes no attempt', async () => {
       const { id, webhook } = await oneDelivery();
       await deliveries.claimDue(10, LONG_LEASE);
-      expect(await deliveries.recordAttempt(id, attempt({ outcome: 'succeeded', statusCode: 204, error: undefined }), { transition: 'delivered' })).toBe(true);
+      expect(await recordOne(id, attempt({ outcome: 'succeeded', statusCode: 204, error: undefined }), { transition: 'delivered' })).toEqual([id]);
       const [row] = await deliveryRows('id = $1', [id]);
-      expect(row).toMatchObject({ status: 'succeeded', attempts: 1, last_status_code: 204, last_error: null, lease_until: null });
+      expect(row).toMatchObject({ status: 'succeeded', attempts: 1, last_status_code: 204, last_error: null, lease_until: null, lease_token: null });
       expect(await deliveries.findById('t1', webhook.id, id)).toMatchObject({ status: 'succeeded', nextAttemptAt: null });
 
-      expect(await deliveries.recordAttempt(id, attempt(), { transition: 'retry', nextAttemptAt: new Date() })).toBe(false);
-      expect(await deliveries.recordAttempt(id, attempt({ outcome: 'succeeded', statusCode: 200 }), { transition: 'delivered' })).toBe(false);
-      expect(await deliveries.recordAttempt(id, attempt(), { transition: 'gave_up' })).toBe(false);
+      expect(await recordOne(id, attempt(), { transition: 'retry', nextAttemptAt: new Date() })).toEqual([]);
+      expect(await recordOne(id, attempt({ outcome: 'succeeded', statusCode: 200 }), { transition: 'delivered' })).toEqual([]);
+      expect(await recordOne(id, attempt(), { transition: 'gave_up' })).toEqual([]);
       expect(await attemptRows(id)).toHaveLength(1);
       expect((await deliveryRows('id = $1', [id]))[0]).toMatchObject({ status: 'succeeded', attempts: 1, last_status_code: 204 });
     });
 
-    it('gave_up: failed, not claimable; recording on it again returns false', async () => {
+    it('gave_up: failed, not claimable; recording on it again records nothing', async () => {
       const { id, webhook } = await oneDelivery();
       await deliveries.claimDue(10, LONG_LEASE);
-      expect(await deliveries.recordAttempt(id, attempt({ statusCode: 503, error: 'HTTP 503' }), { transition: 'gave_up' })).toBe(true);
-      expect((await deliveryRows('id = $1', [id]))[0]).toMatchObject({ status: 'failed', attempts: 1, last_status_code: 503, last_error: 'HTTP 503', lease_until: null });
-      expect(await deliveries.claimDue(10, LONG_LEASE)).toEqual([]);
-      expect(await deliveries.recordAttempt(id, attempt(), { transition: 'gave_up' })).toBe(false);
+      expect(await recordOne(id, attempt({ statusCode: 503, error: 'HTTP 503' }), { transition: 'gave_up' })).toEqual([id]);
+      expect((await deliveryRows('id = $1', [id]))[0]).toMatchObject({ status: 'failed', attempts: 1, last_status_code: 503, last_error: 'HTTP 503', lease_until: null, lease_token: null });
+      expect(await claimIds(10)).toEqual([]);
+      expect(await recordOne(id, attempt(), { transition: 'gave_up' })).toEqual([]);
       expect(await attemptRows(id)).toHaveLength(1);
       // Giving up on one delivery leaves the webhook on.
       expect(await webhooks.findById('t1', webhook.id)).toMatchObject({ active: true, disabledReason: null });
+    });
+
+    it('records many at once: one attempt row each, returning only the ids that were still pending', async () => {
+      const webhook = await newWebhook('t1', 'all');
+      for (let i = 0; i < 4; i++) await newEvent('t1', 'batch_created', `b_${i}`);
+      await relayAll();
+      const [a, b, c, d] = await dueInOrder(webhook.id, 10);
+      const lease = await deliveries.claimDue(10, LONG_LEASE);
+      expect(sorted(idsOf(lease))).toEqual(sorted([a, b, c, d]));
+      // c was settled meanwhile.
+      expect(await recordOne(c, attempt({ outcome: 'succeeded', statusCode: 200, error: undefined }), { transition: 'delivered' })).toEqual([c]);
+
+      const nextAt = new Date(Date.now() + 60_000);
+      const recorded = await deliveries.recordAttempts(
+        [
+          { id: a, attempt: attempt({ statusCode: 502, error: 'HTTP 502', durationMs: 40 }), transition: 'retry', nextAttemptAt: nextAt },
+          { id: b, attempt: attempt({ outcome: 'succeeded', statusCode: 201, error: undefined, durationMs: 7 }), transition: 'delivered' },
+          { id: c, attempt: attempt(), transition: 'retry', nextAttemptAt: nextAt },
+          { id: 'msg_missing', attempt: attempt(), transition: 'gave_up' },
+        ],
+        [],
+      );
+      expect(sorted(recorded)).toEqual(sorted([a, b]));
+
+      expect(await attemptRows(a)).toEqual([{ outcome: 'failed', status_code: 502, error: 'HTTP 502', duration_ms: 40, attempted_at: expect.anything() }]);
+      expect(await attemptRows(b)).toEqual([{ outcome: 'succeeded', status_code: 201, error: null, duration_ms: 7, attempted_at: expect.anything() }]);
+      expect(await attemptRows(c)).toEqual([expect.objectContaining({ outcome: 'succeeded', status_code: 200 })]);
+      expect(await attemptRows('msg_missing')).toEqual([]);
+
+      const byId = new Map((await deliveryRows('webhook_id = $1', [webhook.id])).map((r) => [r.id, r]));
+      expect(byId.get(a)).toMatchObject({ status: 'pending', attempts: 1, last_status_code: 502, lease_until: null, lease_token: null });
+      expect(new Date(byId.get(a)?.next_attempt_at ?? 0).getTime()).toBe(nextAt.getTime());
+      expect(byId.get(b)).toMatchObject({ status: 'succeeded', attempts: 1, last_status_code: 201, lease_until: null, lease_token: null });
+      expect(byId.get(c)).toMatchObject({ status: 'succeeded', attempts: 1, last_status_code: 200 });
+      // d was not in the round: still leased under the claim's token.
+      expect(byId.get(d)).toMatchObject({ status: 'pending', attempts: 0, lease_token: lease.token });
+      expect(await loadOne(d, lease.token)).not.toBeNull();
+
+      expect(await deliveries.recordAttempts([], [])).toEqual([]);
+    });
+
+    it('refuses a transition that does not start from pending, recording nothing of the round', async () => {
+      const webhook = await newWebhook('t1', 'all');
+      for (let i = 0; i < 2; i++) await newEvent('t1', 'batch_created', `b_${i}`);
+      await relayAll();
+      const [a, b] = await dueInOrder(webhook.id, 10);
+      await deliveries.claimDue(10, LONG_LEASE);
+      await expect(
+        deliveries.recordAttempts(
+          [
+            { id: a, attempt: attempt(), transition: 'retry', nextAttemptAt: new Date() },
+            { id: b, attempt: attempt(), transition: 'redeliver' },
+          ],
+          [],
+        ),
+      ).rejects.toThrow();
+      expect(await attemptRows(a)).toEqual([]);
+      expect((await deliveryRows('webhook_id = $1', [webhook.id])).map((r) => [r.status, r.attempts])).toEqual([
+        ['pending', 0],
+        ['pending', 0],
+      ]);
     });
 
     it('disableWebhook: turns the webhook off and fails its other pending deliveries, leaving other webhooks\' alone', async () => {
@@ -413,19 +679,19 @@ describe.each([
 
       const reason = `the receiver answered 410 Gone to delivery ${ofGone[0]}`;
       expect(
-        await deliveries.recordAttempt(ofGone[0], attempt({ outcome: 'gone', statusCode: 410, error: 'HTTP 410 Gone' }), { transition: 'gave_up', disableWebhook: reason }),
-      ).toBe(true);
+        await recordOne(ofGone[0], attempt({ outcome: 'gone', statusCode: 410, error: 'HTTP 410 Gone' }), { transition: 'gave_up', disableWebhook: reason }),
+      ).toEqual([ofGone[0]]);
 
       expect(await webhooks.findById('t1', gone.id)).toMatchObject({ active: false, disabledReason: reason });
       const after = await deliveryRows('webhook_id = $1', [gone.id]);
-      expect(after.map((d) => [d.id, d.status, d.lease_until])).toEqual(ofGone.map((id) => [id, 'failed', null]));
+      expect(after.map((d) => [d.id, d.status, d.lease_until, d.lease_token])).toEqual(ofGone.map((id) => [id, 'failed', null, null]));
       expect(after.find((d) => d.id === ofGone[0])).toMatchObject({ attempts: 1, last_status_code: 410, last_error: 'HTTP 410 Gone' });
       for (const d of after.filter((x) => x.id !== ofGone[0])) expect(d).toMatchObject({ attempts: 0, last_error: 'the webhook was disabled (410 Gone)' });
       expect((await deliveryRows('webhook_id = $1', [fine.id])).map((d) => d.status)).toEqual(['pending', 'pending', 'pending']);
       expect(await webhooks.findById('t1', fine.id)).toMatchObject({ active: true });
 
       // The attempt in flight finishes later: nothing is recorded on the failed delivery.
-      expect(await deliveries.recordAttempt(ofGone[1], attempt({ outcome: 'succeeded', statusCode: 200 }), { transition: 'delivered' })).toBe(false);
+      expect(await recordOne(ofGone[1], attempt({ outcome: 'succeeded', statusCode: 200 }), { transition: 'delivered' })).toEqual([]);
       expect(await attemptRows(ofGone[1])).toEqual([]);
 
       // No more deliveries for the disabled webhook; turning it on again clears the reason.
@@ -433,6 +699,70 @@ describe.each([
       expect(await relayAll()).toEqual({ events: 1, deliveries: 1 });
       expect(await deliveryRows('webhook_id = $1', [gone.id])).toHaveLength(3);
       expect(await webhooks.update('t1', gone.id, { active: true })).toMatchObject({ active: true, disabledReason: null });
+    });
+
+    it('failing: counts one more failing round, holds the webhook until holdUntil, and fails only its unleased pending deliveries due since before giveUpBefore', async () => {
+      const failing = await newWebhook('t1', 'all');
+      const other = await newWebhook('t1', 'all');
+      for (let i = 0; i < 6; i++) await newEvent('t1', 'batch_created', `b_${i}`);
+      await relayAll();
+      const [probe, stale, retried, leasedStale, fresh, settled] = (await deliveryRows('webhook_id = $1', [failing.id])).map((d) => d.id);
+      const ofOther = (await deliveryRows('webhook_id = $1', [other.id])).map((d) => d.id);
+      // Everything was due two days ago; the probe three (so it is claimed first).
+      await db.dataSource.query(`UPDATE webhook_deliveries SET next_attempt_at = now() - interval '2 days'`);
+      await db.dataSource.query(`UPDATE webhook_deliveries SET next_attempt_at = now() - interval '3 days' WHERE id = $1`, [probe]);
+      // Attempted first two days ago, failing since, its next attempt to come.
+      await db.dataSource.query(
+        `UPDATE webhook_deliveries SET first_attempt_at = now() - interval '2 days', next_attempt_at = now() + interval '1 hour',
+           attempts = 3, last_status_code = 500, last_error = 'HTTP 500' WHERE id = $1`,
+        [retried],
+      );
+      // In flight under another claim.
+      await db.dataSource.query(`UPDATE webhook_deliveries SET lease_until = now() + interval '1 hour', lease_token = $2 WHERE id = $1`, [leasedStale, randomUUID()]);
+      await db.dataSource.query(`UPDATE webhook_deliveries SET next_attempt_at = now() - interval '1 minute' WHERE id = $1`, [fresh]);
+      await db.dataSource.query(`UPDATE webhook_deliveries SET status = 'succeeded' WHERE id = $1`, [settled]);
+
+      const lease = await deliveries.claimDue(1, LONG_LEASE);
+      expect(idsOf(lease)).toEqual([probe]);
+      const holdUntil = new Date(Date.now() + 3_600_000);
+      const giveUpBefore = new Date(Date.now() - 86_400_000);
+      expect(
+        await deliveries.recordAttempts(
+          [{ id: probe, attempt: attempt(), transition: 'retry', nextAttemptAt: new Date(Date.now() + 60_000) }],
+          [{ webhookId: failing.id, health: 'failing', holdUntil, giveUpBefore }],
+        ),
+      ).toEqual([probe]);
+
+      expect(await webhookState(failing.id)).toEqual({ failures: 1, heldUntil: holdUntil, active: true });
+      expect(await webhookState(other.id)).toEqual({ failures: 0, heldUntil: null, active: true });
+      const byId = new Map((await deliveryRows('webhook_id = $1', [failing.id])).map((r) => [r.id, r]));
+      // The probe was attempted just now: it waits for its retry.
+      expect(byId.get(probe)).toMatchObject({ status: 'pending', attempts: 1, lease_until: null });
+      // Due (never attempted) for the whole window: failed, as an attempt giving up would.
+      expect(byId.get(stale)).toMatchObject({ status: 'failed', attempts: 0, last_error: 'the receiver failed for the whole retry window' });
+      // First attempted before the window: failed, keeping the error of its last attempt.
+      expect(byId.get(retried)).toMatchObject({ status: 'failed', attempts: 3, last_status_code: 500, last_error: 'HTTP 500' });
+      expect(byId.get(leasedStale)).toMatchObject({ status: 'pending', attempts: 0, last_error: null });
+      expect(byId.get(fresh)).toMatchObject({ status: 'pending', attempts: 0, last_error: null });
+      expect(byId.get(settled)).toMatchObject({ status: 'succeeded' });
+      expect(await attemptRows(stale)).toEqual([]);
+      expect(await attemptRows(retried)).toEqual([]);
+      // The other webhook's deliveries, as old, are untouched.
+      expect((await deliveryRows('webhook_id = $1', [other.id])).map((r) => r.status)).toEqual(ofOther.map(() => 'pending'));
+
+      // Held: only the other webhook's deliveries are claimed.
+      const claimed = await deliveries.claimDue(100, LONG_LEASE);
+      expect(sorted(idsOf(claimed))).toEqual(sorted(ofOther));
+
+      // Another failing round (the health alone): one more, held longer.
+      const longer = new Date(Date.now() + 7_200_000);
+      expect(await deliveries.recordAttempts([], [{ webhookId: failing.id, health: 'failing', holdUntil: longer, giveUpBefore }])).toEqual([]);
+      expect(await webhookState(failing.id)).toEqual({ failures: 2, heldUntil: longer, active: true });
+      expect((await deliveryRows('id = $1', [leasedStale]))[0]).toMatchObject({ status: 'pending' });
+
+      // A round succeeds: healthy, no longer held.
+      expect(await deliveries.recordAttempts([], [{ webhookId: failing.id, health: 'healthy' }])).toEqual([]);
+      expect(await webhookState(failing.id)).toEqual({ failures: 0, heldUntil: null, active: true });
     });
   });
 
@@ -479,16 +809,25 @@ describe.each([
       const [ok, bad, waiting] = (await deliveryRows()).map((d) => d.id);
       await deliveries.claimDue(10, LONG_LEASE);
       const firstAt = new Date(Date.now() - 60_000);
-      await deliveries.recordAttempt(ok, attempt({ at: firstAt, outcome: 'succeeded', statusCode: 200, error: undefined }), { transition: 'delivered' });
-      await deliveries.recordAttempt(bad, attempt({ at: firstAt }), { transition: 'gave_up' });
-      await deliveries.recordAttempt(waiting, attempt({ at: firstAt }), { transition: 'retry', nextAttemptAt: new Date(Date.now() + 3_600_000) });
-      expect(await deliveries.claimDue(10, LONG_LEASE)).toEqual([]);
+      expect(
+        sorted(
+          await deliveries.recordAttempts(
+            [
+              { id: ok, attempt: attempt({ at: firstAt, outcome: 'succeeded', statusCode: 200, error: undefined }), transition: 'delivered' },
+              { id: bad, attempt: attempt({ at: firstAt }), transition: 'gave_up' },
+              { id: waiting, attempt: attempt({ at: firstAt }), transition: 'retry', nextAttemptAt: new Date(Date.now() + 3_600_000) },
+            ],
+            [],
+          ),
+        ),
+      ).toEqual(sorted([ok, bad, waiting]));
+      expect(await claimIds(10)).toEqual([]);
 
       for (const id of [ok, bad]) {
         const again = await deliveries.redeliver('t1', webhook.id, id);
         expect(again).toMatchObject({ id, status: 'pending', attempts: 1, nextAttemptAt: expect.any(Date) });
         const [row] = await deliveryRows('id = $1', [id]);
-        expect(row).toMatchObject({ status: 'pending', first_attempt_at: null, lease_until: null });
+        expect(row).toMatchObject({ status: 'pending', first_attempt_at: null, lease_until: null, lease_token: null });
       }
       const stillPending = await deliveries.redeliver('t1', webhook.id, waiting);
       expect(stillPending).toMatchObject({ id: waiting, status: 'pending' });
@@ -496,15 +835,42 @@ describe.each([
       expect(new Date(waitingRow.first_attempt_at ?? 0).getTime()).toBe(firstAt.getTime());
 
       // All three are due now.
-      expect((await deliveries.claimDue(10, LONG_LEASE)).sort()).toEqual([ok, bad, waiting].sort());
-      expect((await deliveries.load(ok))?.firstAttemptAt).toBeNull();
+      const lease = await deliveries.claimDue(10, LONG_LEASE);
+      expect(sorted(idsOf(lease))).toEqual(sorted([ok, bad, waiting]));
+      expect((await loadOne(ok, lease.token))?.firstAttemptAt).toBeNull();
+    });
+
+    it('redelivering to a held webhook ends its hold but not its failing rounds: the delivery goes as its next probe', async () => {
+      const webhook = await newWebhook('t1', 'all');
+      for (let i = 0; i < 2; i++) await newEvent('t1', 'batch_created', `b_${i}`);
+      await relayAll();
+      const [failed, later] = await dueInOrder(webhook.id, 10);
+      await deliveries.claimDue(10, LONG_LEASE);
+      await deliveries.recordAttempts(
+        [
+          { id: failed, attempt: attempt(), transition: 'gave_up' },
+          { id: later, attempt: attempt(), transition: 'retry', nextAttemptAt: new Date(Date.now() + 3_600_000) },
+        ],
+        [],
+      );
+      await db.dataSource.query(`UPDATE webhooks SET consecutive_failures = 2, held_until = now() + interval '1 hour' WHERE id = $1`, [webhook.id]);
+
+      // Asked for by another tenant: nothing changes.
+      expect(await deliveries.redeliver('t2', webhook.id, failed)).toBeNull();
+      expect((await webhookState(webhook.id)).heldUntil).not.toBeNull();
+
+      expect(await deliveries.redeliver('t1', webhook.id, failed)).toMatchObject({ id: failed, status: 'pending' });
+      expect(await webhookState(webhook.id)).toEqual({ failures: 2, heldUntil: null, active: true });
+      const lease = await deliveries.claimDue(10, LONG_LEASE);
+      expect(idsOf(lease)).toEqual([failed]);
+      expect((await loadOne(failed, lease.token))?.webhookFailures).toBe(2);
     });
 
     it('redelivers nothing for another tenant, another webhook or an unknown id', async () => {
       const { id, webhook } = await oneDelivery();
       const other = await newWebhook('t1', 'batch_purchased');
       await deliveries.claimDue(10, LONG_LEASE);
-      await deliveries.recordAttempt(id, attempt(), { transition: 'gave_up' });
+      await recordOne(id, attempt(), { transition: 'gave_up' });
       expect(await deliveries.redeliver('t2', webhook.id, id)).toBeNull();
       expect(await deliveries.redeliver('t1', other.id, id)).toBeNull();
       expect(await deliveries.redeliver('t1', webhook.id, 'msg_missing')).toBeNull();
@@ -514,7 +880,7 @@ describe.each([
     it('deleting a webhook deletes its deliveries and their attempts', async () => {
       const { id, webhook } = await oneDelivery();
       await deliveries.claimDue(10, LONG_LEASE);
-      await deliveries.recordAttempt(id, attempt(), { transition: 'retry', nextAttemptAt: new Date() });
+      await recordOne(id, attempt(), { transition: 'retry', nextAttemptAt: new Date() });
       expect(await webhooks.delete('t1', webhook.id)).toBe(true);
       expect(await deliveryRows('id = $1', [id])).toEqual([]);
       expect(await attemptRows(id)).toEqual([]);

@@ -1,16 +1,20 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { SecretBox } from '@shipbatch/platform/config';
 import { normalizeRows } from '@shipbatch/platform/database';
 import type {
   ClaimedDelivery,
+  DeliveryLease,
+  RecordedAttempt,
   WebhookAttempt,
   WebhookDeliveryRecord,
   WebhookDeliveryRepository,
+  WebhookHealthChange,
   WebhookRecord,
   WebhookRepository,
 } from '@shipbatch/shipping/application';
-import { transition, WEBHOOK_DELIVERY_TRANSITIONS, type WebhookDeliveryState, type WebhookDeliveryTransition, type WebhookEvent } from '@shipbatch/shipping/domain';
+import { transition, WEBHOOK_DELIVERY_TRANSITIONS, type WebhookDeliveryState, type WebhookEvent } from '@shipbatch/shipping/domain';
 
 interface WebhookRow {
   id: string;
@@ -164,23 +168,44 @@ export class TypeormWebhookDeliveryRepository implements WebhookDeliveryReposito
     return { events: Number(rows[0]?.events ?? 0), deliveries: Number(rows[0]?.deliveries ?? 0) };
   }
 
-  async claimDue(limit: number, leaseMs: number): Promise<string[]> {
-    const rows = normalizeRows<{ id: string }>(
+  async claimDue(limit: number, leaseMs: number): Promise<DeliveryLease> {
+    const token = randomUUID();
+    // Each webhook's due deliveries in order (an index range scan each), numbered; a failing
+    // webhook past its hold offers one, when none of its deliveries is out. Then round by round across webhooks, oldest due first
+    // within a round; locked and leased under the new token.
+    const rows = normalizeRows<{ id: string; webhook_id: string }>(
       await this.dataSource.query(
-        `WITH due AS (
-           SELECT d.id FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id AND w.active
-           WHERE d.status = 'pending' AND d.next_attempt_at <= now() AND (d.lease_until IS NULL OR d.lease_until < now())
-           ORDER BY d.next_attempt_at, d.id LIMIT $1 FOR UPDATE OF d SKIP LOCKED
+        `WITH offered AS (
+           SELECT o.id, o.webhook_id, o.next_attempt_at, o.round FROM webhooks w
+           CROSS JOIN LATERAL (
+             SELECT d.id, d.webhook_id, d.next_attempt_at, row_number() OVER (ORDER BY d.next_attempt_at, d.id) AS round
+             FROM webhook_deliveries d
+             WHERE d.webhook_id = w.id AND d.status = 'pending' AND d.next_attempt_at <= now()
+               AND (d.lease_until IS NULL OR d.lease_until < now())
+             ORDER BY d.next_attempt_at, d.id
+             LIMIT CASE WHEN w.consecutive_failures > 0 THEN 1 ELSE $1 END
+           ) o
+           WHERE w.active AND (w.held_until IS NULL OR w.held_until <= now())
+             -- A failing webhook's probe goes alone: none while one of its deliveries is out.
+             AND (w.consecutive_failures = 0 OR NOT EXISTS (
+               SELECT 1 FROM webhook_deliveries l WHERE l.webhook_id = w.id AND l.status = 'pending' AND l.lease_until >= now()))
+         ), picked AS (
+           SELECT id FROM offered ORDER BY round, next_attempt_at, id LIMIT $1
+         ), locked AS (
+           SELECT d.id FROM webhook_deliveries d JOIN picked ON picked.id = d.id
+           WHERE d.status = 'pending' AND (d.lease_until IS NULL OR d.lease_until < now())
+           FOR UPDATE OF d SKIP LOCKED
          )
-         UPDATE webhook_deliveries d SET lease_until = now() + ($2::double precision * interval '1 millisecond')
-         FROM due WHERE d.id = due.id RETURNING d.id`,
-        [limit, leaseMs],
+         UPDATE webhook_deliveries d SET lease_until = now() + ($2::double precision * interval '1 millisecond'), lease_token = $3
+         FROM locked WHERE d.id = locked.id RETURNING d.id, d.webhook_id`,
+        [limit, leaseMs, token],
       ),
     );
-    return rows.map((r) => r.id);
+    return { token, deliveries: rows.map((r) => ({ id: r.id, webhookId: r.webhook_id })) };
   }
 
-  async load(id: string): Promise<ClaimedDelivery | null> {
+  async loadLeased(ids: readonly string[], token: string): Promise<ClaimedDelivery[]> {
+    if (ids.length === 0) return [];
     const rows = normalizeRows<{
       id: string;
       tenant_id: string;
@@ -188,6 +213,7 @@ export class TypeormWebhookDeliveryRepository implements WebhookDeliveryReposito
       url: string;
       is_test: boolean;
       secret_ciphertext: string;
+      consecutive_failures: number;
       event: string;
       object_id: string;
       event_payload: Record<string, unknown> | string | null;
@@ -196,70 +222,119 @@ export class TypeormWebhookDeliveryRepository implements WebhookDeliveryReposito
       first_attempt_at: Date | string | null;
     }>(
       await this.dataSource.query(
-        `SELECT d.id, d.tenant_id, d.webhook_id, w.url, w.is_test, w.secret_ciphertext, d.event, d.object_id, d.event_payload, d.body, d.attempts, d.first_attempt_at
+        `SELECT d.id, d.tenant_id, d.webhook_id, w.url, w.is_test, w.secret_ciphertext, w.consecutive_failures,
+           d.event, d.object_id, d.event_payload, d.body, d.attempts, d.first_attempt_at
          FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
-         WHERE d.id = $1 AND d.status = 'pending' AND d.lease_until > now() AND w.active`,
-        [id],
+         WHERE d.id = ANY($1::text[]) AND d.lease_token = $2 AND d.status = 'pending' AND d.lease_until > now() AND w.active
+         ORDER BY d.next_attempt_at, d.id`,
+        [[...ids], token],
       ),
     );
-    const r = rows[0];
-    if (!r) return null;
-    return {
-      id: r.id,
-      tenantId: r.tenant_id,
-      webhookId: r.webhook_id,
-      url: r.url,
-      isTest: r.is_test,
-      secret: this.box.open(r.secret_ciphertext),
-      event: r.event,
-      objectId: r.object_id,
-      eventPayload: (typeof r.event_payload === 'string' ? JSON.parse(r.event_payload) : r.event_payload) ?? {},
-      body: r.body,
-      attempts: r.attempts,
-      firstAttemptAt: r.first_attempt_at ? date(r.first_attempt_at) : null,
-    };
+    const secrets = new Map<string, string>();
+    return rows.map((r) => {
+      // One webhook's secret is opened once a job.
+      let secret = secrets.get(r.webhook_id);
+      if (secret === undefined) secrets.set(r.webhook_id, (secret = this.box.open(r.secret_ciphertext)));
+      return {
+        id: r.id,
+        tenantId: r.tenant_id,
+        webhookId: r.webhook_id,
+        url: r.url,
+        isTest: r.is_test,
+        secret,
+        event: r.event,
+        objectId: r.object_id,
+        eventPayload: (typeof r.event_payload === 'string' ? JSON.parse(r.event_payload) : r.event_payload) ?? {},
+        body: r.body,
+        attempts: r.attempts,
+        firstAttemptAt: r.first_attempt_at ? date(r.first_attempt_at) : null,
+        webhookFailures: Number(r.consecutive_failures),
+      };
+    });
   }
 
-  async keepBody(id: string, body: string): Promise<string> {
-    const rows = normalizeRows<{ body: string }>(
-      await this.dataSource.query(`UPDATE webhook_deliveries SET body = COALESCE(body, $2) WHERE id = $1 RETURNING body`, [id, body]),
+  async keepBodies(bodies: ReadonlyArray<{ id: string; body: string }>): Promise<Map<string, string>> {
+    if (bodies.length === 0) return new Map();
+    const rows = normalizeRows<{ id: string; body: string }>(
+      await this.dataSource.query(
+        `UPDATE webhook_deliveries d SET body = COALESCE(d.body, v.body)
+         FROM unnest($1::text[], $2::text[]) AS v(id, body) WHERE d.id = v.id RETURNING d.id, d.body`,
+        [bodies.map((b) => b.id), bodies.map((b) => b.body)],
+      ),
     );
-    return rows[0]?.body ?? body;
+    const kept = new Map(rows.map((r) => [r.id, r.body]));
+    // A delivery deleted meanwhile (its webhook was) keeps nothing; its send is refused by load next time.
+    for (const b of bodies) if (!kept.has(b.id)) kept.set(b.id, b.body);
+    return kept;
   }
 
-  async recordAttempt(
-    id: string,
-    attempt: WebhookAttempt,
-    next: { transition: WebhookDeliveryTransition; nextAttemptAt?: Date; disableWebhook?: string },
-  ): Promise<boolean> {
-    const step = transition(WEBHOOK_DELIVERY_TRANSITIONS, next.transition, 'pending');
+  async recordAttempts(attempts: ReadonlyArray<RecordedAttempt>, health: ReadonlyArray<WebhookHealthChange>): Promise<string[]> {
+    if (attempts.length === 0 && health.length === 0) return [];
+    // Every attempt's transition starts from pending (the domain's machine says so, or throws).
+    const steps = attempts.map((a) => transition(WEBHOOK_DELIVERY_TRANSITIONS, a.transition, 'pending'));
     return this.dataSource.transaction(async (m) => {
-      const rows = normalizeRows<{ webhook_id: string }>(
-        await m.query(
-          `UPDATE webhook_deliveries SET status = $2, attempts = attempts + 1, last_status_code = $3, last_error = $4,
-             next_attempt_at = COALESCE($5, next_attempt_at), first_attempt_at = COALESCE(first_attempt_at, $6),
-             lease_until = NULL, updated_at = now()
-           WHERE id = $1 AND status = ANY($7::text[])
-           RETURNING webhook_id`,
-          [id, step.to, attempt.statusCode ?? null, attempt.error ?? null, next.nextAttemptAt ?? null, attempt.at, step.from],
-        ),
-      );
-      if (rows.length === 0) return false;
-      await m.query(
-        `INSERT INTO webhook_attempts (delivery_id, attempted_at, outcome, status_code, error, duration_ms) VALUES ($1, $2, $3, $4, $5, $6)`,
-        [id, attempt.at, attempt.outcome, attempt.statusCode ?? null, attempt.error ?? null, Math.round(attempt.durationMs)],
-      );
-      if (next.disableWebhook) {
-        await m.query(`UPDATE webhooks SET active = false, disabled_reason = $2, updated_at = now() WHERE id = $1`, [rows[0].webhook_id, next.disableWebhook]);
+      let recorded: string[] = [];
+      if (attempts.length > 0) {
+        const rows = normalizeRows<{ delivery_id: string }>(
+          await m.query(
+            `WITH v AS (
+               SELECT * FROM unnest($1::text[], $2::text[], $3::integer[], $4::text[], $5::timestamptz[], $6::timestamptz[], $7::text[], $8::integer[])
+                 AS v(id, to_status, status_code, error, next_at, at, outcome, duration_ms)
+             ), changed AS (
+               UPDATE webhook_deliveries d SET status = v.to_status, attempts = d.attempts + 1, last_status_code = v.status_code, last_error = v.error,
+                 next_attempt_at = COALESCE(v.next_at, d.next_attempt_at), first_attempt_at = COALESCE(d.first_attempt_at, v.at),
+                 lease_until = NULL, lease_token = NULL, updated_at = now()
+               FROM v WHERE d.id = v.id AND d.status = 'pending'
+               RETURNING d.id
+             )
+             INSERT INTO webhook_attempts (delivery_id, attempted_at, outcome, status_code, error, duration_ms)
+             SELECT v.id, v.at, v.outcome, v.status_code, v.error, v.duration_ms FROM v JOIN changed ON changed.id = v.id
+             ORDER BY v.at, v.id
+             RETURNING delivery_id`,
+            [
+              attempts.map((a) => a.id),
+              steps.map((s) => s.to),
+              attempts.map((a) => a.attempt.statusCode ?? null),
+              attempts.map((a) => a.attempt.error ?? null),
+              attempts.map((a) => a.nextAttemptAt ?? null),
+              attempts.map((a) => a.attempt.at),
+              attempts.map((a) => a.attempt.outcome),
+              attempts.map((a) => Math.round(a.attempt.durationMs)),
+            ],
+          ),
+        );
+        recorded = rows.map((r) => r.delivery_id);
+      }
+      const done = new Set(recorded);
+      for (const a of attempts) {
+        if (!a.disableWebhook || !done.has(a.id)) continue;
+        const [row] = normalizeRows<{ webhook_id: string }>(await m.query(`SELECT webhook_id FROM webhook_deliveries WHERE id = $1`, [a.id]));
+        if (!row) continue;
+        await m.query(`UPDATE webhooks SET active = false, disabled_reason = $2, updated_at = now() WHERE id = $1`, [row.webhook_id, a.disableWebhook]);
         // Nothing more goes to a receiver that said it is gone.
         const gaveUp = transition(WEBHOOK_DELIVERY_TRANSITIONS, 'gave_up', 'pending');
         await m.query(
-          `UPDATE webhook_deliveries SET status = $2, last_error = COALESCE(last_error, $3), lease_until = NULL, updated_at = now()
+          `UPDATE webhook_deliveries SET status = $2, last_error = COALESCE(last_error, $3), lease_until = NULL, lease_token = NULL, updated_at = now()
            WHERE webhook_id = $1 AND status = ANY($4::text[])`,
-          [rows[0].webhook_id, gaveUp.to, 'the webhook was disabled (410 Gone)', gaveUp.from],
+          [row.webhook_id, gaveUp.to, 'the webhook was disabled (410 Gone)', gaveUp.from],
         );
       }
-      return true;
+      for (const h of health) {
+        if (h.health === 'healthy') {
+          await m.query(`UPDATE webhooks SET consecutive_failures = 0, held_until = NULL WHERE id = $1 AND (consecutive_failures <> 0 OR held_until IS NOT NULL)`, [h.webhookId]);
+          continue;
+        }
+        await m.query(`UPDATE webhooks SET consecutive_failures = consecutive_failures + 1, held_until = $2 WHERE id = $1 AND active`, [h.webhookId, h.holdUntil]);
+        // Deliveries due for the whole window while the receiver failed give up, as an attempt would.
+        const gaveUp = transition(WEBHOOK_DELIVERY_TRANSITIONS, 'gave_up', 'pending');
+        await m.query(
+          `UPDATE webhook_deliveries SET status = $2, last_error = COALESCE(last_error, $3), updated_at = now()
+           WHERE webhook_id = $1 AND status = ANY($4::text[]) AND COALESCE(first_attempt_at, next_attempt_at) < $5
+             AND (lease_until IS NULL OR lease_until < now())`,
+          [h.webhookId, gaveUp.to, 'the receiver failed for the whole retry window', gaveUp.from, h.giveUpBefore],
+        );
+      }
+      return recorded;
     });
   }
 
@@ -303,13 +378,15 @@ export class TypeormWebhookDeliveryRepository implements WebhookDeliveryReposito
     const from = found.status === 'pending' ? null : transition(WEBHOOK_DELIVERY_TRANSITIONS, 'redeliver', found.status);
     const rows = normalizeRows<DeliveryRow>(
       await this.dataSource.query(
-        `UPDATE webhook_deliveries SET status = $5, next_attempt_at = now(), lease_until = NULL,
+        `UPDATE webhook_deliveries SET status = $5, next_attempt_at = now(), lease_until = NULL, lease_token = NULL,
            first_attempt_at = CASE WHEN status = $5 THEN first_attempt_at ELSE NULL END, updated_at = now()
          WHERE tenant_id = $1 AND webhook_id = $2 AND id = $3 AND status = ANY($4::text[])
          RETURNING ${DELIVERY_COLUMNS}`,
         [tenantId, webhookId, id, from ? from.from : ['pending'], from ? from.to : 'pending'],
       ),
     );
+    // Asked for now: a held webhook sends it as its next probe at once (still one at a time).
+    if (rows[0]) await this.dataSource.query(`UPDATE webhooks SET held_until = NULL WHERE id = $1 AND held_until IS NOT NULL`, [webhookId]);
     return rows[0] ? toDelivery(rows[0]) : this.findById(tenantId, webhookId, id);
   }
 }

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { Logger } from '@nestjs/common';
 import type { AppConfig, WebhookSettings } from '@shipbatch/platform/config';
 import { generateWebhookSecret, verifyWebhook, WebhookSender, WebhookUrlPolicy } from '@shipbatch/platform/webhooks';
-import type { ClaimedDelivery, WebhookAttempt, WebhookDeliveryRepository, WebhookObjectRenderer } from '../../ports/webhook.repository';
+import type { ClaimedDelivery, RecordedAttempt, WebhookDeliveryRepository, WebhookHealthChange, WebhookObjectRenderer } from '../../ports/webhook.repository';
 import { DeliverWebhookUseCase } from './deliver-webhook.use-case';
 
 interface Received {
@@ -38,34 +38,65 @@ async function startReceiver(statuses: number[]) {
   };
 }
 
-type Recorded = { id: string; attempt: WebhookAttempt; next: Parameters<WebhookDeliveryRepository['recordAttempt']>[2] };
+type Recorded = RecordedAttempt;
 
 /**
- * The delivery repository in memory, holding one delivery the way the database would: load gives
- * it while pending (and "leased"), keepBody keeps the first body, recordAttempt applies the step.
+ * The delivery repository in memory, holding deliveries the way the database would: loadLeased
+ * gives those pending and leased under the token, keepBodies keeps the first body, recordAttempts
+ * applies each step and keeps the health changes.
  */
-function fakeDeliveries(initial: ClaimedDelivery) {
-  const state = { delivery: { ...initial }, status: 'pending' as 'pending' | 'succeeded' | 'failed', leased: true, disabledWith: undefined as string | undefined };
-  const recorded: Recorded[] = [];
-  const kept: string[] = [];
-  const repo: Pick<WebhookDeliveryRepository, 'load' | 'keepBody' | 'recordAttempt'> = {
-    load: async (id) => (id === state.delivery.id && state.status === 'pending' && state.leased ? { ...state.delivery, eventPayload: { ...state.delivery.eventPayload } } : null),
-    keepBody: async (id, body) => {
-      kept.push(body);
-      if (id === state.delivery.id && state.delivery.body === null) state.delivery.body = body;
-      return state.delivery.body ?? body;
+function fakeDeliveries(...initial: ClaimedDelivery[]) {
+  const TOKEN = 'lease-1';
+  const rows = new Map(initial.map((d) => [d.id, { delivery: { ...d }, status: 'pending' as 'pending' | 'succeeded' | 'failed', token: TOKEN as string | null }]));
+  const state = {
+    get delivery() {
+      return [...rows.values()][0].delivery;
     },
-    recordAttempt: async (id, attempt, next) => {
-      recorded.push({ id, attempt, next });
-      if (id !== state.delivery.id || state.status !== 'pending') return false;
-      state.delivery.attempts += 1;
-      state.delivery.firstAttemptAt ??= attempt.at;
-      state.status = next.transition === 'delivered' ? 'succeeded' : next.transition === 'gave_up' ? 'failed' : 'pending';
-      if (next.disableWebhook) state.disabledWith = next.disableWebhook;
-      return true;
+    get status() {
+      return [...rows.values()][0].status;
+    },
+    rows,
+    disabledWith: undefined as string | undefined,
+  };
+  const recorded: Recorded[] = [];
+  const health: WebhookHealthChange[][] = [];
+  const kept: string[] = [];
+  const loads: string[][] = [];
+  const repo: Pick<WebhookDeliveryRepository, 'loadLeased' | 'keepBodies' | 'recordAttempts'> = {
+    loadLeased: async (ids, token) => {
+      loads.push([...ids]);
+      return ids.flatMap((id) => {
+        const row = rows.get(id);
+        return row && row.status === 'pending' && row.token === token ? [{ ...row.delivery, eventPayload: { ...row.delivery.eventPayload } }] : [];
+      });
+    },
+    keepBodies: async (bodies) => {
+      const out = new Map<string, string>();
+      for (const { id, body } of bodies) {
+        kept.push(body);
+        const row = rows.get(id);
+        if (row && row.delivery.body === null) row.delivery.body = body;
+        out.set(id, row?.delivery.body ?? body);
+      }
+      return out;
+    },
+    recordAttempts: async (attempts, changes) => {
+      health.push([...changes]);
+      const done: string[] = [];
+      for (const a of attempts) {
+        recorded.push(a);
+        const row = rows.get(a.id);
+        if (!row || row.status !== 'pending') continue;
+        row.delivery.attempts += 1;
+        row.delivery.firstAttemptAt ??= a.attempt.at;
+        row.status = a.transition === 'delivered' ? 'succeeded' : a.transition === 'gave_up' ? 'failed' : 'pending';
+        if (a.disableWebhook) state.disabledWith = a.disableWebhook;
+        done.push(a.id);
+      }
+      return done;
     },
   };
-  return { repo: repo as WebhookDeliveryRepository, state, recorded, kept };
+  return { repo: repo as WebhookDeliveryRepository, state, recorded, health, kept, loads, TOKEN };
 }
 
 const settings: WebhookSettings = { allowedHosts: ['127.0.0.1'], timeoutMs: 5_000, retryBaseMs: 10_000, retryWindowMs: 24 * 60 * 60 * 1000, pollMs: 1_000 };
@@ -82,10 +113,14 @@ describe('DeliverWebhookUseCase', () => {
   };
 
   const renders: Array<{ tenantId: string; event: string; objectId: string; eventPayload: Record<string, unknown> }> = [];
+  const renderCalls: number[] = [];
   const renderer: WebhookObjectRenderer = {
-    render: async (tenantId, event, objectId, eventPayload) => {
-      renders.push({ tenantId, event, objectId, eventPayload });
-      return { object_id: objectId, status: eventPayload['status'], render: renders.length };
+    renderMany: async (items) => {
+      renderCalls.push(items.length);
+      return items.map(({ tenantId, event, objectId, eventPayload }) => {
+        renders.push({ tenantId, event, objectId, eventPayload });
+        return { object_id: objectId, status: eventPayload['status'], render: renders.length };
+      });
     },
   };
 
@@ -102,12 +137,14 @@ describe('DeliverWebhookUseCase', () => {
     body: null,
     attempts: 0,
     firstAttemptAt: null,
+    webhookFailures: 0,
     ...over,
   });
 
   let warn: jest.SpyInstance;
   beforeEach(() => {
     renders.length = 0;
+    renderCalls.length = 0;
     warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
   });
   afterEach(async () => {
@@ -120,9 +157,9 @@ describe('DeliverWebhookUseCase', () => {
     const fake = fakeDeliveries(delivery(r.url));
     const useCase = new DeliverWebhookUseCase(fake.repo, renderer, sender, config);
 
-    await useCase.execute(fake.state.delivery.id);
-    await useCase.execute(fake.state.delivery.id);
-    await useCase.execute(fake.state.delivery.id);
+    await useCase.execute(fake.TOKEN, [fake.state.delivery.id]);
+    await useCase.execute(fake.TOKEN, [fake.state.delivery.id]);
+    await useCase.execute(fake.TOKEN, [fake.state.delivery.id]);
 
     expect(renders).toEqual([{ tenantId: 't1', event: 'batch_created', objectId: 'b_1', eventPayload: { status: 'VALID' } }]);
     expect(fake.kept).toHaveLength(1);
@@ -135,16 +172,16 @@ describe('DeliverWebhookUseCase', () => {
       expect(verifyWebhook(secret, x.body, x.headers as Record<string, string>)).toEqual(JSON.parse(r.received[0].body));
     }
 
-    expect(fake.recorded.map((x) => [x.next.transition, x.attempt.outcome, x.attempt.statusCode])).toEqual([
+    expect(fake.recorded.map((x) => [x.transition, x.attempt.outcome, x.attempt.statusCode])).toEqual([
       ['retry', 'failed', 500],
       ['retry', 'failed', 503],
       ['delivered', 'succeeded', 204],
     ]);
-    expect(fake.recorded[2].next).toEqual({ transition: 'delivered', nextAttemptAt: undefined, disableWebhook: undefined });
+    expect(fake.recorded[2]).toMatchObject({ transition: 'delivered', nextAttemptAt: undefined, disableWebhook: undefined });
     expect(fake.state.status).toBe('succeeded');
 
     // Settled: the next job for it (a duplicate) sends nothing.
-    await useCase.execute(fake.state.delivery.id);
+    await useCase.execute(fake.TOKEN, [fake.state.delivery.id]);
     expect(r.received).toHaveLength(3);
   });
 
@@ -152,8 +189,8 @@ describe('DeliverWebhookUseCase', () => {
     const r = await receiver([200]);
     const fake = fakeDeliveries(delivery(r.url));
     const kept = JSON.stringify({ event: 'batch_created', test: true, data: { object_id: 'b_1', status: 'VALIDATING' } });
-    fake.repo.keepBody = async () => kept;
-    await new DeliverWebhookUseCase(fake.repo, renderer, sender, config).execute(fake.state.delivery.id);
+    fake.repo.keepBodies = async (bodies) => new Map(bodies.map((b) => [b.id, kept]));
+    await new DeliverWebhookUseCase(fake.repo, renderer, sender, config).execute(fake.TOKEN, [fake.state.delivery.id]);
     expect(r.received.map((x) => x.body)).toEqual([kept]);
   });
 
@@ -161,13 +198,15 @@ describe('DeliverWebhookUseCase', () => {
     const r = await receiver([200]);
     const fake = fakeDeliveries(delivery(r.url));
     const before = Date.now();
-    await new DeliverWebhookUseCase(fake.repo, renderer, sender, config).execute(fake.state.delivery.id);
+    await new DeliverWebhookUseCase(fake.repo, renderer, sender, config).execute(fake.TOKEN, [fake.state.delivery.id]);
     expect(fake.recorded).toHaveLength(1);
-    const [{ id, attempt, next }] = fake.recorded;
+    const [{ id, attempt, transition }] = fake.recorded;
     expect(id).toBe(fake.state.delivery.id);
     expect(attempt).toEqual({ at: expect.any(Date), outcome: 'succeeded', statusCode: 200, error: undefined, durationMs: expect.any(Number) });
     expect(attempt.at.getTime()).toBeGreaterThanOrEqual(before);
-    expect(next.transition).toBe('delivered');
+    expect(transition).toBe('delivered');
+    // A healthy webhook's health is left alone (nothing to clear).
+    expect(fake.health).toEqual([[]]);
     expect(JSON.parse(r.received[0].body)).toMatchObject({ event: 'batch_created', test: true });
   });
 
@@ -179,9 +218,10 @@ describe('DeliverWebhookUseCase', () => {
 
     for (const attemptNo of [1, 2, 3]) {
       const before = Date.now();
-      await useCase.execute(fake.state.delivery.id);
+      await useCase.execute(fake.TOKEN, [fake.state.delivery.id]);
       const after = Date.now();
-      const { attempt, next } = fake.recorded[attemptNo - 1];
+      const next = fake.recorded[attemptNo - 1];
+      const { attempt } = next;
       expect(attempt).toMatchObject({ outcome: 'failed', statusCode: 500, error: 'HTTP 500' });
       expect(next.transition).toBe('retry');
       expect(next.disableWebhook).toBeUndefined();
@@ -193,37 +233,41 @@ describe('DeliverWebhookUseCase', () => {
     }
     expect(fake.state.status).toBe('pending');
     expect(fake.state.delivery.attempts).toBe(3);
+    // Each round failed: the webhook is held after each.
+    expect(fake.health.map((h) => h.map((c) => c.health))).toEqual([['failing'], ['failing'], ['failing']]);
   });
 
   it('a failure after the retry window → gave_up, no next attempt, the webhook stays on', async () => {
     const r = await receiver([500]);
     const firstAttemptAt = new Date(Date.now() - settings.retryWindowMs - 1_000);
     const fake = fakeDeliveries(delivery(r.url, { attempts: 17, firstAttemptAt, body: '{"event":"batch_created","test":true,"data":{}}' }));
-    await new DeliverWebhookUseCase(fake.repo, renderer, sender, config).execute(fake.state.delivery.id);
+    await new DeliverWebhookUseCase(fake.repo, renderer, sender, config).execute(fake.TOKEN, [fake.state.delivery.id]);
     expect(renders).toEqual([]);
     expect(r.received.map((x) => x.body)).toEqual(['{"event":"batch_created","test":true,"data":{}}']);
-    expect(fake.recorded[0].next).toEqual({ transition: 'gave_up', nextAttemptAt: undefined, disableWebhook: undefined });
+    expect(fake.recorded[0]).toMatchObject({ transition: 'gave_up', nextAttemptAt: undefined, disableWebhook: undefined });
     expect(fake.state.status).toBe('failed');
   });
 
   it('a failure inside the window is retried though many attempts were made', async () => {
     const r = await receiver([502]);
     const fake = fakeDeliveries(delivery(r.url, { attempts: 17, firstAttemptAt: new Date(Date.now() - settings.retryWindowMs + 60_000) }));
-    await new DeliverWebhookUseCase(fake.repo, renderer, sender, config).execute(fake.state.delivery.id);
-    expect(fake.recorded[0].next.transition).toBe('retry');
+    await new DeliverWebhookUseCase(fake.repo, renderer, sender, config).execute(fake.TOKEN, [fake.state.delivery.id]);
+    expect(fake.recorded[0].transition).toBe('retry');
   });
 
   it('410 → gave_up and the webhook is disabled', async () => {
     const r = await receiver([410]);
     const fake = fakeDeliveries(delivery(r.url));
-    await new DeliverWebhookUseCase(fake.repo, renderer, sender, config).execute(fake.state.delivery.id);
+    await new DeliverWebhookUseCase(fake.repo, renderer, sender, config).execute(fake.TOKEN, [fake.state.delivery.id]);
     expect(fake.recorded).toHaveLength(1);
     expect(fake.recorded[0].attempt).toMatchObject({ outcome: 'gone', statusCode: 410 });
-    expect(fake.recorded[0].next).toEqual({
+    expect(fake.recorded[0]).toMatchObject({
       transition: 'gave_up',
       nextAttemptAt: undefined,
       disableWebhook: `the receiver answered 410 Gone to delivery ${fake.state.delivery.id}`,
     });
+    // Turned off, not held.
+    expect(fake.health).toEqual([[]]);
     expect(fake.state).toMatchObject({ status: 'failed', disabledWith: expect.stringContaining('410') });
   });
 
@@ -231,22 +275,66 @@ describe('DeliverWebhookUseCase', () => {
     const r = await receiver([200]);
     // Plain http on a live webhook: the policy refuses it before connecting.
     const fake = fakeDeliveries(delivery(r.url, { isTest: false, url: r.url.replace('127.0.0.1', '10.0.0.1') }));
-    await new DeliverWebhookUseCase(fake.repo, renderer, sender, config).execute(fake.state.delivery.id);
+    await new DeliverWebhookUseCase(fake.repo, renderer, sender, config).execute(fake.TOKEN, [fake.state.delivery.id]);
     expect(r.received).toEqual([]);
     expect(fake.recorded[0].attempt).toMatchObject({ outcome: 'refused' });
-    expect(fake.recorded[0].next.transition).toBe('retry');
+    expect(fake.recorded[0].transition).toBe('retry');
   });
 
-  it('sends nothing for a delivery load() does not return (settled, deleted, or no longer leased)', async () => {
+  it('sends nothing for a delivery loadLeased does not return (settled, deleted, or leased under another token)', async () => {
     const r = await receiver([200]);
     const fake = fakeDeliveries(delivery(r.url));
-    fake.state.leased = false;
+    [...fake.state.rows.values()][0].token = 'lease-2';
     const useCase = new DeliverWebhookUseCase(fake.repo, renderer, sender, config);
-    await useCase.execute(fake.state.delivery.id);
-    await useCase.execute('msg_unknown');
+    await useCase.execute(fake.TOKEN, [fake.state.delivery.id]);
+    await useCase.execute(fake.TOKEN, ['msg_unknown']);
     expect(r.received).toEqual([]);
     expect(renders).toEqual([]);
     expect(fake.kept).toEqual([]);
     expect(fake.recorded).toEqual([]);
+  });
+
+  it('sends a round of deliveries at once, renders their objects in one call and records the round in one call', async () => {
+    const r = await receiver([200]);
+    const ds = Array.from({ length: 5 }, (_, i) => delivery(r.url, { id: `msg_${i}`, event: 'transaction_created', objectId: `tx_${i}`, eventPayload: {} }));
+    const fake = fakeDeliveries(...ds);
+    await new DeliverWebhookUseCase(fake.repo, renderer, sender, config).execute(fake.TOKEN, ds.map((d) => d.id));
+    expect(renderCalls).toEqual([5]);
+    expect(r.received.map((x) => x.headers['webhook-id']).sort()).toEqual(ds.map((d) => d.id));
+    for (const x of r.received) {
+      const sent = verifyWebhook(secret, x.body, x.headers as Record<string, string>) as { data: { object_id: string } };
+      expect(`msg_${sent.data.object_id.slice(3)}`).toBe(x.headers['webhook-id']);
+    }
+    expect(fake.health).toHaveLength(1);
+    expect(fake.recorded.map((a) => a.transition)).toEqual(['delivered', 'delivered', 'delivered', 'delivered', 'delivered']);
+    expect(fake.loads).toEqual([ds.map((d) => d.id)]);
+  });
+
+  it('a round without a success holds the webhook: until about retryDelayMs(failures + 1) from now, giving up what waited the whole window', async () => {
+    const r = await receiver([503]);
+    const ds = [0, 1, 2].map((i) => delivery(r.url, { id: `msg_${i}`, webhookFailures: 2 }));
+    const fake = fakeDeliveries(...ds);
+    const before = Date.now();
+    await new DeliverWebhookUseCase(fake.repo, renderer, sender, config).execute(fake.TOKEN, ds.map((d) => d.id));
+    const after = Date.now();
+    expect(r.received).toHaveLength(3);
+    const [[change]] = fake.health;
+    expect(change).toMatchObject({ webhookId: 'wh_1', health: 'failing' });
+    if (change.health !== 'failing') throw new Error('not failing');
+    // The third failing round in a row: base × 2^2, minus up to 20 % jitter.
+    const nominal = settings.retryBaseMs * 4;
+    expect(change.holdUntil.getTime()).toBeGreaterThanOrEqual(before + Math.floor(nominal * 0.8));
+    expect(change.holdUntil.getTime()).toBeLessThanOrEqual(after + nominal);
+    expect(change.giveUpBefore.getTime()).toBeGreaterThanOrEqual(before - settings.retryWindowMs);
+    expect(change.giveUpBefore.getTime()).toBeLessThanOrEqual(after - settings.retryWindowMs);
+    expect(warn.mock.calls.some(([m]) => /wh_1: no attempt of the round succeeded/.test(String(m)))).toBe(true);
+  });
+
+  it('one success in a round clears a held webhook; a healthy one is left alone', async () => {
+    const r = await receiver([500, 200, 500]);
+    const held = fakeDeliveries(...[0, 1, 2].map((i) => delivery(r.url, { id: `msg_${i}`, webhookFailures: 3 })));
+    await new DeliverWebhookUseCase(held.repo, renderer, sender, config).execute(held.TOKEN, ['msg_0', 'msg_1', 'msg_2']);
+    expect(held.health).toEqual([[{ webhookId: 'wh_1', health: 'healthy' }]]);
+    expect(held.recorded.map((a) => a.attempt.outcome).sort()).toEqual(['failed', 'failed', 'succeeded']);
   });
 });

@@ -3,7 +3,7 @@ import type { AppConfig, WebhookSettings } from '@shipbatch/platform/config';
 import type { EnqueueItem, QueuePort } from '@shipbatch/platform/queue';
 import type { WebhookDeliveryRepository } from '../../ports/webhook.repository';
 import { QUEUES } from '../../ports/tokens';
-import { deliveryLeaseMs, DISPATCH_BATCH, RELAY_BATCH, WebhookDispatchUseCase, type WebhookDeliveryJobData } from './webhook-dispatch.use-case';
+import { DELIVERIES_PER_JOB, deliveryLeaseMs, DISPATCH_BATCH, MAX_WAITING_JOBS, RELAY_BATCH, WebhookDispatchUseCase, type WebhookDeliveryJobData } from './webhook-dispatch.use-case';
 
 const settings: WebhookSettings = { allowedHosts: [], timeoutMs: 10_000, retryBaseMs: 10_000, retryWindowMs: 86_400_000, pollMs: 1_000 };
 const config = { webhooks: settings } as AppConfig;
@@ -14,7 +14,9 @@ function bullmqAcceptsJobId(jobId: string): boolean {
   return !jobId.includes(':') || jobId.split(':').length === 3;
 }
 
-function setup(opts: { relays?: Array<{ events: number; deliveries: number }>; claims?: string[][]; relayError?: Error } = {}) {
+type Claim = Array<{ id: string; webhookId: string }>;
+
+function setup(opts: { relays?: Array<{ events: number; deliveries: number }>; claims?: Claim[]; relayError?: Error; waiting?: number } = {}) {
   const relayCalls: number[] = [];
   const claimCalls: Array<[number, number]> = [];
   const relays = [...(opts.relays ?? [])];
@@ -27,7 +29,7 @@ function setup(opts: { relays?: Array<{ events: number; deliveries: number }>; c
     },
     claimDue: async (limit: number, leaseMs: number) => {
       claimCalls.push([limit, leaseMs]);
-      return claims.shift() ?? [];
+      return { token: `00000000-0000-4000-8000-00000000000${claimCalls.length}`, deliveries: claims.shift() ?? [] };
     },
   } as unknown as WebhookDeliveryRepository;
   const added: Array<{ queue: string; items: EnqueueItem<object>[] }> = [];
@@ -38,6 +40,7 @@ function setup(opts: { relays?: Array<{ events: number; deliveries: number }>; c
     addBulk: async (q, items) => {
       added.push({ queue: q, items });
     },
+    waiting: async () => opts.waiting ?? 0,
   };
   return { useCase: new WebhookDispatchUseCase(deliveries, queue, config), relayCalls, claimCalls, added };
 }
@@ -65,42 +68,51 @@ describe('WebhookDispatchUseCase', () => {
   });
 
   describe('dispatch', () => {
-    it('leases due deliveries for three timeouts and more, and adds one job per delivery to the webhook-delivery queue', async () => {
-      const ids = Array.from({ length: 5 }, (_, i) => `msg_${String(i).padStart(32, 'a')}`);
-      const { useCase, claimCalls, added } = setup({ claims: [ids] });
-      expect(await useCase.dispatch()).toBe(5);
+    it('leases due deliveries for three timeouts and more, and adds jobs of up to DELIVERIES_PER_JOB deliveries of one webhook under the lease token', async () => {
+      const a = Array.from({ length: DELIVERIES_PER_JOB + 3 }, (_, i) => ({ id: `msg_a${i}`, webhookId: 'wh_a' }));
+      const b = [{ id: 'msg_b0', webhookId: 'wh_b' }];
+      // Interleaved, as the fair claim returns them.
+      const { useCase, claimCalls, added } = setup({ claims: [[a[0], b[0], ...a.slice(1)]] });
+      expect(await useCase.dispatch()).toBe(a.length + 1);
       expect(claimCalls).toEqual([[DISPATCH_BATCH, deliveryLeaseMs(settings.timeoutMs)]]);
       expect(deliveryLeaseMs(settings.timeoutMs)).toBeGreaterThan(3 * settings.timeoutMs);
 
       expect(added).toHaveLength(1);
       expect(added[0].queue).toBe(QUEUES.webhookDelivery);
       expect(added[0].queue).toBe('webhook-delivery');
-      expect(added[0].items.map((i) => i.data)).toEqual(ids.map((deliveryId) => ({ deliveryId }) satisfies WebhookDeliveryJobData));
+      const token = '00000000-0000-4000-8000-000000000001';
+      expect(added[0].items.map((i) => i.data)).toEqual([
+        { token, deliveryIds: a.slice(0, DELIVERIES_PER_JOB).map((d) => d.id) },
+        { token, deliveryIds: a.slice(DELIVERIES_PER_JOB).map((d) => d.id) },
+        { token, deliveryIds: ['msg_b0'] },
+      ] satisfies WebhookDeliveryJobData[]);
       const jobIds = added[0].items.map((i) => i.options?.jobId ?? '');
-      expect(new Set(jobIds).size).toBe(ids.length);
-      for (const [n, jobId] of jobIds.entries()) {
-        expect(jobId).toContain(ids[n]);
+      expect(new Set(jobIds).size).toBe(3);
+      for (const jobId of jobIds) {
+        expect(jobId).toContain(token);
         expect(bullmqAcceptsJobId(jobId)).toBe(true);
         expect(jobId.split(':')).toHaveLength(3);
       }
       expect(added[0].items.every((i) => i.options?.delayMs === undefined)).toBe(true);
     });
 
-    it('gives a delivery dispatched again (its lease ran out, or it is retried) a new job id', async () => {
-      const id = 'msg_0123456789abcdef0123456789abcdef';
-      const { useCase, added } = setup({ claims: [[id], [id]] });
-      const now = jest.spyOn(Date, 'now');
-      try {
-        now.mockReturnValue(1_764_720_000_000);
-        await useCase.dispatch();
-        now.mockReturnValue(1_764_720_000_000 + deliveryLeaseMs(settings.timeoutMs));
-        await useCase.dispatch();
-      } finally {
-        now.mockRestore();
-      }
-      const [first, second] = added.map((a) => a.items[0].options?.jobId);
+    it('gives deliveries dispatched again (their lease ran out, or they are retried) new job ids: one per claim', async () => {
+      const d = { id: 'msg_0123456789abcdef0123456789abcdef', webhookId: 'wh_a' };
+      const { useCase, added } = setup({ claims: [[d], [d]] });
+      await useCase.dispatch();
+      await useCase.dispatch();
+      const [first, second] = added.map((x) => x.items[0].options?.jobId);
       expect(first).not.toBe(second);
       expect([first, second].every((j) => j !== undefined && bullmqAcceptsJobId(j))).toBe(true);
+    });
+
+    it('leases nothing while MAX_WAITING_JOBS delivery jobs still wait to start', async () => {
+      const { useCase, claimCalls, added } = setup({ claims: [[{ id: 'msg_a', webhookId: 'wh_a' }]], waiting: MAX_WAITING_JOBS });
+      expect(await useCase.dispatch()).toBe(0);
+      expect(claimCalls).toEqual([]);
+      expect(added).toEqual([]);
+      const below = setup({ claims: [[{ id: 'msg_a', webhookId: 'wh_a' }]], waiting: MAX_WAITING_JOBS - 1 });
+      expect(await below.useCase.dispatch()).toBe(1);
     });
 
     it('adds nothing when nothing is due', async () => {
@@ -112,11 +124,11 @@ describe('WebhookDispatchUseCase', () => {
 
   describe('tick', () => {
     it('relays, then dispatches', async () => {
-      const { useCase, relayCalls, claimCalls, added } = setup({ relays: [{ events: 2, deliveries: 2 }], claims: [['msg_a', 'msg_b']] });
+      const { useCase, relayCalls, claimCalls, added } = setup({ relays: [{ events: 2, deliveries: 2 }], claims: [[{ id: 'msg_a', webhookId: 'wh_a' }, { id: 'msg_b', webhookId: 'wh_a' }]] });
       await useCase.tick();
       expect(relayCalls).toHaveLength(1);
       expect(claimCalls).toHaveLength(1);
-      expect(added[0].items).toHaveLength(2);
+      expect(added[0].items.map((i) => i.data)).toEqual([{ token: expect.any(String), deliveryIds: ['msg_a', 'msg_b'] }]);
     });
 
     it('logs a failed pass instead of throwing; the next pass tries again', async () => {
