@@ -53,6 +53,17 @@ describe.each([
     expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/batches', '/batches/{id}/purchase']));
   });
 
+  it('answers an unknown route with 404 saying the route does not exist, keyed or not; a missing object keeps its own 404', async () => {
+    for (const res of [await anon.get('/no/such/route?x=1'), await acme.post('/batchez', {}), await acme.request('DELETE', '/batches')]) {
+      expect(res.status).toBe(404);
+      expect(res.body.errors[0]).toMatchObject({ error_code: 'route_not_found', message: expect.stringMatching(/^there is no route (GET|POST|DELETE) \/[a-z/]+; the API's routes are listed at \/docs$/) });
+    }
+    expect((await anon.get('/no/such/route?x=1')).body.errors[0].message).toContain('GET /no/such/route;');
+    const missing = await acme.get('/batches/batch_unknown');
+    expect(missing.status).toBe(404);
+    expect(missing.body.errors[0].error_code).not.toBe('route_not_found');
+  });
+
   it('accepts the three key schemes and refuses a missing or wrong key with 401', async () => {
     expect((await acme.get('/batches')).status).toBe(200);
     expect((await other.get('/batches')).status).toBe(200);

@@ -26,13 +26,13 @@ export class ApiExceptionFilter implements ExceptionFilter {
     const ctx = host.switchToHttp();
     const res = ctx.getResponse<Response>();
     const req = ctx.getRequest<Request>();
-    const { status, items } = this.describe(exception);
+    const { status, items } = this.describe(exception, req);
     if (status >= 500) this.logger.error(`${req.method} ${req.url}: ${exception instanceof Error ? exception.stack : exception}`);
     const requestId = (req.headers['x-request-id'] as string | undefined) ?? randomUUID();
     res.status(status).json({ request_id: requestId, errors: items });
   }
 
-  private describe(exception: unknown): { status: number; items: ApiErrorItem[] } {
+  private describe(exception: unknown, req: Request): { status: number; items: ApiErrorItem[] } {
     if (exception instanceof ApiError) return { status: exception.getStatus(), items: exception.items };
     if (exception instanceof DomainError) {
       const status = DOMAIN_STATUS[exception.kind];
@@ -62,6 +62,10 @@ export class ApiExceptionFilter implements ExceptionFilter {
       // Nest maps the JSON body parser's SyntaxError to a plain 400 carrying its message.
       if (status === 400 && /JSON/i.test(exception.message)) {
         return this.one(400, 'invalid_json', `the request body is not valid JSON: ${exception.message}`, 'body');
+      }
+      // Nest's router found no route (a matched route sets req.route; its handlers' 404s keep their message).
+      if (status === 404 && !(req as { route?: unknown }).route) {
+        return this.one(404, 'route_not_found', `there is no route ${req.method} ${req.path}; the API's routes are listed at /docs`);
       }
       const body = exception.getResponse();
       const message =
