@@ -1,3 +1,4 @@
+import { Shippo } from 'shippo';
 import { DataSource } from 'typeorm';
 import { eventually } from '@shipbatch/platform/testing';
 import { ReconcileUseCase } from '@shipbatch/shipping/application';
@@ -62,6 +63,23 @@ describe.each([
     const missing = await acme.get('/batches/batch_unknown');
     expect(missing.status).toBe(404);
     expect(missing.body.errors[0].error_code).not.toBe('route_not_found');
+  });
+
+  it('creates a carrier account without a provider field (as the shippo SDK does): from parameters.provider, else DEFAULT_PROVIDER (mock)', async () => {
+    const bare = await acme.post('/carrier_accounts', { carrier: 'usps', account_id: 'no-provider', parameters: {} });
+    expect(bare.status).toBe(201);
+    expect(bare.body).toMatchObject({ provider: 'mock', carrier: 'usps', account_id: 'no-provider' });
+    const inside = await acme.post('/carrier_accounts', { carrier: 'usps', account_id: 'inside', parameters: { provider: 'mock' } });
+    expect(inside.status).toBe(201);
+    expect(inside.body.provider).toBe('mock');
+    const blank = await acme.post('/carrier_accounts', { carrier: 'usps', account_id: 'blank', parameters: { provider: '' } });
+    expect(blank.status).toBe(400);
+    expect(blank.body.errors[0].field_name).toBe('parameters.provider');
+    const res = await anon.post('/admin/tenants', { name: 'sdk-accounts' }, { Authorization: `Bearer ${ADMIN_TOKEN}` });
+    const shippo = new Shippo({ apiKeyHeader: `ShippoToken ${res.body.api_key}`, serverURL: h.baseUrl });
+    const created = await shippo.carrierAccounts.create({ carrier: 'usps', accountId: 'sdk', parameters: {} });
+    expect(created).toMatchObject({ carrier: 'usps', accountId: 'sdk', objectId: expect.any(String) });
+    expect((await anon.withKey(res.body.api_key).get(`/carrier_accounts/${created.objectId}`)).body.provider).toBe('mock');
   });
 
   it('accepts the three key schemes and refuses a missing or wrong key with 401', async () => {

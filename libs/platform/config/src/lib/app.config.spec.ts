@@ -38,6 +38,11 @@ describe('loadConfig', () => {
 });
 
 describe('provider base URLs', () => {
+  it('takes DEFAULT_PROVIDER for carrier accounts created without one, mock unless set', () => {
+    expect(loadConfig({ DATA_DIR: dataDirForBaseUrls() }).defaultProvider).toBe('mock');
+    expect(loadConfig({ DATA_DIR: dataDirForBaseUrls(), DEFAULT_PROVIDER: ' shippo ' }).defaultProvider).toBe('shippo');
+  });
+
   it('collects every *_BASE_URL variable but PUBLIC_BASE_URL, without trailing slashes', () => {
     const config = loadConfig({ DATA_DIR: dataDirForBaseUrls(), SHIPSTATION_BASE_URL: 'http://127.0.0.1:9/', SHIPPO_BASE_URL: 'https://api.example.test', PUBLIC_BASE_URL: 'http://x' });
     expect(config.providerBaseUrls).toEqual({ SHIPSTATION_BASE_URL: 'http://127.0.0.1:9', SHIPPO_BASE_URL: 'https://api.example.test' });

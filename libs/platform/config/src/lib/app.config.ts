@@ -18,6 +18,8 @@ export interface AppConfig {
   encryptionKey: Buffer;
   /** Base URL used in links (pagination `next`, label files). */
   publicBaseUrl: string;
+  /** The provider of a carrier account created without one (a Shippo client sends none): DEFAULT_PROVIDER, default `mock`. */
+  defaultProvider: string;
   /** Whether this process runs queue workers (embedded: yes; api: no; worker: yes). */
   runWorkers: boolean;
   /** Seconds between reconciler passes. */
@@ -124,6 +126,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     adminToken: env['ADMIN_TOKEN'] || undefined,
     encryptionKey: loadEncryptionKey(env, mode, dataDir),
     publicBaseUrl: (env['PUBLIC_BASE_URL'] || `http://localhost:${port}`).replace(/\/+$/, ''),
+    defaultProvider: (env['DEFAULT_PROVIDER'] || 'mock').trim(),
     runWorkers: true,
     reconcileIntervalSeconds: int(env, 'RECONCILE_INTERVAL_SECONDS', 60),
     providerBaseUrls: providerBaseUrls(env),

@@ -14,6 +14,7 @@ import { AddressDto } from '../dto/address.dto';
 import { ListQueryDto } from '../dto/batch.dto';
 import { AddFundsDto, CreateCarrierAccountDto, type FundingPolicyDto, UpdateCarrierAccountDto } from '../dto/carrier-account.dto';
 import { ParcelDto } from '../dto/parcel.dto';
+import { ApiError } from '../http/api-error';
 import {
   presentAddress,
   presentBalance,
@@ -87,11 +88,16 @@ export class CarrierAccountsController {
   @Post()
   @HttpCode(201)
   async create(@TenantId() tenantId: string, @Body() dto: CreateCarrierAccountDto) {
+    // A Shippo client has no provider field: it may come inside parameters, else the default.
+    const { provider: inParameters, ...parameters } = dto.parameters ?? {};
+    if (inParameters !== undefined && (typeof inParameters !== 'string' || inParameters.trim() === '')) {
+      throw ApiError.validation('parameters.provider', 'parameters.provider must be a non-empty string (a registered provider)');
+    }
     const record = await this.accounts.create(tenantId, {
-      provider: dto.provider,
+      provider: dto.provider ?? (inParameters as string | undefined) ?? this.config.defaultProvider,
       carrier: dto.carrier,
       accountId: dto.account_id,
-      parameters: dto.parameters ?? {},
+      parameters,
       active: dto.active,
       test: dto.test,
       metadata: dto.metadata,

@@ -41,10 +41,14 @@ export class FundingPolicyDto {
 }
 
 export class CreateCarrierAccountDto {
-  @ApiProperty({ example: 'mock', description: 'a registered provider: mock, or one a platform team added' })
+  @ApiPropertyOptional({
+    example: 'mock',
+    description: 'a registered provider: mock, shippo, shipstation, or one a platform team added; also accepted as parameters.provider (the shippo SDK has no provider field); default DEFAULT_PROVIDER (mock)',
+  })
+  @IsOptional()
   @IsString()
   @IsNotEmpty()
-  provider: string;
+  provider?: string;
   @ApiProperty({ example: 'usps' }) @IsString() @IsNotEmpty() @MaxLength(50) carrier: string;
   @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(200) account_id: string;
   @ApiPropertyOptional({ description: 'credentials and provider ids; encrypted at rest, never returned' })
