@@ -65,7 +65,11 @@ export class WebhookDispatchUseCase {
     const lease = await this.deliveries.claimDue(DISPATCH_BATCH, deliveryLeaseMs(this.config.webhooks.timeoutMs));
     if (lease.deliveries.length === 0) return 0;
     const byWebhook = new Map<string, string[]>();
-    for (const d of lease.deliveries) byWebhook.set(d.webhookId, [...(byWebhook.get(d.webhookId) ?? []), d.id]);
+    for (const d of lease.deliveries) {
+      const ids = byWebhook.get(d.webhookId);
+      if (ids) ids.push(d.id);
+      else byWebhook.set(d.webhookId, [d.id]);
+    }
     const jobs: WebhookDeliveryJobData[] = [];
     for (const ids of byWebhook.values()) {
       for (let i = 0; i < ids.length; i += DELIVERIES_PER_JOB) jobs.push({ token: lease.token, deliveryIds: ids.slice(i, i + DELIVERIES_PER_JOB) });
