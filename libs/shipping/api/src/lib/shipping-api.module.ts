@@ -24,6 +24,7 @@ import {
   AddressesController,
   CarrierAccountsController,
   ParcelsController,
+  ShipmentsController,
   TransactionsController,
 } from './controllers/objects.controller';
 
@@ -36,6 +37,7 @@ import {
     AddressesController,
     ParcelsController,
     CarrierAccountsController,
+    ShipmentsController,
     TransactionsController,
     FilesController,
     LabelsController,

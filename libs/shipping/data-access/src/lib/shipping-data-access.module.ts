@@ -13,6 +13,7 @@ import {
   PROVIDER_GATEWAY,
   PURCHASE_REPOSITORY,
   RECONCILE_REPOSITORY,
+  SHIPMENT_REPOSITORY,
   VALIDATION_REPOSITORY,
   WEBHOOK_DELIVERY_REPOSITORY,
   WEBHOOK_REPOSITORY,
@@ -32,6 +33,7 @@ import { TypeormLabelFilesRepository } from './label-files/label-files.repositor
 import { TypeormNativeBatchRepository } from './repositories/native-batch.repository';
 import { TypeormPurchaseRepository } from './repositories/purchase.repository';
 import { TypeormReconcileRepository } from './repositories/reconcile.repository';
+import { TypeormShipmentRepository } from './repositories/shipment.repository';
 import { TypeormValidationRepository } from './repositories/validation.repository';
 import { TypeormWebhookDeliveryRepository, TypeormWebhookRepository } from './repositories/webhook.repositories';
 
@@ -48,6 +50,7 @@ import { TypeormWebhookDeliveryRepository, TypeormWebhookRepository } from './re
     { provide: ADDRESS_REPOSITORY, useClass: TypeormAddressRepository },
     { provide: PARCEL_REPOSITORY, useClass: TypeormParcelRepository },
     { provide: LABEL_REPOSITORY, useClass: TypeormLabelRepository },
+    { provide: SHIPMENT_REPOSITORY, useClass: TypeormShipmentRepository },
     { provide: FILE_STORAGE, useExisting: LocalFileStorage },
     { provide: LABEL_FILES_REPOSITORY, useClass: TypeormLabelFilesRepository },
     { provide: PROVIDER_GATEWAY, useClass: RegistryProviderGateway },
@@ -67,6 +70,7 @@ import { TypeormWebhookDeliveryRepository, TypeormWebhookRepository } from './re
     ADDRESS_REPOSITORY,
     PARCEL_REPOSITORY,
     LABEL_REPOSITORY,
+    SHIPMENT_REPOSITORY,
     FILE_STORAGE,
     LABEL_FILES_REPOSITORY,
     PROVIDER_GATEWAY,

@@ -6,6 +6,7 @@ import { Funding1764547200000 } from './1764547200000-funding.migration';
 import { NativeBatches1764633600000 } from './1764633600000-native-batches.migration';
 import { Webhooks1764720000000 } from './1764720000000-webhooks.migration';
 import { WebhookDeliveryLeases1764806400000 } from './1764806400000-webhook-delivery-leases.migration';
+import { ShippoListRoutes1764892800000 } from './1764892800000-shippo-list-routes.migration';
 
 /** Every migration, oldest first. Add new ones at the end; never edit an applied one. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   NativeBatches1764633600000,
   Webhooks1764720000000,
   WebhookDeliveryLeases1764806400000,
+  ShippoListRoutes1764892800000,
 ];

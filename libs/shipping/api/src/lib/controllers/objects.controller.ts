@@ -14,6 +14,7 @@ import { AddressDto } from '../dto/address.dto';
 import { ListQueryDto } from '../dto/batch.dto';
 import { AddFundsDto, CreateCarrierAccountDto, type FundingPolicyDto, UpdateCarrierAccountDto } from '../dto/carrier-account.dto';
 import { ParcelDto } from '../dto/parcel.dto';
+import { ListCarrierAccountsQueryDto, ListTransactionsQueryDto, ShippoPageQueryDto } from '../dto/shippo-list.dto';
 import { ApiError } from '../http/api-error';
 import {
   presentAddress,
@@ -21,19 +22,39 @@ import {
   presentCarrierAccount,
   presentFundingEvent,
   presentParcel,
+  presentShipment,
   presentTransaction,
+  shippoPage,
 } from '../presenters/shippo.presenters';
+
+/** Shippo's page sizes: 5 by default for addresses and carrier accounts, 25 elsewhere. */
+const pageOf = (query: ShippoPageQueryDto, defaultSize: number) => {
+  const page = query.page ?? 1;
+  const results = query.results ?? defaultSize;
+  return { page, results, offset: (page - 1) * results, limit: results };
+};
 
 @ApiTags('addresses')
 @UseGuards(ApiKeyGuard)
 @Controller('addresses')
 export class AddressesController {
-  constructor(private readonly objects: ReusableObjectsService) {}
+  constructor(
+    private readonly objects: ReusableObjectsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   @Post()
   @HttpCode(201)
   async create(@TenantId() tenantId: string, @Body() dto: AddressDto) {
     return presentAddress(await this.objects.createAddress(tenantId, { ...dto }));
+  }
+
+  @Get()
+  @ApiOperation({ summary: "The tenant's addresses (created here or inline in a batch), newest first; 5 a page by default" })
+  async list(@TenantId() tenantId: string, @Query() query: ShippoPageQueryDto) {
+    const p = pageOf(query, 5);
+    const found = await this.objects.listAddresses(tenantId, p);
+    return shippoPage(found, { baseUrl: this.config.publicBaseUrl, path: '/addresses', ...p }, presentAddress);
   }
 
   @Get(':id')
@@ -46,7 +67,10 @@ export class AddressesController {
 @UseGuards(ApiKeyGuard)
 @Controller('parcels')
 export class ParcelsController {
-  constructor(private readonly objects: ReusableObjectsService) {}
+  constructor(
+    private readonly objects: ReusableObjectsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   @Post()
   @HttpCode(201)
@@ -54,9 +78,41 @@ export class ParcelsController {
     return presentParcel(await this.objects.createParcel(tenantId, { ...dto }));
   }
 
+  @Get()
+  @ApiOperation({ summary: "The tenant's parcels (created here or inline in a batch), newest first; 25 a page by default" })
+  async list(@TenantId() tenantId: string, @Query() query: ShippoPageQueryDto) {
+    const p = pageOf(query, 25);
+    const found = await this.objects.listParcels(tenantId, p);
+    return shippoPage(found, { baseUrl: this.config.publicBaseUrl, path: '/parcels', ...p }, presentParcel);
+  }
+
   @Get(':id')
   async get(@TenantId() tenantId: string, @Param('id') id: string) {
     return presentParcel(await this.objects.getParcel(tenantId, id));
+  }
+}
+
+@ApiTags('shipments')
+@UseGuards(ApiKeyGuard)
+@Controller('shipments')
+export class ShipmentsController {
+  constructor(
+    private readonly objects: ReusableObjectsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: "The tenant's shipments (one per batch shipment that validated), newest first; 25 a page by default" })
+  async list(@TenantId() tenantId: string, @Query() query: ShippoPageQueryDto) {
+    const p = pageOf(query, 25);
+    const found = await this.objects.listShipments(tenantId, p);
+    return shippoPage(found, { baseUrl: this.config.publicBaseUrl, path: '/shipments', ...p }, presentShipment);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: "A shipment in Shippo's shape, with its addresses and parcels (a batch shipment's `shipment`)" })
+  async get(@TenantId() tenantId: string, @Param('id') id: string) {
+    return presentShipment(await this.objects.getShipment(tenantId, id));
   }
 }
 
@@ -67,7 +123,30 @@ export class TransactionsController {
   constructor(
     private readonly objects: ReusableObjectsService,
     private readonly labels: LabelQueriesService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  @Get()
+  @ApiOperation({
+    summary: "The tenant's transactions (bought labels), newest first; 25 a page by default",
+    description: 'A transaction is SUCCESS, or REFUNDED once its label is voided. Shipbatch buys without rate objects and does not track parcels: `rate` matches nothing and every `tracking_status` is UNKNOWN.',
+  })
+  async list(@TenantId() tenantId: string, @Query() query: ListTransactionsQueryDto) {
+    const p = pageOf(query, 25);
+    const filters = { object_status: query.object_status, tracking_status: query.tracking_status, rate: query.rate };
+    const status = query.object_status === 'SUCCESS' ? 'completed' : query.object_status === 'REFUNDED' ? 'voided' : undefined;
+    const matchesNothing =
+      (query.object_status !== undefined && status === undefined) ||
+      (query.tracking_status !== undefined && query.tracking_status !== 'UNKNOWN') ||
+      query.rate !== undefined;
+    const found = matchesNothing ? { items: [], total: 0 } : await this.objects.listTransactions(tenantId, { ...p, status });
+    const views = found.items.map((l) => this.labels.view(l));
+    return shippoPage(
+      { items: views, total: found.total },
+      { baseUrl: this.config.publicBaseUrl, path: '/transactions', ...p, query: filters },
+      presentTransaction,
+    );
+  }
 
   @Get(':id')
   async get(@TenantId() tenantId: string, @Param('id') id: string) {
@@ -107,9 +186,17 @@ export class CarrierAccountsController {
   }
 
   @Get()
-  async list(@TenantId() tenantId: string) {
-    const all = await this.accounts.list(tenantId);
-    return { count: all.length, next: null, previous: null, results: all.map(presentCarrierAccount) };
+  @ApiOperation({ summary: "The tenant's carrier accounts in the order they were created; 5 a page by default, filtered by carrier or account_id" })
+  async list(@TenantId() tenantId: string, @Query() query: ListCarrierAccountsQueryDto) {
+    const p = pageOf(query, 5);
+    const matching = (await this.accounts.list(tenantId)).filter(
+      (a) => (query.carrier === undefined || a.carrier === query.carrier) && (query.account_id === undefined || a.accountId === query.account_id),
+    );
+    return shippoPage(
+      { items: matching.slice(p.offset, p.offset + p.limit), total: matching.length },
+      { baseUrl: this.config.publicBaseUrl, path: '/carrier_accounts', ...p, query: { carrier: query.carrier, account_id: query.account_id } },
+      presentCarrierAccount,
+    );
   }
 
   @Get(':id')

@@ -6,7 +6,9 @@ import type {
   CarrierAccountRecord,
   FundingEventRecord,
   LabelRecord,
+  Page,
   ParcelRecord,
+  ShipmentRecord,
 } from '@shipbatch/shipping/application';
 import { type Batch, BatchCounts, Money } from '@shipbatch/shipping/domain';
 
@@ -79,6 +81,31 @@ export function presentBatch(
   };
 }
 
+/**
+ * One page of a Shippo list route: `{count, next, previous, results}`, the links absolute and
+ * keeping the page size and filters (`query`) of this request.
+ */
+export function shippoPage<T, R>(
+  page: Page<T>,
+  options: { baseUrl: string; path: string; page: number; results: number; query?: Record<string, string | undefined> },
+  present: (item: T) => R,
+) {
+  const link = (p: number) => {
+    const q = new URLSearchParams();
+    for (const [k, v] of Object.entries(options.query ?? {})) if (v !== undefined) q.set(k, v);
+    q.set('page', String(p));
+    q.set('results', String(options.results));
+    return `${options.baseUrl}${options.path}?${q}`;
+  };
+  const pages = Math.ceil(page.total / options.results);
+  return {
+    count: page.total,
+    next: options.page < pages ? link(options.page + 1) : null,
+    previous: options.page > 1 ? link(Math.min(options.page - 1, Math.max(pages, 1))) : null,
+    results: page.items.map(present),
+  };
+}
+
 export function presentAddress(a: AddressRecord) {
   const complete = Boolean(a.street1 && a.city && a.zip && a.country);
   return {
@@ -119,6 +146,32 @@ export function presentParcel(p: ParcelRecord) {
     weight: p.weight,
     mass_unit: p.mass_unit,
     metadata: p.metadata ?? '',
+    test: false,
+  };
+}
+
+/**
+ * Shippo's shipment object for a shipment validation stored. Shipbatch rates nothing before
+ * purchase, so `rates` is empty, and `status` is SUCCESS (the shipment exists and is complete).
+ */
+export function presentShipment(s: ShipmentRecord) {
+  return {
+    object_id: s.id,
+    object_owner: s.tenantId,
+    object_created: iso(s.createdAt),
+    object_updated: iso(s.createdAt),
+    status: 'SUCCESS',
+    address_from: s.addressFrom ? presentAddress(s.addressFrom) : null,
+    address_to: s.addressTo ? presentAddress(s.addressTo) : null,
+    address_return: s.addressReturn ? presentAddress(s.addressReturn) : null,
+    parcels: s.parcels.map(presentParcel),
+    shipment_date: iso(s.shipmentDate),
+    extra: {},
+    customs_declaration: null,
+    carrier_accounts: [],
+    rates: [],
+    messages: [],
+    metadata: s.metadata,
     test: false,
   };
 }

@@ -1,4 +1,5 @@
 import type { LabelListQuery } from '@shipbatch/shipping/domain';
+import type { Page } from './batch.repository';
 import type { AddressInput, ParcelInput } from './shipment-input';
 
 export interface AddressRecord extends AddressInput {
@@ -13,6 +14,30 @@ export interface ParcelRecord extends ParcelInput {
   tenantId: string;
   createdAt: Date;
   updatedAt: Date;
+}
+
+/**
+ * A shipment as validation stored it: its addresses and parcels resolved to objects (ids given
+ * in the request and inline objects alike). Addresses that no longer resolve are null.
+ */
+export interface ShipmentRecord {
+  id: string;
+  tenantId: string;
+  addressFrom: AddressRecord | null;
+  addressTo: AddressRecord | null;
+  addressReturn: AddressRecord | null;
+  parcels: ParcelRecord[];
+  objectPurpose: string;
+  shipmentDate: Date | null;
+  metadata: string;
+  externalShipmentId: string | null;
+  createdAt: Date;
+}
+
+/** Offset paging, newest first (Shippo's list routes). */
+export interface PageRequest {
+  offset: number;
+  limit: number;
 }
 
 /** A bought label: Shippo's transaction and ShipStation's label are the same row. */
@@ -50,11 +75,21 @@ export interface LabelRecord {
 export interface AddressRepository {
   insert(record: AddressRecord): Promise<void>;
   findById(tenantId: string, id: string): Promise<AddressRecord | null>;
+  /** The tenant's addresses, newest first, with the exact total. */
+  list(tenantId: string, page: PageRequest): Promise<Page<AddressRecord>>;
 }
 
 export interface ParcelRepository {
   insert(record: ParcelRecord): Promise<void>;
   findById(tenantId: string, id: string): Promise<ParcelRecord | null>;
+  /** The tenant's parcels, newest first, with the exact total. */
+  list(tenantId: string, page: PageRequest): Promise<Page<ParcelRecord>>;
+}
+
+export interface ShipmentRepository {
+  findById(tenantId: string, id: string): Promise<ShipmentRecord | null>;
+  /** The tenant's shipments, newest first, with the exact total. */
+  list(tenantId: string, page: PageRequest): Promise<Page<ShipmentRecord>>;
 }
 
 export interface LabelPage {
@@ -71,6 +106,8 @@ export interface LabelRepository {
   findByExternalShipmentId(tenantId: string, externalShipmentId: string): Promise<LabelRecord | null>;
   /** One page, listed oldest to newest, with the exact total (see `pageWindow`). */
   list(tenantId: string, query: LabelListQuery): Promise<LabelPage>;
+  /** Shippo's transaction list: newest first, optionally only live or only voided labels. */
+  listNewestFirst(tenantId: string, page: PageRequest & { status?: LabelRecord['status'] }): Promise<Page<LabelRecord>>;
   /**
    * Records a void the provider approved (status voided, voided_at, modified) and the
    * transaction_updated event, once; null when the label was already voided.
@@ -81,3 +118,4 @@ export interface LabelRepository {
 export const ADDRESS_REPOSITORY = Symbol('ADDRESS_REPOSITORY');
 export const PARCEL_REPOSITORY = Symbol('PARCEL_REPOSITORY');
 export const LABEL_REPOSITORY = Symbol('LABEL_REPOSITORY');
+export const SHIPMENT_REPOSITORY = Symbol('SHIPMENT_REPOSITORY');

@@ -8,19 +8,28 @@ import {
   LABEL_REPOSITORY,
   type LabelRecord,
   type LabelRepository,
+  type PageRequest,
   PARCEL_REPOSITORY,
   type ParcelRecord,
   type ParcelRepository,
+  SHIPMENT_REPOSITORY,
+  type ShipmentRecord,
+  type ShipmentRepository,
 } from '../ports/object.repositories';
+import type { Page } from '../ports/batch.repository';
 import type { AddressInput, ParcelInput } from '../ports/shipment-input';
 
-/** Shippo's reusable addresses and parcels, and transactions (bought labels) by id. */
+/**
+ * Shippo's reusable objects: addresses and parcels (created here or inline in a batch), the
+ * shipments validation stored, and transactions (bought labels), by id and as newest-first pages.
+ */
 @Injectable()
 export class ReusableObjectsService {
   constructor(
     @Inject(ADDRESS_REPOSITORY) private readonly addresses: AddressRepository,
     @Inject(PARCEL_REPOSITORY) private readonly parcels: ParcelRepository,
     @Inject(LABEL_REPOSITORY) private readonly labels: LabelRepository,
+    @Inject(SHIPMENT_REPOSITORY) private readonly shipments: ShipmentRepository,
   ) {}
 
   async createAddress(tenantId: string, input: AddressInput): Promise<AddressRecord> {
@@ -53,5 +62,27 @@ export class ReusableObjectsService {
     const found = await this.labels.findById(tenantId, id);
     if (!found) throw new NotFoundError('Transaction', id);
     return found;
+  }
+
+  listAddresses(tenantId: string, page: PageRequest): Promise<Page<AddressRecord>> {
+    return this.addresses.list(tenantId, page);
+  }
+
+  listParcels(tenantId: string, page: PageRequest): Promise<Page<ParcelRecord>> {
+    return this.parcels.list(tenantId, page);
+  }
+
+  async getShipment(tenantId: string, id: string): Promise<ShipmentRecord> {
+    const found = await this.shipments.findById(tenantId, id);
+    if (!found) throw new NotFoundError('Shipment', id);
+    return found;
+  }
+
+  listShipments(tenantId: string, page: PageRequest): Promise<Page<ShipmentRecord>> {
+    return this.shipments.list(tenantId, page);
+  }
+
+  listTransactions(tenantId: string, page: PageRequest & { status?: LabelRecord['status'] }): Promise<Page<LabelRecord>> {
+    return this.labels.listNewestFirst(tenantId, page);
   }
 }

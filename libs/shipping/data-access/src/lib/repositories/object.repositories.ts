@@ -8,6 +8,8 @@ import type {
   LabelPage,
   LabelRecord,
   LabelRepository,
+  Page,
+  PageRequest,
   ParcelRecord,
   ParcelRepository,
 } from '@shipbatch/shipping/application';
@@ -45,27 +47,40 @@ export class TypeormAddressRepository implements AddressRepository {
 
   async findById(tenantId: string, id: string): Promise<AddressRecord | null> {
     const e = await this.dataSource.getRepository(AddressEntity).findOneBy({ tenantId, id });
-    if (!e) return null;
-    return {
-      id: e.id,
-      tenantId: e.tenantId,
-      name: orUndefined(e.name),
-      company: orUndefined(e.company),
-      street1: orUndefined(e.street1),
-      street2: orUndefined(e.street2),
-      street3: orUndefined(e.street3),
-      city: orUndefined(e.city),
-      state: orUndefined(e.state),
-      zip: orUndefined(e.zip),
-      country: orUndefined(e.country),
-      phone: orUndefined(e.phone),
-      email: orUndefined(e.email),
-      is_residential: orUndefined(e.isResidential),
-      metadata: e.metadata,
-      createdAt: e.createdAt,
-      updatedAt: e.updatedAt,
-    };
+    return e ? toAddressRecord(e) : null;
   }
+
+  async list(tenantId: string, page: PageRequest): Promise<Page<AddressRecord>> {
+    const [rows, total] = await this.dataSource.getRepository(AddressEntity).findAndCount({
+      where: { tenantId },
+      order: { createdAt: 'DESC', id: 'DESC' },
+      skip: page.offset,
+      take: page.limit,
+    });
+    return { items: rows.map(toAddressRecord), total };
+  }
+}
+
+export function toAddressRecord(e: AddressEntity): AddressRecord {
+  return {
+    id: e.id,
+    tenantId: e.tenantId,
+    name: orUndefined(e.name),
+    company: orUndefined(e.company),
+    street1: orUndefined(e.street1),
+    street2: orUndefined(e.street2),
+    street3: orUndefined(e.street3),
+    city: orUndefined(e.city),
+    state: orUndefined(e.state),
+    zip: orUndefined(e.zip),
+    country: orUndefined(e.country),
+    phone: orUndefined(e.phone),
+    email: orUndefined(e.email),
+    is_residential: orUndefined(e.isResidential),
+    metadata: e.metadata,
+    createdAt: e.createdAt,
+    updatedAt: e.updatedAt,
+  };
 }
 
 @Injectable()
@@ -90,21 +105,34 @@ export class TypeormParcelRepository implements ParcelRepository {
 
   async findById(tenantId: string, id: string): Promise<ParcelRecord | null> {
     const e = await this.dataSource.getRepository(ParcelEntity).findOneBy({ tenantId, id });
-    if (!e) return null;
-    return {
-      id: e.id,
-      tenantId: e.tenantId,
-      length: e.length,
-      width: e.width,
-      height: e.height,
-      distance_unit: e.distanceUnit,
-      weight: e.weight,
-      mass_unit: e.massUnit,
-      metadata: e.metadata,
-      createdAt: e.createdAt,
-      updatedAt: e.updatedAt,
-    };
+    return e ? toParcelRecord(e) : null;
   }
+
+  async list(tenantId: string, page: PageRequest): Promise<Page<ParcelRecord>> {
+    const [rows, total] = await this.dataSource.getRepository(ParcelEntity).findAndCount({
+      where: { tenantId },
+      order: { createdAt: 'DESC', id: 'DESC' },
+      skip: page.offset,
+      take: page.limit,
+    });
+    return { items: rows.map(toParcelRecord), total };
+  }
+}
+
+export function toParcelRecord(e: ParcelEntity): ParcelRecord {
+  return {
+    id: e.id,
+    tenantId: e.tenantId,
+    length: e.length,
+    width: e.width,
+    height: e.height,
+    distance_unit: e.distanceUnit,
+    weight: e.weight,
+    mass_unit: e.massUnit,
+    metadata: e.metadata,
+    createdAt: e.createdAt,
+    updatedAt: e.updatedAt,
+  };
 }
 
 /** Deep pages seek into the rollup's day buckets once they would skip more index entries than this. */
@@ -233,6 +261,20 @@ export class TypeormLabelRepository implements LabelRepository {
       const rows: LabelRow[] = await m.query(page.sql, page.params);
       return { labels: rows.map(toLabel), total };
     });
+  }
+
+  async listNewestFirst(tenantId: string, page: PageRequest & { status?: LabelRecord['status'] }): Promise<Page<LabelRecord>> {
+    const where = page.status ? `l.tenant_id = $1 AND l.status = $2` : `l.tenant_id = $1`;
+    const params: unknown[] = page.status ? [tenantId, page.status] : [tenantId];
+    const [rows, counted] = await Promise.all([
+      this.dataSource.query(
+        `SELECT ${LABEL_COLUMNS} FROM labels l WHERE ${where}
+         ORDER BY l.created_at DESC, l.id DESC OFFSET ${Number(page.offset)} LIMIT ${Number(page.limit)}`,
+        params,
+      ),
+      this.dataSource.query(`SELECT count(*) AS n FROM labels l WHERE ${where}`, params),
+    ]);
+    return { items: normalizeRows<LabelRow>(rows).map(toLabel), total: Number(normalizeRows<{ n: string }>(counted)[0]?.n ?? 0) };
   }
 
   async markVoided(tenantId: string, id: string): Promise<LabelRecord | null> {
