@@ -180,6 +180,23 @@ describe.each([
     expect((await shippo.transactions.get(first?.objectId as string)).status).toBe('REFUNDED');
   });
 
+  it("spells a currency as each shape's source does: Shippo's upper case, ShipStation's lower case", async () => {
+    // The SDK's transaction model has no amount (Shippo puts it on the rate): read it raw.
+    const tx = (await raw.get('/transactions?results=1&object_status=SUCCESS')).body.results[0];
+    expect(tx).toMatchObject({ currency: 'USD', amount: expect.stringMatching(/^\d+\.\d{2}$/) });
+    const label = await raw.get(`/v2/labels/${tx.object_id}`);
+    expect(label.body.shipment_cost).toEqual({ currency: 'usd', amount: expect.any(Number) });
+    expect(label.body.insurance_cost.currency).toBe('usd');
+    const account = tx.carrier_account as string;
+    expect((await raw.get(`/carrier_accounts/${account}/balance`)).body.currency).toBe('usd');
+    // Either spelling is accepted in a request.
+    const topped = await raw.post(`/carrier_accounts/${account}/add_funds`, { amount: '10.00', currency: 'USD' });
+    expect(topped.status).toBe(200);
+    expect(topped.body.currency).toBe('usd');
+    const events = await raw.get(`/carrier_accounts/${account}/funding_events`);
+    expect(events.body.results[0].amount).toEqual({ currency: 'usd', amount: 10 });
+  });
+
   it('answers an unknown shipment with 404 and bad paging with 400 naming the field', async () => {
     await expect(shippo.shipments.get('ffffffffffffffffffffffffffffffff')).rejects.toThrow();
     const missing = await raw.get('/shipments/ffffffffffffffffffffffffffffffff');
