@@ -1,6 +1,5 @@
-import { Jimp } from 'jimp';
+import { PNG, type PNGWithMetadata } from 'pngjs';
 import { decodeCode128Image, type LuminanceImage } from './code128-decoder';
-import { decodePngLuminance } from './png-decoder';
 
 export interface PngLabel {
   /** Size in pixels. */
@@ -11,24 +10,26 @@ export interface PngLabel {
 }
 
 /**
- * Reads a PNG into grayscale, transparent pixels composited over white: with node:zlib, or with
- * jimp for interlaced PNGs (jimp takes seconds per label-sized image under jest).
+ * Reads a PNG into grayscale with pngjs (every colour type and bit depth, palette, `tRNS`,
+ * interlacing, CRCs checked), transparent pixels composited over white. Samples are taken
+ * unscaled (`skipRescale`) and scaled here: pngjs's own rescaling of 1-bit images costs
+ * seconds per label under jest.
  */
 export async function pngLuminance(png: Uint8Array): Promise<LuminanceImage> {
-  const direct = decodePngLuminance(png);
-  if (direct) return direct;
-  let image: Awaited<ReturnType<typeof Jimp.fromBuffer>>;
+  let image: PNGWithMetadata;
   try {
-    image = await Jimp.fromBuffer(Buffer.from(png.buffer, png.byteOffset, png.byteLength));
+    image = PNG.sync.read(Buffer.from(png.buffer, png.byteOffset, png.byteLength), { skipRescale: true });
   } catch (e) {
-    throw new Error(`not a readable image (${(e as Error).message})`);
+    throw new Error(`not a readable PNG (${(e as Error).message})`);
   }
-  const { width, height, data } = image.bitmap;
+  const { width, height, data } = image;
+  // Palette entries are 8-bit; other samples keep the file's depth (16-bit ones in a Uint16Array).
+  // (@types/pngjs leaves colour type 3, palette, out of its ColorType; pngjs reports it.)
+  const max = (image.colorType as number) === 3 ? 255 : 2 ** image.depth - 1;
   const lum = new Uint8ClampedArray(width * height);
-  for (let i = 0; i < lum.length; i++) {
-    const a = data[i * 4 + 3] / 255;
-    const y = 0.299 * data[i * 4] + 0.587 * data[i * 4 + 1] + 0.114 * data[i * 4 + 2];
-    lum[i] = y * a + 255 * (1 - a);
+  for (let p = 0, i = 0; p < lum.length; p++, i += 4) {
+    const a = data[i + 3] / max;
+    lum[p] = ((0.299 * data[i] + 0.587 * data[i + 1] + 0.114 * data[i + 2]) / max) * 255 * a + 255 * (1 - a);
   }
   return { width, height, lum };
 }
