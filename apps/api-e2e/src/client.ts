@@ -1,3 +1,5 @@
+import { checkAnswer } from './openapi-check';
+
 /** A minimal HTTP client over fetch: what any tenant's code would do. */
 export interface Reply<T = any> {
   status: number;
@@ -5,6 +7,11 @@ export interface Reply<T = any> {
   headers: Headers;
 }
 
+/**
+ * Every answer is checked against the service's OpenAPI document (`/docs-json`, see
+ * openapi-check.ts) before it is returned: an answer the document does not describe fails the
+ * test that received it.
+ */
 export class Client {
   constructor(
     readonly baseUrl: string,
@@ -27,7 +34,8 @@ export class Client {
       headers['Content-Type'] = 'application/json';
       payload = typeof body === 'string' ? body : JSON.stringify(body);
     }
-    const res = await fetch(path.startsWith('http') ? path : `${this.baseUrl}${path}`, { method, headers, body: payload });
+    const url = path.startsWith('http') ? path : `${this.baseUrl}${path}`;
+    const res = await fetch(url, { method, headers, body: payload });
     const text = await res.text();
     let parsed: unknown = text;
     try {
@@ -35,6 +43,7 @@ export class Client {
     } catch {
       /* not JSON: keep the text */
     }
+    await checkAnswer(method, url, res.status, parsed, { contentType: res.headers.get('content-type'), baseUrl: this.baseUrl });
     return { status: res.status, body: parsed as T, headers: res.headers };
   }
 

@@ -11,9 +11,20 @@ const PARCEL = { length: '10', width: '8', height: '4', distance_unit: 'in', wei
 
 type Label = Record<string, any>;
 
+/** The fields of the seed's "Get Label by ID" example (003), in its order, plus external_shipment_id. */
+const GET_LABEL_BY_ID_FIELDS = [
+  'label_id', 'status', 'shipment_id', 'external_shipment_id', 'ship_date', 'created_at', 'shipment_cost', 'insurance_cost',
+  'requested_comparison_amount', 'rate_details', 'tracking_number', 'is_return_label', 'rma_number', 'is_international',
+  'batch_id', 'carrier_id', 'charge_event', 'service_code', 'package_code', 'voided', 'voided_at', 'label_format',
+  'display_scheme', 'label_layout', 'trackable', 'label_image_id', 'carrier_code', 'tracking_status', 'label_download',
+  'form_download', 'paperless_download', 'insurance_claim', 'packages', 'alternative_identifiers', 'tracking_url',
+];
+
 /** Order the seed lists a page in: oldest to newest, ties by label id. */
 const byCreated = (a: Label, b: Label) =>
   Date.parse(a.created_at) - Date.parse(b.created_at) || (a.label_id < b.label_id ? -1 : a.label_id > b.label_id ? 1 : 0);
+/** A label without its download links (signed when read, so they differ from one read to the next). */
+const withoutLinks = (l: Label) => ({ ...l, label_download: null, packages: l.packages.map((p: Label) => ({ ...p, label_download: null })) });
 const ids = (labels: Label[]) => labels.map((l) => l.label_id);
 /** Links are absolute on PUBLIC_BASE_URL; compare what follows the host. */
 const relative = (links: Record<string, { href?: string }>) =>
@@ -117,14 +128,7 @@ describe.each([
     expect(body.labels).toHaveLength(1);
     const newest = all[all.length - 1];
     expect(body.labels[0].label_id).toBe(newest.label_id);
-    expect(Object.keys(body.labels[0]).sort()).toEqual(
-      [
-        'label_id', 'status', 'shipment_id', 'external_shipment_id', 'ship_date', 'created_at', 'shipment_cost',
-        'insurance_cost', 'rate_details', 'tracking_number', 'is_return_label', 'is_international', 'batch_id',
-        'carrier_id', 'service_code', 'package_code', 'voided', 'voided_at', 'label_format', 'label_layout', 'trackable',
-        'carrier_code', 'tracking_status', 'label_download', 'form_download', 'insurance_claim',
-      ].sort(),
-    );
+    expect(Object.keys(body.labels[0])).toEqual(GET_LABEL_BY_ID_FIELDS);
     const link = (page: number) => ({ href: `/v2/labels?label_status=completed&page=${page}&page_size=1` });
     expect(relative(body.links)).toEqual({ first: link(1), last: link(6), prev: {}, next: link(2) });
   });
@@ -174,7 +178,54 @@ describe.each([
 
     const byId = await acme.get(`/v2/labels/${first.label_id}`);
     expect(byId.status).toBe(200);
-    expect({ ...byId.body, label_download: null }).toEqual({ ...first, label_download: null });
+    expect(withoutLinks(byId.body)).toEqual(withoutLinks(first));
+  });
+
+  it("carries every field of the seed's Get Label by ID example, null where the service has no value", async () => {
+    const listed = (await list(acme, 'page_size=500&sort_dir=asc')).labels.find((l: Label) => l.external_shipment_id === `${mode}-ext-1`);
+    const res = await acme.get(`/v2/labels/${listed.label_id}`);
+    expect(res.status).toBe(200);
+    const label = res.body;
+    expect(Object.keys(label)).toEqual(GET_LABEL_BY_ID_FIELDS);
+    // The list shows the same label shape (links are signed when read, so compare without them).
+    expect(withoutLinks(listed)).toEqual(withoutLinks(label));
+    expect(label).toMatchObject({
+      requested_comparison_amount: null,
+      rma_number: null,
+      charge_event: 'carrier_default',
+      display_scheme: 'label',
+      label_image_id: null,
+      paperless_download: null,
+      alternative_identifiers: [],
+      tracking_url: null,
+    });
+    expect(label.packages).toEqual([
+      {
+        package_id: null,
+        package_code: 'package',
+        weight: null,
+        dimensions: null,
+        insured_value: { currency: 'usd', amount: 0 },
+        tracking_number: label.tracking_number,
+        label_download: label.label_download,
+        form_download: null,
+        qr_code_download: null,
+        paperless_download: null,
+        label_messages: { reference1: null, reference2: null, reference3: null },
+        external_package_id: null,
+        content_description: null,
+        sequence: 1,
+        has_label_documents: true,
+        has_form_documents: false,
+        has_qr_code_documents: false,
+        has_paperless_label_documents: false,
+        alternative_identifiers: [],
+      },
+    ]);
+    expect(Object.keys(label.packages[0].label_download).sort()).toEqual(['href', 'pdf']);
+    // The same through the external id route.
+    const byExternal = await acme.get(`/v2/labels/external_shipment_id/${mode}-ext-1`);
+    expect(Object.keys(byExternal.body)).toEqual(GET_LABEL_BY_ID_FIELDS);
   });
 
   it('uses the ship-from address object as warehouse_id, made from an inline address too', async () => {

@@ -1,7 +1,9 @@
 import { Shippo } from 'shippo';
+import { HTTPClient } from 'shippo/lib/http';
 import { eventually } from '@shipbatch/platform/testing';
 import { Client } from './client';
 import { ADMIN_TOKEN, type Harness, startEmbedded, startScaleOut } from './harness';
+import { checkedFetch } from './openapi-check';
 
 const FROM = { name: 'Shippo Warehouse', street1: '215 Clayton St.', city: 'San Francisco', state: 'CA', zip: '94117', country: 'US' };
 const TO = { name: 'Mr Hippo', street1: '965 Mission St', city: 'San Francisco', state: 'CA', zip: '94103', country: 'US' };
@@ -13,7 +15,8 @@ const local = (url: string | undefined) => (url ? new URL(url).pathname + new UR
 /**
  * A Shippo client, unchanged: the official `shippo` SDK drives the whole batch workflow and the
  * list routes. The SDK parses every answer with its own strict schemas (zod), so a field of the
- * wrong type or a missing required one fails the call.
+ * wrong type or a missing required one fails the call. Every answer is also checked against
+ * /docs-json (openapi-check.ts).
  */
 describe.each([
   ['embedded', startEmbedded],
@@ -28,7 +31,11 @@ describe.each([
     const anon = new Client(h.baseUrl);
     const res = await anon.post('/admin/tenants', { name: 'sdk' }, { Authorization: `Bearer ${ADMIN_TOKEN}` });
     expect(res.status).toBe(201);
-    shippo = new Shippo({ apiKeyHeader: `ShippoToken ${res.body.api_key}`, serverURL: h.baseUrl });
+    shippo = new Shippo({
+      apiKeyHeader: `ShippoToken ${res.body.api_key}`,
+      serverURL: h.baseUrl,
+      httpClient: new HTTPClient({ fetcher: checkedFetch(h.baseUrl) }),
+    });
     raw = anon.withKey(res.body.api_key);
   });
 

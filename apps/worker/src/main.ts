@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { createWorkerContext } from '@shipbatch/app/composition';
+import { createRootLogger, createWorkerContext } from '@shipbatch/app/composition';
 import { loadConfig } from '@shipbatch/platform/config';
 
 async function main(): Promise<void> {
@@ -10,10 +10,11 @@ async function main(): Promise<void> {
   }
   // Shutdown hooks are on: SIGTERM stops taking jobs and lets active ones finish (drain).
   await createWorkerContext(config);
-  Logger.log('Shipbatch worker started', 'Main');
+  Logger.log('Shipbatch worker started', { mode: config.mode }, 'Main');
 }
 
 main().catch((error) => {
-  console.error(error instanceof Error ? error.message : error);
+  // Before the context's logger exists (a configuration error) too: one line, JSON unless stderr is a terminal.
+  createRootLogger({ level: 'fatal', name: 'worker', stream: process.stderr }).fatal({ err: error, context: 'Main' }, `Shipbatch worker did not start: ${error instanceof Error ? error.message : error}`);
   process.exit(1);
 });

@@ -5,6 +5,7 @@ import { ShippingApiModule } from '@shipbatch/shipping/api';
 import { ShippingWorkerModule } from '@shipbatch/shipping/worker';
 import { CarrierAccountsBootCheck } from '@shipbatch/shipping/application';
 import { coreImports } from './core.imports';
+import type { LogOptions } from './logging';
 
 /**
  * The API process. Embedded mode (no DATABASE_URL) also hosts the workers on the in-process
@@ -12,14 +13,14 @@ import { coreImports } from './core.imports';
  */
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  static forRoot(config: AppConfig, logging: LogOptions = {}): DynamicModule {
     return {
       module: AppModule,
       global: true,
       // Stored carrier accounts are checked against their providers' options at every start.
       providers: [CarrierAccountsBootCheck],
       imports: [
-        ...coreImports(config),
+        ...coreImports(config, 'api', logging),
         AuthModule,
         ShippingApiModule,
         ...(config.runWorkers ? [ShippingWorkerModule] : []),

@@ -5,10 +5,13 @@ import { DatabaseModule } from '@shipbatch/platform/database';
 import { QueueModule } from '@shipbatch/platform/queue';
 import { QUEUES } from '@shipbatch/shipping/application';
 import { SHIPPING_ENTITIES, ShippingDataAccessModule } from '@shipbatch/shipping/data-access';
+import { LoggerModule } from 'nestjs-pino';
+import { type LogOptions, loggerParams, type ProcessName } from './logging';
 
-/** What every process needs: configuration, the database, the queue and the shipping ports. */
-export function coreImports(config: AppConfig): Array<DynamicModule | Type> {
+/** What every process needs: logs, configuration, the database, the queue and the shipping ports. */
+export function coreImports(config: AppConfig, process: ProcessName, logging: LogOptions = {}): Array<DynamicModule | Type> {
   return [
+    LoggerModule.forRoot(loggerParams(config.logLevel, process, logging)),
     ConfigModule.forRoot(config),
     DatabaseModule.forRoot([...AUTH_ENTITIES, ...SHIPPING_ENTITIES]),
     QueueModule.forRoot({

@@ -1,19 +1,28 @@
 import { ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { AppConfig } from '@shipbatch/platform/config';
 import { ApiExceptionFilter, validationExceptionFactory } from '@shipbatch/shipping/api';
+import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
+import { setupOpenApi } from './openapi';
+import type { LogOptions } from './logging';
 
 export const MAX_BODY = '32mb';
 
-/** Builds the HTTP application: pipes, the error filter, OpenAPI at /docs. Not yet listening. */
-export async function createApiApp(config: AppConfig, options: { logger?: boolean } = {}): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+/**
+ * Builds the HTTP application: logs, pipes, the error filter, OpenAPI at /docs. Not yet listening.
+ * `logger: false` keeps errors only; `logStream` replaces stdout (see ./logging).
+ */
+export async function createApiApp(config: AppConfig, options: LogOptions = {}): Promise<NestExpressApplication> {
+  // Nest's own start-up lines wait for the pino logger instead of going to its console logger.
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, options), {
     bodyParser: false,
-    logger: options.logger === false ? ['error', 'warn'] : undefined,
+    bufferLogs: true,
   });
+  app.useLogger(app.get(Logger));
+  // Out now, and no more buffering: Nest would wait for listen(), and an app only init()ed (tests) would keep them all.
+  app.flushLogs();
   app.useBodyParser('json', { limit: MAX_BODY });
   app.useGlobalPipes(
     new ValidationPipe({ whitelist: true, transform: true, exceptionFactory: validationExceptionFactory }),
@@ -21,15 +30,6 @@ export async function createApiApp(config: AppConfig, options: { logger?: boolea
   app.useGlobalFilters(new ApiExceptionFilter());
   app.enableShutdownHooks();
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Shipbatch')
-      .setDescription('One batch label API in front of many label providers (Shippo-compatible batches, ShipStation-compatible labels)')
-      .setVersion('0.1.0')
-      .addApiKey({ type: 'apiKey', name: 'API-Key', in: 'header' }, 'api-key')
-      .build(),
-  );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  setupOpenApi(app);
   return app;
 }

@@ -9,14 +9,21 @@ import {
   Req,
   UnauthorizedException,
 } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { ApiOperation, ApiParam, ApiProperty, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
 import type { Request } from 'express';
 import { timingSafeEqual } from 'node:crypto';
 import { APP_CONFIG, type AppConfig } from '@shipbatch/platform/config';
 import { TenantsService } from './tenants.service';
 
+/** The error shape every answer uses (published by the shipping API's schemas). */
+const ERROR = { $ref: '#/components/schemas/Error' };
+const UNAUTHORIZED = { status: 401, description: 'Authorization: Bearer <ADMIN_TOKEN> is missing or wrong', schema: ERROR };
+const DISABLED = { status: 404, description: 'ADMIN_TOKEN is not set: the admin routes do not exist', schema: ERROR };
+const FAILED = { status: 500, description: 'An unexpected error (logged with the request id)', schema: ERROR };
+
 export class CreateTenantDto {
+  @ApiProperty({ example: 'acme', maxLength: 200 })
   @IsString()
   @IsNotEmpty()
   @MaxLength(200)
@@ -24,7 +31,8 @@ export class CreateTenantDto {
 }
 
 /** Operator routes; they exist only when ADMIN_TOKEN is set (404 otherwise). */
-@ApiExcludeController()
+@ApiTags('admin')
+@ApiSecurity('AdminToken')
 @Controller('admin/tenants')
 export class AdminController {
   constructor(
@@ -34,6 +42,21 @@ export class AdminController {
 
   @Post()
   @HttpCode(201)
+  @ApiOperation({ summary: 'Make a tenant and its first API key (shown this once)' })
+  @ApiResponse({
+    status: 201,
+    description: 'The tenant and its API key',
+    schema: {
+      type: 'object',
+      required: ['tenant_id', 'name', 'api_key'],
+      properties: { tenant_id: { type: 'string' }, name: { type: 'string' }, api_key: { type: 'string', description: 'shown this once; stored hashed' } },
+    },
+  })
+  @ApiResponse({ status: 400, description: 'name is missing, not a string or over 200 characters; or the body is not valid JSON', schema: ERROR })
+  @ApiResponse(UNAUTHORIZED)
+  @ApiResponse(DISABLED)
+  @ApiResponse({ status: 413, description: 'The body is larger than 32 MB', schema: ERROR })
+  @ApiResponse(FAILED)
   async create(@Req() req: Request, @Body() body: CreateTenantDto) {
     this.authorize(req);
     const { tenant, apiKey } = await this.tenants.create(body.name);
@@ -42,6 +65,20 @@ export class AdminController {
 
   @Post(':tenantId/api_keys')
   @HttpCode(201)
+  @ApiOperation({ summary: "Issue another API key for a tenant (shown this once); the tenant's other keys keep working" })
+  @ApiParam({ name: 'tenantId', description: 'the tenant_id the tenant was made with' })
+  @ApiResponse({
+    status: 201,
+    description: 'The new API key',
+    schema: {
+      type: 'object',
+      required: ['tenant_id', 'api_key'],
+      properties: { tenant_id: { type: 'string' }, api_key: { type: 'string', description: 'shown this once; stored hashed' } },
+    },
+  })
+  @ApiResponse(UNAUTHORIZED)
+  @ApiResponse({ status: 404, description: 'ADMIN_TOKEN is not set (the admin routes do not exist), or there is no such tenant', schema: ERROR })
+  @ApiResponse(FAILED)
   async issueKey(@Req() req: Request, @Param('tenantId') tenantId: string) {
     this.authorize(req);
     return { tenant_id: tenantId, api_key: await this.tenants.issueKey(tenantId) };

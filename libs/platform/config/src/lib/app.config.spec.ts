@@ -35,6 +35,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DATA_DIR: dir(), WEBHOOK_RETRY_BASE_MS: '0' })).toThrow(/WEBHOOK_RETRY_BASE_MS must be between 1 and 3600000/);
     expect(() => loadConfig({ DATA_DIR: dir(), WEBHOOK_RETRY_BASE_MS: '3600001' })).toThrow(/WEBHOOK_RETRY_BASE_MS/);
   });
+
+  it('reads LOG_LEVEL: info unless set, case-insensitive, an unknown level refused naming the variable', () => {
+    expect(loadConfig({ DATA_DIR: dir() }).logLevel).toBe('info');
+    expect(loadConfig({ DATA_DIR: dir(), LOG_LEVEL: ' Debug ' }).logLevel).toBe('debug');
+    expect(loadConfig({ DATA_DIR: dir(), LOG_LEVEL: 'silent' }).logLevel).toBe('silent');
+    expect(() => loadConfig({ DATA_DIR: dir(), LOG_LEVEL: 'verbose' })).toThrow(/LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent/);
+  });
 });
 
 describe('provider base URLs', () => {

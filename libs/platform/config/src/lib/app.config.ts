@@ -4,6 +4,10 @@ import { join, resolve } from 'node:path';
 
 export type RunMode = 'embedded' | 'scale-out';
 
+/** pino's levels, most to least severe, and `silent` (nothing). */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
 /** The service's configuration, read once from the environment. See the README's table. */
 export interface AppConfig {
   /** embedded when DATABASE_URL is unset (PGlite + in-process queue), scale-out otherwise. */
@@ -31,6 +35,8 @@ export interface AppConfig {
    */
   providerBaseUrls: Record<string, string>;
   webhooks: WebhookSettings;
+  /** The least severe level written to the log (`LOG_LEVEL`, default `info`). */
+  logLevel: LogLevel;
 }
 
 /** Outgoing webhooks: operator settings (README, "Webhooks"). */
@@ -89,6 +95,15 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   return n;
 }
 
+function logLevel(env: NodeJS.ProcessEnv): LogLevel {
+  const raw = (env['LOG_LEVEL'] ?? '').trim().toLowerCase();
+  if (raw === '') return 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(raw)) {
+    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got '${env['LOG_LEVEL']}'`);
+  }
+  return raw as LogLevel;
+}
+
 /** Every `<NAME>_BASE_URL` variable, checked to be an http(s) URL, without a trailing slash. */
 function providerBaseUrls(env: NodeJS.ProcessEnv): Record<string, string> {
   const urls: Record<string, string> = {};
@@ -140,6 +155,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       retryWindowMs: int(env, 'WEBHOOK_RETRY_WINDOW_SECONDS', 86_400) * 1000,
       pollMs: int(env, 'WEBHOOK_POLL_MS', 1_000),
     },
+    logLevel: logLevel(env),
     ...overrides,
   };
   return config;

@@ -221,25 +221,25 @@ export class InProcessQueue
   private failed(lane: InProcessLane, job: InProcessJob, error: unknown): void {
     job.attemptsMade++;
     const what = `job ${lane.name}#${job.id} failed (attempt ${job.attemptsMade} of ${this.attempts})`;
-    const stack = error instanceof Error ? error.stack : undefined;
+    const fields = { queue: lane.name, job_id: job.id, attempt: job.attemptsMade, ...jobDataIds(job.data) };
     if (job.attemptsMade >= this.attempts) {
-      this.logger.error(`${what}, giving up: ${describe(error)}`, stack);
+      this.logger.error(`${what}, giving up: ${describe(error)}`, { ...fields, err: error });
       return;
     }
     if (this.closing) {
-      this.logger.warn(`${what}, not retried while shutting down: ${describe(error)}`);
+      this.logger.warn(`${what}, not retried while shutting down: ${describe(error)}`, fields);
       return;
     }
     const jobId = job.opts.jobId;
     if (jobId !== undefined) {
       if (lane.pendingIds.has(jobId)) {
-        this.logger.warn(`${what}; a job with the same id is already waiting, so it runs instead: ${describe(error)}`);
+        this.logger.warn(`${what}; a job with the same id is already waiting, so it runs instead: ${describe(error)}`, fields);
         return;
       }
       lane.pendingIds.add(jobId);
     }
     const delay = this.backoffMs * 2 ** (job.attemptsMade - 1);
-    this.logger.warn(`${what}, retrying in ${delay} ms: ${describe(error)}`);
+    this.logger.warn(`${what}, retrying in ${delay} ms: ${describe(error)}`, fields);
     this.schedule(lane, job, delay);
   }
 
@@ -261,6 +261,26 @@ export class InProcessQueue
     }
     return true;
   }
+}
+
+/**
+ * The ids a job's data carries, as log fields: every `...Id` or `...Ids` field, snake_cased
+ * (`batchId` -> `batch_id`, `batchShipmentIds` -> `batch_shipment_ids`).
+ */
+function jobDataIds(data: unknown): Record<string, IdValue | IdValue[]> {
+  const ids: Record<string, IdValue | IdValue[]> = {};
+  if (!data || typeof data !== 'object') return ids;
+  for (const [key, value] of Object.entries(data)) {
+    if (!/(?:Id|Ids)$/.test(key)) continue;
+    if (isIdValue(value) || (Array.isArray(value) && value.every(isIdValue))) ids[key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)] = value;
+  }
+  return ids;
+}
+
+type IdValue = string | number;
+
+function isIdValue(value: unknown): value is IdValue {
+  return typeof value === 'string' || typeof value === 'number';
 }
 
 function describe(error: unknown): string {

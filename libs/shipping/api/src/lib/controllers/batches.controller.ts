@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, ParseArrayPipe, Post, Put, Query, UseGuards } from '@nestjs/common';
-import { ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { APP_CONFIG, type AppConfig } from '@shipbatch/platform/config';
 import { ApiKeyGuard, TenantId } from '@shipbatch/platform/auth';
 import {
@@ -12,6 +12,7 @@ import {
 import type { Batch } from '@shipbatch/shipping/domain';
 import { ApiError, validationExceptionFactory } from '../http/api-error';
 import { BatchShipmentDto, CreateBatchDto, GetBatchQueryDto, ListQueryDto, MAX_BATCH_SHIPMENTS } from '../dto/batch.dto';
+import { ApiAnswer, ApiErrors, ApiTenantAuth, BATCH_LIST_SCHEMA, BATCH_SCHEMA } from '../openapi';
 import { presentBatch } from '../presenters/shippo.presenters';
 
 const shipmentArrayPipe = new ParseArrayPipe({
@@ -21,7 +22,7 @@ const shipmentArrayPipe = new ParseArrayPipe({
 });
 
 @ApiTags('batches')
-@ApiHeader({ name: 'Authorization', description: 'ShippoToken <key>, Bearer <key>, or use API-Key: <key>' })
+@ApiTenantAuth()
 @UseGuards(ApiKeyGuard)
 @Controller('batches')
 export class BatchesController {
@@ -36,6 +37,11 @@ export class BatchesController {
   @Post()
   @HttpCode(201)
   @ApiOperation({ summary: 'Create a batch of up to 10,000 shipments; validation runs in the background' })
+  @ApiAnswer(201, BATCH_SCHEMA, 'The batch, VALIDATING, with an empty batch_shipments page and zeroed object_results')
+  @ApiErrors(
+    { 400: 'a field is missing or invalid (named in field_name): wrong types, unknown enum values, over 10,000 shipments, metadata over 100 characters' },
+    { body: true, idempotent: true },
+  )
   async create(@TenantId() tenantId: string, @Body() dto: CreateBatchDto) {
     const batch = await this.createBatch.execute({
       tenantId,
@@ -50,6 +56,8 @@ export class BatchesController {
 
   @Get()
   @ApiOperation({ summary: "The tenant's batches, newest first" })
+  @ApiAnswer(200, BATCH_LIST_SCHEMA, 'One page of batches (without their shipments)')
+  @ApiErrors({ 400: 'page or results is not a positive integer (results at most 100)' })
   async list(@TenantId() tenantId: string, @Query() query: ListQueryDto) {
     const page = query.page ?? 1;
     const size = query.results ?? 25;
@@ -65,6 +73,8 @@ export class BatchesController {
 
   @Get(':id')
   @ApiOperation({ summary: 'A batch with its shipments, 100 a page, in request order' })
+  @ApiAnswer(200, BATCH_SCHEMA, 'The batch with one page of its shipments')
+  @ApiErrors({ 400: 'page is not a positive integer, or object_results is not one of its values', 404: 'no batch of the tenant has this id' })
   async get(@TenantId() tenantId: string, @Param('id') id: string, @Query() query: GetBatchQueryDto) {
     return this.render(tenantId, id, query.page ?? 1, query.object_results);
   }
@@ -73,6 +83,15 @@ export class BatchesController {
   @HttpCode(200)
   @ApiBody({ type: [BatchShipmentDto] })
   @ApiOperation({ summary: 'Add shipments (until purchase starts)' })
+  @ApiAnswer(200, BATCH_SCHEMA, 'The batch, validating the new shipments')
+  @ApiErrors(
+    {
+      400: 'the body is not a non-empty array of batch shipments (at most 10,000), or a field is invalid (named)',
+      404: 'no batch of the tenant has this id',
+      409: 'the batch’s purchase has started: shipments can no longer change',
+    },
+    { body: true, idempotent: true },
+  )
   async add(@TenantId() tenantId: string, @Param('id') id: string, @Body(shipmentArrayPipe) body: BatchShipmentDto[]) {
     if (body.length === 0) throw ApiError.validation('body', 'body must list at least one batch shipment');
     if (body.length > MAX_BATCH_SHIPMENTS) {
@@ -86,6 +105,15 @@ export class BatchesController {
   @HttpCode(200)
   @ApiBody({ schema: { type: 'array', items: { type: 'string' } } })
   @ApiOperation({ summary: 'Remove shipments by batch shipment id (until purchase starts)' })
+  @ApiAnswer(200, BATCH_SCHEMA, 'The batch without the removed shipments')
+  @ApiErrors(
+    {
+      400: 'the body is not a non-empty array of batch shipment ids',
+      404: 'no batch of the tenant has this id',
+      409: 'the batch’s purchase has started: shipments can no longer change',
+    },
+    { body: true, idempotent: true },
+  )
   removePost(@TenantId() tenantId: string, @Param('id') id: string, @Body() body: unknown) {
     return this.remove(tenantId, id, body);
   }
@@ -93,6 +121,16 @@ export class BatchesController {
   @Put(':id/remove_shipments')
   @HttpCode(200)
   @ApiBody({ schema: { type: 'array', items: { type: 'string' } } })
+  @ApiOperation({ summary: 'Remove shipments by batch shipment id (until purchase starts); the same as POST' })
+  @ApiAnswer(200, BATCH_SCHEMA, 'The batch without the removed shipments')
+  @ApiErrors(
+    {
+      400: 'the body is not a non-empty array of batch shipment ids',
+      404: 'no batch of the tenant has this id',
+      409: 'the batch’s purchase has started: shipments can no longer change',
+    },
+    { body: true },
+  )
   removePut(@TenantId() tenantId: string, @Param('id') id: string, @Body() body: unknown) {
     return this.remove(tenantId, id, body);
   }
@@ -100,6 +138,11 @@ export class BatchesController {
   @Post(':id/purchase')
   @HttpCode(202)
   @ApiOperation({ summary: 'Purchase a VALID batch; purchasing a PURCHASED batch again retries its failures' })
+  @ApiAnswer(202, BATCH_SCHEMA, 'The batch, PURCHASING')
+  @ApiErrors(
+    { 404: 'no batch of the tenant has this id', 409: 'the batch is not VALID (or PURCHASED with failures to retry); the message says why' },
+    { idempotent: true },
+  )
   async purchase(@TenantId() tenantId: string, @Param('id') id: string) {
     const batch = await this.purchaseBatch.execute(tenantId, id);
     return this.render(tenantId, batch.id, 1);

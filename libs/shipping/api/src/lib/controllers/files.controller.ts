@@ -1,9 +1,10 @@
 import { Controller, Get, Inject, NotFoundException, Query, Req, Res } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { pipeline } from 'node:stream/promises';
 import { UrlSigner } from '@shipbatch/platform/config';
 import { FILE_STORAGE, type FileStorage, isValidFileKey } from '@shipbatch/shipping/application';
+import { ApiErrors } from '../openapi';
 
 const PREFIX = '/files/';
 
@@ -12,7 +13,7 @@ const PREFIX = '/files/';
  * needed, nothing guessable. A missing, expired or tampered signature, a malformed key
  * (path traversal included) and a missing file all answer 404 alike.
  */
-@ApiExcludeController()
+@ApiTags('files')
 @Controller('files')
 export class FilesController {
   constructor(
@@ -21,6 +22,21 @@ export class FilesController {
   ) {}
 
   @Get('*path')
+  @ApiOperation({
+    summary: 'Download a label file (one label, or a merged file of a batch) by the signed link an answer gave',
+    description: 'Links come from label_url, label_download and the like, signed and expiring; they need no API key.',
+  })
+  @ApiParam({ name: 'path', type: String, description: 'the file key as in the link; it may hold slashes (left as they are)' })
+  @ApiQuery({ name: 'expires', required: true, description: 'as in the link (seconds since the epoch)' })
+  @ApiQuery({ name: 'signature', required: true, description: 'as in the link' })
+  @ApiResponse({
+    status: 200,
+    description: 'The file',
+    content: Object.fromEntries(
+      ['application/pdf', 'image/png', 'application/zpl', 'application/octet-stream'].map((type) => [type, { schema: { type: 'string', format: 'binary' } }]),
+    ),
+  })
+  @ApiErrors({ 404: 'the link is not valid, has expired or was altered, or the file does not exist' }, { tenant: false })
   async download(
     @Req() req: Request,
     @Res() res: Response,

@@ -1,6 +1,7 @@
 import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
+import { ApiAnswer, ApiErrors, HEALTH_SCHEMA } from '../openapi';
 
 @ApiTags('health')
 @Controller('health')
@@ -8,6 +9,9 @@ export class HealthController {
   constructor(private readonly dataSource: DataSource) {}
 
   @Get()
+  @ApiOperation({ summary: 'Liveness and database reachability; needs no API key' })
+  @ApiAnswer(200, HEALTH_SCHEMA, 'The service and its database answer')
+  @ApiErrors({ 503: 'the database does not answer' }, { tenant: false })
   async health() {
     try {
       await this.dataSource.query('SELECT 1');

@@ -1,15 +1,16 @@
 import { Controller, Get, HttpCode, Inject, Param, Put, Query, UseGuards } from '@nestjs/common';
-import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { APP_CONFIG, type AppConfig } from '@shipbatch/platform/config';
 import { ApiKeyGuard, TenantId } from '@shipbatch/platform/auth';
 import { LabelQueriesService, VoidLabelUseCase } from '@shipbatch/shipping/application';
 import { LABELS_DEFAULT_PAGE_SIZE, type LabelListQuery } from '@shipbatch/shipping/domain';
 import { LABEL_FILTER_PARAMS, ListLabelsQueryDto } from '../dto/list-labels.dto';
+import { ApiAnswer, ApiErrors, ApiTenantAuth, LABEL_LIST_SCHEMA, LABEL_SCHEMA, VOID_RESULT_SCHEMA } from '../openapi';
 import { presentLabel, presentLabelList, presentVoid } from '../presenters/shipstation.presenters';
 
 /** ShipStation v2-compatible labels: every label the tenant bought, from any provider. */
 @ApiTags('labels')
-@ApiHeader({ name: 'API-Key', description: 'or Authorization: Bearer <key> / ShippoToken <key>' })
+@ApiTenantAuth()
 @UseGuards(ApiKeyGuard)
 @Controller('v2/labels')
 export class LabelsController {
@@ -26,6 +27,8 @@ export class LabelsController {
       'sort_dir selects which part of the data a page holds (the oldest or the newest labels); ' +
       'the labels of a page are always listed oldest to newest.',
   })
+  @ApiAnswer(200, LABEL_LIST_SCHEMA, '{labels, total, page, pages, links}; a page past the end is an empty page')
+  @ApiErrors({ 400: 'a query parameter is invalid or given twice (named in field_name)' })
   async list(@TenantId() tenantId: string, @Query() dto: ListLabelsQueryDto) {
     const query: LabelListQuery = {
       filter: {
@@ -60,12 +63,18 @@ export class LabelsController {
 
   @Get('external_shipment_id/:external_shipment_id')
   @ApiOperation({ summary: 'Get a label by the external_shipment_id its shipment was given' })
+  @ApiParam({ name: 'external_shipment_id', description: 'the id the caller gave the shipment (unique per tenant)' })
+  @ApiAnswer(200, LABEL_SCHEMA, 'The newest label bought for that shipment')
+  @ApiErrors({ 404: 'no label of the tenant has this external_shipment_id' })
   async byExternalShipmentId(@TenantId() tenantId: string, @Param('external_shipment_id') id: string) {
     return presentLabel(await this.queries.getByExternalShipmentId(tenantId, id));
   }
 
   @Get(':label_id')
   @ApiOperation({ summary: 'Get a label by id' })
+  @ApiParam({ name: 'label_id', description: 'the label id (the same as the Shippo transaction id)' })
+  @ApiAnswer(200, LABEL_SCHEMA, 'The label, with every field of ShipStation’s label')
+  @ApiErrors({ 404: 'no label of the tenant has this id' })
   async get(@TenantId() tenantId: string, @Param('label_id') id: string) {
     return presentLabel(await this.queries.get(tenantId, id));
   }
@@ -73,6 +82,9 @@ export class LabelsController {
   @Put(':label_id/void')
   @HttpCode(200)
   @ApiOperation({ summary: 'Void a label through the provider that sold it; answers {approved, message}' })
+  @ApiParam({ name: 'label_id', description: 'the label id' })
+  @ApiAnswer(200, VOID_RESULT_SCHEMA, 'approved: true when voided (again: harmless); approved: false with the provider’s refusal, nothing changed')
+  @ApiErrors({ 404: 'no label of the tenant has this id' })
   async void(@TenantId() tenantId: string, @Param('label_id') id: string) {
     return presentVoid(await this.voidLabel.execute(tenantId, id));
   }

@@ -17,6 +17,19 @@ import { ParcelDto } from '../dto/parcel.dto';
 import { ListCarrierAccountsQueryDto, ListTransactionsQueryDto, ShippoPageQueryDto } from '../dto/shippo-list.dto';
 import { ApiError } from '../http/api-error';
 import {
+  ADDRESS_SCHEMA,
+  ApiAnswer,
+  ApiErrors,
+  ApiTenantAuth,
+  BALANCE_SCHEMA,
+  CARRIER_ACCOUNT_SCHEMA,
+  FUNDING_EVENT_SCHEMA,
+  PARCEL_SCHEMA,
+  SHIPMENT_SCHEMA,
+  shippoPageSchema,
+  TRANSACTION_SCHEMA,
+} from '../openapi';
+import {
   presentAddress,
   presentBalance,
   presentCarrierAccount,
@@ -27,6 +40,8 @@ import {
   shippoPage,
 } from '../presenters/shippo.presenters';
 
+const PAGE400 = { 400: 'page or results is not a positive integer (results at most 100)' } as const;
+
 /** Shippo's page sizes: 5 by default for addresses and carrier accounts, 25 elsewhere. */
 const pageOf = (query: ShippoPageQueryDto, defaultSize: number) => {
   const page = query.page ?? 1;
@@ -35,6 +50,7 @@ const pageOf = (query: ShippoPageQueryDto, defaultSize: number) => {
 };
 
 @ApiTags('addresses')
+@ApiTenantAuth()
 @UseGuards(ApiKeyGuard)
 @Controller('addresses')
 export class AddressesController {
@@ -43,12 +59,16 @@ export class AddressesController {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  @ApiAnswer(201, ADDRESS_SCHEMA, 'The address')
+  @ApiErrors({ 400: 'a field is invalid (named in field_name)' }, { body: true, idempotent: true })
   @Post()
   @HttpCode(201)
   async create(@TenantId() tenantId: string, @Body() dto: AddressDto) {
     return presentAddress(await this.objects.createAddress(tenantId, { ...dto }));
   }
 
+  @ApiAnswer(200, shippoPageSchema(ADDRESS_SCHEMA), 'One page of addresses, newest first')
+  @ApiErrors(PAGE400)
   @Get()
   @ApiOperation({ summary: "The tenant's addresses (created here or inline in a batch), newest first; 5 a page by default" })
   async list(@TenantId() tenantId: string, @Query() query: ShippoPageQueryDto) {
@@ -57,6 +77,8 @@ export class AddressesController {
     return shippoPage(found, { baseUrl: this.config.publicBaseUrl, path: '/addresses', ...p }, presentAddress);
   }
 
+  @ApiAnswer(200, ADDRESS_SCHEMA, 'The address')
+  @ApiErrors({ 404: 'no address of the tenant has this id' })
   @Get(':id')
   async get(@TenantId() tenantId: string, @Param('id') id: string) {
     return presentAddress(await this.objects.getAddress(tenantId, id));
@@ -64,6 +86,7 @@ export class AddressesController {
 }
 
 @ApiTags('parcels')
+@ApiTenantAuth()
 @UseGuards(ApiKeyGuard)
 @Controller('parcels')
 export class ParcelsController {
@@ -72,12 +95,16 @@ export class ParcelsController {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  @ApiAnswer(201, PARCEL_SCHEMA, 'The parcel')
+  @ApiErrors({ 400: 'a field is invalid (named in field_name)' }, { body: true, idempotent: true })
   @Post()
   @HttpCode(201)
   async create(@TenantId() tenantId: string, @Body() dto: ParcelDto) {
     return presentParcel(await this.objects.createParcel(tenantId, { ...dto }));
   }
 
+  @ApiAnswer(200, shippoPageSchema(PARCEL_SCHEMA), 'One page of parcels, newest first')
+  @ApiErrors(PAGE400)
   @Get()
   @ApiOperation({ summary: "The tenant's parcels (created here or inline in a batch), newest first; 25 a page by default" })
   async list(@TenantId() tenantId: string, @Query() query: ShippoPageQueryDto) {
@@ -86,6 +113,8 @@ export class ParcelsController {
     return shippoPage(found, { baseUrl: this.config.publicBaseUrl, path: '/parcels', ...p }, presentParcel);
   }
 
+  @ApiAnswer(200, PARCEL_SCHEMA, 'The parcel')
+  @ApiErrors({ 404: 'no parcel of the tenant has this id' })
   @Get(':id')
   async get(@TenantId() tenantId: string, @Param('id') id: string) {
     return presentParcel(await this.objects.getParcel(tenantId, id));
@@ -93,6 +122,7 @@ export class ParcelsController {
 }
 
 @ApiTags('shipments')
+@ApiTenantAuth()
 @UseGuards(ApiKeyGuard)
 @Controller('shipments')
 export class ShipmentsController {
@@ -101,6 +131,8 @@ export class ShipmentsController {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  @ApiAnswer(200, shippoPageSchema(SHIPMENT_SCHEMA), 'One page of shipments, newest first')
+  @ApiErrors(PAGE400)
   @Get()
   @ApiOperation({ summary: "The tenant's shipments (one per batch shipment that validated), newest first; 25 a page by default" })
   async list(@TenantId() tenantId: string, @Query() query: ShippoPageQueryDto) {
@@ -109,6 +141,8 @@ export class ShipmentsController {
     return shippoPage(found, { baseUrl: this.config.publicBaseUrl, path: '/shipments', ...p }, presentShipment);
   }
 
+  @ApiAnswer(200, SHIPMENT_SCHEMA, 'The shipment')
+  @ApiErrors({ 404: 'no shipment of the tenant has this id' })
   @Get(':id')
   @ApiOperation({ summary: "A shipment in Shippo's shape, with its addresses and parcels (a batch shipment's `shipment`)" })
   async get(@TenantId() tenantId: string, @Param('id') id: string) {
@@ -117,6 +151,7 @@ export class ShipmentsController {
 }
 
 @ApiTags('transactions')
+@ApiTenantAuth()
 @UseGuards(ApiKeyGuard)
 @Controller('transactions')
 export class TransactionsController {
@@ -126,6 +161,8 @@ export class TransactionsController {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  @ApiAnswer(200, shippoPageSchema(TRANSACTION_SCHEMA), 'One page of transactions, newest first')
+  @ApiErrors({ 400: 'a query parameter is invalid (named)' })
   @Get()
   @ApiOperation({
     summary: "The tenant's transactions (bought labels), newest first; 25 a page by default",
@@ -148,6 +185,8 @@ export class TransactionsController {
     );
   }
 
+  @ApiAnswer(200, TRANSACTION_SCHEMA, 'The transaction')
+  @ApiErrors({ 404: 'no transaction of the tenant has this id' })
   @Get(':id')
   async get(@TenantId() tenantId: string, @Param('id') id: string) {
     return presentTransaction(this.labels.view(await this.objects.getTransaction(tenantId, id)));
@@ -155,6 +194,7 @@ export class TransactionsController {
 }
 
 @ApiTags('carrier_accounts')
+@ApiTenantAuth()
 @UseGuards(ApiKeyGuard)
 @Controller('carrier_accounts')
 export class CarrierAccountsController {
@@ -164,6 +204,8 @@ export class CarrierAccountsController {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  @ApiAnswer(201, CARRIER_ACCOUNT_SCHEMA, 'The carrier account (credentials never returned)')
+  @ApiErrors({ 400: 'a field is invalid (named): provider unknown or missing, parameters.<field>, funding.<field>' }, { body: true, idempotent: true })
   @Post()
   @HttpCode(201)
   async create(@TenantId() tenantId: string, @Body() dto: CreateCarrierAccountDto) {
@@ -185,6 +227,8 @@ export class CarrierAccountsController {
     return presentCarrierAccount(record);
   }
 
+  @ApiAnswer(200, shippoPageSchema(CARRIER_ACCOUNT_SCHEMA), 'One page of carrier accounts')
+  @ApiErrors({ 400: 'a query parameter is invalid (named)' })
   @Get()
   @ApiOperation({ summary: "The tenant's carrier accounts in the order they were created; 5 a page by default, filtered by carrier or account_id" })
   async list(@TenantId() tenantId: string, @Query() query: ListCarrierAccountsQueryDto) {
@@ -199,11 +243,15 @@ export class CarrierAccountsController {
     );
   }
 
+  @ApiAnswer(200, CARRIER_ACCOUNT_SCHEMA, 'The carrier account')
+  @ApiErrors({ 404: 'no carrier account of the tenant has this id' })
   @Get(':id')
   async get(@TenantId() tenantId: string, @Param('id') id: string) {
     return presentCarrierAccount(await this.accounts.get(tenantId, id));
   }
 
+  @ApiAnswer(200, CARRIER_ACCOUNT_SCHEMA, 'The carrier account as changed')
+  @ApiErrors({ 400: 'a field is invalid (named)', 404: 'no carrier account of the tenant has this id' }, { body: true })
   @Put(':id')
   async update(@TenantId() tenantId: string, @Param('id') id: string, @Body() dto: UpdateCarrierAccountDto) {
     return presentCarrierAccount(
@@ -216,11 +264,22 @@ export class CarrierAccountsController {
     );
   }
 
+  @ApiAnswer(200, BALANCE_SCHEMA, 'The provider balance')
+  @ApiErrors({ 404: 'no carrier account of the tenant has this id', 409: 'the provider keeps no prepaid balance, or refused to tell it' })
   @Get(':id/balance')
   async balance(@TenantId() tenantId: string, @Param('id') id: string) {
     return presentBalance(await this.accounts.balance(tenantId, id));
   }
 
+  @ApiAnswer(200, BALANCE_SCHEMA, 'The balance after the top-up')
+  @ApiErrors(
+    {
+      400: 'amount is invalid or refused by the provider',
+      404: 'no carrier account of the tenant has this id',
+      409: 'the provider cannot add funds, another top-up is in progress, or the provider refused',
+    },
+    { body: true, idempotent: true },
+  )
   @Post(':id/add_funds')
   @HttpCode(200)
   @ApiOperation({ summary: 'Top up the prepaid balance by hand; answers the new balance (counted toward the daily cap, never refused by it)' })
@@ -229,6 +288,8 @@ export class CarrierAccountsController {
     return presentBalance(await this.funding.addFundsManually(tenantId, id, { amountMinor: Money.ofMajor(dto.amount, currency).minor, currency }));
   }
 
+  @ApiAnswer(200, shippoPageSchema(FUNDING_EVENT_SCHEMA), 'One page of top-ups, newest first')
+  @ApiErrors({ ...PAGE400, 404: 'no carrier account of the tenant has this id' })
   @Get(':id/funding_events')
   @ApiOperation({ summary: 'Every top-up of the account, newest first' })
   async fundingEvents(@TenantId() tenantId: string, @Param('id') id: string, @Query() query: ListQueryDto) {

@@ -1,14 +1,25 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Query, UseGuards } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiNoContentResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { ApiKeyGuard, TenantId } from '@shipbatch/platform/auth';
 import { APP_CONFIG, type AppConfig } from '@shipbatch/platform/config';
 import { WebhooksService } from '@shipbatch/shipping/application';
 import { ListQueryDto } from '../dto/batch.dto';
 import { CreateWebhookDto, UpdateWebhookDto } from '../dto/webhook.dto';
+import {
+  ApiAnswer,
+  ApiErrors,
+  ApiTenantAuth,
+  shippoPage,
+  WEBHOOK_CREATED_SCHEMA,
+  WEBHOOK_DELIVERY_DETAIL_SCHEMA,
+  WEBHOOK_DELIVERY_SCHEMA,
+  WEBHOOK_SCHEMA,
+} from '../openapi';
 import { presentWebhook, presentWebhookAttempt, presentWebhookDelivery } from '../presenters/webhook.presenters';
 
 /** Webhooks (Shippo's routes), their deliveries and redelivery; tenant-scoped (another tenant's id is 404). */
 @ApiTags('webhooks')
+@ApiTenantAuth()
 @UseGuards(ApiKeyGuard)
 @Controller('webhooks')
 export class WebhooksController {
@@ -20,12 +31,20 @@ export class WebhooksController {
   @Post()
   @HttpCode(201)
   @ApiOperation({ summary: 'Create a webhook; its secret (whsec_...) is in this answer only' })
+  @ApiAnswer(201, WEBHOOK_CREATED_SCHEMA, 'The webhook with its secret (shown this once)')
+  @ApiErrors(
+    { 400: 'a field is missing or invalid (named); the url is not https (or http with is_test), or its host is private, loopback or link-local' },
+    { body: true, idempotent: true },
+  )
   async create(@TenantId() tenantId: string, @Body() dto: CreateWebhookDto) {
     const { webhook, secret } = await this.webhooks.create(tenantId, { url: dto.url, event: dto.event, isTest: dto.is_test, active: dto.active });
     return presentWebhook(webhook, secret);
   }
 
   @Get()
+  @ApiOperation({ summary: "The tenant's webhooks, newest first" })
+  @ApiAnswer(200, shippoPage(WEBHOOK_SCHEMA), 'One page of webhooks')
+  @ApiErrors({ 400: 'page or results is not a positive integer (results at most 100)' })
   async list(@TenantId() tenantId: string, @Query() query: ListQueryDto) {
     const page = query.page ?? 1;
     const size = query.results ?? 25;
@@ -34,23 +53,34 @@ export class WebhooksController {
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'A webhook' })
+  @ApiAnswer(200, WEBHOOK_SCHEMA, 'The webhook (without its secret)')
+  @ApiErrors({ 404: 'no webhook of the tenant has this id' })
   async get(@TenantId() tenantId: string, @Param('id') id: string) {
     return presentWebhook(await this.webhooks.get(tenantId, id));
   }
 
   @Put(':id')
+  @ApiOperation({ summary: 'Change url, event, is_test or active; fields not given keep their values' })
+  @ApiAnswer(200, WEBHOOK_SCHEMA, 'The webhook as changed')
+  @ApiErrors({ 400: 'a field is invalid (named), or the url is refused', 404: 'no webhook of the tenant has this id' }, { body: true })
   async update(@TenantId() tenantId: string, @Param('id') id: string, @Body() dto: UpdateWebhookDto) {
     return presentWebhook(await this.webhooks.update(tenantId, id, { url: dto.url, event: dto.event, isTest: dto.is_test, active: dto.active }));
   }
 
   @Delete(':id')
   @HttpCode(204)
+  @ApiOperation({ summary: 'Delete a webhook' })
+  @ApiNoContentResponse({ description: 'Deleted' })
+  @ApiErrors({ 404: 'no webhook of the tenant has this id' })
   async remove(@TenantId() tenantId: string, @Param('id') id: string): Promise<void> {
     await this.webhooks.delete(tenantId, id);
   }
 
   @Get(':id/deliveries')
   @ApiOperation({ summary: "The webhook's deliveries, newest first, with their attempts so far" })
+  @ApiAnswer(200, shippoPage(WEBHOOK_DELIVERY_SCHEMA), 'One page of deliveries')
+  @ApiErrors({ 400: 'page or results is not a positive integer (results at most 100)', 404: 'no webhook of the tenant has this id' })
   async deliveries(@TenantId() tenantId: string, @Param('id') id: string, @Query() query: ListQueryDto) {
     const page = query.page ?? 1;
     const size = query.results ?? 25;
@@ -60,6 +90,9 @@ export class WebhooksController {
 
   @Get(':id/deliveries/:deliveryId')
   @ApiOperation({ summary: 'One delivery with every attempt (time, outcome, status code, error, duration), oldest first' })
+  @ApiParam({ name: 'deliveryId', description: 'the delivery object id (also its webhook-id header)' })
+  @ApiAnswer(200, WEBHOOK_DELIVERY_DETAIL_SCHEMA, 'The delivery with attempt_history')
+  @ApiErrors({ 404: 'no such webhook, or no such delivery of it' })
   async delivery(@TenantId() tenantId: string, @Param('id') id: string, @Param('deliveryId') deliveryId: string) {
     const { delivery, attempts } = await this.webhooks.delivery(tenantId, id, deliveryId);
     return { ...presentWebhookDelivery(delivery), attempt_history: attempts.map(presentWebhookAttempt) };
@@ -68,6 +101,9 @@ export class WebhooksController {
   @Post(':id/deliveries/:deliveryId/redeliver')
   @HttpCode(202)
   @ApiOperation({ summary: 'Send a delivery again at once, with the same webhook-id' })
+  @ApiParam({ name: 'deliveryId', description: 'the delivery object id' })
+  @ApiAnswer(202, WEBHOOK_DELIVERY_SCHEMA, 'The delivery, pending')
+  @ApiErrors({ 400: 'the webhook’s url is refused now (e.g. its host resolves to a private address)', 404: 'no such webhook, or no such delivery of it' }, { idempotent: true })
   async redeliver(@TenantId() tenantId: string, @Param('id') id: string, @Param('deliveryId') deliveryId: string) {
     return presentWebhookDelivery(await this.webhooks.redeliver(tenantId, id, deliveryId));
   }

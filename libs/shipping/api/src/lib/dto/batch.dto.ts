@@ -69,11 +69,11 @@ export class CreateBatchDto {
 }
 
 export class GetBatchQueryDto {
-  @ApiPropertyOptional({ default: 1 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) page?: number;
+  @ApiPropertyOptional({ type: 'integer', default: 1, minimum: 1, description: 'the page of batch shipments (100 a page)' }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) page?: number;
   @ApiPropertyOptional({ enum: OBJECT_RESULTS }) @IsOptional() @IsIn(OBJECT_RESULTS) object_results?: (typeof OBJECT_RESULTS)[number];
 }
 
 export class ListQueryDto {
-  @ApiPropertyOptional({ default: 1 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) page?: number;
-  @ApiPropertyOptional({ default: 25 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100) results?: number;
+  @ApiPropertyOptional({ type: 'integer', default: 1, minimum: 1 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) page?: number;
+  @ApiPropertyOptional({ type: 'integer', default: 25, minimum: 1, maximum: 100, description: 'page size' }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100) results?: number;
 }

@@ -33,14 +33,14 @@ export class ListLabelsQueryDto {
   @IsOptional()
   @IsISO8601({ strict: true })
   created_at_end?: string;
-  @ApiPropertyOptional({ default: 1, description: 'past the last page: an empty page' })
+  @ApiPropertyOptional({ type: 'integer', default: 1, minimum: 1, description: 'past the last page: an empty page' })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(1)
   @Max(1_000_000_000)
   page?: number;
-  @ApiPropertyOptional({ default: LABELS_DEFAULT_PAGE_SIZE, maximum: LABELS_MAX_PAGE_SIZE })
+  @ApiPropertyOptional({ type: 'integer', default: LABELS_DEFAULT_PAGE_SIZE, minimum: 1, maximum: LABELS_MAX_PAGE_SIZE })
   @IsOptional()
   @Type(() => Number)
   @IsInt()

@@ -27,8 +27,14 @@ export class ApiExceptionFilter implements ExceptionFilter {
     const res = ctx.getResponse<Response>();
     const req = ctx.getRequest<Request>();
     const { status, items } = this.describe(exception, req);
-    if (status >= 500) this.logger.error(`${req.method} ${req.url}: ${exception instanceof Error ? exception.stack : exception}`);
-    const requestId = (req.headers['x-request-id'] as string | undefined) ?? randomUUID();
+    if (status >= 500) {
+      // The request log (pino-http) writes the request's one line with this error; without it, log here.
+      (res as { err?: unknown }).err = exception instanceof Error ? exception : new Error(String(exception));
+      if ((req as { log?: unknown }).log === undefined) this.logger.error(`${req.method} ${req.path}: ${exception instanceof Error ? exception.stack : exception}`);
+    }
+    // The id the request log gave the request (X-Request-ID when sane, else a UUID), so a client's report finds its log line.
+    const logId = (req as Request & { id?: unknown }).id;
+    const requestId = (req.headers['x-request-id'] as string | undefined) ?? (typeof logId === 'string' ? logId : randomUUID());
     res.status(status).json({ request_id: requestId, errors: items });
   }
 
@@ -63,8 +69,10 @@ export class ApiExceptionFilter implements ExceptionFilter {
       if (status === 400 && /JSON/i.test(exception.message)) {
         return this.one(400, 'invalid_json', `the request body is not valid JSON: ${exception.message}`, 'body');
       }
-      // Nest's router found no route (a matched route sets req.route; its handlers' 404s keep their message).
-      if (status === 404 && !(req as { route?: unknown }).route) {
+      // Nest's router found no route: its final handler throws exactly `Cannot <METHOD> <url>`
+      // (req.route cannot tell, since app-wide middleware such as the request logger sets it).
+      // A handler's own 404s keep their message.
+      if (status === 404 && exception.message === `Cannot ${req.method} ${req.originalUrl ?? req.url}`) {
         return this.one(404, 'route_not_found', `there is no route ${req.method} ${req.path}; the API's routes are listed at /docs`);
       }
       const body = exception.getResponse();

@@ -44,6 +44,7 @@ export class CarrierAccountsBootCheck implements OnApplicationBootstrap {
       this.logger.warn(
         `carrier account ${account.id} (tenant ${account.tenantId}, provider ${account.provider}) has invalid parameters: ` +
           `${problems.join('; ')}; its shipments fail until it is fixed with PUT /carrier_accounts/${account.id}`,
+        { carrier_account_id: account.id, tenant_id: account.tenantId, provider: account.provider },
       );
     }
     return report;

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { newObjectId } from '@shipbatch/platform/config';
 import { QUEUE_PORT, type QueuePort } from '@shipbatch/platform/queue';
 import type { Batch } from '@shipbatch/shipping/domain';
@@ -21,6 +21,8 @@ export interface CreateBatchCommand {
  */
 @Injectable()
 export class CreateBatchUseCase {
+  private readonly logger = new Logger(CreateBatchUseCase.name);
+
   constructor(
     @Inject(BATCH_REPOSITORY) private readonly batches: BatchRepository,
     @Inject(QUEUE_PORT) private readonly queue: QueuePort,
@@ -39,6 +41,11 @@ export class CreateBatchUseCase {
       },
       command.shipments.map((input) => ({ id: newObjectId(), input })),
     );
+    this.logger.log(`batch ${id} created with ${command.shipments.length} shipment(s)`, {
+      batch_id: id,
+      tenant_id: command.tenantId,
+      shipments: command.shipments.length,
+    });
     // If this enqueue is lost (crash), the reconciler finds the VALIDATING batch.
     await this.queue.add(QUEUES.validateBatch, { batchId: id });
     const batch = await this.batches.findById(command.tenantId, id);

@@ -164,7 +164,7 @@ export class FundingService {
         await this.topUpAhead(account, byAccount.get(account.id) ?? [], batchId);
       }
     } catch (error) {
-      this.logger.error(`funding ahead of batch ${batchId} failed: ${describe(error)}`);
+      this.logger.error(`funding ahead of batch ${batchId} failed: ${describe(error)}`, { batch_id: batchId, tenant_id: tenantId });
     }
   }
 
@@ -233,7 +233,11 @@ export class FundingService {
       if (estimate <= 0) return;
       holding = await this.lock(account, 'pre_purchase');
       if (!holding) {
-        this.logger.log(`batch ${batchId}: carrier account ${account.id} is being topped up by another worker; not topping up ahead`);
+        this.logger.log(`batch ${batchId}: carrier account ${account.id} is being topped up by another worker; not topping up ahead`, {
+          batch_id: batchId,
+          tenant_id: account.tenantId,
+          carrier_account_id: account.id,
+        });
         return;
       }
       const policy = account.funding;
@@ -276,10 +280,18 @@ export class FundingService {
         message: `topped up ${fmt(amount, c)} ahead: ${why}${amount < wanted ? ` (limited by the daily cap of ${fmt(policy.dailyCapMinor, c)}; ${fmt(wanted, c)} wanted)` : ''}`,
       });
     } catch (error) {
-      this.logger.error(`batch ${batchId}: funding carrier account ${account.id} ahead failed: ${describe(error)}`);
+      this.logger.error(`batch ${batchId}: funding carrier account ${account.id} ahead failed: ${describe(error)}`, {
+        batch_id: batchId,
+        tenant_id: account.tenantId,
+        carrier_account_id: account.id,
+      });
       await holding?.record(failedEvent(0, null, `batch ${batchId}: funding ahead failed: ${describe(error)}`)).catch(() => undefined);
     } finally {
-      await holding?.release().catch((error: unknown) => this.logger.error(`releasing the funding lock of ${account.id}: ${describe(error)}`));
+      await holding
+        ?.release()
+        .catch((error: unknown) =>
+          this.logger.error(`releasing the funding lock of ${account.id}: ${describe(error)}`, { carrier_account_id: account.id, tenant_id: account.tenantId }),
+        );
     }
   }
 
@@ -296,7 +308,11 @@ export class FundingService {
         try {
           price = (await provider.quote({ reference: `quote-${d.carrierAccountId}-${d.serviceLevelToken}`, ...d.sample.command })).amountMinor;
         } catch (error) {
-          this.logger.warn(`carrier account ${account.id}: no quote for ${d.serviceLevelToken}: ${describe(error)}`);
+          this.logger.warn(`carrier account ${account.id}: no quote for ${d.serviceLevelToken}: ${describe(error)}`, {
+            carrier_account_id: account.id,
+            tenant_id: account.tenantId,
+            servicelevel_token: d.serviceLevelToken,
+          });
         }
       }
       if (price !== undefined) total += price * d.count;

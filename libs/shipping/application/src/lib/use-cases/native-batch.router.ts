@@ -46,7 +46,10 @@ export class NativeBatchRouter {
       const native = await this.natives.handOver({ tenantId, batchId, carrierAccountId: account.id, labelFileType });
       if (!native) continue;
       for (const id of native.shipmentIds) handed.add(id);
-      this.logger.log(`batch ${batchId}: ${native.shipmentIds.length} shipments of carrier account ${account.id} go through ${account.provider}'s batch API (native batch ${native.id})`);
+      this.logger.log(
+        `batch ${batchId}: ${native.shipmentIds.length} shipments of carrier account ${account.id} go through ${account.provider}'s batch API (native batch ${native.id})`,
+        { batch_id: batchId, tenant_id: tenantId, carrier_account_id: account.id, native_batch_id: native.id },
+      );
       await this.queue.add(QUEUES.nativeBatch, { nativeBatchId: native.id } satisfies NativeBatchJobData, { jobId: nativeJobId(native.id, 'start') });
     }
     return handed;

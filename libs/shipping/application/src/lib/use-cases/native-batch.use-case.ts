@@ -155,7 +155,13 @@ export class NativeBatchUseCase {
       commands: shipments.map((s) => ({ reference: s.id, ...s.purchase.command })),
     });
     if (await this.natives.recordCreated(nb.id, providerBatchId)) {
-      this.logger.log(`batch ${nb.batchId}: native batch ${nb.id} is provider batch ${providerBatchId} (${shipments.length} shipments)`);
+      this.logger.log(`batch ${nb.batchId}: native batch ${nb.id} is provider batch ${providerBatchId} (${shipments.length} shipments)`, {
+        batch_id: nb.batchId,
+        tenant_id: nb.tenantId,
+        native_batch_id: nb.id,
+        carrier_account_id: nb.carrierAccountId,
+        provider_batch_id: providerBatchId,
+      });
       this.later(nb.id, NATIVE_POLL_MS, 'created');
     }
   }
@@ -221,7 +227,7 @@ export class NativeBatchUseCase {
     const left = new Map((await this.natives.shipments(nb.id)).map((c) => [c.id, c]));
     if (left.size === 0) {
       await this.natives.move(nb.id, 'PURCHASED', 'COLLECTED');
-      this.logger.log(`batch ${nb.batchId}: native batch ${nb.id} collected`);
+      this.logger.log(`batch ${nb.batchId}: native batch ${nb.id} collected`, { batch_id: nb.batchId, tenant_id: nb.tenantId, native_batch_id: nb.id, carrier_account_id: nb.carrierAccountId });
       return;
     }
     let page = fromPage;
@@ -306,7 +312,14 @@ export class NativeBatchUseCase {
     if ((error.retryable || !beforePurchase) && nb.failures < NATIVE_MAX_FAILURES) {
       await this.natives.count(nb.id, 'failures');
       const backoff = Math.min(1000 * 2 ** nb.failures, 60_000);
-      this.logger.warn(`batch ${nb.batchId}: native batch ${nb.id} step ${nb.state} failed (${error.code}): ${error.message}; again in ${backoff} ms`);
+      this.logger.warn(`batch ${nb.batchId}: native batch ${nb.id} step ${nb.state} failed (${error.code}): ${error.message}; again in ${backoff} ms`, {
+        batch_id: nb.batchId,
+        tenant_id: nb.tenantId,
+        native_batch_id: nb.id,
+        carrier_account_id: nb.carrierAccountId,
+        step: nb.state,
+        code: error.code,
+      });
       this.later(nb.id, Math.max(error.retryAfterMs ?? 0, backoff), `retry-${nb.failures + 1}`);
       return;
     }
@@ -327,7 +340,7 @@ export class NativeBatchUseCase {
 
   /** Before purchase: the native path is abandoned and its shipments bought one by one. */
   private async giveUp(nb: NativeBatchRecord, why: string): Promise<void> {
-    this.logger.warn(`batch ${nb.batchId}: native batch ${nb.id}: ${why}; its shipments are bought one by one`);
+    this.logger.warn(`batch ${nb.batchId}: native batch ${nb.id}: ${why}; its shipments are bought one by one`, { batch_id: nb.batchId, tenant_id: nb.tenantId, native_batch_id: nb.id, carrier_account_id: nb.carrierAccountId });
     const ours = await this.natives.shipments(nb.id);
     await this.giveBackToSingles(nb, ours.map((s) => s.id), nb.state === 'PURCHASE_REQUESTED' || nb.state === 'PURCHASED');
     await this.natives.move(nb.id, nb.state, 'FAILED');

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { QUEUE_PORT, type QueuePort } from '@shipbatch/platform/queue';
 import { type Batch, NotFoundError } from '@shipbatch/shipping/domain';
 import type { BatchRepository } from '../ports/batch.repository';
@@ -16,6 +16,8 @@ import { PURCHASE_GROUP_SIZE, purchaseGroupJobId, type PurchaseJobData } from '.
  */
 @Injectable()
 export class PurchaseBatchUseCase {
+  private readonly logger = new Logger(PurchaseBatchUseCase.name);
+
   constructor(
     @Inject(BATCH_REPOSITORY) private readonly batches: BatchRepository,
     @Inject(QUEUE_PORT) private readonly queue: QueuePort,
@@ -47,6 +49,10 @@ export class PurchaseBatchUseCase {
       });
     }
     await this.queue.addBulk(QUEUES.purchaseShipment, jobs);
+    this.logger.log(
+      `batch ${batchId}: purchase of ${locked.rows.length} shipment(s) queued (${locked.plan.kind})${native.size > 0 ? `, ${native.size} through native batches` : ''}`,
+      { batch_id: batchId, tenant_id: tenantId, shipments: locked.rows.length, native_shipments: native.size, plan: locked.plan.kind },
+    );
     const batch = await this.batches.findById(tenantId, batchId);
     if (!batch) throw new NotFoundError('Batch', batchId);
     return batch;

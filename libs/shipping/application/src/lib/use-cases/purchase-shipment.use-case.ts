@@ -105,7 +105,12 @@ export class PurchaseShipmentUseCase {
     } catch (error) {
       // A stored account its provider no longer accepts: its shipments fail, nothing crashes.
       const text = error instanceof Error ? error.message : String(error);
-      this.logger.error(`carrier account ${accountId}: ${text}`);
+      this.logger.error(`carrier account ${accountId}: ${text}`, {
+        carrier_account_id: accountId,
+        tenant_id: account.tenantId,
+        batch_id: group[0].batchId,
+        batch_shipment_ids: group.map((c) => c.id),
+      });
       await this.failAll(group, { source: 'shipbatch', code: 'carrier_account_invalid', text });
       return;
     }
@@ -192,7 +197,12 @@ export class PurchaseShipmentUseCase {
       }
       const earlier = await provider.findPurchase(claim.id);
       if (earlier) {
-        this.logger.log(`shipment ${claim.id} (batch ${claim.batchId}): found the earlier purchase ${earlier.providerLabelId}; not buying again`);
+        this.logger.log(`shipment ${claim.id} (batch ${claim.batchId}): found the earlier purchase ${earlier.providerLabelId}; not buying again`, {
+          batch_shipment_id: claim.id,
+          batch_id: claim.batchId,
+          tenant_id: claim.tenantId,
+          provider_label_id: earlier.providerLabelId,
+        });
         return earlier;
       }
     }
@@ -205,6 +215,7 @@ export class PurchaseShipmentUseCase {
       // Unexpected (database, storage, a bug): put it back with a lookup, retry later.
       this.logger.error(
         `shipment ${claim.id} (batch ${claim.batchId}): unexpected purchase failure: ${error instanceof Error ? error.stack : String(error)}`,
+        { batch_shipment_id: claim.id, batch_id: claim.batchId, tenant_id: claim.tenantId },
       );
       const token = await this.purchases.requeue(claim, { countFailure: true, lookupRequired: true });
       await this.enqueue(claim.id, token, 5_000);

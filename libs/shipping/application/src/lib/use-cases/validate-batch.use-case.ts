@@ -45,7 +45,7 @@ export class ValidateBatchUseCase {
       await this.repo.saveChunk(defaults.tenantId, batchId, results);
     }
     const status = await this.repo.finishValidation(batchId);
-    if (status) this.logger.log(`batch ${batchId} validated: ${status}`);
+    if (status) this.logger.log(`batch ${batchId} validated: ${status}`, { batch_id: batchId, tenant_id: defaults.tenantId, status });
   }
 
   private async validateChunk(
@@ -184,7 +184,7 @@ export class ValidateBatchUseCase {
       return this.providers.forAccount(account);
     } catch (error) {
       const text = error instanceof Error ? error.message : String(error);
-      this.logger.error(`carrier account ${account.id}: ${text}`);
+      this.logger.error(`carrier account ${account.id}: ${text}`, { carrier_account_id: account.id, tenant_id: account.tenantId });
       unusable.set(account.id, { source: 'shipbatch', code: 'carrier_account_invalid', text });
       return null;
     }

@@ -44,7 +44,13 @@ export class VoidLabelUseCase {
       result = await provider.voidLabel(label.providerLabelId);
     } catch (error) {
       if (!isProviderError(error)) throw error;
-      this.logger.warn(`void of label ${label.id} failed at ${account.provider}: ${error.code}: ${error.message}`);
+      this.logger.warn(`void of label ${label.id} failed at ${account.provider}: ${error.code}: ${error.message}`, {
+        transaction_id: label.id,
+        label_id: label.id,
+        tenant_id: tenantId,
+        carrier_account_id: account.id,
+        code: error.code,
+      });
       const again = error.retryable ? ' Nothing changed; try again later.' : '';
       return { approved: false, message: `Provider ${account.provider} did not void label ${label.id}: ${error.message}.${again}` };
     }

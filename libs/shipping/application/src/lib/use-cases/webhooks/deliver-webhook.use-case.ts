@@ -100,11 +100,24 @@ export class DeliverWebhookUseCase {
       const next = attempts[i];
       this.logger.warn(
         `webhook ${d.webhookId} delivery ${d.id} (${d.event}) attempt ${d.attempts + 1}: ${result.outcome}${result.statusCode ? ` ${result.statusCode}` : ''}${result.error ? ` (${result.error})` : ''}; ${next.transition === 'retry' ? `again at ${next.nextAttemptAt?.toISOString()}` : next.transition}`,
+        {
+          webhook_id: d.webhookId,
+          webhook_delivery_id: d.id,
+          tenant_id: d.tenantId,
+          event: d.event,
+          // The object the event is about: a batch, else a transaction (label).
+          ...(d.event.startsWith('batch_') ? { batch_id: d.objectId } : { transaction_id: d.objectId }),
+          outcome: result.outcome,
+        },
       );
     });
     for (const h of health) {
-      if (h.health === 'failing') this.logger.warn(`webhook ${h.webhookId}: no attempt of the round succeeded; its deliveries wait until ${h.holdUntil.toISOString()}, then go one at a time until one succeeds`);
-      else this.logger.log(`webhook ${h.webhookId}: delivering again`);
+      if (h.health === 'failing') {
+        this.logger.warn(
+          `webhook ${h.webhookId}: no attempt of the round succeeded; its deliveries wait until ${h.holdUntil.toISOString()}, then go one at a time until one succeeds`,
+          { webhook_id: h.webhookId },
+        );
+      } else this.logger.log(`webhook ${h.webhookId}: delivering again`, { webhook_id: h.webhookId });
     }
   }
 }

@@ -1,0 +1,99 @@
+import type { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+
+const DESCRIPTION = [
+  'One batch label API in front of many label providers: Shippo-compatible batches and objects, ShipStation-compatible v2 labels.',
+  '',
+  'Authentication: a tenant key is accepted in any of three forms (the security schemes ShippoToken, Bearer and API-Key); each tenant route takes any one of them.',
+  'Operator routes (/admin, tag admin) take `Authorization: Bearer <ADMIN_TOKEN>` (scheme AdminToken) and exist only when ADMIN_TOKEN is set.',
+  '',
+  'Every error answer has the shape `Error`: `{request_id, errors: [{error_source, error_type, error_code, message, field_name?}]}`.',
+  'A request to a route not listed here answers 404 with error_code `route_not_found`.',
+].join('\n');
+
+/**
+ * The OpenAPI document of the HTTP API, served at /docs (Swagger UI) and /docs-json: the
+ * controllers' decorators, the security schemes, and the response schemas of
+ * `@shipbatch/shipping/api` (see its openapi/schemas.ts) published under components.schemas.
+ */
+export function setupOpenApi(app: INestApplication): OpenAPIObject {
+  const config = new DocumentBuilder()
+    .setTitle('Shipbatch')
+    .setDescription(DESCRIPTION)
+    .setVersion('0.1.0')
+    .addApiKey(
+      {
+        type: 'apiKey',
+        in: 'header',
+        name: 'Authorization',
+        description: 'Shippo style: the whole header value, prefix included: `ShippoToken <key>`',
+      },
+      'ShippoToken',
+    )
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'API key', description: '`Authorization: Bearer <key>` (enter the key alone)' }, 'Bearer')
+    .addApiKey({ type: 'apiKey', in: 'header', name: 'API-Key', description: 'ShipStation style: `API-Key: <key>`' }, 'API-Key')
+    .addBearerAuth(
+      { type: 'http', scheme: 'bearer', bearerFormat: 'ADMIN_TOKEN', description: 'Operators: `Authorization: Bearer <ADMIN_TOKEN>` (enter the token alone)' },
+      'AdminToken',
+    )
+    .addBearerAuth(
+      {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'local token',
+        description: 'Commands on the same machine (embedded mode, /local): `Authorization: Bearer <token of DATA_DIR/service.json>`',
+      },
+      'LocalToken',
+    )
+    .addTag('batches', 'Shippo-compatible batches: create, validate in the background, purchase')
+    .addTag('labels', 'ShipStation v2-compatible labels, from any provider')
+    .addTag('transactions', 'Shippo transactions: the same bought labels in Shippo’s shape')
+    .addTag('addresses')
+    .addTag('parcels')
+    .addTag('shipments')
+    .addTag('carrier_accounts', 'Carrier accounts of any provider, their balance and funding')
+    .addTag('webhooks', 'Webhooks, their deliveries and redelivery (Standard Webhooks signatures)')
+    .addTag('files', 'Label files behind signed, expiring links (no API key)')
+    .addTag('health')
+    .addTag('admin', 'Operator routes: tenants and their API keys (only when ADMIN_TOKEN is set)')
+    .build();
+  const document = hoistComponents(SwaggerModule.createDocument(app, config));
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', swaggerOptions: { persistAuthorization: true } });
+  return document;
+}
+
+const MARK = 'x-component';
+type Json = unknown;
+
+/**
+ * Publishes every schema marked `x-component: <Name>` once under components.schemas and
+ * replaces each place it appears with `{$ref: '#/components/schemas/<Name>'}`, nested ones
+ * too. Two different schemas with one name are a programming error and fail the start.
+ * The document is copied, never changed in place (the schemas are shared constants).
+ */
+export function hoistComponents(document: OpenAPIObject): OpenAPIObject {
+  const found = new Map<string, { schema: Json; text: string }>();
+  const walk = (node: Json): Json => {
+    if (Array.isArray(node)) return node.map(walk);
+    if (node === null || typeof node !== 'object') return node;
+    const copy: Record<string, Json> = {};
+    for (const [key, value] of Object.entries(node)) if (key !== MARK) copy[key] = walk(value);
+    const name = (node as Record<string, Json>)[MARK];
+    if (typeof name !== 'string') return copy;
+    const text = JSON.stringify(copy);
+    const seen = found.get(name);
+    if (seen && seen.text !== text) throw new Error(`OpenAPI: two different schemas are named ${name}`);
+    if (!seen) found.set(name, { schema: copy, text });
+    return { $ref: `#/components/schemas/${name}` };
+  };
+  const out = walk(document) as OpenAPIObject;
+  const schemas = (out.components ??= {}).schemas ?? {};
+  for (const [name, { schema }] of found) {
+    if (name in schemas && JSON.stringify(schemas[name]) !== JSON.stringify(schema)) {
+      throw new Error(`OpenAPI: schema ${name} is defined twice`);
+    }
+    schemas[name] = schema as never;
+  }
+  out.components.schemas = schemas;
+  return out;
+}
