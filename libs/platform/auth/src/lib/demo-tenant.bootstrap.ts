@@ -15,7 +15,13 @@ export class DemoTenantBootstrap implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     if (this.config.mode !== 'embedded' || (await this.tenants.countTenants()) > 0) return;
     const { apiKey } = await this.tenants.create('demo');
-    this.logger.log(`created tenant 'demo'; its API key (shown once): ${apiKey}`);
-    console.log(`\n  demo API key: ${apiKey}\n  try: curl -H "Authorization: ShippoToken ${apiKey}" http://localhost:${this.config.port}/batches\n`);
+    // The key goes to the terminal once, never into the log stream: when stdout is not a
+    // terminal (JSON logs to a file or a collector), it is printed on stderr instead.
+    this.logger.log(`created tenant 'demo'; its API key is printed once (lost it? npm run demo-key)`);
+    const out = process.stdout.isTTY ? process.stdout : process.stderr;
+    out.write(
+      `\n  demo API key: ${apiKey}\n  try: curl -H "Authorization: ShippoToken ${apiKey}" http://localhost:${this.config.port}/batches\n` +
+        `  lost it? npm run demo-key (a new key; the old one stops working)\n\n`,
+    );
   }
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Request } from 'express';
@@ -7,6 +7,8 @@ import { extractApiKey } from './api-key.guard';
 import { ApiKeyEntity } from './api-key.entity';
 import { TenantEntity } from './tenant.entity';
 import { TenantsService } from './tenants.service';
+import { replaceKey } from './demo-key';
+import { processAlive, SERVICE_FILE } from './local-control';
 
 describe('extractApiKey', () => {
   const req = (headers: Record<string, string>) => ({ headers }) as unknown as Request;
@@ -36,5 +38,81 @@ describe('TenantsService (embedded database)', () => {
     expect(await tenants.authenticate(apiKey + 'x')).toBeNull();
     const stored = JSON.stringify(await db.dataSource.query('SELECT * FROM api_keys'));
     expect(stored).not.toContain(apiKey);
+  });
+});
+
+describe('replacing a lost key (npm run demo-key)', () => {
+  let dataDir: string;
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'shipbatch-demo-key-'));
+    const db = await openDatabase({ dataDir }, [TenantEntity, ApiKeyEntity]);
+    try {
+      const tenants = new TenantsService(db.dataSource);
+      await tenants.create('demo');
+      await tenants.create('twin');
+      await tenants.create('twin');
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('revokes every key of the tenant and authenticates the new one, in this process at once', async () => {
+    const db = await openDatabase({ dataDir: mkdtempSync(join(tmpdir(), 'shipbatch-auth-')) }, [TenantEntity, ApiKeyEntity]);
+    try {
+      const tenants = new TenantsService(db.dataSource);
+      const { tenant, apiKey: first } = await tenants.create('acme');
+      const second = await tenants.issueKey(tenant.id);
+      const other = await tenants.create('other');
+      expect(await tenants.authenticate(first)).toEqual(tenant); // cached now
+      const replaced = await tenants.replaceKeys('acme');
+      expect(replaced).toMatchObject({ tenant, revoked: 2 });
+      expect(await tenants.authenticate(first)).toBeNull();
+      expect(await tenants.authenticate(second)).toBeNull();
+      expect(await tenants.authenticate(replaced.apiKey)).toEqual(tenant);
+      expect(await tenants.authenticate(other.apiKey)).toEqual(other.tenant);
+      expect((await tenants.replaceKeys(tenant.id)).revoked).toBe(1);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('opens the data directory of a stopped service when no service holds it', async () => {
+    // No DATA_DIR/service.json: nothing runs, so the command opens the database itself.
+    const replaced = await replaceKey({ DATA_DIR: dataDir });
+    expect(replaced).toMatchObject({ via: 'data-dir', tenant: { name: 'demo' }, revoked: 1 });
+    expect(replaced.apiKey).toMatch(/^sb_/);
+    const db = await openDatabase({ dataDir }, [TenantEntity, ApiKeyEntity]);
+    try {
+      const tenants = new TenantsService(db.dataSource);
+      expect(await tenants.authenticate(replaced.apiKey)).toEqual(replaced.tenant);
+      const active = await db.dataSource.query(
+        `SELECT count(*)::int AS n FROM api_keys k JOIN tenants t ON t.id = k.tenant_id WHERE t.name = 'demo' AND k.revoked_at IS NULL`,
+      );
+      expect(active[0].n).toBe(1);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('names the tenants when the one asked for is unknown or ambiguous', async () => {
+    await expect(replaceKey({ DATA_DIR: dataDir }, 'nobody')).rejects.toThrow(/no tenant .*'nobody'.*demo \(/);
+    await expect(replaceKey({ DATA_DIR: dataDir }, 'twin')).rejects.toThrow(/2 tenants are named 'twin'/);
+  });
+
+  it('asks the running service instead of opening its database, and refuses while it starts', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'shipbatch-demo-key-'));
+    // A live process (this one) holds the directory but does not listen yet.
+    writeFileSync(join(dir, SERVICE_FILE), JSON.stringify({ pid: process.pid, port: null, token: 't', startedAt: '' }));
+    await expect(replaceKey({ DATA_DIR: dir })).rejects.toThrow(/is starting/);
+  });
+
+  it('treats a service file left by a dead process as stale', async () => {
+    writeFileSync(join(dataDir, SERVICE_FILE), JSON.stringify({ pid: 2 ** 22 + 1, port: 1, token: 't', startedAt: '' }));
+    expect(processAlive(2 ** 22 + 1)).toBe(false);
+    await expect(replaceKey({ DATA_DIR: dataDir })).resolves.toMatchObject({ via: 'data-dir' });
+  });
+
+  it('leaves scale-out to the admin route', async () => {
+    await expect(replaceKey({ DATABASE_URL: 'postgres://x' })).rejects.toThrow(/admin\/tenants/);
   });
 });

@@ -1,4 +1,4 @@
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { hashApiKey, newApiKey, newObjectId } from '@shipbatch/platform/config';
 import { ApiKeyEntity } from './api-key.entity';
@@ -30,6 +30,41 @@ export class TenantsService {
     return this.issueKeyWith(this.dataSource.getRepository(ApiKeyEntity), tenantId);
   }
 
+  /**
+   * Replaces every key of a tenant (by id, or by name when that name is unique): the old keys
+   * are revoked and stop authenticating at once in this process, the new key is returned (and
+   * stored only as its hash). For a lost demo key: `npm run demo-key`.
+   */
+  async replaceKeys(tenantRef: string): Promise<{ tenant: Tenant; apiKey: string; revoked: number }> {
+    const result = await this.dataSource.transaction(async (m) => {
+      const repo = m.getRepository(TenantEntity);
+      let tenant = await repo.findOne({ where: { id: tenantRef }, select: ['id', 'name'] });
+      if (!tenant) {
+        const named = await repo.find({ where: { name: tenantRef }, select: ['id', 'name'], take: 10 });
+        if (named.length > 1) {
+          throw new ConflictException(
+            `${named.length} tenants are named '${tenantRef}'; name one by id: ${named.map((t) => t.id).join(', ')}`,
+          );
+        }
+        tenant = named[0] ?? null;
+      }
+      if (!tenant) {
+        const known = await repo.find({ select: ['id', 'name'], order: { createdAt: 'ASC' }, take: 20 });
+        const list = known.map((t) => `${t.name} (${t.id})`).join(', ') || 'none';
+        throw new NotFoundException(`no tenant has the id or name '${tenantRef}'; tenants: ${list}`);
+      }
+      const revoked = normalizeCount(
+        await m.query(`UPDATE api_keys SET revoked_at = now() WHERE tenant_id = $1 AND revoked_at IS NULL RETURNING id`, [
+          tenant.id,
+        ]),
+      );
+      const apiKey = await this.issueKeyWith(m.getRepository(ApiKeyEntity), tenant.id);
+      return { tenant: { id: tenant.id, name: tenant.name }, apiKey, revoked };
+    });
+    for (const [hash, hit] of this.cache) if (hit.tenant.id === result.tenant.id) this.cache.delete(hash);
+    return result;
+  }
+
   async countTenants(): Promise<number> {
     return this.dataSource.getRepository(TenantEntity).count();
   }
@@ -56,3 +91,11 @@ export class TenantsService {
   }
 }
 
+
+/** TypeORM answers UPDATE ... RETURNING on postgres with [rows, count]. */
+function normalizeCount(result: unknown): number {
+  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') {
+    return result[1];
+  }
+  return Array.isArray(result) ? result.length : 0;
+}
