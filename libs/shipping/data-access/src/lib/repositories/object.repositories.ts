@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type FindOptionsOrder, type FindOptionsWhere, type Repository } from 'typeorm';
 import { normalizeRows } from '@shipbatch/platform/database';
 import { type CountBucket, type LabelListQuery, pageWindow, readPlan, seekBucket } from '@shipbatch/shipping/domain';
 import type {
@@ -16,6 +16,21 @@ import type {
 import { AddressEntity } from '../entities/address.entity';
 import { ParcelEntity } from '../entities/parcel.entity';
 import { directCountSql, histogramSql, isNarrow, LABEL_COLUMNS, pageSql, pageWithTotalSql, toBuckets } from './label-list.sql';
+
+/** One page of a tenant's rows, newest first (ties by id), with the exact total: Shippo's list routes. */
+export async function newestFirst<E extends { tenantId: string; createdAt: Date; id: string }>(
+  repo: Repository<E>,
+  tenantId: string,
+  page: PageRequest,
+): Promise<Page<E>> {
+  const [items, total] = await repo.findAndCount({
+    where: { tenantId } as FindOptionsWhere<E>,
+    order: { createdAt: 'DESC', id: 'DESC' } as FindOptionsOrder<E>,
+    skip: page.offset,
+    take: page.limit,
+  });
+  return { items, total };
+}
 
 const orUndefined = <T>(v: T | null): T | undefined => (v === null ? undefined : v);
 
@@ -51,13 +66,8 @@ export class TypeormAddressRepository implements AddressRepository {
   }
 
   async list(tenantId: string, page: PageRequest): Promise<Page<AddressRecord>> {
-    const [rows, total] = await this.dataSource.getRepository(AddressEntity).findAndCount({
-      where: { tenantId },
-      order: { createdAt: 'DESC', id: 'DESC' },
-      skip: page.offset,
-      take: page.limit,
-    });
-    return { items: rows.map(toAddressRecord), total };
+    const { items, total } = await newestFirst(this.dataSource.getRepository(AddressEntity), tenantId, page);
+    return { items: items.map(toAddressRecord), total };
   }
 }
 
@@ -109,13 +119,8 @@ export class TypeormParcelRepository implements ParcelRepository {
   }
 
   async list(tenantId: string, page: PageRequest): Promise<Page<ParcelRecord>> {
-    const [rows, total] = await this.dataSource.getRepository(ParcelEntity).findAndCount({
-      where: { tenantId },
-      order: { createdAt: 'DESC', id: 'DESC' },
-      skip: page.offset,
-      take: page.limit,
-    });
-    return { items: rows.map(toParcelRecord), total };
+    const { items, total } = await newestFirst(this.dataSource.getRepository(ParcelEntity), tenantId, page);
+    return { items: items.map(toParcelRecord), total };
   }
 }
 

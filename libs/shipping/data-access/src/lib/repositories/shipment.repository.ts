@@ -4,7 +4,7 @@ import type { Page, PageRequest, ShipmentRecord, ShipmentRepository } from '@shi
 import { AddressEntity } from '../entities/address.entity';
 import { ParcelEntity } from '../entities/parcel.entity';
 import { ShipmentEntity } from '../entities/shipment.entity';
-import { toAddressRecord, toParcelRecord } from './object.repositories';
+import { newestFirst, toAddressRecord, toParcelRecord } from './object.repositories';
 
 /**
  * Shipments as validation stored them (one per valid batch shipment), read back with their
@@ -20,13 +20,8 @@ export class TypeormShipmentRepository implements ShipmentRepository {
   }
 
   async list(tenantId: string, page: PageRequest): Promise<Page<ShipmentRecord>> {
-    const [rows, total] = await this.dataSource.getRepository(ShipmentEntity).findAndCount({
-      where: { tenantId },
-      order: { createdAt: 'DESC', id: 'DESC' },
-      skip: page.offset,
-      take: page.limit,
-    });
-    return { items: await this.resolve(tenantId, rows), total };
+    const { items, total } = await newestFirst(this.dataSource.getRepository(ShipmentEntity), tenantId, page);
+    return { items: await this.resolve(tenantId, items), total };
   }
 
   private async resolve(tenantId: string, rows: ShipmentEntity[]): Promise<ShipmentRecord[]> {
