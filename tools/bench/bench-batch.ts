@@ -1,6 +1,7 @@
 /**
  * npm run bench:batch — a batch of 10,000 shipments on the mock provider (zero latency),
- * embedded and scale-out. Prints: time for POST /batches to answer, time to VALID, time to
+ * embedded and scale-out. Prints: the RSS of each process once /health answers (first start:
+ * an empty data directory), time for POST /batches to answer, time to VALID, time to
  * PURCHASED, labels per second, and the peak RSS of each process; and for the merged label
  * files (100 labels a file): the time from the last label bought to PURCHASED (the merge
  * tail: merging overlaps purchasing) and a standalone merge of 100 of the batch's own label
@@ -24,6 +25,35 @@ function peakRssMb(pid: number | undefined): number {
   try {
     const m = readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmHWM:\s+(\d+) kB/);
     return m ? Math.round(Number(m[1]) / 1024) : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
+/** Resident set size now (VmRSS) and peak so far (VmHWM) of a live process, in MB. */
+function rssMb(pid: number | undefined): { rss: number; peak: number } {
+  if (!pid) return { rss: NaN, peak: NaN };
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (field: string) => Number(status.match(new RegExp(`${field}:\\s+(\\d+) kB`))?.[1] ?? NaN);
+    return { rss: Math.round(kb('VmRSS') / 1024), peak: Math.round(kb('VmHWM') / 1024) };
+  } catch {
+    return { rss: NaN, peak: NaN };
+  }
+}
+
+/**
+ * CPU seconds a live process has used (user + system, with its finished child processes such
+ * as the embedded database's initdb): a cost figure that, unlike elapsed times, does not depend
+ * much on what else the machine runs.
+ */
+function cpuSeconds(pid: number | undefined): number {
+  if (!pid) return NaN;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    // utime, stime, cutime, cstime: fields 14-17 of /proc/<pid>/stat, in clock ticks (100 a second).
+    const ticks = [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i]), 0);
+    return Math.round(ticks) / 100;
   } catch {
     return NaN;
   }
@@ -53,6 +83,8 @@ async function merge100(dataDir: string): Promise<{ ms: number; bytes: number }>
 
 async function flow(base: string, processes: Array<[string, ChildProcess]>, dataDir: string) {
   await waitFor(() => http(base, 'GET', '/health'), () => true);
+  // First start (an empty data directory in embedded mode): memory once /health answers.
+  const startRss = Object.fromEntries(processes.map(([name, p]) => [name, rssMb(p.pid)]));
   const { api_key: key } = await http(base, 'POST', '/admin/tenants', `Bearer ${ADMIN_TOKEN}`, { name: 'bench' });
   const account = await http(base, 'POST', '/carrier_accounts', key, {
     provider: 'mock',
@@ -101,6 +133,8 @@ async function flow(base: string, processes: Array<[string, ChildProcess]>, data
     merge_100_ms: Math.round(merge.ms),
     merge_100_kb: Math.round(merge.bytes / 1024),
     batch_id: created.object_id as string,
+    start_rss_mb: startRss,
+    cpu_seconds: Object.fromEntries(processes.map(([name, p]) => [name, cpuSeconds(p.pid)])),
     peak_rss_mb: Object.fromEntries(processes.map(([name, p]) => [name, peakRssMb(p.pid)])),
   };
 }
@@ -140,7 +174,7 @@ async function mergeTimeline(databaseUrl: string, batchId: string) {
 async function embedded() {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'shipbatch-bench-'));
-  const api = start('apps/api/src/main.js', { PORT: String(port), DATA_DIR: dataDir, ADMIN_TOKEN, DATABASE_URL: '', REDIS_URL: '' });
+  const api = start('apps/api/src/main.js', { PORT: String(port), DATA_DIR: dataDir, ADMIN_TOKEN, DATABASE_URL: '', REDIS_URL: '' }, nodeArgs('API'));
   try {
     return await flow(`http://127.0.0.1:${port}`, [['api+workers', api]], dataDir);
   } finally {
@@ -189,7 +223,11 @@ async function main() {
       );
     }
     console.log(`  merge of 100 labels     ${result.merge_100_ms} ms (standalone, median of 5; ${result.merge_100_kb} KB PDF)`);
+    for (const [name, mb] of Object.entries(result.start_rss_mb)) {
+      console.log(`  RSS at start ${name.padEnd(10)} ${mb.rss} MB (peak ${mb.peak} MB by then; /health answered)`);
+    }
     for (const [name, mb] of Object.entries(result.peak_rss_mb)) console.log(`  peak RSS ${name.padEnd(14)} ${mb} MB`);
+    for (const [name, s] of Object.entries(result.cpu_seconds)) console.log(`  CPU time ${name.padEnd(14)} ${s} s (start to PURCHASED)`);
   }
 }
 

@@ -1,7 +1,126 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+
+/**
+ * PostgreSQL settings of the embedded database, on top of PGlite's own start parameters.
+ * PGlite runs PostgreSQL's single-user backend in one WASM linear memory, which grows and
+ * never shrinks, and PostgreSQL touches its whole shared memory at start: with the stock
+ * `shared_buffers` (128MB) the WASM memory is 151 MB resident before the first query and
+ * 185 MB through a 10,000-shipment batch. 64MB (`EMBEDDED_SHARED_BUFFERS`) keeps most of a
+ * batch's pages in the pool (16MB saved another 45 MB but cost about 30 % more CPU in the
+ * bench: pages re-read through PGlite's file system calls); see the README for the figures.
+ */
+export const EMBEDDED_POSTGRES_SETTINGS: Readonly<Record<string, string>> = {
+  shared_buffers: process.env['EMBEDDED_SHARED_BUFFERS'] || '64MB',
+  // One backend: the lock table and process arrays sized for 100 connections are dead weight.
+  max_connections: '4',
+  // Sorts and hashes of the batch queries fit; anything larger spills to temporary files.
+  work_mem: '4MB',
+  // Index builds (migrations) and VACUUM: allocated when used, kept by the WASM memory after.
+  maintenance_work_mem: '16MB',
+  temp_buffers: '1MB',
+};
+
+/** PGlite's default start parameters (PGlite.defaultStartParams in 0.5), which `startParams` replaces. */
+const PGLITE_START_PARAMS = [
+  '--single',
+  '-F',
+  '-O',
+  '-j',
+  '-c',
+  'search_path=public',
+  '-c',
+  'exit_on_error=false',
+  '-c',
+  'log_checkpoints=false',
+  '-c',
+  'max_worker_processes=0',
+  '-c',
+  'max_parallel_workers=0',
+  '-c',
+  'max_parallel_workers_per_gather=0',
+  '-c',
+  'io_method=sync',
+  '-c',
+  'max_parallel_maintenance_workers=0',
+];
+
+function settingParams(): string[] {
+  return Object.entries(EMBEDDED_POSTGRES_SETTINGS).flatMap(([name, value]) => ['-c', `${name}=${value}`]);
+}
+
+/** PGlite options of the embedded database (`dataDir` undefined: in memory). */
+export function embeddedPgliteOptions(dataDir?: string): PGliteOptions {
+  const defaults = (PGlite as unknown as { defaultStartParams?: string[] }).defaultStartParams;
+  return {
+    ...(dataDir ? { dataDir } : {}),
+    startParams: [...(Array.isArray(defaults) ? defaults : PGLITE_START_PARAMS), ...settingParams()],
+    // initdb (first start) runs its bootstrap backend with the same small buffer pool.
+    initDbStartParams: settingParams(),
+  };
+}
+
+/**
+ * The child process that creates a new data directory. PGlite's initdb runs a second PGlite
+ * instance, the initdb WASM program and a full copy of the second instance's memory in the
+ * process that opens the database (about 650-740 MB resident at its peak); the garbage is only
+ * freed by a major GC that a small JS heap may not see for minutes. In a child process all of
+ * it is gone when the child exits, and the service starts on the directory like on any later
+ * start.
+ */
+const INITDB_CHILD_SOURCE = `
+const [pglitePath, dir, options] = process.argv.slice(1);
+const { PGlite } = require(pglitePath);
+PGlite.create({ ...JSON.parse(options), dataDir: dir })
+  .then((db) => db.close())
+  .then(() => process.exit(0), (error) => { console.error(error && error.stack || error); process.exit(1); });
+`;
+
+async function initDataDir(location: string): Promise<void> {
+  // A directory PGlite would resume (it checks PG_VERSION) is complete: it only gets its name
+  // once the child has finished (the rename below).
+  if (existsSync(join(location, 'PG_VERSION'))) return;
+  const staging = `${location}.init-${process.pid}`;
+  rmSync(staging, { recursive: true, force: true });
+  mkdirSync(dirname(location), { recursive: true });
+  const options = embeddedPgliteOptions();
+  const pglitePath = require.resolve('@electric-sql/pglite');
+  await new Promise<void>((resolve, reject) => {
+    let stderr = '';
+    const child = spawn(process.execPath, ['-e', INITDB_CHILD_SOURCE, pglitePath, staging, JSON.stringify(options)], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, NODE_OPTIONS: '' },
+    });
+    child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
+    child.once('error', reject);
+    child.once('exit', (code, signal) =>
+      code === 0 ? resolve() : reject(new Error(`initdb of ${location} failed (${code ?? signal}): ${stderr.trim()}`)),
+    );
+  });
+  // An empty directory left by an older start (mkdir before PGlite) is replaced.
+  if (existsSync(location)) rmSync(location, { recursive: true, force: true });
+  renameSync(staging, location);
+}
+
+/**
+ * How much V8 lets the JS heap grow past what a full GC left alive, in percent
+ * (`EMBEDDED_HEAP_GROWING_PERCENT`, default 50; 0 leaves V8's own heuristic). In embedded mode
+ * one process holds the API, the workers and the database; V8's default on a machine with
+ * gigabytes free is to let the old generation reach up to 4x the live size before the next
+ * full GC (in the 10,000-shipment bench: 80-115 MB alive, 210 MB of old space). A soft bound:
+ * the heap still grows to whatever is alive, never an out-of-memory limit.
+ */
+export const EMBEDDED_HEAP_GROWING_PERCENT = Number(process.env['EMBEDDED_HEAP_GROWING_PERCENT'] ?? 50);
+
+function boundHeapGrowth(): void {
+  const percent = EMBEDDED_HEAP_GROWING_PERCENT;
+  // Read by V8 at every full GC, so it takes effect at run time (unlike --max-old-space-size).
+  if (Number.isInteger(percent) && percent > 0) setFlagsFromString(`--heap-growing-percent=${percent}`);
+}
 
 /**
  * The embedded database: PostgreSQL compiled to WASM (PGlite), kept in `<dataDir>/pglite`,
@@ -18,12 +137,13 @@ export class EmbeddedPostgres {
 
   /** `dataDir` undefined keeps the database in memory (tests). */
   static async start(dataDir?: string): Promise<EmbeddedPostgres> {
+    boundHeapGrowth();
     let location: string | undefined;
     if (dataDir) {
       location = join(dataDir, 'pglite');
-      mkdirSync(location, { recursive: true });
+      await initDataDir(location);
     }
-    const db = await PGlite.create(location ? { dataDir: location } : {});
+    const db = await PGlite.create(embeddedPgliteOptions(location));
     const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 1 });
     await server.start();
     const conn = server.getServerConn();

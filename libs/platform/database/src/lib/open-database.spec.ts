@@ -1,9 +1,10 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from './open-database';
 import { TypeormSqlClient } from './typeorm-sql.client';
 import { MIGRATIONS } from './migrations';
+import { EMBEDDED_POSTGRES_SETTINGS } from './embedded-postgres';
 
 describe('openDatabase (embedded PGlite)', () => {
   it('applies the migrations and keeps data across restarts in DATA_DIR', async () => {
@@ -27,7 +28,24 @@ describe('openDatabase (embedded PGlite)', () => {
       'NativeBatches1764633600000',
       'Webhooks1764720000000',
       'WebhookDeliveryLeases1764806400000',
+      'ShippoListRoutes1764892800000',
     ]);
+  });
+
+  it('creates a new data directory in a child process and runs with the small embedded settings', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'shipbatch-db-'));
+    const handle = await openDatabase({ dataDir }, []);
+    const settings = await handle.dataSource.query(
+      `SELECT name, current_setting(name) AS value FROM pg_settings WHERE name = ANY($1) ORDER BY name`,
+      [['max_connections', 'shared_buffers']],
+    );
+    await handle.close();
+    expect(settings).toEqual([
+      { name: 'max_connections', value: '4' },
+      { name: 'shared_buffers', value: EMBEDDED_POSTGRES_SETTINGS['shared_buffers'] },
+    ]);
+    // The staging directory of initdb got its final name.
+    expect(readdirSync(dataDir)).toEqual(['pglite']);
   });
 
   it('serializes concurrent transactions on the single embedded connection', async () => {
