@@ -16,7 +16,7 @@ const DESCRIPTION = [
  * controllers' decorators, the security schemes, and the response schemas of
  * `@shipbatch/shipping/api` (see its openapi/schemas.ts) published under components.schemas.
  */
-export function setupOpenApi(app: INestApplication): OpenAPIObject {
+export function setupOpenApi(app: INestApplication): void {
   const config = new DocumentBuilder()
     .setTitle('Shipbatch')
     .setDescription(DESCRIPTION)
@@ -57,9 +57,12 @@ export function setupOpenApi(app: INestApplication): OpenAPIObject {
     .addTag('health')
     .addTag('admin', 'Operator routes: tenants and their API keys (only when ADMIN_TOKEN is set)')
     .build();
-  const document = hoistComponents(SwaggerModule.createDocument(app, config));
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', swaggerOptions: { persistAuthorization: true } });
-  return document;
+  // Built on the first /docs or /docs-json request, not at start: the walk over every route and
+  // schema is start-up time nobody waits for otherwise.
+  SwaggerModule.setup('docs', app, () => hoistComponents(SwaggerModule.createDocument(app, config)), {
+    jsonDocumentUrl: 'docs-json',
+    swaggerOptions: { persistAuthorization: true },
+  });
 }
 
 const MARK = 'x-component';

@@ -35,6 +35,7 @@ const MIGRATION_LOCK = 727_274_001;
  * the run holds a PostgreSQL advisory lock on a dedicated connection.
  */
 export async function runMigrations(dataSource: DataSource, poolSize: number): Promise<void> {
+  if (await allApplied(dataSource)) return;
   if (poolSize <= 1) {
     await dataSource.runMigrations();
     return;
@@ -47,5 +48,20 @@ export async function runMigrations(dataSource: DataSource, poolSize: number): P
   } finally {
     await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
     await runner.release();
+  }
+}
+
+/**
+ * Every checked-in migration is recorded already (the usual restart): one query instead of
+ * TypeORM's pass over its tables and migration classes, about 0.3 s of an embedded start.
+ * Anything else (no table yet, one missing) goes the full way, under the lock.
+ */
+async function allApplied(dataSource: DataSource): Promise<boolean> {
+  try {
+    const rows: Array<{ name: string }> = await dataSource.query('SELECT name FROM schema_migrations');
+    const applied = new Set(rows.map((r) => r.name));
+    return MIGRATIONS.every((m) => applied.has(new m().name as string));
+  } catch {
+    return false;
   }
 }
