@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Builds dist/out-tsc with `tsc -p tsconfig.build.json`, unless nothing it reads changed since
-// the last successful build. Usage: node tools/scripts/build.js [--force] [--check]
-//   --force  always run tsc (what `npm run build` does); the stamp is refreshed afterwards
+// the last successful build. Usage: node tools/scripts/build.js [--always] [--check]
+//   --always  always run tsc (what `npm run build` does); the stamp is refreshed afterwards
 //   --check  only say whether a build is needed (exit 0: up to date, 1: needed); builds nothing
 //
 // "Changed" is decided by content, not by timestamps: the stamp (dist/out-tsc/.build-stamp.json)
@@ -207,12 +207,12 @@ function staleReason(config, stamp) {
 }
 
 function main() {
-  const force = process.argv.includes('--force');
+  const always = process.argv.includes('--always');
   const checkOnly = process.argv.includes('--check');
   const config = loadTsconfig(TSCONFIG);
   const stampFile = path.join(ROOT, config.outDir, '.build-stamp.json');
   const stamp = readStamp(stampFile);
-  const reason = force ? 'forced' : staleReason(config, stamp);
+  const reason = always ? 'asked to (--always)' : staleReason(config, stamp);
   if (checkOnly) {
     console.log(reason ? `build needed: ${reason}` : 'build up to date');
     process.exit(reason ? 1 : 0);
