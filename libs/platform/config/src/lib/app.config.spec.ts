@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, loadConfig } from './app.config';
+import { ConfigError, DEFAULT_EMBEDDED_SETTINGS, loadConfig } from './app.config';
 
 describe('loadConfig', () => {
   const dir = () => mkdtempSync(join(tmpdir(), 'shipbatch-config-'));
@@ -41,6 +41,23 @@ describe('loadConfig', () => {
     expect(loadConfig({ DATA_DIR: dir(), LOG_LEVEL: ' Debug ' }).logLevel).toBe('debug');
     expect(loadConfig({ DATA_DIR: dir(), LOG_LEVEL: 'silent' }).logLevel).toBe('silent');
     expect(() => loadConfig({ DATA_DIR: dir(), LOG_LEVEL: 'verbose' })).toThrow(/LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent/);
+  });
+});
+
+describe('embedded memory settings', () => {
+  it('defaults, and reads EMBEDDED_SHARED_BUFFERS and EMBEDDED_HEAP_GROWING_PERCENT', () => {
+    expect(loadConfig({ DATA_DIR: dataDirForBaseUrls() }).embedded).toEqual(DEFAULT_EMBEDDED_SETTINGS);
+    const config = loadConfig({ DATA_DIR: dataDirForBaseUrls(), EMBEDDED_SHARED_BUFFERS: ' 128MB ', EMBEDDED_HEAP_GROWING_PERCENT: '0' });
+    expect(config.embedded).toEqual({ sharedBuffers: '128MB', heapGrowingPercent: 0 });
+    expect(loadConfig({ DATA_DIR: dataDirForBaseUrls(), EMBEDDED_SHARED_BUFFERS: '16384kB' }).embedded.sharedBuffers).toBe('16384kB');
+  });
+
+  it('refuses a size PostgreSQL would not take or the batch could not run with, naming the variable', () => {
+    for (const bad of ['64', '64mb', '512kB', 'lots', '-1MB', '32GB']) {
+      expect(() => loadConfig({ DATA_DIR: dataDirForBaseUrls(), EMBEDDED_SHARED_BUFFERS: bad })).toThrow(/EMBEDDED_SHARED_BUFFERS must be a size between 1MB and 16GB/);
+    }
+    expect(() => loadConfig({ DATA_DIR: dataDirForBaseUrls(), EMBEDDED_HEAP_GROWING_PERCENT: '-5' })).toThrow(/EMBEDDED_HEAP_GROWING_PERCENT/);
+    expect(() => loadConfig({ DATA_DIR: dataDirForBaseUrls(), EMBEDDED_HEAP_GROWING_PERCENT: '2000' })).toThrow(/EMBEDDED_HEAP_GROWING_PERCENT must be between 0 and 1000/);
   });
 });
 

@@ -37,7 +37,22 @@ export interface AppConfig {
   webhooks: WebhookSettings;
   /** The least severe level written to the log (`LOG_LEVEL`, default `info`). */
   logLevel: LogLevel;
+  /** Memory settings of embedded mode (ignored in scale-out). */
+  embedded: EmbeddedSettings;
 }
+
+/** Embedded mode's memory settings (README, "Embedded memory and the first start"). */
+export interface EmbeddedSettings {
+  /** PostgreSQL `shared_buffers` of the embedded database, e.g. `64MB` (`EMBEDDED_SHARED_BUFFERS`). */
+  sharedBuffers: string;
+  /**
+   * How far V8 lets the JS heap grow past what a full GC left alive, in percent
+   * (`EMBEDDED_HEAP_GROWING_PERCENT`); 0 leaves V8's own heuristic.
+   */
+  heapGrowingPercent: number;
+}
+
+export const DEFAULT_EMBEDDED_SETTINGS: Readonly<EmbeddedSettings> = { sharedBuffers: '64MB', heapGrowingPercent: 50 };
 
 /** Outgoing webhooks: operator settings (README, "Webhooks"). */
 export interface WebhookSettings {
@@ -105,6 +120,18 @@ function logLevel(env: NodeJS.ProcessEnv): LogLevel {
 }
 
 /** Every `<NAME>_BASE_URL` variable, checked to be an http(s) URL, without a trailing slash. */
+/** PostgreSQL's memory units; the embedded database needs at least 1MB of buffers to run a batch. */
+function sharedBuffers(env: NodeJS.ProcessEnv): string {
+  const raw = (env['EMBEDDED_SHARED_BUFFERS'] ?? '').trim();
+  if (!raw) return DEFAULT_EMBEDDED_SETTINGS.sharedBuffers;
+  const m = /^(\d+)\s*(kB|MB|GB)$/.exec(raw);
+  const kb = m ? Number(m[1]) * { kB: 1, MB: 1024, GB: 1024 * 1024 }[m[2] as 'kB' | 'MB' | 'GB'] : NaN;
+  if (!(kb >= 1024 && kb <= 16 * 1024 * 1024)) {
+    throw new ConfigError(`EMBEDDED_SHARED_BUFFERS must be a size between 1MB and 16GB such as 64MB (units kB, MB, GB), got '${raw}'`);
+  }
+  return `${m?.[1]}${m?.[2]}`;
+}
+
 function providerBaseUrls(env: NodeJS.ProcessEnv): Record<string, string> {
   const urls: Record<string, string> = {};
   for (const [name, raw] of Object.entries(env)) {
@@ -156,6 +183,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       pollMs: int(env, 'WEBHOOK_POLL_MS', 1_000),
     },
     logLevel: logLevel(env),
+    embedded: {
+      sharedBuffers: sharedBuffers(env),
+      heapGrowingPercent: intBetween(env, 'EMBEDDED_HEAP_GROWING_PERCENT', DEFAULT_EMBEDDED_SETTINGS.heapGrowingPercent, 0, 1000),
+    },
     ...overrides,
   };
   return config;

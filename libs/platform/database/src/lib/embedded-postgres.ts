@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { DEFAULT_EMBEDDED_SETTINGS, type EmbeddedSettings } from '@shipbatch/platform/config';
 
 /**
  * PostgreSQL settings of the embedded database, on top of PGlite's own start parameters.
@@ -14,16 +15,18 @@ import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
  * batch's pages in the pool (16MB saved another 45 MB but cost about 30 % more CPU in the
  * bench: pages re-read through PGlite's file system calls); see the README for the figures.
  */
-export const EMBEDDED_POSTGRES_SETTINGS: Readonly<Record<string, string>> = {
-  shared_buffers: process.env['EMBEDDED_SHARED_BUFFERS'] || '64MB',
-  // One backend: the lock table and process arrays sized for 100 connections are dead weight.
-  max_connections: '4',
-  // Sorts and hashes of the batch queries fit; anything larger spills to temporary files.
-  work_mem: '4MB',
-  // Index builds (migrations) and VACUUM: allocated when used, kept by the WASM memory after.
-  maintenance_work_mem: '16MB',
-  temp_buffers: '1MB',
-};
+export function embeddedPostgresSettings(settings: EmbeddedSettings = DEFAULT_EMBEDDED_SETTINGS): Record<string, string> {
+  return {
+    shared_buffers: settings.sharedBuffers,
+    // One backend: the lock table and process arrays sized for 100 connections are dead weight.
+    max_connections: '4',
+    // Sorts and hashes of the batch queries fit; anything larger spills to temporary files.
+    work_mem: '4MB',
+    // Index builds (migrations) and VACUUM: allocated when used, kept by the WASM memory after.
+    maintenance_work_mem: '16MB',
+    temp_buffers: '1MB',
+  };
+}
 
 /** PGlite's default start parameters (PGlite.defaultStartParams in 0.5), which `startParams` replaces. */
 const PGLITE_START_PARAMS = [
@@ -49,18 +52,18 @@ const PGLITE_START_PARAMS = [
   'max_parallel_maintenance_workers=0',
 ];
 
-function settingParams(): string[] {
-  return Object.entries(EMBEDDED_POSTGRES_SETTINGS).flatMap(([name, value]) => ['-c', `${name}=${value}`]);
+function settingParams(settings: EmbeddedSettings): string[] {
+  return Object.entries(embeddedPostgresSettings(settings)).flatMap(([name, value]) => ['-c', `${name}=${value}`]);
 }
 
 /** PGlite options of the embedded database (`dataDir` undefined: in memory). */
-export function embeddedPgliteOptions(dataDir?: string): PGliteOptions {
+export function embeddedPgliteOptions(dataDir?: string, settings: EmbeddedSettings = DEFAULT_EMBEDDED_SETTINGS): PGliteOptions {
   const defaults = (PGlite as unknown as { defaultStartParams?: string[] }).defaultStartParams;
   return {
     ...(dataDir ? { dataDir } : {}),
-    startParams: [...(Array.isArray(defaults) ? defaults : PGLITE_START_PARAMS), ...settingParams()],
+    startParams: [...(Array.isArray(defaults) ? defaults : PGLITE_START_PARAMS), ...settingParams(settings)],
     // initdb (first start) runs its bootstrap backend with the same small buffer pool.
-    initDbStartParams: settingParams(),
+    initDbStartParams: settingParams(settings),
   };
 }
 
@@ -80,14 +83,14 @@ PGlite.create({ ...JSON.parse(options), dataDir: dir })
   .then(() => process.exit(0), (error) => { console.error(error && error.stack || error); process.exit(1); });
 `;
 
-async function initDataDir(location: string): Promise<void> {
+async function initDataDir(location: string, settings: EmbeddedSettings): Promise<void> {
   // A directory PGlite would resume (it checks PG_VERSION) is complete: it only gets its name
   // once the child has finished (the rename below).
   if (existsSync(join(location, 'PG_VERSION'))) return;
   const staging = `${location}.init-${process.pid}`;
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(dirname(location), { recursive: true });
-  const options = embeddedPgliteOptions();
+  const options = embeddedPgliteOptions(undefined, settings);
   const pglitePath = require.resolve('@electric-sql/pglite');
   await new Promise<void>((resolve, reject) => {
     let stderr = '';
@@ -108,16 +111,13 @@ async function initDataDir(location: string): Promise<void> {
 
 /**
  * How much V8 lets the JS heap grow past what a full GC left alive, in percent
- * (`EMBEDDED_HEAP_GROWING_PERCENT`, default 50; 0 leaves V8's own heuristic). In embedded mode
+ * (`EMBEDDED_HEAP_GROWING_PERCENT`; 0 leaves V8's own heuristic). In embedded mode
  * one process holds the API, the workers and the database; V8's default on a machine with
  * gigabytes free is to let the old generation reach up to 4x the live size before the next
  * full GC (in the 10,000-shipment bench: 80-115 MB alive, 210 MB of old space). A soft bound:
  * the heap still grows to whatever is alive, never an out-of-memory limit.
  */
-export const EMBEDDED_HEAP_GROWING_PERCENT = Number(process.env['EMBEDDED_HEAP_GROWING_PERCENT'] ?? 50);
-
-function boundHeapGrowth(): void {
-  const percent = EMBEDDED_HEAP_GROWING_PERCENT;
+function boundHeapGrowth(percent: number): void {
   // Read by V8 at every full GC, so it takes effect at run time (unlike --max-old-space-size).
   if (Number.isInteger(percent) && percent > 0) setFlagsFromString(`--heap-growing-percent=${percent}`);
 }
@@ -136,14 +136,14 @@ export class EmbeddedPostgres {
   ) {}
 
   /** `dataDir` undefined keeps the database in memory (tests). */
-  static async start(dataDir?: string): Promise<EmbeddedPostgres> {
-    boundHeapGrowth();
+  static async start(dataDir?: string, settings: EmbeddedSettings = DEFAULT_EMBEDDED_SETTINGS): Promise<EmbeddedPostgres> {
+    boundHeapGrowth(settings.heapGrowingPercent);
     let location: string | undefined;
     if (dataDir) {
       location = join(dataDir, 'pglite');
-      await initDataDir(location);
+      await initDataDir(location, settings);
     }
-    const db = await PGlite.create(embeddedPgliteOptions(location));
+    const db = await PGlite.create(embeddedPgliteOptions(location, settings));
     const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 1 });
     await server.start();
     const conn = server.getServerConn();

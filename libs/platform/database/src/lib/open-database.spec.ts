@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { openDatabase } from './open-database';
 import { TypeormSqlClient } from './typeorm-sql.client';
 import { MIGRATIONS } from './migrations';
-import { EMBEDDED_POSTGRES_SETTINGS } from './embedded-postgres';
 
 describe('openDatabase (embedded PGlite)', () => {
   it('applies the migrations and keeps data across restarts in DATA_DIR', async () => {
@@ -32,9 +31,9 @@ describe('openDatabase (embedded PGlite)', () => {
     ]);
   });
 
-  it('creates a new data directory in a child process and runs with the small embedded settings', async () => {
+  it('creates a new data directory in a child process and runs with the configured embedded settings', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'shipbatch-db-'));
-    const handle = await openDatabase({ dataDir }, []);
+    const handle = await openDatabase({ dataDir, embedded: { sharedBuffers: '48MB', heapGrowingPercent: 50 } }, []);
     const settings = await handle.dataSource.query(
       `SELECT name, current_setting(name) AS value FROM pg_settings WHERE name = ANY($1) ORDER BY name`,
       [['max_connections', 'shared_buffers']],
@@ -42,7 +41,7 @@ describe('openDatabase (embedded PGlite)', () => {
     await handle.close();
     expect(settings).toEqual([
       { name: 'max_connections', value: '4' },
-      { name: 'shared_buffers', value: EMBEDDED_POSTGRES_SETTINGS['shared_buffers'] },
+      { name: 'shared_buffers', value: '48MB' },
     ]);
     // The staging directory of initdb got its final name.
     expect(readdirSync(dataDir)).toEqual(['pglite']);

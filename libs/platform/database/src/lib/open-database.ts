@@ -13,12 +13,12 @@ const SCALE_OUT_POOL_SIZE = 20;
 
 /** Opens (and in embedded mode, starts) the database and applies pending migrations. */
 export async function openDatabase(
-  config: Pick<AppConfig, 'databaseUrl' | 'dataDir'>,
+  config: Pick<AppConfig, 'databaseUrl' | 'dataDir'> & Partial<Pick<AppConfig, 'embedded'>>,
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   entities: MixedList<Function | string | EntitySchema>,
 ): Promise<DatabaseHandle> {
   const logger = new Logger('Database');
-  const embedded = config.databaseUrl ? undefined : await EmbeddedPostgres.start(config.dataDir);
+  const embedded = config.databaseUrl ? undefined : await EmbeddedPostgres.start(config.dataDir, config.embedded);
   const url = config.databaseUrl ?? embedded?.url ?? '';
   const poolSize = embedded ? 1 : SCALE_OUT_POOL_SIZE;
   const dataSource = createDataSource({ url, entities, poolSize });

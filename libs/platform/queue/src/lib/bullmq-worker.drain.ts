@@ -1,6 +1,6 @@
 import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
-import { WorkerHost } from '@nestjs/bullmq';
+import { startedBullWorkers } from './bullmq-worker.log';
 
 /**
  * Closes the BullMQ workers of every `@Processor` in the application before shutdown hooks
@@ -15,18 +15,7 @@ export class BullMqWorkerDrain implements BeforeApplicationShutdown {
   constructor(private readonly discovery: DiscoveryService) {}
 
   async beforeApplicationShutdown(): Promise<void> {
-    const closing: Array<Promise<void>> = [];
-    for (const wrapper of this.discovery.getProviders()) {
-      const instance: unknown = wrapper.isDependencyTreeStatic() ? wrapper.instance : undefined;
-      if (!(instance instanceof WorkerHost)) continue;
-      let worker: WorkerHost['worker'] | undefined;
-      try {
-        worker = instance.worker;
-      } catch {
-        continue; // no worker was started for this processor
-      }
-      if (worker) closing.push(worker.close());
-    }
+    const closing = startedBullWorkers(this.discovery).map((worker) => worker.close());
     if (closing.length === 0) return;
     this.logger.log(`closing ${closing.length} workers (waiting for their active jobs)`);
     await Promise.all(closing);

@@ -1,5 +1,5 @@
 import { getQueueToken, Processor, WorkerHost } from '@nestjs/bullmq';
-import { Injectable, type INestApplication } from '@nestjs/common';
+import { Injectable, type INestApplication, type LoggerService } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { deleteRedisPrefix, eventually, TEST_REDIS_URL, uniqueRedisPrefix } from '@shipbatch/platform/testing';
 import type { Job, Queue } from 'bullmq';
@@ -38,23 +38,43 @@ class WorkProcessor extends WorkerHost {
   }
 }
 
+/** Every line the application logs, with the fields object a line carries (Nest passes it first, the context last). */
+class CapturingLogger implements LoggerService {
+  readonly lines: Array<{ level: string; message: string; fields?: Record<string, unknown> }> = [];
+  private push(level: string, message: unknown, params: unknown[]) {
+    const fields = params.find((p): p is Record<string, unknown> => typeof p === 'object' && p !== null);
+    this.lines.push({ level, message: String(message), fields });
+  }
+  log(message: unknown, ...params: unknown[]) {
+    this.push('log', message, params);
+  }
+  warn(message: unknown, ...params: unknown[]) {
+    this.push('warn', message, params);
+  }
+  error(message: unknown, ...params: unknown[]) {
+    this.push('error', message, params);
+  }
+}
+
 describe('BullMqQueue (QueueModule with a Redis URL, Redis on 127.0.0.1)', () => {
   const runPrefix = uniqueRedisPrefix('shipbatch-test-queue');
   let testNo = 0;
   let app: INestApplication | undefined;
 
-  async function build() {
+  async function build(options: { attempts?: number } = {}) {
     const moduleRef = await Test.createTestingModule({
       imports: [
         // A prefix per test (all under the run's prefix): no job crosses from one test to the next.
-        QueueModule.forRoot({ queues: ['work'], redisUrl: TEST_REDIS_URL, prefix: `${runPrefix}-${++testNo}`, backoffMs: 10 }),
+        QueueModule.forRoot({ queues: ['work'], redisUrl: TEST_REDIS_URL, prefix: `${runPrefix}-${++testNo}`, backoffMs: 10, ...options }),
       ],
       providers: [Recorder, WorkProcessor],
     }).compile();
-    app = moduleRef.createNestApplication({ logger: false });
+    const logger = new CapturingLogger();
+    app = moduleRef.createNestApplication({ logger });
     await app.init();
     return {
       app,
+      logger,
       port: app.get<QueuePort>(QUEUE_PORT),
       recorder: app.get(Recorder),
       bull: app.get<Queue>(getQueueToken('work')),
@@ -138,6 +158,22 @@ describe('BullMqQueue (QueueModule with a Redis URL, Redis on 127.0.0.1)', () =>
     await eventually(async () => recorder.done.length, (n) => n === 1);
     expect(recorder.runs.map((r) => r.attempt)).toEqual([0, 1, 2]);
     expect(recorder.done[0]).toMatchObject({ n: 5, attempt: 2 });
+  });
+
+  it('logs each failed attempt with the job and the ids in its data: a warning while retried, an error when it gives up', async () => {
+    const { port, recorder, logger } = await build({ attempts: 2 });
+    recorder.failures.set(6, 5);
+    await port.add('work', { n: 6, batchId: 'b_1', batchShipmentIds: ['s_1', 's_2'], note: 'not an id' }, { jobId: 'six' });
+    const failures = () => logger.lines.filter((l) => l.message.includes('job work#six failed'));
+    await eventually(async () => failures().length, (n) => n === 2);
+    const [first, last] = failures();
+    expect(first).toMatchObject({ level: 'warn', message: expect.stringContaining('attempt 1 of 2') });
+    expect(first.message).toContain('job 6 fails');
+    expect(first.fields).toEqual({ queue: 'work', job_id: 'six', attempt: 1, batch_id: 'b_1', batch_shipment_ids: ['s_1', 's_2'] });
+    expect(last).toMatchObject({ level: 'error', message: expect.stringContaining('(attempt 2 of 2), giving up: job 6 fails') });
+    expect(last.fields).toMatchObject({ queue: 'work', job_id: 'six', attempt: 2, batch_id: 'b_1' });
+    expect((last.fields?.['err'] as Error).message).toBe('job 6 fails');
+    expect(recorder.done).toEqual([]);
   });
 
   it('drains on close: the worker finishes its active job first', async () => {

@@ -11,6 +11,7 @@ import {
 import { DiscoveryService } from '@nestjs/core';
 import { discoverBullProcessors } from './bull-processor.discovery';
 import { type InProcessJob, InProcessLane } from './in-process.lane';
+import { describeError, jobLogFields } from './job-log.fields';
 import { QUEUE_MODULE_OPTIONS, type QueueModuleOptions } from './queue-module.options';
 import { DEFAULT_BACKOFF_MS, DEFAULT_JOB_ATTEMPTS, type EnqueueItem, type EnqueueOptions, type QueuePort } from './queue.port';
 
@@ -221,25 +222,25 @@ export class InProcessQueue
   private failed(lane: InProcessLane, job: InProcessJob, error: unknown): void {
     job.attemptsMade++;
     const what = `job ${lane.name}#${job.id} failed (attempt ${job.attemptsMade} of ${this.attempts})`;
-    const fields = { queue: lane.name, job_id: job.id, attempt: job.attemptsMade, ...jobDataIds(job.data) };
+    const fields = jobLogFields(lane.name, job.id, job.attemptsMade, job.data);
     if (job.attemptsMade >= this.attempts) {
-      this.logger.error(`${what}, giving up: ${describe(error)}`, { ...fields, err: error });
+      this.logger.error(`${what}, giving up: ${describeError(error)}`, { ...fields, err: error });
       return;
     }
     if (this.closing) {
-      this.logger.warn(`${what}, not retried while shutting down: ${describe(error)}`, fields);
+      this.logger.warn(`${what}, not retried while shutting down: ${describeError(error)}`, fields);
       return;
     }
     const jobId = job.opts.jobId;
     if (jobId !== undefined) {
       if (lane.pendingIds.has(jobId)) {
-        this.logger.warn(`${what}; a job with the same id is already waiting, so it runs instead: ${describe(error)}`, fields);
+        this.logger.warn(`${what}; a job with the same id is already waiting, so it runs instead: ${describeError(error)}`, fields);
         return;
       }
       lane.pendingIds.add(jobId);
     }
     const delay = this.backoffMs * 2 ** (job.attemptsMade - 1);
-    this.logger.warn(`${what}, retrying in ${delay} ms: ${describe(error)}`, fields);
+    this.logger.warn(`${what}, retrying in ${delay} ms: ${describeError(error)}`, fields);
     this.schedule(lane, job, delay);
   }
 
@@ -261,28 +262,4 @@ export class InProcessQueue
     }
     return true;
   }
-}
-
-/**
- * The ids a job's data carries, as log fields: every `...Id` or `...Ids` field, snake_cased
- * (`batchId` -> `batch_id`, `batchShipmentIds` -> `batch_shipment_ids`).
- */
-function jobDataIds(data: unknown): Record<string, IdValue | IdValue[]> {
-  const ids: Record<string, IdValue | IdValue[]> = {};
-  if (!data || typeof data !== 'object') return ids;
-  for (const [key, value] of Object.entries(data)) {
-    if (!/(?:Id|Ids)$/.test(key)) continue;
-    if (isIdValue(value) || (Array.isArray(value) && value.every(isIdValue))) ids[key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)] = value;
-  }
-  return ids;
-}
-
-type IdValue = string | number;
-
-function isIdValue(value: unknown): value is IdValue {
-  return typeof value === 'string' || typeof value === 'number';
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

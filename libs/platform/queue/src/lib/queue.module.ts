@@ -4,6 +4,7 @@ import { DiscoveryModule } from '@nestjs/core';
 import { ACCOUNT_THROTTLE } from './account-throttle.port';
 import { BullMqQueue } from './bullmq.queue';
 import { BullMqWorkerDrain } from './bullmq-worker.drain';
+import { BullMqWorkerLog } from './bullmq-worker.log';
 import { InProcessQueue } from './in-process.queue';
 import { MemoryAccountThrottle } from './memory-account.throttle';
 import { QUEUE_MODULE_OPTIONS, type QueueModuleOptions } from './queue-module.options';
@@ -47,6 +48,7 @@ export class QueueModule {
           ...shared,
           BullMqQueue,
           BullMqWorkerDrain,
+          BullMqWorkerLog,
           { provide: QUEUE_PORT, useExisting: BullMqQueue },
           { provide: ACCOUNT_THROTTLE, useFactory: () => new RedisAccountThrottle(redisUrl, prefix) },
         ],
