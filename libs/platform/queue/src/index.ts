@@ -6,7 +6,6 @@ export * from './lib/in-process.queue';
 export * from './lib/bullmq.queue';
 export * from './lib/bullmq-worker.drain';
 export * from './lib/bullmq-worker.log';
-export * from './lib/job-log.fields';
 export * from './lib/account-throttle.port';
 export * from './lib/memory-account.throttle';
 export * from './lib/redis-account.throttle';

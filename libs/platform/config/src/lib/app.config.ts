@@ -119,19 +119,19 @@ function logLevel(env: NodeJS.ProcessEnv): LogLevel {
   return raw as LogLevel;
 }
 
-/** Every `<NAME>_BASE_URL` variable, checked to be an http(s) URL, without a trailing slash. */
 /** PostgreSQL's memory units; the embedded database needs at least 1MB of buffers to run a batch. */
 function sharedBuffers(env: NodeJS.ProcessEnv): string {
   const raw = (env['EMBEDDED_SHARED_BUFFERS'] ?? '').trim();
   if (!raw) return DEFAULT_EMBEDDED_SETTINGS.sharedBuffers;
   const m = /^(\d+)\s*(kB|MB|GB)$/.exec(raw);
   const kb = m ? Number(m[1]) * { kB: 1, MB: 1024, GB: 1024 * 1024 }[m[2] as 'kB' | 'MB' | 'GB'] : NaN;
-  if (!(kb >= 1024 && kb <= 16 * 1024 * 1024)) {
+  if (!m || !(kb >= 1024 && kb <= 16 * 1024 * 1024)) {
     throw new ConfigError(`EMBEDDED_SHARED_BUFFERS must be a size between 1MB and 16GB such as 64MB (units kB, MB, GB), got '${raw}'`);
   }
-  return `${m?.[1]}${m?.[2]}`;
+  return `${m[1]}${m[2]}`;
 }
 
+/** Every `<NAME>_BASE_URL` variable, checked to be an http(s) URL, without a trailing slash. */
 function providerBaseUrls(env: NodeJS.ProcessEnv): Record<string, string> {
   const urls: Record<string, string> = {};
   for (const [name, raw] of Object.entries(env)) {

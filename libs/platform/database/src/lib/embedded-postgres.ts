@@ -119,7 +119,7 @@ async function initDataDir(location: string, settings: EmbeddedSettings): Promis
  */
 function boundHeapGrowth(percent: number): void {
   // Read by V8 at every full GC, so it takes effect at run time (unlike --max-old-space-size).
-  if (Number.isInteger(percent) && percent > 0) setFlagsFromString(`--heap-growing-percent=${percent}`);
+  if (percent > 0) setFlagsFromString(`--heap-growing-percent=${percent}`);
 }
 
 /**
