@@ -5,6 +5,7 @@ import { setFlagsFromString } from 'node:v8';
 import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { DEFAULT_EMBEDDED_SETTINGS, type EmbeddedSettings } from '@shipbatch/platform/config';
+import { copyTemplate, embeddedTemplateDir, ensureTemplate, isDataDir } from './embedded-template';
 
 /**
  * PostgreSQL settings of the embedded database, on top of PGlite's own start parameters.
@@ -62,18 +63,16 @@ export function embeddedPgliteOptions(dataDir?: string, settings: EmbeddedSettin
   return {
     ...(dataDir ? { dataDir } : {}),
     startParams: [...(Array.isArray(defaults) ? defaults : PGLITE_START_PARAMS), ...settingParams(settings)],
-    // initdb (first start) runs its bootstrap backend with the same small buffer pool.
-    initDbStartParams: settingParams(settings),
   };
 }
 
 /**
- * The child process that creates a new data directory. PGlite's initdb runs a second PGlite
- * instance, the initdb WASM program and a full copy of the second instance's memory in the
- * process that opens the database (about 650-740 MB resident at its peak); the garbage is only
- * freed by a major GC that a small JS heap may not see for minutes. In a child process all of
- * it is gone when the child exits, and the service starts on the directory like on any later
- * start.
+ * initdb in a short-lived child process. PGlite's initdb runs a second PGlite instance, the
+ * initdb WASM program and a full copy of the second instance's memory in the process that opens
+ * the database (about 650-760 MB resident at its peak); the garbage is only freed by a major GC
+ * that a small JS heap may not see for minutes. In a child process all of it is gone when the
+ * child exits. The child's backend starts with the embedded settings (a smaller peak); the
+ * directory itself keeps PGlite's stock postgresql.conf, so it suits any settings.
  */
 const INITDB_CHILD_SOURCE = `
 const [pglitePath, dir, options] = process.argv.slice(1);
@@ -83,27 +82,41 @@ PGlite.create({ ...JSON.parse(options), dataDir: dir })
   .then(() => process.exit(0), (error) => { console.error(error && error.stack || error); process.exit(1); });
 `;
 
-async function initDataDir(location: string, settings: EmbeddedSettings): Promise<void> {
-  // A directory PGlite would resume (it checks PG_VERSION) is complete: it only gets its name
-  // once the child has finished (the rename below).
-  if (existsSync(join(location, 'PG_VERSION'))) return;
-  const staging = `${location}.init-${process.pid}`;
-  rmSync(staging, { recursive: true, force: true });
-  mkdirSync(dirname(location), { recursive: true });
-  const options = embeddedPgliteOptions(undefined, settings);
+function initdbInChild(target: string): Promise<void> {
+  const { startParams } = embeddedPgliteOptions(undefined, DEFAULT_EMBEDDED_SETTINGS);
   const pglitePath = require.resolve('@electric-sql/pglite');
-  await new Promise<void>((resolve, reject) => {
+  return new Promise<void>((resolve, reject) => {
     let stderr = '';
-    const child = spawn(process.execPath, ['-e', INITDB_CHILD_SOURCE, pglitePath, staging, JSON.stringify(options)], {
+    const child = spawn(process.execPath, ['-e', INITDB_CHILD_SOURCE, pglitePath, target, JSON.stringify({ startParams })], {
       stdio: ['ignore', 'ignore', 'pipe'],
       env: { ...process.env, NODE_OPTIONS: '' },
     });
     child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
     child.once('error', reject);
     child.once('exit', (code, signal) =>
-      code === 0 ? resolve() : reject(new Error(`initdb of ${location} failed (${code ?? signal}): ${stderr.trim()}`)),
+      code === 0 ? resolve() : reject(new Error(`initdb of ${target} failed (${code ?? signal}): ${stderr.trim()}`)),
     );
   });
+}
+
+/**
+ * Makes the data directory template of the installed PGlite if it is missing (`npm start` and
+ * `npm run build` call this after compiling); its path, or undefined where it cannot be written.
+ */
+export function prepareEmbeddedTemplate(templateDir: string = embeddedTemplateDir()): Promise<string | undefined> {
+  return ensureTemplate(initdbInChild, templateDir);
+}
+
+async function initDataDir(location: string, templateDir: string): Promise<void> {
+  // A directory PGlite would resume (it checks PG_VERSION) is complete: it only gets its name
+  // once it is whole (the rename below), so a crash never leaves a half-built one.
+  if (isDataDir(location)) return;
+  const staging = `${location}.init-${process.pid}`;
+  rmSync(staging, { recursive: true, force: true });
+  mkdirSync(dirname(location), { recursive: true });
+  const template = await prepareEmbeddedTemplate(templateDir);
+  if (template) copyTemplate(template, staging);
+  else await initdbInChild(staging);
   // An empty directory left by an older start (mkdir before PGlite) is replaced.
   if (existsSync(location)) rmSync(location, { recursive: true, force: true });
   renameSync(staging, location);
@@ -135,13 +148,20 @@ export class EmbeddedPostgres {
     readonly url: string,
   ) {}
 
-  /** `dataDir` undefined keeps the database in memory (tests). */
-  static async start(dataDir?: string, settings: EmbeddedSettings = DEFAULT_EMBEDDED_SETTINGS): Promise<EmbeddedPostgres> {
+  /**
+   * `dataDir` undefined keeps the database in memory (tests). A new data directory is a copy of
+   * the template in `templateDir` (made there first if missing; see embedded-template.ts).
+   */
+  static async start(
+    dataDir?: string,
+    settings: EmbeddedSettings = DEFAULT_EMBEDDED_SETTINGS,
+    templateDir: string = embeddedTemplateDir(),
+  ): Promise<EmbeddedPostgres> {
     boundHeapGrowth(settings.heapGrowingPercent);
     let location: string | undefined;
     if (dataDir) {
       location = join(dataDir, 'pglite');
-      await initDataDir(location, settings);
+      await initDataDir(location, templateDir);
     }
     const db = await PGlite.create(embeddedPgliteOptions(location, settings));
     const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 1 });

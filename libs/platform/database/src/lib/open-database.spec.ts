@@ -1,6 +1,9 @@
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Client } from 'pg';
+import { DEFAULT_EMBEDDED_SETTINGS } from '@shipbatch/platform/config';
+import { EmbeddedPostgres } from './embedded-postgres';
 import { openDatabase } from './open-database';
 import { TypeormSqlClient } from './typeorm-sql.client';
 import { MIGRATIONS } from './migrations';
@@ -31,7 +34,7 @@ describe('openDatabase (embedded PGlite)', () => {
     ]);
   });
 
-  it('creates a new data directory in a child process and runs with the configured embedded settings', async () => {
+  it('creates a new data directory and runs with the configured embedded settings', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'shipbatch-db-'));
     const handle = await openDatabase({ dataDir, embedded: { sharedBuffers: '48MB', heapGrowingPercent: 50 } }, []);
     const settings = await handle.dataSource.query(
@@ -43,7 +46,7 @@ describe('openDatabase (embedded PGlite)', () => {
       { name: 'max_connections', value: '4' },
       { name: 'shared_buffers', value: '48MB' },
     ]);
-    // The staging directory of initdb got its final name.
+    // The staging directory got its final name.
     expect(readdirSync(dataDir)).toEqual(['pglite']);
   });
 
@@ -63,5 +66,42 @@ describe('openDatabase (embedded PGlite)', () => {
     const [row] = await sql.query<{ name: string }>(`SELECT name FROM tenants WHERE id = 't1'`);
     await handle.close();
     expect(row.name).toBe('20');
+  });
+});
+
+describe('EmbeddedPostgres new data directories', () => {
+  async function query(db: EmbeddedPostgres, sql: string) {
+    const client = new Client({ connectionString: db.url });
+    await client.connect();
+    try {
+      return (await client.query(sql)).rows;
+    } finally {
+      await client.end();
+    }
+  }
+
+  it('makes the template once and starts each new data directory as a copy of its own', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'shipbatch-db-'));
+    const templateDir = join(root, 'template');
+    const a = await EmbeddedPostgres.start(join(root, 'a'), DEFAULT_EMBEDDED_SETTINGS, templateDir);
+    await query(a, `CREATE TABLE only_in_a (id int)`);
+    await a.stop();
+    const b = await EmbeddedPostgres.start(join(root, 'b'), DEFAULT_EMBEDDED_SETTINGS, templateDir);
+    const [found] = await query(b, `SELECT to_regclass('only_in_a') AS t, current_setting('shared_buffers') AS sb`);
+    await b.stop();
+    expect(found).toEqual({ t: null, sb: DEFAULT_EMBEDDED_SETTINGS.sharedBuffers });
+    expect(readdirSync(root).sort()).toEqual(['a', 'b', 'template']);
+    expect(readdirSync(join(root, 'a'))).toEqual(['pglite']);
+    expect(readdirSync(templateDir)).toContain('PG_VERSION');
+  });
+
+  it('runs initdb for the data directory itself where no template can be written', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'shipbatch-db-'));
+    writeFileSync(join(root, 'read-only'), '');
+    const db = await EmbeddedPostgres.start(join(root, 'data'), DEFAULT_EMBEDDED_SETTINGS, join(root, 'read-only', 'template'));
+    const [row] = await query(db, `SELECT current_setting('max_connections') AS max`);
+    await db.stop();
+    expect(row).toEqual({ max: '4' });
+    expect(readdirSync(join(root, 'data'))).toEqual(['pglite']);
   });
 });
