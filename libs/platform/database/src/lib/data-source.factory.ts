@@ -58,6 +58,9 @@ export async function runMigrations(dataSource: DataSource, poolSize: number): P
  */
 async function allApplied(dataSource: DataSource): Promise<boolean> {
   try {
+    // A new database has no table yet: asked first, so that no failed query lands in the log.
+    const [table]: Array<{ t: string | null }> = await dataSource.query(`SELECT to_regclass('schema_migrations') AS t`);
+    if (!table?.t) return false;
     const rows: Array<{ name: string }> = await dataSource.query('SELECT name FROM schema_migrations');
     const applied = new Set(rows.map((r) => r.name));
     return MIGRATIONS.every((m) => applied.has(new m().name as string));
