@@ -2,9 +2,9 @@
 // Builds dist/out-tsc with `tsc -p tsconfig.build.json`, unless nothing it reads changed since
 // the last successful build. Usage: node tools/scripts/build.js [--always] [--check]
 //   --always  always run tsc (what `npm run build` does); the stamp is refreshed afterwards
+//   --check  only say whether a build is needed (exit 0: up to date, 1: needed); builds nothing
 // After compiling it also makes the embedded database's data directory template
 // (tools/scripts/embedded-template.js).
-//   --check  only say whether a build is needed (exit 0: up to date, 1: needed); builds nothing
 //
 // "Changed" is decided by content, not by timestamps: the stamp (dist/out-tsc/.build-stamp.json)
 // holds a SHA-256 of every input of the last build, and a start rebuilds when any differs,

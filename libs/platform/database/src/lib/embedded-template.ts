@@ -64,7 +64,6 @@ export async function ensureTemplate(
   const staging = `${dir}.init-${process.pid}-${randomBytes(4).toString('hex')}`;
   try {
     mkdirSync(dirname(dir), { recursive: true });
-    rmSync(staging, { recursive: true, force: true });
   } catch {
     return undefined; // read-only install
   }
