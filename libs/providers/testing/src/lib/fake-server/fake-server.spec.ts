@@ -65,6 +65,29 @@ describe('startFakeServer (on the ShipEngine file)', () => {
     expect(server.violations()).toEqual([expect.stringMatching(/^POST \/v2\/labels \(create_label\): request does not conform: .*'packages'/)]);
   });
 
+  it('lets a request reach its handler when its only problems are known request deviations of the document, and refuses the others', async () => {
+    const lenient = await startFakeServer({
+      document: loadOpenApi(providerSpecPath('shipengine-openapi.yaml')),
+      pathPrefix: { spec: '/v1', served: '/v2' },
+      handlers: { create_label: (req) => (seen.push(req), { status: 400, body: { request_id: randomUUID(), errors: [{ error_source: 'shipengine', error_type: 'validation', error_code: 'invalid_field_value', message: 'no' }] } }) },
+      knownDeviations: [{ in: 'request', operationId: 'create_label', problem: /^body: must NOT have additional property 'extra'$/, reason: 'a test' }],
+    });
+    try {
+      const send = (body: unknown) => fetch(`${lenient.url}/v2/labels`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      expect((await send({ ...aShipStationLabelRequest(), extra: true })).status).toBe(400); // the handler's own 400
+      expect(seen).toHaveLength(1);
+      expect(lenient.violations()).toEqual([]);
+      const bad = aShipStationLabelRequest() as { shipment: Record<string, unknown> };
+      delete bad.shipment.packages;
+      const res = await send({ ...bad, extra: true });
+      expect(((await res.json()) as { problems: string[] }).problems).toEqual(["body/shipment: must have required property 'packages'"]);
+      expect(seen).toHaveLength(1);
+      expect(lenient.violations()).toEqual([expect.stringMatching(/request does not conform: body\/shipment: must have required property 'packages'$/)]);
+    } finally {
+      await lenient.close();
+    }
+  });
+
   it('answers 400 for a body that is not JSON and for parameters that do not conform', async () => {
     const res = await fetch(`${server.url}/v2/labels`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{nope' });
     expect(res.status).toBe(400);

@@ -59,6 +59,8 @@ export async function startFakeServer(options: FakeServerOptions): Promise<FakeS
   const faults = new FaultInjector();
   const held = new Set<Socket>();
   const reject = options.rejection ?? defaultRejection;
+  const isKnownDeviation = (side: 'request' | 'answer', operationId: string | undefined, problem: string): boolean =>
+    (options.knownDeviations ?? []).some((d) => (d.in ?? 'answer') === side && (!d.operationId || d.operationId === operationId) && d.problem.test(problem));
 
   const toSpecPath = (path: string): string | undefined => {
     if (!options.pathPrefix) return path;
@@ -152,11 +154,12 @@ export async function startFakeServer(options: FakeServerOptions): Promise<FakeS
 
     let answer = options.before ? await answerOf(() => options.before?.(fakeReq)) : undefined;
     if (!answer && !extra) {
-      const problems: string[] = [];
-      if (!bodyIsJson) problems.push('body: is not valid JSON');
+      const found: string[] = [];
+      if (!bodyIsJson) found.push('body: is not valid JSON');
       const params = document.checkParameters(operationId as string, { path: fakeReq.params as Record<string, string>, query: url.searchParams, headers });
-      problems.push(...params.problems);
-      if (bodyIsJson) problems.push(...document.validateRequestBody(operationId as string, body, headers['content-type'] ?? 'application/json'));
+      found.push(...params.problems);
+      if (bodyIsJson) found.push(...document.validateRequestBody(operationId as string, body, headers['content-type'] ?? 'application/json'));
+      const problems = found.filter((p) => !isKnownDeviation('request', operationId, p));
       if (problems.length) {
         violations.push(`${where} (${operationId}): request does not conform: ${problems.join('; ')}`);
         return write(res, reject('invalid_request', problems, { method, path }), record, lost);
@@ -178,7 +181,7 @@ export async function startFakeServer(options: FakeServerOptions): Promise<FakeS
     if (!extra && !answer.raw && !ownAnswer) {
       const problems = document
         .validateResponse(operationId as string, answer.status, answer.body, { fallbackSchema: options.errorSchema })
-        .filter((p) => !(options.knownDeviations ?? []).some((d) => (!d.operationId || d.operationId === operationId) && d.problem.test(p)));
+        .filter((p) => !isKnownDeviation('answer', operationId, p));
       if (problems.length) violations.push(`${where} (${operationId}): answer does not conform: ${problems.join('; ')}`);
     }
     return write(res, answer, record, lost);

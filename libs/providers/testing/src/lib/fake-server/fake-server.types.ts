@@ -95,12 +95,15 @@ export interface FakeServerOptions {
   /** A component schema that answers of 400 and above validate against when the operation does not declare their status (e.g. `error_response_body`). */
   errorSchema?: string;
   /**
-   * Answer problems that are the document's fault, not the fake's: where the real provider
-   * answers something its own document rejects (ShipStation's `batch_id: ''` on a label bought
-   * alone, which the spec's own example shows), the fake answers like the provider and lists the
-   * deviation here. A problem matching `problem` (for `operationId`, or any) is not a violation.
+   * Problems that are the document's fault, not the fake's: where the real provider answers
+   * something its own document rejects (ShipStation's `batch_id: ''` on a label bought alone,
+   * which the spec's own example shows), the fake answers like the provider and lists the
+   * deviation here; where the document's request schema refuses every request the provider
+   * takes (`in: 'request'`), the fake accepts what the provider accepts. A problem matching
+   * `problem` (for `operationId`, or any; of answers unless `in` says `request`) is not a
+   * violation, and a request whose only problems are known deviations reaches its handler.
    */
-  knownDeviations?: Array<{ operationId?: string; problem: RegExp; reason: string }>;
+  knownDeviations?: Array<{ operationId?: string; problem: RegExp; reason: string; in?: 'request' | 'answer' }>;
   /** Added to every answer (before it is written). */
   latencyMs?: number;
 }

@@ -2,7 +2,7 @@ import { readPdfLabels } from '../labels/pdf-labels.reader';
 import { decodePngBarcode } from '../labels/png-labels.reader';
 import { readZplLabels } from '../labels/zpl-labels.reader';
 import { type FakeShipStation, startFakeShipStation } from './fake-shipstation';
-import { aShipStationLabelRequest, aShipStationShipTo } from './shipstation-request.fixtures';
+import { aShipStationLabelRequest, aShipStationRateEstimateRequest, aShipStationShipTo } from './shipstation-request.fixtures';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -170,6 +170,32 @@ describe('fake ShipStation (API v2)', () => {
     expect(services.json).toEqual({ services: [expect.objectContaining({ carrier_id: 'se-456', service_code: 'ups_ground', name: 'UPS Ground' })] });
     expect((await call('GET', '/v2/carriers/se-789')).status).toBe(404);
     expect(fake.violations()).toEqual([]);
+  });
+
+  it('estimates rates: every service of the carriers asked for at the price a label would cost, for that key only', async () => {
+    const res = await call('POST', '/v2/rates/estimate', aShipStationRateEstimateRequest());
+    expect(res.status).toBe(200);
+    expect(res.json.map((r: Json) => [r.service_code, r.shipping_amount.amount])).toEqual([
+      ['usps_first_class_mail', 4.75],
+      ['usps_priority_mail', 7.58],
+      ['usps_priority_mail_express', 28.75],
+      ['usps_ground_advantage', 5.4],
+      ['usps_media_mail', 3.92],
+    ]);
+    expect(res.json[1]).toMatchObject({ carrier_id: 'se-123', carrier_code: 'stamps_com', insurance_amount: { currency: 'usd', amount: 0 }, error_messages: [] });
+    const both = await call('POST', '/v2/rates/estimate', aShipStationRateEstimateRequest({ carrier_ids: ['se-123', 'se-456'] }));
+    expect(both.json.filter((r: Json) => r.carrier_id === 'se-456').map((r: Json) => r.service_code)).toEqual(['ups_ground']);
+    const deprecated = await call('POST', '/v2/rates/estimate', { ...aShipStationRateEstimateRequest({ carrier_ids: undefined }), carrier_id: 'se-456' });
+    expect(deprecated.json.map((r: Json) => r.service_code)).toEqual(['ups_ground']);
+    const foreign = await call('POST', '/v2/rates/estimate', aShipStationRateEstimateRequest({ carrier_ids: ['se-789'] }));
+    expect(foreign.status).toBe(400);
+    expect(foreign.json.errors[0]).toMatchObject({ error_code: 'invalid_identifier', field_name: 'carrier_ids' });
+    expect(fake.violations()).toEqual([]);
+    // Only the document's own contradictions are let through: a body missing what it requires is still refused.
+    const incomplete = await call('POST', '/v2/rates/estimate', aShipStationRateEstimateRequest({ weight: undefined }));
+    expect(incomplete.status).toBe(400);
+    expect(incomplete.json.errors[0].message).toBe("body: must have required property 'weight'");
+    expect(fake.violations()).toEqual([expect.stringMatching(/estimate_rates\): request does not conform: body: must have required property 'weight'$/)]);
   });
 
   it('adds funds of at least 10.00 and answers the new balance', async () => {

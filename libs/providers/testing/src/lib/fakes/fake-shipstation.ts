@@ -6,6 +6,7 @@ import { providerSpecPath } from '../fake-server/provider-spec-path';
 import { accountHandlers } from './fake-shipstation.accounts';
 import { shipStationError } from './fake-shipstation.errors';
 import { labelHandlers } from './fake-shipstation.labels';
+import { ESTIMATE_RATES_REQUEST_DEVIATIONS, rateHandlers } from './fake-shipstation.rates';
 import { type FakeShipStationAccountInput, type FakeShipStationSale, FakeShipStationState } from './fake-shipstation.state';
 import { SlidingWindowRateLimiter } from './sliding-window.rate-limiter';
 
@@ -64,7 +65,7 @@ function peak(times: number[], windowMs: number): number {
 /**
  * A fake ShipStation API v2 (ShipEngine shapes under `/v2/...`) on a real HTTP server, checked
  * against `shared/spec/providers/shipengine-openapi.yaml`: labels (create, get, get by
- * external_shipment_id, void), carriers (balance, services, add_funds) and address validation,
+ * external_shipment_id, void), carriers (balance, services, add_funds), rate estimates and address validation,
  * with API-Key authentication, a per-key rate limit, prepaid balances and a sales ledger.
  */
 export async function startFakeShipStation(options: FakeShipStationOptions = {}): Promise<FakeShipStation> {
@@ -90,12 +91,15 @@ export async function startFakeShipStation(options: FakeShipStationOptions = {})
   const server = await startFakeServer({
     document: loadOpenApi(providerSpecPath('shipengine-openapi.yaml')),
     pathPrefix: { spec: '/v1', served: '/v2' },
-    handlers: { ...labels.handlers, ...accountHandlers(state) },
+    handlers: { ...labels.handlers, ...accountHandlers(state), ...rateHandlers(state) },
     extraRoutes: [labels.download],
     before,
     errorSchema: 'error_response_body',
     latencyMs: options.latencyMs,
-    knownDeviations: [{ problem: /^answer 200 body\/batch_id: /, reason: "ShipStation answers batch_id '' for a label bought alone (the spec's own example); the schema requires an se_id" }],
+    knownDeviations: [
+      { problem: /^answer 200 body\/batch_id: /, reason: "ShipStation answers batch_id '' for a label bought alone (the spec's own example); the schema requires an se_id" },
+      ...ESTIMATE_RATES_REQUEST_DEVIATIONS,
+    ],
     rejection: (kind, problems) => {
       if (kind === 'invalid_request') {
         return shipStationError(

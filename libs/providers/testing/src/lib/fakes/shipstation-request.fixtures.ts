@@ -32,3 +32,22 @@ export function aShipStationLabelRequest(input: ShipStationLabelRequestInput = {
     label_layout: input.labelLayout ?? '4x6',
   };
 }
+
+/** An estimate_rates body as ShipStation takes it (`carrier_ids`, the route, one package's weight and dimensions). */
+export function aShipStationRateEstimateRequest(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    carrier_ids: ['se-123'],
+    from_country_code: 'US',
+    from_postal_code: '94105',
+    from_city_locality: 'San Francisco',
+    from_state_province: 'CA',
+    to_country_code: 'US',
+    to_postal_code: '94103',
+    to_city_locality: 'San Francisco',
+    to_state_province: 'CA',
+    weight: { value: 12, unit: 'ounce' },
+    dimensions: { unit: 'inch', length: 10, width: 6, height: 4 },
+    ship_date: '2026-01-15T00:00:00Z',
+    ...overrides,
+  };
+}
