@@ -6,8 +6,8 @@ export const SHIPSTATION_MIN_TOP_UP_MINOR = 1000;
 
 /** What ShipStation API v2 can do. The core reads these instead of asking which provider it is. */
 export const SHIPSTATION_CAPABILITIES: ProviderCapabilities = {
-  // The fake ShipStation offers no rate estimates yet, so there is no quote() to test: no rates.
-  rates: false,
+  // quote(): POST /v2/rates/estimate.
+  rates: true,
   addressValidation: true,
   purchaseDeduplication: 'lookup',
   labelFileTypes: Object.keys(LABEL_FORMATS) as LabelFileType[],

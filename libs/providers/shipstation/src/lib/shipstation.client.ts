@@ -8,6 +8,8 @@ import type {
   SsCreateLabelRequest,
   SsLabel,
   SsMonetaryValue,
+  SsRateEstimate,
+  SsRateEstimateRequest,
   SsService,
   SsVoidAnswer,
 } from './shipstation.types';
@@ -16,6 +18,11 @@ export const SHIPSTATION_DEFAULT_BASE_URL = 'https://api.shipstation.com';
 export const SHIPSTATION_DEFAULT_RATE_LIMIT = 200;
 /** A purchase waits at most this long for its slot; further away, the job gives its shipments back. */
 export const PURCHASE_MAX_PACE_WAIT_MS = 15_000;
+/**
+ * A rate estimate (for funding ahead of a batch) waits at most this long for its slot: further
+ * away, the estimate gives way to purchases and the caller falls back to what it knows.
+ */
+export const ESTIMATE_MAX_PACE_WAIT_MS = 5_000;
 
 const seg = (value: string): string => encodeURIComponent(value);
 
@@ -95,6 +102,18 @@ export class ShipStationClient {
       body: amount,
       idempotent: false,
     });
+  }
+
+  /** POST /v2/rates/estimate (reads only: repeating it is harmless; paced with a short wait). */
+  async estimateRates(body: SsRateEstimateRequest): Promise<SsRateEstimate[]> {
+    const answer = await this.call<SsRateEstimate[]>({
+      method: 'POST',
+      path: '/v2/rates/estimate',
+      body,
+      idempotent: true,
+      pace: { maxWaitMs: ESTIMATE_MAX_PACE_WAIT_MS },
+    });
+    return Array.isArray(answer) ? answer : [];
   }
 
   /** POST /v2/addresses/validate (reads only: repeating it is harmless). */

@@ -193,6 +193,57 @@ describe('ShipStationProvider against the fake ShipStation', () => {
     expect(requestsTo(apiKey, 'PUT', /\/void$/)).toHaveLength(1);
   });
 
+  it('quotes with the rate estimate of this carrier: one call per distinct parcel, the route and the parcel sent, buying nothing', async () => {
+    const { provider, apiKey, carrierId, pacer } = make();
+    const shipment = aShipment({
+      addressTo: anAddress({ isResidential: true }),
+      parcels: [aParcel(), aParcel(), aParcel({ distanceUnit: 'cm', length: 30, width: 20, height: 10, massUnit: 'kg', weight: 1.5 })],
+      shipmentDate: '2999-01-02',
+    });
+    expect(await provider.quote(command({ shipment, serviceLevelToken: 'usps_priority' }))).toEqual({ amountMinor: 3 * 758, currency: 'usd' });
+    const sent = requestsTo(apiKey, 'POST', /^\/v2\/rates\/estimate$/);
+    expect(sent).toHaveLength(2);
+    expect(sent[1].body).toEqual({
+      carrier_ids: [carrierId],
+      from_country_code: 'US',
+      from_postal_code: '94117',
+      from_city_locality: 'San Francisco',
+      from_state_province: 'CA',
+      to_country_code: 'US',
+      to_postal_code: '94103',
+      to_city_locality: 'San Francisco',
+      to_state_province: 'CA',
+      weight: { value: 1.5, unit: 'kilogram' },
+      dimensions: { length: 30, width: 20, height: 10, unit: 'centimeter' },
+      address_residential_indicator: 'yes',
+      ship_date: '2999-01-02T00:00:00Z',
+    });
+    // A past shipment date is estimated from today; the estimate waits at most 5 s for its slot.
+    await provider.quote(command({ shipment: aShipment({ shipmentDate: '2020-01-01' }) }));
+    expect(Date.parse(String((requestsTo(apiKey, 'POST', /estimate$/).at(-1)?.body as { ship_date: string }).ship_date))).toBeGreaterThan(Date.parse('2025-01-01'));
+    expect(pacer.acquires().at(-1)).toMatchObject({ ms: 5_000 });
+    expect(fake.sales().filter((s) => s.carrierId === carrierId)).toEqual([]);
+  });
+
+  it('refuses to quote a service the estimate does not price, and a shipment it could not buy, the latter without a request', async () => {
+    const { provider, apiKey } = make({ services: ['usps_priority_mail'] });
+    const missing = await rejection(provider.quote(command({ serviceLevelToken: 'usps_media_mail' })));
+    expect(missing).toBeInstanceOf(ProviderValidationError);
+    expect(missing.message).toMatch(/^shipstation: no rate estimate for service usps_media_mail of carrier se-\d+ \(estimated: usps_priority_mail\)$/);
+    expect(missing['details']).toMatchObject({ provider_code: 'rate_estimate_unavailable', field: 'servicelevel_token' });
+    const incomplete = await rejection(provider.quote(command({ shipment: aShipment({ addressFrom: anAddress({ phone: undefined }) }) })));
+    expect(incomplete).toBeInstanceOf(ProviderValidationError);
+    expect(incomplete.message).toContain('cannot be priced');
+    expect(requestsTo(apiKey, 'POST', /estimate$/)).toHaveLength(1);
+  });
+
+  it('maps a failed estimate like any call (a 503 is ProviderUnavailableError) and keeps nothing of it', async () => {
+    const { provider } = make();
+    fake.faults.inject({ kind: 'status', status: 503, body: { request_id: randomUUID(), errors: [] } }, { method: 'POST', path: '/v2/rates/estimate' });
+    expect(await rejection(provider.quote(command()))).toBeInstanceOf(ProviderUnavailableError);
+    expect(await provider.quote(command())).toEqual({ amountMinor: 758, currency: 'usd' });
+  });
+
   it('reads the balance and adds funds, refusing less than 10.00 usd locally', async () => {
     const { provider, apiKey, carrierId } = make({ balance: 12.34 });
     expect(await provider.getBalance()).toEqual({ amount: { amountMinor: 1234, currency: 'usd' } });

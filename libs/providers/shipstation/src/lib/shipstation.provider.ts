@@ -30,6 +30,7 @@ import {
 } from './shipstation.mapper';
 import type { ShipStationProviderOptions } from './shipstation-provider.options';
 import { addressProblems } from './shipstation-address.problems';
+import { distinctParcels, estimateShipDate, rateEstimateCost, toRateEstimateRequest } from './shipstation-rate-estimate.mapper';
 import { validateShipStationShipment } from './shipstation-shipment.validator';
 import type { SsCreateLabelRequest } from './shipstation.types';
 
@@ -115,6 +116,40 @@ export class ShipStationProvider implements LabelProvider {
     if (shipment.addressReturn) body.shipment.return_to = toSsAddress(shipment.addressReturn);
     const label = await this.client.createLabel(body);
     return toPurchasedLabel(label, command.reference, this.context.carrier, command.serviceLevelToken);
+  }
+
+  /**
+   * What the label would cost, without buying it: ShipStation's rate estimate (`POST
+   * /v2/rates/estimate`, this carrier only) for the service, one estimate per distinct parcel
+   * (an estimate prices one package), summed. A shipment that could not be bought, or a service
+   * the estimate does not price, is refused (validation).
+   */
+  async quote(command: PurchaseLabelCommand): Promise<MoneyAmount> {
+    const problems = [...validateShipStationShipment(command.shipment), ...this.carrierProblems(command.carrier)];
+    if (problems.length > 0) {
+      throw this.refusal(`shipstation: the shipment cannot be priced: ${problems.map((p) => p.text).join(' ')}`, {
+        field: problems[0].field,
+        provider_code: problems[0].code,
+        problems,
+      });
+    }
+    const code = toServiceCode(command.serviceLevelToken);
+    const shipDate = estimateShipDate(command.shipment.shipmentDate);
+    let total: MoneyAmount = { amountMinor: 0, currency: 'usd' };
+    for (const { parcel, count } of distinctParcels(command.shipment.parcels)) {
+      const rates = await this.client.estimateRates(toRateEstimateRequest(this.client.carrierId, command.shipment, parcel, shipDate));
+      const rate = rates.find((r) => r.service_code === code && (r.carrier_id === undefined || r.carrier_id === this.client.carrierId));
+      const cost = rate ? rateEstimateCost(rate) : undefined;
+      if (!cost) {
+        const why = rate?.error_messages?.length ? `: ${rate.error_messages.join('; ')}` : ` (estimated: ${rates.map((r) => r.service_code).join(', ') || 'none'})`;
+        throw this.refusal(`shipstation: no rate estimate for service ${code} of carrier ${this.client.carrierId}${why}`, {
+          field: 'servicelevel_token',
+          provider_code: 'rate_estimate_unavailable',
+        });
+      }
+      total = { amountMinor: total.amountMinor + cost.amountMinor * count, currency: cost.currency };
+    }
+    return total;
   }
 
   async findPurchase(reference: string): Promise<PurchasedLabel | null> {

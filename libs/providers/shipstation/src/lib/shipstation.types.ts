@@ -92,6 +92,36 @@ export interface SsService {
   name?: string;
 }
 
+/** `POST /v2/rates/estimate`: one package between two places, for the carriers named. */
+export interface SsRateEstimateRequest {
+  carrier_ids: string[];
+  from_country_code: string;
+  from_postal_code: string;
+  from_city_locality: string;
+  from_state_province: string;
+  to_country_code: string;
+  to_postal_code: string;
+  to_city_locality: string;
+  to_state_province: string;
+  weight: SsPackage['weight'];
+  dimensions?: SsPackage['dimensions'];
+  address_residential_indicator?: 'unknown' | 'yes' | 'no';
+  ship_date: string;
+}
+
+/** One service's estimate in the answer (an array, one per service of each carrier). */
+export interface SsRateEstimate {
+  carrier_id?: string;
+  service_code?: string;
+  shipping_amount?: SsMonetaryValue;
+  insurance_amount?: SsMonetaryValue;
+  confirmation_amount?: SsMonetaryValue;
+  other_amount?: SsMonetaryValue;
+  tax_amount?: SsMonetaryValue;
+  validation_status?: string;
+  error_messages?: string[];
+}
+
 export interface SsAddressValidationResult {
   status: 'unverified' | 'verified' | 'warning' | 'error';
   messages: Array<{ code: string; message: string; type: 'error' | 'warning' | 'info'; detail_code: string | null }>;
