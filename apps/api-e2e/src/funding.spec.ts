@@ -1,10 +1,14 @@
+import { randomUUID } from 'node:crypto';
 import { eventually } from '@shipbatch/platform/testing';
+import { type FakeShipStation, startFakeShipStation } from '@shipbatch/providers/testing';
 import { Client } from './client';
 import { ADMIN_TOKEN, type Harness, startEmbedded, startScaleOut } from './harness';
 
 const FROM = { name: 'Shippo Warehouse', street1: '215 Clayton St.', city: 'San Francisco', state: 'CA', zip: '94117', country: 'US' };
 const TO = { name: 'Mr Hippo', street1: '965 Mission St', city: 'San Francisco', state: 'CA', zip: '94103', country: 'US' };
 const PARCEL = { length: '10', width: '8', height: '4', distance_unit: 'in', weight: 2, mass_unit: 'lb' };
+/** ShipStation's ship_from needs a phone number. */
+const SS_FROM = { ...FROM, phone: '4151234567' };
 
 describe.each([
   ['embedded', startEmbedded],
@@ -14,6 +18,7 @@ describe.each([
   let anon: Client;
   let acme: Client;
   let other: Client;
+  let fake: FakeShipStation;
 
   const newTenant = async (name: string) => {
     const res = await anon.post('/admin/tenants', { name }, { Authorization: `Bearer ${ADMIN_TOKEN}` });
@@ -30,12 +35,28 @@ describe.each([
   const balanceOf = async (account: string) => (await acme.get(`/carrier_accounts/${account}/balance`)).body.amount as number;
   const eventsOf = async (account: string) => (await acme.get(`/carrier_accounts/${account}/funding_events`)).body.results as any[];
 
+  /** A ShipStation carrier (USPS through Stamps.com) at the fake with this balance in dollars, and our carrier account for it. */
+  const shipStationAccount = async (balance: number, funding: Record<string, unknown>) => {
+    const apiKey = `TEST_${randomUUID()}`;
+    const carrierId = `se-${Math.floor(Math.random() * 1e9)}`;
+    fake.addAccount({ apiKey, carriers: [{ carrierId, carrierCode: 'stamps_com', balance }] });
+    const res = await acme.post('/carrier_accounts', {
+      provider: 'shipstation',
+      carrier: 'usps',
+      account_id: carrierId,
+      parameters: { api_key: apiKey, carrier_id: carrierId, rate_limit_per_minute: 600 },
+      funding,
+    });
+    expect(res.status).toBe(201);
+    return { id: res.body.object_id as string, carrierId };
+  };
+
   /** A batch of `n` shipments on `account`, validated, then purchased to the end. */
-  const purchaseBatch = async (account: string, n: number) => {
+  const purchaseBatch = async (account: string, n: number, from: Record<string, unknown> = FROM) => {
     const created = await acme.post('/batches', {
       default_carrier_account: account,
       default_servicelevel_token: 'usps_priority',
-      batch_shipments: Array.from({ length: n }, () => ({ shipment: { address_from: FROM, address_to: TO, parcels: [PARCEL] } })),
+      batch_shipments: Array.from({ length: n }, () => ({ shipment: { address_from: from, address_to: TO, parcels: [PARCEL] } })),
     });
     expect(created.status).toBe(201);
     const id = created.body.object_id as string;
@@ -58,14 +79,21 @@ describe.each([
   };
 
   beforeAll(async () => {
-    h = await start();
+    fake = await startFakeShipStation({ rateLimitPerMinute: 600 });
+    h = await start({ env: { SHIPSTATION_BASE_URL: fake.url } });
     anon = new Client(h.baseUrl);
     acme = anon.withKey(await newTenant('acme'));
     other = anon.withKey(await newTenant('other'));
   });
 
+  afterEach(() => {
+    fake.faults.clear();
+    expect(fake.violations()).toEqual([]);
+  });
+
   afterAll(async () => {
     await h?.close();
+    await fake?.close();
   });
 
   describe('accounts and manual top-ups', () => {
@@ -192,22 +220,62 @@ describe.each([
       ]);
     });
 
-    it('tops up once when the balance runs out mid-purchase, and buys the shipment instead of failing it', async () => {
+    it('tops up once ahead when the balance is already under min_balance (ShipStation, no label bought on the account yet)', async () => {
+      const acct = await shipStationAccount(20, { enabled: true, min_balance: '50.00', top_up_amount: '100.00', daily_cap: '1000.00' });
+      const batch = await purchaseBatch(acct.id, 10, SS_FROM);
+      expect(batch.object_results).toMatchObject({ purchase_succeeded: 10, purchase_failed: 0 });
+      // ShipStation's rate estimate: 10 x 7.58 = 75.80; 20.00 - 75.80 < 50.00, so 75.80 + 50.00 - 20.00 = 105.80 is added first.
+      expect(await eventsOf(acct.id)).toEqual([
+        expect.objectContaining({
+          reason: 'pre_purchase',
+          status: 'succeeded',
+          amount: { currency: 'usd', amount: 105.8 },
+          balance_before: { currency: 'usd', amount: 20 },
+          balance_after: { currency: 'usd', amount: 125.8 },
+        }),
+      ]);
+      const added = fake.fundsAdded(acct.carrierId);
+      const sold = fake.sales().filter((s) => s.carrierId === acct.carrierId);
+      expect(added).toHaveLength(1);
+      expect(sold).toHaveLength(10);
+      expect(added[0].at).toBeLessThanOrEqual(Math.min(...sold.map((s) => s.at)));
+      expect(await balanceOf(acct.id)).toBe(50);
+    });
+
+    it('estimates at the price quoted now, not the last price paid', async () => {
       const account = await mockAccount({ initial_balance: 6, label_cost: 1 }, { enabled: true, min_balance: 0, top_up_amount: 10, daily_cap: 100 });
       await purchaseBatch(account, 1); // last price paid: 1.00; balance 5
       expect(await eventsOf(account)).toEqual([]);
-      // The price goes up, so the estimate from the last price paid (2 x 1.00) is short.
+      // The price goes up: the last price paid (2 x 1.00) would be short, the quote (2 x 5.00) is not.
       expect((await acme.put(`/carrier_accounts/${account}`, { parameters: { label_cost: '5.00' } })).status).toBe(200);
       const batch = await purchaseBatch(account, 2);
       expect(batch.object_results).toMatchObject({ purchase_succeeded: 2, purchase_failed: 0 });
-      expect(await balanceOf(account)).toBe(5); // 5 - 5, + 10, - 5
+      expect(await balanceOf(account)).toBe(5); // 5 + 10 - 5 - 5
       expect(await eventsOf(account)).toEqual([
+        expect.objectContaining({
+          reason: 'pre_purchase',
+          status: 'succeeded',
+          amount: { currency: 'usd', amount: 10 },
+          balance_before: { currency: 'usd', amount: 5 },
+          balance_after: { currency: 'usd', amount: 15 },
+        }),
+      ]);
+    });
+
+    it('tops up once when the balance runs out mid-purchase (no estimate to go on), and buys the shipment instead of failing it', async () => {
+      const acct = await shipStationAccount(10, { enabled: true, min_balance: 0, top_up_amount: 100, daily_cap: 1000 });
+      // ShipStation's rate estimate is down and no label was bought on the account: the batch cannot be priced ahead.
+      fake.faults.inject({ kind: 'status', status: 503, body: { request_id: randomUUID(), errors: [] } }, { operationId: 'estimate_rates', times: Infinity });
+      const batch = await purchaseBatch(acct.id, 3, SS_FROM);
+      expect(batch.object_results).toMatchObject({ purchase_succeeded: 3, purchase_failed: 0 });
+      expect(await balanceOf(acct.id)).toBe(87.26); // 10 - 7.58, + 100, - 7.58 - 7.58
+      expect(await eventsOf(acct.id)).toEqual([
         expect.objectContaining({
           reason: 'insufficient_funds',
           status: 'succeeded',
-          amount: { currency: 'usd', amount: 10 },
-          balance_before: { currency: 'usd', amount: 0 },
-          balance_after: { currency: 'usd', amount: 10 },
+          amount: { currency: 'usd', amount: 100 },
+          balance_before: { currency: 'usd', amount: 2.42 },
+          balance_after: { currency: 'usd', amount: 102.42 },
         }),
       ]);
     });

@@ -131,7 +131,7 @@ describe.each([
 
   it('tops the balance up ahead of a purchase when funding is on', async () => {
     const acct = await account({ balance: 200 });
-    // A first batch teaches the service what a label costs on this account.
+    // A first batch: the price paid is the fallback when ShipStation's rate estimate cannot be had.
     await purchase(await batchOf(acct.id, 1, 'Price'));
     fake.setBalance(acct.carrierId, 20);
     const funding = { enabled: true, min_balance: '30.00', top_up_amount: '50.00', daily_cap: '500' };
@@ -148,6 +148,8 @@ describe.each([
 
   it('tops up once when ShipStation answers insufficient funds mid-purchase, and buys everything', async () => {
     const acct = await account({ balance: 10, funding: { enabled: true, min_balance: 0, top_up_amount: 100, daily_cap: 1000 } });
+    // Without a rate estimate (and no label bought yet) nothing is known ahead: the balance runs out mid-purchase.
+    fake.faults.inject({ kind: 'status', status: 503, body: { request_id: randomUUID(), errors: [] } }, { operationId: 'estimate_rates', times: Infinity });
     const id = await batchOf(acct.id, 6, 'Mid');
     const done = await purchase(id);
     expect(done.body.object_results).toMatchObject({ purchase_succeeded: 6, purchase_failed: 0 });
@@ -180,7 +182,7 @@ describe.each([
     const acct = await account({ balance: 0, funding: { enabled: true, min_balance: 0, top_up_amount: 10, daily_cap: 15 } });
     const id = await batchOf(acct.id, 4, 'Capped');
     const done = await purchase(id);
-    // 10.00 bought one label (7.58); a second top-up would pass the cap of 15.00.
+    // Estimated at 4 x 7.58 = 30.32, but the cap allows 15.00 ahead: one label (7.58) is bought, a second top-up would pass the cap.
     expect(done.body.object_results).toMatchObject({ purchase_succeeded: 1, purchase_failed: 3 });
     const failed = (await acme.get(`/batches/${id}?object_results=purchase_failed`)).body.batch_shipments.results;
     expect(failed[0].messages[0].code).toBe('insufficient_funds');

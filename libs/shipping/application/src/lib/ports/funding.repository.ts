@@ -37,12 +37,24 @@ export interface FundingEventRecord {
   createdAt?: Date;
 }
 
-/** A batch's QUEUED shipments of one carrier account and service level, with the first one's frozen command. */
+/**
+ * Queued shipments of one account and service that a rate cannot tell apart: the same origin and
+ * destination (country, postal code, state, city; the recipient's residential flag) and the
+ * same parcels.
+ */
+export interface DemandShape {
+  count: number;
+  /** The first one's frozen command (batch order). */
+  sample: FrozenPurchase;
+}
+
+/** A batch's QUEUED shipments of one carrier account and service level: how many, and their most common shapes. */
 export interface QueuedDemand {
   carrierAccountId: string;
   serviceLevelToken: string;
   count: number;
-  sample: FrozenPurchase;
+  /** The most common shapes first (ties in batch order), at most as many as asked; their counts add up to `count` or less. */
+  shapes: DemandShape[];
 }
 
 /**
@@ -73,6 +85,9 @@ export interface FundingRepository {
   ): Promise<{ total: number; items: FundingEventRecord[] }>;
   /** The price last paid per service level for labels of the account (minor units), for the services asked. */
   lastPrices(carrierAccountId: string, serviceLevelTokens: string[]): Promise<Map<string, number>>;
-  /** The batch's QUEUED shipments grouped by carrier account and service level. */
-  queuedDemand(tenantId: string, batchId: string): Promise<QueuedDemand[]>;
+  /**
+   * The batch's QUEUED shipments grouped by carrier account and service level (in batch order of
+   * their first shipment), each with its `maxShapes` most common shapes.
+   */
+  queuedDemand(tenantId: string, batchId: string, maxShapes: number): Promise<QueuedDemand[]>;
 }

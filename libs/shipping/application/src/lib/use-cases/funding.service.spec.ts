@@ -52,7 +52,7 @@ class MemoryFunding implements FundingRepository {
 }
 
 /** A provider with a prepaid balance, whose calls are logged and can be made to fail. */
-function fakeProvider(opts: { balance: number; rates?: boolean; quote?: number; minTopUpMinor?: number; addFunds?: boolean }) {
+function fakeProvider(opts: { balance: number; rates?: boolean; quote?: number | Record<string, number>; minTopUpMinor?: number; addFunds?: boolean }) {
   const state = {
     balance: opts.balance,
     calls: [] as string[],
@@ -75,8 +75,9 @@ function fakeProvider(opts: { balance: number; rates?: boolean; quote?: number; 
     findPurchase: async () => null,
     quote: async (command) => {
       state.calls.push(`quote ${command.serviceLevelToken}`);
-      if (opts.quote === undefined) throw new ProviderUnavailableError('no quote');
-      return { amountMinor: opts.quote, currency: 'usd' };
+      const price = typeof opts.quote === 'number' ? opts.quote : opts.quote?.[command.serviceLevelToken];
+      if (price === undefined) throw new ProviderUnavailableError('no quote');
+      return { amountMinor: price, currency: 'usd' };
     },
     getBalance: async (): Promise<Balance> => {
       state.calls.push('getBalance');
@@ -136,6 +137,14 @@ const command = (service: string) => ({
   warehouseId: null,
   externalShipmentId: null,
   isInternational: false,
+});
+
+/** `count` queued shipments of one service on ca1, all of one shape. */
+const demand = (service: string, count: number): QueuedDemand => ({
+  carrierAccountId: 'ca1',
+  serviceLevelToken: service,
+  count,
+  shapes: [{ count, sample: command(service) }],
 });
 
 describe('FundingService', () => {
@@ -245,16 +254,15 @@ describe('FundingService', () => {
   });
 
   describe('beforePurchase', () => {
-    it('tops up ahead from last prices and quotes when the balance would fall below min_balance', async () => {
-      const { service, repo, state } = setup(policy({ topUpAmountMinor: 1_000 }), { balance: 2_000, rates: true, quote: 450 });
+    it('tops up ahead from quotes, and last prices where a quote fails, when the balance would fall below min_balance', async () => {
+      const { service, repo, state } = setup(policy({ topUpAmountMinor: 1_000 }), { balance: 2_000, rates: true, quote: { usps_first_class: 450 } });
       repo.prices.set('usps_priority', 758);
-      repo.demand = [
-        { carrierAccountId: 'ca1', serviceLevelToken: 'usps_priority', count: 10, sample: command('usps_priority') },
-        { carrierAccountId: 'ca1', serviceLevelToken: 'usps_first_class', count: 4, sample: command('usps_first_class') },
-      ];
+      repo.prices.set('usps_first_class', 400);
+      repo.demand = [demand('usps_priority', 10), demand('usps_first_class', 4)];
       await service.beforePurchase('t1', 'b1');
+      // usps_priority's quote fails: its last price; usps_first_class's quote wins over its last price.
       // estimate 10 x 758 + 4 x 450 = 9380; 9380 + 1000 - 2000 = 8380 > 1000
-      expect(state.calls).toEqual(['quote usps_first_class', 'getBalance', 'addFunds 8380']);
+      expect(state.calls).toEqual(['quote usps_priority', 'quote usps_first_class', 'getBalance', 'addFunds 8380']);
       expect(repo.events).toEqual([
         expect.objectContaining({ reason: 'pre_purchase', status: 'succeeded', amountMinor: 8380, balanceBeforeMinor: 2000, balanceAfterMinor: 10380 }),
       ]);
@@ -262,10 +270,25 @@ describe('FundingService', () => {
       expect(repo.locks.size).toBe(0);
     });
 
+    it('tops up ahead when the balance is under min_balance, though nothing could price the batch', async () => {
+      const { service, repo, state } = setup(policy({ minBalanceMinor: 5_000, topUpAmountMinor: 10_000 }), { balance: 2_000, rates: false });
+      repo.demand = [demand('usps_priority', 10)];
+      await service.beforePurchase('t1', 'b1');
+      // Unknown estimate (no quote, no label bought yet): 20.00 < 50.00 is reason enough; max(100.00, 0 + 50.00 - 20.00).
+      expect(state.calls).toEqual(['getBalance', 'addFunds 10000']);
+      expect(repo.events).toEqual([
+        expect.objectContaining({ reason: 'pre_purchase', status: 'succeeded', amountMinor: 10_000, balanceBeforeMinor: 2_000, balanceAfterMinor: 12_000 }),
+      ]);
+      expect(repo.events[0].message).toBe(
+        'topped up 100.00 usd ahead: batch b1 is estimated at 0.00 usd (10 of its 10 shipments could not be priced), the balance is 20.00 usd and the minimum balance 50.00 usd',
+      );
+      expect(repo.locks.size).toBe(0);
+    });
+
     it('does nothing when the balance covers the estimate, funding is off, or no price is known', async () => {
       const covered = setup(policy(), { balance: 100_000 });
       covered.repo.prices.set('usps_priority', 758);
-      covered.repo.demand = [{ carrierAccountId: 'ca1', serviceLevelToken: 'usps_priority', count: 10, sample: command('usps_priority') }];
+      covered.repo.demand = [demand('usps_priority', 10)];
       await covered.service.beforePurchase('t1', 'b1');
       expect(covered.state.calls).toEqual(['getBalance']);
       expect(covered.repo.events).toEqual([]);
@@ -276,17 +299,34 @@ describe('FundingService', () => {
       await off.service.beforePurchase('t1', 'b1');
       expect(off.state.calls).toEqual([]);
 
-      const unknown = setup(policy(), { balance: 0, rates: false });
+      // Nothing prices the batch and the balance is at min_balance: nothing to go on, nothing topped up.
+      const unknown = setup(policy({ minBalanceMinor: 1_000 }), { balance: 1_000, rates: false });
       unknown.repo.demand = covered.repo.demand;
       await unknown.service.beforePurchase('t1', 'b1');
-      expect(unknown.state.calls).toEqual([]);
+      expect(unknown.state.calls).toEqual(['getBalance']);
+      expect(unknown.repo.events).toEqual([]);
       expect(unknown.repo.locks.size).toBe(0);
+    });
+
+    it('waits for another top-up of the account to finish and reads the balance it left: one top-up for one shortfall', async () => {
+      const { service, repo, state } = setup(policy({ minBalanceMinor: 5_000, topUpAmountMinor: 10_000 }), { balance: 2_000 });
+      repo.demand = [demand('usps_priority', 10)];
+      repo.locks.set('ca1', 'another worker');
+      // The other worker tops the account up and releases its lock while this one waits.
+      setTimeout(() => {
+        state.balance += 10_000;
+        repo.locks.delete('ca1');
+      }, 300);
+      await service.beforePurchase('t1', 'b1');
+      expect(state.calls).toEqual(['getBalance']);
+      expect(repo.events).toEqual([]);
+      expect(repo.locks.size).toBe(0);
     });
 
     it('tops up only what the daily cap allows, and records a failed event when it allows nothing', async () => {
       const { service, repo, state } = setup(policy({ topUpAmountMinor: 1_000, dailyCapMinor: 3_000 }), { balance: 0 });
       repo.prices.set('usps_priority', 758);
-      repo.demand = [{ carrierAccountId: 'ca1', serviceLevelToken: 'usps_priority', count: 10, sample: command('usps_priority') }];
+      repo.demand = [demand('usps_priority', 10)];
       await service.beforePurchase('t1', 'b1');
       expect(state.calls).toEqual(['getBalance', 'addFunds 3000']);
       expect(repo.events[0].message).toMatch(/limited by the daily cap of 30\.00 usd/);
@@ -299,7 +339,7 @@ describe('FundingService', () => {
     it('never throws: a provider failure is recorded, a repository failure is logged', async () => {
       const { service, repo, state } = setup(policy(), { balance: 0 });
       repo.prices.set('usps_priority', 758);
-      repo.demand = [{ carrierAccountId: 'ca1', serviceLevelToken: 'usps_priority', count: 1, sample: command('usps_priority') }];
+      repo.demand = [demand('usps_priority', 1)];
       state.addFundsError = new ProviderUnavailableError('down');
       await expect(service.beforePurchase('t1', 'b1')).resolves.toBeUndefined();
       expect(repo.events.map((e) => e.status)).toEqual(['failed']);

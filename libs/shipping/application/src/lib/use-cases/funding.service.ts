@@ -12,6 +12,7 @@ import {
 } from '../ports/funding.repository';
 import type { ProviderGateway } from '../ports/provider.gateway';
 import { CARRIER_ACCOUNT_REPOSITORY, FUNDING_REPOSITORY, PROVIDER_GATEWAY } from '../ports/tokens';
+import { type CostEstimate, ESTIMATE_MAX_QUOTES, FundingCostEstimator } from './funding-cost.estimator';
 
 /** What a purchase that got "insufficient funds" does next. */
 export type InsufficientFundsDecision =
@@ -27,6 +28,11 @@ export const FUNDING_WAIT_MS = 2_000;
 export const FUNDING_RETRY_LATER_MS = 5_000;
 /** A manual top-up waits at most this long for an automatic one of the same account to finish. */
 export const MANUAL_LOCK_WAIT_MS = 15_000;
+/**
+ * Funding ahead of a batch waits at most this long for another top-up of the account to finish,
+ * then reads the balance that top-up left (so the two never top up for the same shortfall).
+ */
+export const PRE_PURCHASE_LOCK_WAIT_MS = 5_000;
 /** Without the amount needed, a top-up this recent is taken to have covered it (retry first). */
 const RECENT_TOP_UP_MS = 10_000;
 
@@ -53,12 +59,15 @@ interface Holding {
 @Injectable()
 export class FundingService {
   private readonly logger = new Logger(FundingService.name);
+  private readonly estimator: FundingCostEstimator;
 
   constructor(
     @Inject(FUNDING_REPOSITORY) private readonly funding: FundingRepository,
     @Inject(CARRIER_ACCOUNT_REPOSITORY) private readonly accounts: CarrierAccountRepository,
     @Inject(PROVIDER_GATEWAY) private readonly providers: ProviderGateway,
-  ) {}
+  ) {
+    this.estimator = new FundingCostEstimator(funding);
+  }
 
   /**
    * For a purchase that got ProviderInsufficientFundsError: `retry` when the balance now covers
@@ -146,15 +155,16 @@ export class FundingService {
   /**
    * After a batch's purchase is committed (shipments QUEUED) and before its jobs are enqueued:
    * for each carrier account of the batch with funding on and a prepaid balance, estimates the
-   * cost of its queued shipments (the last price paid per service level, else the provider's
-   * quote for one shipment of that service, else that service is left out) and, when the
-   * balance would fall below `min_balance`, tops up `max(top_up_amount, estimate + min_balance
-   * - balance)`, as far as the daily cap allows. Never throws: failures are logged and
-   * recorded as failed events; the insufficient-funds path remains the safety net.
+   * cost of its queued shipments (FundingCostEstimator: the provider's quotes of the most
+   * common shapes, else the last price paid per service level, else left out) and, when the
+   * balance would fall below `min_balance` (`balance - estimate < min_balance`, so a balance
+   * already under it is enough, whatever the estimate), tops up once `max(top_up_amount,
+   * estimate + min_balance - balance)`, as far as the daily cap allows. Never throws: failures
+   * are logged and recorded as failed events; the insufficient-funds path remains the safety net.
    */
   async beforePurchase(tenantId: string, batchId: string): Promise<void> {
     try {
-      const demand = await this.funding.queuedDemand(tenantId, batchId);
+      const demand = await this.funding.queuedDemand(tenantId, batchId, ESTIMATE_MAX_QUOTES);
       if (demand.length === 0) return;
       const byAccount = new Map<string, QueuedDemand[]>();
       for (const d of demand) byAccount.set(d.carrierAccountId, [...(byAccount.get(d.carrierAccountId) ?? []), d]);
@@ -229,11 +239,10 @@ export class FundingService {
     try {
       const provider = this.providers.forAccount(account);
       if (!canTopUp(provider)) return;
-      const estimate = await this.estimate(account, provider, demand);
-      if (estimate <= 0) return;
-      holding = await this.lock(account, 'pre_purchase');
+      const estimate = await this.estimator.estimate(account, provider, demand);
+      holding = await this.lockWithin(account, 'pre_purchase', PRE_PURCHASE_LOCK_WAIT_MS);
       if (!holding) {
-        this.logger.log(`batch ${batchId}: carrier account ${account.id} is being topped up by another worker; not topping up ahead`, {
+        this.logger.log(`batch ${batchId}: carrier account ${account.id} is still being topped up by another worker; not topping up ahead`, {
           batch_id: batchId,
           tenant_id: account.tenantId,
           carrier_account_id: account.id,
@@ -249,14 +258,15 @@ export class FundingService {
         await holding.record(failedEvent(0, null, `batch ${batchId}: the balance could not be read: ${error.message}`));
         return;
       }
-      if (balance.amountMinor - estimate >= policy.minBalanceMinor) return;
+      const shortfall = estimate.amountMinor + policy.minBalanceMinor - balance.amountMinor;
+      if (shortfall <= 0) return;
       const minTopUp = provider.capabilities.funding.minTopUpMinor ?? 0;
-      const wanted = Math.ceil(Math.max(policy.topUpAmountMinor, estimate + policy.minBalanceMinor - balance.amountMinor, minTopUp, 1));
+      const wanted = Math.ceil(Math.max(policy.topUpAmountMinor, shortfall, minTopUp, 1));
       const used = await this.funding.toppedUpToday(account.id);
       const allowed = Math.max(0, policy.dailyCapMinor - used);
       const amount = Math.min(wanted, allowed);
       const c = balance.currency;
-      const why = `batch ${batchId} is estimated at ${fmt(estimate, c)}, the balance is ${fmt(balance.amountMinor, c)} and the minimum balance ${fmt(policy.minBalanceMinor, c)}`;
+      const why = `batch ${batchId} is estimated at ${estimateText(estimate, c)}, the balance is ${fmt(balance.amountMinor, c)} and the minimum balance ${fmt(policy.minBalanceMinor, c)}`;
       if (amount <= 0 || amount < minTopUp) {
         await holding.record(
           failedEvent(wanted, balance.amountMinor, `the daily cap of ${fmt(policy.dailyCapMinor, c)} for automatic top-ups is reached (${fmt(used, c)} topped up today): ${why}`, c),
@@ -293,31 +303,6 @@ export class FundingService {
           this.logger.error(`releasing the funding lock of ${account.id}: ${describe(error)}`, { carrier_account_id: account.id, tenant_id: account.tenantId }),
         );
     }
-  }
-
-  /** The batch's cost on the account, from last prices paid or quotes; services with neither are left out. */
-  private async estimate(account: CarrierAccountRecord, provider: LabelProvider, demand: QueuedDemand[]): Promise<number> {
-    const prices = await this.funding.lastPrices(
-      account.id,
-      demand.map((d) => d.serviceLevelToken),
-    );
-    let total = 0;
-    for (const d of demand) {
-      let price = prices.get(d.serviceLevelToken);
-      if (price === undefined && provider.capabilities.rates && provider.quote) {
-        try {
-          price = (await provider.quote({ reference: `quote-${d.carrierAccountId}-${d.serviceLevelToken}`, ...d.sample.command })).amountMinor;
-        } catch (error) {
-          this.logger.warn(`carrier account ${account.id}: no quote for ${d.serviceLevelToken}: ${describe(error)}`, {
-            carrier_account_id: account.id,
-            tenant_id: account.tenantId,
-            servicelevel_token: d.serviceLevelToken,
-          });
-        }
-      }
-      if (price !== undefined) total += price * d.count;
-    }
-    return total;
   }
 
   /** The funding lock of the account, or null when someone else holds it. */
@@ -397,6 +382,12 @@ function fail(message: string): InsufficientFundsDecision {
 /** "12.50 usd". */
 function fmt(minor: number, currency = 'usd'): string {
   return `${Money.ofMinor(Math.round(minor)).toDecimalString()} ${currency.toLowerCase()}`;
+}
+
+/** "75.80 usd", and how many shipments could not be priced when some could not. */
+function estimateText(estimate: CostEstimate, currency: string): string {
+  const unpriced = estimate.unpriced > 0 ? ` (${estimate.unpriced} of its ${estimate.shipments} shipments could not be priced)` : '';
+  return `${fmt(estimate.amountMinor, currency)}${unpriced}`;
 }
 
 function shortfallText(balance: MoneyAmount | null, needed: MoneyAmount | null): string {

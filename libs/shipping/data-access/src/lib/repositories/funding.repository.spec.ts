@@ -154,7 +154,7 @@ describe.each([
     expect(await funding.listEvents('t2', 'ca3', 0, 10)).toEqual({ total: 0, items: [] });
   });
 
-  it('finds the last price paid per service and a batch\'s queued demand per account and service', async () => {
+  it('finds the last price paid per service and a batch\'s queued demand per account and service, with its most common shapes', async () => {
     const label = (id: string, service: string, cost: number, ago: string) =>
       db.dataSource.query(
         `INSERT INTO labels (id, tenant_id, carrier_account_id, provider, provider_label_id, reference, status, tracking_number,
@@ -173,35 +173,57 @@ describe.each([
       `INSERT INTO batches (id, tenant_id, status, default_carrier_account, default_servicelevel_token, label_filetype)
        VALUES ('b1', 't1', 'PURCHASING', 'ca1', 'usps_priority', 'PDF_4x6')`,
     );
-    const frozen = (account: string, service: string) =>
+    const parcel = (weight: number) => ({ length: 10, width: 8, height: 4, distanceUnit: 'in', weight, massUnit: 'lb' });
+    const frozen = (account: string, service: string, zip = '94103', weight = 2, name = 'Mr Hippo') =>
       JSON.stringify({
         carrierAccountId: account,
-        command: { carrier: 'usps', serviceLevelToken: service, shipment: { addressFrom: {}, addressTo: {}, parcels: [] }, labelFileType: 'PDF_4x6' },
+        command: {
+          carrier: 'usps',
+          serviceLevelToken: service,
+          shipment: { addressFrom: { zip: '94117', country: 'US' }, addressTo: { name, zip, country: 'US' }, parcels: [parcel(weight)] },
+          labelFileType: 'PDF_4x6',
+        },
         warehouseId: null,
         externalShipmentId: null,
         isInternational: false,
       });
-    const rows: Array<[number, string, string, string]> = [
-      [1, 'ca1', 'usps_priority', 'QUEUED'],
+    // ca1 usps_priority: 2 x (94103, 2 lb) -- names differ, a rate does not see names -- 3 x (10001, 2 lb), 1 x (94103, 5 lb).
+    const rows: Array<[number, string, string, string, string?, number?, string?]> = [
+      [1, 'ca1', 'usps_priority', 'QUEUED', '94103', 2, 'A'],
       [2, 'ca1', 'usps_first_class', 'QUEUED'],
-      [3, 'ca1', 'usps_priority', 'QUEUED'],
+      [3, 'ca1', 'usps_priority', 'QUEUED', '94103', 2, 'B'],
       [4, 'ca2', 'usps_priority', 'QUEUED'],
       [5, 'ca1', 'usps_priority', 'PURCHASED'],
+      [6, 'ca1', 'usps_priority', 'QUEUED', '10001', 2],
+      [7, 'ca1', 'usps_priority', 'QUEUED', '10001', 2],
+      [8, 'ca1', 'usps_priority', 'QUEUED', '94103', 5],
+      [9, 'ca1', 'usps_priority', 'QUEUED', '10001', 2],
     ];
-    for (const [position, account, service, state] of rows) {
+    for (const [position, account, service, state, zip, weight, name] of rows) {
       await db.dataSource.query(
         `INSERT INTO batch_shipments (id, tenant_id, batch_id, position, status, purchase_state, input, purchase_command)
          VALUES ($1, 't1', 'b1', $2, 'VALID', $3, '{}', $4::jsonb)`,
-        [`bs${position}`, position, state, frozen(account, service)],
+        [`bs${position}`, position, state, frozen(account, service, zip, weight, name)],
       );
     }
-    const demand = await funding.queuedDemand('t1', 'b1');
-    expect(demand.map((d) => [d.carrierAccountId, d.serviceLevelToken, d.count])).toEqual([
-      ['ca1', 'usps_priority', 2],
-      ['ca1', 'usps_first_class', 1],
-      ['ca2', 'usps_priority', 1],
+    const demand = await funding.queuedDemand('t1', 'b1', 10);
+    expect(demand.map((d) => [d.carrierAccountId, d.serviceLevelToken, d.count, d.shapes.map((x) => x.count)])).toEqual([
+      ['ca1', 'usps_priority', 6, [3, 2, 1]],
+      ['ca1', 'usps_first_class', 1, [1]],
+      ['ca2', 'usps_priority', 1, [1]],
     ]);
-    expect(demand[1].sample.command.serviceLevelToken).toBe('usps_first_class');
-    expect(await funding.queuedDemand('t2', 'b1')).toEqual([]);
+    // Each shape's sample is its first shipment in batch order.
+    const zipOf = (x: { sample: { command: { shipment: { addressTo: { zip?: string } } } } }) => x.sample.command.shipment.addressTo.zip;
+    expect(demand[0].shapes.map(zipOf)).toEqual(['10001', '94103', '94103']);
+    expect(demand[0].shapes[1].sample.command.shipment.addressTo.name).toBe('A');
+    expect(demand[1].shapes[0].sample.command.serviceLevelToken).toBe('usps_first_class');
+    // At most maxShapes shapes per account and service; the count stays the whole share.
+    const capped = await funding.queuedDemand('t1', 'b1', 1);
+    expect(capped.map((d) => [d.serviceLevelToken, d.count, d.shapes.map((x) => x.count)])).toEqual([
+      ['usps_priority', 6, [3]],
+      ['usps_first_class', 1, [1]],
+      ['usps_priority', 1, [1]],
+    ]);
+    expect(await funding.queuedDemand('t2', 'b1', 10)).toEqual([]);
   });
 });

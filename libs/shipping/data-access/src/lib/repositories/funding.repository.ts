@@ -150,28 +150,53 @@ export class TypeormFundingRepository implements FundingRepository {
     return new Map(rows.map((r) => [r.service_code, Number(r.cost_minor)]));
   }
 
-  async queuedDemand(tenantId: string, batchId: string): Promise<QueuedDemand[]> {
-    const rows: Array<{ account: string; service: string; n: number | string; purchase_command: FrozenPurchase | string }> =
+  async queuedDemand(tenantId: string, batchId: string, maxShapes: number): Promise<QueuedDemand[]> {
+    // A shape is what a rate depends on: both places (country, postal code, state, city; the
+    // recipient's residential flag) and the parcels. One pass groups the batch's QUEUED
+    // shipments by account, service and shape; only the `maxShapes` most common shapes of each
+    // account and service carry their first shipment's frozen command.
+    const rows: Array<{ account: string; service: string; total: number | string; n: number | string; purchase_command: FrozenPurchase | string }> =
       await this.dataSource.query(
-        `SELECT d.account, d.service, d.n, s.purchase_command
-         FROM (
+        `WITH queued AS (
            SELECT purchase_command->>'carrierAccountId' AS account,
                   purchase_command->'command'->>'serviceLevelToken' AS service,
-                  count(*)::int AS n, min(position) AS first
-           FROM batch_shipments
+                  jsonb_build_array(
+                    s->'addressFrom'->'country', s->'addressFrom'->'zip', s->'addressFrom'->'state', s->'addressFrom'->'city',
+                    s->'addressTo'->'country', s->'addressTo'->'zip', s->'addressTo'->'state', s->'addressTo'->'city',
+                    s->'addressTo'->'isResidential', s->'parcels'
+                  ) AS shape,
+                  position
+           FROM batch_shipments, LATERAL (SELECT purchase_command->'command'->'shipment' AS s) x
            WHERE batch_id = $1 AND tenant_id = $2 AND purchase_state = 'QUEUED' AND purchase_command IS NOT NULL
-           GROUP BY 1, 2
-         ) d
-         JOIN batch_shipments s ON s.batch_id = $1 AND s.position = d.first
-         WHERE d.account IS NOT NULL AND d.service IS NOT NULL
-         ORDER BY d.first`,
-        [batchId, tenantId],
+         ), shapes AS (
+           SELECT account, service, count(*)::int AS n, min(position) AS first
+           FROM queued
+           WHERE account IS NOT NULL AND service IS NOT NULL
+           GROUP BY account, service, shape
+         ), ranked AS (
+           SELECT account, service, n, first,
+                  row_number() OVER (PARTITION BY account, service ORDER BY n DESC, first) AS rank,
+                  sum(n) OVER (PARTITION BY account, service) AS total,
+                  min(first) OVER (PARTITION BY account, service) AS service_first
+           FROM shapes
+         )
+         SELECT r.account, r.service, r.total, r.n, b.purchase_command
+         FROM ranked r
+         JOIN batch_shipments b ON b.batch_id = $1 AND b.position = r.first
+         WHERE r.rank <= $3
+         ORDER BY r.service_first, r.rank`,
+        [batchId, tenantId, Math.max(1, Math.floor(maxShapes))],
       );
-    return rows.map((r) => ({
-      carrierAccountId: r.account,
-      serviceLevelToken: r.service,
-      count: Number(r.n),
-      sample: typeof r.purchase_command === 'string' ? (JSON.parse(r.purchase_command) as FrozenPurchase) : r.purchase_command,
-    }));
+    const demand: QueuedDemand[] = [];
+    for (const r of rows) {
+      let last = demand.at(-1);
+      if (!last || last.carrierAccountId !== r.account || last.serviceLevelToken !== r.service) {
+        last = { carrierAccountId: r.account, serviceLevelToken: r.service, count: Number(r.total), shapes: [] };
+        demand.push(last);
+      }
+      const sample = typeof r.purchase_command === 'string' ? (JSON.parse(r.purchase_command) as FrozenPurchase) : r.purchase_command;
+      last.shapes.push({ count: Number(r.n), sample });
+    }
+    return demand;
   }
 }
