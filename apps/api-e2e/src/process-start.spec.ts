@@ -122,6 +122,19 @@ describe('starting the service (apps/api as a process of its own, embedded)', ()
     expect(third.output()).not.toMatch(DEMO_KEY);
   });
 
+  it('prepares no embedded database template for a scale-out start (the build step of start:api and start:worker)', async () => {
+    const child = spawn(process.execPath, ['tools/scripts/embedded-template.js'], {
+      cwd: ROOT,
+      env: { ...process.env, DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/shipbatch' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect({ code, output }).toEqual({ code: 0, output: '' });
+  });
+
   it('makes and prints the demo key only once it listens: a start on a busy port prints none', async () => {
     const DATA_DIR = dataDir();
     const busy = createServer();
