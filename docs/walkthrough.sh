@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The README's walk-through ("Walk-through (the seed's batch flow)") as a script: a carrier
 # account on the mock provider, a batch of two shipments (one without a zip, so it fails
-# validation), the failed one removed, the batch purchased.
+# validation; the other with the caller's own id, external_shipment_id), the failed one removed,
+# the batch purchased, the label found by that id.
 #
 # Needs: bash, curl and jq (https://jqlang.org; `apt-get install jq`, `brew install jq`).
 # Usage:
@@ -60,13 +61,15 @@ ACCT=$(api POST /carrier_accounts '{"provider":"mock","carrier":"usps","account_
 FROM=$(api POST /addresses '{"name":"Shippo Warehouse","street1":"215 Clayton St.","city":"San Francisco","state":"CA","zip":"94117","country":"US"}' | jq -er .object_id)
 PARCEL=$(api POST /parcels '{"length":"10","width":"8","height":"4","distance_unit":"in","weight":"2","mass_unit":"lb"}' | jq -er .object_id)
 echo "carrier account $ACCT, address $FROM, parcel $PARCEL"
+# The caller's own id for the first shipment: unique per tenant, so new at each run.
+ORDER="order-$(date +%s)-$RANDOM"
 
 # 1. Create the batch: answers 201 at once, VALIDATING; validation runs in the background.
 BATCH=$(api POST /batches '{
   "default_carrier_account": "'"$ACCT"'", "default_servicelevel_token": "usps_priority",
   "label_filetype": "PDF_4x6", "metadata": "BATCH #170",
   "batch_shipments": [
-    {"shipment": {"address_from": "'"$FROM"'", "address_to": {"name":"Mr Hippo","street1":"965 Mission St","city":"San Francisco","state":"CA","zip":"94103","country":"US"}, "parcel": "'"$PARCEL"'"}},
+    {"shipment": {"address_from": "'"$FROM"'", "address_to": {"name":"Mr Hippo","street1":"965 Mission St","city":"San Francisco","state":"CA","zip":"94103","country":"US"}, "parcel": "'"$PARCEL"'", "external_shipment_id": "'"$ORDER"'"}},
     {"shipment": {"address_from": "'"$FROM"'", "address_to": {"name":"No Zip","street1":"1 Main St","city":"Austin","country":"US"}, "parcel": "'"$PARCEL"'"}}
   ]}' | jq -er .object_id)
 echo "batch $BATCH created"
@@ -90,4 +93,6 @@ echo "purchase: $PURCHASE"
 wait_status "$BATCH" PURCHASED
 api GET "/batches/$BATCH" | jq '{object_id, object_status, object_results, label_url}'
 api GET "/carrier_accounts/$ACCT/balance"; echo
+# The label, found by the id the shipment was given (ShipStation's v2 route).
+api GET "/v2/labels/external_shipment_id/$ORDER" | jq '{label_id, status, tracking_number, external_shipment_id}'
 echo "batch $BATCH PURCHASED"

@@ -3,7 +3,12 @@
 // installed PGlite has none yet, so that a service starting on an empty DATA_DIR copies it
 // instead of running initdb (see libs/platform/database/src/lib/embedded-template.ts).
 // tools/scripts/build.js runs it after compiling; it needs the compiled code in dist/out-tsc.
+// With DATABASE_URL set (scale-out: `npm run start:api`, `npm run start:worker`) there is no
+// embedded database to prepare: it does nothing and says nothing.
 const path = require('node:path');
+
+if (process.env.DATABASE_URL) process.exit(0);
+
 const tsconfigPaths = require('tsconfig-paths');
 const base = require('../../tsconfig.base.json');
 

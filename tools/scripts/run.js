@@ -14,5 +14,7 @@ if (!entry) {
   console.error('usage: node tools/scripts/run.js <entry relative to dist/out-tsc>');
   process.exit(2);
 }
-process.argv.splice(2, 1);
-require(path.join(outDir, entry));
+// The entry sees the command line as if node ran it directly: argv[1] is its own path.
+const script = path.join(outDir, entry);
+process.argv.splice(1, 2, script);
+require(script);

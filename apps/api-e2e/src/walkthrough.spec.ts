@@ -62,6 +62,8 @@ describe('the README walk-through (docs/walkthrough.sh) against a running embedd
     expect(result.stdout).toMatch(/batch \S+ validated: INVALID/);
     expect(result.stdout).toMatch(/batch \S+ is VALID/);
     expect(result.stdout).toContain('"object_status": "PURCHASED"');
+    // The label, looked up by the external_shipment_id the script gave its shipment.
+    expect(result.stdout).toMatch(/"status": "completed",\s+"tracking_number": "\S+",\s+"external_shipment_id": "order-\d+-\d+"/);
     expect(result.stdout).toMatch(/batch \S+ PURCHASED\s*$/);
   });
 

@@ -1,18 +1,29 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { loadConfig } from '@shipbatch/platform/config';
+import { DataDirLockedError } from '@shipbatch/platform/database';
 import { createApiApp, createRootLogger } from '@shipbatch/app/composition';
 
 async function main(): Promise<void> {
   // Embedded mode runs the workers in this process; scale-out leaves them to apps/worker.
   const config = loadConfig(process.env, { runWorkers: !process.env['DATABASE_URL'] });
+  // Embedded: opening the database takes DATA_DIR's lock first; a second process refuses here.
   const app = await createApiApp(config);
-  await app.listen(config.port);
+  try {
+    // The demo tenant's key is made and printed once this succeeds (DemoTenantBootstrap), never before.
+    await app.listen(config.port);
+  } catch (error) {
+    // The port is taken, say: close the database (and give DATA_DIR up) before exiting.
+    await app.close().catch(() => undefined);
+    throw error;
+  }
   Logger.log(`Shipbatch API (${config.mode}) listening on ${config.publicBaseUrl}; OpenAPI at /docs`, { mode: config.mode, port: config.port }, 'Main');
 }
 
 main().catch((error) => {
   // Before the app's logger exists (a configuration error) too: one line, JSON unless stderr is a terminal.
-  createRootLogger({ level: 'fatal', name: 'api', stream: process.stderr }).fatal({ err: error, context: 'Main' }, `Shipbatch API did not start: ${error instanceof Error ? error.message : error}`);
+  // DATA_DIR held by another process is an answer, not a fault: its message says it all, no stack.
+  const fields = error instanceof DataDirLockedError ? { data_dir: error.dataDir, holder_pid: error.holder.pid } : { err: error };
+  createRootLogger({ level: 'fatal', name: 'api', stream: process.stderr }).fatal({ ...fields, context: 'Main' }, `Shipbatch API did not start: ${error instanceof Error ? error.message : error}`);
   process.exit(1);
 });

@@ -19,6 +19,11 @@ export async function createApiApp(config: AppConfig, options: LogOptions = {}):
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, options), {
     bodyParser: false,
     bufferLogs: true,
+    // A module that fails to start (DATA_DIR held by another process, the database unreachable)
+    // rejects here, for the caller to report once, instead of Nest printing it with its console
+    // logger (and the buffered start-up lines) and exiting the process on its own.
+    abortOnError: false,
+    autoFlushLogs: false,
   });
   app.useLogger(app.get(Logger));
   // Out now, and no more buffering: Nest would wait for listen(), and an app only init()ed (tests) would keep them all.

@@ -10,9 +10,15 @@ import { WorkerModule } from './worker.module';
  * `logStream` replaces stdout (see ./logging).
  */
 export async function createWorkerContext(config: AppConfig, options: LogOptions = {}): Promise<INestApplicationContext> {
-  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config, options), { bufferLogs: true });
+  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config, options), {
+    bufferLogs: true,
+    // A failed start rejects here, reported once by the caller (see createApiApp).
+    abortOnError: false,
+    autoFlushLogs: false,
+  });
   // The start-up lines buffered until now go out through pino here.
   app.useLogger(app.get(Logger));
+  app.flushLogs();
   app.enableShutdownHooks();
   return app;
 }

@@ -71,6 +71,27 @@ describe('the root logger', () => {
     expect(lines[4].err).toEqual({ type: 'Error', message: 'call with whsec_[Redacted] failed', stack: expect.stringContaining('whsec_[Redacted]') });
   });
 
+  it("writes Nest's route-mapping lines at debug, its other lines and warnings as they are", () => {
+    const out = sink();
+    const logger = createRootLogger({ level: 'debug', name: 'api', stream: out.stream });
+    // As nestjs-pino hands over Logger.log('...', 'RouterExplorer') and friends.
+    logger.info({ context: 'RoutesResolver' }, 'BatchesController {/batches}:');
+    logger.info({ context: 'RouterExplorer' }, 'Mapped {/batches, POST} route');
+    logger.warn({ context: 'RouterExplorer' }, 'a warning stays a warning');
+    logger.info({ context: 'NestApplication' }, 'Nest application successfully started');
+    const lines = out.text().trim().split('\n').map((line) => JSON.parse(line));
+    expect(lines.map((l) => [l.level, l.context, l.msg])).toEqual([
+      [20, 'RoutesResolver', 'BatchesController {/batches}:'],
+      [20, 'RouterExplorer', 'Mapped {/batches, POST} route'],
+      [40, 'RouterExplorer', 'a warning stays a warning'],
+      [30, 'NestApplication', 'Nest application successfully started'],
+    ]);
+    const quiet = sink();
+    const atInfo = createRootLogger({ level: 'info', name: 'api', stream: quiet.stream });
+    atInfo.info({ context: 'RouterExplorer' }, 'Mapped {/batches, POST} route');
+    expect(quiet.text()).toBe('');
+  });
+
   it('writes readable lines to a terminal', () => {
     const out = sink(true);
     const logger = createRootLogger({ level: 'info', name: 'api', stream: out.stream });

@@ -5,6 +5,7 @@ import type { Params } from 'nestjs-pino';
 import pino from 'pino';
 import pretty from 'pino-pretty';
 import type { LogLevel } from '@shipbatch/platform/config';
+import { ERROR_CODE_LOCAL } from '@shipbatch/shipping/api';
 
 /**
  * Logs (README, "Logs"): one pino logger per process, behind nestjs-pino, so the `new Logger(ctx)`
@@ -123,10 +124,22 @@ function serializeError(error: unknown): SerializedError | unknown {
 }
 
 /**
- * Each logging call, before pino formats it: a plain object after the message (the ids the line is
- * about) becomes fields of the line; every string is scrubbed of secrets.
+ * Nest's own contexts whose `info` lines are `debug` here: RoutesResolver and RouterExplorer
+ * write one line per controller and per route at every start (about 60), which says nothing
+ * about this run. `LOG_LEVEL=debug` shows them.
  */
-function logMethod(this: pino.Logger, args: unknown[], method: pino.LogFn): void {
+const DEBUG_CONTEXTS: ReadonlySet<string> = new Set(['RoutesResolver', 'RouterExplorer']);
+
+/**
+ * Each logging call, before pino formats it: a plain object after the message (the ids the line is
+ * about) becomes fields of the line; every string is scrubbed of secrets. Info lines of
+ * DEBUG_CONTEXTS go to `debug`.
+ */
+function logMethod(this: pino.Logger, args: unknown[], method: pino.LogFn, level: number): void {
+  if (level === pino.levels.values['info'] && isPlainObject(args[0]) && DEBUG_CONTEXTS.has(args[0]['context'] as string)) {
+    (this.debug as (...a: unknown[]) => void)(...args);
+    return;
+  }
   let parts = args;
   // nestjs-pino hands `log('text', { batch_id }, 'Ctx')` over as (merge object, 'text', { batch_id }).
   if (parts.length === 3 && isPlainObject(parts[0]) && typeof parts[1] === 'string' && isPlainObject(parts[2]) && !/%[sdifjoO]/.test(parts[1])) {
@@ -183,6 +196,10 @@ interface LoggedRequest extends IncomingMessage {
   tenant?: { id?: string };
 }
 
+interface LoggedResponse extends ServerResponse {
+  locals?: Record<string, unknown>;
+}
+
 /** The process's root logger: JSON lines, or readable lines on a terminal. */
 export function createRootLogger(options: { level: LogLevel; name: ProcessName; stream?: NodeJS.WritableStream }): pino.Logger {
   const stream = options.stream ?? process.stdout;
@@ -215,7 +232,7 @@ export function createRootLogger(options: { level: LogLevel; name: ProcessName; 
  * LoggerModule's parameters: the root logger and the request log. One line a request, when it
  * ends: `POST /batches 201`, its id (`reqId`, from X-Request-ID or a new UUID, also sent back as
  * X-Request-Id), the tenant and, for /batches/{id}..., the batch. 4xx are `warn`, 5xx `error` with
- * the error; a healthy /health is not logged. Lines logged while a request is handled carry its
+ * the error, both with the answer's `error_code`; a healthy /health is not logged. Lines logged while a request is handled carry its
  * `reqId`.
  */
 export function loggerParams(level: LogLevel, name: ProcessName, options: LogOptions = {}): Params {
@@ -252,6 +269,9 @@ export function loggerParams(level: LogLevel, name: ProcessName, options: LogOpt
         if (r.tenant?.id) props['tenant_id'] = r.tenant.id;
         const batchId = batchIdOf(url);
         if (batchId) props['batch_id'] = batchId;
+        // The error answer's code (`errors[0].error_code`), left by the API's exception filter.
+        const errorCode = (res as LoggedResponse).locals?.[ERROR_CODE_LOCAL];
+        if (res.statusCode >= 400 && typeof errorCode === 'string') props['error_code'] = errorCode;
         return props;
       },
       customSuccessMessage: (req: IncomingMessage, res: ServerResponse) =>

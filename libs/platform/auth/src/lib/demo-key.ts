@@ -1,9 +1,15 @@
 import { HttpException } from '@nestjs/common';
-import { closeSync, existsSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { openDatabase } from '@shipbatch/platform/database';
+import {
+  DataDirLockedError,
+  type DataDirHolder,
+  describeHolder,
+  LOCK_FILE,
+  openDatabase,
+  readDataDirHolder,
+} from '@shipbatch/platform/database';
 import { ApiKeyEntity } from './api-key.entity';
-import { processAlive, readServiceFile } from './local-control';
 import { TenantEntity } from './tenant.entity';
 import { type Tenant, TenantsService } from './tenants.service';
 
@@ -20,9 +26,10 @@ export class DemoKeyError extends Error {}
 
 /**
  * `npm run demo-key [-- <tenant>]` (embedded mode): replaces the keys of a tenant (`demo` by
- * default). PGlite is single-process, so while the service runs (DATA_DIR/service.json names
- * a live process) the service itself is asked, over loopback with that file's token; when it
- * is stopped, the data directory is opened directly (under DATA_DIR/demo-key.lock).
+ * default). One process per data directory (the database library's DATA_DIR lock), so while a
+ * process holds DATA_DIR the service is asked, over loopback with the token its lock file
+ * (DATA_DIR/service.json) carries; when none does, the command takes the lock and opens the
+ * data directory itself.
  */
 export async function replaceKey(env: NodeJS.ProcessEnv, tenantRef = 'demo'): Promise<ReplacedKey> {
   if (env['DATABASE_URL']) {
@@ -32,31 +39,31 @@ export async function replaceKey(env: NodeJS.ProcessEnv, tenantRef = 'demo'): Pr
   }
   // The same default as loadConfig (./.data under the directory npm runs scripts in).
   const dataDir = resolve(env['DATA_DIR'] || './.data');
-  const viaService = await askService(dataDir, tenantRef);
-  if (viaService) return viaService;
+  const holder = readDataDirHolder(dataDir);
+  if (holder) return askService(dataDir, holder, tenantRef);
   return replaceKeyInDataDir(dataDir, tenantRef);
 }
 
-/** The running service's answer, or undefined when no service has the data directory open. */
-async function askService(dataDir: string, tenantRef: string): Promise<ReplacedKey | undefined> {
-  const service = readServiceFile(dataDir);
-  if (!service || !processAlive(service.pid)) return undefined;
-  if (service.port === null) {
-    throw new DemoKeyError(`the service (pid ${service.pid}) is starting with ${dataDir}; try again in a few seconds`);
+/** The answer of the process holding the data directory, which must be a service that listens. */
+async function askService(dataDir: string, holder: DataDirHolder, tenantRef: string): Promise<ReplacedKey> {
+  if (holder.port === null || holder.token === null) {
+    throw new DemoKeyError(
+      `${describeHolder(holder)} holds ${dataDir}: a service that is starting (try again in a few seconds), ` +
+        `or a command that does not listen (wait for it to finish)`,
+    );
   }
   let res: Response;
   try {
-    res = await fetch(`http://127.0.0.1:${service.port}/local/api_keys`, {
+    res = await fetch(`http://127.0.0.1:${holder.port}/local/api_keys`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${service.token}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${holder.token}`, 'content-type': 'application/json' },
       body: JSON.stringify({ tenant: tenantRef }),
       signal: AbortSignal.timeout(30_000),
     });
   } catch (error) {
     throw new DemoKeyError(
-      `process ${service.pid} holds ${dataDir} (see ${join(dataDir, 'service.json')}) but does not answer on port ` +
-        `${service.port} (${(error as Error).message}); if it is stopping, try again; if it is no Shipbatch ` +
-        `service, delete that file`,
+      `${describeHolder(holder)} holds ${dataDir} (see ${join(dataDir, LOCK_FILE)}) but does not answer on port ` +
+        `${holder.port} (${(error as Error).message}); if it is stopping, try again`,
     );
   }
   const body = (await res.json().catch(() => ({}))) as Record<string, unknown>;
@@ -79,13 +86,8 @@ export async function replaceKeyInDataDir(dataDir: string, tenantRef: string): P
   if (!existsSync(join(dataDir, 'pglite'))) {
     throw new DemoKeyError(`${dataDir} holds no database yet: \`npm start\` creates it and prints the demo key`);
   }
-  const release = lock(join(dataDir, 'demo-key.lock'));
   try {
-    // Checked again under the lock: a service may have started since.
-    const service = readServiceFile(dataDir);
-    if (service && processAlive(service.pid)) {
-      throw new DemoKeyError(`the service (pid ${service.pid}) just started with ${dataDir}; run the command again`);
-    }
+    // Takes DATA_DIR's lock first: refused if a process took it since readDataDirHolder looked.
     const db = await openDatabase({ dataDir }, [TenantEntity, ApiKeyEntity]);
     try {
       const result = await new TenantsService(db.dataSource).replaceKeys(tenantRef);
@@ -94,35 +96,10 @@ export async function replaceKeyInDataDir(dataDir: string, tenantRef: string): P
       await db.close();
     }
   } catch (error) {
+    if (error instanceof DataDirLockedError) {
+      throw new DemoKeyError(`${describeHolder(error.holder)} took ${dataDir} just now; run the command again once it listens`);
+    }
     if (error instanceof HttpException) throw new DemoKeyError(error.message); // unknown or ambiguous tenant
     throw error;
-  } finally {
-    release();
   }
-}
-
-/** An exclusive lock file holding our pid; a lock left by a dead process is taken over. */
-function lock(file: string): () => void {
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const fd = openSync(file, 'wx', 0o600);
-      writeSync(fd, String(process.pid));
-      closeSync(fd);
-      return () => {
-        try {
-          unlinkSync(file);
-        } catch {
-          /* already gone */
-        }
-      };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const holder = Number(readFileSync(file, 'utf8').trim());
-      if (Number.isInteger(holder) && holder > 0 && processAlive(holder)) {
-        throw new DemoKeyError(`another demo-key command (pid ${holder}) is using the data directory`);
-      }
-      unlinkSync(file); // stale
-    }
-  }
-  throw new DemoKeyError(`could not lock ${file}`);
 }

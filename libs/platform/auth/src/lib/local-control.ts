@@ -1,82 +1,37 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { APP_CONFIG, type AppConfig } from '@shipbatch/platform/config';
+import { DATA_DIR_LOCK, type DataDirLock, LOCK_FILE } from '@shipbatch/platform/database';
 
 /**
- * `DATA_DIR/service.json`: how a command on this machine reaches the embedded service that has
- * DATA_DIR open (PGlite is single-process: while the service runs, nothing else may open the
- * data directory). Written when the service starts (port null) and again once it listens;
- * readable by the data directory's owner only. The token authorizes the local routes
- * (LocalKeysController); whoever can read it could open the stopped database anyway.
+ * Embedded mode: how a command on this machine (`npm run demo-key`) reaches the service that
+ * holds DATA_DIR. The database library's lock file, `DATA_DIR/service.json` (mode 0600), names
+ * the holding process; once the service listens, this adds its port and the token of the local
+ * routes (LocalKeysController) to it. Whoever can read that file could open the stopped database
+ * anyway. Injecting the lock also makes this run only once the database (and its lock) is open.
  */
-export interface ServiceFile {
-  pid: number;
-  /** null while the service starts (the database may already be open). */
-  port: number | null;
-  token: string;
-  startedAt: string;
-}
-
-export const SERVICE_FILE = 'service.json';
-
-export function readServiceFile(dataDir: string): ServiceFile | undefined {
-  try {
-    const parsed = JSON.parse(readFileSync(join(dataDir, SERVICE_FILE), 'utf8')) as Partial<ServiceFile>;
-    if (typeof parsed.pid !== 'number' || typeof parsed.token !== 'string') return undefined;
-    return {
-      pid: parsed.pid,
-      port: typeof parsed.port === 'number' ? parsed.port : null,
-      token: parsed.token,
-      startedAt: String(parsed.startedAt ?? ''),
-    };
-  } catch {
-    return undefined;
-  }
-}
-
-/** Whether a process with this id exists (EPERM: it does, under another user). */
-export function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-function writeServiceFile(dataDir: string, file: ServiceFile): void {
-  mkdirSync(dataDir, { recursive: true });
-  const target = join(dataDir, SERVICE_FILE);
-  const tmp = `${target}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(file) + '\n', { mode: 0o600 });
-  renameSync(tmp, target);
-}
-
-/** Embedded mode: publishes DATA_DIR/service.json and checks the local routes' token. */
 @Injectable()
 export class LocalControl implements OnApplicationBootstrap {
   private readonly logger = new Logger('LocalControl');
   private readonly token = randomBytes(32).toString('hex');
-  private readonly startedAt = new Date().toISOString();
   readonly enabled: boolean;
 
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(APP_CONFIG) config: AppConfig,
     private readonly adapterHost: HttpAdapterHost,
+    @Inject(DATA_DIR_LOCK) private readonly lock: DataDirLock | null,
   ) {
-    this.enabled = config.mode === 'embedded';
-    // As early as this process gets: from now on a local command must not open DATA_DIR itself.
-    if (this.enabled) this.publish(null);
+    this.enabled = config.mode === 'embedded' && lock !== null;
   }
 
   onApplicationBootstrap(): void {
     if (!this.enabled) return;
-    const server = this.adapterHost.httpAdapter?.getHttpServer() as import('node:http').Server | undefined;
-    if (!server) return; // an application context without HTTP (the worker): nothing to reach
+    const server = this.adapterHost.httpAdapter?.getHttpServer() as Server | undefined;
+    if (!server) return; // an application context without HTTP: nothing to reach
     const onListening = () => {
       const address = server.address() as AddressInfo | null;
       if (address && typeof address === 'object') this.publish(address.port);
@@ -92,11 +47,11 @@ export class LocalControl implements OnApplicationBootstrap {
     return a.length === b.length && timingSafeEqual(a, b);
   }
 
-  private publish(port: number | null): void {
+  private publish(port: number): void {
     try {
-      writeServiceFile(this.config.dataDir, { pid: process.pid, port, token: this.token, startedAt: this.startedAt });
+      this.lock?.publish({ port, token: this.token });
     } catch (error) {
-      this.logger.warn(`could not write ${join(this.config.dataDir, SERVICE_FILE)}: ${(error as Error).message}`);
+      this.logger.warn(`could not write ${join(this.lock?.dataDir ?? '', LOCK_FILE)}: ${(error as Error).message}`);
     }
   }
 }

@@ -2,13 +2,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Request } from 'express';
-import { openDatabase, type DatabaseHandle } from '@shipbatch/platform/database';
+import { LOCK_FILE, lockDataDir, openDatabase, type DatabaseHandle } from '@shipbatch/platform/database';
 import { extractApiKey } from './api-key.guard';
 import { ApiKeyEntity } from './api-key.entity';
 import { TenantEntity } from './tenant.entity';
 import { TenantsService } from './tenants.service';
 import { replaceKey } from './demo-key';
-import { processAlive, SERVICE_FILE } from './local-control';
 
 describe('extractApiKey', () => {
   const req = (headers: Record<string, string>) => ({ headers }) as unknown as Request;
@@ -77,7 +76,7 @@ describe('replacing a lost key (npm run demo-key)', () => {
   });
 
   it('opens the data directory of a stopped service when no service holds it', async () => {
-    // No DATA_DIR/service.json: nothing runs, so the command opens the database itself.
+    // No DATA_DIR/service.json (the lock): nothing runs, so the command opens the database itself.
     const replaced = await replaceKey({ DATA_DIR: dataDir });
     expect(replaced).toMatchObject({ via: 'data-dir', tenant: { name: 'demo' }, revoked: 1 });
     expect(replaced.apiKey).toMatch(/^sb_/);
@@ -99,16 +98,24 @@ describe('replacing a lost key (npm run demo-key)', () => {
     await expect(replaceKey({ DATA_DIR: dataDir }, 'twin')).rejects.toThrow(/2 tenants are named 'twin'/);
   });
 
-  it('asks the running service instead of opening its database, and refuses while it starts', async () => {
+  it('asks the process holding the data directory instead of opening it, and refuses while it does not answer', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'shipbatch-demo-key-'));
     // A live process (this one) holds the directory but does not listen yet.
-    writeFileSync(join(dir, SERVICE_FILE), JSON.stringify({ pid: process.pid, port: null, token: 't', startedAt: '' }));
-    await expect(replaceKey({ DATA_DIR: dir })).rejects.toThrow(/is starting/);
+    const lock = await lockDataDir(dir);
+    try {
+      await expect(replaceKey({ DATA_DIR: dir })).rejects.toThrow(
+        new RegExp(`process ${process.pid} \\(.*not listening\\) holds ${dir}: a service that is starting`),
+      );
+      // It says it listens, but nothing answers there.
+      lock.publish({ port: 9, token: 't' });
+      await expect(replaceKey({ DATA_DIR: dir })).rejects.toThrow(/listening on port 9\) holds .* but does not answer on port 9/);
+    } finally {
+      lock.release();
+    }
   });
 
-  it('treats a service file left by a dead process as stale', async () => {
-    writeFileSync(join(dataDir, SERVICE_FILE), JSON.stringify({ pid: 2 ** 22 + 1, port: 1, token: 't', startedAt: '' }));
-    expect(processAlive(2 ** 22 + 1)).toBe(false);
+  it('treats a lock file left by a dead process as stale', async () => {
+    writeFileSync(join(dataDir, LOCK_FILE), JSON.stringify({ pid: 2 ** 22 + 1, nonce: 'gone', port: 1, token: 't', startedAt: '' }));
     await expect(replaceKey({ DATA_DIR: dataDir })).resolves.toMatchObject({ via: 'data-dir' });
   });
 

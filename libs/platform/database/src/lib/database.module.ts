@@ -6,6 +6,11 @@ import { type DatabaseHandle, openDatabase } from './open-database';
 import { TypeormSqlClient } from './typeorm-sql.client';
 
 export const DATABASE_HANDLE = Symbol('DATABASE_HANDLE');
+/**
+ * Injection token: this process's hold on DATA_DIR (a DataDirLock) in embedded mode, null in
+ * scale-out. Whatever injects it is made after the database is open (and so after the lock).
+ */
+export const DATA_DIR_LOCK = Symbol('DATA_DIR_LOCK');
 /** Injection token for the providers' SqlClient. */
 export const SQL_CLIENT = Symbol('SQL_CLIENT');
 
@@ -38,10 +43,11 @@ export class DatabaseModule {
           useFactory: (config: AppConfig) => openDatabase(config, entities),
         },
         { provide: DataSource, inject: [DATABASE_HANDLE], useFactory: (h: DatabaseHandle) => h.dataSource },
+        { provide: DATA_DIR_LOCK, inject: [DATABASE_HANDLE], useFactory: (h: DatabaseHandle) => h.lock ?? null },
         { provide: SQL_CLIENT, inject: [DataSource], useFactory: (ds: DataSource) => new TypeormSqlClient(ds) },
         DatabaseLifecycle,
       ],
-      exports: [DataSource, SQL_CLIENT],
+      exports: [DataSource, SQL_CLIENT, DATA_DIR_LOCK],
     };
   }
 }

@@ -5,6 +5,7 @@ import { setFlagsFromString } from 'node:v8';
 import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { DEFAULT_EMBEDDED_SETTINGS, type EmbeddedSettings } from '@shipbatch/platform/config';
+import { type DataDirLock, lockDataDir } from './data-dir-lock';
 import { copyTemplate, embeddedTemplateDir, ensureTemplate, isDataDir } from './embedded-template';
 
 /**
@@ -139,39 +140,53 @@ function boundHeapGrowth(percent: number): void {
  * The embedded database: PostgreSQL compiled to WASM (PGlite), kept in `<dataDir>/pglite`,
  * served on a loopback port by pglite-socket so that the service talks to it through the
  * same `pg` driver and TypeORM code as to a real PostgreSQL. PGlite is single-connection,
- * so the pool in front of it must have exactly one connection.
+ * so the pool in front of it must have exactly one connection. One process at a time may
+ * open a data directory: `start` holds DATA_DIR's lock (data-dir-lock.ts) until `stop`.
  */
 export class EmbeddedPostgres {
   private constructor(
     private readonly db: PGlite,
     private readonly server: PGLiteSocketServer,
     readonly url: string,
+    /** This process's hold on the data directory; undefined in memory. */
+    readonly lock: DataDirLock | undefined,
   ) {}
 
   /**
    * `dataDir` undefined keeps the database in memory (tests). A new data directory is a copy of
    * the template in `templateDir` (made there first if missing; see embedded-template.ts).
+   * Throws DataDirLockedError, before touching anything, when another process holds `dataDir`.
    */
   static async start(
     dataDir?: string,
     settings: EmbeddedSettings = DEFAULT_EMBEDDED_SETTINGS,
     templateDir: string = embeddedTemplateDir(),
   ): Promise<EmbeddedPostgres> {
-    boundHeapGrowth(settings.heapGrowingPercent);
-    let location: string | undefined;
-    if (dataDir) {
-      location = join(dataDir, 'pglite');
-      await initDataDir(location, templateDir);
+    const lock = dataDir ? await lockDataDir(dataDir) : undefined;
+    try {
+      boundHeapGrowth(settings.heapGrowingPercent);
+      let location: string | undefined;
+      if (dataDir) {
+        location = join(dataDir, 'pglite');
+        await initDataDir(location, templateDir);
+      }
+      const db = await PGlite.create(embeddedPgliteOptions(location, settings));
+      const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 1 });
+      await server.start();
+      const conn = server.getServerConn();
+      return new EmbeddedPostgres(db, server, `postgres://postgres@${conn}/postgres`, lock);
+    } catch (error) {
+      lock?.release();
+      throw error;
     }
-    const db = await PGlite.create(embeddedPgliteOptions(location, settings));
-    const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 1 });
-    await server.start();
-    const conn = server.getServerConn();
-    return new EmbeddedPostgres(db, server, `postgres://postgres@${conn}/postgres`);
   }
 
   async stop(): Promise<void> {
-    await this.server.stop();
-    await this.db.close();
+    try {
+      await this.server.stop();
+      await this.db.close();
+    } finally {
+      this.lock?.release();
+    }
   }
 }

@@ -1,17 +1,23 @@
 import { Logger } from '@nestjs/common';
 import type { DataSource, EntitySchema, MixedList } from 'typeorm';
 import type { AppConfig } from '@shipbatch/platform/config';
+import type { DataDirLock } from './data-dir-lock';
 import { createDataSource, runMigrations } from './data-source.factory';
 import { EmbeddedPostgres } from './embedded-postgres';
 
 export interface DatabaseHandle {
   dataSource: DataSource;
+  /** Embedded mode: this process's hold on DATA_DIR (released by `close`); undefined in scale-out. */
+  lock?: DataDirLock;
   close(): Promise<void>;
 }
 
 const SCALE_OUT_POOL_SIZE = 20;
 
-/** Opens (and in embedded mode, starts) the database and applies pending migrations. */
+/**
+ * Opens (and in embedded mode, starts) the database and applies pending migrations. Embedded,
+ * it first takes DATA_DIR's lock: DataDirLockedError when another process holds it.
+ */
 export async function openDatabase(
   config: Pick<AppConfig, 'databaseUrl' | 'dataDir'> & Partial<Pick<AppConfig, 'embedded'>>,
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -33,6 +39,7 @@ export async function openDatabase(
   logger.log(embedded ? `embedded PGlite in ${config.dataDir}/pglite` : 'PostgreSQL at DATABASE_URL');
   return {
     dataSource,
+    ...(embedded?.lock ? { lock: embedded.lock } : {}),
     async close() {
       if (dataSource.isInitialized) await dataSource.destroy();
       await embedded?.stop();

@@ -17,6 +17,9 @@ const TYPE_BY_STATUS: Record<number, ErrorType> = {
 
 const DOMAIN_STATUS = { conflict: 409, not_found: 404, invalid_input: 400 } as const;
 
+/** The error answer's code (its first error's `error_code`), left in `res.locals` for the request log line. */
+export const ERROR_CODE_LOCAL = 'error_code';
+
 /** Every error leaves in ShipStation's shape: `{ request_id, errors: [...] }`. */
 @Catch()
 export class ApiExceptionFilter implements ExceptionFilter {
@@ -35,6 +38,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
     // The id the request log gave the request (X-Request-ID when sane, else a UUID), so a client's report finds its log line.
     const logId = (req as Request & { id?: unknown }).id;
     const requestId = (req.headers['x-request-id'] as string | undefined) ?? (typeof logId === 'string' ? logId : randomUUID());
+    if (items[0]) res.locals[ERROR_CODE_LOCAL] = items[0].error_code;
     res.status(status).json({ request_id: requestId, errors: items });
   }
 
