@@ -1,8 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Request } from 'express';
 import { openDatabase, type DatabaseHandle } from '@shipbatch/platform/database';
+import { tempDir } from '@shipbatch/platform/testing';
 import { extractApiKey } from './api-key.guard';
 import { ApiKeyEntity } from './api-key.entity';
 import { TenantEntity } from './tenant.entity';
@@ -25,7 +25,7 @@ describe('TenantsService (embedded database)', () => {
   let db: DatabaseHandle;
   let tenants: TenantsService;
   beforeAll(async () => {
-    db = await openDatabase({ dataDir: mkdtempSync(join(tmpdir(), 'shipbatch-auth-')) }, [TenantEntity, ApiKeyEntity]);
+    db = await openDatabase({ dataDir: tempDir('shipbatch-auth-') }, [TenantEntity, ApiKeyEntity]);
     tenants = new TenantsService(db.dataSource);
   });
   afterAll(() => db.close());
@@ -44,7 +44,7 @@ describe('TenantsService (embedded database)', () => {
 describe('replacing a lost key (npm run demo-key)', () => {
   let dataDir: string;
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'shipbatch-demo-key-'));
+    dataDir = tempDir('shipbatch-demo-key-');
     const db = await openDatabase({ dataDir }, [TenantEntity, ApiKeyEntity]);
     try {
       const tenants = new TenantsService(db.dataSource);
@@ -57,7 +57,7 @@ describe('replacing a lost key (npm run demo-key)', () => {
   });
 
   it('revokes every key of the tenant and authenticates the new one, in this process at once', async () => {
-    const db = await openDatabase({ dataDir: mkdtempSync(join(tmpdir(), 'shipbatch-auth-')) }, [TenantEntity, ApiKeyEntity]);
+    const db = await openDatabase({ dataDir: tempDir('shipbatch-auth-') }, [TenantEntity, ApiKeyEntity]);
     try {
       const tenants = new TenantsService(db.dataSource);
       const { tenant, apiKey: first } = await tenants.create('acme');
@@ -100,7 +100,7 @@ describe('replacing a lost key (npm run demo-key)', () => {
   });
 
   it('asks the running service instead of opening its database, and refuses while it starts', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'shipbatch-demo-key-'));
+    const dir = tempDir('shipbatch-demo-key-');
     // A live process (this one) holds the directory but does not listen yet.
     writeFileSync(join(dir, SERVICE_FILE), JSON.stringify({ pid: process.pid, port: null, token: 't', startedAt: '' }));
     await expect(replaceKey({ DATA_DIR: dir })).rejects.toThrow(/is starting/);
