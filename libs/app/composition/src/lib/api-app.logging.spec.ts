@@ -1,5 +1,4 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import request from 'supertest';
 import { loadConfig } from '@shipbatch/platform/config';

@@ -4,7 +4,6 @@ import { basename, dirname, join } from 'node:path';
 import { TEMP_DIRS_GLOBAL, tempDir } from './temp-dir';
 
 /** The workspace's jest environment (jest.environment.js), as jest.preset.js sets it. */
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const WorkspaceEnvironment = require('../../../../../jest.environment.js') as new (config: unknown, context: unknown) => {
   global: Record<string, unknown>;
   setup(): Promise<void>;
