@@ -28,7 +28,7 @@ export default [
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
   {
-    ignores: ['**/dist', '**/node_modules', '**/.data', '**/.nx', 'tools/scripts/*.js', 'jest.preset.js', '**/jest.config.cjs'],
+    ignores: ['**/dist', '**/node_modules', '**/.data', '**/.nx', 'tools/scripts/*.js', 'jest.preset.js', 'jest.environment.js', '**/jest.config.cjs'],
   },
   {
     files: ['**/*.ts'],

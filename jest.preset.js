@@ -4,7 +4,9 @@ const nxPreset = require('@nx/jest/preset').default;
 
 module.exports = {
   ...nxPreset,
-  testEnvironment: 'node',
+  // Node's environment, which also removes the temp folders a spec file made with tempDir()
+  // (@shipbatch/platform/testing) once the file is done.
+  testEnvironment: require.resolve('./jest.environment.js'),
   // A bound against hangs, not a speed check: embedded PostgreSQL (PGlite) can take seconds to
   // start on a busy 2-core machine.
   testTimeout: 60_000,

@@ -1,13 +1,12 @@
 import type { INestApplication, INestApplicationContext } from '@nestjs/common';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { createApiApp, createWorkerContext } from '@shipbatch/app/composition';
 import { loadConfig } from '@shipbatch/platform/config';
-import { createTestDatabase, deleteRedisPrefix, TEST_REDIS_URL, uniqueRedisPrefix } from '@shipbatch/platform/testing';
+import { createTestDatabase, deleteRedisPrefix, tempDir, TEST_REDIS_URL, uniqueRedisPrefix } from '@shipbatch/platform/testing';
 
 export const ADMIN_TOKEN = 'e2e-admin-token';
 
@@ -22,6 +21,7 @@ export interface Harness {
   children: ChildWorker[];
   /** Starts one more worker process on the same database, Redis prefix and environment. */
   spawnWorker(): Promise<ChildWorker>;
+  /** Stops everything it started and removes what it made: its DATA_DIR, and in scale-out its database and Redis keys. */
   close(): Promise<void>;
 }
 
@@ -60,7 +60,7 @@ async function freePort(): Promise<number> {
 
 export async function startEmbedded(options: HarnessOptions = {}): Promise<Harness> {
   const port = await freePort();
-  const dataDir = mkdtempSync(join(tmpdir(), 'shipbatch-e2e-'));
+  const dataDir = tempDir('shipbatch-e2e-');
   const config = loadConfig(
     { ...options.env, DATA_DIR: dataDir, ADMIN_TOKEN, PORT: String(port) },
     { runWorkers: true, reconcileIntervalSeconds: 0 },
@@ -74,7 +74,10 @@ export async function startEmbedded(options: HarnessOptions = {}): Promise<Harne
     worker: api,
     children: [],
     spawnWorker: () => Promise.reject(new Error('embedded mode runs its workers in the API process')),
-    close: () => api.close(),
+    async close() {
+      await api.close(); // closes the embedded database first
+      rmSync(dataDir, { recursive: true, force: true });
+    },
   };
 }
 
@@ -90,7 +93,7 @@ export async function startScaleOut(options: HarnessOptions = {}): Promise<Harne
     ENCRYPTION_KEY: randomBytes(32).toString('hex'),
     ADMIN_TOKEN,
     PORT: String(port),
-    DATA_DIR: mkdtempSync(join(tmpdir(), 'shipbatch-e2e-')),
+    DATA_DIR: tempDir('shipbatch-e2e-'),
   };
   const api = await createApiApp(loadConfig(env, { runWorkers: false, reconcileIntervalSeconds: 0 }), { logger: false });
   await api.listen(port, '127.0.0.1');
@@ -119,6 +122,7 @@ export async function startScaleOut(options: HarnessOptions = {}): Promise<Harne
       await inProcess?.close();
       await db.drop();
       await deleteRedisPrefix(prefix);
+      rmSync(env.DATA_DIR, { recursive: true, force: true });
     },
   };
 }

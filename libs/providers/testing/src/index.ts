@@ -7,7 +7,7 @@ export * from './lib/labels/pdf-labels.reader';
 export * from './lib/labels/png-labels.reader';
 export * from './lib/labels/zpl-labels.reader';
 export { decodeCode128Image, decodeCode128Row, type LuminanceImage } from './lib/labels/code128-decoder';
-export * from './lib/fake-server/provider-spec-path';
+export * from './lib/fake-server/provider-spec';
 export * from './lib/fake-server/openapi.loader';
 export { OpenApiDocument, describeAjvErrors, type OpenApiOperation, type OpenApiParameter, type ParameterCheck, type RouteMatch } from './lib/fake-server/openapi.document';
 export type { JsonSchema, SchemaMode } from './lib/fake-server/openapi-schema.normalizer';

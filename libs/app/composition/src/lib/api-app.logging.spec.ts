@@ -1,11 +1,8 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import request from 'supertest';
 import { loadConfig } from '@shipbatch/platform/config';
-import { eventually } from '@shipbatch/platform/testing';
+import { eventually, tempDir } from '@shipbatch/platform/testing';
 import { createApiApp } from './create-api-app';
 
 const ADMIN_TOKEN = 'logging-spec-admin-token';
@@ -45,7 +42,7 @@ describe('the API app writes JSON log lines, with ids and without secrets', () =
       },
     });
     const config = loadConfig(
-      { DATA_DIR: mkdtempSync(join(tmpdir(), 'shipbatch-logging-')), ADMIN_TOKEN, WEBHOOK_ALLOWED_HOSTS: '127.0.0.1', WEBHOOK_POLL_MS: '100' },
+      { DATA_DIR: tempDir('shipbatch-logging-'), ADMIN_TOKEN, WEBHOOK_ALLOWED_HOSTS: '127.0.0.1', WEBHOOK_POLL_MS: '100' },
       { runWorkers: true, reconcileIntervalSeconds: 0 },
     );
     app = await createApiApp(config, { logStream: stream });

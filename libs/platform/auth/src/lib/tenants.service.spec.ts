@@ -1,8 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Request } from 'express';
 import { LOCK_FILE, lockDataDir, openDatabase, type DatabaseHandle } from '@shipbatch/platform/database';
+import { tempDir } from '@shipbatch/platform/testing';
 import { extractApiKey } from './api-key.guard';
 import { ApiKeyEntity } from './api-key.entity';
 import { TenantEntity } from './tenant.entity';
@@ -24,7 +24,7 @@ describe('TenantsService (embedded database)', () => {
   let db: DatabaseHandle;
   let tenants: TenantsService;
   beforeAll(async () => {
-    db = await openDatabase({ dataDir: mkdtempSync(join(tmpdir(), 'shipbatch-auth-')) }, [TenantEntity, ApiKeyEntity]);
+    db = await openDatabase({ dataDir: tempDir('shipbatch-auth-') }, [TenantEntity, ApiKeyEntity]);
     tenants = new TenantsService(db.dataSource);
   });
   afterAll(() => db.close());
@@ -43,7 +43,7 @@ describe('TenantsService (embedded database)', () => {
 describe('replacing a lost key (npm run demo-key)', () => {
   let dataDir: string;
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'shipbatch-demo-key-'));
+    dataDir = tempDir('shipbatch-demo-key-');
     const db = await openDatabase({ dataDir }, [TenantEntity, ApiKeyEntity]);
     try {
       const tenants = new TenantsService(db.dataSource);
@@ -56,7 +56,7 @@ describe('replacing a lost key (npm run demo-key)', () => {
   });
 
   it('revokes every key of the tenant and authenticates the new one, in this process at once', async () => {
-    const db = await openDatabase({ dataDir: mkdtempSync(join(tmpdir(), 'shipbatch-auth-')) }, [TenantEntity, ApiKeyEntity]);
+    const db = await openDatabase({ dataDir: tempDir('shipbatch-auth-') }, [TenantEntity, ApiKeyEntity]);
     try {
       const tenants = new TenantsService(db.dataSource);
       const { tenant, apiKey: first } = await tenants.create('acme');
@@ -99,7 +99,7 @@ describe('replacing a lost key (npm run demo-key)', () => {
   });
 
   it('asks the process holding the data directory instead of opening it, and refuses while it does not answer', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'shipbatch-demo-key-'));
+    const dir = tempDir('shipbatch-demo-key-');
     // A live process (this one) holds the directory but does not listen yet.
     const lock = await lockDataDir(dir);
     try {

@@ -1,10 +1,10 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempDir } from '@shipbatch/platform/testing';
 import { ConfigError, DEFAULT_EMBEDDED_SETTINGS, loadConfig } from './app.config';
 
 describe('loadConfig', () => {
-  const dir = () => mkdtempSync(join(tmpdir(), 'shipbatch-config-'));
+  const dir = () => tempDir('shipbatch-config-');
 
   it('defaults to embedded mode and makes an encryption key once in DATA_DIR', () => {
     const dataDir = dir();
@@ -79,5 +79,5 @@ describe('provider base URLs', () => {
 });
 
 function dataDirForBaseUrls(): string {
-  return mkdtempSync(join(tmpdir(), 'shipbatch-config-'));
+  return tempDir('shipbatch-config-');
 }

@@ -1,6 +1,6 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempDir } from '@shipbatch/platform/testing';
 import { embeddedTemplateDir, ensureTemplate, isDataDir } from './embedded-template';
 
 /** A stand-in for initdb: a directory with PG_VERSION and one file naming who made it. */
@@ -23,7 +23,7 @@ describe('embedded data directory template', () => {
   });
 
   it('runs initdb once and then reuses the directory', async () => {
-    const dir = join(mkdtempSync(join(tmpdir(), 'shipbatch-template-')), 'cache', 'pglite-x');
+    const dir = join(tempDir('shipbatch-template-'), 'cache', 'pglite-x');
     const calls: string[] = [];
     expect(await ensureTemplate(fakeInitdb('first', calls), dir)).toBe(dir);
     expect(await ensureTemplate(fakeInitdb('second', calls), dir)).toBe(dir);
@@ -34,7 +34,7 @@ describe('embedded data directory template', () => {
   });
 
   it('lets concurrent callers race: one template survives, both get it', async () => {
-    const dir = join(mkdtempSync(join(tmpdir(), 'shipbatch-template-')), 'pglite-x');
+    const dir = join(tempDir('shipbatch-template-'), 'pglite-x');
     const calls: string[] = [];
     const [a, b] = [ensureTemplate(fakeInitdb('a', calls), dir), ensureTemplate(fakeInitdb('b', calls), dir)];
     expect(await Promise.all([a, b])).toEqual([dir, dir]);
@@ -45,7 +45,7 @@ describe('embedded data directory template', () => {
   });
 
   it('answers undefined where the template cannot be written', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'shipbatch-template-')), 'a-file');
+    const file = join(tempDir('shipbatch-template-'), 'a-file');
     writeFileSync(file, '');
     const calls: string[] = [];
     expect(await ensureTemplate(fakeInitdb('never', calls), join(file, 'cache', 'pglite-x'))).toBeUndefined();
@@ -53,7 +53,7 @@ describe('embedded data directory template', () => {
   });
 
   it('passes an initdb failure on and leaves no half-made template', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'shipbatch-template-'));
+    const root = tempDir('shipbatch-template-');
     const dir = join(root, 'pglite-x');
     const failing = async (staging: string) => {
       mkdirSync(staging, { recursive: true });

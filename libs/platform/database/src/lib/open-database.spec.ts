@@ -1,8 +1,8 @@
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { DEFAULT_EMBEDDED_SETTINGS } from '@shipbatch/platform/config';
+import { tempDir } from '@shipbatch/platform/testing';
 import { EmbeddedPostgres } from './embedded-postgres';
 import { openDatabase } from './open-database';
 import { TypeormSqlClient } from './typeorm-sql.client';
@@ -10,7 +10,7 @@ import { MIGRATIONS } from './migrations';
 
 describe('openDatabase (embedded PGlite)', () => {
   it('applies the migrations and keeps data across restarts in DATA_DIR', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'shipbatch-db-'));
+    const dataDir = tempDir('shipbatch-db-');
     const first = await openDatabase({ dataDir }, []);
     await first.dataSource.query(`INSERT INTO tenants (id, name) VALUES ('t1', 'acme')`);
     await first.close();
@@ -35,7 +35,7 @@ describe('openDatabase (embedded PGlite)', () => {
   });
 
   it('creates a new data directory and runs with the configured embedded settings', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'shipbatch-db-'));
+    const dataDir = tempDir('shipbatch-db-');
     const handle = await openDatabase({ dataDir, embedded: { sharedBuffers: '48MB', heapGrowingPercent: 50 } }, []);
     const settings = await handle.dataSource.query(
       `SELECT name, current_setting(name) AS value FROM pg_settings WHERE name = ANY($1) ORDER BY name`,
@@ -51,7 +51,7 @@ describe('openDatabase (embedded PGlite)', () => {
   });
 
   it('serializes concurrent transactions on the single embedded connection', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'shipbatch-db-'));
+    const dataDir = tempDir('shipbatch-db-');
     const handle = await openDatabase({ dataDir }, []);
     const sql = new TypeormSqlClient(handle.dataSource);
     await sql.query(`INSERT INTO tenants (id, name) VALUES ('t1', '0')`);
@@ -81,7 +81,7 @@ describe('EmbeddedPostgres new data directories', () => {
   }
 
   it('makes the template once and starts each new data directory as a copy of its own', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'shipbatch-db-'));
+    const root = tempDir('shipbatch-db-');
     const templateDir = join(root, 'template');
     const a = await EmbeddedPostgres.start(join(root, 'a'), DEFAULT_EMBEDDED_SETTINGS, templateDir);
     await query(a, `CREATE TABLE only_in_a (id int)`);
@@ -96,7 +96,7 @@ describe('EmbeddedPostgres new data directories', () => {
   });
 
   it('runs initdb for the data directory itself where no template can be written', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'shipbatch-db-'));
+    const root = tempDir('shipbatch-db-');
     writeFileSync(join(root, 'read-only'), '');
     const db = await EmbeddedPostgres.start(join(root, 'data'), DEFAULT_EMBEDDED_SETTINGS, join(root, 'read-only', 'template'));
     const [row] = await query(db, `SELECT current_setting('max_connections') AS max`);

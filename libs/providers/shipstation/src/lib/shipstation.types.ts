@@ -1,6 +1,7 @@
 /**
- * The ShipStation API v2 (ShipEngine) shapes this adapter sends and reads, as the OpenAPI file
- * (`shared/spec/providers/shipengine-openapi.yaml`) names them. Only the fields used here.
+ * The ShipStation API v2 (ShipEngine) shapes this adapter sends and reads, as ShipEngine's
+ * published OpenAPI description names them (the part kept in `openapi/shipstation.openapi.json`).
+ * Only the fields used here.
  */
 export interface SsAddress {
   name: string;

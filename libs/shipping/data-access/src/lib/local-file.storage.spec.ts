@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { UrlSigner } from '@shipbatch/platform/config';
 import { FileNotFoundError, InvalidFileKeyError } from '@shipbatch/shipping/application';
+import { tempDir } from '@shipbatch/platform/testing';
 import { LocalFileStorage } from './local-file.storage';
 
 async function readAll(stream: Readable): Promise<Buffer> {
@@ -14,7 +14,7 @@ async function readAll(stream: Readable): Promise<Buffer> {
 }
 
 describe('LocalFileStorage', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'shipbatch-files-'));
+  const dataDir = tempDir('shipbatch-files-');
   const signer = new UrlSigner(randomBytes(32));
   const storage = new LocalFileStorage({ dataDir, publicBaseUrl: 'http://api.test' }, signer);
 

@@ -37,6 +37,7 @@ describe('provider generator', () => {
       'src/lib/acme-post.mapper.ts',
       'src/lib/acme-post.provider.ts',
       'src/lib/acme-post.contract.spec.ts',
+      'openapi/acme-post.operations.json',
     ]) {
       expect({ file, exists: tree.exists(`${root}/${file}`) }).toEqual({ file, exists: true });
     }
@@ -51,7 +52,11 @@ describe('provider generator', () => {
     expect(definition).toContain(`export const acmePostProviderDefinition`);
     expect(definition).toContain(`baseUrl: { env: 'ACME_POST_BASE_URL', default: 'https://api.acme.test' }`);
     expect(tree.read(`${root}/src/lib/acme-post-provider.options.ts`, 'utf-8')).toContain('rate_limit_per_minute?: number = 120');
-    expect(tree.read(`${root}/src/lib/acme-post.contract.spec.ts`, 'utf-8')).toContain('describeProviderContract(');
+    const contract = tree.read(`${root}/src/lib/acme-post.contract.spec.ts`, 'utf-8');
+    expect(contract).toContain('describeProviderContract(');
+    expect(contract).toContain(`startFakeServer({ document: providerSpec('acme-post'), handlers: {} })`);
+    // The operations list the kept OpenAPI description is made from: its source named, its operations still to be listed.
+    expect(readJson(tree, `${root}/openapi/acme-post.operations.json`)).toMatchObject({ source: 'acme-post-openapi.yaml', operations: [] });
     expect(tree.read(`${root}/jest.config.cjs`, 'utf-8')).toContain(`displayName: 'providers-acme-post'`);
     const readme = tree.read(`${root}/README.md`, 'utf-8');
     expect(readme).toContain('## Service codes');

@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { aShipStationLabelRequest } from '../fakes/shipstation-request.fixtures';
 import { startFakeServer } from './fake-server';
 import type { FakeRequest, FakeServer } from './fake-server.types';
-import { loadOpenApi } from './openapi.loader';
-import { providerSpecPath } from './provider-spec-path';
+import { OpenApiDocument } from './openapi.document';
+import { providerSpec } from './provider-spec';
 
-describe('startFakeServer (on the ShipEngine file)', () => {
+describe("startFakeServer (on ShipEngine's description, the part ShipStation's adapter uses)", () => {
   let server: FakeServer;
   let voids: FakeRequest[];
   let seen: FakeRequest[];
@@ -14,7 +14,7 @@ describe('startFakeServer (on the ShipEngine file)', () => {
     voids = [];
     seen = [];
     server = await startFakeServer({
-      document: loadOpenApi(providerSpecPath('shipengine-openapi.yaml')),
+      document: providerSpec('shipstation'),
       pathPrefix: { spec: '/v1', served: '/v2' },
       handlers: {
         void_label: (req) => {
@@ -25,7 +25,7 @@ describe('startFakeServer (on the ShipEngine file)', () => {
           seen.push(req);
           return { status: 400, body: { request_id: randomUUID(), errors: [{ error_source: 'shipengine', error_type: 'validation', error_code: 'invalid_field_value', message: 'no' }] } };
         },
-        list_labels: (req) => {
+        get_label_by_id: (req) => {
           seen.push(req);
           return { status: 500, body: { request_id: randomUUID(), errors: [] } };
         },
@@ -91,15 +91,15 @@ describe('startFakeServer (on the ShipEngine file)', () => {
   it('answers 400 for a body that is not JSON and for parameters that do not conform', async () => {
     const res = await fetch(`${server.url}/v2/labels`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{nope' });
     expect(res.status).toBe(400);
-    expect((await fetch(`${server.url}/v2/labels?page=zero`)).status).toBe(400);
+    expect((await fetch(`${server.url}/v2/labels/se-1?label_download_type=jpeg`)).status).toBe(400);
     expect((await put('/v2/labels/NOT_AN_ID/void')).status).toBe(400);
     expect(seen).toHaveLength(0);
     expect(server.violations()).toHaveLength(3);
   });
 
-  it('gives handlers query parameters coerced to their declared types', async () => {
-    await fetch(`${server.url}/v2/labels?page=3&page_size=10&refund_status=pending,approved&unknown=u`);
-    expect(seen[0].query).toEqual({ page: 3, page_size: 10, refund_status: ['pending', 'approved'], unknown: 'u' });
+  it('gives handlers the path and query parameters, unknown query parameters included', async () => {
+    await fetch(`${server.url}/v2/labels/se-7?label_download_type=inline&unknown=u`);
+    expect(seen[0]).toMatchObject({ params: { label_id: 'se-7' }, query: { label_download_type: 'inline', unknown: 'u' }, operationId: 'get_label_by_id' });
   });
 
   it('records an answer that does not conform as a violation (the fake has a bug)', async () => {
@@ -194,9 +194,46 @@ describe('startFakeServer (on the ShipEngine file)', () => {
   });
 });
 
+describe('startFakeServer on an inline document', () => {
+  it('gives handlers query parameters coerced to their declared types (integers, comma-separated arrays)', async () => {
+    const seen: FakeRequest[] = [];
+    const document = new OpenApiDocument({
+      openapi: '3.0.3',
+      info: { title: 't', version: '1' },
+      paths: {
+        '/labels': {
+          get: {
+            operationId: 'list_labels',
+            parameters: [
+              { name: 'page', in: 'query', schema: { type: 'integer' } },
+              { name: 'refund_status', in: 'query', style: 'form', explode: false, schema: { type: 'array', items: { type: 'string', enum: ['pending', 'approved'] } } },
+            ],
+            responses: { '200': { description: '' } },
+          },
+        },
+      },
+    });
+    const server = await startFakeServer({ document, handlers: {
+        list_labels: (req) => {
+          seen.push(req);
+          return { status: 200 };
+        },
+      },
+    });
+    try {
+      expect((await fetch(`${server.url}/labels?page=3&refund_status=pending,approved&unknown=u`)).status).toBe(200);
+      expect(seen[0].query).toEqual({ page: 3, refund_status: ['pending', 'approved'], unknown: 'u' });
+      expect((await fetch(`${server.url}/labels?page=zero`)).status).toBe(400);
+      expect(server.violations()).toEqual([expect.stringMatching(/^GET \/labels \(list_labels\): request does not conform: query parameter 'page': must be integer/)]);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe('startFakeServer close()', () => {
   it('ends sockets held by a timeout fault, so a test never hangs', async () => {
-    const server = await startFakeServer({ document: loadOpenApi(providerSpecPath('shipengine-openapi.yaml')), handlers: {} });
+    const server = await startFakeServer({ document: providerSpec('shipstation'), handlers: {} });
     server.faults.inject({ kind: 'timeout' }, { times: Infinity });
     const held = fetch(`${server.url}/v1/labels/se-1/void`, { method: 'PUT' });
     const outcome = held.then(

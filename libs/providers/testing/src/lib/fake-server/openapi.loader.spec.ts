@@ -1,43 +1,18 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import Ajv from 'ajv';
 import { aShipStationLabelRequest } from '../fakes/shipstation-request.fixtures';
-import { loadOpenApi } from './openapi.loader';
 import { OpenApiDocument } from './openapi.document';
-import { providerSpecPath } from './provider-spec-path';
+import { providerSpec } from './provider-spec';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-const shipEngine = () => loadOpenApi(providerSpecPath('shipengine-openapi.yaml'));
+const shipEngine = () => providerSpec('shipstation');
 const shipment = (body: Json) => body.shipment as Json;
 
 function inlineDocument(openapi: string, schemas: Json, paths: Json = {}): OpenApiDocument {
   return new OpenApiDocument({ openapi, info: { title: 't', version: '1' }, paths, components: { schemas } });
 }
 
-describe('providerSpecPath', () => {
-  it('finds the providers folder above this file', () => {
-    expect(providerSpecPath('shipengine-openapi.yaml')).toMatch(/shared[/\\]spec[/\\]providers[/\\]shipengine-openapi\.yaml$/);
-  });
-
-  it('names the file it cannot find, and the folders when there is none', () => {
-    expect(() => providerSpecPath('nope.yaml')).toThrow(/nope\.yaml is not in/);
-    const empty = mkdtempSync(join(tmpdir(), 'spec-path-'));
-    expect(() => providerSpecPath('x.yaml', empty)).toThrow(/no shared\/spec\/providers folder above/);
-  });
-
-  it('finds shared/ beside the repository folder (CI layout)', () => {
-    const root = mkdtempSync(join(tmpdir(), 'spec-layout-'));
-    const deep = join(root, 'checkout', 'libs', 'x');
-    require('node:fs').mkdirSync(deep, { recursive: true });
-    require('node:fs').mkdirSync(join(root, 'shared', 'spec', 'providers'), { recursive: true });
-    writeFileSync(join(root, 'shared', 'spec', 'providers', 'a.yaml'), 'openapi: 3.0.0');
-    expect(providerSpecPath('a.yaml', deep)).toBe(join(root, 'shared', 'spec', 'providers', 'a.yaml'));
-  });
-});
-
-describe('loadOpenApi on the ShipEngine file (OpenAPI 3.0)', () => {
+describe("OpenApiDocument on ShipEngine's description (OpenAPI 3.0, the part ShipStation's adapter uses)", () => {
   it('reads the operations with their methods and path templates', () => {
     const doc = shipEngine();
     expect(doc.version).toBe('3.0');
@@ -111,13 +86,33 @@ describe('loadOpenApi on the ShipEngine file (OpenAPI 3.0)', () => {
     expect(doc.validateResponse('void_label', 401, { request_id: 'x', errors: [] }, { fallbackSchema: 'error_response_body' })).toContain('answer 401 body/request_id: must match format "uuid"');
   });
 
-  it('coerces query and path parameters to their declared types before checking them', () => {
+  it('checks path parameters against their schemas', () => {
     const doc = shipEngine();
-    const ok = doc.checkParameters('list_labels', { path: {}, query: new URLSearchParams('page=2&page_size=50&refund_status=pending,approved&label_status=completed'), headers: {} });
-    expect(ok).toEqual({ problems: [], path: {}, query: { page: 2, page_size: 50, refund_status: ['pending', 'approved'], label_status: 'completed' } });
-    const bad = doc.checkParameters('list_labels', { path: {}, query: new URLSearchParams('page=abc&label_status=lost'), headers: {} });
-    expect(bad.problems).toEqual([expect.stringMatching(/^query parameter 'label_status': must be equal to one of the allowed values/), "query parameter 'page': must be integer"]);
+    expect(doc.checkParameters('get_label_by_id', { path: { label_id: 'se-1' }, query: new URLSearchParams('label_download_type=url'), headers: {} })).toEqual({ problems: [], path: { label_id: 'se-1' }, query: { label_download_type: 'url' } });
     expect(doc.checkParameters('get_label_by_id', { path: { label_id: 'NOT AN ID' }, query: new URLSearchParams(), headers: {} }).problems).toEqual([`path parameter 'label_id': must match pattern "^se(-[a-z0-9]+)+$"`]);
+  });
+});
+
+describe('query parameters', () => {
+  it("are coerced to their declared types before they are checked (Shippo's ListTransactions)", () => {
+    const doc = providerSpec('shippo');
+    const ok = doc.checkParameters('ListTransactions', { path: {}, query: new URLSearchParams('page=2&results=50&object_status=SUCCESS'), headers: {} });
+    expect(ok).toEqual({ problems: [], path: {}, query: { page: 2, results: 50, object_status: 'SUCCESS' } });
+    const bad = doc.checkParameters('ListTransactions', { path: {}, query: new URLSearchParams('page=abc&results=500&object_status=LOST'), headers: {} });
+    expect(bad.problems).toEqual([
+      expect.stringMatching(/^query parameter 'object_status': must be equal to one of the allowed values/),
+      "query parameter 'page': must be integer",
+      "query parameter 'results': must be <= 100",
+    ]);
+  });
+
+  it('split a comma-separated array (style form, explode false) into its typed items', () => {
+    const status = { type: 'string', enum: ['pending', 'approved', 'rejected'] };
+    const doc = inlineDocument('3.0.3', {}, {
+      '/labels': { get: { operationId: 'list', parameters: [{ name: 'refund_status', in: 'query', style: 'form', explode: false, schema: { type: 'array', items: status } }, { name: 'page', in: 'query', schema: { type: 'integer' } }], responses: { '200': { description: '' } } } },
+    });
+    expect(doc.checkParameters('list', { path: {}, query: new URLSearchParams('refund_status=pending,approved&page=3'), headers: {} })).toEqual({ problems: [], path: {}, query: { refund_status: ['pending', 'approved'], page: 3 } });
+    expect(doc.checkParameters('list', { path: {}, query: new URLSearchParams('refund_status=pending,lost'), headers: {} }).problems).toEqual([expect.stringMatching(/^query parameter 'refund_status'\/1: must be equal to one of the allowed values/)]);
   });
 });
 
@@ -174,12 +169,12 @@ describe('schema normalization rules (inline documents)', () => {
     expect(doc.validateRequestBody('create_thing', { tags: [] })).toEqual(["body: must have required property 'name'"]);
   });
 
-  it('loads the Shippo file (OpenAPI 3.1) and checks a request against it', () => {
-    const doc = loadOpenApi(providerSpecPath('shippo-public-api.yaml'));
+  it("reads Shippo's description (OpenAPI 3.1) and checks a request against it", () => {
+    const doc = providerSpec('shippo');
     expect(doc.version).toBe('3.1');
-    expect(doc.operation('CreateAddress')).toMatchObject({ method: 'POST', path: '/addresses' });
-    expect(doc.validateRequestBody('CreateAddress', { name: 'Mr Hippo', street1: '965 Mission St', city: 'San Francisco', state: 'CA', zip: '94103', country: 'US' })).toEqual([]);
-    expect(doc.validateRequestBody('CreateAddress', { name: 'Mr Hippo', street1: '965 Mission St' })).toEqual(["body: must have required property 'country'"]);
+    expect(doc.operation('CreateRefund')).toMatchObject({ method: 'POST', path: '/refunds' });
+    expect(doc.validateRequestBody('CreateRefund', { transaction: 'a'.repeat(32), async: false })).toEqual([]);
+    expect(doc.validateRequestBody('CreateRefund', { async: 'no' })).toEqual(["body: must have required property 'transaction'", 'body/async: must be boolean']);
   });
 
   it('refuses what is not OpenAPI 3.0 or 3.1', () => {

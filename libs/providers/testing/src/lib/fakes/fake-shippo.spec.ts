@@ -100,6 +100,12 @@ describe('fake Shippo (API 2018-02-08)', () => {
     expect(fake.violations()).toEqual([expect.stringContaining('request does not conform')]);
   });
 
+  it("refuses (404) an operation of Shippo's API that its kept description lacks, as a violation", async () => {
+    const res = await call('POST', '/addresses', { name: 'Mr Hippo', country: 'US' });
+    expect(res.status).toBe(404);
+    expect(fake.violations()).toEqual([expect.stringMatching(/^POST \/addresses: unknown route: no operation of the document serves \/addresses/)]);
+  });
+
   it('lists transactions newest first, 100 a page at most, with object_created and next', async () => {
     for (let i = 0; i < 5; i++) await buy({ metadata: `m-${i}` });
     const first = await call('GET', '/transactions?page=1&results=2');

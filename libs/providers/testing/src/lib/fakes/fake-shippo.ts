@@ -1,8 +1,7 @@
 import { startFakeServer } from '../fake-server/fake-server';
 import type { FakeAnswer, FakeRequest, RecordedRequest } from '../fake-server/fake-server.types';
 import type { FaultInjector } from '../fake-server/fault-injector';
-import { loadOpenApi } from '../fake-server/openapi.loader';
-import { providerSpecPath } from '../fake-server/provider-spec-path';
+import { providerSpec } from '../fake-server/provider-spec';
 import { batchHandlers } from './fake-shippo.batches';
 import { shippoDetail, shippoValidationBody } from './fake-shippo.errors';
 import { type FakeShippoAccountInput, type FakeShippoBatch, type FakeShippoSale, FakeShippoState } from './fake-shippo.state';
@@ -87,11 +86,13 @@ const DOWNLOAD = 'download_label_file';
 const OWNER = 'fake@shippo.test';
 
 /**
- * A fake Shippo API (`2018-02-08`) on a real HTTP server, checked against
- * `shared/spec/providers/shippo-public-api.yaml` (OpenAPI 3.1): instant transactions (SUCCESS,
- * QUEUED for a few polls, ERROR with Shippo's messages), transaction reads and listing, rates,
- * refunds, batches (validated in the background, shipments removed, purchased once), real label
- * files, `ShippoToken` authentication and Shippo's per-token rate limits per endpoint and verb (FAKE_SHIPPO_LIMITS).
+ * A fake Shippo API (`2018-02-08`) on a real HTTP server, checked against the kept part of
+ * Shippo's published OpenAPI 3.1 description (`providerSpec('shippo')`): instant transactions
+ * (SUCCESS, QUEUED for a few polls, ERROR with Shippo's messages), transaction reads and listing,
+ * rates, refunds, batches (validated in the background, shipments removed, purchased once), real
+ * label files, `ShippoToken` authentication and Shippo's per-token rate limits per endpoint and
+ * verb (FAKE_SHIPPO_LIMITS). A request for an operation the kept description lacks is refused
+ * (404; 405 for another method of a kept path) and recorded as a violation.
  */
 export async function startFakeShippo(options: FakeShippoOptions = {}): Promise<FakeShippo> {
   const state = new FakeShippoState();
@@ -129,7 +130,7 @@ export async function startFakeShippo(options: FakeShippoOptions = {}): Promise<
   };
 
   const server = await startFakeServer({
-    document: loadOpenApi(providerSpecPath('shippo-public-api.yaml')),
+    document: providerSpec('shippo'),
     handlers: { ...transactions.handlers, ...batchHandlers(state, runtime) },
     extraRoutes: [transactions.download],
     before,

@@ -123,6 +123,15 @@ describe('fake ShipStation (API v2)', () => {
     expect(fake.violations()).toHaveLength(1);
   });
 
+  it("refuses (404) an operation of ShipStation's API that its kept description lacks, as a violation", async () => {
+    const res = await call('POST', '/v2/rates', { shipment_id: 'se-1' });
+    expect(res.status).toBe(404);
+    expect(res.json.errors[0]).toMatchObject({ error_type: 'validation', message: expect.stringContaining('no operation of the document serves /v2/rates') });
+    // Another method of a kept path (labels are bought, never listed here) is not allowed.
+    expect((await call('GET', '/v2/labels?page=1')).status).toBe(405);
+    expect(fake.violations()).toEqual([expect.stringMatching(/^POST \/v2\/rates: unknown route/), expect.stringMatching(/^GET \/v2\/labels: method not allowed/)]);
+  });
+
   it('finds the latest label not voided by external_shipment_id, for that key only', async () => {
     expect((await call('GET', '/v2/labels/external_shipment_id/ship-7')).status).toBe(404);
     const first = await buy({ externalShipmentId: 'ship-7' });

@@ -1,8 +1,7 @@
 import { startFakeServer } from '../fake-server/fake-server';
 import type { FakeAnswer, FakeRequest, RecordedRequest } from '../fake-server/fake-server.types';
 import type { FaultInjector } from '../fake-server/fault-injector';
-import { loadOpenApi } from '../fake-server/openapi.loader';
-import { providerSpecPath } from '../fake-server/provider-spec-path';
+import { providerSpec } from '../fake-server/provider-spec';
 import { accountHandlers } from './fake-shipstation.accounts';
 import { shipStationError } from './fake-shipstation.errors';
 import { labelHandlers } from './fake-shipstation.labels';
@@ -64,9 +63,12 @@ function peak(times: number[], windowMs: number): number {
 
 /**
  * A fake ShipStation API v2 (ShipEngine shapes under `/v2/...`) on a real HTTP server, checked
- * against `shared/spec/providers/shipengine-openapi.yaml`: labels (create, get, get by
- * external_shipment_id, void), carriers (balance, services, add_funds), rate estimates and address validation,
- * with API-Key authentication, a per-key rate limit, prepaid balances and a sales ledger.
+ * against the kept part of ShipEngine's published OpenAPI description
+ * (`providerSpec('shipstation')`): labels (create, get, get by external_shipment_id, void),
+ * carriers (balance, services, add_funds), rate estimates and address validation, with API-Key authentication,
+ * a per-key rate limit, prepaid balances and a sales ledger. A request for an operation the kept
+ * description lacks is refused (404; 405 for another method of a kept path) and recorded as a
+ * violation.
  */
 export async function startFakeShipStation(options: FakeShipStationOptions = {}): Promise<FakeShipStation> {
   const state = new FakeShipStationState();
@@ -89,7 +91,7 @@ export async function startFakeShipStation(options: FakeShipStationOptions = {})
   };
 
   const server = await startFakeServer({
-    document: loadOpenApi(providerSpecPath('shipengine-openapi.yaml')),
+    document: providerSpec('shipstation'),
     pathPrefix: { spec: '/v1', served: '/v2' },
     handlers: { ...labels.handlers, ...accountHandlers(state), ...rateHandlers(state) },
     extraRoutes: [labels.download],

@@ -1,13 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
 import { PDFDocument } from '@cantoo/pdf-lib';
 import { UrlSigner } from '@shipbatch/platform/config';
 import { type DatabaseHandle, openDatabase } from '@shipbatch/platform/database';
 import type { EnqueueItem, QueuePort } from '@shipbatch/platform/queue';
-import { createTestDatabase, type TestDatabase } from '@shipbatch/platform/testing';
+import { createTestDatabase, tempDir, type TestDatabase } from '@shipbatch/platform/testing';
 import type { PurchasedLabel } from '@shipbatch/providers/core';
 import { type MergeLabelFilesJob, MergeLabelFilesUseCase, QUEUES } from '@shipbatch/shipping/application';
 import { LocalFileStorage } from '../local-file.storage';
@@ -92,7 +89,7 @@ describe.each([
 
   beforeAll(async () => {
     testDb = onPostgres ? await createTestDatabase('shipbatch_test_merge') : undefined;
-    const dataDir = mkdtempSync(join(tmpdir(), 'shipbatch-merge-'));
+    const dataDir = tempDir('shipbatch-merge-');
     db = await openDatabase({ databaseUrl: testDb?.url, dataDir }, []);
     await db.dataSource.query(`INSERT INTO tenants (id, name) VALUES ('t1', 'acme')`);
     await db.dataSource.query(

@@ -1,8 +1,5 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { openDatabase, type DatabaseHandle } from '@shipbatch/platform/database';
-import { createTestDatabase, type TestDatabase } from '@shipbatch/platform/testing';
+import { createTestDatabase, tempDir, type TestDatabase } from '@shipbatch/platform/testing';
 import type { LabelFilter, LabelListQuery, LabelSortBy, LabelSortDir } from '@shipbatch/shipping/domain';
 import { TypeormLabelRepository } from './object.repositories';
 
@@ -92,7 +89,7 @@ describe.each([
 
   beforeAll(async () => {
     testDb = onPostgres ? await createTestDatabase('shipbatch_test_labels') : undefined;
-    db = await openDatabase({ databaseUrl: testDb?.url, dataDir: mkdtempSync(join(tmpdir(), 'shipbatch-labels-')) }, []);
+    db = await openDatabase({ databaseUrl: testDb?.url, dataDir: tempDir('shipbatch-labels-') }, []);
     await db.dataSource.query(`INSERT INTO tenants (id, name) VALUES ('t1', 'acme'), ('t2', 'other')`);
     // Inserted row by row through the trigger (set-based INSERT ... SELECT still fires it per row).
     // Three labels share each created_at (ties broken by id); every 7th label was modified days later.

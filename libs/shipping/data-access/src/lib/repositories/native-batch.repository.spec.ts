@@ -1,10 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { SecretBox } from '@shipbatch/platform/config';
 import { openDatabase, type DatabaseHandle } from '@shipbatch/platform/database';
-import { createTestDatabase, type TestDatabase } from '@shipbatch/platform/testing';
+import { createTestDatabase, tempDir, type TestDatabase } from '@shipbatch/platform/testing';
 import { IllegalTransitionError } from '@shipbatch/shipping/domain';
 import { SHIPPING_ENTITIES } from '../entities';
 import { TypeormCarrierAccountRepository } from './carrier-account.repository';
@@ -23,7 +20,7 @@ describe.each([
 
   beforeAll(async () => {
     testDb = onPostgres ? await createTestDatabase('shipbatch_test_native') : undefined;
-    db = await openDatabase({ databaseUrl: testDb?.url, dataDir: mkdtempSync(join(tmpdir(), 'shipbatch-native-')) }, SHIPPING_ENTITIES);
+    db = await openDatabase({ databaseUrl: testDb?.url, dataDir: tempDir('shipbatch-native-') }, SHIPPING_ENTITIES);
     await db.dataSource.query(`INSERT INTO tenants (id, name) VALUES ('t1', 'acme')`);
     const accounts = new TypeormCarrierAccountRepository(db.dataSource, new SecretBox(randomBytes(32)));
     for (const id of ['ca1', 'ca2']) {

@@ -1,8 +1,5 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { openDatabase, type DatabaseHandle } from '@shipbatch/platform/database';
-import { createTestDatabase, type TestDatabase } from '@shipbatch/platform/testing';
+import { createTestDatabase, tempDir, type TestDatabase } from '@shipbatch/platform/testing';
 import { IllegalTransitionError } from '@shipbatch/shipping/domain';
 import { TypeormBatchRepository } from './batch.repository';
 import { TypeormPurchaseRepository } from './purchase.repository';
@@ -23,7 +20,7 @@ describe.each([
 
   beforeAll(async () => {
     testDb = onPostgres ? await createTestDatabase('shipbatch_test_repo') : undefined;
-    db = await openDatabase({ databaseUrl: testDb?.url, dataDir: mkdtempSync(join(tmpdir(), 'shipbatch-repo-')) }, []);
+    db = await openDatabase({ databaseUrl: testDb?.url, dataDir: tempDir('shipbatch-repo-') }, []);
     await db.dataSource.query(`INSERT INTO tenants (id, name) VALUES ('t1', 'acme')`);
     batches = new TypeormBatchRepository(db.dataSource);
     purchases = new TypeormPurchaseRepository(db.dataSource);

@@ -1,8 +1,5 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { openDatabase, type DatabaseHandle } from '@shipbatch/platform/database';
-import { createTestDatabase, type TestDatabase } from '@shipbatch/platform/testing';
+import { createTestDatabase, tempDir, type TestDatabase } from '@shipbatch/platform/testing';
 import { SHIPPING_ENTITIES } from '../entities';
 import { TypeormAddressRepository, TypeormParcelRepository } from './object.repositories';
 import { TypeormShipmentRepository } from './shipment.repository';
@@ -23,7 +20,7 @@ describe.each([
 
   beforeAll(async () => {
     testDb = onPostgres ? await createTestDatabase('shipbatch_test_shipments') : undefined;
-    db = await openDatabase({ databaseUrl: testDb?.url, dataDir: mkdtempSync(join(tmpdir(), 'shipbatch-shipments-')) }, SHIPPING_ENTITIES);
+    db = await openDatabase({ databaseUrl: testDb?.url, dataDir: tempDir('shipbatch-shipments-') }, SHIPPING_ENTITIES);
     const q = (sql: string, params: unknown[] = []) => db.dataSource.query(sql, params);
     await q(`INSERT INTO tenants (id, name) VALUES ('t1', 'acme'), ('t2', 'globex')`);
     const at = (minute: number) => new Date(Date.UTC(2026, 0, 1, 0, minute));

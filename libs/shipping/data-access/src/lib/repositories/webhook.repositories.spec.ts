@@ -1,11 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { SecretBox } from '@shipbatch/platform/config';
 import { createDataSource, normalizeRows, openDatabase, type DatabaseHandle } from '@shipbatch/platform/database';
-import { createTestDatabase, type TestDatabase } from '@shipbatch/platform/testing';
+import { createTestDatabase, tempDir, type TestDatabase } from '@shipbatch/platform/testing';
 import type { DeliveryLease, RecordedAttempt, WebhookAttempt, WebhookRecord } from '@shipbatch/shipping/application';
 import type { WebhookEvent } from '@shipbatch/shipping/domain';
 import { TypeormWebhookDeliveryRepository, TypeormWebhookRepository } from './webhook.repositories';
@@ -135,7 +132,7 @@ describe.each([
 
   beforeAll(async () => {
     testDb = onPostgres ? await createTestDatabase('shipbatch_test_webhooks') : undefined;
-    db = await openDatabase({ databaseUrl: testDb?.url, dataDir: mkdtempSync(join(tmpdir(), 'shipbatch-webhooks-')) }, []);
+    db = await openDatabase({ databaseUrl: testDb?.url, dataDir: tempDir('shipbatch-webhooks-') }, []);
     await db.dataSource.query(`INSERT INTO tenants (id, name) VALUES ('t1', 'acme'), ('t2', 'globex')`);
     box = new SecretBox(randomBytes(32));
     webhooks = new TypeormWebhookRepository(db.dataSource, box);
