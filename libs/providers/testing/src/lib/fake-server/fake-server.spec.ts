@@ -67,7 +67,7 @@ describe("startFakeServer (on ShipEngine's description, the part ShipStation's a
 
   it('lets a request reach its handler when its only problems are known request deviations of the document, and refuses the others', async () => {
     const lenient = await startFakeServer({
-      document: loadOpenApi(providerSpecPath('shipengine-openapi.yaml')),
+      document: providerSpec('shipstation'),
       pathPrefix: { spec: '/v1', served: '/v2' },
       handlers: { create_label: (req) => (seen.push(req), { status: 400, body: { request_id: randomUUID(), errors: [{ error_source: 'shipengine', error_type: 'validation', error_code: 'invalid_field_value', message: 'no' }] } }) },
       knownDeviations: [{ in: 'request', operationId: 'create_label', problem: /^body: must NOT have additional property 'extra'$/, reason: 'a test' }],

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { accountHandlers } from '../fakes/fake-shipstation.accounts';
 import { labelHandlers } from '../fakes/fake-shipstation.labels';
+import { rateHandlers } from '../fakes/fake-shipstation.rates';
 import { FakeShipStationState } from '../fakes/fake-shipstation.state';
 import { batchHandlers } from '../fakes/fake-shippo.batches';
 import { FakeShippoState } from '../fakes/fake-shippo.state';
@@ -16,7 +17,7 @@ const HANDLED: Record<string, () => string[]> = {
     const runtime = { baseUrl: () => '', owner: 'o', queued: { left: 0, polls: 1 }, refundStatus: 'QUEUED' as const, batchPendingReads: 1 };
     return [...Object.keys(transactionHandlers(new FakeShippoState(), runtime).handlers), ...Object.keys(batchHandlers(new FakeShippoState(), runtime))];
   },
-  shipstation: () => [...Object.keys(labelHandlers(new FakeShipStationState(), () => '').handlers), ...Object.keys(accountHandlers(new FakeShipStationState()))],
+  shipstation: () => [...Object.keys(labelHandlers(new FakeShipStationState(), () => '').handlers), ...Object.keys(accountHandlers(new FakeShipStationState())), ...Object.keys(rateHandlers(new FakeShipStationState()))],
 };
 
 /** Every key of the document with the path to it (`components/schemas/x/properties/description`). */
