@@ -269,7 +269,7 @@ describe.each([
       [{ ...base, batch_shipments: [] }, 'batch_shipments'],
       [{ default_servicelevel_token: 'usps_priority', batch_shipments: [ok] }, 'default_carrier_account'],
       [{ ...base, batch_shipments: [ok, { shipment: { ...ok.shipment, address_to: 42 } }] }, 'batch_shipments[1].shipment.address_to'],
-      [{ ...base, batch_shipments: [{ shipment: { ...ok.shipment, parcels: [{ ...PARCEL, mass_unit: 'stone' }] } }] }, 'batch_shipments[0].shipment.parcels'],
+      [{ ...base, batch_shipments: [{ shipment: { ...ok.shipment, parcels: [{ ...PARCEL, mass_unit: 'stone' }] } }] }, 'batch_shipments[0].shipment.parcels[0].mass_unit'],
       [{ ...base, batch_shipments: Array.from({ length: 10_001 }, () => ({ shipment: { address_from: 'a', address_to: 'b', parcel: 'c' } })) }, 'batch_shipments'],
     ];
     for (const [body, field] of cases) {

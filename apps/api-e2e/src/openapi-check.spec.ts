@@ -168,7 +168,7 @@ describe('the service document (/docs-json) is complete', () => {
       const open = path === '/health' || path.startsWith('/files/');
       if (path.startsWith('/local/')) {
         // Commands on the same machine (npm run demo-key): DATA_DIR/service.json's token, scheme LocalToken.
-        if (op.security !== undefined && JSON.stringify(op.security) !== JSON.stringify([{ LocalToken: [] }])) problems.push(`${key}: security ${JSON.stringify(op.security)}`);
+        if (JSON.stringify(op.security) !== JSON.stringify([{ LocalToken: [] }])) problems.push(`${key}: security ${JSON.stringify(op.security)}`);
         if (!op.responses['401']) problems.push(`${key}: no 401`);
       } else if (path.startsWith('/admin/')) {
         if (JSON.stringify(op.security) !== JSON.stringify([{ AdminToken: [] }]) || JSON.stringify(op.tags) !== '["admin"]') {

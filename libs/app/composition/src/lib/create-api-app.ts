@@ -2,7 +2,7 @@ import { ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { AppConfig } from '@shipbatch/platform/config';
-import { ApiExceptionFilter, validationExceptionFactory } from '@shipbatch/shipping/api';
+import { ApiExceptionFilter, StorableParamsPipe, storableJsonBody, validationExceptionFactory } from '@shipbatch/shipping/api';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { setupOpenApi } from './openapi';
@@ -29,7 +29,10 @@ export async function createApiApp(config: AppConfig, options: LogOptions = {}):
   // Out now, and no more buffering: Nest would wait for listen(), and an app only init()ed (tests) would keep them all.
   app.flushLogs();
   app.useBodyParser('json', { limit: MAX_BODY });
+  // Before anything reads the body: NUL characters, unpaired surrogates and deep nesting are a 400 naming the field.
+  app.use(storableJsonBody());
   app.useGlobalPipes(
+    new StorableParamsPipe(),
     new ValidationPipe({ whitelist: true, transform: true, exceptionFactory: validationExceptionFactory }),
   );
   app.useGlobalFilters(new ApiExceptionFilter());

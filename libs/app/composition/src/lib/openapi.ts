@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { documentMalformedInput } from './openapi-input-errors';
 
 const DESCRIPTION = [
   'One batch label API in front of many label providers: Shippo-compatible batches and objects, ShipStation-compatible v2 labels.',
@@ -14,7 +15,8 @@ const DESCRIPTION = [
 /**
  * The OpenAPI document of the HTTP API, served at /docs (Swagger UI) and /docs-json: the
  * controllers' decorators, the security schemes, and the response schemas of
- * `@shipbatch/shipping/api` (see its openapi/schemas.ts) published under components.schemas.
+ * `@shipbatch/shipping/api` (see its openapi/schemas.ts) published under components.schemas, and
+ * on every operation the answers to malformed input (./openapi-input-errors).
  */
 export function setupOpenApi(app: INestApplication): void {
   const config = new DocumentBuilder()
@@ -59,7 +61,7 @@ export function setupOpenApi(app: INestApplication): void {
     .build();
   // Built on the first /docs or /docs-json request, not at start: the walk over every route and
   // schema is start-up time nobody waits for otherwise.
-  SwaggerModule.setup('docs', app, () => hoistComponents(SwaggerModule.createDocument(app, config)), {
+  SwaggerModule.setup('docs', app, () => documentMalformedInput(hoistComponents(SwaggerModule.createDocument(app, config))), {
     jsonDocumentUrl: 'docs-json',
     swaggerOptions: { persistAuthorization: true },
   });

@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, NotFoundException, Post, Req, UnauthorizedException } from '@nestjs/common';
-import { ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiProperty, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 import type { Request } from 'express';
 import { LocalControl } from './local-control';
@@ -26,6 +26,7 @@ const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
  * DATA_DIR/service.json.
  */
 @ApiTags('local')
+@ApiSecurity('LocalToken')
 @Controller('local')
 export class LocalKeysController {
   constructor(

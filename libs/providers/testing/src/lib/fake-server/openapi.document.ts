@@ -88,7 +88,7 @@ export class OpenApiDocument {
       const op = route.operations.find((o) => o.method === method.toUpperCase());
       if (!op) continue;
       const m = route.regex.exec(path) as RegExpExecArray;
-      const pathParams = Object.fromEntries(route.names.map((n, i) => [n, decodeURIComponent(m[i + 1])]));
+      const pathParams = Object.fromEntries(route.names.map((n, i) => [n, decodeOrRaw(m[i + 1])]));
       return { operation: op, pathParams };
     }
     return { problem: 'method_not_allowed', allowed: [...new Set(candidates.flatMap((r) => r.operations.map((o) => o.method)))] };
@@ -263,4 +263,13 @@ function pickMedia(content: Record<string, { schema?: unknown }>, contentType: s
   const wildcard = entries.find(([t]) => t === '*/*' || t === `${base.split('/')[0]}/*`);
   const hit = exact ?? json ?? wildcard;
   return hit ? { type: hit[0], schema: hit[1].schema } : undefined;
+}
+
+/** A path segment decoded, or as it is when it is no valid percent-encoding (`%zz`, `%FF`). */
+function decodeOrRaw(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, ParseArrayPipe, Post, Put, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Put, Query, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { APP_CONFIG, type AppConfig } from '@shipbatch/platform/config';
 import { ApiKeyGuard, TenantId } from '@shipbatch/platform/auth';
@@ -10,16 +10,13 @@ import {
   PurchaseBatchUseCase,
 } from '@shipbatch/shipping/application';
 import type { Batch } from '@shipbatch/shipping/domain';
-import { ApiError, validationExceptionFactory } from '../http/api-error';
+import { ApiError } from '../http/api-error';
+import { ArrayBodyPipe } from '../http/array-body.pipe';
 import { BatchShipmentDto, CreateBatchDto, GetBatchQueryDto, ListQueryDto, MAX_BATCH_SHIPMENTS } from '../dto/batch.dto';
 import { ApiAnswer, ApiErrors, ApiTenantAuth, BATCH_LIST_SCHEMA, BATCH_SCHEMA } from '../openapi';
 import { presentBatch } from '../presenters/shippo.presenters';
 
-const shipmentArrayPipe = new ParseArrayPipe({
-  items: BatchShipmentDto,
-  whitelist: true,
-  exceptionFactory: (errors) => (Array.isArray(errors) ? validationExceptionFactory(errors) : ApiError.validation('body', String(errors))),
-});
+const shipmentArrayPipe = new ArrayBodyPipe(BatchShipmentDto, 'batch shipment', MAX_BATCH_SHIPMENTS);
 
 @ApiTags('batches')
 @ApiTenantAuth()
@@ -93,10 +90,6 @@ export class BatchesController {
     { body: true, idempotent: true },
   )
   async add(@TenantId() tenantId: string, @Param('id') id: string, @Body(shipmentArrayPipe) body: BatchShipmentDto[]) {
-    if (body.length === 0) throw ApiError.validation('body', 'body must list at least one batch shipment');
-    if (body.length > MAX_BATCH_SHIPMENTS) {
-      throw ApiError.validation('body', `at most ${MAX_BATCH_SHIPMENTS} batch shipments can be added at once`);
-    }
     await this.changeShipments.add(tenantId, id, body as BatchShipmentInput[]);
     return this.render(tenantId, id, 1);
   }

@@ -53,7 +53,24 @@ describe('CreateBatchDto', () => {
       expect(s.shipment.address_to).toEqual(from);
     }
     const bad = { shipment: { ...ok.shipment, address_from: { ...from, zip: 94117 } } };
-    expect(await fieldOf({ ...base, batch_shipments: [ok, bad] })).toBe('batch_shipments[1].shipment.address_from');
-    expect(await fieldOf({ ...base, batch_shipments: [bad, ok, bad] })).toBe('batch_shipments[0].shipment.address_from');
+    expect(await fieldOf({ ...base, batch_shipments: [ok, bad] })).toBe('batch_shipments[1].shipment.address_from.zip');
+    expect(await fieldOf({ ...base, batch_shipments: [bad, ok, bad] })).toBe('batch_shipments[0].shipment.address_from.zip');
+  });
+
+  it('names the item of an array of arrays, where ValidateNested alone would find nothing to check', async () => {
+    expect(await fieldOf({ ...base, batch_shipments: [[]] })).toBe('batch_shipments[0]');
+    expect(await fieldOf({ ...base, batch_shipments: [ok, [ok]] })).toBe('batch_shipments[1]');
+    expect(await fieldOf({ ...base, batch_shipments: [null] })).toBe('batch_shipments[0]');
+    expect(await fieldOf({ ...base, batch_shipments: [{ shipment: { ...ok.shipment, parcels: [[]] } }] })).toBe('batch_shipments[0].shipment.parcels[0]');
+  });
+
+  it('names the parcel and the sub-field of an inline parcel at fault', async () => {
+    const parcel = ok.shipment.parcels[0];
+    const withParcels = (parcels: unknown[]) => ({ ...base, batch_shipments: [{ shipment: { ...ok.shipment, parcels } }] });
+    expect(await fieldOf(withParcels(['p1', { ...parcel, weight: '-1' }]))).toBe('batch_shipments[0].shipment.parcels[1].weight');
+    expect(await fieldOf(withParcels([parcel, '']))).toBe('batch_shipments[0].shipment.parcels[1]');
+    expect(await fieldOf({ ...base, batch_shipments: [{ shipment: { address_from: 'a', address_to: 'b', parcel: { ...parcel, height: 0 } } }] })).toBe(
+      'batch_shipments[0].shipment.parcel.height',
+    );
   });
 });

@@ -5,22 +5,21 @@ import {
   ArrayMinSize,
   IsArray,
   IsIn,
-  IsInt,
   IsISO8601,
   IsNotEmpty,
   IsObject,
   IsOptional,
   IsString,
-  Max,
   MaxLength,
-  Min,
   ValidateNested,
 } from 'class-validator';
 import { LABEL_FILE_TYPES } from '@shipbatch/providers/core';
 import { OBJECT_RESULTS } from '@shipbatch/shipping/domain';
 import { AddressDto } from './address.dto';
+import { EachIsObject } from './each-object.decorator';
 import { IsRefOr } from './is-ref-or.decorator';
 import { ParcelDto } from './parcel.dto';
+import { MAX_PAGE, QueryInt } from './query-int.decorator';
 
 export const MAX_BATCH_SHIPMENTS = 10_000;
 
@@ -63,17 +62,18 @@ export class CreateBatchDto {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(MAX_BATCH_SHIPMENTS)
+  @EachIsObject('a batch shipment')
   @ValidateNested({ each: true })
   @Type(() => BatchShipmentDto)
   batch_shipments: BatchShipmentDto[];
 }
 
 export class GetBatchQueryDto {
-  @ApiPropertyOptional({ type: 'integer', default: 1, minimum: 1, description: 'the page of batch shipments (100 a page)' }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) page?: number;
+  @QueryInt({ max: MAX_PAGE, default: 1, description: 'the page of batch shipments (100 a page)' }) page?: number;
   @ApiPropertyOptional({ enum: OBJECT_RESULTS }) @IsOptional() @IsIn(OBJECT_RESULTS) object_results?: (typeof OBJECT_RESULTS)[number];
 }
 
 export class ListQueryDto {
-  @ApiPropertyOptional({ type: 'integer', default: 1, minimum: 1 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) page?: number;
-  @ApiPropertyOptional({ type: 'integer', default: 25, minimum: 1, maximum: 100, description: 'page size' }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100) results?: number;
+  @QueryInt({ max: MAX_PAGE, default: 1 }) page?: number;
+  @QueryInt({ max: 100, default: 25, description: 'page size' }) results?: number;
 }

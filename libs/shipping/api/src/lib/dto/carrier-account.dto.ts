@@ -2,7 +2,6 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   IsBoolean,
-  Length,
   IsNotEmpty,
   IsObject,
   IsOptional,
@@ -13,6 +12,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { IsNumberLike } from '@shipbatch/providers/core';
+import { IsCurrencyCode } from './currency-code.decorator';
 
 /** Largest amount taken, in major units (keeps minor units well inside safe integers). */
 const MAX_AMOUNT = 1_000_000_000;
@@ -85,5 +85,5 @@ export class AddFundsDto {
   @Max(MAX_AMOUNT)
   @IsNumberLike()
   amount: number;
-  @ApiPropertyOptional({ default: 'usd' }) @IsOptional() @IsString() @Length(3, 3) currency?: string;
+  @ApiPropertyOptional({ default: 'usd', description: "ISO 4217; the account's currency" }) @IsOptional() @IsCurrencyCode() currency?: string;
 }

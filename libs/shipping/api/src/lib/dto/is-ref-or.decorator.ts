@@ -35,6 +35,12 @@ function firstMessage(errors: ValidationError[], path = ''): string | undefined 
   return undefined;
 }
 
+/** Whether `validate` accepted an item (an id, or an object it found no fault in). */
+function looksValid(item: unknown): boolean {
+  if (typeof item === 'string') return item.length > 0 && item.length <= 64;
+  return item !== null && typeof item === 'object' && !Array.isArray(item) && !nestedMessages.has(item);
+}
+
 /**
  * Shippo lets an address or parcel be given as an object id or inline. Validates either a
  * non-empty id string or an object that passes `cls`'s own rules, naming the sub-field.
@@ -60,11 +66,12 @@ export function IsRefOr(cls: new () => object, options: { each?: boolean } = {})
           return false;
         },
         defaultMessage(args: ValidationArguments) {
-          const v = args.value;
-          if (v !== null && typeof v === 'object' && nestedMessages.has(v)) {
-            return `${args.property}.${nestedMessages.get(v)}`;
-          }
-          return `${args.property} must be an object id (string) or an inline object`;
+          // With `each`, the value is the whole array: name the first item at fault (`parcels[1]`).
+          const bad = options.each && Array.isArray(args.value) ? args.value.findIndex((item) => !looksValid(item)) : -1;
+          const name = bad >= 0 ? `${args.property}[${bad}]` : args.property;
+          const v: unknown = bad >= 0 ? (args.value as unknown[])[bad] : args.value;
+          if (v !== null && typeof v === 'object' && nestedMessages.has(v)) return `${name}.${nestedMessages.get(v)}`;
+          return `${name} must be an object id (string) or an inline object`;
         },
       },
     });

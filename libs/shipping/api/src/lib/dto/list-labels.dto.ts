@@ -1,6 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 import {
   LABEL_SORT_BY,
   LABEL_SORT_DIR,
@@ -11,6 +10,7 @@ import {
   LABELS_DEFAULT_PAGE_SIZE,
   LABELS_MAX_PAGE_SIZE,
 } from '@shipbatch/shipping/domain';
+import { MAX_PAGE, QueryInt } from './query-int.decorator';
 
 /** Query parameters of GET /v2/labels, as ShipStation names them. Any bad value: 400 naming it. */
 export class ListLabelsQueryDto {
@@ -33,20 +33,8 @@ export class ListLabelsQueryDto {
   @IsOptional()
   @IsISO8601({ strict: true })
   created_at_end?: string;
-  @ApiPropertyOptional({ type: 'integer', default: 1, minimum: 1, description: 'past the last page: an empty page' })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1_000_000_000)
-  page?: number;
-  @ApiPropertyOptional({ type: 'integer', default: LABELS_DEFAULT_PAGE_SIZE, minimum: 1, maximum: LABELS_MAX_PAGE_SIZE })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(LABELS_MAX_PAGE_SIZE)
-  page_size?: number;
+  @QueryInt({ max: MAX_PAGE, default: 1, description: 'past the last page: an empty page' }) page?: number;
+  @QueryInt({ max: LABELS_MAX_PAGE_SIZE, default: LABELS_DEFAULT_PAGE_SIZE }) page_size?: number;
   @ApiPropertyOptional({
     enum: LABEL_SORT_DIR,
     default: 'desc',

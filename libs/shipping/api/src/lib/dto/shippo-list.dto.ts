@@ -1,20 +1,14 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { IsIn, IsOptional, IsString } from 'class-validator';
+import { MAX_PAGE, QueryInt } from './query-int.decorator';
 
 /**
  * `page` and `results` of Shippo's list routes. The default page size is the route's own
  * (Shippo: 5 for addresses and carrier accounts, 25 elsewhere); at most 100.
  */
 export class ShippoPageQueryDto {
-  @ApiPropertyOptional({ default: 1, minimum: 1 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) page?: number;
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, description: 'page size (default 25; 5 for addresses and carrier accounts)' })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  results?: number;
+  @QueryInt({ max: MAX_PAGE, default: 1 }) page?: number;
+  @QueryInt({ max: 100, description: 'page size (default 25; 5 for addresses and carrier accounts)' }) results?: number;
 }
 
 /** Shippo's transaction statuses; a Shipbatch transaction is SUCCESS, or REFUNDED once voided. */

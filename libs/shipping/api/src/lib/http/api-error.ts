@@ -39,12 +39,15 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
     const field = path(parent, e.property);
     if (e.constraints) {
       const [rule, message] = Object.entries(e.constraints)[0];
+      // A message may name a part of the field (`parcels[1].weight: ...`, `address_to.zip: ...`): so does field_name.
+      const rest = message.startsWith(e.property) ? message.slice(e.property.length) : undefined;
+      const part = rest === undefined ? '' : (/^(?:\[\d+\]|\.[A-Za-z_]\w*)+/.exec(rest)?.[0] ?? '');
       out.push({
         error_source: 'shipbatch',
         error_type: 'validation',
         error_code: rule === 'whitelistValidation' ? 'unknown_field' : 'invalid_field_value',
-        message: message.startsWith(e.property) ? `${field}${message.slice(e.property.length)}` : `${field}: ${message}`,
-        field_name: field,
+        message: rest !== undefined ? `${field}${rest}` : `${field}: ${message}`,
+        field_name: field + part,
       });
     }
     out.push(...flattenValidationErrors(e.children ?? [], field));
@@ -52,7 +55,10 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
   return out;
 }
 
-/** For ValidationPipe: at most 20 field errors, each naming its field. */
+/** For ValidationPipe: at most 20 field errors, each naming its field, one per field. */
 export function validationExceptionFactory(errors: ValidationError[]): ApiError {
-  return new ApiError(HttpStatus.BAD_REQUEST, flattenValidationErrors(errors).slice(0, 20));
+  // One error per field: an item refused by its array's rule and again by ValidateNested is named once.
+  const seen = new Set<string | undefined>();
+  const items = flattenValidationErrors(errors).filter((item) => !seen.has(item.field_name) && seen.add(item.field_name));
+  return new ApiError(HttpStatus.BAD_REQUEST, items.slice(0, 20));
 }

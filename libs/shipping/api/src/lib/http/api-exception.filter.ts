@@ -11,6 +11,7 @@ const TYPE_BY_STATUS: Record<number, ErrorType> = {
   404: 'validation',
   409: 'business_rules',
   413: 'validation',
+  415: 'validation',
   422: 'validation',
   429: 'system',
 };
@@ -66,6 +67,18 @@ export class ApiExceptionFilter implements ExceptionFilter {
     }
     if (e?.type === 'entity.too.large' || e?.status === 413) {
       return this.one(413, 'request_too_large', 'the request body is larger than 32 MB');
+    }
+    if (e?.type === 'charset.unsupported' || e?.type === 'encoding.unsupported') {
+      const header = e.type === 'charset.unsupported' ? 'Content-Type' : 'Content-Encoding';
+      return this.one(415, 'unsupported_media_type', `the request body must be JSON in UTF-8, not compressed: ${e.message}`, header);
+    }
+    // Any other 400 of the body parser (an aborted body, a Content-Length that does not match).
+    if (typeof e?.type === 'string' && e.status === 400 && !(exception instanceof HttpException)) {
+      return this.one(400, 'invalid_body', `the request body could not be read: ${e.message}`, 'body');
+    }
+    // The router could not percent-decode a path segment (`%zz`, `%FF`, an encoded lone surrogate).
+    if (e?.status === 400 && typeof e.message === 'string' && e.message.startsWith('Failed to decode param')) {
+      return this.one(400, 'invalid_field_value', `the URL path is not valid percent-encoded UTF-8: ${e.message.replace(/^Failed to decode param /, '')}`, 'path');
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();

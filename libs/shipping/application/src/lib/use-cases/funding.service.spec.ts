@@ -380,5 +380,12 @@ describe('FundingService', () => {
       const { service } = setup(policy(), { balance: 0, addFunds: false });
       await expect(service.addFundsManually('t1', 'ca1', usd(100))).rejects.toMatchObject({ code: 'add_funds_not_supported' });
     });
+
+    it("refuses a currency other than the balance's as the request's fault, recording nothing", async () => {
+      const { service, repo } = setup(policy(), { balance: 300 });
+      await expect(service.addFundsManually('t1', 'ca1', { amountMinor: 100, currency: 'nan' })).rejects.toMatchObject({ kind: 'invalid_input', field: 'currency' });
+      expect(repo.events).toEqual([]);
+      expect(repo.locks.size).toBe(0);
+    });
   });
 });

@@ -199,6 +199,10 @@ export class FundingService {
     }
     try {
       const before = await this.readBalance(provider);
+      // A currency the balance is not kept in is the request's fault: refused before anything is recorded.
+      if (before && before.currency.toLowerCase() !== amount.currency.toLowerCase()) {
+        throw new InvalidInputError(`currency must be the balance's currency, ${before.currency.toLowerCase()}`, 'invalid_field_value', 'currency');
+      }
       let after: Balance;
       try {
         after = await addFunds(provider, amount);
