@@ -21,7 +21,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApiApp } from '@shipbatch/app/composition';
-import { readServiceFile } from '@shipbatch/platform/auth';
+import { readDataDirHolder } from '@shipbatch/platform/database';
 import { loadConfig } from '@shipbatch/platform/config';
 import { buildCases, type OpenApiLike } from '../../apps/api-e2e/src/fuzz/fuzz-cases';
 import { makeFixtures } from '../../apps/api-e2e/src/fuzz/fuzz-fixtures';
@@ -63,7 +63,7 @@ async function main() {
     await app.listen(port, '127.0.0.1');
     baseUrl = `http://127.0.0.1:${port}`;
     adminToken = ADMIN;
-    localToken = readServiceFile(dataDir)?.token;
+    localToken = readDataDirHolder(dataDir)?.token ?? undefined;
     close = async () => {
       await app.close();
       rmSync(dataDir, { recursive: true, force: true });
