@@ -4,21 +4,16 @@
  * sent), fails: the provider refuses for a reason a top-up does not fix.
  */
 export const MAX_UNFUNDED_RETRIES = 3;
-/**
- * One job run spends at most this long on one shipment's insufficient funds (its claim is leased,
- * PURCHASE_LEASE_SECONDS): past it, the shipment goes back to the queue and is bought on a later run.
- */
-export const FUNDING_ROUNDS_MAX_MS = 30_000;
 
-/** One shipment's rounds of "insufficient funds, funding, buy again" within one job run. */
+/**
+ * One shipment's rounds of "insufficient funds, funding, buy again" within one job run, until
+ * `deadline` (ms since the epoch): its claim is leased, so past the deadline the shipment goes
+ * back to the queue and is bought on a later run rather than outlive its lease.
+ */
 export class FundingRounds {
   private unfunded = 0;
-  private since: number | null = null;
 
-  /** Called on every insufficient-funds answer: the first one starts the clock. */
-  begin(now = Date.now()): void {
-    this.since ??= now;
-  }
+  constructor(private readonly deadline: number) {}
 
   /**
    * Records a `retry` decision; `toppedUp`: a top-up came after the refused purchase was sent.
@@ -29,8 +24,13 @@ export class FundingRounds {
     return this.unfunded < MAX_UNFUNDED_RETRIES;
   }
 
-  /** Whether this run has spent FUNDING_ROUNDS_MAX_MS on the shipment's funding. */
+  /** Whether the deadline has passed. */
   overdue(now = Date.now()): boolean {
-    return this.since !== null && now - this.since > FUNDING_ROUNDS_MAX_MS;
+    return now > this.deadline;
+  }
+
+  /** How long until the deadline (0 once passed). */
+  remainingMs(now = Date.now()): number {
+    return Math.max(0, this.deadline - now);
   }
 }

@@ -2,7 +2,7 @@ import type { LabelProvider, MoneyAmount, ProviderError } from '@shipbatch/provi
 import { decidePurchaseFailure } from '@shipbatch/shipping/domain';
 import type { CarrierAccountRecord } from '../ports/carrier-account.repository';
 import type { ClaimedPurchase, PurchaseRepository } from '../ports/purchase.repository';
-import { FUNDING_WAIT_MS, type FundingService } from './funding.service';
+import { FUNDING_AWAIT_MS, FUNDING_WAIT_MS, type FundingService } from './funding.service';
 import { type FundingRounds, MAX_UNFUNDED_RETRIES } from './funding-rounds';
 import type { Attempt } from './purchase-shipment.use-case';
 
@@ -34,7 +34,6 @@ export class PurchaseFundingStep {
     sentAt: number,
     rounds: FundingRounds,
   ): Promise<'retry' | Attempt> {
-    rounds.begin();
     const needed = neededAmount(error);
     const decision = await this.funding.handleInsufficientFunds(account, provider, {
       needed,
@@ -52,12 +51,14 @@ export class PurchaseFundingStep {
           );
           return this.failForFunds(claim, account, text);
         }
-        // Long enough on one shipment (a claim is leased): back to the queue, bought on the next run.
+        // Its claim's lease is half gone: back to the queue, bought on a later run.
         return rounds.overdue() ? this.giveBackForFunding(claim) : 'retry';
       }
       case 'wait':
         // Another worker is topping the account up (the account is paused): buy once it is done.
-        return (await this.funding.awaitTopUp(account.id)) && !rounds.overdue() ? 'retry' : this.giveBackForFunding(claim);
+        return (await this.funding.awaitTopUp(account.id, Math.min(FUNDING_AWAIT_MS, rounds.remainingMs()))) && !rounds.overdue()
+          ? 'retry'
+          : this.giveBackForFunding(claim);
       case 'later': {
         // The top-up could not be made now: a counted failure, so the tries end (with the message).
         const next = decidePurchaseFailure({ code: error.code, retryable: true, retryAfterMs: decision.delayMs }, claim.failures + 1);

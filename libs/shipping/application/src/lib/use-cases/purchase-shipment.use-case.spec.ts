@@ -14,7 +14,7 @@ import type { ClaimedPurchase, PurchaseRepository } from '../ports/purchase.repo
 import type { FileStorage } from '../ports/file-storage';
 import type { FundingService, InsufficientFundsDecision } from './funding.service';
 import type { MergeLabelFilesUseCase } from './merge-label-files.use-case';
-import { PurchaseShipmentUseCase } from './purchase-shipment.use-case';
+import { PURCHASE_LEASE_MS, PurchaseShipmentUseCase } from './purchase-shipment.use-case';
 import { PurchasedLabelFiles } from './purchased-label.files';
 
 const label: PurchasedLabel = {
@@ -219,6 +219,34 @@ describe('PurchaseShipmentUseCase', () => {
     await useCase.execute('bs1');
     expect(log.filter((l) => l === 'funding')).toHaveLength(5);
     expect(log.slice(-3)).toEqual(['purchase bs1', 'recorded bs1=9400000', 'settled b1 bs1']);
+  });
+
+  it('gives a shipment back, uncounted, with the rest of its group, once its funding rounds have taken half its claim lease', async () => {
+    let now = Date.now();
+    const clock = jest.spyOn(Date, 'now').mockImplementation(() => now);
+    try {
+      const { useCase, log } = setup({
+        funding: { action: 'retry', toppedUp: true },
+        purchase: () => {
+          now += PURCHASE_LEASE_MS / 4 + 1;
+          return Promise.reject(new ProviderInsufficientFundsError('broke'));
+        },
+      });
+      await useCase.execute(['bs1', 'bs2']);
+      expect(log).toEqual([
+        'purchase bs1',
+        'funding',
+        'purchase bs1',
+        'funding',
+        'requeue bs1 failure=false lookup=false',
+        'enqueue delay=2000 id=purchase:bs1:2',
+        'requeue bs2 failure=false lookup=false',
+        'enqueue delay=2000 id=purchase:bs2:2',
+        'settled b1 bs1,bs2',
+      ]);
+    } finally {
+      clock.mockRestore();
+    }
   });
 
   it('fails with the balance and the amount needed when the provider keeps refusing though nothing is short', async () => {

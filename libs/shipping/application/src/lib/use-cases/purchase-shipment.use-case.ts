@@ -62,20 +62,21 @@ export class PurchaseShipmentUseCase {
    */
   async execute(batchShipmentIds: string | string[]): Promise<void> {
     const ids = typeof batchShipmentIds === 'string' ? [batchShipmentIds] : batchShipmentIds;
+    const claimedAt = Date.now();
     const claims = await this.purchases.claimMany(ids, PURCHASE_LEASE_MS);
     if (claims.length === 0) return;
     const shares = [...groupBy(claims, (c) => c.purchase.carrierAccountId).values()];
     // Every share runs to its end (and records what it bought) before a failure is thrown.
-    const outcomes = await Promise.allSettled(shares.map((share) => this.buyShare(share)));
+    const outcomes = await Promise.allSettled(shares.map((share) => this.buyShare(share, claimedAt)));
     const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
     if (failed) throw failed.reason;
   }
 
   /** One carrier account's share of a job: bought, recorded, and its settled chunks merged. */
-  private async buyShare(share: ClaimedPurchase[]): Promise<void> {
+  private async buyShare(share: ClaimedPurchase[], claimedAt: number): Promise<void> {
     const bought: PurchasedItem[] = [];
     try {
-      await this.buyGroup(share, bought);
+      await this.buyGroup(share, bought, claimedAt);
     } finally {
       await this.purchases.recordPurchasedMany(bought);
     }
@@ -90,7 +91,7 @@ export class PurchaseShipmentUseCase {
   }
 
   /** One carrier account's share of a job, in batch order. */
-  private async buyGroup(group: ClaimedPurchase[], bought: PurchasedItem[]): Promise<void> {
+  private async buyGroup(group: ClaimedPurchase[], bought: PurchasedItem[], claimedAt: number): Promise<void> {
     const accountId = group[0].purchase.carrierAccountId;
     const account = await this.accounts.findByIdUnscoped(accountId);
     if (!account || !account.active) {
@@ -115,7 +116,7 @@ export class PurchaseShipmentUseCase {
     }
     for (let i = 0; i < group.length; i++) {
       const claim = group[i];
-      const attempt = await this.attempt(claim, account, provider);
+      const attempt = await this.attempt(claim, account, provider, claimedAt);
       if (attempt.kind === 'bought') {
         bought.push({ claim, label: attempt.label, file: await this.files.store(claim, attempt.label, provider) });
       } else if (attempt.kind === 'slowed') {
@@ -127,8 +128,9 @@ export class PurchaseShipmentUseCase {
   }
 
   /** One shipment: buy (or find) its label, or settle the failure. */
-  private async attempt(claim: ClaimedPurchase, account: CarrierAccountRecord, provider: LabelProvider): Promise<Attempt> {
-    const funding = new FundingRounds();
+  private async attempt(claim: ClaimedPurchase, account: CarrierAccountRecord, provider: LabelProvider, claimedAt: number): Promise<Attempt> {
+    // Funding rounds (top-ups, waits for another worker's) end by half the claim's lease.
+    const funding = new FundingRounds(claimedAt + PURCHASE_LEASE_MS / 2);
     for (;;) {
       const sentAt = Date.now();
       try {
