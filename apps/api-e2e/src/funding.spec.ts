@@ -280,6 +280,29 @@ describe.each([
       ]);
     });
 
+    it('buys all of a 60-shipment batch whose estimate failed, topping up one at a time for what is still to buy, within the cap (several workers in scale-out)', async () => {
+      // Scale-out: a second worker process takes purchase jobs beside the in-process one.
+      if (h.mode === 'scale-out' && h.children.length === 0) await h.spawnWorker();
+      // A top-up of 20.00 pays for two labels of 7.58: topping up by it alone, parallel purchases spend each top-up before the retry.
+      const acct = await shipStationAccount(10, { enabled: true, min_balance: 0, top_up_amount: '20.00', daily_cap: '1000.00' });
+      fake.faults.inject({ kind: 'status', status: 503, body: { request_id: randomUUID(), errors: [] } }, { operationId: 'estimate_rates', times: Infinity });
+      const batch = await purchaseBatch(acct.id, 60, SS_FROM);
+      const failed = (await acme.get(`/batches/${batch.object_id}?object_results=purchase_failed`)).body.batch_shipments.results;
+      expect(failed.map((s: any) => s.messages[0]?.text)).toEqual([]);
+      expect(batch.object_results).toMatchObject({ purchase_succeeded: 60, purchase_failed: 0 });
+
+      const events = await eventsOf(acct.id);
+      expect(events.map((e) => `${e.reason} ${e.status}`)).toEqual(events.map(() => 'insufficient_funds succeeded'));
+      // The workers refused at once waited for one top-up, sized for every shipment still to buy.
+      expect(events).toHaveLength(1);
+      const added = events.reduce((sum, e) => sum + Math.round(e.amount.amount * 100), 0);
+      expect(added).toBeLessThanOrEqual(100_000);
+      expect(added).toBeGreaterThanOrEqual(59 * 758 - 242);
+      expect(fake.fundsAdded(acct.carrierId).map((f) => Math.round(f.amount * 100))).toEqual(events.map((e) => Math.round(e.amount.amount * 100)));
+      expect(fake.sales().filter((s) => s.carrierId === acct.carrierId)).toHaveLength(60);
+      expect(Math.round((await balanceOf(acct.id)) * 100)).toBe(1_000 + added - 60 * 758);
+    });
+
     it('without funding, fails the shipments it cannot pay for with the balance and the amount needed; buys them after add_funds', async () => {
       const account = await mockAccount({ initial_balance: 3, label_cost: '5.00' });
       const batch = await purchaseBatch(account, 1);

@@ -68,6 +68,8 @@ export interface FundingRepository {
    * Returns a token naming this holding, or null when someone else holds it.
    */
   tryLock(carrierAccountId: string, leaseMs: number): Promise<string | null>;
+  /** Whether someone holds the account's funding lock (a top-up of the account is in progress). */
+  topUpInProgress(carrierAccountId: string): Promise<boolean>;
   /** Releases the lock if this holding still has it. */
   release(carrierAccountId: string, token: string): Promise<void>;
   /** Records the event and releases the lock (if this holding still has it) in one statement. */
@@ -90,4 +92,9 @@ export interface FundingRepository {
    * their first shipment), each with its `maxShapes` most common shapes.
    */
   queuedDemand(tenantId: string, batchId: string, maxShapes: number): Promise<QueuedDemand[]>;
+  /**
+   * What the account still has to pay for, in every batch of the tenant: its shipments QUEUED
+   * or PURCHASING, grouped by service level as `queuedDemand` groups them.
+   */
+  openDemand(tenantId: string, carrierAccountId: string, maxShapes: number): Promise<QueuedDemand[]>;
 }

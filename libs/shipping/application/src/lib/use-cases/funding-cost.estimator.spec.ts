@@ -93,6 +93,23 @@ describe('FundingCostEstimator', () => {
     expect(estimate).toEqual({ amountMinor: 6 * 758, shipments: 9, unpriced: 3, quotes: 2 });
   });
 
+  it('prices a service whose label price is known at it, quoting and looking up only the others', async () => {
+    const { provider, calls } = quoting({ '10001': 450 });
+    const repo = lastPrices({ usps_priority: 700, usps_priority_express: 2_000 });
+    const estimate = await new FundingCostEstimator(repo).estimate(
+      account,
+      provider,
+      [
+        demandOf('usps_priority', [shape('usps_priority', 10, to('94103')), shape('usps_priority', 2, to('10001'))]),
+        demandOf('usps_first_class', [shape('usps_first_class', 3, to('10001'))]),
+      ],
+      new Map([['usps_priority', 758]]),
+    );
+    expect(calls).toEqual(['usps_first_class 10001']);
+    expect(repo.asked).toEqual([]);
+    expect(estimate).toEqual({ amountMinor: 12 * 758 + 3 * 450, shipments: 15, unpriced: 0, quotes: 1 });
+  });
+
   it('stops quoting once the account is rate limited, and asks nothing of a provider without rates', async () => {
     const limited = quoting({ '94103': 500 }, (n) => (n === 1 ? new ProviderRateLimitedError('slow down', { retryAfterMs: 1_000 }) : undefined));
     const many = demandOf('usps_priority', ['1', '2', '3', '4', '5', '6'].map((z) => shape('usps_priority', 1, to(z))));

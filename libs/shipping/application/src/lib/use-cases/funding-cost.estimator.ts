@@ -43,12 +43,22 @@ export class FundingCostEstimator {
 
   constructor(private readonly funding: Pick<FundingRepository, 'lastPrices'>) {}
 
-  async estimate(account: CarrierAccountRecord, provider: LabelProvider, demand: QueuedDemand[]): Promise<CostEstimate> {
-    const picks = provider.capabilities.rates && provider.quote ? choose(demand) : [];
+  /**
+   * `known`: a price per label already known for some services (the amount an insufficient-funds
+   * answer said a label needs); those services are priced at it and not quoted.
+   */
+  async estimate(
+    account: CarrierAccountRecord,
+    provider: LabelProvider,
+    demand: QueuedDemand[],
+    known: ReadonlyMap<string, number> = new Map(),
+  ): Promise<CostEstimate> {
+    const toQuote = demand.filter((d) => !known.has(d.serviceLevelToken));
+    const picks = provider.capabilities.rates && provider.quote ? choose(toQuote) : [];
     const quotes = await this.quote(account, provider, picks);
     const byService = new Map<QueuedDemand, QuotePick[]>();
     for (const p of picks) if (p.price !== undefined) byService.set(p.demand, [...(byService.get(p.demand) ?? []), p]);
-    const withoutQuote = demand.filter((d) => !byService.has(d)).map((d) => d.serviceLevelToken);
+    const withoutQuote = toQuote.filter((d) => !byService.has(d)).map((d) => d.serviceLevelToken);
     const lastPrices = withoutQuote.length > 0 ? await this.funding.lastPrices(account.id, withoutQuote) : new Map<string, number>();
 
     let amountMinor = 0;
@@ -60,7 +70,7 @@ export class FundingCostEstimator {
       const quotedCount = quoted.reduce((n, p) => n + p.shape.count, 0);
       const quotedCost = quoted.reduce((sum, p) => sum + (p.price ?? 0) * p.shape.count, 0);
       const rest = d.count - quotedCount;
-      const unit = quotedCount > 0 ? Math.ceil(quotedCost / quotedCount) : lastPrices.get(d.serviceLevelToken);
+      const unit = known.get(d.serviceLevelToken) ?? (quotedCount > 0 ? Math.ceil(quotedCost / quotedCount) : lastPrices.get(d.serviceLevelToken));
       amountMinor += quotedCost;
       if (rest <= 0) continue;
       if (unit === undefined) unpriced += rest;

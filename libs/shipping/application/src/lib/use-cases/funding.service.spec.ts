@@ -10,7 +10,7 @@ import { ConflictError, NotFoundError } from '@shipbatch/shipping/domain';
 import type { CarrierAccountRecord, CarrierAccountRepository } from '../ports/carrier-account.repository';
 import type { FundingEventRecord, FundingPolicy, FundingRepository, QueuedDemand } from '../ports/funding.repository';
 import type { ProviderGateway } from '../ports/provider.gateway';
-import { FUNDING_WAIT_MS, FundingService } from './funding.service';
+import { FundingService, type Shortfall } from './funding.service';
 
 /** An in-memory FundingRepository: one lock per account, events in insertion order. */
 class MemoryFunding implements FundingRepository {
@@ -18,6 +18,7 @@ class MemoryFunding implements FundingRepository {
   events: FundingEventRecord[] = [];
   prices = new Map<string, number>();
   demand: QueuedDemand[] = [];
+  open: QueuedDemand[] = [];
   private n = 0;
 
   async tryLock(id: string): Promise<string | null> {
@@ -25,6 +26,9 @@ class MemoryFunding implements FundingRepository {
     const token = `t${++this.n}`;
     this.locks.set(id, token);
     return token;
+  }
+  async topUpInProgress(id: string): Promise<boolean> {
+    return this.locks.has(id);
   }
   async release(id: string, token: string): Promise<void> {
     if (this.locks.get(id) === token) this.locks.delete(id);
@@ -36,8 +40,9 @@ class MemoryFunding implements FundingRepository {
   async toppedUpToday(id: string): Promise<number> {
     return this.events.filter((e) => e.carrierAccountId === id && e.status === 'succeeded').reduce((s, e) => s + e.amountMinor, 0);
   }
-  async toppedUpRecently(id: string): Promise<boolean> {
-    return this.events.some((e) => e.carrierAccountId === id && e.status === 'succeeded');
+  async toppedUpRecently(id: string, withinMs: number): Promise<boolean> {
+    const since = Date.now() - withinMs;
+    return this.events.some((e) => e.carrierAccountId === id && e.status === 'succeeded' && (e.createdAt?.getTime() ?? 0) > since);
   }
   async listEvents(tenantId: string, id: string, offset: number, limit: number) {
     const all = this.events.filter((e) => e.tenantId === tenantId && e.carrierAccountId === id).reverse();
@@ -48,6 +53,9 @@ class MemoryFunding implements FundingRepository {
   }
   async queuedDemand(): Promise<QueuedDemand[]> {
     return this.demand;
+  }
+  async openDemand(): Promise<QueuedDemand[]> {
+    return this.open;
   }
 }
 
@@ -131,6 +139,13 @@ function setup(funding: FundingPolicy, providerOpts: Parameters<typeof fakeProvi
 
 const usd = (amountMinor: number): MoneyAmount => ({ amountMinor, currency: 'usd' });
 
+/** A usps_priority purchase refused just now; `needed` in minor units, null when the provider did not say. */
+const refused = (needed: number | null, sentAt = Date.now()): Shortfall => ({
+  needed: needed === null ? null : usd(needed),
+  serviceLevelToken: 'usps_priority',
+  sentAt,
+});
+
 const command = (service: string) => ({
   carrierAccountId: 'ca1',
   command: { carrier: 'usps', serviceLevelToken: service, shipment: { addressFrom: {}, addressTo: {}, parcels: [] }, labelFileType: 'PDF_4x6' as const },
@@ -151,7 +166,7 @@ describe('FundingService', () => {
   describe('handleInsufficientFunds', () => {
     it('fails with the balance and the amount needed when funding is off, topping nothing up', async () => {
       const { service, acct, repo, state } = setup(policy({ enabled: false }));
-      const decision = await service.handleInsufficientFunds(acct, setup(policy()).provider, usd(758));
+      const decision = await service.handleInsufficientFunds(acct, setup(policy()).provider, refused(758));
       expect(decision).toEqual({
         action: 'fail',
         code: 'insufficient_funds',
@@ -166,14 +181,14 @@ describe('FundingService', () => {
     it('still fails clearly when the balance cannot be read', async () => {
       const { service, acct, provider, state } = setup(policy({ enabled: false }));
       state.getBalanceError = new ProviderUnavailableError('down');
-      const decision = await service.handleInsufficientFunds(acct, provider, null);
+      const decision = await service.handleInsufficientFunds(acct, provider, refused(null));
       expect(decision).toMatchObject({ action: 'fail', code: 'insufficient_funds' });
       expect(decision.action === 'fail' && decision.message).toMatch(/^insufficient funds: the balance could not be read and .*automatic funding is off/);
     });
 
     it('tops up max(top_up_amount, needed + min_balance - balance) under the lock, records it, and retries', async () => {
       const { service, acct, provider, repo, state } = setup(policy({ topUpAmountMinor: 500 }), { balance: 300 });
-      expect(await service.handleInsufficientFunds(acct, provider, usd(758))).toEqual({ action: 'retry' });
+      expect(await service.handleInsufficientFunds(acct, provider, refused(758))).toEqual({ action: 'retry', toppedUp: true });
       // 758 + 1000 - 300 = 1458 > 500
       expect(state.calls).toEqual(['getBalance', 'addFunds 1458']);
       expect(repo.events).toEqual([
@@ -191,51 +206,110 @@ describe('FundingService', () => {
 
     it('tops up at least the provider minimum, and the usual amount when it is more', async () => {
       const min = setup(policy({ topUpAmountMinor: 500, minBalanceMinor: 0 }), { balance: 300, minTopUpMinor: 2_000 });
-      await min.service.handleInsufficientFunds(min.acct, min.provider, usd(758));
+      await min.service.handleInsufficientFunds(min.acct, min.provider, refused(758));
       expect(min.state.calls).toEqual(['getBalance', 'addFunds 2000']);
       const usual = setup(policy(), { balance: 300 });
-      await usual.service.handleInsufficientFunds(usual.acct, usual.provider, usd(758));
+      await usual.service.handleInsufficientFunds(usual.acct, usual.provider, refused(758));
       expect(usual.state.calls).toEqual(['getBalance', 'addFunds 5000']);
     });
 
     it('waits while another worker holds the lock, and retries without a top-up when someone else covered it', async () => {
       const { service, acct, provider, repo, state } = setup(policy(), { balance: 300 });
       repo.locks.set('ca1', 'someone');
-      expect(await service.handleInsufficientFunds(acct, provider, usd(758))).toEqual({ action: 'wait', delayMs: FUNDING_WAIT_MS });
+      expect(await service.handleInsufficientFunds(acct, provider, refused(758))).toEqual({ action: 'wait' });
       expect(state.calls).toEqual([]);
       repo.locks.clear();
       state.balance = 10_000;
-      expect(await service.handleInsufficientFunds(acct, provider, usd(758))).toEqual({ action: 'retry' });
+      // The balance covers the label now, though no top-up was recorded: buy again, nothing topped up.
+      expect(await service.handleInsufficientFunds(acct, provider, refused(758))).toEqual({ action: 'retry', toppedUp: false });
       expect(state.calls).toEqual(['getBalance']);
       expect(repo.events).toEqual([]);
       expect(repo.locks.size).toBe(0);
     });
 
+    it('waits for the top-up in progress to end (awaitTopUp), and answers false when it outlasts the wait', async () => {
+      const { service, repo } = setup(policy());
+      expect(await service.awaitTopUp('ca1', 1_000)).toBe(true);
+      repo.locks.set('ca1', 'someone');
+      setTimeout(() => repo.locks.clear(), 300);
+      expect(await service.awaitTopUp('ca1', 5_000)).toBe(true);
+      repo.locks.set('ca1', 'someone');
+      expect(await service.awaitTopUp('ca1', 300)).toBe(false);
+    });
+
+    it('without the amount needed, tops up unless a top-up came after the refused purchase was sent: one top-up per shortfall', async () => {
+      const { service, acct, provider, repo, state } = setup(policy({ topUpAmountMinor: 500, minBalanceMinor: 0 }), { balance: 300 });
+      const first = refused(null, Date.now() - 50);
+      const second = refused(null, Date.now() - 50);
+      expect(await service.handleInsufficientFunds(acct, provider, first)).toEqual({ action: 'retry', toppedUp: true });
+      // Refused before that top-up: covered by it.
+      expect(await service.handleInsufficientFunds(acct, provider, second)).toEqual({ action: 'retry', toppedUp: true });
+      expect(state.calls).toEqual(['getBalance', 'addFunds 500', 'getBalance']);
+      // Refused after it (the money ran out again): a new top-up.
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      expect(await service.handleInsufficientFunds(acct, provider, refused(null))).toEqual({ action: 'retry', toppedUp: true });
+      expect(state.calls.slice(3)).toEqual(['getBalance', 'addFunds 500']);
+      expect(repo.events.map((e) => `${e.reason} ${e.status} ${e.amountMinor}`)).toEqual(['insufficient_funds succeeded 500', 'insufficient_funds succeeded 500']);
+    });
+
+    it("tops up for the account's open shipments: the label's service at the amount needed, the others as the estimator prices them", async () => {
+      const { service, acct, provider, repo, state } = setup(policy({ topUpAmountMinor: 500, minBalanceMinor: 1_000, dailyCapMinor: 100_000 }), { balance: 300 });
+      repo.prices.set('usps_first_class', 400);
+      repo.open = [demand('usps_priority', 20), demand('usps_first_class', 5), demand('usps_priority_express', 2)];
+      expect(await service.handleInsufficientFunds(acct, provider, refused(758))).toEqual({ action: 'retry', toppedUp: true });
+      // 20 x 758 + 5 x 400 (+ 2 unpriced) + 1000 - 300 = 17,860
+      expect(state.calls).toEqual(['getBalance', 'addFunds 17860']);
+      expect(repo.events[0].message).toBe(
+        "topped up 178.60 usd: a label needed 7.58 usd and the balance was 3.00 usd; the account's 27 open shipments are estimated at 171.60 usd (2 of its 27 shipments could not be priced)",
+      );
+
+      // The cap allows less than the demand but enough for the label: what it allows.
+      const capped = setup(policy({ topUpAmountMinor: 500, minBalanceMinor: 0, dailyCapMinor: 2_000 }), { balance: 300 });
+      capped.repo.open = [demand('usps_priority', 20)];
+      expect(await capped.service.handleInsufficientFunds(capped.acct, capped.provider, refused(758))).toEqual({ action: 'retry', toppedUp: true });
+      expect(capped.state.calls).toEqual(['getBalance', 'addFunds 2000']);
+
+      // The open demand cannot be read: the top-up is sized without it.
+      const broken = setup(policy({ topUpAmountMinor: 500, minBalanceMinor: 0 }), { balance: 300 });
+      broken.repo.openDemand = () => Promise.reject(new Error('database gone'));
+      expect(await broken.service.handleInsufficientFunds(broken.acct, broken.provider, refused(758))).toEqual({ action: 'retry', toppedUp: true });
+      expect(broken.state.calls).toEqual(['getBalance', 'addFunds 500']);
+    });
+
     it('never passes the daily cap: a smaller top-up that still pays for the label, else a failed event and a clear failure', async () => {
       const { service, acct, provider, repo, state } = setup(policy({ topUpAmountMinor: 5_000, dailyCapMinor: 6_000 }), { balance: 300 });
-      expect(await service.handleInsufficientFunds(acct, provider, usd(758))).toEqual({ action: 'retry' });
+      expect(await service.handleInsufficientFunds(acct, provider, refused(758))).toEqual({ action: 'retry', toppedUp: true });
       expect(state.calls).toEqual(['getBalance', 'addFunds 5000']);
       state.balance = 100;
       // 1000 left today: enough for the label (658), so it tops up 1000 instead of 5000.
-      expect(await service.handleInsufficientFunds(acct, provider, usd(758))).toEqual({ action: 'retry' });
+      expect(await service.handleInsufficientFunds(acct, provider, refused(758))).toEqual({ action: 'retry', toppedUp: true });
       expect(state.calls.at(-1)).toBe('addFunds 1000');
       state.balance = 100;
-      const decision = await service.handleInsufficientFunds(acct, provider, usd(758));
+      const decision = await service.handleInsufficientFunds(acct, provider, refused(758));
       expect(decision).toMatchObject({ action: 'fail', code: 'insufficient_funds' });
       expect(decision.action === 'fail' && decision.message).toMatch(
         /^insufficient funds: the balance is 1\.00 usd and this label needs 7\.58 usd; the daily cap of 60\.00 usd for automatic top-ups is reached .*add_funds/,
       );
       expect(repo.events.map((e) => `${e.status} ${e.amountMinor}`)).toEqual(['succeeded 5000', 'succeeded 1000', 'failed 5000']);
       expect(repo.events[2].message).toMatch(/daily cap .* reached/);
+      // The next shipments refused are told the same, without another failed event each.
+      expect(await service.handleInsufficientFunds(acct, provider, refused(758))).toMatchObject({ action: 'fail', code: 'insufficient_funds' });
+      expect(repo.events).toHaveLength(3);
       expect(repo.locks.size).toBe(0);
     });
 
-    it('records a failed top-up and waits when the provider error is retryable, fails otherwise', async () => {
+    it('records a failed top-up and answers later (with the failure to record once tries run out) when the provider error is retryable, fails otherwise', async () => {
       const { service, acct, provider, repo, state } = setup(policy(), { balance: 300 });
       state.addFundsError = new ProviderUnavailableError('provider down', { retryAfterMs: 1234 });
-      expect(await service.handleInsufficientFunds(acct, provider, usd(758))).toEqual({ action: 'wait', delayMs: 1234 });
+      expect(await service.handleInsufficientFunds(acct, provider, refused(758))).toEqual({
+        action: 'later',
+        delayMs: 1234,
+        message:
+          'insufficient funds: the balance is 3.00 usd and this label needs 7.58 usd; the automatic top-up of 50.00 usd failed: provider down ' +
+          '(POST /carrier_accounts/ca1/add_funds, then purchase the batch again)',
+      });
       state.addFundsError = new ProviderValidationError('card declined');
-      const decision = await service.handleInsufficientFunds(acct, provider, usd(758));
+      const decision = await service.handleInsufficientFunds(acct, provider, refused(758));
       expect(decision).toMatchObject({ action: 'fail', code: 'insufficient_funds' });
       expect(decision.action === 'fail' && decision.message).toMatch(/the automatic top-up of 50\.00 usd failed: card declined/);
       expect(repo.events.map((e) => [e.status, e.message])).toEqual([
@@ -248,7 +322,7 @@ describe('FundingService', () => {
     it('releases the lock when something unexpected throws', async () => {
       const { service, acct, provider, repo, state } = setup(policy(), { balance: 300 });
       state.addFundsError = new Error('bug');
-      await expect(service.handleInsufficientFunds(acct, provider, usd(758))).rejects.toThrow('bug');
+      await expect(service.handleInsufficientFunds(acct, provider, refused(758))).rejects.toThrow('bug');
       expect(repo.locks.size).toBe(0);
     });
   });

@@ -1,31 +1,25 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { newObjectId } from '@shipbatch/platform/config';
 import { type Balance, isProviderError, type LabelProvider, type MoneyAmount } from '@shipbatch/providers/core';
-import { ConflictError, InvalidInputError, Money, NotFoundError } from '@shipbatch/shipping/domain';
+import { ConflictError, InvalidInputError, NotFoundError } from '@shipbatch/shipping/domain';
 import type { CarrierAccountRecord, CarrierAccountRepository } from '../ports/carrier-account.repository';
-import {
-  FUNDING_DISABLED,
-  type FundingEventRecord,
-  type FundingReason,
-  type FundingRepository,
-  type QueuedDemand,
-} from '../ports/funding.repository';
+import type { FundingEventRecord, FundingRepository, QueuedDemand } from '../ports/funding.repository';
 import type { ProviderGateway } from '../ports/provider.gateway';
 import { CARRIER_ACCOUNT_REPOSITORY, FUNDING_REPOSITORY, PROVIDER_GATEWAY } from '../ports/tokens';
-import { type CostEstimate, ESTIMATE_MAX_QUOTES, FundingCostEstimator } from './funding-cost.estimator';
+import { ESTIMATE_MAX_QUOTES, FundingCostEstimator } from './funding-cost.estimator';
+import { addFunds, canTopUp, describeError, estimateText, failedEvent, fmt, getBalance } from './funding.format';
+import { FundingLocks, type Holding } from './funding-lock';
+import { InsufficientFundsHandler, type InsufficientFundsDecision, type Shortfall } from './insufficient-funds.handler';
 
-/** What a purchase that got "insufficient funds" does next. */
-export type InsufficientFundsDecision =
-  | { action: 'retry' }
-  | { action: 'wait'; delayMs: number }
-  | { action: 'fail'; code: 'insufficient_funds'; message: string };
+export { FUNDING_LOCK_MS } from './funding-lock';
+export { FUNDING_RETRY_LATER_MS, type InsufficientFundsDecision, type Shortfall } from './insufficient-funds.handler';
 
-/** How long a top-up may hold an account's funding lock before others treat it as crashed. */
-export const FUNDING_LOCK_MS = 60_000;
-/** How long a purchase waits while another worker tops its account up. */
+/**
+ * A purchase waits at most this long for another worker's top-up of its account to finish (then
+ * buys again); past it, it goes back to the queue for FUNDING_WAIT_MS.
+ */
+export const FUNDING_AWAIT_MS = 15_000;
+/** How long a purchase goes back to the queue while its account is being topped up. */
 export const FUNDING_WAIT_MS = 2_000;
-/** How long a purchase waits after a top-up failed retryably (provider unavailable, rate limited). */
-export const FUNDING_RETRY_LATER_MS = 5_000;
 /** A manual top-up waits at most this long for an automatic one of the same account to finish. */
 export const MANUAL_LOCK_WAIT_MS = 15_000;
 /**
@@ -33,18 +27,6 @@ export const MANUAL_LOCK_WAIT_MS = 15_000;
  * then reads the balance that top-up left (so the two never top up for the same shortfall).
  */
 export const PRE_PURCHASE_LOCK_WAIT_MS = 5_000;
-/** Without the amount needed, a top-up this recent is taken to have covered it (retry first). */
-const RECENT_TOP_UP_MS = 10_000;
-
-type EventFields = Pick<FundingEventRecord, 'amountMinor' | 'balanceBeforeMinor' | 'balanceAfterMinor' | 'status' | 'message'> & {
-  currency?: string;
-};
-
-/** A held funding lock: records the event and releases in one statement, or just releases. */
-interface Holding {
-  record(fields: EventFields): Promise<void>;
-  release(): Promise<void>;
-}
 
 /**
  * Funding of prepaid provider balances (API-CONTRACT.md, "Funding"). Amounts are integer minor
@@ -60,6 +42,8 @@ interface Holding {
 export class FundingService {
   private readonly logger = new Logger(FundingService.name);
   private readonly estimator: FundingCostEstimator;
+  private readonly locks: FundingLocks;
+  private readonly shortfalls: InsufficientFundsHandler;
 
   constructor(
     @Inject(FUNDING_REPOSITORY) private readonly funding: FundingRepository,
@@ -67,89 +51,30 @@ export class FundingService {
     @Inject(PROVIDER_GATEWAY) private readonly providers: ProviderGateway,
   ) {
     this.estimator = new FundingCostEstimator(funding);
+    this.locks = new FundingLocks(funding);
+    this.shortfalls = new InsufficientFundsHandler(funding, this.locks, this.estimator);
   }
 
   /**
-   * For a purchase that got ProviderInsufficientFundsError: `retry` when the balance now covers
-   * the label (this call topped it up, or someone else did), `wait` while another worker tops
-   * the account up or after a top-up failed retryably, `fail` (code insufficient_funds, a
-   * message with the balance and the amount needed) when funding is off, past the daily cap,
-   * or the top-up was refused. `needed` is the label's cost when known (the error's
-   * `needed_minor`). Throws only on unexpected (non-provider) errors; the lock is always released.
+   * For a purchase that got ProviderInsufficientFundsError (InsufficientFundsHandler): `retry`
+   * when the balance now covers the label (this call topped it up, or someone else did since the
+   * purchase was sent), `wait` while another worker tops the account up, `later` after a top-up
+   * failed retryably, `fail` (code insufficient_funds, a message with the balance and the amount
+   * needed) when funding is off, past the daily cap, or the top-up was refused. Throws only on
+   * unexpected (non-provider) errors; the lock is always released.
    */
-  async handleInsufficientFunds(
-    account: CarrierAccountRecord,
-    provider: LabelProvider,
-    needed: MoneyAmount | null,
-  ): Promise<InsufficientFundsDecision> {
-    const policy = account.funding ?? FUNDING_DISABLED;
-    const addFundsHint = `POST /carrier_accounts/${account.id}/add_funds, then purchase the batch again`;
-    if (!policy.enabled || !canTopUp(provider)) {
-      const balance = await this.readBalance(provider);
-      const off = canTopUp(provider) ? 'off' : `not offered by provider ${account.provider}`;
-      return fail(`${shortfallText(balance, needed)}; automatic funding is ${off} for carrier account ${account.id} (${addFundsHint})`);
-    }
-    const holding = await this.lock(account, 'insufficient_funds');
-    if (!holding) return { action: 'wait', delayMs: FUNDING_WAIT_MS };
-    try {
-      let balance: MoneyAmount;
-      try {
-        balance = (await getBalance(provider)).amount;
-      } catch (error) {
-        if (!isProviderError(error)) throw error;
-        await holding.record(failedEvent(0, null, `the balance could not be read: ${error.message}`, needed?.currency));
-        return error.retryable
-          ? { action: 'wait', delayMs: error.retryAfterMs ?? FUNDING_RETRY_LATER_MS }
-          : fail(`${shortfallText(null, needed)}; the balance of carrier account ${account.id} could not be read: ${error.message} (${addFundsHint})`);
-      }
-      const covered = needed
-        ? balance.amountMinor >= needed.amountMinor
-        : await this.funding.toppedUpRecently(account.id, RECENT_TOP_UP_MS);
-      if (covered) {
-        await holding.release();
-        return { action: 'retry' };
-      }
-      const minTopUp = provider.capabilities.funding.minTopUpMinor ?? 0;
-      let amount = Math.ceil(
-        Math.max(policy.topUpAmountMinor, needed ? needed.amountMinor + policy.minBalanceMinor - balance.amountMinor : 0, minTopUp, 1),
-      );
-      const used = await this.funding.toppedUpToday(account.id);
-      const allowed = Math.max(0, policy.dailyCapMinor - used);
-      if (amount > allowed) {
-        // A smaller top-up that still pays for this label is better than failing it.
-        const enough = needed ? Math.max(needed.amountMinor - balance.amountMinor, minTopUp, 1) : Number.POSITIVE_INFINITY;
-        if (allowed >= enough) {
-          amount = allowed;
-        } else {
-          const cap = `the daily cap of ${fmt(policy.dailyCapMinor, balance.currency)} for automatic top-ups is reached for carrier account ${account.id} (${fmt(used, balance.currency)} topped up today, ${fmt(amount, balance.currency)} more needed)`;
-          await holding.record(failedEvent(amount, balance.amountMinor, cap, balance.currency));
-          return fail(`${shortfallText(balance, needed)}; ${cap} (${addFundsHint})`);
-        }
-      }
-      let after: Balance;
-      try {
-        after = await addFunds(provider, { amountMinor: amount, currency: balance.currency });
-      } catch (error) {
-        if (!isProviderError(error)) throw error;
-        await holding.record(failedEvent(amount, balance.amountMinor, `the top-up of ${fmt(amount, balance.currency)} failed: ${error.message}`, balance.currency));
-        return error.retryable
-          ? { action: 'wait', delayMs: error.retryAfterMs ?? FUNDING_RETRY_LATER_MS }
-          : fail(`${shortfallText(balance, needed)}; the automatic top-up of ${fmt(amount, balance.currency)} failed: ${error.message} (${addFundsHint})`);
-      }
-      await holding.record({
-        amountMinor: amount,
-        currency: balance.currency,
-        balanceBeforeMinor: balance.amountMinor,
-        balanceAfterMinor: after.amount.amountMinor,
-        status: 'succeeded',
-        message: needed
-          ? `topped up ${fmt(amount, balance.currency)}: a label needed ${fmt(needed.amountMinor, needed.currency)} and the balance was ${fmt(balance.amountMinor, balance.currency)}`
-          : `topped up ${fmt(amount, balance.currency)}: the provider answered insufficient funds at a balance of ${fmt(balance.amountMinor, balance.currency)}`,
-      });
-      return { action: 'retry' };
-    } finally {
-      await holding.release();
-    }
+  handleInsufficientFunds(account: CarrierAccountRecord, provider: LabelProvider, shortfall: Shortfall): Promise<InsufficientFundsDecision> {
+    return this.shortfalls.handle(account, provider, shortfall);
+  }
+
+  /** After `wait`: resolves true once the account's top-up in progress is over, false if it still runs after `waitMs`. */
+  awaitTopUp(carrierAccountId: string, waitMs = FUNDING_AWAIT_MS): Promise<boolean> {
+    return this.locks.awaitRelease(carrierAccountId, waitMs);
+  }
+
+  /** The failure message of a shipment that could not be paid for: the balance, the amount needed, and `why`. */
+  explainShortfall(account: CarrierAccountRecord, provider: LabelProvider, needed: MoneyAmount | null, why: string): Promise<string> {
+    return this.shortfalls.explain(account, provider, needed, why);
   }
 
   /**
@@ -174,7 +99,7 @@ export class FundingService {
         await this.topUpAhead(account, byAccount.get(account.id) ?? [], batchId);
       }
     } catch (error) {
-      this.logger.error(`funding ahead of batch ${batchId} failed: ${describe(error)}`, { batch_id: batchId, tenant_id: tenantId });
+      this.logger.error(`funding ahead of batch ${batchId} failed: ${describeError(error)}`, { batch_id: batchId, tenant_id: tenantId });
     }
   }
 
@@ -193,12 +118,12 @@ export class FundingService {
     if (!canTopUp(provider)) {
       throw new ConflictError(`provider ${account.provider} cannot add funds to a balance`, 'add_funds_not_supported');
     }
-    const holding = await this.lockWithin(account, 'manual', MANUAL_LOCK_WAIT_MS);
+    const holding = await this.locks.lockWithin(account, 'manual', MANUAL_LOCK_WAIT_MS);
     if (!holding) {
       throw new ConflictError(`another top-up of carrier account ${account.id} is in progress; try again shortly`, 'funding_in_progress');
     }
     try {
-      const before = await this.readBalance(provider);
+      const before = await this.shortfalls.readBalance(provider);
       // A currency the balance is not kept in is the request's fault: refused before anything is recorded.
       if (before && before.currency.toLowerCase() !== amount.currency.toLowerCase()) {
         throw new InvalidInputError(`currency must be the balance's currency, ${before.currency.toLowerCase()}`, 'invalid_field_value', 'currency');
@@ -244,7 +169,7 @@ export class FundingService {
       const provider = this.providers.forAccount(account);
       if (!canTopUp(provider)) return;
       const estimate = await this.estimator.estimate(account, provider, demand);
-      holding = await this.lockWithin(account, 'pre_purchase', PRE_PURCHASE_LOCK_WAIT_MS);
+      holding = await this.locks.lockWithin(account, 'pre_purchase', PRE_PURCHASE_LOCK_WAIT_MS);
       if (!holding) {
         this.logger.log(`batch ${batchId}: carrier account ${account.id} is still being topped up by another worker; not topping up ahead`, {
           batch_id: batchId,
@@ -294,112 +219,18 @@ export class FundingService {
         message: `topped up ${fmt(amount, c)} ahead: ${why}${amount < wanted ? ` (limited by the daily cap of ${fmt(policy.dailyCapMinor, c)}; ${fmt(wanted, c)} wanted)` : ''}`,
       });
     } catch (error) {
-      this.logger.error(`batch ${batchId}: funding carrier account ${account.id} ahead failed: ${describe(error)}`, {
+      this.logger.error(`batch ${batchId}: funding carrier account ${account.id} ahead failed: ${describeError(error)}`, {
         batch_id: batchId,
         tenant_id: account.tenantId,
         carrier_account_id: account.id,
       });
-      await holding?.record(failedEvent(0, null, `batch ${batchId}: funding ahead failed: ${describe(error)}`)).catch(() => undefined);
+      await holding?.record(failedEvent(0, null, `batch ${batchId}: funding ahead failed: ${describeError(error)}`)).catch(() => undefined);
     } finally {
       await holding
         ?.release()
         .catch((error: unknown) =>
-          this.logger.error(`releasing the funding lock of ${account.id}: ${describe(error)}`, { carrier_account_id: account.id, tenant_id: account.tenantId }),
+          this.logger.error(`releasing the funding lock of ${account.id}: ${describeError(error)}`, { carrier_account_id: account.id, tenant_id: account.tenantId }),
         );
     }
   }
-
-  /** The funding lock of the account, or null when someone else holds it. */
-  private async lock(account: CarrierAccountRecord, reason: FundingReason): Promise<Holding | null> {
-    const token = await this.funding.tryLock(account.id, FUNDING_LOCK_MS);
-    if (!token) return null;
-    let released = false;
-    return {
-      record: async (fields) => {
-        if (released) return;
-        await this.funding.recordAndRelease(
-          {
-            id: newObjectId(),
-            tenantId: account.tenantId,
-            carrierAccountId: account.id,
-            reason,
-            ...fields,
-            currency: (fields.currency ?? 'usd').toLowerCase(),
-            message: fields.message.length > 1000 ? `${fields.message.slice(0, 997)}...` : fields.message,
-          },
-          token,
-        );
-        released = true;
-      },
-      release: async () => {
-        if (released) return;
-        await this.funding.release(account.id, token);
-        released = true;
-      },
-    };
-  }
-
-  private async lockWithin(account: CarrierAccountRecord, reason: FundingReason, waitMs: number): Promise<Holding | null> {
-    const deadline = Date.now() + waitMs;
-    for (;;) {
-      const holding = await this.lock(account, reason);
-      if (holding || Date.now() >= deadline) return holding;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
-
-  /** The balance, or null when the provider cannot tell (the caller only reports it). */
-  private async readBalance(provider: LabelProvider): Promise<MoneyAmount | null> {
-    if (!provider.getBalance || !provider.capabilities.funding.prepaidBalance) return null;
-    try {
-      return (await provider.getBalance()).amount;
-    } catch (error) {
-      this.logger.warn(`reading a balance failed: ${describe(error)}`);
-      return null;
-    }
-  }
-}
-
-function canTopUp(provider: LabelProvider): boolean {
-  const f = provider.capabilities.funding;
-  return f.prepaidBalance && f.addFunds && !!provider.getBalance && !!provider.addFunds;
-}
-
-function getBalance(provider: LabelProvider): Promise<Balance> {
-  if (!provider.getBalance) throw new Error(`provider ${provider.key} has no getBalance`);
-  return provider.getBalance();
-}
-
-function addFunds(provider: LabelProvider, amount: MoneyAmount): Promise<Balance> {
-  if (!provider.addFunds) throw new Error(`provider ${provider.key} has no addFunds`);
-  return provider.addFunds(amount);
-}
-
-function failedEvent(amountMinor: number, balanceBeforeMinor: number | null, message: string, currency?: string): EventFields {
-  return { amountMinor, balanceBeforeMinor, balanceAfterMinor: null, status: 'failed', message, currency };
-}
-
-function fail(message: string): InsufficientFundsDecision {
-  return { action: 'fail', code: 'insufficient_funds', message };
-}
-
-/** "12.50 usd". */
-function fmt(minor: number, currency = 'usd'): string {
-  return `${Money.ofMinor(Math.round(minor)).toDecimalString()} ${currency.toLowerCase()}`;
-}
-
-/** "75.80 usd", and how many shipments could not be priced when some could not. */
-function estimateText(estimate: CostEstimate, currency: string): string {
-  const unpriced = estimate.unpriced > 0 ? ` (${estimate.unpriced} of its ${estimate.shipments} shipments could not be priced)` : '';
-  return `${fmt(estimate.amountMinor, currency)}${unpriced}`;
-}
-
-function shortfallText(balance: MoneyAmount | null, needed: MoneyAmount | null): string {
-  const has = balance ? `the balance is ${fmt(balance.amountMinor, balance.currency)}` : 'the balance could not be read';
-  const needs = needed ? `this label needs ${fmt(needed.amountMinor, needed.currency)}` : 'the provider says it does not cover this label';
-  return `insufficient funds: ${has} and ${needs}`;
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

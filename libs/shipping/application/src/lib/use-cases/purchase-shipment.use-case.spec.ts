@@ -12,9 +12,9 @@ import type { CarrierAccountRecord, CarrierAccountRepository } from '../ports/ca
 import type { ProviderGateway } from '../ports/provider.gateway';
 import type { ClaimedPurchase, PurchaseRepository } from '../ports/purchase.repository';
 import type { FileStorage } from '../ports/file-storage';
-import type { FundingService } from './funding.service';
+import type { FundingService, InsufficientFundsDecision } from './funding.service';
 import type { MergeLabelFilesUseCase } from './merge-label-files.use-case';
-import { PurchaseShipmentUseCase } from './purchase-shipment.use-case';
+import { PURCHASE_LEASE_MS, PurchaseShipmentUseCase } from './purchase-shipment.use-case';
 import { PurchasedLabelFiles } from './purchased-label.files';
 
 const label: PurchasedLabel = {
@@ -36,7 +36,10 @@ function setup(opts: {
   found?: PurchasedLabel | null;
   lookupError?: Error;
   failures?: number;
-  funding?: Awaited<ReturnType<FundingService['handleInsufficientFunds']>>;
+  /** Funding's answers to insufficient funds, in turn (the last one repeats). */
+  funding?: InsufficientFundsDecision | InsufficientFundsDecision[];
+  /** Whether the top-up in progress ends within the wait. */
+  topUpEnds?: boolean;
   download?: (url: string) => Promise<{ contentType: string; extension: string; content: Buffer }>;
   invalidAccount?: boolean;
 }) {
@@ -85,8 +88,12 @@ function setup(opts: {
       return provider;
     },
   } as unknown as ProviderGateway;
+  const decisions = [opts.funding ?? { action: 'fail', code: 'insufficient_funds', message: 'no funds' }].flat();
   const funding = {
-    handleInsufficientFunds: async () => (log.push('funding'), opts.funding ?? { action: 'fail', code: 'insufficient_funds', message: 'no funds' }),
+    handleInsufficientFunds: async () => (log.push('funding'), decisions.length > 1 ? (decisions.shift() as InsufficientFundsDecision) : decisions[0]),
+    awaitTopUp: async () => (log.push('await top-up'), opts.topUpEnds ?? true),
+    explainShortfall: async (_a: unknown, _p: unknown, needed: { amountMinor: number } | null, why: string) =>
+      (log.push('explain'), `insufficient funds: the balance is 1.00 usd and this label needs ${needed?.amountMinor}; ${why}`),
   } as unknown as FundingService;
   const queue: QueuePort = {
     add: async (_q, _d, o) => void log.push(`enqueue delay=${o?.delayMs} id=${o?.jobId}`),
@@ -162,7 +169,7 @@ describe('PurchaseShipmentUseCase', () => {
   it('asks funding on insufficient funds: a top-up is followed by one more purchase', async () => {
     let call = 0;
     const { useCase, log } = setup({
-      funding: { action: 'retry' },
+      funding: { action: 'retry', toppedUp: true },
       purchase: () => (++call === 1 ? Promise.reject(new ProviderInsufficientFundsError('broke', { details: { needed_minor: 758 } })) : Promise.resolve(label)),
     });
     await useCase.execute('bs1');
@@ -178,18 +185,101 @@ describe('PurchaseShipmentUseCase', () => {
     expect(log).toEqual(['purchase bs1', 'funding', 'failed insufficient_funds lookup=false', 'settled b1 bs1']);
   });
 
-  it('gives the group back while another worker tops the account up', async () => {
-    const { useCase, log } = setup({ funding: { action: 'wait', delayMs: 2000 }, purchase: () => Promise.reject(new ProviderInsufficientFundsError('broke')) });
+  it('waits for the top-up another worker is making, then buys the shipment and the rest of its group', async () => {
+    let call = 0;
+    const { useCase, log } = setup({
+      funding: { action: 'wait' },
+      purchase: () => (++call === 1 ? Promise.reject(new ProviderInsufficientFundsError('broke')) : Promise.resolve(label)),
+    });
+    await useCase.execute(['bs1', 'bs2']);
+    expect(log).toEqual(['purchase bs1', 'funding', 'await top-up', 'purchase bs1', 'purchase bs2', 'recorded bs1=9400000,bs2=9400000', 'settled b1 bs1,bs2']);
+  });
+
+  it('gives the group back, without counting a failure, when the top-up in progress outlasts the wait', async () => {
+    const { useCase, log } = setup({ funding: { action: 'wait' }, topUpEnds: false, purchase: () => Promise.reject(new ProviderInsufficientFundsError('broke')) });
     await useCase.execute(['bs1', 'bs2']);
     expect(log).toEqual([
       'purchase bs1',
       'funding',
+      'await top-up',
       'requeue bs1 failure=false lookup=false',
       'enqueue delay=2000 id=purchase:bs1:2',
       'requeue bs2 failure=false lookup=false',
       'enqueue delay=2000 id=purchase:bs2:2',
       'settled b1 bs1,bs2',
     ]);
+  });
+
+  it('buys after as many top-ups as the money runs out, never failing the shipment while top-ups are made', async () => {
+    let call = 0;
+    const { useCase, log } = setup({
+      funding: { action: 'retry', toppedUp: true },
+      purchase: () => (++call <= 5 ? Promise.reject(new ProviderInsufficientFundsError('broke', { details: { needed_minor: 758 } })) : Promise.resolve(label)),
+    });
+    await useCase.execute('bs1');
+    expect(log.filter((l) => l === 'funding')).toHaveLength(5);
+    expect(log.slice(-3)).toEqual(['purchase bs1', 'recorded bs1=9400000', 'settled b1 bs1']);
+  });
+
+  it('gives a shipment back, uncounted, with the rest of its group, once its funding rounds have taken half its claim lease', async () => {
+    let now = Date.now();
+    const clock = jest.spyOn(Date, 'now').mockImplementation(() => now);
+    try {
+      const { useCase, log } = setup({
+        funding: { action: 'retry', toppedUp: true },
+        purchase: () => {
+          now += PURCHASE_LEASE_MS / 4 + 1;
+          return Promise.reject(new ProviderInsufficientFundsError('broke'));
+        },
+      });
+      await useCase.execute(['bs1', 'bs2']);
+      expect(log).toEqual([
+        'purchase bs1',
+        'funding',
+        'purchase bs1',
+        'funding',
+        'requeue bs1 failure=false lookup=false',
+        'enqueue delay=2000 id=purchase:bs1:2',
+        'requeue bs2 failure=false lookup=false',
+        'enqueue delay=2000 id=purchase:bs2:2',
+        'settled b1 bs1,bs2',
+      ]);
+    } finally {
+      clock.mockRestore();
+    }
+  });
+
+  it('fails with the balance and the amount needed when the provider keeps refusing though nothing is short', async () => {
+    const { useCase, log } = setup({
+      funding: [{ action: 'retry', toppedUp: true }, { action: 'retry', toppedUp: false }],
+      purchase: () => Promise.reject(new ProviderInsufficientFundsError('broke', { details: { needed_minor: 758 } })),
+    });
+    const internals = useCase as unknown as { purchases: PurchaseRepository };
+    const texts: string[] = [];
+    const recordFailed = internals.purchases.recordFailed;
+    internals.purchases.recordFailed = async (c, m, l) => (texts.push(m.text), recordFailed(c, m, l));
+    await useCase.execute('bs1');
+    // A top-up (progress), then MAX_UNFUNDED_RETRIES (3) refusals in a row with nothing short.
+    expect(log).toEqual([...Array(4).fill(['purchase bs1', 'funding']).flat(), 'explain', 'failed insufficient_funds lookup=false', 'settled b1 bs1']);
+    expect(texts[0]).toMatch(/^insufficient funds: the balance is 1\.00 usd and this label needs 758; the provider refused the label 3 times in a row/);
+  });
+
+  it('tries a top-up that failed retryably again later, counting a failure, and fails with its message when the tries run out', async () => {
+    const later: InsufficientFundsDecision = { action: 'later', delayMs: 5000, message: 'insufficient funds: the balance is 1.00 usd; the automatic top-up failed: down' };
+    const first = setup({ funding: later, purchase: () => Promise.reject(new ProviderInsufficientFundsError('broke')) });
+    await first.useCase.execute(['bs1', 'bs2']);
+    expect(first.log).toEqual([
+      'purchase bs1',
+      'funding',
+      'requeue bs1 failure=true lookup=false',
+      'enqueue delay=5000 id=purchase:bs1:2',
+      'requeue bs2 failure=false lookup=false',
+      'enqueue delay=5000 id=purchase:bs2:2',
+      'settled b1 bs1,bs2',
+    ]);
+    const last = setup({ failures: 4, funding: later, purchase: () => Promise.reject(new ProviderInsufficientFundsError('broke')) });
+    await last.useCase.execute('bs1');
+    expect(last.log).toEqual(['purchase bs1', 'funding', 'failed insufficient_funds lookup=false', 'settled b1 bs1']);
   });
 
   it('gives a claimed group back when the pacer says the slot is too far away', async () => {

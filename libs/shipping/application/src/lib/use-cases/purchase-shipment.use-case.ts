@@ -1,20 +1,16 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { QUEUE_PORT, type QueuePort } from '@shipbatch/platform/queue';
-import {
-  isProviderError,
-  type LabelProvider,
-  type MoneyAmount,
-  type ProviderError,
-  type PurchasedLabel,
-} from '@shipbatch/providers/core';
+import { isProviderError, type LabelProvider, type PurchasedLabel } from '@shipbatch/providers/core';
 import { decidePurchaseFailure, type ShipmentMessage } from '@shipbatch/shipping/domain';
 import type { CarrierAccountRecord, CarrierAccountRepository } from '../ports/carrier-account.repository';
 import type { ProviderGateway } from '../ports/provider.gateway';
 import type { ClaimedPurchase, PurchasedItem, PurchaseRepository } from '../ports/purchase.repository';
 import { CARRIER_ACCOUNT_REPOSITORY, PROVIDER_GATEWAY, PURCHASE_REPOSITORY, QUEUES } from '../ports/tokens';
 import { FundingService } from './funding.service';
+import { FundingRounds } from './funding-rounds';
 import { MergeLabelFilesUseCase } from './merge-label-files.use-case';
 import { purchaseJobId } from './purchase-job-id';
+import { PurchaseFundingStep } from './purchase-funding.step';
 import { PurchasedLabelFiles } from './purchased-label.files';
 
 /**
@@ -24,7 +20,7 @@ import { PurchasedLabelFiles } from './purchased-label.files';
 export const PURCHASE_LEASE_MS = Number(process.env['PURCHASE_LEASE_SECONDS'] || 120) * 1000;
 
 /** What became of one shipment's attempt. */
-type Attempt = { kind: 'bought'; label: PurchasedLabel } | { kind: 'settled' } | { kind: 'slowed'; delayMs: number };
+export type Attempt = { kind: 'bought'; label: PurchasedLabel } | { kind: 'settled' } | { kind: 'slowed'; delayMs: number };
 
 /**
  * Buys one shipment's label, exactly once (ARCHITECTURE.md, "Buying a label exactly once"):
@@ -40,6 +36,7 @@ type Attempt = { kind: 'bought'; label: PurchasedLabel } | { kind: 'settled' } |
 @Injectable()
 export class PurchaseShipmentUseCase {
   private readonly logger = new Logger(PurchaseShipmentUseCase.name);
+  private readonly fundingStep: PurchaseFundingStep;
 
   constructor(
     @Inject(PURCHASE_REPOSITORY) private readonly purchases: PurchaseRepository,
@@ -49,7 +46,9 @@ export class PurchaseShipmentUseCase {
     private readonly funding: FundingService,
     @Inject(QUEUE_PORT) private readonly queue: QueuePort,
     private readonly labelFiles: MergeLabelFilesUseCase,
-  ) {}
+  ) {
+    this.fundingStep = new PurchaseFundingStep(purchases, funding, (id, token, delayMs) => this.enqueue(id, token, delayMs));
+  }
 
   /**
    * Buys the labels of the given batch shipments (one id, or a group queued together).
@@ -63,20 +62,21 @@ export class PurchaseShipmentUseCase {
    */
   async execute(batchShipmentIds: string | string[]): Promise<void> {
     const ids = typeof batchShipmentIds === 'string' ? [batchShipmentIds] : batchShipmentIds;
+    const claimedAt = Date.now();
     const claims = await this.purchases.claimMany(ids, PURCHASE_LEASE_MS);
     if (claims.length === 0) return;
     const shares = [...groupBy(claims, (c) => c.purchase.carrierAccountId).values()];
     // Every share runs to its end (and records what it bought) before a failure is thrown.
-    const outcomes = await Promise.allSettled(shares.map((share) => this.buyShare(share)));
+    const outcomes = await Promise.allSettled(shares.map((share) => this.buyShare(share, claimedAt)));
     const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
     if (failed) throw failed.reason;
   }
 
   /** One carrier account's share of a job: bought, recorded, and its settled chunks merged. */
-  private async buyShare(share: ClaimedPurchase[]): Promise<void> {
+  private async buyShare(share: ClaimedPurchase[], claimedAt: number): Promise<void> {
     const bought: PurchasedItem[] = [];
     try {
-      await this.buyGroup(share, bought);
+      await this.buyGroup(share, bought, claimedAt);
     } finally {
       await this.purchases.recordPurchasedMany(bought);
     }
@@ -91,7 +91,7 @@ export class PurchaseShipmentUseCase {
   }
 
   /** One carrier account's share of a job, in batch order. */
-  private async buyGroup(group: ClaimedPurchase[], bought: PurchasedItem[]): Promise<void> {
+  private async buyGroup(group: ClaimedPurchase[], bought: PurchasedItem[], claimedAt: number): Promise<void> {
     const accountId = group[0].purchase.carrierAccountId;
     const account = await this.accounts.findByIdUnscoped(accountId);
     if (!account || !account.active) {
@@ -116,7 +116,7 @@ export class PurchaseShipmentUseCase {
     }
     for (let i = 0; i < group.length; i++) {
       const claim = group[i];
-      const attempt = await this.attempt(claim, account, provider);
+      const attempt = await this.attempt(claim, account, provider, claimedAt);
       if (attempt.kind === 'bought') {
         bought.push({ claim, label: attempt.label, file: await this.files.store(claim, attempt.label, provider) });
       } else if (attempt.kind === 'slowed') {
@@ -128,42 +128,19 @@ export class PurchaseShipmentUseCase {
   }
 
   /** One shipment: buy (or find) its label, or settle the failure. */
-  private async attempt(claim: ClaimedPurchase, account: CarrierAccountRecord, provider: LabelProvider): Promise<Attempt> {
-    for (let fundedOnce = false; ; fundedOnce = true) {
+  private async attempt(claim: ClaimedPurchase, account: CarrierAccountRecord, provider: LabelProvider, claimedAt: number): Promise<Attempt> {
+    // Funding rounds (top-ups, waits for another worker's) end by half the claim's lease.
+    const funding = new FundingRounds(claimedAt + PURCHASE_LEASE_MS / 2);
+    for (;;) {
+      const sentAt = Date.now();
       try {
         const label = await this.buy(claim, provider);
         return label ? { kind: 'bought', label } : { kind: 'settled' };
       } catch (error) {
-        if (isProviderError(error) && error.code === 'insufficient_funds' && !fundedOnce) {
-          const funded = await this.afterInsufficientFunds(claim, account, provider, error);
-          if (funded === 'retry') continue;
-          return funded;
-        }
-        return this.handleFailure(claim, error, account.provider);
+        if (!isProviderError(error) || error.code !== 'insufficient_funds') return this.handleFailure(claim, error, account.provider);
+        const next = await this.fundingStep.afterInsufficientFunds(claim, account, provider, error, sentAt, funding);
+        if (next !== 'retry') return next;
       }
-    }
-  }
-
-  /** Insufficient funds: top the account up (once, across all workers) and buy, or fail saying why. */
-  private async afterInsufficientFunds(
-    claim: ClaimedPurchase,
-    account: CarrierAccountRecord,
-    provider: LabelProvider,
-    error: ProviderError,
-  ): Promise<'retry' | Attempt> {
-    const decision = await this.funding.handleInsufficientFunds(account, provider, neededAmount(error));
-    switch (decision.action) {
-      case 'retry':
-        return 'retry';
-      case 'wait': {
-        // Another worker is topping the account up: come back when it is done.
-        const token = await this.purchases.requeue(claim, { countFailure: false, lookupRequired: claim.lookupRequired });
-        await this.enqueue(claim.id, token, decision.delayMs);
-        return { kind: 'slowed', delayMs: decision.delayMs };
-      }
-      case 'fail':
-        await this.purchases.recordFailed(claim, { source: account.provider, code: decision.code, text: decision.message }, claim.lookupRequired);
-        return { kind: 'settled' };
     }
   }
 
@@ -260,14 +237,6 @@ export class PurchaseShipmentUseCase {
       { delayMs, jobId: purchaseJobId(batchShipmentId, token) },
     );
   }
-}
-
-/** The amount an insufficient-funds answer says the label needs, when it says so. */
-function neededAmount(error: ProviderError): MoneyAmount | null {
-  const minor = error.details?.['needed_minor'] ?? error.details?.['cost_minor'];
-  if (typeof minor !== 'number' || !Number.isFinite(minor)) return null;
-  const currency = error.details?.['currency'];
-  return { amountMinor: minor, currency: typeof currency === 'string' ? currency : 'usd' };
 }
 
 function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {

@@ -78,12 +78,16 @@ describe.each([
     const held = tokens.filter((t): t is string => t !== null);
     expect(held).toHaveLength(1);
     expect(await funding.tryLock('ca1', 60_000)).toBeNull();
+    expect(await funding.topUpInProgress('ca1')).toBe(true);
+    expect(await funding.topUpInProgress('ca3')).toBe(false);
+    expect(await funding.topUpInProgress('nope')).toBe(false);
     // Another account's lock is its own.
     const other = await funding.tryLock('ca3', 60_000);
     expect(other).not.toBeNull();
     await funding.release('ca3', other as string);
 
     await funding.release('ca1', held[0]);
+    expect(await funding.topUpInProgress('ca1')).toBe(false);
     const again = await funding.tryLock('ca1', 60_000);
     expect(again).not.toBeNull();
 
@@ -91,6 +95,7 @@ describe.each([
     // stale holder's late release does not free the new holding.
     await db.dataSource.query(`UPDATE carrier_accounts SET funding_lock_until = now() - interval '1 second' WHERE id = 'ca1'`);
     const [{ stale }] = await db.dataSource.query(`SELECT funding_lock_until::text AS stale FROM carrier_accounts WHERE id = 'ca1'`);
+    expect(await funding.topUpInProgress('ca1')).toBe(false);
     const next = await funding.tryLock('ca1', 60_000);
     expect(next).not.toBeNull();
     await funding.release('ca1', stale);
@@ -151,7 +156,7 @@ describe.each([
     expect(await funding.listEvents('t2', 'ca3', 0, 10)).toEqual({ total: 0, items: [] });
   });
 
-  it('finds the last price paid per service and a batch\'s queued demand per account and service, with its most common shapes', async () => {
+  it('finds the last price paid per service, a batch\'s queued demand and an account\'s open demand per service, with the most common shapes', async () => {
     const label = (id: string, service: string, cost: number, ago: string) =>
       db.dataSource.query(
         `INSERT INTO labels (id, tenant_id, carrier_account_id, provider, provider_label_id, reference, status, tracking_number,
@@ -222,5 +227,36 @@ describe.each([
       ['usps_priority', 1, [1]],
     ]);
     expect(await funding.queuedDemand('t2', 'b1', 10)).toEqual([]);
+
+    // What the account still has to pay for, in every batch: QUEUED and PURCHASING, not bought ones.
+    await db.dataSource.query(
+      `INSERT INTO batches (id, tenant_id, status, default_carrier_account, default_servicelevel_token, label_filetype)
+       VALUES ('b2', 't1', 'PURCHASING', 'ca1', 'usps_priority', 'PDF_4x6')`,
+    );
+    const more: Array<[number, string, string, string, string?]> = [
+      [1, 'ca1', 'usps_priority', 'PURCHASING', '94103'],
+      [2, 'ca1', 'usps_priority', 'PURCHASING', '60601'],
+      [3, 'ca1', 'usps_first_class', 'FAILED'],
+      [4, 'ca2', 'usps_priority', 'PURCHASING'],
+    ];
+    for (const [position, account, service, state, zip] of more) {
+      await db.dataSource.query(
+        `INSERT INTO batch_shipments (id, tenant_id, batch_id, position, status, purchase_state, input, purchase_command)
+         VALUES ($1, 't1', 'b2', $2, 'VALID', $3, '{}', $4::jsonb)`,
+        [`b2s${position}`, position, state, frozen(account, service, zip)],
+      );
+    }
+    const open = await funding.openDemand('t1', 'ca1', 10);
+    expect(open.map((d) => [d.carrierAccountId, d.serviceLevelToken, d.count, d.shapes.map((x) => x.count)])).toEqual([
+      ['ca1', 'usps_priority', 8, [3, 3, 1, 1]],
+      ['ca1', 'usps_first_class', 1, [1]],
+    ]);
+    expect(open[0].shapes.map(zipOf)).toEqual(['94103', '10001', '60601', '94103']);
+    expect((await funding.openDemand('t1', 'ca1', 1)).map((d) => [d.count, d.shapes.length])).toEqual([
+      [8, 1],
+      [1, 1],
+    ]);
+    expect((await funding.openDemand('t1', 'ca2', 10)).map((d) => d.count)).toEqual([2]);
+    expect(await funding.openDemand('t2', 'ca1', 10)).toEqual([]);
   });
 });

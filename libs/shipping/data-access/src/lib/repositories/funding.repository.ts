@@ -2,13 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { normalizeRows } from '@shipbatch/platform/database';
 import type {
-  FrozenPurchase,
   FundingEventRecord,
   FundingReason,
   FundingRepository,
   FundingStatus,
   QueuedDemand,
 } from '@shipbatch/shipping/application';
+import { readDemand } from './funding-demand.sql';
+import { sqlState, sqlStates } from './state.sql';
 
 interface EventRow {
   id: string;
@@ -47,6 +48,14 @@ export class TypeormFundingRepository implements FundingRepository {
       ),
     );
     return rows[0]?.token ?? null;
+  }
+
+  async topUpInProgress(carrierAccountId: string): Promise<boolean> {
+    const [row] = await this.dataSource.query(
+      `SELECT coalesce(funding_lock_until > now(), false) AS held FROM carrier_accounts WHERE id = $1`,
+      [carrierAccountId],
+    );
+    return row?.held === true;
   }
 
   async release(carrierAccountId: string, token: string): Promise<void> {
@@ -151,52 +160,16 @@ export class TypeormFundingRepository implements FundingRepository {
   }
 
   async queuedDemand(tenantId: string, batchId: string, maxShapes: number): Promise<QueuedDemand[]> {
-    // A shape is what a rate depends on: both places (country, postal code, state, city; the
-    // recipient's residential flag) and the parcels. One pass groups the batch's QUEUED
-    // shipments by account, service and shape; only the `maxShapes` most common shapes of each
-    // account and service carry their first shipment's frozen command.
-    const rows: Array<{ account: string; service: string; total: number | string; n: number | string; purchase_command: FrozenPurchase | string }> =
-      await this.dataSource.query(
-        `WITH queued AS (
-           SELECT purchase_command->>'carrierAccountId' AS account,
-                  purchase_command->'command'->>'serviceLevelToken' AS service,
-                  jsonb_build_array(
-                    s->'addressFrom'->'country', s->'addressFrom'->'zip', s->'addressFrom'->'state', s->'addressFrom'->'city',
-                    s->'addressTo'->'country', s->'addressTo'->'zip', s->'addressTo'->'state', s->'addressTo'->'city',
-                    s->'addressTo'->'isResidential', s->'parcels'
-                  ) AS shape,
-                  position
-           FROM batch_shipments, LATERAL (SELECT purchase_command->'command'->'shipment' AS s) x
-           WHERE batch_id = $1 AND tenant_id = $2 AND purchase_state = 'QUEUED' AND purchase_command IS NOT NULL
-         ), shapes AS (
-           SELECT account, service, count(*)::int AS n, min(position) AS first
-           FROM queued
-           WHERE account IS NOT NULL AND service IS NOT NULL
-           GROUP BY account, service, shape
-         ), ranked AS (
-           SELECT account, service, n, first,
-                  row_number() OVER (PARTITION BY account, service ORDER BY n DESC, first) AS rank,
-                  sum(n) OVER (PARTITION BY account, service) AS total,
-                  min(first) OVER (PARTITION BY account, service) AS service_first
-           FROM shapes
-         )
-         SELECT r.account, r.service, r.total, r.n, b.purchase_command
-         FROM ranked r
-         JOIN batch_shipments b ON b.batch_id = $1 AND b.position = r.first
-         WHERE r.rank <= $3
-         ORDER BY r.service_first, r.rank`,
-        [batchId, tenantId, Math.max(1, Math.floor(maxShapes))],
-      );
-    const demand: QueuedDemand[] = [];
-    for (const r of rows) {
-      let last = demand.at(-1);
-      if (!last || last.carrierAccountId !== r.account || last.serviceLevelToken !== r.service) {
-        last = { carrierAccountId: r.account, serviceLevelToken: r.service, count: Number(r.total), shapes: [] };
-        demand.push(last);
-      }
-      const sample = typeof r.purchase_command === 'string' ? (JSON.parse(r.purchase_command) as FrozenPurchase) : r.purchase_command;
-      last.shapes.push({ count: Number(r.n), sample });
-    }
-    return demand;
+    return readDemand(this.dataSource, `batch_id = $1 AND tenant_id = $2 AND purchase_state = ${sqlState('QUEUED')}`, [batchId, tenantId], maxShapes);
+  }
+
+  async openDemand(tenantId: string, carrierAccountId: string, maxShapes: number): Promise<QueuedDemand[]> {
+    // Open purchases only (the partial index batch_shipments_open_idx), of every batch of the tenant.
+    return readDemand(
+      this.dataSource,
+      `purchase_state IN ${sqlStates(['QUEUED', 'PURCHASING'])} AND tenant_id = $1 AND purchase_command->>'carrierAccountId' = $2`,
+      [tenantId, carrierAccountId],
+      maxShapes,
+    );
   }
 }
