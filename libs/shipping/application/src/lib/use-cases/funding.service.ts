@@ -12,6 +12,7 @@ import {
 } from '../ports/funding.repository';
 import type { ProviderGateway } from '../ports/provider.gateway';
 import { CARRIER_ACCOUNT_REPOSITORY, FUNDING_REPOSITORY, PROVIDER_GATEWAY } from '../ports/tokens';
+import { providerErrorText, providerFailure } from './provider-failure';
 
 /** What a purchase that got "insufficient funds" does next. */
 export type InsufficientFundsDecision =
@@ -195,8 +196,8 @@ export class FundingService {
       } catch (error) {
         if (!isProviderError(error)) throw error;
         await holding.record(failedEvent(amount.amountMinor, before?.amountMinor ?? null, `adding ${fmt(amount.amountMinor, amount.currency)} failed: ${error.message}`, amount.currency));
-        if (error.code === 'validation') throw new InvalidInputError(`provider ${account.provider}: ${error.message}`, 'amount_refused', 'amount');
-        throw new ConflictError(`provider ${account.provider}: ${error.message}`, error.code);
+        if (error.code === 'validation') throw new InvalidInputError(providerErrorText(account.provider, error), 'amount_refused', 'amount');
+        throw providerFailure(account.provider, error);
       }
       await holding.record({
         amountMinor: amount.amountMinor,
