@@ -1,0 +1,160 @@
+import { randomUUID } from 'node:crypto';
+import { QUEUE_PORT, type QueuePort } from '@shipbatch/platform/queue';
+import { eventually } from '@shipbatch/platform/testing';
+import { DEFAULT_RETRY_POLICY } from '@shipbatch/providers/core';
+import { startFakeShipStation } from '@shipbatch/providers/testing';
+import { QUEUES, ReconcileUseCase } from '@shipbatch/shipping/application';
+import { Client } from './client';
+import { ADMIN_TOKEN, type Harness, startEmbedded, startScaleOut } from './harness';
+import { WebhookReceiver } from './webhook-receiver';
+
+const FROM = { name: 'Shippo Warehouse', street1: '215 Clayton St.', city: 'San Francisco', state: 'CA', zip: '94117', country: 'US', phone: '4151234567' };
+const TO = { name: 'Mr Hippo', street1: '965 Mission St', city: 'San Francisco', state: 'CA', zip: '94103', country: 'US', phone: '4155550100' };
+const PARCEL = { length: '10', width: '8', height: '4', distance_unit: 'in', weight: '2', mass_unit: 'lb' };
+
+/** ShipStation's answer while it is down: a 503 in its own error shape. */
+const DOWN = { kind: 'status', status: 503, body: { request_id: randomUUID(), errors: [{ error_source: 'shipengine', error_type: 'system', error_code: 'unspecified', message: 'Service Unavailable' }] } } as const;
+
+/**
+ * A provider that cannot be reached never leaves a batch waiting, in both modes: the service
+ * talks real HTTP to a fake ShipStation made to fail (503s, reset connections), and a webhook
+ * receiver on 127.0.0.1 gets the batch_created the tenant waits for.
+ */
+describe.each([
+  ['embedded', startEmbedded],
+  ['scale-out', startScaleOut],
+])('a provider that cannot be reached, %s mode', (mode, start) => {
+  let fake: Awaited<ReturnType<typeof startFakeShipStation>>;
+  let receiver: WebhookReceiver;
+  let h: Harness;
+  let acme: Client;
+
+  const account = async (parameters: Record<string, unknown> = {}) => {
+    const apiKey = `TEST_${randomUUID()}`;
+    const carrierId = `se-${Math.floor(Math.random() * 1e9)}`;
+    fake.addAccount({ apiKey, carriers: [{ carrierId, carrierCode: 'stamps_com', balance: 1000 }] });
+    const res = await acme.post('/carrier_accounts', {
+      provider: 'shipstation',
+      carrier: 'usps',
+      account_id: carrierId,
+      parameters: { api_key: apiKey, carrier_id: carrierId, rate_limit_per_minute: 600, ...parameters },
+    });
+    expect(res.status).toBe(201);
+    return { id: res.body.object_id as string, apiKey, carrierId };
+  };
+
+  const shipments = (names: string[]) => names.map((name) => ({ shipment: { address_from: FROM, address_to: { ...TO, name }, parcels: [PARCEL] } }));
+  const create = async (accountId: string, names: string[]) => {
+    const res = await acme.post('/batches', {
+      default_carrier_account: accountId,
+      default_servicelevel_token: 'usps_priority',
+      label_filetype: 'PDF_4x6',
+      batch_shipments: shipments(names),
+    });
+    expect(res.status).toBe(201);
+    return res.body.object_id as string;
+  };
+  const settled = (id: string) => eventually(() => acme.get(`/batches/${id}`), (r) => r.body.object_status !== 'VALIDATING');
+  const requestsTo = (apiKey: string, method: string, path: RegExp) =>
+    fake.requests().filter((r) => r.headers['api-key'] === apiKey && r.method === method && path.test(r.path));
+
+  beforeAll(async () => {
+    fake = await startFakeShipStation({ rateLimitPerMinute: 6000 });
+    receiver = await new WebhookReceiver().start();
+    h = await start({ env: { SHIPSTATION_BASE_URL: fake.url, WEBHOOK_ALLOWED_HOSTS: '127.0.0.1', WEBHOOK_POLL_MS: '200' } });
+    const anon = new Client(h.baseUrl);
+    const tenant = await anon.post('/admin/tenants', { name: `unreachable-${mode}` }, { Authorization: `Bearer ${ADMIN_TOKEN}` });
+    acme = anon.withKey(tenant.body.api_key);
+    expect((await acme.post('/webhooks', { url: `${receiver.url}/created`, event: 'batch_created', is_test: true })).status).toBe(201);
+  });
+
+  afterEach(() => {
+    fake.faults.clear();
+    expect(fake.violations()).toEqual([]);
+  });
+
+  afterAll(async () => {
+    await h?.close();
+    await fake?.close();
+    await receiver?.close();
+  });
+
+  it('ends a batch INVALID naming the provider and the cause, sends batch_created, refuses the purchase; removing and adding the shipments once ShipStation answers makes it VALID', async () => {
+    const acct = await account();
+    fake.faults.inject(DOWN, { times: Infinity });
+    const id = await create(acct.id, ['One', 'Two']);
+
+    const invalid = await settled(id);
+    expect(invalid.body.object_status).toBe('INVALID');
+    expect(invalid.body.object_results).toMatchObject({ creation_failed: 2, creation_succeeded: 0 });
+    for (const s of invalid.body.batch_shipments.results) {
+      expect(s.object_status).toBe('INVALID');
+      expect(s.messages).toEqual([
+        {
+          source: 'shipstation',
+          code: 'provider_unavailable',
+          text: expect.stringMatching(
+            new RegExp(
+              `^shipstation: GET /v2/carriers/${acct.carrierId}/services answered 503: Service Unavailable \\(${DEFAULT_RETRY_POLICY.attempts} attempts\\); ` +
+                'the provider could not be reached, so the shipment was not validated$',
+            ),
+          ),
+        },
+      ]);
+    }
+    // Tried as often as the transport tries, for the first shipment only: the account is known down for the rest.
+    expect(requestsTo(acct.apiKey, 'GET', /\/services$/)).toHaveLength(DEFAULT_RETRY_POLICY.attempts);
+
+    const created = await eventually(async () => receiver.at('/created').filter((d) => d.body.data?.object_id === id), (r) => r.length >= 1);
+    expect(created[0].body).toMatchObject({ event: 'batch_created', data: { object_id: id, object_status: 'INVALID' } });
+
+    const purchase = await acme.post(`/batches/${id}/purchase`);
+    expect(purchase.status).toBe(409);
+    expect(purchase.body.errors[0]).toMatchObject({ error_code: 'batch_invalid' });
+
+    // ShipStation is back: the tenant removes the failed shipments and adds them again.
+    fake.faults.clear();
+    const failed = invalid.body.batch_shipments.results.map((s: any) => s.object_id as string);
+    expect((await acme.post(`/batches/${id}/add_shipments`, shipments(['One again', 'Two again']))).status).toBe(200);
+    expect((await acme.post(`/batches/${id}/remove_shipments`, failed)).status).toBe(200);
+    const valid = await settled(id);
+    expect(valid.body.object_status).toBe('VALID');
+    expect(valid.body.batch_shipments.results.map((s: any) => s.object_status)).toEqual(['VALID', 'VALID']);
+  });
+
+  it('answers the balance of a provider that cannot be reached with 503 provider_unavailable and Retry-After, naming the provider once', async () => {
+    const acct = await account();
+    fake.faults.inject({ kind: 'reset' }, { times: Infinity });
+    const res = await acme.get(`/carrier_accounts/${acct.id}/balance`);
+    expect(res.status).toBe(503);
+    expect(Number(res.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(res.body.errors).toEqual([
+      {
+        error_source: 'shipbatch',
+        error_type: 'system',
+        error_code: 'provider_unavailable',
+        message: expect.stringMatching(
+          new RegExp(`^shipstation: GET /v2/carriers/${acct.carrierId} failed: (connection reset|socket hang up) \\(ECONNRESET\\) \\(${DEFAULT_RETRY_POLICY.attempts} attempts\\)$`),
+        ),
+      },
+    ]);
+    fake.faults.clear();
+    const balance = await acme.get(`/carrier_accounts/${acct.id}/balance`);
+    expect(balance.status).toBe(200);
+    expect(balance.body).toEqual({ currency: 'usd', amount: 1000 });
+  });
+
+  it('runs one validation of a batch at a time: a second job and a reconcile pass while it runs ask ShipStation nothing more', async () => {
+    const acct = await account({ validate_addresses: true });
+    fake.faults.inject({ kind: 'latency', ms: 1_000 }, { method: 'POST', path: '/v2/addresses/validate', times: 3 });
+    const id = await create(acct.id, ['A', 'B', 'C']);
+    await eventually(async () => requestsTo(acct.apiKey, 'POST', /\/addresses\/validate$/), (r) => r.length >= 1);
+    // While the first run waits on ShipStation: another job for the batch, and a reconcile pass that counts everything as stale.
+    await h.worker.get<typeof QUEUE_PORT, QueuePort>(QUEUE_PORT, { strict: false }).add(QUEUES.validateBatch, { batchId: id });
+    const counts = await h.worker.get(ReconcileUseCase, { strict: false }).execute(0);
+    expect(counts.validations).toBe(0);
+    expect((await settled(id)).body.object_status).toBe('VALID');
+    // Each shipment's addresses were checked once.
+    expect(requestsTo(acct.apiKey, 'POST', /\/addresses\/validate$/)).toHaveLength(3);
+  });
+});
