@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { QUEUE_PORT, type QueuePort } from '@shipbatch/platform/queue';
 import { eventually } from '@shipbatch/platform/testing';
 import { DEFAULT_RETRY_POLICY } from '@shipbatch/providers/core';
-import { startFakeShipStation } from '@shipbatch/providers/testing';
+import { startFakeShippo, startFakeShipStation } from '@shipbatch/providers/testing';
 import { QUEUES, ReconcileUseCase } from '@shipbatch/shipping/application';
 import { Client } from './client';
 import { ADMIN_TOKEN, type Harness, startEmbedded, startScaleOut } from './harness';
@@ -15,16 +15,20 @@ const PARCEL = { length: '10', width: '8', height: '4', distance_unit: 'in', wei
 /** ShipStation's answer while it is down: a 503 in its own error shape. */
 const DOWN = { kind: 'status', status: 503, body: { request_id: randomUUID(), errors: [{ error_source: 'shipengine', error_type: 'system', error_code: 'unspecified', message: 'Service Unavailable' }] } } as const;
 
+/** The seed of the faults of the flaky Shippo: with it, the code before lookups were retried lost shipments to a failed read. */
+const FLAKY_SEED = 19;
+
 /**
- * A provider that cannot be reached never leaves a batch waiting, in both modes: the service
- * talks real HTTP to a fake ShipStation made to fail (503s, reset connections), and a webhook
- * receiver on 127.0.0.1 gets the batch_created the tenant waits for.
+ * Providers that fail, in both modes: the service talks real HTTP to a fake ShipStation made to
+ * fail (503s, reset connections) and to a fake Shippo that fails a share of its answers at
+ * random (seeded); a webhook receiver on 127.0.0.1 gets the batch_created the tenant waits for.
  */
 describe.each([
   ['embedded', startEmbedded],
   ['scale-out', startScaleOut],
-])('a provider that cannot be reached, %s mode', (mode, start) => {
+])('providers that fail, %s mode', (mode, start) => {
   let fake: Awaited<ReturnType<typeof startFakeShipStation>>;
+  let shippo: Awaited<ReturnType<typeof startFakeShippo>>;
   let receiver: WebhookReceiver;
   let h: Harness;
   let acme: Client;
@@ -60,8 +64,12 @@ describe.each([
 
   beforeAll(async () => {
     fake = await startFakeShipStation({ rateLimitPerMinute: 6000 });
+    // Limits far above what the test sends: a 429 would depend on timing, and the faults' draws on the order of requests.
+    shippo = await startFakeShippo({ limitScale: 100 });
     receiver = await new WebhookReceiver().start();
-    h = await start({ env: { SHIPSTATION_BASE_URL: fake.url, WEBHOOK_ALLOWED_HOSTS: '127.0.0.1', WEBHOOK_POLL_MS: '200' } });
+    h = await start({
+      env: { SHIPSTATION_BASE_URL: fake.url, SHIPPO_BASE_URL: shippo.url, WEBHOOK_ALLOWED_HOSTS: '127.0.0.1', WEBHOOK_POLL_MS: '200' },
+    });
     const anon = new Client(h.baseUrl);
     const tenant = await anon.post('/admin/tenants', { name: `unreachable-${mode}` }, { Authorization: `Bearer ${ADMIN_TOKEN}` });
     acme = anon.withKey(tenant.body.api_key);
@@ -70,12 +78,15 @@ describe.each([
 
   afterEach(() => {
     fake.faults.clear();
+    shippo.faults.clear();
     expect(fake.violations()).toEqual([]);
+    expect(shippo.violations()).toEqual([]);
   });
 
   afterAll(async () => {
     await h?.close();
     await fake?.close();
+    await shippo?.close();
     await receiver?.close();
   });
 
@@ -156,5 +167,49 @@ describe.each([
     expect((await settled(id)).body.object_status).toBe('VALID');
     // Each shipment's addresses were checked once.
     expect(requestsTo(acct.apiKey, 'POST', /\/addresses\/validate$/)).toHaveLength(3);
+  });
+
+  it('never fails a shipment because a read failed: with a quarter of Shippo\'s answers 503 and a fifth lost, lookups are tried again, nothing is bought twice', async () => {
+    const token = `shippo_test_${randomUUID().replace(/-/g, '')}`;
+    const carrierAccount = randomUUID().replace(/-/g, '');
+    shippo.addAccount({ token, carrierAccounts: [{ objectId: carrierAccount, carrier: 'usps' }] });
+    const res = await acme.post('/carrier_accounts', {
+      provider: 'shippo',
+      carrier: 'usps',
+      account_id: carrierAccount,
+      parameters: { api_token: token, carrier_account: carrierAccount, rate_limit_per_minute: 50_000 },
+    });
+    expect(res.status).toBe(201);
+    shippo.faults.injectRandom(
+      [
+        { fault: { kind: 'status', status: 503, body: { detail: 'Service Unavailable' } }, probability: 0.25 },
+        { fault: { kind: 'lost_answer' }, probability: 0.2 },
+      ],
+      { seed: FLAKY_SEED },
+    );
+    // One shipment a batch, one batch at a time: Shippo sees the same requests in the same order on every run, so the seed decides.
+    const outcomes: Array<{ id: string; status: string; sold: number; messages: Array<{ code: string; text: string }> }> = [];
+    for (let i = 0; i < 12; i++) {
+      const id = await create(res.body.object_id, [`Flaky ${i + 1}`]);
+      expect((await settled(id)).body.object_status).toBe('VALID');
+      expect((await acme.post(`/batches/${id}/purchase`)).status).toBe(202);
+      const done = await eventually(() => acme.get(`/batches/${id}`), (r) => r.body.object_status === 'PURCHASED', { attempts: 1200 });
+      const [s] = done.body.batch_shipments.results;
+      outcomes.push({ id: s.object_id, status: s.object_status, sold: shippo.salesFor(s.object_id), messages: s.messages });
+    }
+    for (const o of outcomes) {
+      // Bought exactly once, or failed without being bought twice.
+      expect(o.sold).toBeLessThanOrEqual(1);
+      if (o.status !== 'TRANSACTION_FAILED') {
+        expect(o).toMatchObject({ status: 'VALID', sold: 1 });
+        continue;
+      }
+      // A failed read never ends a shipment: only a purchase that failed, or a lookup that cannot tell.
+      for (const m of o.messages) {
+        expect(m.text).not.toMatch(/\bGET \//);
+        expect(['purchase_outcome_unknown', 'unavailable']).toContain(m.code);
+      }
+    }
+    expect(outcomes.filter((o) => o.status !== 'TRANSACTION_FAILED').length).toBeGreaterThanOrEqual(9);
   });
 });
