@@ -250,7 +250,11 @@ export class ValidateBatchUseCase {
           carrier_account_id: account.id,
           tenant_id: account.tenantId,
         });
-        unusable.set(account.id, { source: account.provider, code: 'provider_unavailable', text: `${text}; the provider could not be reached, so the shipment was not validated` });
+        unusable.set(account.id, {
+          source: account.provider,
+          code: 'provider_unavailable',
+          text: `${text}; the provider could not be reached, so the shipment was not validated`,
+        });
       } else {
         return [{ code: `provider_${error.code}`, text, severity: 'INVALID' as const }];
       }

@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '@shipbatch/platform/config';
+import { normalizeRows } from '@shipbatch/platform/database';
 import type { QueuedPurchase, ReconcileRepository } from '@shipbatch/shipping/application';
 import { BATCH_TRANSITIONS, fromStates, OPEN_PURCHASE_STATES, PURCHASE_STATE_TRANSITIONS } from '@shipbatch/shipping/domain';
-import { normalizeRows } from '@shipbatch/platform/database';
 import { sqlStates } from './state.sql';
 
 /** Batches whose validation is still to finish. */
