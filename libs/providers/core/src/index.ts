@@ -7,5 +7,6 @@ export * from './lib/http/http-transport.types';
 export * from './lib/http/http-transport';
 export { redactSecrets, REDACTED } from './lib/http/redact';
 export * from './lib/http/retry-after';
+export * from './lib/http/retry-policy';
 export * from './lib/shipment-checks';
 export * from './lib/label-documents';

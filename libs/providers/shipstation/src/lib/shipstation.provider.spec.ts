@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   budgetKey,
+  DEFAULT_RETRY_POLICY,
   ProviderAuthError,
   ProviderInsufficientFundsError,
   ProviderNotFoundError,
@@ -115,13 +116,14 @@ describe('ShipStationProvider against the fake ShipStation', () => {
     expect(requestsTo(apiKey, 'GET', /\/services$/)).toHaveLength(1);
   });
 
-  it('does not keep a failed fetch of the services', async () => {
+  it('does not keep a failed fetch of the services (failed on every try the transport makes)', async () => {
     const { provider, apiKey } = make();
-    fake.faults.inject({ kind: 'status', status: 503, body: { message: 'down' } }, { method: 'GET', path: /\/services$/ });
+    const tries = DEFAULT_RETRY_POLICY.attempts;
+    fake.faults.inject({ kind: 'status', status: 503, body: { message: 'down' } }, { method: 'GET', path: /\/services$/, times: tries });
     const error = await rejection(provider.validateShipment({ carrier: 'usps', serviceLevelToken: 'usps_priority', shipment: aShipment() }));
     expect(error).toBeInstanceOf(ProviderUnavailableError);
     expect(await provider.validateShipment({ carrier: 'usps', serviceLevelToken: 'usps_priority', shipment: aShipment() })).toEqual([]);
-    expect(requestsTo(apiKey, 'GET', /\/services$/)).toHaveLength(2);
+    expect(requestsTo(apiKey, 'GET', /\/services$/)).toHaveLength(tries + 1);
   });
 
   it('checks required fields locally: the sender needs a phone number, every address a state', async () => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ProviderContext, PurchaseLabelCommand } from '@shipbatch/providers/core';
+import { DEFAULT_RETRY_POLICY, type ProviderContext, type PurchaseLabelCommand } from '@shipbatch/providers/core';
 import {
   anAddress,
   aPurchaseCommand,
@@ -62,7 +62,8 @@ describe('ShipStation credentials never appear in errors', () => {
 
   it('an answer with a plain-text body that echoes the key', async () => {
     const { provider, apiKey } = make();
-    fake.faults.inject({ kind: 'status', status: 502, body: `bad gateway for key ${apiKey}` });
+    // On every try: the balance is a read, which the transport tries again after a 5xx.
+    fake.faults.inject({ kind: 'status', status: 502, body: `bad gateway for key ${apiKey}` }, { times: DEFAULT_RETRY_POLICY.attempts });
     expectSecretHidden(await providerFailure(provider.getBalance()), apiKey);
   });
 

@@ -123,6 +123,17 @@ export function describeHttpCases(kit: HttpCaseKit): void {
     if (sales) expect(await sales(reference)).toBe(1);
   });
 
+  it('a lookup is a read, tried again by the transport: a 503 and then a lost answer do not fail it', async () => {
+    if (!kit.canLookUp()) throw new Error('an HTTP adapter must find a purchase by reference (purchaseDeduplication: lookup)');
+    const reference = randomUUID();
+    await kit.purchase(reference);
+    // Lookups read (GET); a purchase is never repeated blind, so only reads are hit here.
+    kit.http().faults.inject({ kind: 'status', status: 503, body: body(500) }, { method: 'GET', times: 1 });
+    kit.http().faults.inject({ kind: 'lost_answer' }, { method: 'GET', times: 1 });
+    const found = await kit.findPurchase(reference);
+    expect(found).toMatchObject({ reference, providerLabelId: expect.any(String) });
+  });
+
   describe('pacing under a rate limit', () => {
     it('acquires a slot before every request, on a budget whose key holds no credential', async () => {
       const { requestCount, secrets } = kit.http();

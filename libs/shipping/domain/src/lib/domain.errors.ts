@@ -1,6 +1,6 @@
 /** Base of the errors the domain raises; the HTTP layer maps each kind to a status. */
 export abstract class DomainError extends Error {
-  abstract readonly kind: 'conflict' | 'not_found' | 'invalid_input';
+  abstract readonly kind: 'conflict' | 'not_found' | 'invalid_input' | 'unavailable';
   constructor(
     message: string,
     readonly code: string,
@@ -27,4 +27,19 @@ export class NotFoundError extends DomainError {
 /** Input the DTO layer could not catch (it needs data), naming the field (HTTP 400). */
 export class InvalidInputError extends DomainError {
   readonly kind = 'invalid_input' as const;
+}
+
+/**
+ * Something the request needs cannot be reached now, for example the provider that keeps the
+ * balance (HTTP 503, with `Retry-After` from `retryAfterMs` when known).
+ */
+export class UnavailableError extends DomainError {
+  readonly kind = 'unavailable' as const;
+  constructor(
+    message: string,
+    code: string,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message, code);
+  }
 }

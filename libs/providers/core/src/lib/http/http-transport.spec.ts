@@ -95,13 +95,17 @@ function expectNoSecrets(error: unknown, secrets: string[]): void {
 describe('HttpTransport (against a local node:http server)', () => {
   let server: TestServer;
   let other: TestServer;
+  /** One try per request unless a test says otherwise: the mapping of a single answer is what most cases look at. */
   const make = (options: Partial<HttpTransportOptions> = {}) =>
     new HttpTransport({
       provider: 'shipstation',
       baseUrl: server.url,
       headers: { 'API-Key': API_KEY },
+      retry: { attempts: 1 },
       ...options,
     });
+  /** The default retry policy, with short waits. */
+  const retrying = (options: Partial<HttpTransportOptions> = {}) => make({ retry: { baseDelayMs: 5 }, ...options });
 
   beforeAll(async () => {
     server = await startServer();
@@ -441,6 +445,100 @@ describe('HttpTransport (against a local node:http server)', () => {
         expect(error.code).toBe('not_found');
         expect(error.message).toBe('shipstation: GET /v2/labels/x answered 404: no such label');
       });
+    });
+  });
+
+  describe('retries', () => {
+    /** Answers each request with the next of `answers`, then 200 `{ ok: true }`. */
+    const answerInTurn = (answers: Handler[]) => {
+      let n = 0;
+      server.handle((req, res, body) => (answers[n++] ?? ((_q, r) => json(r, 200, { ok: true })))(req, res, body));
+    };
+    const fail503: Handler = (_req, res) => json(res, 503, { message: 'down for a moment' });
+    const hangUp: Handler = (req) => req.socket.destroy();
+
+    it('tries an idempotent read again after a 5xx or a lost answer, pacing every try, and answers the success', async () => {
+      answerInTurn([fail503, hangUp]);
+      const budget: RateBudget = { key: 'shipstation:retry', perMinute: 100 };
+      const { pacer, calls } = recordingPacer([]);
+      const answer = await retrying({ budget, pacer }).request<{ ok: boolean }>({ method: 'GET', path: '/v2/labels/external_shipment_id/r1' });
+      expect(answer.data).toEqual({ ok: true });
+      expect(server.seen).toHaveLength(3);
+      expect(calls.acquire).toHaveLength(3);
+    });
+
+    it('gives up after the policy\'s tries with the last error, saying how many were made', async () => {
+      server.handle(fail503);
+      const error = await failure(retrying({ retry: { attempts: 4, baseDelayMs: 1 } }).request({ method: 'GET', path: '/v2/labels' }));
+      expect(error).toBeInstanceOf(ProviderUnavailableError);
+      expect(error.message).toBe('shipstation: GET /v2/labels answered 503: down for a moment (4 attempts)');
+      expect(error.details).toMatchObject({ http_status: 503, attempts: 4 });
+      expect(server.seen).toHaveLength(4);
+    });
+
+    it('tries an idempotent POST (address validation) again, and a PUT', async () => {
+      answerInTurn([fail503]);
+      await retrying().request({ method: 'POST', path: '/v2/addresses/validate', body: [], idempotent: true });
+      answerInTurn([hangUp]);
+      await retrying().request({ method: 'PUT', path: '/v2/labels/se-1/void' });
+      expect(server.seen).toHaveLength(4);
+    });
+
+    it.each([
+      ['a 5xx', fail503],
+      ['a lost answer', hangUp],
+    ])('never repeats a purchase (non-idempotent POST) after %s: it may have been bought', async (_what, handler) => {
+      answerInTurn([handler]);
+      const error = await failure(retrying().request({ method: 'POST', path: '/v2/labels', body: {} }));
+      expect(error.possiblyCommitted).toBe(true);
+      expect(server.seen).toHaveLength(1);
+    });
+
+    it('repeats a POST that never reached the provider (refused connection)', async () => {
+      const closed = await startServer();
+      const baseUrl = closed.url;
+      await closed.close();
+      const { pacer, calls } = recordingPacer([]);
+      const error = await failure(
+        retrying({ baseUrl, pacer, budget: { key: 'k', perMinute: 60 } }).request({ method: 'POST', path: '/v2/labels', body: {} }),
+      );
+      expect(error.message).toBe('shipstation: POST /v2/labels failed: connection refused (ECONNREFUSED) (3 attempts)');
+      expect(error.possiblyCommitted).toBe(false);
+      expect(calls.acquire).toHaveLength(3);
+    });
+
+    it.each([
+      [400, 'validation'],
+      [401, 'auth'],
+      [404, 'not_found'],
+      [429, 'rate_limited'],
+    ])('does not repeat a %i (%s)', async (status, code) => {
+      server.handle((_req, res) => json(res, status, { message: 'no' }, { 'Retry-After': '0' }));
+      const error = await failure(retrying().request({ method: 'GET', path: '/v2/labels' }));
+      expect(error.code).toBe(code);
+      expect(server.seen).toHaveLength(1);
+    });
+
+    it("waits a 503's Retry-After when it is short, and gives up at once when it is longer than the longest wait", async () => {
+      answerInTurn([(_req, res) => json(res, 503, {}, { 'Retry-After': '1' })]);
+      const started = Date.now();
+      await retrying().request({ method: 'GET', path: '/v2/labels' });
+      expect(server.seen).toHaveLength(2);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(1_000);
+
+      server.seen.length = 0;
+      server.handle((_req, res) => json(res, 503, {}, { 'Retry-After': '120' }));
+      const error = await failure(retrying().request({ method: 'GET', path: '/v2/labels' }));
+      expect(error.retryAfterMs).toBe(120_000);
+      expect(error.message).toBe('shipstation: GET /v2/labels answered 503');
+      expect(server.seen).toHaveLength(1);
+    });
+
+    it('tries a timed-out read again', async () => {
+      answerInTurn([() => undefined]);
+      const answer = await retrying({ timeoutMs: 150 }).request<{ ok: boolean }>({ method: 'GET', path: '/v2/labels' });
+      expect(answer.data).toEqual({ ok: true });
+      expect(server.seen).toHaveLength(2);
     });
   });
 

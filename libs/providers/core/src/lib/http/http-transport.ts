@@ -19,6 +19,7 @@ import type {
 } from './http-transport.types';
 import { plainCause, redactError, redactSecrets } from './redact';
 import { parseRetryAfterMs } from './retry-after';
+import { retryDelayMs, type RetryPolicy, retryPolicy } from './retry-policy';
 
 export const DEFAULT_HTTP_TIMEOUT_MS = 30_000;
 export const DEFAULT_DOWNLOAD_MAX_BYTES = 10 * 1024 * 1024;
@@ -38,6 +39,8 @@ const NETWORK_WORDING: Record<string, string> = {
 };
 
 type Answer = AxiosResponse<string | ArrayBuffer>;
+/** One try: the answer, or the error and whether another try is safe and may help. */
+type Tried<T> = { answer: HttpAnswer<T>; error?: undefined } | { answer?: undefined; error: ProviderError; repeatable: boolean };
 interface Attempt {
   method: string;
   /** What error messages name: the path, never the query. */
@@ -59,9 +62,11 @@ export class HttpTransport {
   private readonly origin: string;
   private readonly secrets: readonly string[];
   private readonly pacer: ProviderPacer;
+  private readonly retry: RetryPolicy;
 
   constructor(private readonly options: HttpTransportOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.retry = retryPolicy(options.retry);
     this.origin = new URL(this.baseUrl).origin;
     this.pacer = options.pacer ?? UNPACED;
     this.secrets = [...(options.secrets ?? []), ...Object.values(options.headers ?? {}).flatMap(headerSecrets)];
@@ -78,14 +83,30 @@ export class HttpTransport {
     return redactSecrets(text, this.secrets);
   }
 
+  /**
+   * Sends `req` and answers its 2xx, or throws its ProviderError. A passing failure (refused or
+   * reset connection, timeout, 5xx, 408) is tried again under the retry policy when that is
+   * safe: the request is idempotent, or it never reached the provider. Each try is paced.
+   */
   async request<T>(req: HttpRequest): Promise<HttpAnswer<T>> {
+    const idempotent = req.idempotent ?? (req.method !== 'POST' && req.method !== 'PATCH');
+    for (let attempt = 1; ; attempt++) {
+      const tried = await this.tryOnce<T>(req, idempotent);
+      if (tried.answer) return tried.answer;
+      const delay = tried.repeatable ? retryDelayMs(this.retry, attempt, tried.error.retryAfterMs) : undefined;
+      if (delay === undefined) throw attempt > 1 ? afterAttempts(tried.error, attempt) : tried.error;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+
+  private async tryOnce<T>(req: HttpRequest, idempotent: boolean): Promise<Tried<T>> {
     const budget = req.budget ?? this.options.budget;
     if (budget) await this.pacer.acquire(budget, req.pace);
     const attempt: Attempt = {
       method: req.method,
       path: req.path,
       timeoutMs: req.timeoutMs ?? this.options.timeoutMs ?? DEFAULT_HTTP_TIMEOUT_MS,
-      mayCommit: !(req.idempotent ?? (req.method !== 'POST' && req.method !== 'PATCH')),
+      mayCommit: !idempotent,
     };
     let answer: Answer;
     try {
@@ -99,19 +120,23 @@ export class HttpTransport {
         transformResponse: [(data: unknown) => data],
       });
     } catch (error) {
-      throw this.networkError(error, attempt);
+      const mapped = this.networkError(error, attempt);
+      // A network failure is worth another try when repeating is harmless or nothing was sent.
+      return { error: mapped, repeatable: idempotent || NOT_SENT_CODES.has(String(mapped.details?.['network_error'])) };
     }
     const headers = plainHeaders(answer.headers);
     const body = parseBody(answer.data, headers['content-type']);
     if (answer.status >= 200 && answer.status < 300) {
-      return { status: answer.status, data: body as T, headers };
+      return { answer: { status: answer.status, data: body as T, headers } };
     }
     const error = this.statusError(answer.status, body, headers, attempt);
     if (error instanceof ProviderRateLimitedError && budget) {
       // Every worker holds off; a failing pause must not hide the 429 itself.
       await this.pacer.pause(budget, error.retryAfterMs ?? 0).catch(() => undefined);
     }
-    throw error;
+    // A 5xx may have been processed (repeat only what is idempotent); a 408 was not.
+    const passing = answer.status >= 500 || answer.status === 408;
+    return { error, repeatable: error.code === 'unavailable' && passing && (idempotent || answer.status === 408) };
   }
 
   /**
@@ -211,7 +236,9 @@ export class HttpTransport {
     // 408: the provider gave up waiting for the request, so it was not processed.
     if (status === 408) return new ProviderUnavailableError(message, { details });
     if (status >= 400 && status < 500) return new ProviderValidationError(message, { details });
-    return new ProviderUnavailableError(message, { details, possiblyCommitted: status >= 500 && attempt.mayCommit });
+    // A 503 may say when to come back; without the header nothing is assumed.
+    const retryAfterMs = status === 503 && headers['retry-after'] ? parseRetryAfterMs(headers['retry-after']) : undefined;
+    return new ProviderUnavailableError(message, { details, retryAfterMs, possiblyCommitted: status >= 500 && attempt.mayCommit });
   }
 
   private networkError(error: unknown, attempt: Attempt): ProviderError {
@@ -273,6 +300,13 @@ function parseBody(text: string | ArrayBuffer | undefined, contentType = ''): un
   } catch {
     return text;
   }
+}
+
+/** The last try's error, its message and details saying how many tries were made. */
+function afterAttempts(error: ProviderError, attempts: number): ProviderError {
+  error.message = `${error.message} (${attempts} attempts)`;
+  (error as { details?: Record<string, unknown> }).details = { ...error.details, attempts };
+  return error;
 }
 
 function plainHeaders(headers: AxiosResponse['headers']): Record<string, string> {

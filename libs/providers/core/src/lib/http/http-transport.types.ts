@@ -1,5 +1,6 @@
 import type { ProviderError } from '../provider-errors';
 import type { PaceOptions, ProviderPacer, RateBudget } from '../pacing';
+import type { RetryPolicy } from './retry-policy';
 
 /** What an adapter gives its HttpTransport once, when the instance is made. */
 export interface HttpTransportOptions {
@@ -16,6 +17,12 @@ export interface HttpTransportOptions {
   secrets?: readonly string[];
   /** Per-request timeout in ms (default 30 000). */
   timeoutMs?: number;
+  /**
+   * How passing failures (refused or reset connection, timeout, 5xx, 408) are tried again, for
+   * requests that are safe to repeat; default DEFAULT_RETRY_POLICY (3 tries, 250 ms doubling,
+   * at most 5 s apart). `{ attempts: 1 }` never repeats.
+   */
+  retry?: Partial<RetryPolicy>;
   /** The rate budget every request to `baseUrl` is paced under; none: not paced. */
   budget?: RateBudget;
   /** Default UNPACED. */
@@ -47,8 +54,10 @@ export interface HttpRequest {
   body?: unknown;
   /**
    * Whether repeating the request is harmless. Default: true for GET, PUT and DELETE, false for
-   * POST and PATCH. A failure of a non-idempotent request after it was sent (timeout, reset,
-   * 5xx) is marked `possiblyCommitted`.
+   * POST and PATCH. An idempotent request is tried again after a passing failure (see
+   * `HttpTransportOptions.retry`); a non-idempotent one only when it never reached the provider
+   * (refused connection, DNS failure) or was answered 408. A failure of a non-idempotent request
+   * after it was sent (timeout, reset, 5xx) is marked `possiblyCommitted`.
    */
   idempotent?: boolean;
   timeoutMs?: number;

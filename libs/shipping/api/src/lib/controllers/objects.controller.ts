@@ -265,7 +265,11 @@ export class CarrierAccountsController {
   }
 
   @ApiAnswer(200, BALANCE_SCHEMA, 'The provider balance')
-  @ApiErrors({ 404: 'no carrier account of the tenant has this id', 409: 'the provider keeps no prepaid balance, or refused to tell it' })
+  @ApiErrors({
+    404: 'no carrier account of the tenant has this id',
+    409: 'the provider keeps no prepaid balance, or refused to tell it',
+    503: 'the provider could not be reached (error_code provider_unavailable, naming the provider and the cause; Retry-After says when to ask again)',
+  })
   @Get(':id/balance')
   async balance(@TenantId() tenantId: string, @Param('id') id: string) {
     return presentBalance(await this.accounts.balance(tenantId, id));
@@ -277,6 +281,7 @@ export class CarrierAccountsController {
       400: 'amount is invalid or refused by the provider',
       404: 'no carrier account of the tenant has this id',
       409: 'the provider cannot add funds, another top-up is in progress, or the provider refused',
+      503: 'the provider could not be reached (error_code provider_unavailable; the top-up may or may not have been made: see funding_events and the balance)',
     },
     { body: true, idempotent: true },
   )

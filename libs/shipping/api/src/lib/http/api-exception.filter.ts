@@ -1,7 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
-import { DomainError } from '@shipbatch/shipping/domain';
+import { DomainError, UnavailableError } from '@shipbatch/shipping/domain';
 import { ApiError, type ApiErrorItem, type ErrorType } from './api-error';
 
 const TYPE_BY_STATUS: Record<number, ErrorType> = {
@@ -16,7 +16,10 @@ const TYPE_BY_STATUS: Record<number, ErrorType> = {
   429: 'system',
 };
 
-const DOMAIN_STATUS = { conflict: 409, not_found: 404, invalid_input: 400 } as const;
+const DOMAIN_STATUS = { conflict: 409, not_found: 404, invalid_input: 400, unavailable: 503 } as const;
+
+/** Seconds a 503 asks the client to wait when the provider did not say. */
+export const DEFAULT_UNAVAILABLE_RETRY_AFTER_SECONDS = 30;
 
 /** The error answer's code (its first error's `error_code`), left in `res.locals` for the request log line. */
 export const ERROR_CODE_LOCAL = 'error_code';
@@ -40,6 +43,10 @@ export class ApiExceptionFilter implements ExceptionFilter {
     const logId = (req as Request & { id?: unknown }).id;
     const requestId = (req.headers['x-request-id'] as string | undefined) ?? (typeof logId === 'string' ? logId : randomUUID());
     if (items[0]) res.locals[ERROR_CODE_LOCAL] = items[0].error_code;
+    if (exception instanceof UnavailableError) {
+      const seconds = exception.retryAfterMs !== undefined ? Math.ceil(exception.retryAfterMs / 1000) : DEFAULT_UNAVAILABLE_RETRY_AFTER_SECONDS;
+      res.setHeader('Retry-After', String(Math.max(1, seconds)));
+    }
     res.status(status).json({ request_id: requestId, errors: items });
   }
 
@@ -52,7 +59,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
         items: [
           {
             error_source: 'shipbatch',
-            error_type: TYPE_BY_STATUS[status],
+            error_type: TYPE_BY_STATUS[status] ?? 'system',
             error_code: exception.code,
             message: exception.message,
             ...(exception.field ? { field_name: exception.field } : {}),

@@ -18,6 +18,9 @@ type ErrorStatus = 400 | 401 | 404 | 409 | 413 | 422 | 503;
 /** What a status means on one route; the route's own reasons, the shared ones are added. */
 export type ErrorDescriptions = Partial<Record<ErrorStatus, string>>;
 
+/** A 503's `Retry-After`: seconds to wait before asking again. */
+const RETRY_AFTER_HEADER = { description: 'seconds to wait before asking again', schema: { type: 'integer' as const, minimum: 1 } };
+
 const IDEMPOTENCY_409 = 'a request with the same Idempotency-Key is still being processed';
 const IDEMPOTENCY_422 = 'the Idempotency-Key was used with a different request in the last 24 hours';
 const INVALID_IDEMPOTENCY_KEY = 'the Idempotency-Key header is not 1 to 255 printable characters';
@@ -63,7 +66,12 @@ export function ApiErrors(
   }
   add(500, 'an unexpected error (logged with the request id)');
   const decorators: MethodDecorator[] = [...reasons].map(([status, list]) =>
-    ApiResponse({ status, description: list.map((r) => r.charAt(0).toUpperCase() + r.slice(1)).join('; '), schema: ERROR_SCHEMA }),
+    ApiResponse({
+      status,
+      description: list.map((r) => r.charAt(0).toUpperCase() + r.slice(1)).join('; '),
+      schema: ERROR_SCHEMA,
+      ...(status === 503 ? { headers: { 'Retry-After': RETRY_AFTER_HEADER } } : {}),
+    }),
   );
   if (idempotent) {
     decorators.push(

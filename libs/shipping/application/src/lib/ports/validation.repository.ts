@@ -66,9 +66,21 @@ export interface ValidatedShipment {
 /**
  * Validation reads outside transactions (providers may be slow and the embedded database has
  * one connection), then writes each chunk in one transaction that applies only to shipments
- * still PENDING, so two validators racing on one batch cannot both write a shipment.
+ * still PENDING, so two validators racing on one batch cannot both write a shipment. Only one
+ * validator works on a batch at a time: it holds the batch's validation lease (a conditional
+ * UPDATE, like the purchase and funding leases), so two never ask a provider about the same
+ * shipments.
  */
 export interface ValidationRepository {
+  /**
+   * Takes the batch's validation lease for `leaseMs` when the batch is VALIDATING and no
+   * validator holds a live lease on it. Returns the lease's token, or null.
+   */
+  claimValidation(batchId: string, leaseMs: number): Promise<string | null>;
+  /** Extends a held lease to `leaseMs` from now: the new token, or null when the lease was lost. */
+  renewValidation(batchId: string, token: string, leaseMs: number): Promise<string | null>;
+  /** Gives a held lease back: it ends now (the time stays as the batch's last validation activity). */
+  releaseValidation(batchId: string, token: string): Promise<void>;
   batchDefaults(batchId: string): Promise<BatchDefaults | null>;
   /** The first `limit` pending shipments of the batch, in request order. */
   pendingShipments(batchId: string, limit: number): Promise<PendingShipment[]>;

@@ -6,6 +6,7 @@ import type { CarrierAccountRecord, CarrierAccountRepository } from '../ports/ca
 import { FUNDING_DISABLED, type FundingPolicy } from '../ports/funding.repository';
 import type { ProviderGateway } from '../ports/provider.gateway';
 import { CARRIER_ACCOUNT_REPOSITORY, PROVIDER_GATEWAY } from '../ports/tokens';
+import { providerFailure } from './provider-failure';
 
 export interface NewCarrierAccount {
   provider: string;
@@ -103,7 +104,8 @@ export class CarrierAccountsService {
     try {
       return await provider.getBalance();
     } catch (error) {
-      if (isProviderError(error)) throw new ConflictError(`provider ${account.provider}: ${error.message}`, error.code);
+      // Unreachable (after the transport's tries): 503 provider_unavailable; a refusal: 409.
+      if (isProviderError(error)) throw providerFailure(account.provider, error);
       throw error;
     }
   }

@@ -6,7 +6,7 @@ import {
   ProviderUnavailableError,
   ProviderValidationError,
 } from '@shipbatch/providers/core';
-import { ConflictError, NotFoundError } from '@shipbatch/shipping/domain';
+import { NotFoundError, UnavailableError } from '@shipbatch/shipping/domain';
 import type { CarrierAccountRecord, CarrierAccountRepository } from '../ports/carrier-account.repository';
 import type { FundingEventRecord, FundingPolicy, FundingRepository, QueuedDemand } from '../ports/funding.repository';
 import type { ProviderGateway } from '../ports/provider.gateway';
@@ -445,7 +445,9 @@ describe('FundingService', () => {
       await expect(service.addFundsManually('t2', 'ca1', usd(100))).rejects.toBeInstanceOf(NotFoundError);
       await expect(service.listEvents('t2', 'ca1', 1, 25)).rejects.toBeInstanceOf(NotFoundError);
       state.addFundsError = new ProviderUnavailableError('provider down');
-      await expect(service.addFundsManually('t1', 'ca1', usd(100))).rejects.toThrow(new ConflictError('provider fake: provider down', 'unavailable'));
+      const unreachable = await service.addFundsManually('t1', 'ca1', usd(100)).catch((e: unknown) => e);
+      expect(unreachable).toBeInstanceOf(UnavailableError);
+      expect(unreachable).toMatchObject({ message: 'fake: provider down', code: 'provider_unavailable' });
       expect(repo.events).toEqual([expect.objectContaining({ reason: 'manual', status: 'failed', message: 'adding 1.00 usd failed: provider down' })]);
       expect(repo.locks.size).toBe(0);
     });

@@ -9,6 +9,7 @@ import { ESTIMATE_MAX_QUOTES, FundingCostEstimator } from './funding-cost.estima
 import { addFunds, canTopUp, describeError, estimateText, failedEvent, fmt, getBalance } from './funding.format';
 import { FundingLocks, type Holding } from './funding-lock';
 import { InsufficientFundsHandler, type InsufficientFundsDecision, type Shortfall } from './insufficient-funds.handler';
+import { providerErrorText, providerFailure } from './provider-failure';
 
 export { FUNDING_LOCK_MS } from './funding-lock';
 export { FUNDING_RETRY_LATER_MS, type InsufficientFundsDecision, type Shortfall } from './insufficient-funds.handler';
@@ -134,8 +135,8 @@ export class FundingService {
       } catch (error) {
         if (!isProviderError(error)) throw error;
         await holding.record(failedEvent(amount.amountMinor, before?.amountMinor ?? null, `adding ${fmt(amount.amountMinor, amount.currency)} failed: ${error.message}`, amount.currency));
-        if (error.code === 'validation') throw new InvalidInputError(`provider ${account.provider}: ${error.message}`, 'amount_refused', 'amount');
-        throw new ConflictError(`provider ${account.provider}: ${error.message}`, error.code);
+        if (error.code === 'validation') throw new InvalidInputError(providerErrorText(account.provider, error), 'amount_refused', 'amount');
+        throw providerFailure(account.provider, error);
       }
       await holding.record({
         amountMinor: amount.amountMinor,

@@ -44,6 +44,7 @@ function setup(opts: {
   invalidAccount?: boolean;
 }) {
   const log: string[] = [];
+  const failed: Array<{ code: string; text: string }> = [];
   const claimOf = (id: string): ClaimedPurchase => ({
     id,
     tenantId: 't1',
@@ -66,7 +67,7 @@ function setup(opts: {
     recordPurchasedMany: async (items) =>
       void (items.length > 0 && log.push(`recorded ${items.map((i) => `${i.claim.id}=${i.label.trackingNumber}`).join(',')}`)),
     requeue: async (c, o) => (log.push(`requeue ${c.id} failure=${o.countFailure} lookup=${o.lookupRequired}`), 2),
-    recordFailed: async (_c, m, lookup) => void log.push(`failed ${m.code} lookup=${lookup}`),
+    recordFailed: async (_c, m, lookup) => void (failed.push(m), log.push(`failed ${m.code} lookup=${lookup}`)),
   };
   const provider: LabelProvider = {
     key: 'fake',
@@ -106,7 +107,7 @@ function setup(opts: {
   } as unknown as FileStorage;
   const labelFiles = { afterSettled: async (b: string, ids: string[]) => void log.push(`settled ${b} ${ids}`) } as unknown as MergeLabelFilesUseCase;
   const useCase = new PurchaseShipmentUseCase(purchases, accounts, gateway, new PurchasedLabelFiles(files), funding, queue, labelFiles);
-  return { useCase, log };
+  return { useCase, log, failed };
 }
 
 describe('PurchaseShipmentUseCase', () => {
@@ -132,6 +133,26 @@ describe('PurchaseShipmentUseCase', () => {
     const { useCase, log } = setup({ lookupRequired: true, lookupError: new ProviderOutcomeUnknownError('shippo: the scan did not reach back far enough') });
     await useCase.execute('bs1');
     expect(log).toEqual(['lookup', 'failed purchase_outcome_unknown lookup=true', 'settled b1 bs1']);
+  });
+
+  it('tries a failed lookup (a read) again later, still looking up before any purchase', async () => {
+    const { useCase, log } = setup({ lookupRequired: true, lookupError: new ProviderUnavailableError('shippo: GET /transactions answered 503 (3 attempts)') });
+    await useCase.execute('bs1');
+    expect(log).toEqual(['lookup', 'requeue bs1 failure=true lookup=true', 'enqueue delay=500 id=purchase:bs1:2', 'settled b1 bs1']);
+  });
+
+  it('never ends `unavailable` because a lookup failed: with the tries used up it is purchase_outcome_unknown, not bought blind', async () => {
+    const { useCase, log, failed } = setup({
+      lookupRequired: true,
+      failures: 4,
+      lookupError: new ProviderUnavailableError('shippo: GET /transactions answered 503 (3 attempts)'),
+    });
+    await useCase.execute('bs1');
+    expect(log).toEqual(['lookup', 'failed purchase_outcome_unknown lookup=true', 'settled b1 bs1']);
+    expect(failed[0].text).toBe(
+      'an earlier attempt may have bought this label, and looking it up failed (shippo: GET /transactions answered 503 (3 attempts)), ' +
+        'so it was not bought again; check the provider account before purchasing it again',
+    );
   });
 
   it('never buys again on a provider that cannot look purchases up', async () => {

@@ -172,7 +172,9 @@ export class PurchaseShipmentUseCase {
         );
         return null;
       }
-      const earlier = await provider.findPurchase(claim.id);
+      const earlier = await provider.findPurchase(claim.id).catch((error: unknown) => {
+        throw new LookupFailed(error);
+      });
       if (earlier) {
         this.logger.log(`shipment ${claim.id} (batch ${claim.batchId}): found the earlier purchase ${earlier.providerLabelId}; not buying again`, {
           batch_shipment_id: claim.id,
@@ -186,8 +188,15 @@ export class PurchaseShipmentUseCase {
     return provider.purchaseLabel({ reference: claim.id, ...claim.purchase.command });
   }
 
-  /** Settles a failed attempt. */
-  private async handleFailure(claim: ClaimedPurchase, error: unknown, source: string): Promise<Attempt> {
+  /**
+   * Settles a failed attempt. A failed lookup is a read that failed, not a purchase: it is tried
+   * again like any failure, and when the tries are used up the shipment ends
+   * `purchase_outcome_unknown` (it may have been bought; it is never bought blind), never with
+   * the read's own error.
+   */
+  private async handleFailure(claim: ClaimedPurchase, failure: unknown, source: string): Promise<Attempt> {
+    const duringLookup = failure instanceof LookupFailed;
+    const error = duringLookup ? failure.error : failure;
     if (!isProviderError(error)) {
       // Unexpected (database, storage, a bug): put it back with a lookup, retry later.
       this.logger.error(
@@ -217,6 +226,13 @@ export class PurchaseShipmentUseCase {
         return { kind: 'settled' };
       }
       case 'fail': {
+        if (duringLookup && error.code !== 'outcome_unknown') {
+          const text =
+            `an earlier attempt may have bought this label, and looking it up failed (${error.message}), ` +
+            'so it was not bought again; check the provider account before purchasing it again';
+          await this.purchases.recordFailed(claim, { source, code: 'purchase_outcome_unknown', text }, lookupRequired);
+          return { kind: 'settled' };
+        }
         const providerCode = error.details?.['provider_code'];
         const code =
           error.code === 'outcome_unknown'
@@ -236,6 +252,14 @@ export class PurchaseShipmentUseCase {
       { batchShipmentId },
       { delayMs, jobId: purchaseJobId(batchShipmentId, token) },
     );
+  }
+}
+
+/** A lookup by reference that failed: the error of a read, kept apart from a purchase's. */
+class LookupFailed extends Error {
+  constructor(readonly error: unknown) {
+    super(error instanceof Error ? error.message : String(error));
+    this.name = 'LookupFailed';
   }
 }
 

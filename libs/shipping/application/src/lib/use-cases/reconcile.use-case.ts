@@ -31,7 +31,8 @@ export class ReconcileUseCase {
   ): Promise<{ validations: number; purchases: number; merges: number; finished: number; natives: number }> {
     const counts = { validations: 0, purchases: 0, merges: 0, finished: 0, natives: 0 };
     await this.repo.exclusively(async () => {
-      const validating = await this.repo.batchesValidating(staleMs);
+      // Never a batch a validator holds (its lease is live): validations of a batch never overlap.
+      const validating = await this.repo.validationsToRing(staleMs);
       for (const batchId of validating) await this.queue.add(QUEUES.validateBatch, { batchId });
       counts.validations = validating.length;
 

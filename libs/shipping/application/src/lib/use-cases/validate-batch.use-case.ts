@@ -13,7 +13,10 @@ import type {
   ValidatedShipment,
   ValidationRepository,
 } from '../ports/validation.repository';
+import { providerErrorText } from './provider-failure';
 import { ShipmentResolver, toPortAddress, toPortParcel } from './shipment-resolver';
+import { VALIDATION_LEASE_MS, ValidationLease } from './validation-lease';
+import { ValidationLeaseLostError } from './validation-lease-lost.error';
 
 const CHUNK_SIZE = 500;
 
@@ -21,7 +24,9 @@ const CHUNK_SIZE = 500;
  * Background validation of a batch, a chunk at a time: resolves addresses and parcels (ids
  * or inline objects), the carrier account and service level, asks the account's provider
  * to validate, and freezes the purchase command of every valid shipment. A problem inside a
- * shipment makes it INVALID or INCOMPLETE; it never fails the batch. Safe to run twice.
+ * shipment makes it INVALID or INCOMPLETE; it never fails the batch, and neither does a provider
+ * that cannot be reached: validation always ends. One run at a time per batch (its validation
+ * lease); safe to run twice.
  */
 @Injectable()
 export class ValidateBatchUseCase {
@@ -33,7 +38,31 @@ export class ValidateBatchUseCase {
     @Inject(PROVIDER_GATEWAY) private readonly providers: ProviderGateway,
   ) {}
 
+  /**
+   * Validates the batch's pending shipments under its validation lease. A second run while one
+   * holds the batch leaves at once; the holder, after letting go, looks for shipments added
+   * meanwhile and validates them too (their own job may have found the lease held).
+   */
   async execute(batchId: string): Promise<void> {
+    for (;;) {
+      const lease = await ValidationLease.claim(this.repo, batchId, VALIDATION_LEASE_MS, (error) =>
+        this.logger.warn(`batch ${batchId}: renewing the validation lease failed: ${error instanceof Error ? error.message : String(error)}`),
+      );
+      if (!lease) return;
+      try {
+        await this.run(batchId, lease);
+      } catch (error) {
+        if (!(error instanceof ValidationLeaseLostError)) throw error;
+        this.logger.warn(`batch ${batchId}: ${error.message}; this run stops`, { batch_id: batchId });
+        return;
+      } finally {
+        await lease.release();
+      }
+      if ((await this.repo.pendingShipments(batchId, 1)).length === 0) return;
+    }
+  }
+
+  private async run(batchId: string, lease: ValidationLease): Promise<void> {
     const defaults = await this.repo.batchDefaults(batchId);
     if (!defaults) return;
     const accounts = new Map((await this.accounts.list(defaults.tenantId)).map((a) => [a.id, a]));
@@ -41,7 +70,8 @@ export class ValidateBatchUseCase {
     for (;;) {
       const pending = await this.repo.pendingShipments(batchId, CHUNK_SIZE);
       if (pending.length === 0) break;
-      const results = await this.validateChunk(defaults, accounts, pending, unusable);
+      const results = await this.validateChunk(defaults, accounts, pending, unusable, lease);
+      lease.assertHeld();
       await this.repo.saveChunk(defaults.tenantId, batchId, results);
     }
     const status = await this.repo.finishValidation(batchId);
@@ -53,6 +83,7 @@ export class ValidateBatchUseCase {
     accounts: Map<string, CarrierAccountRecord>,
     pending: PendingShipment[],
     unusable: Map<string, AccountProblem>,
+    lease: ValidationLease,
   ): Promise<ValidatedShipment[]> {
     const tenantId = defaults.tenantId;
     const addressIds = new Set<string>();
@@ -75,6 +106,8 @@ export class ValidateBatchUseCase {
 
     const results: ValidatedShipment[] = [];
     for (const p of pending) {
+      // A validator that lost the batch to another asks no provider anything more.
+      lease.assertHeld();
       results.push(await this.validateOne(defaults, accounts, p, addressMap, parcelMap, seenExternal, unusable));
     }
     return results;
@@ -191,10 +224,12 @@ export class ValidateBatchUseCase {
   }
 
   /**
-   * The provider's problems with one shipment. A refusal that concerns the account rather than
-   * the shipment (credentials refused) marks the account unusable for the rest of the batch, so a
-   * wrong API key costs one call, not one per shipment. A retryable failure (provider down, rate
-   * limited) is thrown: the job is retried and the batch stays VALIDATING meanwhile.
+   * The provider's problems with one shipment. A failure that concerns the account rather than
+   * the shipment marks the account unusable for the rest of the run, so it costs one call, not
+   * one per shipment: credentials refused, or a provider that could not be reached (after the
+   * transport's tries). Such a shipment is INVALID with a message naming the provider and the
+   * cause (`provider_unavailable`); validation ends and the tenant adds it again later. A rate
+   * limit is thrown: the job comes back later and the batch stays VALIDATING meanwhile.
    */
   private async askProvider(
     account: CarrierAccountRecord,
@@ -206,11 +241,23 @@ export class ValidateBatchUseCase {
     try {
       return await provider.validateShipment({ carrier: account.carrier, serviceLevelToken, shipment });
     } catch (error) {
-      if (!isProviderError(error) || error.retryable) throw error;
-      const code = error.code === 'auth' ? 'carrier_account_auth_failed' : `provider_${error.code}`;
-      const problem = { source: account.provider, code, text: error.message };
-      if (error.code === 'auth') unusable.set(account.id, problem);
-      else return [{ code, text: error.message, severity: 'INVALID' as const }];
+      if (!isProviderError(error) || error.code === 'rate_limited') throw error;
+      const text = providerErrorText(account.provider, error);
+      if (error.code === 'auth') {
+        unusable.set(account.id, { source: account.provider, code: 'carrier_account_auth_failed', text });
+      } else if (error.code === 'unavailable') {
+        this.logger.warn(`carrier account ${account.id}: provider unreachable during validation: ${text}`, {
+          carrier_account_id: account.id,
+          tenant_id: account.tenantId,
+        });
+        unusable.set(account.id, {
+          source: account.provider,
+          code: 'provider_unavailable',
+          text: `${text}; the provider could not be reached, so the shipment was not validated`,
+        });
+      } else {
+        return [{ code: `provider_${error.code}`, text, severity: 'INVALID' as const }];
+      }
       return [];
     }
   }

@@ -13,4 +13,5 @@ export class BatchEntity {
   @Column('jsonb', { name: 'label_file_keys', default: () => `'[]'` }) labelFileKeys: string[];
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
+  // The validation lease (`validation_lease_until`) is the ValidationRepository's, not mapped here.
 }

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '@shipbatch/platform/config';
+import { normalizeRows } from '@shipbatch/platform/database';
 import type { QueuedPurchase, ReconcileRepository } from '@shipbatch/shipping/application';
 import { BATCH_TRANSITIONS, fromStates, OPEN_PURCHASE_STATES, PURCHASE_STATE_TRANSITIONS } from '@shipbatch/shipping/domain';
 import { sqlStates } from './state.sql';
@@ -53,13 +54,20 @@ export class TypeormReconcileRepository implements ReconcileRepository {
     }
   }
 
-  async batchesValidating(staleMs: number): Promise<string[]> {
-    const rows = await this.dataSource.query(
-      `SELECT id FROM batches WHERE status IN ${VALIDATING}
-       AND updated_at <= now() - make_interval(secs => $1::double precision / 1000)`,
-      [staleMs],
+  async validationsToRing(staleMs: number): Promise<string[]> {
+    // Marks the ring with a lease that has already ended (claimable at once, but "touched").
+    const rows = normalizeRows<{ id: string }>(
+      await this.dataSource.query(
+        `UPDATE batches SET validation_lease_until = now()
+         WHERE status IN ${VALIDATING}
+           AND updated_at <= now() - make_interval(secs => $1::double precision / 1000)
+           AND (validation_lease_until IS NULL
+                OR validation_lease_until <= now() - make_interval(secs => $1::double precision / 1000))
+         RETURNING id`,
+        [staleMs],
+      ),
     );
-    return rows.map((r: { id: string }) => r.id);
+    return rows.map((r) => r.id);
   }
 
   async batchesPurchasingWithNothingOpen(): Promise<string[]> {

@@ -16,12 +16,13 @@ import {
   transition,
 } from '@shipbatch/shipping/domain';
 import { type BatchRow, COUNTS_SQL, toBatch, toCounts } from './row-mappers';
-import { applyBatchStep, sqlState } from './state.sql';
+import { applyBatchStep, sqlState, sqlStates } from './state.sql';
 
 /** Validation writes a shipment's outcome only while it is PENDING (transition `validated`). */
 const VALIDATED_FROM = fromStates(BATCH_SHIPMENT_STATUS_TRANSITIONS, 'validated');
 /** Batches whose validation can finish. */
 const FINISHING_FROM = fromStates(BATCH_TRANSITIONS, 'validation_finished_valid', 'validation_finished_invalid');
+const VALIDATING = sqlStates(FINISHING_FROM);
 
 const ADDRESS_COLUMNS =
   'id, name, company, street1, street2, street3, city, state, zip, country, phone, email, is_residential, metadata';
@@ -29,6 +30,39 @@ const ADDRESS_COLUMNS =
 @Injectable()
 export class TypeormValidationRepository implements ValidationRepository {
   constructor(private readonly dataSource: DataSource) {}
+
+  // The validation lease: single statements on `batches.validation_lease_until`, whose value
+  // (as text) is the holder's token; no transaction is held while a provider is asked.
+
+  async claimValidation(batchId: string, leaseMs: number): Promise<string | null> {
+    return this.leaseToken(
+      `UPDATE batches SET validation_lease_until = now() + make_interval(secs => $2::double precision / 1000)
+       WHERE id = $1 AND status IN ${VALIDATING}
+         AND (validation_lease_until IS NULL OR validation_lease_until <= now())
+       RETURNING validation_lease_until::text AS token`,
+      [batchId, leaseMs],
+    );
+  }
+
+  async renewValidation(batchId: string, token: string, leaseMs: number): Promise<string | null> {
+    return this.leaseToken(
+      `UPDATE batches SET validation_lease_until = now() + make_interval(secs => $3::double precision / 1000)
+       WHERE id = $1 AND validation_lease_until = $2::timestamptz
+       RETURNING validation_lease_until::text AS token`,
+      [batchId, token, leaseMs],
+    );
+  }
+
+  async releaseValidation(batchId: string, token: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE batches SET validation_lease_until = now() WHERE id = $1 AND validation_lease_until = $2::timestamptz`,
+      [batchId, token],
+    );
+  }
+
+  private async leaseToken(sql: string, params: unknown[]): Promise<string | null> {
+    return normalizeRows<{ token: string }>(await this.dataSource.query(sql, params))[0]?.token ?? null;
+  }
 
   async batchDefaults(batchId: string): Promise<BatchDefaults | null> {
     const rows = await this.dataSource.query(
