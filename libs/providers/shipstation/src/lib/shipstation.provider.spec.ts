@@ -239,9 +239,12 @@ describe('ShipStationProvider against the fake ShipStation', () => {
     expect(requestsTo(apiKey, 'POST', /estimate$/)).toHaveLength(1);
   });
 
-  it('maps a failed estimate like any call (a 503 is ProviderUnavailableError) and keeps nothing of it', async () => {
-    const { provider } = make();
+  it('tries a failed estimate again like any read, maps one that keeps failing like any call (a 503 is ProviderUnavailableError) and keeps nothing of it', async () => {
+    const { provider, apiKey } = make();
     fake.faults.inject({ kind: 'status', status: 503, body: { request_id: randomUUID(), errors: [] } }, { method: 'POST', path: '/v2/rates/estimate' });
+    expect(await provider.quote(command())).toEqual({ amountMinor: 758, currency: 'usd' });
+    expect(requestsTo(apiKey, 'POST', /estimate$/)).toHaveLength(2);
+    fake.faults.inject({ kind: 'status', status: 503, body: { request_id: randomUUID(), errors: [] } }, { method: 'POST', path: '/v2/rates/estimate', times: 3 });
     expect(await rejection(provider.quote(command()))).toBeInstanceOf(ProviderUnavailableError);
     expect(await provider.quote(command())).toEqual({ amountMinor: 758, currency: 'usd' });
   });
