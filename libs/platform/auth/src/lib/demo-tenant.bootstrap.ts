@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -8,11 +8,13 @@ import { TenantsService } from './tenants.service';
 /**
  * Embedded mode, empty database: make a `demo` tenant and print its key once, only once the
  * service listens. A start that fails before (its port taken) makes no key nobody could use,
- * and the next start, with an empty database still, prints one.
+ * and the next start, with an empty database still, prints one. A shutdown waits for it, so the
+ * database is never closed under it.
  */
 @Injectable()
-export class DemoTenantBootstrap implements OnApplicationBootstrap {
+export class DemoTenantBootstrap implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('DemoTenant');
+  private creating: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly tenants: TenantsService,
@@ -27,12 +29,16 @@ export class DemoTenantBootstrap implements OnApplicationBootstrap {
     const onListening = () => {
       const address = server.address() as AddressInfo | null;
       const port = address && typeof address === 'object' ? address.port : this.config.port;
-      this.createDemoTenant(port).catch((error: unknown) =>
+      this.creating = this.createDemoTenant(port).catch((error: unknown) =>
         this.logger.error(`could not create the demo tenant: ${error instanceof Error ? error.message : error}`),
       );
     };
     if (server.listening) onListening();
     else server.once('listening', onListening);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.creating;
   }
 
   private async createDemoTenant(port: number): Promise<void> {
