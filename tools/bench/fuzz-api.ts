@@ -17,7 +17,6 @@
  * source. Exits 1 when any 5xx was seen.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApiApp } from '@shipbatch/app/composition';
@@ -27,6 +26,7 @@ import { buildCases, type OpenApiLike } from '../../apps/api-e2e/src/fuzz/fuzz-c
 import { makeFixtures } from '../../apps/api-e2e/src/fuzz/fuzz-fixtures';
 import { runFuzz, summarize } from '../../apps/api-e2e/src/fuzz/fuzz-runner';
 import { checkAnswer } from '../../apps/api-e2e/src/openapi-check';
+import { freePort } from './bench-support';
 
 const SEED = Number(process.env['FUZZ_SEED'] ?? 19);
 const RANDOM = Number(process.env['FUZZ_RANDOM'] ?? 500);
@@ -36,16 +36,6 @@ const HUGE = process.env['FUZZ_HUGE'] !== 'false';
 const EXAMPLES = Number(process.env['FUZZ_EXAMPLES'] ?? 30);
 const ADMIN = 'fuzz-admin-token';
 
-function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const s = createServer();
-    s.once('error', fail);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => ok(port));
-    });
-  });
-}
 
 async function main() {
   let baseUrl = process.env['BASE_URL'];

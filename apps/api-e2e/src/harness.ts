@@ -1,12 +1,12 @@
 import type { INestApplication, INestApplicationContext } from '@nestjs/common';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { createApiApp, createWorkerContext } from '@shipbatch/app/composition';
 import { loadConfig } from '@shipbatch/platform/config';
 import { createTestDatabase, deleteRedisPrefix, tempDir, TEST_REDIS_URL, uniqueRedisPrefix } from '@shipbatch/platform/testing';
+import { freePort } from './free-port';
 
 export const ADMIN_TOKEN = 'e2e-admin-token';
 
@@ -47,16 +47,6 @@ export interface ChildWorker {
   kill(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 export async function startEmbedded(options: HarnessOptions = {}): Promise<Harness> {
   const port = await freePort();

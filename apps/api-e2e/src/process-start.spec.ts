@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './free-port';
 
 const ROOT = join(__dirname, '../../..');
 const LISTENING = /Shipbatch API \(embedded\) listening on/;
@@ -46,16 +47,6 @@ function startApi(env: Record<string, string>): ApiProcess {
   };
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** Waits until `check` holds, for the demo key printed just after the service listens. */
 async function until(check: () => boolean, what: string): Promise<void> {
