@@ -31,6 +31,7 @@ describe('openDatabase (embedded PGlite)', () => {
       'Webhooks1764720000000',
       'WebhookDeliveryLeases1764806400000',
       'ShippoListRoutes1764892800000',
+      'WebhookHoldsRemoved1764979200000',
     ]);
   });
 

@@ -7,6 +7,7 @@ import { NativeBatches1764633600000 } from './1764633600000-native-batches.migra
 import { Webhooks1764720000000 } from './1764720000000-webhooks.migration';
 import { WebhookDeliveryLeases1764806400000 } from './1764806400000-webhook-delivery-leases.migration';
 import { ShippoListRoutes1764892800000 } from './1764892800000-shippo-list-routes.migration';
+import { WebhookHoldsRemoved1764979200000 } from './1764979200000-webhook-holds-removed.migration';
 
 /** Every migration, oldest first. Add new ones at the end; never edit an applied one. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   Webhooks1764720000000,
   WebhookDeliveryLeases1764806400000,
   ShippoListRoutes1764892800000,
+  WebhookHoldsRemoved1764979200000,
 ];
