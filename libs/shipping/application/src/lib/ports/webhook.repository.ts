@@ -64,7 +64,7 @@ export interface ClaimedDelivery {
   webhookFailures: number;
 }
 
-/** A due delivery leased to be recorded as not sent (its webhook's receiver could not be reached): what its next time needs. */
+/** A due delivery to be recorded as not sent (its webhook's receiver could not be reached): what its next time needs. */
 export interface DueDelivery {
   id: string;
   attempts: number;
@@ -84,6 +84,11 @@ export interface RecordedAttempt {
   nextAttemptAt?: Date;
   /** Set on a 410: turn the webhook off, with this reason. */
   disableWebhook?: string;
+  /**
+   * Record it only while the delivery is still due and no claim holds it: an attempt recorded
+   * without being sent, for a delivery the round did not lease (`dueOf`).
+   */
+  ifStillDue?: boolean;
 }
 
 /** A webhook's reach after a round: its receiver answered (`reachable`), or no attempt got an answer. */
@@ -119,11 +124,11 @@ export interface WebhookDeliveryRepository {
    */
   claimDue(limit: number, leaseMs: number): Promise<DeliveryLease>;
   /**
-   * Leases, for `leaseMs` under a new token, up to `limit` pending deliveries of an active
-   * webhook that are due now and not leased, oldest due first: those a probe that could not reach
-   * the receiver stands for, to be recorded (`recordAttempts`) as failed without being sent.
+   * Up to `limit` pending deliveries of an active webhook that are due now and that no claim
+   * holds, oldest due first: those a probe that could not reach the receiver stands for, to be
+   * recorded (`recordAttempts` with `ifStillDue`) as failed without being sent.
    */
-  leaseDue(webhookId: string, leaseMs: number, limit: number): Promise<DueDelivery[]>;
+  dueOf(webhookId: string, limit: number): Promise<DueDelivery[]>;
   /**
    * The deliveries of `ids` still leased under `token` (not run out, not taken over by a later
    * claim), still pending, of an active webhook; the others are left out.
@@ -134,7 +139,7 @@ export interface WebhookDeliveryRepository {
   /**
    * In one transaction: records each attempt and applies the transition the domain chose
    * (delivered, retry at `nextAttemptAt`, gave_up), releasing the lease, for the deliveries still
-   * pending; turns off the webhooks of `disableWebhook`; and applies each webhook's reach after
+   * pending (and, with `ifStillDue`, still due and held by no claim); turns off the webhooks of `disableWebhook`; and applies each webhook's reach after
    * the round: `reachable` clears its unreachable rounds, `unreachable` counts one more. Returns
    * the ids recorded.
    */

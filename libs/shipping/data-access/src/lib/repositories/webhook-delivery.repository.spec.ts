@@ -515,8 +515,8 @@ describe.each([
     });
   });
 
-  describe('leaseDue', () => {
-    it("leases a webhook's due, unleased pending deliveries, oldest due first, up to the limit, with what their next times need", async () => {
+  describe('dueOf and recording what was not sent', () => {
+    it("lists a webhook's due pending deliveries no claim holds, oldest due first, up to the limit, with what their next times need", async () => {
       const down = await newWebhook('t1', 'batch_created');
       const other = await newWebhook('t1', 'batch_created');
       for (let i = 0; i < 7; i++) await newEvent('t1', 'batch_created', `b_${i}`);
@@ -528,42 +528,55 @@ describe.each([
       await db.dataSource.query(`UPDATE webhook_deliveries SET next_attempt_at = now() + interval '1 minute' WHERE id = $1`, [later]);
       await db.dataSource.query(`UPDATE webhook_deliveries SET status = 'succeeded' WHERE id = $1`, [settled]);
 
-      const first = await deliveries.leaseDue(down.id, LONG_LEASE, 2);
-      expect(first).toEqual(
-        expect.arrayContaining([
-          { id: d0, attempts: 0, firstAttemptAt: null },
-          { id: d1, attempts: 4, firstAttemptAt: EARLY },
-        ]),
-      );
-      expect(first).toHaveLength(2);
-      // Leased: neither a claim nor another leaseDue takes them again.
-      expect(sorted((await deliveries.leaseDue(down.id, LONG_LEASE, 10)).map((d) => d.id))).toEqual(sorted([d2, d6]));
-      expect(await deliveries.leaseDue(down.id, LONG_LEASE, 10)).toEqual([]);
-      const lease = await deliveries.claimDue(100, LONG_LEASE);
-      expect(lease.deliveries.every((d) => d.webhookId === other.id)).toBe(true);
-      // Recorded as not sent: one attempt each, on its own schedule, the lease released.
-      const next0 = new Date(Date.now() + 10_000);
-      const next1 = new Date(Date.now() + 160_000);
+      expect(await deliveries.dueOf(down.id, 2)).toEqual([
+        { id: d0, attempts: 0, firstAttemptAt: null },
+        { id: d1, attempts: 4, firstAttemptAt: EARLY },
+      ]);
+      expect((await deliveries.dueOf(down.id, 10)).map((d) => d.id)).toEqual([d0, d1, d2, d6]);
+      // A webhook turned off: none.
+      await webhooks.update('t1', other.id, { active: false });
+      expect(await deliveries.dueOf(other.id, 10)).toEqual([]);
+    });
+
+    it('records an attempt that was not sent only while its delivery is still due and no claim holds it, on its own next time', async () => {
+      const down = await newWebhook('t1', 'batch_created');
+      for (let i = 0; i < 4; i++) await newEvent('t1', 'batch_created', `b_${i}`);
+      await relayAll();
+      const [due, first, claimed, sentMeanwhile] = await dueInOrder(down.id, 60);
+      await db.dataSource.query(`UPDATE webhook_deliveries SET attempts = 4, first_attempt_at = $2 WHERE id = $1`, [first, EARLY]);
+      const listed = await deliveries.dueOf(down.id, 10);
+      expect(listed.map((d) => d.id)).toEqual([due, first, claimed, sentMeanwhile]);
+      // Meanwhile a claim takes one (its job will send it), and another is sent and recorded.
+      await db.dataSource.query(`UPDATE webhook_deliveries SET lease_until = now() + interval '1 hour', lease_token = $2 WHERE id = $1`, [claimed, randomUUID()]);
+      await recordOne(sentMeanwhile, attempt(), { transition: 'retry', nextAttemptAt: new Date(Date.now() + 60_000) });
+
       const notSent = (id: string, nextAttemptAt: Date): RecordedAttempt => ({
         id,
         attempt: attempt({ statusCode: undefined, error: 'not sent: the receiver could not be reached (connection refused, delivery msg_x)', durationMs: 0 }),
         transition: 'retry',
         nextAttemptAt,
+        ifStillDue: true,
       });
-      expect(sorted(await deliveries.recordAttempts([notSent(d0, next0), notSent(d1, next1)], [{ webhookId: down.id, health: 'unreachable' }]))).toEqual(sorted([d0, d1]));
+      const next = new Date(Date.now() + 10_000);
+      const nextOfFirst = new Date(Date.now() + 160_000);
+      const recorded = await deliveries.recordAttempts(
+        [notSent(due, next), notSent(first, nextOfFirst), notSent(claimed, next), notSent(sentMeanwhile, next)],
+        [{ webhookId: down.id, health: 'unreachable' }],
+      );
+      expect(sorted(recorded)).toEqual(sorted([due, first]));
       const byId = new Map((await deliveryRows('webhook_id = $1', [down.id])).map((r) => [r.id, r]));
-      expect(byId.get(d0)).toMatchObject({ attempts: 1, lease_until: null, last_status_code: null, last_error: expect.stringMatching(/^not sent/) });
-      expect(new Date(byId.get(d0)?.next_attempt_at as Date)).toEqual(next0);
-      expect(byId.get(d1)).toMatchObject({ attempts: 5, lease_until: null });
-      expect(new Date(byId.get(d1)?.first_attempt_at as Date)).toEqual(EARLY);
-      expect(new Date(byId.get(d1)?.next_attempt_at as Date)).toEqual(next1);
-      expect(await attemptRows(d0)).toEqual([expect.objectContaining({ outcome: 'failed', status_code: null, duration_ms: 0, error: expect.stringMatching(/^not sent/) })]);
-    });
-
-    it('leases nothing of a webhook turned off', async () => {
-      const { webhook } = await oneDelivery();
-      await webhooks.update('t1', webhook.id, { active: false });
-      expect(await deliveries.leaseDue(webhook.id, LONG_LEASE, 10)).toEqual([]);
+      expect(byId.get(due)).toMatchObject({ attempts: 1, lease_until: null, last_status_code: null, last_error: expect.stringMatching(/^not sent/) });
+      expect(new Date(byId.get(due)?.next_attempt_at as Date)).toEqual(next);
+      expect(byId.get(first)).toMatchObject({ attempts: 5 });
+      expect(new Date(byId.get(first)?.first_attempt_at as Date)).toEqual(EARLY);
+      expect(new Date(byId.get(first)?.next_attempt_at as Date)).toEqual(nextOfFirst);
+      expect(await attemptRows(due)).toEqual([expect.objectContaining({ outcome: 'failed', status_code: null, duration_ms: 0, error: expect.stringMatching(/^not sent/) })]);
+      // Left to the claim holding it, and to its own next time.
+      expect(byId.get(claimed)).toMatchObject({ attempts: 0, last_error: null });
+      expect(await attemptRows(claimed)).toEqual([]);
+      expect(byId.get(sentMeanwhile)).toMatchObject({ attempts: 1, last_error: 'HTTP 500' });
+      expect(await attemptRows(sentMeanwhile)).toHaveLength(1);
+      expect(await webhookState(down.id)).toEqual({ failures: 1, active: true });
     });
   });
 

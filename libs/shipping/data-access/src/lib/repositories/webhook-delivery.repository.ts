@@ -14,7 +14,7 @@ import type {
   WebhookHealthChange,
 } from '@shipbatch/shipping/application';
 import { transition, WEBHOOK_DELIVERY_TRANSITIONS, type WebhookDeliveryState } from '@shipbatch/shipping/domain';
-import { CLAIM_DUE_SQL, LEASE_DUE_SQL, RECORD_ATTEMPTS_SQL, RELAY_SQL } from './webhook-delivery.sql';
+import { CLAIM_DUE_SQL, DUE_OF_SQL, RECORD_ATTEMPTS_SQL, RELAY_SQL } from './webhook-delivery.sql';
 
 interface DeliveryRow {
   id: string;
@@ -75,9 +75,9 @@ export class TypeormWebhookDeliveryRepository implements WebhookDeliveryReposito
     return { token, deliveries: rows.map((r) => ({ id: r.id, webhookId: r.webhook_id })) };
   }
 
-  async leaseDue(webhookId: string, leaseMs: number, limit: number): Promise<DueDelivery[]> {
+  async dueOf(webhookId: string, limit: number): Promise<DueDelivery[]> {
     const rows = normalizeRows<{ id: string; attempts: number; first_attempt_at: Date | string | null }>(
-      await this.dataSource.query(LEASE_DUE_SQL, [webhookId, limit, leaseMs, randomUUID()]),
+      await this.dataSource.query(DUE_OF_SQL, [webhookId, limit]),
     );
     return rows.map((r) => ({ id: r.id, attempts: Number(r.attempts), firstAttemptAt: r.first_attempt_at ? date(r.first_attempt_at) : null }));
   }
@@ -163,6 +163,7 @@ export class TypeormWebhookDeliveryRepository implements WebhookDeliveryReposito
             attempts.map((a) => a.attempt.at),
             attempts.map((a) => a.attempt.outcome),
             attempts.map((a) => Math.round(a.attempt.durationMs)),
+            attempts.map((a) => a.ifStillDue === true),
           ]),
         );
         recorded = rows.map((r) => r.delivery_id);

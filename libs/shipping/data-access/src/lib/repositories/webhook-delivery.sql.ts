@@ -55,35 +55,33 @@ export const CLAIM_DUE_SQL = `WITH offered AS (
  FROM locked WHERE d.id = locked.id RETURNING d.id, d.webhook_id`;
 
 /**
- * $1 webhook id, $2 limit, $3 lease in ms, $4 token. Up to $2 pending deliveries of the webhook
- * (if active) due now and not leased, oldest due first, leased under the token; each with what
- * its next time needs.
+ * $1 webhook id, $2 limit. Up to $2 pending deliveries of the webhook (if active) due now and not
+ * leased, oldest due first (the due index), with what their next times need. Nothing is locked:
+ * recording them re-checks that they are still due and unleased (RECORD_ATTEMPTS_SQL).
  */
-export const LEASE_DUE_SQL = `WITH due AS (
-   SELECT d.id FROM webhook_deliveries d
-   WHERE d.webhook_id = $1 AND d.status = 'pending' AND d.next_attempt_at <= now()
-     AND (d.lease_until IS NULL OR d.lease_until < now())
-     AND EXISTS (SELECT 1 FROM webhooks w WHERE w.id = $1 AND w.active)
-   ORDER BY d.next_attempt_at, d.id LIMIT $2
-   FOR UPDATE OF d SKIP LOCKED
- )
- UPDATE webhook_deliveries d SET lease_until = now() + ($3::double precision * interval '1 millisecond'), lease_token = $4
- FROM due WHERE d.id = due.id RETURNING d.id, d.attempts, d.first_attempt_at`;
+export const DUE_OF_SQL = `SELECT d.id, d.attempts, d.first_attempt_at FROM webhook_deliveries d
+ WHERE d.webhook_id = $1 AND d.status = 'pending' AND d.next_attempt_at <= now()
+   AND (d.lease_until IS NULL OR d.lease_until < now())
+   AND EXISTS (SELECT 1 FROM webhooks w WHERE w.id = $1 AND w.active)
+ ORDER BY d.next_attempt_at, d.id LIMIT $2`;
 
 /**
  * Parallel arrays: $1 ids, $2 target statuses, $3 status codes, $4 errors, $5 next attempt
- * times, $6 attempt times, $7 outcomes, $8 durations. Applies each transition to the deliveries
- * still pending (counting the attempt, keeping the first attempt time, releasing the lease) and
- * writes an attempt row for each of those; their ids.
+ * times, $6 attempt times, $7 outcomes, $8 durations, $9 if still due. Applies each transition
+ * to the deliveries still pending (counting the attempt, keeping the first attempt time,
+ * releasing the lease) and writes an attempt row for each of those; their ids. One marked `if
+ * still due` (recorded without being sent, not leased by the round) only while it is still due
+ * and no claim holds it: a claim that took it meanwhile sends it instead.
  */
 export const RECORD_ATTEMPTS_SQL = `WITH v AS (
-   SELECT * FROM unnest($1::text[], $2::text[], $3::integer[], $4::text[], $5::timestamptz[], $6::timestamptz[], $7::text[], $8::integer[])
-     AS v(id, to_status, status_code, error, next_at, at, outcome, duration_ms)
+   SELECT * FROM unnest($1::text[], $2::text[], $3::integer[], $4::text[], $5::timestamptz[], $6::timestamptz[], $7::text[], $8::integer[], $9::boolean[])
+     AS v(id, to_status, status_code, error, next_at, at, outcome, duration_ms, if_due)
  ), changed AS (
    UPDATE webhook_deliveries d SET status = v.to_status, attempts = d.attempts + 1, last_status_code = v.status_code, last_error = v.error,
      next_attempt_at = COALESCE(v.next_at, d.next_attempt_at), first_attempt_at = COALESCE(d.first_attempt_at, v.at),
      lease_until = NULL, lease_token = NULL, updated_at = now()
    FROM v WHERE d.id = v.id AND d.status = 'pending'
+     AND (NOT v.if_due OR (d.next_attempt_at <= now() AND (d.lease_until IS NULL OR d.lease_until < now())))
    RETURNING d.id
  )
  INSERT INTO webhook_attempts (delivery_id, attempted_at, outcome, status_code, error, duration_ms)

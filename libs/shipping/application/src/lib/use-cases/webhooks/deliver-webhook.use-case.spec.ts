@@ -6,7 +6,6 @@ import type { AppConfig, WebhookSettings } from '@shipbatch/platform/config';
 import { generateWebhookSecret, verifyWebhook, WebhookSender, WebhookUrlPolicy } from '@shipbatch/platform/webhooks';
 import type { ClaimedDelivery, DueDelivery, RecordedAttempt, WebhookDeliveryRepository, WebhookHealthChange, WebhookObjectRenderer } from '../../ports/webhook.repository';
 import { DeliverWebhookUseCase, NOT_SENT_PER_ROUND } from './deliver-webhook.use-case';
-import { deliveryLeaseMs } from './webhook-dispatch.use-case';
 
 interface Received {
   headers: http.IncomingHttpHeaders;
@@ -55,8 +54,8 @@ async function closedPort(): Promise<number> {
 /**
  * The delivery repository in memory, holding deliveries the way the database would: loadLeased
  * gives those pending and leased under the token, keepBodies keeps the first body, recordAttempts
- * applies each step and keeps the health changes; leaseDue hands out `due` (the webhook's other
- * due deliveries) once.
+ * applies each step and keeps the health changes; dueOf hands out `due` (the webhook's other due
+ * deliveries) once.
  */
 function fakeDeliveries(...initial: ClaimedDelivery[]) {
   const TOKEN = 'lease-1';
@@ -76,10 +75,10 @@ function fakeDeliveries(...initial: ClaimedDelivery[]) {
   const kept: string[] = [];
   const loads: string[][] = [];
   const due: DueDelivery[] = [];
-  const leaseDueCalls: Array<[string, number, number]> = [];
-  const repo: Pick<WebhookDeliveryRepository, 'loadLeased' | 'keepBodies' | 'recordAttempts' | 'leaseDue'> = {
-    leaseDue: async (webhookId, leaseMs, limit) => {
-      leaseDueCalls.push([webhookId, leaseMs, limit]);
+  const dueOfCalls: Array<[string, number]> = [];
+  const repo: Pick<WebhookDeliveryRepository, 'loadLeased' | 'keepBodies' | 'recordAttempts' | 'dueOf'> = {
+    dueOf: async (webhookId, limit) => {
+      dueOfCalls.push([webhookId, limit]);
       return due.splice(0, limit);
     },
     loadLeased: async (ids, token) => {
@@ -115,7 +114,7 @@ function fakeDeliveries(...initial: ClaimedDelivery[]) {
       return done;
     },
   };
-  return { repo: repo as WebhookDeliveryRepository, state, recorded, health, kept, loads, due, leaseDueCalls, TOKEN };
+  return { repo: repo as WebhookDeliveryRepository, state, recorded, health, kept, loads, due, dueOfCalls, TOKEN };
 }
 
 const settings: WebhookSettings = { allowedHosts: ['127.0.0.1'], timeoutMs: 5_000, retryBaseMs: 10_000, retryWindowMs: 24 * 60 * 60 * 1000, pollMs: 1_000 };
@@ -254,7 +253,7 @@ describe('DeliverWebhookUseCase', () => {
     expect(fake.state.delivery.attempts).toBe(3);
     // The receiver answered each time: nothing changes for the webhook, nothing else is recorded.
     expect(fake.health).toEqual([[], [], []]);
-    expect(fake.leaseDueCalls).toEqual([]);
+    expect(fake.dueOfCalls).toEqual([]);
   });
 
   it('a failure after the retry window → gave_up, no next attempt, the webhook stays on', async () => {
@@ -343,7 +342,7 @@ describe('DeliverWebhookUseCase', () => {
     expect(r.received).toHaveLength(3);
     // It answered, so the probing ends; nothing is recorded for deliveries it was not sent.
     expect(fake.health).toEqual([[{ webhookId: 'wh_1', health: 'reachable' }]]);
-    expect(fake.leaseDueCalls).toEqual([]);
+    expect(fake.dueOfCalls).toEqual([]);
     expect(fake.recorded.map((a) => a.id).sort()).toEqual(['msg_0', 'msg_1', 'msg_2']);
     // Each one's next attempt after its own number of attempts: base x 2^(n-1), minus up to 20 %.
     for (const a of fake.recorded) {
@@ -365,7 +364,7 @@ describe('DeliverWebhookUseCase', () => {
     await new DeliverWebhookUseCase(fake.repo, renderer, sender, config).execute(fake.TOKEN, ['msg_probe']);
     const after = Date.now();
 
-    expect(fake.leaseDueCalls).toEqual([['wh_1', deliveryLeaseMs(settings.timeoutMs), NOT_SENT_PER_ROUND]]);
+    expect(fake.dueOfCalls).toEqual([['wh_1', NOT_SENT_PER_ROUND]]);
     expect(fake.health).toEqual([[{ webhookId: 'wh_1', health: 'unreachable' }]]);
     const byId = new Map(fake.recorded.map((a) => [a.id, a]));
     expect([...byId.keys()].sort()).toEqual(['msg_expired', 'msg_new', 'msg_old', 'msg_probe']);
@@ -373,6 +372,9 @@ describe('DeliverWebhookUseCase', () => {
     expect(byId.get('msg_probe')?.attempt.statusCode).toBeUndefined();
     const notSent = byId.get('msg_new');
     expect(notSent?.attempt).toEqual({ at: expect.any(Date), outcome: 'failed', error: 'not sent: the receiver could not be reached (connection refused, delivery msg_probe)', durationMs: 0 });
+    // Not leased by this round: recorded only if no claim took it meanwhile; the probe, which the round holds, unconditionally.
+    expect(fake.recorded.filter((a) => a.ifStillDue).map((a) => a.id).sort()).toEqual(['msg_expired', 'msg_new', 'msg_old']);
+    expect(byId.get('msg_probe')?.ifStillDue).toBeUndefined();
     // Each by its own attempts: the new one's first retry (base), the old one's sixth (base x 32); the one past its window gives up.
     const within = (a: RecordedAttempt | undefined, nominal: number) => {
       expect(a?.transition).toBe('retry');

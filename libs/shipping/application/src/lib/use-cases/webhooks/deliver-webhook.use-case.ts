@@ -4,7 +4,6 @@ import { type WebhookAttemptResult, WebhookSender } from '@shipbatch/platform/we
 import { webhookReachAfter } from '@shipbatch/shipping/domain';
 import type { ClaimedDelivery, RecordedAttempt, WebhookDeliveryRepository, WebhookHealthChange, WebhookObjectRenderer } from '../../ports/webhook.repository';
 import { WEBHOOK_DELIVERY_REPOSITORY, WEBHOOK_OBJECT_RENDERER } from '../../ports/tokens';
-import { deliveryLeaseMs } from './webhook-dispatch.use-case';
 import { scheduleAfterAttempt } from './webhook-attempt.schedule';
 
 /** Due deliveries one round that could not reach its receiver records as not sent, at most. */
@@ -70,9 +69,9 @@ export class DeliverWebhookUseCase {
       if (h.health !== 'unreachable') continue;
       const probe = results.find(({ d }) => d.webhookId === h.webhookId);
       if (!probe) continue;
-      const due = await this.deliveries.leaseDue(h.webhookId, deliveryLeaseMs(settings.timeoutMs), NOT_SENT_PER_ROUND);
+      const due = await this.deliveries.dueOf(h.webhookId, NOT_SENT_PER_ROUND);
       const error = `not sent: the receiver could not be reached (${probe.result.error ?? probe.result.outcome}, delivery ${probe.d.id})`;
-      for (const d of due) out.push(scheduleAfterAttempt(d, { at: now, outcome: probe.result.outcome, error, durationMs: 0 }, now, settings));
+      for (const d of due) out.push({ ...scheduleAfterAttempt(d, { at: now, outcome: probe.result.outcome, error, durationMs: 0 }, now, settings), ifStillDue: true });
     }
     return out;
   }
