@@ -11,7 +11,9 @@
  * - down: one `all` webhook to a receiver that is down (a closed port; `down-503`: a server
  *   answering 503) with WEBHOOK_RETRY_BASE_MS=1000; the purchase time, each worker's RSS every
  *   second during the purchase and BENCH_DOWN_AFTER_SECONDS (60) after it (first, max, last),
- *   the deliveries by status, the attempts made and the delivery queue's jobs at the end.
+ *   the deliveries by status, the attempts recorded and how many of them were sent (the others
+ *   were recorded as not sent: the round's probe could not reach the receiver), and the
+ *   delivery queue's jobs at the end.
  * A script that prints figures, never a test. Needs PostgreSQL and Redis on 127.0.0.1.
  * BENCH_SHIPMENTS (10000), BENCH_WORKERS (2), BENCH_RUNS (1: each scenario that many times,
  * medians printed), BENCH_SCENARIOS (baseline,fast,down; also down-503),
@@ -225,16 +227,22 @@ async function query<T>(url: string, sql: string, params: unknown[] = []): Promi
   }
 }
 
-async function deliveryStatus(url: string): Promise<{ byStatus: string; attempts: number; outcomes: string }> {
+async function deliveryStatus(url: string): Promise<{ byStatus: string; attempts: number; sent: number; outcomes: string }> {
   const rows = await query<{ status: string; n: string }>(url, 'SELECT status, count(*) AS n FROM webhook_deliveries GROUP BY status ORDER BY status');
-  const [{ n }] = await query<{ n: string }>(url, 'SELECT count(*) AS n FROM webhook_attempts');
+  // Attempts recorded without being sent (the receiver could not be reached by the round's probe) say so in their error.
+  const [{ n, sent }] = await query<{ n: string; sent: string }>(
+    url,
+    `SELECT count(*) AS n, count(*) FILTER (WHERE error IS NULL OR error NOT LIKE 'not sent:%') AS sent FROM webhook_attempts`,
+  );
   const outcomes = await query<{ outcome: string; error: string | null; n: string }>(
     url,
-    'SELECT outcome, error, count(*) AS n FROM webhook_attempts GROUP BY outcome, error ORDER BY count(*) DESC LIMIT 4',
+    `SELECT outcome, CASE WHEN error LIKE 'not sent:%' THEN 'not sent' ELSE error END AS error, count(*) AS n
+     FROM webhook_attempts GROUP BY 1, 2 ORDER BY count(*) DESC LIMIT 4`,
   );
   return {
     byStatus: rows.map((r) => `${r.status} ${r.n}`).join(', ') || 'none',
     attempts: Number(n),
+    sent: Number(sent),
     outcomes: outcomes.map((o) => `${o.outcome}${o.error ? ` (${o.error})` : ''} ${o.n}`).join(', ') || 'none',
   };
 }
@@ -372,8 +380,8 @@ async function runScenario(scenario: Scenario): Promise<RunResult> {
         const marks = [0, 0.25, 0.5, 0.75, 1].map((f) => `${f ? `+${s(f * DOWN_AFTER_MS)}` : 'PURCHASED'} ${sampler.near(i, purchasedAt + f * DOWN_AFTER_MS)}`);
         out(`worker ${i + 1} RSS after         ${marks.join(', ')} MB`);
       });
-      out(`at PURCHASED             deliveries ${atPurchased.byStatus}; attempts ${atPurchased.attempts}`);
-      out(`${s(DOWN_AFTER_MS)} later             deliveries ${end.byStatus}; attempts ${end.attempts}`);
+      out(`at PURCHASED             deliveries ${atPurchased.byStatus}; attempts ${atPurchased.attempts} (${atPurchased.sent} sent)`);
+      out(`${s(DOWN_AFTER_MS)} later             deliveries ${end.byStatus}; attempts ${end.attempts} (${end.sent} sent)`);
       out(`attempt outcomes         ${end.outcomes}`);
       out(`CPU in the ${s(DOWN_AFTER_MS)} after  ${CpuMeter.describe(cpuAtPurchased, cpuAtEnd)}`);
       out(`delivery queue jobs      ${Object.entries(jobs).map(([k, n]) => `${k} ${n}`).join(', ')}`);

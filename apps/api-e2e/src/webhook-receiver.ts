@@ -1,5 +1,5 @@
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer as createNetServer, type Server as NetServer } from 'node:net';
 
 export interface ReceivedDelivery {
   path: string;
@@ -19,7 +19,7 @@ export type ReceiverAnswer = { status: number; headers?: Record<string, string> 
  */
 export class WebhookReceiver {
   readonly received: ReceivedDelivery[] = [];
-  private readonly rules = new Map<string, (count: number) => ReceiverAnswer>();
+  private readonly rules = new Map<string, (count: number, request: ReceivedDelivery) => ReceiverAnswer>();
   private readonly hanging = new Set<ServerResponse>();
   private server?: Server;
   url = '';
@@ -37,9 +37,10 @@ export class WebhookReceiver {
         } catch {
           /* not JSON */
         }
-        this.received.push({ path, headers: req.headers, raw, body });
+        const request = { path, headers: req.headers, raw, body };
+        this.received.push(request);
         const count = this.received.filter((r) => r.path === path).length;
-        const answer = this.rules.get(path)?.(count) ?? { status: 200 };
+        const answer = this.rules.get(path)?.(count, request) ?? { status: 200 };
         if (answer === 'hang') {
           this.hanging.add(res);
           return;
@@ -53,8 +54,8 @@ export class WebhookReceiver {
     return this;
   }
 
-  /** How requests to `path` are answered: `count` is 1 for the first one. */
-  answer(path: string, rule: (count: number) => ReceiverAnswer): void {
+  /** How requests to `path` are answered: `count` is 1 for the first one; `request` is the one being answered. */
+  answer(path: string, rule: (count: number, request: ReceivedDelivery) => ReceiverAnswer): void {
     this.rules.set(path, rule);
   }
 
@@ -62,9 +63,39 @@ export class WebhookReceiver {
     return this.received.filter((r) => r.path === path);
   }
 
+  /** The requests to `path` carrying delivery `id` (`webhook-id`), so far. */
+  ofDelivery(path: string, id: string): ReceivedDelivery[] {
+    return this.at(path).filter((r) => r.headers['webhook-id'] === id);
+  }
+
   async close(): Promise<void> {
     for (const res of this.hanging) res.destroy();
     this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+}
+
+/**
+ * A receiver that cannot be reached: it accepts each connection and drops it at once, before
+ * any answer (as a crashing process or a misconfigured proxy would), and counts connections,
+ * so a test sees how many attempts really went out.
+ */
+export class UnreachableReceiver {
+  connections = 0;
+  private server?: NetServer;
+  url = '';
+
+  async start(): Promise<this> {
+    this.server = createNetServer((socket) => {
+      this.connections++;
+      socket.destroy();
+    });
+    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  async close(): Promise<void> {
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 }

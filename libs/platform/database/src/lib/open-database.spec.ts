@@ -32,6 +32,7 @@ describe('openDatabase (embedded PGlite)', () => {
       'WebhookDeliveryLeases1764806400000',
       'ShippoListRoutes1764892800000',
       'ValidationLease1764979200000',
+      'WebhookHoldsRemoved1765065600000',
     ]);
   });
 

@@ -35,7 +35,8 @@ import { TypeormPurchaseRepository } from './repositories/purchase.repository';
 import { TypeormReconcileRepository } from './repositories/reconcile.repository';
 import { TypeormShipmentRepository } from './repositories/shipment.repository';
 import { TypeormValidationRepository } from './repositories/validation.repository';
-import { TypeormWebhookDeliveryRepository, TypeormWebhookRepository } from './repositories/webhook.repositories';
+import { TypeormWebhookDeliveryRepository } from './repositories/webhook-delivery.repository';
+import { TypeormWebhookRepository } from './repositories/webhook.repository';
 
 /** Binds every port of the shipping application to its TypeORM / local-disk implementation. */
 @Global()

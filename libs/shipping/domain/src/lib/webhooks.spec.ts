@@ -1,5 +1,5 @@
 import { IllegalTransitionError, transition } from './state-machine';
-import { afterWebhookAttempt, WEBHOOK_DELIVERY_TRANSITIONS, webhookHealthAfter, webhookReceives } from './webhooks';
+import { afterWebhookAttempt, WEBHOOK_DELIVERY_TRANSITIONS, webhookReachAfter, webhookReceives } from './webhooks';
 
 describe('webhook deliveries', () => {
   it.each([
@@ -36,12 +36,14 @@ describe('webhook deliveries', () => {
     expect(webhookReceives('all', 'transaction_updated')).toBe(true);
   });
 
-  it("a receiver's health after a round: healthy with any success, failing with none, unchanged when empty or gone (410 turns it off instead)", () => {
-    expect(webhookHealthAfter(['failed', 'succeeded', 'failed'])).toBe('healthy');
-    expect(webhookHealthAfter(['succeeded'])).toBe('healthy');
-    expect(webhookHealthAfter(['failed', 'failed'])).toBe('failing');
-    expect(webhookHealthAfter(['refused'])).toBe('failing');
-    expect(webhookHealthAfter([])).toBe('unchanged');
-    expect(webhookHealthAfter(['gone', 'failed'])).toBe('unchanged');
+  it("a round reached the receiver if it answered any attempt (any status), unreachable if none got an answer, unchanged when empty or gone (410 turns it off instead)", () => {
+    expect(webhookReachAfter([{ outcome: 'failed' }, { outcome: 'succeeded', statusCode: 200 }])).toBe('reachable');
+    // A 500 is an answer: the receiver judged that delivery, the others still go on their own schedule.
+    expect(webhookReachAfter([{ outcome: 'failed', statusCode: 500 }, { outcome: 'failed', statusCode: 503 }])).toBe('reachable');
+    expect(webhookReachAfter([{ outcome: 'failed', statusCode: 302 }])).toBe('reachable');
+    expect(webhookReachAfter([{ outcome: 'failed' }, { outcome: 'failed' }])).toBe('unreachable');
+    expect(webhookReachAfter([{ outcome: 'refused' }])).toBe('unreachable');
+    expect(webhookReachAfter([])).toBe('unchanged');
+    expect(webhookReachAfter([{ outcome: 'gone', statusCode: 410 }, { outcome: 'failed' }])).toBe('unchanged');
   });
 });

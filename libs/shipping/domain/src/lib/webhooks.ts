@@ -49,14 +49,26 @@ export function afterWebhookAttempt(outcome: WebhookAttemptOutcome, retryWindowP
   return { transition: retryWindowPassed ? 'gave_up' : 'retry', disableWebhook: false };
 }
 
+/** An attempt as the receiver's reach sees it: its outcome and the HTTP status, if the receiver answered. */
+export interface WebhookAttemptAnswer {
+  outcome: WebhookAttemptOutcome;
+  statusCode?: number;
+}
+
 /**
- * A receiver's health after a round of attempts to it (one delivery job's share): `healthy` if
- * any attempt succeeded, else `failing`. A failing webhook's other deliveries are held (backoff
- * doubling with each failing round) and then sent one probe at a time until one succeeds, so a
- * receiver that is down costs one attempt a round, not one per pending event, and leaves the
- * delivery capacity to every other webhook. A 410 is neither: it turns the webhook off.
+ * Whether a round of attempts (one delivery job's share) reached the receiver:
+ * - `reachable` if the receiver answered any of them, whatever the status: it judges each
+ *   delivery (a receiver restarting may answer 500 to one and 200 to the next), so every
+ *   delivery keeps being sent on its own schedule;
+ * - `unreachable` if none got an answer (connection refused or reset, timeout, DNS, TLS, an
+ *   address or URL refused): anything else sent now would fail the same way, so the webhook's
+ *   other deliveries due now are recorded as failed without being sent, each rescheduled on its
+ *   own backoff, and its next round is a single probe;
+ * - `unchanged` when there was nothing, or on a 410 (which turns the webhook off instead).
+ * A receiver that is down therefore costs one connection attempt a round, not one per pending
+ * event, and no delivery is attempted later than its own schedule says.
  */
-export function webhookHealthAfter(outcomes: readonly WebhookAttemptOutcome[]): 'healthy' | 'failing' | 'unchanged' {
-  if (outcomes.length === 0 || outcomes.includes('gone')) return 'unchanged';
-  return outcomes.includes('succeeded') ? 'healthy' : 'failing';
+export function webhookReachAfter(attempts: readonly WebhookAttemptAnswer[]): 'reachable' | 'unreachable' | 'unchanged' {
+  if (attempts.length === 0 || attempts.some((a) => a.outcome === 'gone')) return 'unchanged';
+  return attempts.some((a) => a.statusCode !== undefined) ? 'reachable' : 'unreachable';
 }

@@ -8,6 +8,7 @@ import { Webhooks1764720000000 } from './1764720000000-webhooks.migration';
 import { WebhookDeliveryLeases1764806400000 } from './1764806400000-webhook-delivery-leases.migration';
 import { ShippoListRoutes1764892800000 } from './1764892800000-shippo-list-routes.migration';
 import { ValidationLease1764979200000 } from './1764979200000-validation-lease.migration';
+import { WebhookHoldsRemoved1765065600000 } from './1765065600000-webhook-holds-removed.migration';
 
 /** Every migration, oldest first. Add new ones at the end; never edit an applied one. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   WebhookDeliveryLeases1764806400000,
   ShippoListRoutes1764892800000,
   ValidationLease1764979200000,
+  WebhookHoldsRemoved1765065600000,
 ];

@@ -615,10 +615,10 @@ export const WEBHOOK_DELIVERY_SCHEMA = component('WebhookDelivery', {
     event: { type: 'string', enum: WEBHOOK_EVENTS.filter((e) => e !== 'all') },
     object: str('the id of the object the event is about'),
     status: { type: 'string', enum: [...WEBHOOK_DELIVERY_STATES] },
-    attempts: int(),
+    attempts: int('attempts on this delivery\'s own schedule, those recorded as not sent included'),
     last_status_code: { type: 'integer', nullable: true },
     last_error: nullableStr(),
-    next_attempt_at: nullableDateTime(),
+    next_attempt_at: nullableDateTime('when this delivery is next tried: after a failed attempt, its own backoff (10 s by default, doubling, minus up to 20 % jitter, at most an hour apart)'),
     object_created: dateTime(),
   },
 });
@@ -630,7 +630,9 @@ export const WEBHOOK_ATTEMPT_SCHEMA = component('WebhookAttempt', {
     attempted_at: dateTime(),
     outcome: { type: 'string', enum: ['succeeded', 'failed', 'gone', 'refused'] },
     status_code: { type: 'integer', nullable: true },
-    error: nullableStr(),
+    error: nullableStr(
+      'why it failed; `not sent: the receiver could not be reached (<error>, delivery <id>)` when it was recorded without being sent because that delivery, tried in the same round, got no answer',
+    ),
     duration_ms: { type: 'number', minimum: 0 },
   },
 });

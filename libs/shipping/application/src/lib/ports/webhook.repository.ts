@@ -57,8 +57,18 @@ export interface ClaimedDelivery {
   body: string | null;
   attempts: number;
   firstAttemptAt: Date | null;
-  /** The webhook's failing rounds in a row (0: healthy), for the length of its next hold. */
+  /**
+   * The webhook's rounds in a row that could not reach its receiver (0: it answered the last
+   * one). A webhook above 0 gets one delivery a round (a probe).
+   */
   webhookFailures: number;
+}
+
+/** A due delivery to be recorded as not sent (its webhook's receiver could not be reached): what its next time needs. */
+export interface DueDelivery {
+  id: string;
+  attempts: number;
+  firstAttemptAt: Date | null;
 }
 
 /** What `claimDue` leased: the token, and each delivery with its webhook. */
@@ -74,11 +84,18 @@ export interface RecordedAttempt {
   nextAttemptAt?: Date;
   /** Set on a 410: turn the webhook off, with this reason. */
   disableWebhook?: string;
+  /**
+   * Record it only while the delivery is still due and no claim holds it: an attempt recorded
+   * without being sent, for a delivery the round did not lease (`dueOf`).
+   */
+  ifStillDue?: boolean;
 }
 
-export type WebhookHealthChange =
-  | { webhookId: string; health: 'healthy' }
-  | { webhookId: string; health: 'failing'; holdUntil: Date; giveUpBefore: Date };
+/** A webhook's reach after a round: its receiver answered (`reachable`), or no attempt got an answer. */
+export interface WebhookHealthChange {
+  webhookId: string;
+  health: 'reachable' | 'unreachable';
+}
 
 export interface WebhookAttempt {
   at: Date;
@@ -100,10 +117,18 @@ export interface WebhookDeliveryRepository {
    * Leases up to `limit` due pending deliveries of active webhooks for `leaseMs` under one new
    * token, fairly: every webhook's oldest due first, round by round (the first of each webhook,
    * then the second of each, ...), so one webhook's backlog does not starve another. A webhook
-   * held after a failing round gives none until `held_until`, then one (a probe) a claim until
-   * a round succeeds. A webhook turned off keeps its pending ones for when it is on again.
+   * whose last round could not reach its receiver (`consecutive_failures` > 0) gives one (a
+   * probe, its oldest due) when none of its deliveries is out, until a round reaches it. Nothing
+   * holds a due delivery back: due means offered. A webhook turned off keeps its pending ones for
+   * when it is on again.
    */
   claimDue(limit: number, leaseMs: number): Promise<DeliveryLease>;
+  /**
+   * Up to `limit` pending deliveries of an active webhook that are due now and that no claim
+   * holds, oldest due first: those a probe that could not reach the receiver stands for, to be
+   * recorded (`recordAttempts` with `ifStillDue`) as failed without being sent.
+   */
+  dueOf(webhookId: string, limit: number): Promise<DueDelivery[]>;
   /**
    * The deliveries of `ids` still leased under `token` (not run out, not taken over by a later
    * claim), still pending, of an active webhook; the others are left out.
@@ -114,10 +139,9 @@ export interface WebhookDeliveryRepository {
   /**
    * In one transaction: records each attempt and applies the transition the domain chose
    * (delivered, retry at `nextAttemptAt`, gave_up), releasing the lease, for the deliveries still
-   * pending; turns off the webhooks of `disableWebhook`; and applies each webhook's health after
-   * the round: `healthy` clears its failures and hold, `failing` counts one more and holds it
-   * until `holdUntil`, failing too its pending deliveries not attempted since `giveUpBefore`
-   * (due for the whole retry window while the receiver failed). Returns the ids recorded.
+   * pending (and, with `ifStillDue`, still due and held by no claim); turns off the webhooks of `disableWebhook`; and applies each webhook's reach after
+   * the round: `reachable` clears its unreachable rounds, `unreachable` counts one more. Returns
+   * the ids recorded.
    */
   recordAttempts(attempts: ReadonlyArray<RecordedAttempt>, health: ReadonlyArray<WebhookHealthChange>): Promise<string[]>;
   /** Newest first. */
@@ -125,7 +149,11 @@ export interface WebhookDeliveryRepository {
   findById(tenantId: string, webhookId: string, id: string): Promise<WebhookDeliveryRecord | null>;
   /** Every attempt of a delivery, oldest first. */
   attempts(deliveryId: string): Promise<WebhookAttempt[]>;
-  /** Sends it again at once: pending, due now (from any state; a pending one is just made due). */
+  /**
+   * Sends it again at once: pending, due now (from any state; a pending one is just made due),
+   * and its webhook's receiver is tried again as if it had answered: the next round sends every
+   * due delivery of it rather than a probe.
+   */
   redeliver(tenantId: string, webhookId: string, id: string): Promise<WebhookDeliveryRecord | null>;
 }
 

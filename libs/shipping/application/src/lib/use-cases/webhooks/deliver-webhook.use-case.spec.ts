@@ -4,8 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { Logger } from '@nestjs/common';
 import type { AppConfig, WebhookSettings } from '@shipbatch/platform/config';
 import { generateWebhookSecret, verifyWebhook, WebhookSender, WebhookUrlPolicy } from '@shipbatch/platform/webhooks';
-import type { ClaimedDelivery, RecordedAttempt, WebhookDeliveryRepository, WebhookHealthChange, WebhookObjectRenderer } from '../../ports/webhook.repository';
-import { DeliverWebhookUseCase } from './deliver-webhook.use-case';
+import type { ClaimedDelivery, DueDelivery, RecordedAttempt, WebhookDeliveryRepository, WebhookHealthChange, WebhookObjectRenderer } from '../../ports/webhook.repository';
+import { DeliverWebhookUseCase, NOT_SENT_PER_ROUND } from './deliver-webhook.use-case';
 
 interface Received {
   headers: http.IncomingHttpHeaders;
@@ -40,10 +40,22 @@ async function startReceiver(statuses: number[]) {
 
 type Recorded = RecordedAttempt;
 
+/** A port on 127.0.0.1 nothing listens on (a receiver that is down: connection refused). */
+async function closedPort(): Promise<number> {
+  const server = http.createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const port = (server.address() as AddressInfo).port;
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
 /**
  * The delivery repository in memory, holding deliveries the way the database would: loadLeased
  * gives those pending and leased under the token, keepBodies keeps the first body, recordAttempts
- * applies each step and keeps the health changes.
+ * applies each step and keeps the health changes; dueOf hands out `due` (the webhook's other due
+ * deliveries) once.
  */
 function fakeDeliveries(...initial: ClaimedDelivery[]) {
   const TOKEN = 'lease-1';
@@ -62,7 +74,13 @@ function fakeDeliveries(...initial: ClaimedDelivery[]) {
   const health: WebhookHealthChange[][] = [];
   const kept: string[] = [];
   const loads: string[][] = [];
-  const repo: Pick<WebhookDeliveryRepository, 'loadLeased' | 'keepBodies' | 'recordAttempts'> = {
+  const due: DueDelivery[] = [];
+  const dueOfCalls: Array<[string, number]> = [];
+  const repo: Pick<WebhookDeliveryRepository, 'loadLeased' | 'keepBodies' | 'recordAttempts' | 'dueOf'> = {
+    dueOf: async (webhookId, limit) => {
+      dueOfCalls.push([webhookId, limit]);
+      return due.splice(0, limit);
+    },
     loadLeased: async (ids, token) => {
       loads.push([...ids]);
       return ids.flatMap((id) => {
@@ -96,7 +114,7 @@ function fakeDeliveries(...initial: ClaimedDelivery[]) {
       return done;
     },
   };
-  return { repo: repo as WebhookDeliveryRepository, state, recorded, health, kept, loads, TOKEN };
+  return { repo: repo as WebhookDeliveryRepository, state, recorded, health, kept, loads, due, dueOfCalls, TOKEN };
 }
 
 const settings: WebhookSettings = { allowedHosts: ['127.0.0.1'], timeoutMs: 5_000, retryBaseMs: 10_000, retryWindowMs: 24 * 60 * 60 * 1000, pollMs: 1_000 };
@@ -233,8 +251,9 @@ describe('DeliverWebhookUseCase', () => {
     }
     expect(fake.state.status).toBe('pending');
     expect(fake.state.delivery.attempts).toBe(3);
-    // Each round failed: the webhook is held after each.
-    expect(fake.health.map((h) => h.map((c) => c.health))).toEqual([['failing'], ['failing'], ['failing']]);
+    // The receiver answered each time: nothing changes for the webhook, nothing else is recorded.
+    expect(fake.health).toEqual([[], [], []]);
+    expect(fake.dueOfCalls).toEqual([]);
   });
 
   it('a failure after the retry window → gave_up, no next attempt, the webhook stays on', async () => {
@@ -279,6 +298,8 @@ describe('DeliverWebhookUseCase', () => {
     expect(r.received).toEqual([]);
     expect(fake.recorded[0].attempt).toMatchObject({ outcome: 'refused' });
     expect(fake.recorded[0].transition).toBe('retry');
+    // No answer: as for a receiver that is down.
+    expect(fake.health).toEqual([[{ webhookId: 'wh_1', health: 'unreachable' }]]);
   });
 
   it('sends nothing for a delivery loadLeased does not return (settled, deleted, or leased under another token)', async () => {
@@ -310,31 +331,68 @@ describe('DeliverWebhookUseCase', () => {
     expect(fake.loads).toEqual([ds.map((d) => d.id)]);
   });
 
-  it('a round without a success holds the webhook: until about retryDelayMs(failures + 1) from now, giving up what waited the whole window', async () => {
+  it('a round the receiver answered with errors only holds nothing: the webhook counts as reachable, every delivery keeps its own schedule', async () => {
     const r = await receiver([503]);
-    const ds = [0, 1, 2].map((i) => delivery(r.url, { id: `msg_${i}`, webhookFailures: 2 }));
+    const ds = [0, 1, 2].map((i) => delivery(r.url, { id: `msg_${i}`, attempts: i, webhookFailures: 2 }));
     const fake = fakeDeliveries(...ds);
+    fake.due.push({ id: 'msg_other', attempts: 0, firstAttemptAt: null });
     const before = Date.now();
     await new DeliverWebhookUseCase(fake.repo, renderer, sender, config).execute(fake.TOKEN, ds.map((d) => d.id));
     const after = Date.now();
     expect(r.received).toHaveLength(3);
-    const [[change]] = fake.health;
-    expect(change).toMatchObject({ webhookId: 'wh_1', health: 'failing' });
-    if (change.health !== 'failing') throw new Error('not failing');
-    // The third failing round in a row: base × 2^2, minus up to 20 % jitter.
-    const nominal = settings.retryBaseMs * 4;
-    expect(change.holdUntil.getTime()).toBeGreaterThanOrEqual(before + Math.floor(nominal * 0.8));
-    expect(change.holdUntil.getTime()).toBeLessThanOrEqual(after + nominal);
-    expect(change.giveUpBefore.getTime()).toBeGreaterThanOrEqual(before - settings.retryWindowMs);
-    expect(change.giveUpBefore.getTime()).toBeLessThanOrEqual(after - settings.retryWindowMs);
-    expect(warn.mock.calls.some(([m]) => /wh_1: no attempt of the round succeeded/.test(String(m)))).toBe(true);
+    // It answered, so the probing ends; nothing is recorded for deliveries it was not sent.
+    expect(fake.health).toEqual([[{ webhookId: 'wh_1', health: 'reachable' }]]);
+    expect(fake.dueOfCalls).toEqual([]);
+    expect(fake.recorded.map((a) => a.id).sort()).toEqual(['msg_0', 'msg_1', 'msg_2']);
+    // Each one's next attempt after its own number of attempts: base x 2^(n-1), minus up to 20 %.
+    for (const a of fake.recorded) {
+      const n = Number(a.id.slice(4)) + 1;
+      const nominal = settings.retryBaseMs * 2 ** (n - 1);
+      expect(a.nextAttemptAt?.getTime()).toBeGreaterThanOrEqual(before + Math.floor(nominal * 0.8));
+      expect(a.nextAttemptAt?.getTime()).toBeLessThanOrEqual(after + nominal);
+    }
   });
 
-  it('one success in a round clears a held webhook; a healthy one is left alone', async () => {
+  it('a round that gets no answer (receiver down): the webhook is unreachable and its other due deliveries are recorded as not sent, each on its own schedule', async () => {
+    const url = `http://127.0.0.1:${await closedPort()}/hooks`;
+    const probe = delivery(url, { id: 'msg_probe', attempts: 1, firstAttemptAt: new Date(Date.now() - 60_000), webhookFailures: 1, body: '{"event":"batch_created","test":true,"data":{}}' });
+    const fake = fakeDeliveries(probe);
+    const firstOfOld = new Date(Date.now() - 3_600_000);
+    fake.due.push({ id: 'msg_new', attempts: 0, firstAttemptAt: null }, { id: 'msg_old', attempts: 5, firstAttemptAt: firstOfOld });
+    fake.due.push({ id: 'msg_expired', attempts: 30, firstAttemptAt: new Date(Date.now() - settings.retryWindowMs - 1) });
+    const before = Date.now();
+    await new DeliverWebhookUseCase(fake.repo, renderer, sender, config).execute(fake.TOKEN, ['msg_probe']);
+    const after = Date.now();
+
+    expect(fake.dueOfCalls).toEqual([['wh_1', NOT_SENT_PER_ROUND]]);
+    expect(fake.health).toEqual([[{ webhookId: 'wh_1', health: 'unreachable' }]]);
+    const byId = new Map(fake.recorded.map((a) => [a.id, a]));
+    expect([...byId.keys()].sort()).toEqual(['msg_expired', 'msg_new', 'msg_old', 'msg_probe']);
+    expect(byId.get('msg_probe')?.attempt).toMatchObject({ outcome: 'failed', error: 'connection refused' });
+    expect(byId.get('msg_probe')?.attempt.statusCode).toBeUndefined();
+    const notSent = byId.get('msg_new');
+    expect(notSent?.attempt).toEqual({ at: expect.any(Date), outcome: 'failed', error: 'not sent: the receiver could not be reached (connection refused, delivery msg_probe)', durationMs: 0 });
+    // Not leased by this round: recorded only if no claim took it meanwhile; the probe, which the round holds, unconditionally.
+    expect(fake.recorded.filter((a) => a.ifStillDue).map((a) => a.id).sort()).toEqual(['msg_expired', 'msg_new', 'msg_old']);
+    expect(byId.get('msg_probe')?.ifStillDue).toBeUndefined();
+    // Each by its own attempts: the new one's first retry (base), the old one's sixth (base x 32); the one past its window gives up.
+    const within = (a: RecordedAttempt | undefined, nominal: number) => {
+      expect(a?.transition).toBe('retry');
+      expect(a?.nextAttemptAt?.getTime()).toBeGreaterThanOrEqual(before + Math.floor(nominal * 0.8));
+      expect(a?.nextAttemptAt?.getTime()).toBeLessThanOrEqual(after + nominal);
+    };
+    within(notSent, settings.retryBaseMs);
+    within(byId.get('msg_old'), settings.retryBaseMs * 32);
+    within(byId.get('msg_probe'), settings.retryBaseMs * 2);
+    expect(byId.get('msg_expired')).toMatchObject({ transition: 'gave_up', nextAttemptAt: undefined });
+    expect(warn.mock.calls.some(([m]) => /wh_1: its receiver could not be reached; 3 other due deliveries recorded as not sent/.test(String(m)))).toBe(true);
+  });
+
+  it('one success in a round ends the probing of an unreachable webhook', async () => {
     const r = await receiver([500, 200, 500]);
     const held = fakeDeliveries(...[0, 1, 2].map((i) => delivery(r.url, { id: `msg_${i}`, webhookFailures: 3 })));
     await new DeliverWebhookUseCase(held.repo, renderer, sender, config).execute(held.TOKEN, ['msg_0', 'msg_1', 'msg_2']);
-    expect(held.health).toEqual([[{ webhookId: 'wh_1', health: 'healthy' }]]);
+    expect(held.health).toEqual([[{ webhookId: 'wh_1', health: 'reachable' }]]);
     expect(held.recorded.map((a) => a.attempt.outcome).sort()).toEqual(['failed', 'failed', 'succeeded']);
   });
 });

@@ -1,19 +1,25 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@shipbatch/platform/config';
-import { retryDelayMs, shouldGiveUp, type WebhookAttemptResult, WebhookSender } from '@shipbatch/platform/webhooks';
-import { afterWebhookAttempt, webhookHealthAfter } from '@shipbatch/shipping/domain';
+import { type WebhookAttemptResult, WebhookSender } from '@shipbatch/platform/webhooks';
+import { webhookReachAfter } from '@shipbatch/shipping/domain';
 import type { ClaimedDelivery, RecordedAttempt, WebhookDeliveryRepository, WebhookHealthChange, WebhookObjectRenderer } from '../../ports/webhook.repository';
 import { WEBHOOK_DELIVERY_REPOSITORY, WEBHOOK_OBJECT_RENDERER } from '../../ports/tokens';
+import { scheduleAfterAttempt } from './webhook-attempt.schedule';
+
+/** Due deliveries one round that could not reach its receiver records as not sent, at most. */
+export const NOT_SENT_PER_ROUND = 2_000;
 
 /**
  * One round of delivery attempts (one job: deliveries of one webhook leased under one token).
  * Each body (`{"event", "test", "data"}`, data = the object as GET shows it) is made by its first
- * attempt and kept, so every retry sends the same bytes under the same `webhook-id`; signed per
- * Standard Webhooks and sent by the WebhookSender (address checked again, no redirects, 10 s),
- * all of the round at once. The domain decides what comes next for each (delivered, retry with
- * backoff and jitter, failed after 24 h or on 410, which also turns the webhook off) and for the
- * receiver (a round without a success holds its other deliveries); all of it is recorded in one
- * transaction.
+ * attempt that is sent and kept, so every retry sends the same bytes under the same
+ * `webhook-id`; signed per Standard Webhooks and sent by the WebhookSender (address checked
+ * again, no redirects, 10 s), all of the round at once. Each delivery's next step comes from its
+ * own schedule (`scheduleAfterAttempt`: delivered, retry with backoff and jitter, failed after
+ * 24 h or on 410, which also turns the webhook off). When no attempt of the round got an answer
+ * (the receiver is down), the webhook's other deliveries due now are recorded as failed without
+ * being sent, each rescheduled on its own backoff: a probe that could not connect stands for
+ * them. All of it is recorded in one transaction.
  */
 @Injectable()
 export class DeliverWebhookUseCase {
@@ -42,19 +48,32 @@ export class DeliverWebhookUseCase {
     );
 
     const now = new Date();
-    const attempts: RecordedAttempt[] = results.map(({ d, at, result }) => {
-      const next = afterWebhookAttempt(result.outcome, shouldGiveUp(d.firstAttemptAt ?? at, now, settings.retryWindowMs));
-      return {
-        id: d.id,
-        attempt: { at, outcome: result.outcome, statusCode: result.statusCode, error: result.error, durationMs: result.durationMs },
-        transition: next.transition,
-        nextAttemptAt: next.transition === 'retry' ? new Date(now.getTime() + retryDelayMs(d.attempts + 1, { baseMs: settings.retryBaseMs })) : undefined,
-        disableWebhook: next.disableWebhook ? `the receiver answered 410 Gone to delivery ${d.id}` : undefined,
-      };
-    });
-    const health = this.health(results, now);
-    await this.deliveries.recordAttempts(attempts, health);
-    this.log(results, attempts, health);
+    const attempts: RecordedAttempt[] = results.map(({ d, at, result }) =>
+      scheduleAfterAttempt(d, { at, outcome: result.outcome, statusCode: result.statusCode, error: result.error, durationMs: result.durationMs }, now, settings),
+    );
+    const health = this.health(results);
+    const notSent = await this.notSent(results, health, now);
+    await this.deliveries.recordAttempts([...attempts, ...notSent], health);
+    this.log(results, attempts, health, notSent.length);
+  }
+
+  /**
+   * For each webhook of the round that could not be reached: its other deliveries due now, each
+   * recorded as a failed attempt that was not sent (the error says why), scheduled on its own
+   * backoff. Sending them would only have met the same closed door.
+   */
+  private async notSent(results: Array<{ d: ClaimedDelivery; result: WebhookAttemptResult }>, health: WebhookHealthChange[], now: Date): Promise<RecordedAttempt[]> {
+    const settings = this.config.webhooks;
+    const out: RecordedAttempt[] = [];
+    for (const h of health) {
+      if (h.health !== 'unreachable') continue;
+      const probe = results.find(({ d }) => d.webhookId === h.webhookId);
+      if (!probe) continue;
+      const due = await this.deliveries.dueOf(h.webhookId, NOT_SENT_PER_ROUND);
+      const error = `not sent: the receiver could not be reached (${probe.result.error ?? probe.result.outcome}, delivery ${probe.d.id})`;
+      for (const d of due) out.push({ ...scheduleAfterAttempt(d, { at: now, outcome: probe.result.outcome, error, durationMs: 0 }, now, settings), ifStillDue: true });
+    }
+    return out;
   }
 
   /** The kept body of each delivery, rendering (in one go) and keeping those a first attempt makes. */
@@ -69,32 +88,24 @@ export class DeliverWebhookUseCase {
     return bodies;
   }
 
-  /** Each webhook's health after this round (normally one webhook a job). */
-  private health(results: Array<{ d: ClaimedDelivery; result: WebhookAttemptResult }>, now: Date): WebhookHealthChange[] {
-    const byWebhook = new Map<string, { failures: number; outcomes: WebhookAttemptResult['outcome'][] }>();
+  /** Whether each webhook of the round (normally one a job) was reached; only changes are listed. */
+  private health(results: Array<{ d: ClaimedDelivery; result: WebhookAttemptResult }>): WebhookHealthChange[] {
+    const byWebhook = new Map<string, { failures: number; answers: WebhookAttemptResult[] }>();
     for (const { d, result } of results) {
-      const entry = byWebhook.get(d.webhookId) ?? { failures: d.webhookFailures, outcomes: [] };
-      entry.outcomes.push(result.outcome);
+      const entry = byWebhook.get(d.webhookId) ?? { failures: d.webhookFailures, answers: [] };
+      entry.answers.push(result);
       byWebhook.set(d.webhookId, entry);
     }
-    const settings = this.config.webhooks;
     const changes: WebhookHealthChange[] = [];
-    for (const [webhookId, { failures, outcomes }] of byWebhook) {
-      const health = webhookHealthAfter(outcomes);
-      if (health === 'healthy' && failures > 0) changes.push({ webhookId, health });
-      if (health === 'failing') {
-        changes.push({
-          webhookId,
-          health,
-          holdUntil: new Date(now.getTime() + retryDelayMs(failures + 1, { baseMs: settings.retryBaseMs })),
-          giveUpBefore: new Date(now.getTime() - settings.retryWindowMs),
-        });
-      }
+    for (const [webhookId, { failures, answers }] of byWebhook) {
+      const reach = webhookReachAfter(answers);
+      if (reach === 'reachable' && failures > 0) changes.push({ webhookId, health: reach });
+      if (reach === 'unreachable') changes.push({ webhookId, health: reach });
     }
     return changes;
   }
 
-  private log(results: Array<{ d: ClaimedDelivery; result: WebhookAttemptResult }>, attempts: RecordedAttempt[], health: WebhookHealthChange[]): void {
+  private log(results: Array<{ d: ClaimedDelivery; result: WebhookAttemptResult }>, attempts: RecordedAttempt[], health: WebhookHealthChange[], notSent: number): void {
     results.forEach(({ d, result }, i) => {
       if (result.outcome === 'succeeded') return;
       const next = attempts[i];
@@ -112,12 +123,12 @@ export class DeliverWebhookUseCase {
       );
     });
     for (const h of health) {
-      if (h.health === 'failing') {
+      if (h.health === 'unreachable') {
         this.logger.warn(
-          `webhook ${h.webhookId}: no attempt of the round succeeded; its deliveries wait until ${h.holdUntil.toISOString()}, then go one at a time until one succeeds`,
+          `webhook ${h.webhookId}: its receiver could not be reached; ${notSent} other due deliveries recorded as not sent, each retried on its own schedule, one probe a round until it answers`,
           { webhook_id: h.webhookId },
         );
-      } else this.logger.log(`webhook ${h.webhookId}: delivering again`, { webhook_id: h.webhookId });
+      } else this.logger.log(`webhook ${h.webhookId}: its receiver answers again`, { webhook_id: h.webhookId });
     }
   }
 }

@@ -5,7 +5,8 @@ import { createDataSource, normalizeRows, openDatabase, type DatabaseHandle } fr
 import { createTestDatabase, tempDir, type TestDatabase } from '@shipbatch/platform/testing';
 import type { DeliveryLease, RecordedAttempt, WebhookAttempt, WebhookRecord } from '@shipbatch/shipping/application';
 import type { WebhookEvent } from '@shipbatch/shipping/domain';
-import { TypeormWebhookDeliveryRepository, TypeormWebhookRepository } from './webhook.repositories';
+import { TypeormWebhookDeliveryRepository } from './webhook-delivery.repository';
+import { TypeormWebhookRepository } from './webhook.repository';
 
 const LONG_LEASE = 60_000;
 const EARLY = new Date('2020-01-01T00:00:00Z');
@@ -110,11 +111,8 @@ describe.each([
   const recordOne = (id: string, at: WebhookAttempt, next: Omit<RecordedAttempt, 'id' | 'attempt'>) => deliveries.recordAttempts([{ id, attempt: at, ...next }], []);
 
   const webhookState = async (id: string) => {
-    const [row] = await rows<{ consecutive_failures: number; held_until: Date | string | null; active: boolean }>(
-      `SELECT consecutive_failures, held_until, active FROM webhooks WHERE id = $1`,
-      [id],
-    );
-    return { failures: Number(row.consecutive_failures), heldUntil: row.held_until === null ? null : new Date(row.held_until), active: row.active };
+    const [row] = await rows<{ consecutive_failures: number; active: boolean }>(`SELECT consecutive_failures, active FROM webhooks WHERE id = $1`, [id]);
+    return { failures: Number(row.consecutive_failures), active: row.active };
   };
 
   /** Makes a webhook's deliveries due one minute apart, in event order, the first `minutesAgo` minutes ago; their ids in that order. */
@@ -191,9 +189,9 @@ describe.each([
       expect(await webhooks.delete('t1', a.id)).toBe(false);
     });
 
-    it('starts healthy: no failing rounds, not held', async () => {
+    it('starts reachable: no round has failed to reach its receiver', async () => {
       const webhook = await newWebhook('t1', 'all');
-      expect(await webhookState(webhook.id)).toEqual({ failures: 0, heldUntil: null, active: true });
+      expect(await webhookState(webhook.id)).toEqual({ failures: 0, active: true });
     });
   });
 
@@ -475,43 +473,107 @@ describe.each([
       expect(sorted(await claimIds(3))).toEqual(sorted([ofA[1], ofB[2], ofA[2]]));
     });
 
-    it('holds a failing webhook until held_until, then offers one probe at a time until a round succeeds, leaving the others\' alone', async () => {
-      const held = await newWebhook('t1', 'batch_created');
+    it("probes a webhook whose receiver could not be reached: its oldest due delivery, one at a time, however long the others are due; the other webhooks' all go", async () => {
+      const down = await newWebhook('t1', 'batch_created');
       const fine = await newWebhook('t1', 'transaction_created');
       for (let i = 0; i < 5; i++) await newEvent('t1', 'batch_created', `b_${i}`);
       for (let i = 0; i < 2; i++) await newEvent('t1', 'transaction_created', `l_${i}`);
       await relayAll();
-      const ofHeld = await dueInOrder(held.id, 60);
+      const ofDown = await dueInOrder(down.id, 60);
       const ofFine = await dueInOrder(fine.id, 10);
-      await db.dataSource.query(`UPDATE webhooks SET consecutive_failures = 1, held_until = now() + interval '1 hour' WHERE id = $1`, [held.id]);
+      await db.dataSource.query(`UPDATE webhooks SET consecutive_failures = 1 WHERE id = $1`, [down.id]);
 
-      // Held: none of its deliveries, though they are due longer; the other webhook's go.
-      expect(sorted(await claimIds(10))).toEqual(sorted(ofFine));
-      expect(await claimIds(10)).toEqual([]);
-
-      // The hold is over: one probe, its oldest, however many are asked for.
-      await db.dataSource.query(`UPDATE webhooks SET held_until = now() - interval '1 second' WHERE id = $1`, [held.id]);
+      // Its oldest due at once (no time holds it), however many are asked for; the other webhook's all.
       const probe1 = await deliveries.claimDue(10, LONG_LEASE);
-      expect(probe1.deliveries).toEqual([{ id: ofHeld[0], webhookId: held.id }]);
-      expect((await loadOne(ofHeld[0], probe1.token))?.webhookFailures).toBe(1);
-      expect(await recordOne(ofHeld[0], attempt(), { transition: 'retry', nextAttemptAt: new Date(Date.now() + 3_600_000) })).toEqual([ofHeld[0]]);
+      expect(sorted(idsOf(probe1))).toEqual(sorted([ofDown[0], ...ofFine]));
+      expect((await loadOne(ofDown[0], probe1.token))?.webhookFailures).toBe(1);
+      // None while one is out.
+      expect(await claimIds(10)).toEqual([]);
+      expect(await recordOne(ofDown[0], attempt(), { transition: 'retry', nextAttemptAt: new Date(Date.now() + 3_600_000) })).toEqual([ofDown[0]]);
 
-      // Still failing (no round succeeded yet): one probe at a time, none while one is out...
+      // Still unreachable: the next oldest due, alone...
       const probe2 = await deliveries.claimDue(10, LONG_LEASE);
-      expect(idsOf(probe2)).toEqual([ofHeld[1]]);
+      expect(idsOf(probe2)).toEqual([ofDown[1]]);
       expect(await claimIds(10)).toEqual([]);
       // ...(its lease running out counts as no longer out), then the next oldest again.
-      await db.dataSource.query(`UPDATE webhook_deliveries SET lease_until = now() - interval '1 second' WHERE id = $1`, [ofHeld[1]]);
+      await db.dataSource.query(`UPDATE webhook_deliveries SET lease_until = now() - interval '1 second' WHERE id = $1`, [ofDown[1]]);
       const probe3 = await deliveries.claimDue(10, LONG_LEASE);
-      expect(idsOf(probe3)).toEqual([ofHeld[1]]);
-      expect(await deliveries.recordAttempts(
-        [{ id: ofHeld[1], attempt: attempt({ outcome: 'succeeded', statusCode: 200, error: undefined }), transition: 'delivered' }],
-        [{ webhookId: held.id, health: 'healthy' }],
-      )).toEqual([ofHeld[1]]);
-      expect(await webhookState(held.id)).toMatchObject({ failures: 0, heldUntil: null });
+      expect(idsOf(probe3)).toEqual([ofDown[1]]);
+      expect(
+        await deliveries.recordAttempts(
+          [{ id: ofDown[1], attempt: attempt({ statusCode: 503, error: 'HTTP 503' }), transition: 'retry', nextAttemptAt: new Date(Date.now() + 3_600_000) }],
+          [{ webhookId: down.id, health: 'reachable' }],
+        ),
+      ).toEqual([ofDown[1]]);
+      expect(await webhookState(down.id)).toEqual({ failures: 0, active: true });
 
-      // Healthy again: every due one.
-      expect(sorted(await claimIds(10))).toEqual(sorted(ofHeld.slice(2)));
+      // It answered (a 503 is an answer): every due one, each on its own schedule.
+      expect(sorted(await claimIds(10))).toEqual(sorted(ofDown.slice(2)));
+    });
+  });
+
+  describe('dueOf and recording what was not sent', () => {
+    it("lists a webhook's due pending deliveries no claim holds, oldest due first, up to the limit, with what their next times need", async () => {
+      const down = await newWebhook('t1', 'batch_created');
+      const other = await newWebhook('t1', 'batch_created');
+      for (let i = 0; i < 7; i++) await newEvent('t1', 'batch_created', `b_${i}`);
+      await relayAll();
+      const [d0, d1, d2, leased, later, settled, d6] = await dueInOrder(down.id, 60);
+      await dueInOrder(other.id, 60);
+      await db.dataSource.query(`UPDATE webhook_deliveries SET attempts = 4, first_attempt_at = $2 WHERE id = $1`, [d1, EARLY]);
+      await db.dataSource.query(`UPDATE webhook_deliveries SET lease_until = now() + interval '1 hour', lease_token = $2 WHERE id = $1`, [leased, randomUUID()]);
+      await db.dataSource.query(`UPDATE webhook_deliveries SET next_attempt_at = now() + interval '1 minute' WHERE id = $1`, [later]);
+      await db.dataSource.query(`UPDATE webhook_deliveries SET status = 'succeeded' WHERE id = $1`, [settled]);
+
+      expect(await deliveries.dueOf(down.id, 2)).toEqual([
+        { id: d0, attempts: 0, firstAttemptAt: null },
+        { id: d1, attempts: 4, firstAttemptAt: EARLY },
+      ]);
+      expect((await deliveries.dueOf(down.id, 10)).map((d) => d.id)).toEqual([d0, d1, d2, d6]);
+      // A webhook turned off: none.
+      await webhooks.update('t1', other.id, { active: false });
+      expect(await deliveries.dueOf(other.id, 10)).toEqual([]);
+    });
+
+    it('records an attempt that was not sent only while its delivery is still due and no claim holds it, on its own next time', async () => {
+      const down = await newWebhook('t1', 'batch_created');
+      for (let i = 0; i < 4; i++) await newEvent('t1', 'batch_created', `b_${i}`);
+      await relayAll();
+      const [due, first, claimed, sentMeanwhile] = await dueInOrder(down.id, 60);
+      await db.dataSource.query(`UPDATE webhook_deliveries SET attempts = 4, first_attempt_at = $2 WHERE id = $1`, [first, EARLY]);
+      const listed = await deliveries.dueOf(down.id, 10);
+      expect(listed.map((d) => d.id)).toEqual([due, first, claimed, sentMeanwhile]);
+      // Meanwhile a claim takes one (its job will send it), and another is sent and recorded.
+      await db.dataSource.query(`UPDATE webhook_deliveries SET lease_until = now() + interval '1 hour', lease_token = $2 WHERE id = $1`, [claimed, randomUUID()]);
+      await recordOne(sentMeanwhile, attempt(), { transition: 'retry', nextAttemptAt: new Date(Date.now() + 60_000) });
+
+      const notSent = (id: string, nextAttemptAt: Date): RecordedAttempt => ({
+        id,
+        attempt: attempt({ statusCode: undefined, error: 'not sent: the receiver could not be reached (connection refused, delivery msg_x)', durationMs: 0 }),
+        transition: 'retry',
+        nextAttemptAt,
+        ifStillDue: true,
+      });
+      const next = new Date(Date.now() + 10_000);
+      const nextOfFirst = new Date(Date.now() + 160_000);
+      const recorded = await deliveries.recordAttempts(
+        [notSent(due, next), notSent(first, nextOfFirst), notSent(claimed, next), notSent(sentMeanwhile, next)],
+        [{ webhookId: down.id, health: 'unreachable' }],
+      );
+      expect(sorted(recorded)).toEqual(sorted([due, first]));
+      const byId = new Map((await deliveryRows('webhook_id = $1', [down.id])).map((r) => [r.id, r]));
+      expect(byId.get(due)).toMatchObject({ attempts: 1, lease_until: null, last_status_code: null, last_error: expect.stringMatching(/^not sent/) });
+      expect(new Date(byId.get(due)?.next_attempt_at as Date)).toEqual(next);
+      expect(byId.get(first)).toMatchObject({ attempts: 5 });
+      expect(new Date(byId.get(first)?.first_attempt_at as Date)).toEqual(EARLY);
+      expect(new Date(byId.get(first)?.next_attempt_at as Date)).toEqual(nextOfFirst);
+      expect(await attemptRows(due)).toEqual([expect.objectContaining({ outcome: 'failed', status_code: null, duration_ms: 0, error: expect.stringMatching(/^not sent/) })]);
+      // Left to the claim holding it, and to its own next time.
+      expect(byId.get(claimed)).toMatchObject({ attempts: 0, last_error: null });
+      expect(await attemptRows(claimed)).toEqual([]);
+      expect(byId.get(sentMeanwhile)).toMatchObject({ attempts: 1, last_error: 'HTTP 500' });
+      expect(await attemptRows(sentMeanwhile)).toHaveLength(1);
+      expect(await webhookState(down.id)).toEqual({ failures: 1, active: true });
     });
   });
 
@@ -698,68 +760,27 @@ describe.each([
       expect(await webhooks.update('t1', gone.id, { active: true })).toMatchObject({ active: true, disabledReason: null });
     });
 
-    it('failing: counts one more failing round, holds the webhook until holdUntil, and fails only its unleased pending deliveries due since before giveUpBefore', async () => {
-      const failing = await newWebhook('t1', 'all');
+    it("unreachable counts one more round, reachable clears them; none of the webhook's deliveries changes", async () => {
+      const webhook = await newWebhook('t1', 'all');
       const other = await newWebhook('t1', 'all');
-      for (let i = 0; i < 6; i++) await newEvent('t1', 'batch_created', `b_${i}`);
+      for (let i = 0; i < 3; i++) await newEvent('t1', 'batch_created', `b_${i}`);
       await relayAll();
-      const [probe, stale, retried, leasedStale, fresh, settled] = (await deliveryRows('webhook_id = $1', [failing.id])).map((d) => d.id);
-      const ofOther = (await deliveryRows('webhook_id = $1', [other.id])).map((d) => d.id);
-      // Everything was due two days ago; the probe three (so it is claimed first).
       await db.dataSource.query(`UPDATE webhook_deliveries SET next_attempt_at = now() - interval '2 days'`);
-      await db.dataSource.query(`UPDATE webhook_deliveries SET next_attempt_at = now() - interval '3 days' WHERE id = $1`, [probe]);
-      // Attempted first two days ago, failing since, its next attempt to come.
-      await db.dataSource.query(
-        `UPDATE webhook_deliveries SET first_attempt_at = now() - interval '2 days', next_attempt_at = now() + interval '1 hour',
-           attempts = 3, last_status_code = 500, last_error = 'HTTP 500' WHERE id = $1`,
-        [retried],
-      );
-      // In flight under another claim.
-      await db.dataSource.query(`UPDATE webhook_deliveries SET lease_until = now() + interval '1 hour', lease_token = $2 WHERE id = $1`, [leasedStale, randomUUID()]);
-      await db.dataSource.query(`UPDATE webhook_deliveries SET next_attempt_at = now() - interval '1 minute' WHERE id = $1`, [fresh]);
-      await db.dataSource.query(`UPDATE webhook_deliveries SET status = 'succeeded' WHERE id = $1`, [settled]);
+      const before = await deliveryRows();
 
-      const lease = await deliveries.claimDue(1, LONG_LEASE);
-      expect(idsOf(lease)).toEqual([probe]);
-      const holdUntil = new Date(Date.now() + 3_600_000);
-      const giveUpBefore = new Date(Date.now() - 86_400_000);
-      expect(
-        await deliveries.recordAttempts(
-          [{ id: probe, attempt: attempt(), transition: 'retry', nextAttemptAt: new Date(Date.now() + 60_000) }],
-          [{ webhookId: failing.id, health: 'failing', holdUntil, giveUpBefore }],
-        ),
-      ).toEqual([probe]);
+      expect(await deliveries.recordAttempts([], [{ webhookId: webhook.id, health: 'unreachable' }])).toEqual([]);
+      expect(await deliveries.recordAttempts([], [{ webhookId: webhook.id, health: 'unreachable' }])).toEqual([]);
+      expect(await webhookState(webhook.id)).toEqual({ failures: 2, active: true });
+      expect(await webhookState(other.id)).toEqual({ failures: 0, active: true });
+      // Due for two days while unreachable: still pending, each waiting for its own attempt (nothing is given up in bulk).
+      expect(await deliveryRows()).toEqual(before);
 
-      expect(await webhookState(failing.id)).toEqual({ failures: 1, heldUntil: holdUntil, active: true });
-      expect(await webhookState(other.id)).toEqual({ failures: 0, heldUntil: null, active: true });
-      const byId = new Map((await deliveryRows('webhook_id = $1', [failing.id])).map((r) => [r.id, r]));
-      // The probe was attempted just now: it waits for its retry.
-      expect(byId.get(probe)).toMatchObject({ status: 'pending', attempts: 1, lease_until: null });
-      // Due (never attempted) for the whole window: failed, as an attempt giving up would.
-      expect(byId.get(stale)).toMatchObject({ status: 'failed', attempts: 0, last_error: 'the receiver failed for the whole retry window' });
-      // First attempted before the window: failed, keeping the error of its last attempt.
-      expect(byId.get(retried)).toMatchObject({ status: 'failed', attempts: 3, last_status_code: 500, last_error: 'HTTP 500' });
-      expect(byId.get(leasedStale)).toMatchObject({ status: 'pending', attempts: 0, last_error: null });
-      expect(byId.get(fresh)).toMatchObject({ status: 'pending', attempts: 0, last_error: null });
-      expect(byId.get(settled)).toMatchObject({ status: 'succeeded' });
-      expect(await attemptRows(stale)).toEqual([]);
-      expect(await attemptRows(retried)).toEqual([]);
-      // The other webhook's deliveries, as old, are untouched.
-      expect((await deliveryRows('webhook_id = $1', [other.id])).map((r) => r.status)).toEqual(ofOther.map(() => 'pending'));
-
-      // Held: only the other webhook's deliveries are claimed.
-      const claimed = await deliveries.claimDue(100, LONG_LEASE);
-      expect(sorted(idsOf(claimed))).toEqual(sorted(ofOther));
-
-      // Another failing round (the health alone): one more, held longer.
-      const longer = new Date(Date.now() + 7_200_000);
-      expect(await deliveries.recordAttempts([], [{ webhookId: failing.id, health: 'failing', holdUntil: longer, giveUpBefore }])).toEqual([]);
-      expect(await webhookState(failing.id)).toEqual({ failures: 2, heldUntil: longer, active: true });
-      expect((await deliveryRows('id = $1', [leasedStale]))[0]).toMatchObject({ status: 'pending' });
-
-      // A round succeeds: healthy, no longer held.
-      expect(await deliveries.recordAttempts([], [{ webhookId: failing.id, health: 'healthy' }])).toEqual([]);
-      expect(await webhookState(failing.id)).toEqual({ failures: 0, heldUntil: null, active: true });
+      expect(await deliveries.recordAttempts([], [{ webhookId: webhook.id, health: 'reachable' }])).toEqual([]);
+      expect(await webhookState(webhook.id)).toEqual({ failures: 0, active: true });
+      // A webhook turned off does not count.
+      await webhooks.update('t1', other.id, { active: false });
+      await deliveries.recordAttempts([], [{ webhookId: other.id, health: 'unreachable' }]);
+      expect(await webhookState(other.id)).toEqual({ failures: 0, active: false });
     });
   });
 
@@ -837,30 +858,31 @@ describe.each([
       expect((await loadOne(ok, lease.token))?.firstAttemptAt).toBeNull();
     });
 
-    it('redelivering to a held webhook ends its hold but not its failing rounds: the delivery goes as its next probe', async () => {
+    it('redelivering to an unreachable webhook ends its probing: the next round sends every due delivery, the redelivered one too', async () => {
       const webhook = await newWebhook('t1', 'all');
-      for (let i = 0; i < 2; i++) await newEvent('t1', 'batch_created', `b_${i}`);
+      for (let i = 0; i < 3; i++) await newEvent('t1', 'batch_created', `b_${i}`);
       await relayAll();
-      const [failed, later] = await dueInOrder(webhook.id, 10);
+      const [failed, later, due] = await dueInOrder(webhook.id, 10);
       await deliveries.claimDue(10, LONG_LEASE);
       await deliveries.recordAttempts(
         [
           { id: failed, attempt: attempt(), transition: 'gave_up' },
           { id: later, attempt: attempt(), transition: 'retry', nextAttemptAt: new Date(Date.now() + 3_600_000) },
+          { id: due, attempt: attempt(), transition: 'retry', nextAttemptAt: new Date(Date.now() - 1_000) },
         ],
         [],
       );
-      await db.dataSource.query(`UPDATE webhooks SET consecutive_failures = 2, held_until = now() + interval '1 hour' WHERE id = $1`, [webhook.id]);
+      await db.dataSource.query(`UPDATE webhooks SET consecutive_failures = 2 WHERE id = $1`, [webhook.id]);
 
       // Asked for by another tenant: nothing changes.
       expect(await deliveries.redeliver('t2', webhook.id, failed)).toBeNull();
-      expect((await webhookState(webhook.id)).heldUntil).not.toBeNull();
+      expect((await webhookState(webhook.id)).failures).toBe(2);
 
       expect(await deliveries.redeliver('t1', webhook.id, failed)).toMatchObject({ id: failed, status: 'pending' });
-      expect(await webhookState(webhook.id)).toEqual({ failures: 2, heldUntil: null, active: true });
+      expect(await webhookState(webhook.id)).toEqual({ failures: 0, active: true });
       const lease = await deliveries.claimDue(10, LONG_LEASE);
-      expect(idsOf(lease)).toEqual([failed]);
-      expect((await loadOne(failed, lease.token))?.webhookFailures).toBe(2);
+      expect(sorted(idsOf(lease))).toEqual(sorted([failed, due]));
+      expect((await loadOne(failed, lease.token))?.webhookFailures).toBe(0);
     });
 
     it('redelivers nothing for another tenant, another webhook or an unknown id', async () => {
