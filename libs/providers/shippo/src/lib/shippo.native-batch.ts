@@ -49,18 +49,19 @@ export class ShippoNativeBatch implements NativeBatchPort {
     readonly minSize = 50,
   ) {}
 
-  async create(input: { reference: string; labelFileType: LabelFileType; members: NativeBatchMember[] }): Promise<{ providerBatchId: string }> {
+  async create(input: { reference: string; batchReference: string; labelFileType: LabelFileType; members: NativeBatchMember[] }): Promise<{ providerBatchId: string }> {
     const commands = input.members.map((m) => m.command);
     if (commands.length === 0 || commands.length > SHIPPO_MAX_BATCH_SIZE) {
       throw new ProviderValidationError(`shippo: a batch holds 1 to ${SHIPPO_MAX_BATCH_SIZE} shipments (got ${commands.length})`);
     }
-    const long = [input.reference, ...commands.map((c) => c.reference)].find((r) => r.length > METADATA_MAX);
+    const long = [input.batchReference, ...commands.map((c) => c.reference)].find((r) => r.length > METADATA_MAX);
     if (long !== undefined) throw new ProviderValidationError(this.client.redact(`shippo: metadata holds at most ${METADATA_MAX} characters ('${long.slice(0, 20)}...' is ${long.length})`));
     const batch = await this.client.createBatch({
       default_carrier_account: this.client.carrierAccount,
       default_servicelevel_token: commands[0].serviceLevelToken,
       label_filetype: input.labelFileType,
-      metadata: input.reference,
+      // Our batch's id: a Shippo user finds the batch by it (Shippo keeps no external id to look it up by).
+      metadata: input.batchReference,
       batch_shipments: commands.map((c) => ({ shipment: toShShipment(c.shipment), servicelevel_token: c.serviceLevelToken, metadata: c.reference })),
     });
     return { providerBatchId: batch.object_id };

@@ -182,7 +182,7 @@ describe('ShippoProvider', () => {
     const a = make({ options: { rate_limit_per_minute: 250 } });
     const b = make({ token: a.token, options: { rate_limit_per_minute: 250 } });
     await a.provider.purchaseLabel(command());
-    const { providerBatchId } = await b.provider.nativeBatch.create({ reference: randomUUID(), labelFileType: 'PDF_4x6', members: [{ command: command() }] });
+    const { providerBatchId } = await b.provider.nativeBatch.create({ reference: randomUUID(), batchReference: randomUUID(), labelFileType: 'PDF_4x6', members: [{ command: command() }] });
     await b.provider.nativeBatch.status(providerBatchId);
     const [purchase] = a.pacer.acquires();
     const [create, read] = b.pacer.acquires();
@@ -218,7 +218,7 @@ describe('ShippoProvider', () => {
       const batchRef = randomUUID();
       const port = provider.nativeBatch;
       expect(port.lists).toEqual(['labels']);
-      const { providerBatchId } = await port.create({ reference: batchRef, labelFileType: 'PDF_4x6', members: members(commands) });
+      const { providerBatchId } = await port.create({ reference: randomUUID(), batchReference: batchRef, labelFileType: 'PDF_4x6', members: members(commands) });
       const sent = requestsOf(token, 'CreateBatch')[0].body as Record<string, unknown>;
       expect(sent).toMatchObject({ metadata: batchRef, default_servicelevel_token: 'usps_priority', label_filetype: 'PDF_4x6' });
       expect((sent.batch_shipments as Array<Record<string, unknown>>).map((s) => s.metadata)).toEqual(commands.map((c) => c.reference));
@@ -256,7 +256,7 @@ describe('ShippoProvider', () => {
       const { provider } = make();
       const commands = Array.from({ length: 230 }, () => command());
       const port = provider.nativeBatch;
-      const { providerBatchId } = await port.create({ reference: randomUUID(), labelFileType: 'ZPLII', members: members(commands) });
+      const { providerBatchId } = await port.create({ reference: randomUUID(), batchReference: randomUUID(), labelFileType: 'ZPLII', members: members(commands) });
       await port.status(providerBatchId);
       expect((await port.review(providerBatchId)).map((s) => s.reference)).toEqual(commands.map((c) => c.reference));
       await port.purchase(providerBatchId);

@@ -208,6 +208,7 @@ export class NativeBatchUseCase {
     await this.natives.recordCreateSent(nb.id);
     const { providerBatchId } = await port.create({
       reference: nb.id,
+      batchReference: nb.batchId,
       labelFileType: nb.labelFileType as LabelFileType,
       members: ours.map((s) => (s.nativeShipmentId ? { command: commandOf(s), providerShipmentId: s.nativeShipmentId } : { command: commandOf(s) })),
     });
