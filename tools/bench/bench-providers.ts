@@ -166,7 +166,8 @@ async function run(setup: Setup): Promise<void> {
     console.log(`  answered 429            ${answered429} (${((answered429 / Math.max(1, paced.length)) * 100).toFixed(2)} %)`);
     for (const f of floors) {
       console.log(
-        `  ${f.kind.padEnd(22)}  ${f.times.length} requests, floor ${(f.ms / 1000).toFixed(1)} s, peak ${peak(f.times, 10_000)} in 10 s (limit ${Math.floor(f.perMinute / 6)}), ${peak(f.times, 60_000)} in 60 s (limit ${f.perMinute})`,
+        `  ${f.kind.padEnd(22)}  ${f.times.length} requests, floor ${(f.ms / 1000).toFixed(1)} s, peak ${peak(f.times, 10_000)} in 10 s (limit ${Math.floor(f.perMinute / 6)}), ${peak(f.times, 60_000)} in 60 s (limit ${f.perMinute}); ` +
+          `from ${((f.times[0] - t0) / 1000).toFixed(1)} s to ${((f.times[f.times.length - 1] - t0) / 1000).toFixed(1)} s`,
       );
     }
     for (const line of setup.extra()) console.log(`  ${line}`);
