@@ -1,6 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { providerSpec, providerSpecFile } from './provider-spec';
+import { providerOperations, providerSpec } from './provider-spec';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -24,11 +22,13 @@ function resolveRef(document: Json, ref: string): unknown {
     .reduce<unknown>((node, segment) => (node as Json | undefined)?.[segment], document);
 }
 
-/** `libs/providers/<library>/openapi/<library>.operations.json`, read; throws naming the file when it is missing. */
-function operationsList(library: string): { source: string; operations: string[]; schemas?: string[] } {
-  const file = join(dirname(providerSpecFile(library)), `${library}.operations.json`);
-  if (!existsSync(file)) throw new Error(`${library}: ${file} does not exist; list the operations the adapter and its fake use there`);
-  return JSON.parse(readFileSync(file, 'utf8'));
+/** The library's operations list; throws, naming the file and the command, while it lists none. */
+export function requireListedOperations(library: string, providerLibraries?: string): ReturnType<typeof providerOperations> {
+  const list = providerOperations(library, providerLibraries);
+  if (list.operations.length === 0) {
+    throw new Error(`${library}: the kept OpenAPI description lists no operations: add them to openapi/${library}.operations.json and run node tools/scripts/provider-specs.js`);
+  }
+  return list;
 }
 
 /**
@@ -39,13 +39,15 @@ function operationsList(library: string): { source: string; operations: string[]
  */
 export function describeProviderSpec(library: string, handled: () => string[]): void {
   describe(`the kept description of ${library}`, () => {
-    const doc = () => providerSpec(library);
+    // Each case first requires a non-empty list, so a new library's cases all fail naming it.
+    const doc = () => {
+      requireListedOperations(library);
+      return providerSpec(library);
+    };
     const raw = () => doc().raw as Json;
 
     it('lists at least one operation', () => {
-      if (operationsList(library).operations.length === 0) {
-        throw new Error(`${library}: the kept OpenAPI description lists no operations: add them to openapi/${library}.operations.json and run node tools/scripts/provider-specs.js`);
-      }
+      expect(requireListedOperations(library).operations.length).toBeGreaterThan(0);
     });
 
     it('has exactly the operations its fake handles', () => {
@@ -67,7 +69,7 @@ export function describeProviderSpec(library: string, handled: () => string[]): 
     });
 
     it('has exactly the operations its list names, and says where it came from', () => {
-      const list = operationsList(library);
+      const list = requireListedOperations(library);
       const kept = doc().operations.map((o) => `${o.method} ${o.path}`);
       expect(kept.sort()).toEqual(list.operations.map((o) => o.replace(/^(\w+)\s+/, (_, m: string) => `${m.toUpperCase()} `)).sort());
       expect(raw()['x-shipbatch-subset']).toMatchObject({ source: list.source, sha256: expect.stringMatching(/^[0-9a-f]{64}$/), command: 'node tools/scripts/provider-specs.js' });
@@ -77,7 +79,7 @@ export function describeProviderSpec(library: string, handled: () => string[]): 
       const refs = keysOf(raw()).filter((k) => k.key === '$ref' && typeof k.value === 'string');
       expect(refs.length).toBeGreaterThan(0);
       expect(refs.filter((r) => resolveRef(raw(), r.value as string) === undefined)).toEqual([]);
-      for (const name of operationsList(library).schemas ?? []) expect(raw()['components']?.['schemas']?.[name]).toBeDefined();
+      for (const name of requireListedOperations(library).schemas ?? []) expect(raw()['components']?.['schemas']?.[name]).toBeDefined();
     });
 
     it('holds no prose: no summaries, examples, titles or extensions, descriptions only as data', () => {
