@@ -77,7 +77,9 @@ export class NativeBatchCollector {
   }
 
   private async read(nb: NativeBatchRecord, provider: LabelProvider, port: NativeBatchPort, list: NativeBatchListName, page: number): Promise<void> {
+    const startedAt = Date.now();
     const { items } = await port.list(nb.providerBatchId ?? '', list, page);
+    const listedAt = Date.now();
     const held = new Map((await this.natives.shipments(nb.id, items.map((i) => i.reference))).map((s) => [s.id, s]));
     const mine = items.flatMap((outcome) => {
       const claim = held.get(outcome.reference);
@@ -121,6 +123,10 @@ export class NativeBatchCollector {
     await this.settle.bought(nb, bought.map((b) => b.claim.id));
     await this.settle.fail(nb, failed);
     await this.settle.giveBack(nb, alone, true);
+    this.logger.debug(
+      `batch ${nb.batchId}: native batch ${nb.id}: page ${page} of ${list}: ${bought.length} bought, ${failed.length} failed, ${alone.length} bought alone; read in ${listedAt - startedAt} ms, settled in ${Date.now() - listedAt} ms`,
+      { batch_id: nb.batchId, native_batch_id: nb.id },
+    );
     const rejected = settled.find((o): o is PromiseRejectedResult => o.status === 'rejected');
     if (rejected) throw rejected.reason;
   }

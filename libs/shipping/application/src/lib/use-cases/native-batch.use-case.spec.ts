@@ -159,7 +159,7 @@ function validatingPort(log: string[], all: string[], options: { pageSize?: numb
     lists: ['labels'],
     create: async ({ members }) => (log.push(`create ${members.length}`), { providerBatchId: 'pb1' }),
     status: async () => (reads++ === 0 ? (purchased ? 'PURCHASING' : 'VALIDATING') : purchased ? 'PURCHASED' : 'READY'),
-    review: async () => held.map((id) => ({ reference: id, providerShipmentId: `p-${id}`, valid: !options.invalid?.includes(id), messages: options.invalid?.includes(id) ? [{ source: 'USPS', code: 'address_invalid', text: 'bad address' }] : [] })),
+    review: async () => held.filter((id) => options.invalid?.includes(id)).map((id) => ({ reference: id, providerShipmentId: `p-${id}`, messages: [{ source: 'USPS', code: 'address_invalid', text: 'bad address' }] })),
     remove: async (_id, removed) => {
       log.push(`remove ${removed}`);
       held = held.filter((id) => !removed.includes(`p-${id}`));
@@ -364,14 +364,14 @@ describe('NativeBatchUseCase', () => {
     expect(new Set(recorded).size).toBe(1000);
   });
 
-  it('gives a shipment on no page of the purchased provider batch back to single purchases, looked up first', async () => {
+  it('gives a shipment the provider batch never held back to single purchases once every page is read, looked up first', async () => {
     const all = ids(150);
-    const { natives, runAll, singles } = setup(all, (l) => validatingPort(l, all, { missing: ['s7'] }));
+    const { natives, runAll, singles, recorded } = setup(all, (l) => validatingPort(l, all, { missing: ['s7'] }));
     await runAll();
-    // Missing at validation: nothing could have bought it, bought alone without a lookup.
     expect(natives.row.state).toBe('COLLECTED');
     expect(singles).toEqual(['s7']);
-    expect(natives.lookups.has('s7')).toBe(false);
+    expect(natives.lookups.has('s7')).toBe(true);
+    expect(recorded).toHaveLength(149);
   });
 
   it('after the purchase, a shipment of ours on no page is bought alone, looked up first', async () => {

@@ -223,25 +223,18 @@ export class NativeBatchUseCase {
       // Never purchased by us, yet not purchasable: whatever it is, nothing is bought blind.
       return this.giveUp(nb, `the provider batch ${nb.providerBatchId} is ${status} although its purchase was never asked for`, true);
     }
-    const ours = await this.natives.shipments(nb.id);
-    if (port.review) {
-      const reviewed = await port.review(this.providerId(nb));
-      const byReference = new Map(reviewed.map((r) => [r.reference, r]));
-      const invalid = ours.flatMap((s) => {
-        const theirs = byReference.get(s.id);
-        return theirs && !theirs.valid ? [{ ours: s, theirs }] : [];
-      });
-      const missing = ours.filter((s) => !byReference.has(s.id));
-      // What the provider found invalid is reported on our shipments and taken out of its batch.
-      if (invalid.length > 0 && invalid.length < ours.length - missing.length && port.remove) {
-        await port.remove(this.providerId(nb), invalid.map((i) => i.theirs.providerShipmentId));
+    const rejected = port.review ? await port.review(this.providerId(nb)) : [];
+    if (rejected.length > 0) {
+      const ours = new Map((await this.natives.shipments(nb.id)).map((s) => [s.id, s]));
+      const invalid = rejected.filter((r) => ours.has(r.reference));
+      // What the provider found invalid is taken out of its batch (unless nothing would be left) and failed with its words.
+      if (invalid.length > 0 && invalid.length < ours.size && port.remove) {
+        await port.remove(this.providerId(nb), invalid.map((r) => r.providerShipmentId));
       }
       await this.settle.fail(
         nb,
-        invalid.map((i) => ({ shipmentId: i.ours.id, messages: messagesOr(i.theirs.messages, 'invalid', 'the provider found this shipment invalid') })),
+        invalid.map((r) => ({ shipmentId: r.reference, messages: messagesOr(r.messages, 'invalid', 'the provider found this shipment invalid') })),
       );
-      // A shipment the provider batch does not hold is bought alone (nothing was bought for it here).
-      await this.settle.giveBack(nb, missing.map((s) => s.id), false);
     }
     if (await this.natives.move(nb.id, 'CREATED', 'VALIDATED')) this.later(nb.id, 0, 'validated');
   }
