@@ -19,12 +19,13 @@ import { messagesOr, NativeBatchSettlement } from './native-batch.settlement';
 import { PurchasedLabelFiles } from './purchased-label.files';
 
 /**
- * Labels of one page read at once (`NATIVE_BATCH_LABEL_READS`, default 32): each read is paced
- * on its own endpoint's budget by the adapter, so reads go as fast as that limit allows.
+ * Labels of one page read at once (`NATIVE_BATCH_LABEL_READS`, default 100: a page of Shippo's):
+ * each read is paced on its own endpoint's budget by the adapter, so reads go as fast as that
+ * limit allows, and the pages in progress on every worker keep it busy.
  */
-export const NATIVE_LABEL_READS = Number(process.env['NATIVE_BATCH_LABEL_READS'] || 32);
-/** Label files of one page downloaded at once (`NATIVE_BATCH_DOWNLOADS`, default 16), apart from the reads. */
-export const NATIVE_DOWNLOADS = Number(process.env['NATIVE_BATCH_DOWNLOADS'] || 16);
+export const NATIVE_LABEL_READS = Number(process.env['NATIVE_BATCH_LABEL_READS'] || 100);
+/** Label files of one page downloaded at once (`NATIVE_BATCH_DOWNLOADS`, default 32), apart from the reads. */
+export const NATIVE_DOWNLOADS = Number(process.env['NATIVE_BATCH_DOWNLOADS'] || 32);
 /** Failed reads of one page before it is given up (its shipments are then bought alone, looked up first). */
 export const NATIVE_PAGE_MAX_FAILURES = 8;
 const PAGE_LEASE_MS = Number(process.env['NATIVE_BATCH_LEASE_SECONDS'] || 120) * 1000;

@@ -16,7 +16,7 @@ import type { MergeLabelFilesUseCase } from './merge-label-files.use-case';
 import { NativeBatchCollector } from './native-batch.collector';
 import { type NativeBatchJobData, nativeJobId, nativePageJobId } from './native-batch.jobs';
 import { NativeBatchSettlement } from './native-batch.settlement';
-import { NativeBatchUseCase } from './native-batch.use-case';
+import { NATIVE_MAX_FAILURES, NativeBatchUseCase } from './native-batch.use-case';
 import type { PurchasedLabelFiles } from './purchased-label.files';
 
 type PageRow = NativeBatchPageRow & { leaseUntil: number };
@@ -322,6 +322,16 @@ describe('NativeBatchUseCase', () => {
     const { natives, log, runAll } = setup(all, (l) => validatingPort(l, all, { purchaseFails: true }));
     await runAll(12);
     expect(log.filter((l) => l === 'purchase')).toEqual(['purchase']);
+    expect(natives.row.state).toBe('PURCHASE_REQUESTED');
+  });
+
+  it('a purchase that may have taken is only read afterwards, even when earlier failures used up the retries: never given to single purchases', async () => {
+    const all = ids(3);
+    const { natives, log, runAll, singles } = setup(all, (l) => validatingPort(l, all, { purchaseFails: true }));
+    natives.row.failures = NATIVE_MAX_FAILURES;
+    await runAll(12);
+    expect(log.filter((l) => l === 'purchase')).toEqual(['purchase']);
+    expect(singles).toEqual([]);
     expect(natives.row.state).toBe('PURCHASE_REQUESTED');
   });
 

@@ -19,7 +19,7 @@ import { messagesOr, NativeBatchSettlement } from './native-batch.settlement';
 /** The longest wait between two reads of a provider batch still validating or purchasing (`NATIVE_BATCH_POLL_MS`). */
 export const NATIVE_POLL_MS = Number(process.env['NATIVE_BATCH_POLL_MS'] || 2_000);
 /** The first poll waits this long; each next one twice as long, up to NATIVE_POLL_MS. */
-const FIRST_POLL_MS = 250;
+const FIRST_POLL_MS = 100;
 /** Reads before giving up on a provider batch that never settles (about 30 minutes at the default). */
 export const NATIVE_MAX_POLLS = 900;
 /** Retryable failures of one step before the shipments go back to single purchases. */
@@ -236,7 +236,15 @@ export class NativeBatchUseCase {
         invalid.map((r) => ({ shipmentId: r.reference, messages: messagesOr(r.messages, 'invalid', 'the provider found this shipment invalid') })),
       );
     }
-    if (await this.natives.move(nb.id, 'CREATED', 'VALIDATED')) this.later(nb.id, 0, 'validated');
+    // Validated: the purchase follows in this run (each step recorded before the next, as ever).
+    if (!(await this.natives.move(nb.id, 'CREATED', 'VALIDATED'))) return;
+    const validated: NativeBatchRecord = { ...nb, state: 'VALIDATED', polls: 0 };
+    try {
+      await this.purchase(validated, port);
+    } catch (error) {
+      if (!isProviderError(error)) throw error;
+      await this.afterProviderError(validated, error);
+    }
   }
 
   private async purchase(nb: NativeBatchRecord, port: NativeBatchPort): Promise<void> {
@@ -250,10 +258,16 @@ export class NativeBatchUseCase {
     try {
       await port.purchase(this.providerId(nb), { labelFileType: nb.labelFileType as LabelFileType });
     } catch (error) {
-      if (isProviderError(error) && !error.possiblyCommitted && error.code !== 'unavailable') {
-        // Refused before it took effect (4xx, 429, a paced slot too far away): ask again later.
-        await this.natives.move(nb.id, 'PURCHASE_REQUESTED', 'VALIDATED');
+      if (!isProviderError(error)) throw error;
+      if (error.possiblyCommitted || error.code === 'unavailable') {
+        // It may have taken (a lost answer, a 5xx): from here on the provider batch is only read,
+        // whatever the failures so far (never given back to single purchases unlooked).
+        this.logger.warn(`batch ${nb.batchId}: native batch ${nb.id}: the purchase of provider batch ${nb.providerBatchId} may have taken (${error.message}); it is read, never asked again`, this.fields(nb));
+        this.later(nb.id, pollDelay(0), 'purchase-unknown');
+        return;
       }
+      // Refused before it took effect (4xx, 429, a paced slot too far away): ask again later.
+      await this.natives.move(nb.id, 'PURCHASE_REQUESTED', 'VALIDATED');
       throw error;
     }
     this.logger.log(`batch ${nb.batchId}: native batch ${nb.id}: purchase of provider batch ${nb.providerBatchId} asked for (${ours.length} shipments)`, this.fields(nb));
