@@ -19,7 +19,7 @@ import { messagesOr, NativeBatchSettlement } from './native-batch.settlement';
 /** The longest wait between two reads of a provider batch still validating or purchasing (`NATIVE_BATCH_POLL_MS`). */
 export const NATIVE_POLL_MS = Number(process.env['NATIVE_BATCH_POLL_MS'] || 2_000);
 /** The first poll waits this long; each next one twice as long, up to NATIVE_POLL_MS. */
-const FIRST_POLL_MS = 100;
+const FIRST_POLL_MS = 50;
 /** Reads before giving up on a provider batch that never settles (about 30 minutes at the default). */
 export const NATIVE_MAX_POLLS = 900;
 /** Retryable failures of one step before the shipments go back to single purchases. */
