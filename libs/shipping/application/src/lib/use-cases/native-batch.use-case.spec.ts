@@ -16,14 +16,14 @@ import type { MergeLabelFilesUseCase } from './merge-label-files.use-case';
 import { NativeBatchCollector } from './native-batch.collector';
 import { type NativeBatchJobData, nativeJobId, nativePageJobId } from './native-batch.jobs';
 import { NativeBatchSettlement } from './native-batch.settlement';
-import { NATIVE_MAX_FAILURES, NativeBatchUseCase } from './native-batch.use-case';
+import { NATIVE_MAX_FAILURES, NATIVE_PURCHASE_UNTAKEN_MS, NativeBatchUseCase } from './native-batch.use-case';
 import type { PurchasedLabelFiles } from './purchased-label.files';
 
 type PageRow = NativeBatchPageRow & { leaseUntil: number };
 
 /** The repository's rules (conditional moves, leases, hand-over states) over plain objects. */
 class MemoryNatives implements NativeBatchRepository {
-  row: NativeBatchRecord = { id: 'nb1', tenantId: 't1', batchId: 'b1', carrierAccountId: 'ca1', labelFileType: 'PDF_4x6', providerBatchId: null, state: 'CREATING', polls: 0, failures: 0, createSentAt: null };
+  row: NativeBatchRecord = { id: 'nb1', tenantId: 't1', batchId: 'b1', carrierAccountId: 'ca1', labelFileType: 'PDF_4x6', providerBatchId: null, state: 'CREATING', polls: 0, failures: 0, createSentAt: null, purchaseRequestedAt: null, purchaseAnsweredAt: null };
   ship: Map<string, string>;
   nativeIds = new Map<string, string>();
   messages = new Map<string, string>();
@@ -61,6 +61,14 @@ class MemoryNatives implements NativeBatchRepository {
   }
   async recordCreateSent() {
     if (this.row.state === 'CREATING') this.row.createSentAt = new Date();
+  }
+  async requestPurchase() {
+    if (this.row.state !== 'VALIDATED') return false;
+    Object.assign(this.row, { state: 'PURCHASE_REQUESTED', polls: 0, purchaseRequestedAt: new Date(), purchaseAnsweredAt: null });
+    return true;
+  }
+  async recordPurchaseAnswered() {
+    if (this.row.state === 'PURCHASE_REQUESTED') this.row.purchaseAnsweredAt = new Date();
   }
   async recordCreated(_id: string, providerBatchId: string) {
     if (this.row.state !== 'CREATING' || this.row.providerBatchId) return false;
@@ -150,7 +158,11 @@ const ids = (n: number) => Array.from({ length: n }, (_, i) => `s${i}`);
  * A provider like Shippo: the batch made with its shipments, validated after one read (`invalid`
  * found invalid), purchased after one read; one list of pages whose outcomes are read by `label`.
  */
-function validatingPort(log: string[], all: string[], options: { pageSize?: number; invalid?: string[]; missing?: string[]; purchaseFails?: boolean } = {}): NativeBatchPort {
+function validatingPort(
+  log: string[],
+  all: string[],
+  options: { pageSize?: number; invalid?: string[]; missing?: string[]; purchaseFails?: boolean; purchaseLost?: boolean } = {},
+): NativeBatchPort {
   const pageSize = options.pageSize ?? 100;
   let reads = 0;
   let purchased = false;
@@ -169,6 +181,7 @@ function validatingPort(log: string[], all: string[], options: { pageSize?: numb
       if (options.purchaseFails) throw new ProviderUnavailableError('timeout', { possiblyCommitted: true });
       purchased = true;
       reads = 0;
+      if (options.purchaseLost) throw new ProviderUnavailableError('socket hang up', { possiblyCommitted: true });
     },
     list: async (_id, _list, page) => {
       log.push(`page ${page}`);
@@ -333,6 +346,30 @@ describe('NativeBatchUseCase', () => {
     expect(log.filter((l) => l === 'purchase')).toEqual(['purchase']);
     expect(singles).toEqual([]);
     expect(natives.row.state).toBe('PURCHASE_REQUESTED');
+  });
+
+  it('a purchase of unknown outcome whose provider batch stays READY long after it was asked for was not made: bought alone, looked up first, never asked again', async () => {
+    const all = ids(3);
+    const { natives, log, runAll, singles } = setup(all, (l) => validatingPort(l, all, { purchaseFails: true }));
+    await runAll(6);
+    expect(natives.row.state).toBe('PURCHASE_REQUESTED');
+    expect(singles).toEqual([]);
+    // Longer ago than NATIVE_PURCHASE_UNTAKEN_MS, and still READY at the provider.
+    natives.row.purchaseRequestedAt = new Date(Date.now() - NATIVE_PURCHASE_UNTAKEN_MS - 1_000);
+    await runAll(6);
+    expect(natives.row.state).toBe('FAILED');
+    expect(singles).toEqual(all);
+    expect([...natives.lookups]).toEqual(all);
+    expect(log.filter((l) => l === 'purchase')).toEqual(['purchase']);
+  });
+
+  it('a purchase whose answer was lost but which the provider made is collected, however long it took', async () => {
+    const all = ids(3);
+    const { natives, runAll, recorded, singles } = setup(all, (l) => validatingPort(l, all, { purchaseLost: true }));
+    await runAll();
+    expect(natives.row.state).toBe('COLLECTED');
+    expect(recorded).toHaveLength(3);
+    expect(singles).toEqual([]);
   });
 
   it('resumes from the recorded state after a crash, without creating the provider batch again', async () => {

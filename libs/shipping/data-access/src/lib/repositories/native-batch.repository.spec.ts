@@ -79,9 +79,11 @@ describe.each([
     expect(await natives.recordCreated(nb.id, 'pb-1')).toBe(true);
     expect(await natives.recordCreated(nb.id, 'pb-2')).toBe(false);
     expect(await natives.move(nb.id, 'CREATED', 'VALIDATED')).toBe(true);
-    const racing = await Promise.all([natives.move(nb.id, 'VALIDATED', 'PURCHASE_REQUESTED'), natives.move(nb.id, 'VALIDATED', 'PURCHASE_REQUESTED')]);
+    const racing = await Promise.all([natives.requestPurchase(nb.id), natives.requestPurchase(nb.id)]);
     expect(racing.filter(Boolean)).toHaveLength(1);
-    expect(await natives.lease(nb.id, 60_000)).toMatchObject({ state: 'PURCHASE_REQUESTED', providerBatchId: 'pb-1' });
+    expect(await natives.find(nb.id)).toMatchObject({ state: 'PURCHASE_REQUESTED', purchaseRequestedAt: expect.any(Date), purchaseAnsweredAt: null });
+    await natives.recordPurchaseAnswered(nb.id);
+    expect(await natives.lease(nb.id, 60_000)).toMatchObject({ state: 'PURCHASE_REQUESTED', providerBatchId: 'pb-1', purchaseAnsweredAt: expect.any(Date) });
     await natives.release(nb.id);
   });
 
