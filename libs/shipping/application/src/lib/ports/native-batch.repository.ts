@@ -50,6 +50,8 @@ export interface NativeBatchPageRow {
   failures: number;
   /** Whether a worker holds it now. */
   leased: boolean;
+  /** Taken by a worker whose lease ran out without releasing it (it died): its job may be stuck with it. */
+  abandoned: boolean;
 }
 
 /**

@@ -107,7 +107,7 @@ class MemoryNatives implements NativeBatchRepository {
     }
   }
   async pages() {
-    return this.pageRows.map((p) => ({ list: p.list, page: p.page, done: p.done, failures: p.failures, leased: p.leaseUntil > Date.now() }));
+    return this.pageRows.map((p) => ({ list: p.list, page: p.page, done: p.done, failures: p.failures, leased: p.leaseUntil > Date.now(), abandoned: p.leaseUntil > 0 && p.leaseUntil <= Date.now() }));
   }
   async leasePage(_id: string, list: NativeBatchListName, page: number, ms: number) {
     const p = this.pageOf(list, page);
@@ -255,9 +255,11 @@ function setup(shipments: string[], makePort: (log: string[]) => NativeBatchPort
   const files = { store: async () => null } as unknown as PurchasedLabelFiles;
   /** Jobs rung and not yet run, deduplicated by id while waiting (as the queue does). */
   const jobs: Array<{ data: NativeBatchJobData; id: string }> = [];
+  /** Ids of jobs a dead worker took: the queue still counts them as active, so the same id is not added. */
+  const dead = new Set<string>();
   const singles: string[] = [];
   const add = (data: NativeBatchJobData, id = '') => {
-    if (id && jobs.some((j) => j.id === id)) return;
+    if (id && (jobs.some((j) => j.id === id) || dead.has(id))) return;
     jobs.push({ data, id });
   };
   const queue = {
@@ -287,7 +289,7 @@ function setup(shipments: string[], makePort: (log: string[]) => NativeBatchPort
     jobs.splice(0, jobs.length, ...jobs.filter((j) => j.data.page === undefined));
     await Promise.all(pages.map((j) => useCase.execute(j.data)));
   };
-  return { useCase, natives, log, runAll, runPagesAtOnce, jobs, recorded, singles };
+  return { useCase, natives, log, runAll, runPagesAtOnce, jobs, dead, recorded, singles };
 }
 
 describe('NativeBatchUseCase', () => {
@@ -409,6 +411,34 @@ describe('NativeBatchUseCase', () => {
     expect(natives.row.state).toBe('COLLECTED');
     expect(recorded).toHaveLength(1000);
     expect(new Set(recorded).size).toBe(1000);
+  });
+
+  it('rings a page a dead worker abandoned under a new job id once its lease ran out (its old job still counts as active)', async () => {
+    const all = ids(300);
+    const { natives, jobs, dead, runAll, recorded } = setup(all, (l) => validatingPort(l, all));
+    for (let i = 0; i < 30 && jobs.every((j) => j.data.page === undefined); i++) await runAll(1);
+    // A worker takes page 2's job, leases the page and dies; its lease runs out.
+    const taken = jobs.splice(jobs.findIndex((j) => j.data.page === 2), 1)[0];
+    dead.add(taken.id);
+    await natives.leasePage('nb1', 'labels', 2, 60_000);
+    natives.pageRows.find((p) => p.page === 2)!.leaseUntil = Date.now() - 1;
+    await runAll(400);
+    expect(natives.row.state).toBe('COLLECTED');
+    expect(recorded).toHaveLength(300);
+  });
+
+  it("finishes when the worker that took the step's look died with it: each page done rings a look of its own for after the leases", async () => {
+    const all = ids(300);
+    const { natives, jobs, dead, runAll, recorded } = setup(all, (l) => validatingPort(l, all));
+    for (let i = 0; i < 30 && jobs.every((j) => j.data.page === undefined); i++) await runAll(1);
+    // One worker took the step's look and page 2, and died; its lease on page 2 runs out.
+    for (const taken of jobs.splice(0).filter((j) => j.data.page === undefined || j.data.page === 2)) dead.add(taken.id);
+    jobs.push(...[1, 3].map((page) => ({ data: { nativeBatchId: 'nb1', list: 'labels' as const, page }, id: `p${page}` })));
+    await natives.leasePage('nb1', 'labels', 2, 60_000);
+    natives.pageRows.find((p) => p.page === 2)!.leaseUntil = Date.now() - 1;
+    await runAll(400);
+    expect(natives.row.state).toBe('COLLECTED');
+    expect(recorded).toHaveLength(300);
   });
 
   it('gives a shipment the provider batch never held back to single purchases once every page is read, looked up first', async () => {

@@ -92,8 +92,18 @@ export class NativeBatchUseCase {
   /** One job: a page of a purchased provider batch, or the next step. */
   async execute(job: NativeBatchJobData): Promise<void> {
     if (job.list !== undefined && job.page !== undefined) {
-      const last = await this.collector.collect(job.nativeBatchId, job.list, job.page);
-      if (last) await this.ring(job.nativeBatchId, 0, 'pages-done');
+      const outcome = await this.collector.collect(job.nativeBatchId, job.list, job.page);
+      if (outcome === 'last') await this.ring(job.nativeBatchId, 0, 'pages-done');
+      // Others left: a look once their leases could have run out, in case the worker holding one
+      // died with the step's own look (one job per due time, however many pages ask for it).
+      if (outcome === 'done') {
+        const delayMs = NATIVE_LEASE_MS + NATIVE_COLLECT_CHECK_MS;
+        const due = Math.floor((Date.now() + delayMs) / NATIVE_COLLECT_CHECK_MS);
+        await this.queue.add(QUEUES.nativeBatch, { nativeBatchId: job.nativeBatchId } satisfies NativeBatchJobData, {
+          delayMs,
+          jobId: `native:${job.nativeBatchId}:collect-check-${due}`,
+        });
+      }
       return;
     }
     const nb = await this.natives.lease(job.nativeBatchId, NATIVE_LEASE_MS);
@@ -330,12 +340,17 @@ export class NativeBatchUseCase {
     }
   }
 
-  private async ringPages(nativeBatchId: string, pages: Array<{ list: NativeBatchListName; page: number; failures: number }>): Promise<void> {
+  /**
+   * Rings the job of each page: one id per page and round, so a page whose job is waiting is not
+   * rung twice; but a page a dead worker abandoned gets a new id (its old job may still count as
+   * active in the queue until the queue notices the worker is gone).
+   */
+  private async ringPages(nativeBatchId: string, pages: Array<{ list: NativeBatchListName; page: number; failures: number; abandoned: boolean }>): Promise<void> {
     await this.queue.addBulk(
       QUEUES.nativeBatch,
       pages.map((p) => ({
         data: { nativeBatchId, list: p.list, page: p.page } satisfies NativeBatchJobData,
-        options: { jobId: nativePageJobId(nativeBatchId, p.list, p.page, p.failures) },
+        options: { jobId: p.abandoned ? nativeJobId(nativeBatchId, `${p.list}-${p.page}-abandoned`) : nativePageJobId(nativeBatchId, p.list, p.page, p.failures) },
       })),
     );
   }

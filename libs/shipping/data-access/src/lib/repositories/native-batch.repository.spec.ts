@@ -131,6 +131,11 @@ describe.each([
     expect(racing.filter(Boolean)).toHaveLength(1);
     expect((await natives.pages(id)).find((p) => p.list === 'labels' && p.page === 1)).toMatchObject({ leased: true, done: false });
     expect(await natives.releasePage(id, 'labels', 1, true)).toBe(1);
+    // A holder that dies leaves its page abandoned once its lease runs out.
+    expect(await natives.leasePage(id, 'labels', 2, 1)).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect((await natives.pages(id)).find((p) => p.list === 'labels' && p.page === 2)).toMatchObject({ leased: false, abandoned: true });
+    expect((await natives.pages(id)).find((p) => p.list === 'labels' && p.page === 3)).toMatchObject({ leased: false, abandoned: false });
     expect(await natives.leasePage(id, 'labels', 1, 60_000)).toBe(true);
     expect(await natives.pageDone(id, 'labels', 1)).toBe(3);
     expect(await natives.leasePage(id, 'labels', 1, 60_000)).toBe(false);

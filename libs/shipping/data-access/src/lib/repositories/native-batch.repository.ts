@@ -305,14 +305,22 @@ export class TypeormNativeBatchRepository implements NativeBatchRepository {
   }
 
   async pages(id: string): Promise<NativeBatchPageRow[]> {
-    const rows = normalizeRows<{ list: NativeBatchListName; page: number; done: boolean; failures: number; leased: boolean }>(
+    const rows = normalizeRows<{ list: NativeBatchListName; page: number; done: boolean; failures: number; leased: boolean; abandoned: boolean }>(
       await this.dataSource.query(
-        `SELECT list, page, done_at IS NOT NULL AS done, failures, coalesce(lease_until > now(), false) AS leased
+        `SELECT list, page, done_at IS NOT NULL AS done, failures, coalesce(lease_until > now(), false) AS leased,
+                coalesce(lease_until <= now(), false) AS abandoned
          FROM native_batch_pages WHERE native_batch_id = $1 ORDER BY list, page`,
         [id],
       ),
     );
-    return rows.map((r) => ({ list: r.list, page: Number(r.page), done: Boolean(r.done), failures: Number(r.failures), leased: Boolean(r.leased) }));
+    return rows.map((r) => ({
+      list: r.list,
+      page: Number(r.page),
+      done: Boolean(r.done),
+      failures: Number(r.failures),
+      leased: Boolean(r.leased),
+      abandoned: Boolean(r.abandoned),
+    }));
   }
 
   async leasePage(id: string, list: NativeBatchListName, page: number, ms: number): Promise<boolean> {
