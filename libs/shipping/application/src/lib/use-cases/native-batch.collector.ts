@@ -144,7 +144,7 @@ export class NativeBatchCollector {
     }
     const fields = { batch_id: nb.batchId, tenant_id: nb.tenantId, native_batch_id: nb.id, carrier_account_id: nb.carrierAccountId, code: error.code };
     if (error.code === 'rate_limited') {
-      const failures = await this.natives.releasePage(nb.id, list, page, false);
+      await this.natives.releasePage(nb.id, list, page, false);
       await this.ringPage(nb.id, list, page, nativeJobId(nb.id, `${list}-${page}-rate-limited`), Math.max(error.retryAfterMs ?? 0, 1_000));
       return false;
     }

@@ -405,7 +405,7 @@ describe('NativeBatchUseCase', () => {
     // Page 4 again, once its lease is free, as a dead worker's or a repeated job's would be.
     const again = { nativeBatchId: 'nb1', list: 'labels' as const, page: 4 };
     await runPagesAtOnce();
-    natives.pageRows.find((p) => p.page === 4)!.done = false;
+    for (const p of natives.pageRows.filter((row) => row.page === 4)) p.done = false;
     await useCase.execute(again);
     await runAll();
     expect(natives.row.state).toBe('COLLECTED');
@@ -421,7 +421,7 @@ describe('NativeBatchUseCase', () => {
     const taken = jobs.splice(jobs.findIndex((j) => j.data.page === 2), 1)[0];
     dead.add(taken.id);
     await natives.leasePage('nb1', 'labels', 2, 60_000);
-    natives.pageRows.find((p) => p.page === 2)!.leaseUntil = Date.now() - 1;
+    for (const p of natives.pageRows.filter((row) => row.page === 2)) p.leaseUntil = Date.now() - 1;
     await runAll(400);
     expect(natives.row.state).toBe('COLLECTED');
     expect(recorded).toHaveLength(300);
@@ -435,7 +435,7 @@ describe('NativeBatchUseCase', () => {
     for (const taken of jobs.splice(0).filter((j) => j.data.page === undefined || j.data.page === 2)) dead.add(taken.id);
     jobs.push(...[1, 3].map((page) => ({ data: { nativeBatchId: 'nb1', list: 'labels' as const, page }, id: `p${page}` })));
     await natives.leasePage('nb1', 'labels', 2, 60_000);
-    natives.pageRows.find((p) => p.page === 2)!.leaseUntil = Date.now() - 1;
+    for (const p of natives.pageRows.filter((row) => row.page === 2)) p.leaseUntil = Date.now() - 1;
     await runAll(400);
     expect(natives.row.state).toBe('COLLECTED');
     expect(recorded).toHaveLength(300);
