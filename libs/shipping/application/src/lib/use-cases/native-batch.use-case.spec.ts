@@ -103,7 +103,7 @@ class MemoryNatives implements NativeBatchRepository {
   }
   async planPages(_id: string, list: NativeBatchListName, pages: number) {
     for (let page = 1; page <= pages; page++) {
-      if (!this.pageRows.some((p) => p.list === list && p.page === page)) this.pageRows.push({ list, page, done: false, failures: 0, leased: false, leaseUntil: 0 });
+      if (!this.pageRows.some((p) => p.list === list && p.page === page)) this.pageRows.push({ list, page, done: false, failures: 0, leased: false, abandoned: false, leaseUntil: 0 });
     }
   }
   async pages() {
