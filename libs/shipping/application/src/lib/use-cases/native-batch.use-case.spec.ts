@@ -374,6 +374,32 @@ describe('NativeBatchUseCase', () => {
     expect(singles).toEqual([]);
   });
 
+  it('a worker that dies in a step (its create sent, its answer never read): another takes the step up once the lease runs out, and finds the batch', async () => {
+    const all = ids(60);
+    let hang = true;
+    const { natives, log, useCase, jobs, runAll } = setup(all, (l) => {
+      const port = preparingPort(l, all);
+      const create = port.create.bind(port);
+      port.create = async (input) => {
+        const made = await create(input);
+        if (!hang) return made;
+        hang = false;
+        return new Promise(() => undefined); // the worker died here: no answer, no finally
+      };
+      return port;
+    });
+    while (natives.row.createSentAt === null) {
+      const job = jobs.shift();
+      if (!job) break;
+      void useCase.execute(job.data);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    natives.leased = false; // its lease ran out
+    await runAll();
+    expect(natives.row.state).toBe('COLLECTED');
+    expect(log.filter((l) => l.startsWith('create') || l.startsWith('find'))).toEqual(['create 60 true', 'find nb1']);
+  });
+
   it('resumes from the recorded state after a crash, without creating the provider batch again', async () => {
     const all = ids(3);
     const { natives, log, useCase, runAll, jobs } = setup(all, (l) => validatingPort(l, all));

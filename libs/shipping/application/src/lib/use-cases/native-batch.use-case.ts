@@ -108,6 +108,17 @@ export class NativeBatchUseCase {
     }
     const nb = await this.natives.lease(job.nativeBatchId, NATIVE_LEASE_MS);
     if (!nb) return; // another worker is on it, or it is gone
+    if (nb.state === 'COLLECTED' || nb.state === 'FAILED') {
+      await this.natives.release(nb.id);
+      return;
+    }
+    // Should this worker die during the step, another takes it up once the lease runs out, not
+    // when the reconciler next finds the row stale (one such job per lease period at most).
+    const watchMs = NATIVE_LEASE_MS + 1_000;
+    await this.queue.add(QUEUES.nativeBatch, { nativeBatchId: nb.id } satisfies NativeBatchJobData, {
+      delayMs: watchMs,
+      jobId: `native:${nb.id}:watch-${Math.floor((Date.now() + watchMs) / NATIVE_LEASE_MS)}`,
+    });
     this.pending.set(nb.id, []);
     try {
       await this.run(nb);
