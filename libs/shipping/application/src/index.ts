@@ -36,6 +36,7 @@ export * from './lib/ports/native-batch.repository';
 export * from './lib/use-cases/native-batch.use-case';
 export * from './lib/use-cases/native-batch.router';
 export * from './lib/use-cases/native-batch.collector';
+export * from './lib/use-cases/native-batch.creation';
 export * from './lib/use-cases/native-batch.settlement';
 export * from './lib/use-cases/native-batch.jobs';
 export * from './lib/ports/webhook.repository';

@@ -8,11 +8,11 @@ import {
   type ProviderError,
 } from '@shipbatch/providers/core';
 import type { CarrierAccountRepository } from '../ports/carrier-account.repository';
-import type { NativeBatchListName, NativeBatchRecord, NativeBatchRepository, NativeShipment } from '../ports/native-batch.repository';
+import type { NativeBatchListName, NativeBatchRecord, NativeBatchRepository } from '../ports/native-batch.repository';
 import type { ProviderGateway } from '../ports/provider.gateway';
 import { CARRIER_ACCOUNT_REPOSITORY, NATIVE_BATCH_REPOSITORY, PROVIDER_GATEWAY, QUEUES } from '../ports/tokens';
-import { concurrencyLimit } from './concurrency.limit';
 import { NativeBatchCollector } from './native-batch.collector';
+import { NativeBatchCreation } from './native-batch.creation';
 import { type NativeBatchJobData, nativeJobId, nativePageJobId } from './native-batch.jobs';
 import { messagesOr, NativeBatchSettlement } from './native-batch.settlement';
 
@@ -31,9 +31,6 @@ export const NATIVE_MAX_POLLS = 900;
 export const NATIVE_PURCHASE_UNTAKEN_MS = Number(process.env['NATIVE_BATCH_PURCHASE_UNTAKEN_SECONDS'] || 300) * 1000;
 /** Retryable failures of one step before the shipments go back to single purchases. */
 export const NATIVE_MAX_FAILURES = 8;
-/** `prepare` chunks one step run makes (then it rings itself for the next ones), and how many at once. */
-const PREPARE_CHUNKS_PER_RUN = 20;
-const PREPARE_CONCURRENCY = 4;
 /** While pages are being collected, the step looks again this often (finishes, or rings pages left behind). */
 export const NATIVE_COLLECT_CHECK_MS = 2_000;
 /**
@@ -82,6 +79,7 @@ export class NativeBatchUseCase {
     @Inject(QUEUE_PORT) private readonly queue: QueuePort,
     private readonly settle: NativeBatchSettlement,
     private readonly collector: NativeBatchCollector,
+    private readonly creation: NativeBatchCreation,
   ) {}
 
   /** Rings the next step of a native batch (now, or after `delayMs`). */
@@ -174,7 +172,7 @@ export class NativeBatchUseCase {
       return;
     }
     if (port.prepare && ours.some((s) => !s.nativeShipmentId)) {
-      if (await this.prepare(nb, port, ours.filter((s) => !s.nativeShipmentId))) {
+      if (await this.creation.prepare(nb, port, ours.filter((s) => !s.nativeShipmentId))) {
         this.later(nb.id, 0, 'prepare');
         return;
       }
@@ -184,7 +182,7 @@ export class NativeBatchUseCase {
         return;
       }
     }
-    const providerBatchId = await this.findOrCreate(nb, port, ours);
+    const providerBatchId = await this.creation.findOrCreate(nb, port, ours);
     if (await this.natives.recordCreated(nb.id, providerBatchId)) {
       this.logger.log(`batch ${nb.batchId}: native batch ${nb.id} is provider batch ${providerBatchId} (${ours.length} shipments)`, {
         ...this.fields(nb),
@@ -192,57 +190,6 @@ export class NativeBatchUseCase {
       });
       this.later(nb.id, pollDelay(0), 'created');
     }
-  }
-
-  /**
-   * Makes up to PREPARE_CHUNKS_PER_RUN chunks of shipments on the provider, recording each
-   * chunk's provider ids as it comes back; true when some are left for the next run.
-   */
-  private async prepare(nb: NativeBatchRecord, port: NativeBatchPort, unprepared: NativeShipment[]): Promise<boolean> {
-    const size = Math.max(1, port.prepareChunkSize ?? 100);
-    const chunks: NativeShipment[][] = [];
-    for (let i = 0; i < unprepared.length && chunks.length < PREPARE_CHUNKS_PER_RUN; i += size) chunks.push(unprepared.slice(i, i + size));
-    const limit = concurrencyLimit(PREPARE_CONCURRENCY);
-    const outcomes = await Promise.allSettled(chunks.map((chunk) => limit(() => this.prepareChunk(nb, port, chunk))));
-    const rejected = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
-    if (rejected) throw rejected.reason;
-    return unprepared.length > chunks.length * size;
-  }
-
-  private async prepareChunk(nb: NativeBatchRecord, port: NativeBatchPort, chunk: NativeShipment[]): Promise<void> {
-    const prepare = port.prepare;
-    if (!prepare) return;
-    const results = await prepare.call(port, { reference: nb.id, labelFileType: nb.labelFileType as LabelFileType, commands: chunk.map(commandOf) });
-    const byReference = new Map(results.map((r) => [r.reference, r]));
-    const made: Array<{ shipmentId: string; nativeShipmentId: string }> = [];
-    const rejected: Array<{ shipmentId: string; messages: ReturnType<typeof messagesOr> }> = [];
-    const unanswered: string[] = [];
-    for (const s of chunk) {
-      const r = byReference.get(s.id);
-      if (!r) unanswered.push(s.id);
-      else if ('providerShipmentId' in r) made.push({ shipmentId: s.id, nativeShipmentId: r.providerShipmentId });
-      else rejected.push({ shipmentId: s.id, messages: messagesOr(r.rejected, 'shipment_rejected', 'the provider refused this shipment') });
-    }
-    await this.natives.recordPrepared(nb.id, made);
-    await this.settle.fail(nb, rejected);
-    // Not made (nor refused) by the provider: nothing was bought for it here.
-    await this.settle.giveBack(nb, unanswered, false);
-  }
-
-  /** The provider batch made by an earlier create whose answer was lost, else a new one. */
-  private async findOrCreate(nb: NativeBatchRecord, port: NativeBatchPort, ours: NativeShipment[]): Promise<string> {
-    if (nb.createSentAt && port.find) {
-      const found = await port.find(nb.id);
-      if (found) return found.providerBatchId;
-    }
-    await this.natives.recordCreateSent(nb.id);
-    const { providerBatchId } = await port.create({
-      reference: nb.id,
-      batchReference: nb.batchId,
-      labelFileType: nb.labelFileType as LabelFileType,
-      members: ours.map((s) => (s.nativeShipmentId ? { command: commandOf(s), providerShipmentId: s.nativeShipmentId } : { command: commandOf(s) })),
-    });
-    return providerBatchId;
   }
 
   private async awaitReady(nb: NativeBatchRecord, port: NativeBatchPort): Promise<void> {
@@ -318,7 +265,15 @@ export class NativeBatchUseCase {
     }
     // FAILED after the purchase was asked for: the lists tell what it bought before failing.
     if (status !== 'PURCHASED' && status !== 'FAILED') return this.poll(nb, 'purchasing');
-    if (await this.natives.move(nb.id, 'PURCHASE_REQUESTED', 'PURCHASED')) this.later(nb.id, 0, 'purchased');
+    // Purchased: its pages are planned and rung in this run.
+    if (!(await this.natives.move(nb.id, 'PURCHASE_REQUESTED', 'PURCHASED'))) return;
+    const bought: NativeBatchRecord = { ...nb, state: 'PURCHASED', polls: 0 };
+    try {
+      await this.collect(bought, port);
+    } catch (error) {
+      if (!isProviderError(error)) throw error;
+      await this.afterProviderError(bought, error);
+    }
   }
 
   /**
@@ -440,9 +395,4 @@ export class NativeBatchUseCase {
 /** The wait before poll number `polls` (from 0): FIRST_POLL_MS, doubling, at most NATIVE_POLL_MS. */
 function pollDelay(polls: number): number {
   return Math.min(NATIVE_POLL_MS, FIRST_POLL_MS * 2 ** Math.min(polls, 20));
-}
-
-/** A held shipment's purchase as the port takes it, our reference its id. */
-function commandOf(s: NativeShipment) {
-  return { reference: s.id, ...s.purchase.command };
 }
