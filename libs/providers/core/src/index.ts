@@ -1,6 +1,7 @@
 export * from './lib/provider-errors';
 export * from './lib/provider.models';
 export * from './lib/label-provider.port';
+export * from './lib/native-batch.port';
 export * from './lib/pacing';
 export * from './lib/options/is-number-like.decorator';
 export * from './lib/http/http-transport.types';

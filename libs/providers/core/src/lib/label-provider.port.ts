@@ -1,3 +1,4 @@
+import type { NativeBatchPort } from './native-batch.port';
 import type { ProviderPacer } from './pacing';
 import type {
   Balance,
@@ -13,7 +14,7 @@ import type {
 
 /** What an adapter can do. The core reads these instead of asking "which provider is this?". */
 export interface ProviderCapabilities {
-  /** Native batch purchase and its maximum size; absent when the provider has none. */
+  /** Native batch purchase, and the most shipments one provider batch holds (the core splits larger groups); absent when the provider has none. */
   nativeBatch?: { maxSize: number };
   rates: boolean;
   addressValidation: boolean;
@@ -64,10 +65,10 @@ export interface LabelProvider {
    */
   downloadDocument?(url: string): Promise<LabelDocument>;
   /**
-   * The provider's own batch API, only for providers whose capabilities declare `nativeBatch`.
-   * The core runs it as a resumable sequence (every step safe to repeat after a crash, the
-   * provider batch id recorded before anything can be bought, `purchase` called at most once
-   * per provider batch); shipments it cannot buy go back to single purchases.
+   * The provider's own batch API, only for providers whose capabilities declare `nativeBatch`
+   * (see NativeBatchPort): the core runs it as one resumable sequence (every step safe to
+   * repeat after a crash, every create found again by our reference, `purchase` recorded
+   * before it is sent and never sent twice); shipments it cannot buy go back to single purchases.
    */
   nativeBatch?: NativeBatchPort;
   voidLabel?(providerLabelId: string): Promise<VoidResult>;
@@ -75,54 +76,6 @@ export interface LabelProvider {
   addFunds?(amount: MoneyAmount): Promise<Balance>;
   /** Releases connections and timers. */
   close?(): Promise<void>;
-}
-
-/** One shipment of a provider batch, as the provider reports it. */
-export interface NativeBatchShipmentState {
-  /** Our reference (the batch shipment id), as sent in the shipment's metadata. */
-  reference: string;
-  /** The provider's id of this batch shipment. */
-  providerShipmentId: string;
-  /** VALID / INVALID after validation; PURCHASED / FAILED once the provider batch is purchased. */
-  status: 'VALIDATING' | 'VALID' | 'INVALID' | 'PURCHASED' | 'FAILED';
-  /** The provider's messages (validation problems, purchase failures). */
-  messages: Array<{ source: string; code: string; text: string }>;
-  /** The provider's transaction / label id once bought. */
-  providerLabelId?: string;
-}
-
-export interface NativeBatchState {
-  providerBatchId: string;
-  /** The provider batch's own status. */
-  status: 'VALIDATING' | 'VALID' | 'INVALID' | 'PURCHASING' | 'PURCHASED';
-  shipments: NativeBatchShipmentState[];
-}
-
-/** One page of a provider batch: its status and up to a page of its shipments, in the batch's order. */
-export interface NativeBatchPage extends NativeBatchState {
-  /** Whether a later page holds more shipments. */
-  more: boolean;
-}
-
-/** A provider's batch API (Shippo's `/batches`), driven step by step by the core. */
-export interface NativeBatchPort {
-  /** The smallest share of a batch worth a provider batch (the account's option); default 50. */
-  readonly minSize?: number;
-  /** Creates a provider batch of these purchases (their references in each shipment's metadata); buys nothing. */
-  create(input: { reference: string; labelFileType: LabelFileType; commands: PurchaseLabelCommand[] }): Promise<{ providerBatchId: string }>;
-  /** The provider batch and every one of its shipments (all pages). */
-  get(providerBatchId: string): Promise<NativeBatchState>;
-  /**
-   * The provider batch with one page of its shipments (pages count from 1): a status poll reads
-   * page 1 only, and collecting reads each page once instead of the whole batch every time.
-   */
-  read(providerBatchId: string, page: number): Promise<NativeBatchPage>;
-  /** Takes shipments out before purchase (those the provider found invalid). */
-  remove(providerBatchId: string, providerShipmentIds: string[]): Promise<void>;
-  /** Asks the provider to buy the batch. Never called twice for one provider batch. */
-  purchase(providerBatchId: string): Promise<void>;
-  /** The label of one bought batch shipment (its transaction), with its document or document URL. */
-  label(shipment: NativeBatchShipmentState): Promise<PurchasedLabel>;
 }
 
 /** A minimal SQL client, for providers that keep provider-side state (the mock). */
