@@ -4,8 +4,10 @@ import {
   batchErrorsByReference,
   batchPhase,
   createdShipments,
+  listPages,
   processErrorMessages,
   toBatchLabel,
+  toNativeBatchStatus,
   toProcessRequest,
   toSsShipmentCreate,
   warehouseFor,
@@ -97,6 +99,22 @@ describe('ShipStation batch mapper', () => {
     for (const s of ['completed', 'completed_with_errors', 'invalid', 'archived']) expect(batchPhase(s)).toBe('DONE');
   });
 
+  it('gives the core a status: open READY, invalid FAILED, final ones PURCHASED, the rest PURCHASING', () => {
+    expect(toNativeBatchStatus('open')).toBe('READY');
+    expect(toNativeBatchStatus('invalid')).toBe('FAILED');
+    for (const s of ['completed', 'completed_with_errors', 'archived']) expect(toNativeBatchStatus(s)).toBe('PURCHASED');
+    for (const s of ['queued', 'processing', 'notifying', 'something_new']) expect(toNativeBatchStatus(s)).toBe('PURCHASING');
+  });
+
+  it('counts a list\'s pages from its answer: pages, else the last link, else a next link', () => {
+    expect(listPages(1, { pages: 3 })).toBe(3);
+    expect(listPages(2, { pages: 0, links: { last: { href: 'https://api.shipstation.com/v2/batches/se-1/errors?page=4&pagesize=500' } } })).toBe(4);
+    expect(listPages(1, { links: { last: { href: '/v2/batches/se-1/errors?page=1' }, next: {} } })).toBe(1);
+    expect(listPages(2, { links: { next: { href: '/v2/labels?page=3' } } })).toBe(3);
+    expect(listPages(2, { links: { next: {} } })).toBe(2);
+    expect(listPages(1, {})).toBe(1);
+  });
+
   it('puts batch errors on the right shipments, keeping ShipStation\'s text, and tells insufficient funds by its words', () => {
     const refs = new Map([['se-702', 'ref-2']]);
     const { byReference, unmatched } = batchErrorsByReference(
@@ -129,12 +147,12 @@ describe('ShipStation batch mapper', () => {
     expect(processErrorMessages({ process_errors: null })).toEqual([]);
   });
 
-  it('processes a batch in its one label format and layout, with ship_date only when every shipment ships that day', () => {
-    const on = (date?: string) => aPurchaseCommand({ shipment: aShipmentWithSenderPhone({ shipmentDate: date }) });
-    expect(toProcessRequest('PDF', [on('2026-04-08'), on('2026-04-08T00:00:00Z')])).toEqual({ label_format: 'pdf', label_layout: 'letter', ship_date: '2026-04-08T00:00:00Z' });
-    expect(toProcessRequest('ZPLII', [on('2026-04-08'), on('2026-04-09')])).toEqual({ label_format: 'zpl', label_layout: '4x6' });
-    expect(toProcessRequest('PNG', [on(), on()])).toEqual({ label_format: 'png', label_layout: '4x6' });
-    expect(toProcessRequest('PDF_A4', [on()])).toBeUndefined();
+  it('processes a batch in its one label format and layout, leaving each shipment its own ship_date', () => {
+    expect(toProcessRequest('PDF')).toEqual({ label_format: 'pdf', label_layout: 'letter' });
+    expect(toProcessRequest('PDF_4x6')).toEqual({ label_format: 'pdf', label_layout: '4x6' });
+    expect(toProcessRequest('ZPLII')).toEqual({ label_format: 'zpl', label_layout: '4x6' });
+    expect(toProcessRequest('PNG')).toEqual({ label_format: 'png', label_layout: '4x6' });
+    expect(toProcessRequest('PDF_A4')).toBeUndefined();
   });
 
   it('turns a label listed by batch into our reference and a PurchasedLabel; other labels are not ours to record', () => {

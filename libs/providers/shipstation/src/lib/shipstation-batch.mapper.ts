@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { LabelFileType, PortAddress, PurchaseLabelCommand, PurchasedLabel } from '@shipbatch/providers/core';
+import type { LabelFileType, NativeBatchStatus, PortAddress, PurchaseLabelCommand, PurchasedLabel } from '@shipbatch/providers/core';
 import { fromServiceCode, LABEL_FORMATS, toPurchasedLabel, toServiceCode, toShipDate, toSsAddress, toSsPackage } from './shipstation.mapper';
 import type {
   SsBatch,
@@ -8,6 +8,8 @@ import type {
   SsCreateShipmentsAnswer,
   SsCreateWarehouseRequest,
   SsListedLabel,
+  SsOptionalLink,
+  SsPaginationLinks,
   SsProcessBatchRequest,
   SsShipmentCreate,
 } from './shipstation-batch.types';
@@ -40,6 +42,39 @@ const PHASES: Readonly<Record<SsBatchStatus, SsBatchPhase>> = {
 /** The phase of a batch status; an unknown status is still processing (read again later). */
 export function batchPhase(status: string): SsBatchPhase {
   return Object.prototype.hasOwnProperty.call(PHASES, status) ? PHASES[status as SsBatchStatus] : 'PROCESSING';
+}
+
+/**
+ * A batch status as the core's: `open` is READY (made, not processed); `invalid` FAILED (it cannot
+ * be processed); final ones PURCHASED (the lists tell what each shipment became); the rest
+ * PURCHASING (read again later).
+ */
+export function toNativeBatchStatus(status: string): NativeBatchStatus {
+  if (status === 'invalid') return 'FAILED';
+  const phase = batchPhase(status);
+  return phase === 'OPEN' ? 'READY' : phase === 'DONE' ? 'PURCHASED' : 'PURCHASING';
+}
+
+/** The `page` a link points at, when it names one. */
+function pageOf(link: SsOptionalLink | undefined): number | undefined {
+  if (!link?.href) return undefined;
+  try {
+    const page = Number(new URL(link.href, 'http://localhost').searchParams.get('page'));
+    return Number.isInteger(page) && page >= 1 ? page : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * How many pages a list has: what the answer says (`pages`), else the page its `last` link
+ * names, else this page and one more when a `next` link is given.
+ */
+export function listPages(page: number, answer: { pages?: number; links?: SsPaginationLinks }): number {
+  if (typeof answer.pages === 'number' && answer.pages >= 1) return Math.max(answer.pages, 1);
+  const last = pageOf(answer.links?.last);
+  if (last !== undefined) return Math.max(last, page);
+  return answer.links?.next?.href ? page + 1 : Math.max(page, 1);
 }
 
 /** ShipStation words a batch shipment refused for lack of funds like this ("Insufficient account balance"). */
@@ -163,18 +198,13 @@ export function createdShipments(answer: SsCreateShipmentsAnswer, sentReferences
 }
 
 /**
- * The body of `process/labels` for a batch of these purchases: the batch's one label format and
- * layout, and `ship_date` when every shipment ships the same day (otherwise each keeps its own).
- * Undefined when ShipStation makes no such label file type.
+ * The body of `process/labels`: the batch's one label format and layout. No `ship_date`: each
+ * shipment keeps the date it was created with. Undefined when ShipStation makes no such label
+ * file type.
  */
-export function toProcessRequest(labelFileType: LabelFileType, commands: PurchaseLabelCommand[]): SsProcessBatchRequest | undefined {
+export function toProcessRequest(labelFileType: LabelFileType): SsProcessBatchRequest | undefined {
   const format = LABEL_FORMATS[labelFileType];
-  if (!format) return undefined;
-  const out: SsProcessBatchRequest = { label_format: format.format, label_layout: format.layout };
-  const dates = new Set(commands.map((c) => toShipDate(c.shipment.shipmentDate)));
-  const [only] = [...dates];
-  if (dates.size === 1 && only) out.ship_date = only;
-  return out;
+  return format ? { label_format: format.format, label_layout: format.layout } : undefined;
 }
 
 /**
