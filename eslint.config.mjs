@@ -38,9 +38,29 @@ export default [
     },
   },
   {
-    files: ['**/*.spec.ts', '**/*.e2e-spec.ts'],
+    // Spec files, and an adapter's `testing` entry point (its fake server, built on the kit), may use the testing libraries.
+    files: ['**/*.spec.ts', '**/*.e2e-spec.ts', 'libs/providers/*/src/testing/**/*.ts'],
     rules: {
       '@nx/enforce-module-boundaries': ['error', { enforceBuildableLibDependency: true, allow: [], depConstraints: depConstraints(true) }],
+    },
+  },
+  {
+    // An adapter's `testing` entry point (@shipbatch/providers/<p>/testing) lives in a `type:provider` library, so the tags
+    // above do not keep it out of production code: only spec files, the e2e app, tools/bench and the testing code may import it.
+    files: ['**/*.ts'],
+    ignores: ['**/*.spec.ts', '**/*.e2e-spec.ts', 'apps/api-e2e/**', 'tools/bench/**', 'libs/*/testing/**', 'libs/providers/*/src/testing/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@shipbatch/providers/*/testing', '@shipbatch/providers/*/testing/**', './testing', './testing/**', '../testing', '../testing/**', '../../testing', '../../testing/**'],
+              message: "An adapter's testing entry point (its fake server) is for spec files, the e2e app and tools/bench only.",
+            },
+          ],
+        },
+      ],
     },
   },
   {

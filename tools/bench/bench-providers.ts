@@ -9,11 +9,12 @@
  * rate; the slowest of them), the share of requests answered 429, the calls made and, per limit,
  * the peak requests in any 10 s and 60 s.
  * A script that prints figures, never a test. Runs from its TypeScript source (it uses the fakes
- * from @shipbatch/providers/testing); the api and workers are the compiled apps. Needs
+ * from the adapters' testing entry points); the api and workers are the compiled apps. Needs
  * PostgreSQL and Redis on 127.0.0.1.
  */
 import { PACE_HEADROOM, paceIntervalMs } from '@shipbatch/providers/core';
-import { FAKE_SHIPPO_LIMITS, type FakeShippoLimitKind, startFakeShippo, startFakeShipStation } from '@shipbatch/providers/testing';
+import { FAKE_SHIPPO_LIMITS, type FakeShippoLimitKind, startFakeShippo } from '@shipbatch/providers/shippo/testing';
+import { startFakeShipStation } from '@shipbatch/providers/shipstation/testing';
 import { ADMIN_TOKEN, freePort, http, start, stop, throwawayStores, waitFor } from './bench-support';
 
 const SHIPMENTS = Number(process.env['BENCH_SHIPMENTS'] ?? 2_000);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { eventually } from '@shipbatch/platform/testing';
-import { type FakeShipStation, startFakeShipStation } from '@shipbatch/providers/testing';
+import { type FakeShipStation, startFakeShipStation } from '@shipbatch/providers/shipstation/testing';
 import { Client } from './client';
 import { ADMIN_TOKEN, type Harness, startEmbedded, startScaleOut } from './harness';
 

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { eventually } from '@shipbatch/platform/testing';
-import { readPdfLabels, startFakeShippo, startFakeShipStation } from '@shipbatch/providers/testing';
+import { readPdfLabels } from '@shipbatch/providers/testing';
+import { startFakeShippo } from '@shipbatch/providers/shippo/testing';
+import { startFakeShipStation } from '@shipbatch/providers/shipstation/testing';
 import { Client } from './client';
 import { ADMIN_TOKEN, type Harness, startEmbedded, startScaleOut } from './harness';
 

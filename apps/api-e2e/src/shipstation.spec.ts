@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { eventually } from '@shipbatch/platform/testing';
-import { readPdfLabels, startFakeShipStation } from '@shipbatch/providers/testing';
+import { readPdfLabels } from '@shipbatch/providers/testing';
+import { startFakeShipStation } from '@shipbatch/providers/shipstation/testing';
 import { Client } from './client';
 import { ADMIN_TOKEN, type Harness, startEmbedded, startScaleOut } from './harness';
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { describeProviderContract, expectConformingRequests, type FakeShippo, startFakeShippo } from '@shipbatch/providers/testing';
+import { describeProviderContract, expectConformingRequests } from '@shipbatch/providers/testing';
+import { type FakeShippo, startFakeShippo } from '../testing';
 import { shippoProviderDefinition } from './shippo.definition';
 import { ShippoProviderOptions } from './shippo-provider.options';
 

@@ -10,11 +10,10 @@ import {
   aPurchaseCommand as command,
   aValidShipment,
   expectConformingRequests,
-  type FakeShippo,
   RecordingPacer,
   readPdfLabels,
-  startFakeShippo,
 } from '@shipbatch/providers/testing';
+import { type FakeShippo, startFakeShippo } from '../testing';
 import { ShippoClient } from './shippo.client';
 import { shippoBudgets } from './shippo.limits';
 import { ShippoProviderOptions } from './shippo-provider.options';

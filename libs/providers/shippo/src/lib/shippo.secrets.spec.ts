@@ -7,10 +7,9 @@ import {
   aPurchaseCommand as command,
   aValidShipment,
   expectSecretHidden,
-  type FakeShippo,
   providerFailure,
-  startFakeShippo,
 } from '@shipbatch/providers/testing';
+import { type FakeShippo, startFakeShippo } from '../testing';
 import { ShippoClient } from './shippo.client';
 import { ShippoProviderOptions } from './shippo-provider.options';
 import { ShippoProvider } from './shippo.provider';

@@ -1,11 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import {
-  aShipmentWithSenderPhone,
-  describeProviderContract,
-  expectConformingRequests,
-  type FakeShipStation,
-  startFakeShipStation,
-} from '@shipbatch/providers/testing';
+import { aShipmentWithSenderPhone, describeProviderContract, expectConformingRequests } from '@shipbatch/providers/testing';
+import { type FakeShipStation, startFakeShipStation } from '../testing';
 import { shipStationProviderDefinition } from './shipstation.definition';
 import { ShipStationProviderOptions } from './shipstation-provider.options';
 

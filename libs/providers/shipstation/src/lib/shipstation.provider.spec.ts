@@ -15,10 +15,9 @@ import {
   aPurchaseCommand,
   aShipmentWithSenderPhone as aShipment,
   expectConformingRequests,
-  type FakeShipStation,
   RecordingPacer,
-  startFakeShipStation,
 } from '@shipbatch/providers/testing';
+import { type FakeShipStation, startFakeShipStation } from '../testing';
 import { ShipStationClient } from './shipstation.client';
 import { ShipStationProviderOptions } from './shipstation-provider.options';
 import { ShipStationProvider } from './shipstation.provider';

@@ -7,10 +7,9 @@ import {
   aPurchaseCommand,
   aShipmentWithSenderPhone as aShipment,
   expectSecretHidden,
-  type FakeShipStation,
   providerFailure,
-  startFakeShipStation,
 } from '@shipbatch/providers/testing';
+import { type FakeShipStation, startFakeShipStation } from '../testing';
 import { ShipStationClient } from './shipstation.client';
 import { ShipStationProviderOptions } from './shipstation-provider.options';
 import { ShipStationProvider } from './shipstation.provider';

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { inspect } from 'node:util';
 import {
+  isProviderError,
   ProviderAuthError,
   type ProviderError,
   ProviderRateLimitedError,
@@ -47,14 +48,23 @@ const GENERIC_BODIES: Record<number, unknown> = {
   500: { message: 'Internal error', errors: [{ message: 'Something went wrong' }] },
 };
 
-async function rejection(promise: Promise<unknown>): Promise<ProviderError> {
+/**
+ * The ProviderError `promise` rejects with. Anything else it rejects with is thrown as it is, so
+ * the case fails with that error's own message (`acme: purchaseLabel is not implemented ...`),
+ * not with a comparison of constructors.
+ */
+export async function providerRejection(promise: Promise<unknown>): Promise<ProviderError> {
   return promise.then(
     () => {
       throw new Error('expected the call to reject, but it resolved');
     },
-    (e: unknown) => e as ProviderError,
+    (e: unknown) => {
+      if (!isProviderError(e)) throw e;
+      return e;
+    },
   );
 }
+const rejection = providerRejection;
 
 /** No credential in the error's message, its JSON or its inspection (cause and details included). */
 function expectNoSecret(error: unknown, secrets: readonly string[]): void {

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import {
-  isProviderError,
   LABEL_FILE_TYPES,
   type LabelDocument,
   type LabelFileType,
@@ -12,7 +11,7 @@ import {
   ProviderValidationError,
 } from '@shipbatch/providers/core';
 import { anAddress, aValidShipment } from './fixtures';
-import { type ContractHttp, describeHttpCases } from './provider-contract.http';
+import { type ContractHttp, describeHttpCases, providerRejection } from './provider-contract.http';
 import { RecordingPacer } from './provider-contract.pacer';
 
 export type { ContractHttp, HttpCaseKit } from './provider-contract.http';
@@ -238,12 +237,8 @@ export function describeProviderContract(
       it('refuses an invalid shipment with a non-retryable ProviderValidationError', async () => {
         const s = shipment();
         s.addressTo = anAddress({ ...s.addressTo, street1: undefined });
-        const error = await purchase(randomUUID(), s).then(
-          () => null,
-          (e: unknown) => e,
-        );
+        const error = await providerRejection(purchase(randomUUID(), s));
         expect(error).toBeInstanceOf(ProviderValidationError);
-        expect(isProviderError(error)).toBe(true);
         expect(error).toMatchObject({ code: 'validation', retryable: false });
       });
     });
@@ -316,10 +311,7 @@ export function describeProviderContract(
     });
 
     itWhen(canVoid, 'maps voiding an unknown label to ProviderNotFoundError (code not_found)', async () => {
-      const error = await voidLabel(`no-such-label-${randomUUID()}`).then(
-        () => null,
-        (e: unknown) => e,
-      );
+      const error = await providerRejection(voidLabel(`no-such-label-${randomUUID()}`));
       expect(error).toBeInstanceOf(ProviderNotFoundError);
       expect(error).toMatchObject({ code: 'not_found', retryable: false });
     });

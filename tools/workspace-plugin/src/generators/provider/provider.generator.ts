@@ -35,14 +35,18 @@ export function providerNames(options: ProviderGeneratorSchema) {
     rateLimitPerMinute: options.rateLimitPerMinute ?? 60,
     projectName: `providers-${n.fileName}`,
     importPath: `@shipbatch/providers/${n.fileName}`,
+    testingImportPath: `@shipbatch/providers/${n.fileName}/testing`,
     root: `libs/providers/${n.fileName}`,
     definition: `${propertyName}ProviderDefinition`,
   };
 }
 
 /**
- * `npx nx g @shipbatch/workspace-plugin:provider <name>`: a provider adapter library with its
- * contract spec, its import alias in tsconfig.base.json, and its line in the registry.
+ * `npx nx g @shipbatch/workspace-plugin:provider <name>`: a provider adapter library (definition,
+ * capabilities, options, client, error mapper, validator, mapper, provider, contract spec,
+ * operations list, README), its `testing` entry point (a fake server on the fake-server kit, with
+ * the check of its kept OpenAPI description), its two import aliases in tsconfig.base.json, and
+ * its line in the registry. The contract suite of the new library fails, naming what is missing.
  */
 export async function providerGenerator(tree: Tree, options: ProviderGeneratorSchema): Promise<void> {
   const n = providerNames(options);
@@ -52,8 +56,11 @@ export async function providerGenerator(tree: Tree, options: ProviderGeneratorSc
 
   updateJson(tree, 'tsconfig.base.json', (json) => {
     const paths = (json.compilerOptions.paths ??= {});
-    if (paths[n.importPath]) throw new Error(`tsconfig.base.json already maps ${n.importPath}`);
+    for (const alias of [n.importPath, n.testingImportPath]) {
+      if (paths[alias]) throw new Error(`tsconfig.base.json already maps ${alias}`);
+    }
     paths[n.importPath] = [`${n.root}/src/index`];
+    paths[n.testingImportPath] = [`${n.root}/src/testing/index`];
     return json;
   });
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { aShipStationLabelRequest } from '../fakes/shipstation-request.fixtures';
+import { aSampleLabelRequest } from './sample-label-request';
 import { startFakeServer } from './fake-server';
 import type { FakeRequest, FakeServer } from './fake-server.types';
 import { OpenApiDocument } from './openapi.document';
@@ -51,11 +51,11 @@ describe("startFakeServer (on ShipEngine's description, the part ShipStation's a
   });
 
   it('passes a conforming body to the handler and answers 400 naming the problems of one that does not', async () => {
-    expect((await post('/v2/labels', aShipStationLabelRequest())).status).toBe(400); // the handler's own 400
+    expect((await post('/v2/labels', aSampleLabelRequest())).status).toBe(400); // the handler's own 400
     expect(seen).toHaveLength(1);
     expect(server.violations()).toEqual([]);
 
-    const bad = aShipStationLabelRequest() as { shipment: Record<string, unknown> };
+    const bad = aSampleLabelRequest() as { shipment: Record<string, unknown> };
     delete bad.shipment.packages;
     const res = await post('/v2/labels', { ...bad, extra: true });
     expect(res.status).toBe(400);
@@ -74,10 +74,10 @@ describe("startFakeServer (on ShipEngine's description, the part ShipStation's a
     });
     try {
       const send = (body: unknown) => fetch(`${lenient.url}/v2/labels`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-      expect((await send({ ...aShipStationLabelRequest(), extra: true })).status).toBe(400); // the handler's own 400
+      expect((await send({ ...aSampleLabelRequest(), extra: true })).status).toBe(400); // the handler's own 400
       expect(seen).toHaveLength(1);
       expect(lenient.violations()).toEqual([]);
-      const bad = aShipStationLabelRequest() as { shipment: Record<string, unknown> };
+      const bad = aSampleLabelRequest() as { shipment: Record<string, unknown> };
       delete bad.shipment.packages;
       const res = await send({ ...bad, extra: true });
       expect(((await res.json()) as { problems: string[] }).problems).toEqual(["body/shipment: must have required property 'packages'"]);
@@ -153,11 +153,11 @@ describe("startFakeServer (on ShipEngine's description, the part ShipStation's a
       server.faults.inject({ kind: 'status', status: 503 }, { operationId: 'create_label', times: Infinity });
       server.faults.inject({ kind: 'status', status: 500 }, { method: 'GET', path: '/v2/labels' });
       expect((await put('/v2/labels/se-1/void')).status).toBe(200);
-      expect((await post('/v2/labels', aShipStationLabelRequest())).status).toBe(503);
-      expect((await post('/v2/labels', aShipStationLabelRequest())).status).toBe(503);
+      expect((await post('/v2/labels', aSampleLabelRequest())).status).toBe(503);
+      expect((await post('/v2/labels', aSampleLabelRequest())).status).toBe(503);
       expect(server.faults.pending()).toBe(Infinity);
       server.faults.clear();
-      expect((await post('/v2/labels', aShipStationLabelRequest())).status).toBe(400);
+      expect((await post('/v2/labels', aSampleLabelRequest())).status).toBe(400);
     });
 
     it('timeout: reads the request and never answers; the client gives up', async () => {

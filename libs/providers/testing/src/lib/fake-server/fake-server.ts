@@ -137,7 +137,10 @@ export async function startFakeServer(options: FakeServerOptions): Promise<FakeS
 
     if (!extra && (!route || 'problem' in route)) {
       const kind = route && 'problem' in route && route.problem === 'method_not_allowed' ? 'method_not_allowed' : 'unknown_route';
-      const problem = kind === 'unknown_route' ? `no operation of the document serves ${path}` : `${path} does not allow ${method} (allowed: ${(route as { allowed?: string[] }).allowed?.join(', ')})`;
+      const problem =
+        kind === 'unknown_route'
+          ? `no operation of the document serves ${path}${options.document.operations.length === 0 ? ` (${options.document.source})` : ''}`
+          : `${path} does not allow ${method} (allowed: ${(route as { allowed?: string[] }).allowed?.join(', ')})`;
       violations.push(`${where}: ${kind.replace(/_/g, ' ')}: ${problem}`);
       return write(res, reject(kind, [problem], { method, path }), record, lost);
     }

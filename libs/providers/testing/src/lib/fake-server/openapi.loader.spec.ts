@@ -1,5 +1,5 @@
 import Ajv from 'ajv';
-import { aShipStationLabelRequest } from '../fakes/shipstation-request.fixtures';
+import { aSampleLabelRequest } from './sample-label-request';
 import { OpenApiDocument } from './openapi.document';
 import { providerSpec } from './provider-spec';
 
@@ -25,7 +25,7 @@ describe("OpenApiDocument on ShipEngine's description (OpenAPI 3.0, the part Shi
   });
 
   it('accepts a valid create_label request', () => {
-    expect(shipEngine().validateRequestBody('create_label', aShipStationLabelRequest())).toEqual([]);
+    expect(shipEngine().validateRequestBody('create_label', aSampleLabelRequest())).toEqual([]);
   });
 
   it('merges allOf: properties of the whole and of the closed part are both allowed, others are not', () => {
@@ -34,7 +34,7 @@ describe("OpenApiDocument on ShipEngine's description (OpenAPI 3.0, the part Shi
     expect(schema.allOf).toBeUndefined();
     expect(schema.additionalProperties).toBe(false);
     expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['ship_to_service_point_id', 'shipment', 'label_format', 'label_layout']));
-    const body = { ...aShipStationLabelRequest(), ship_to_service_point_id: 'sp-1', display_scheme: 'label' };
+    const body = { ...aSampleLabelRequest(), ship_to_service_point_id: 'sp-1', display_scheme: 'label' };
     expect(doc.validateRequestBody('create_label', body)).toEqual([]);
     // A validator that does not merge first rejects the same valid request.
     const raw = (doc.raw.components as Json).schemas as Json;
@@ -44,31 +44,31 @@ describe("OpenApiDocument on ShipEngine's description (OpenAPI 3.0, the part Shi
 
   it('names wrong types, unknown properties and missing required fields', () => {
     const doc = shipEngine();
-    const wrongType = aShipStationLabelRequest();
+    const wrongType = aSampleLabelRequest();
     shipment(wrongType).packages[0].weight.value = 'heavy';
     expect(doc.validateRequestBody('create_label', wrongType)).toContain('body/shipment/packages/0/weight/value: must be number');
 
-    const unknown = aShipStationLabelRequest();
+    const unknown = aSampleLabelRequest();
     shipment(unknown).ship_to.favourite_colour = 'blue';
     expect(doc.validateRequestBody('create_label', { ...unknown, surprise: 1 })).toEqual(
       expect.arrayContaining(["body: must NOT have additional property 'surprise'", "body/shipment/ship_to: must NOT have additional property 'favourite_colour'"]),
     );
 
-    const missing = aShipStationLabelRequest();
+    const missing = aSampleLabelRequest();
     delete shipment(missing).ship_to;
     delete shipment(missing).ship_from.city_locality;
     expect(doc.validateRequestBody('create_label', missing)).toEqual(
       expect.arrayContaining(["body/shipment: must have required property 'ship_to'", "body/shipment/ship_from: must have required property 'city_locality'"]),
     );
 
-    const badEnum = { ...aShipStationLabelRequest(), label_format: 'gif' };
+    const badEnum = { ...aSampleLabelRequest(), label_format: 'gif' };
     expect(doc.validateRequestBody('create_label', badEnum)).toEqual([expect.stringMatching(/^body\/label_format: must be equal to one of the allowed values: \["pdf","png","zpl"\]/)]);
     expect(doc.validateRequestBody('create_label', undefined)).toEqual(['body: is required']);
   });
 
   it('lets a nullable field be null, and nothing else', () => {
     const doc = shipEngine();
-    const body = { ...aShipStationLabelRequest(), ship_to_service_point_id: null, label_image_id: null };
+    const body = { ...aSampleLabelRequest(), ship_to_service_point_id: null, label_image_id: null };
     shipment(body).external_order_id = null;
     shipment(body).warehouse_id = null;
     expect(doc.validateRequestBody('create_label', body)).toEqual([]);

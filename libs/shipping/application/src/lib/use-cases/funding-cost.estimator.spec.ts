@@ -8,7 +8,8 @@ import {
   type PurchaseLabelCommand,
 } from '@shipbatch/providers/core';
 import { shipStationProviderDefinition, ShipStationProviderOptions } from '@shipbatch/providers/shipstation';
-import { anAddress, aParcel, aShipmentWithSenderPhone, expectConformingRequests, type FakeShipStation, startFakeShipStation } from '@shipbatch/providers/testing';
+import { anAddress, aParcel, aShipmentWithSenderPhone, expectConformingRequests } from '@shipbatch/providers/testing';
+import { type FakeShipStation, startFakeShipStation } from '@shipbatch/providers/shipstation/testing';
 import type { CarrierAccountRecord } from '../ports/carrier-account.repository';
 import type { DemandShape, QueuedDemand } from '../ports/funding.repository';
 import { ESTIMATE_MAX_QUOTES, FundingCostEstimator } from './funding-cost.estimator';

@@ -1,6 +1,5 @@
 import type { MassUnit } from '@shipbatch/providers/core';
-import { renderFakeLabel } from './fake-label.document';
-import type { FakeAnswer, FakeExtraRoute, FakeHandler, FakeRequest } from '../fake-server/fake-server.types';
+import { type FakeAnswer, type FakeExtraRoute, type FakeHandler, type FakeRequest, renderFakeLabel } from '@shipbatch/providers/testing';
 import { FAKE_LABEL_CARRIER, FAKE_SHIPSTATION_SERVICES, fakeLabelFileType, fakeTrackingNumber } from './fake-shipstation.catalog';
 import { notFound, shipStationError } from './fake-shipstation.errors';
 import type { FakeLabelState, FakeShipStationState } from './fake-shipstation.state';

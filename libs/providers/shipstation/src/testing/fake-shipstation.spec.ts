@@ -1,6 +1,4 @@
-import { readPdfLabels } from '../labels/pdf-labels.reader';
-import { decodePngBarcode } from '../labels/png-labels.reader';
-import { readZplLabels } from '../labels/zpl-labels.reader';
+import { decodePngBarcode, readPdfLabels, readZplLabels } from '@shipbatch/providers/testing';
 import { type FakeShipStation, startFakeShipStation } from './fake-shipstation';
 import { aShipStationLabelRequest, aShipStationRateEstimateRequest, aShipStationShipTo } from './shipstation-request.fixtures';
 

@@ -1,5 +1,4 @@
-import type { FakeAnswer, FakeExtraRoute, FakeHandler, FakeRequest } from '../fake-server/fake-server.types';
-import { renderFakeLabel } from './fake-label.document';
+import { type FakeAnswer, type FakeExtraRoute, type FakeHandler, type FakeRequest, renderFakeLabel } from '@shipbatch/providers/testing';
 import { FAKE_SHIPPO_SERVICE_LEVELS, fakeShippoLabelFormat } from './fake-shippo.catalog';
 import { shippoDetail, shippoError } from './fake-shippo.errors';
 import { presentRate, presentTransaction, sell } from './fake-shippo.sales';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { FakeAnswer } from '../fake-server/fake-server.types';
+import type { FakeAnswer } from '@shipbatch/providers/testing';
 
 /** Values of the spec's `error_source`, `error_type` and a subset of `error_code` enums. */
 export type ShipStationErrorSource = 'carrier' | 'order_source' | 'shipengine';

@@ -1,12 +1,8 @@
-import { startFakeServer } from '../fake-server/fake-server';
-import type { FakeAnswer, FakeRequest, RecordedRequest } from '../fake-server/fake-server.types';
-import type { FaultInjector } from '../fake-server/fault-injector';
-import { providerSpec } from '../fake-server/provider-spec';
+import { type FakeAnswer, type FakeRequest, type FaultInjector, providerSpec, type RecordedRequest, SlidingWindowRateLimiter, startFakeServer } from '@shipbatch/providers/testing';
 import { batchHandlers } from './fake-shippo.batches';
 import { shippoDetail, shippoValidationBody } from './fake-shippo.errors';
 import { type FakeShippoAccountInput, type FakeShippoBatch, type FakeShippoSale, FakeShippoState } from './fake-shippo.state';
 import { tokenOf, transactionHandlers } from './fake-shippo.transactions';
-import { SlidingWindowRateLimiter } from './sliding-window.rate-limiter';
 
 /** The API version the fake answers (the one the adapter sends, and the document's). */
 export const FAKE_SHIPPO_API_VERSION = '2018-02-08';

@@ -1,4 +1,4 @@
-import type { FakeAnswer, FakeHandler, FakeRequest } from '../fake-server/fake-server.types';
+import type { FakeAnswer, FakeHandler, FakeRequest } from '@shipbatch/providers/testing';
 import { shippoDetail, shippoError } from './fake-shippo.errors';
 import { purchaseMessages, sell } from './fake-shippo.sales';
 import { type FakeShippoBatch, type FakeShippoBatchShipment, type FakeShippoState, newShippoId } from './fake-shippo.state';

@@ -1,4 +1,4 @@
-import type { FakeHandler, FakeRequest } from '../fake-server/fake-server.types';
+import type { FakeHandler, FakeRequest } from '@shipbatch/providers/testing';
 import { FAKE_CARRIER_NAMES, FAKE_SHIPSTATION_SERVICES } from './fake-shipstation.catalog';
 import { shipStationError } from './fake-shipstation.errors';
 import type { FakeCarrierState, FakeShipStationState } from './fake-shipstation.state';

@@ -1,13 +1,9 @@
-import { startFakeServer } from '../fake-server/fake-server';
-import type { FakeAnswer, FakeRequest, RecordedRequest } from '../fake-server/fake-server.types';
-import type { FaultInjector } from '../fake-server/fault-injector';
-import { providerSpec } from '../fake-server/provider-spec';
+import { type FakeAnswer, type FakeRequest, type FaultInjector, providerSpec, type RecordedRequest, SlidingWindowRateLimiter, startFakeServer } from '@shipbatch/providers/testing';
 import { accountHandlers } from './fake-shipstation.accounts';
 import { shipStationError } from './fake-shipstation.errors';
 import { labelHandlers } from './fake-shipstation.labels';
 import { ESTIMATE_RATES_REQUEST_DEVIATIONS, rateHandlers } from './fake-shipstation.rates';
 import { type FakeShipStationAccountInput, type FakeShipStationSale, FakeShipStationState } from './fake-shipstation.state';
-import { SlidingWindowRateLimiter } from './sliding-window.rate-limiter';
 
 export interface FakeShipStationOptions {
   /** Requests per API key in any 60 s (sliding window over arrivals); default 200. */

@@ -1,6 +1,4 @@
-import { readPdfLabels } from '../labels/pdf-labels.reader';
-import { decodePngBarcode } from '../labels/png-labels.reader';
-import { readZplLabels } from '../labels/zpl-labels.reader';
+import { decodePngBarcode, readPdfLabels, readZplLabels } from '@shipbatch/providers/testing';
 import { type FakeShippo, FAKE_SHIPPO_API_VERSION, startFakeShippo } from './fake-shippo';
 import { aShippoAddress, aShippoShipment, aShippoTransactionRequest } from './shippo-request.fixtures';
 

@@ -1,4 +1,4 @@
-import type { FakeAnswer } from '../fake-server/fake-server.types';
+import type { FakeAnswer } from '@shipbatch/providers/testing';
 
 /** One of Shippo's messages (`ResponseMessage`): on ERROR transactions and batch shipments. */
 export interface FakeShippoMessage {

@@ -1,0 +1,12 @@
+import { describeProviderSpec } from '@shipbatch/providers/testing';
+import { accountHandlers } from './fake-shipstation.accounts';
+import { labelHandlers } from './fake-shipstation.labels';
+import { rateHandlers } from './fake-shipstation.rates';
+import { FakeShipStationState } from './fake-shipstation.state';
+
+/** The operationIds the fake has a handler for. */
+function handled(): string[] {
+  return [...Object.keys(labelHandlers(new FakeShipStationState(), () => '').handlers), ...Object.keys(accountHandlers(new FakeShipStationState())), ...Object.keys(rateHandlers(new FakeShipStationState()))];
+}
+
+describeProviderSpec('shipstation', handled);
