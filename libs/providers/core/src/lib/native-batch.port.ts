@@ -114,10 +114,12 @@ export interface NativeBatchPort {
   prepare?(input: { reference: string; labelFileType: LabelFileType; commands: PurchaseLabelCommand[] }): Promise<NativeBatchPrepared[]>;
 
   /**
-   * Creates the provider batch of these shipments, with `reference` (our native batch id) as
-   * its external id where the provider keeps one. Buys nothing.
+   * Creates the provider batch of these shipments, with `reference` (our native batch id, one
+   * per provider batch) as its external id where the provider keeps one, and `batchReference`
+   * (our batch's id, shared by the provider batches of one batch) in its notes or metadata.
+   * Buys nothing.
    */
-  create(input: { reference: string; labelFileType: LabelFileType; members: NativeBatchMember[] }): Promise<{ providerBatchId: string }>;
+  create(input: { reference: string; batchReference: string; labelFileType: LabelFileType; members: NativeBatchMember[] }): Promise<{ providerBatchId: string }>;
 
   /**
    * The provider batch made for `reference` by an earlier `create` whose answer was lost; null

@@ -30,6 +30,7 @@ describeProviderContract(
       http: {
         faults: fake.faults,
         purchase: { method: 'POST', path: '/transactions' },
+        nativePurchase: { method: 'POST', path: /^\/batches\/[^/]+\/purchase$/ },
         requestCount: () => fake.stats().requests,
         secrets: [token],
         sales: (reference) => fake.salesFor(reference),

@@ -1,32 +1,45 @@
 import {
   type LabelFileType,
-  type NativeBatchPage,
+  type NativeBatchListPage,
+  type NativeBatchMember,
+  type NativeBatchOutcome,
   type NativeBatchPort,
-  type NativeBatchShipmentState,
-  type NativeBatchState,
+  type NativeBatchReviewed,
+  type NativeBatchStatus,
   type ProviderContext,
-  ProviderNotFoundError,
   ProviderValidationError,
-  type PurchaseLabelCommand,
   type PurchasedLabel,
 } from '@shipbatch/providers/core';
 import { SHIPPO_MAX_BATCH_SIZE } from './shippo.capabilities';
-import type { ShippoClient } from './shippo.client';
+import { SHIPPO_PAGE_SIZE, type ShippoClient } from './shippo.client';
 import { toMessages, toShShipment } from './shippo.mapper';
 import type { ShBatch, ShBatchShipment } from './shippo.types';
 
 const hasMore = (b: ShBatch): boolean => Boolean(b.batch_shipments?.next) && (b.batch_shipments?.results?.length ?? 0) > 0;
 
 /** 10,000 shipments at 100 a page, and one more page to see the end. */
-const MAX_BATCH_PAGES = SHIPPO_MAX_BATCH_SIZE / 100 + 1;
+const MAX_BATCH_PAGES = SHIPPO_MAX_BATCH_SIZE / SHIPPO_PAGE_SIZE + 1;
 const METADATA_MAX = 100;
+
+const STATUS: Record<ShBatch['status'], NativeBatchStatus> = {
+  VALIDATING: 'VALIDATING',
+  // INVALID: some shipments are; `review` finds them and they are removed before the purchase.
+  VALID: 'READY',
+  INVALID: 'READY',
+  PURCHASING: 'PURCHASING',
+  PURCHASED: 'PURCHASED',
+};
 
 /**
  * Shippo's batch API (`/batches`) for the core's resumable sequence: create (validated by Shippo
- * in the background), read every page, remove the invalid shipments, purchase once, then each
- * bought shipment's label from its transaction. Each shipment's metadata is our reference.
+ * in the background; each shipment's metadata our reference), status from page 1, review every
+ * page, remove the invalid shipments, purchase once, then the pages of the purchased batch (100
+ * a page), each bought shipment's label read from its transaction (`label`). Shippo cannot look
+ * a batch up by our reference (no `find`), and makes the shipments with the batch (no `prepare`).
  */
 export class ShippoNativeBatch implements NativeBatchPort {
+  readonly lists = ['labels'] as const;
+
   constructor(
     private readonly client: ShippoClient,
     private readonly context: ProviderContext,
@@ -36,38 +49,38 @@ export class ShippoNativeBatch implements NativeBatchPort {
     readonly minSize = 50,
   ) {}
 
-  async create(input: { reference: string; labelFileType: LabelFileType; commands: PurchaseLabelCommand[] }): Promise<{ providerBatchId: string }> {
-    const { commands } = input;
+  async create(input: { reference: string; batchReference: string; labelFileType: LabelFileType; members: NativeBatchMember[] }): Promise<{ providerBatchId: string }> {
+    const commands = input.members.map((m) => m.command);
     if (commands.length === 0 || commands.length > SHIPPO_MAX_BATCH_SIZE) {
       throw new ProviderValidationError(`shippo: a batch holds 1 to ${SHIPPO_MAX_BATCH_SIZE} shipments (got ${commands.length})`);
     }
-    const long = [input.reference, ...commands.map((c) => c.reference)].find((r) => r.length > METADATA_MAX);
+    const long = [input.batchReference, ...commands.map((c) => c.reference)].find((r) => r.length > METADATA_MAX);
     if (long !== undefined) throw new ProviderValidationError(this.client.redact(`shippo: metadata holds at most ${METADATA_MAX} characters ('${long.slice(0, 20)}...' is ${long.length})`));
     const batch = await this.client.createBatch({
       default_carrier_account: this.client.carrierAccount,
       default_servicelevel_token: commands[0].serviceLevelToken,
       label_filetype: input.labelFileType,
-      metadata: input.reference,
+      // Our batch's id: a Shippo user finds the batch by it (Shippo keeps no external id to look it up by).
+      metadata: input.batchReference,
       batch_shipments: commands.map((c) => ({ shipment: toShShipment(c.shipment), servicelevel_token: c.serviceLevelToken, metadata: c.reference })),
     });
     return { providerBatchId: batch.object_id };
   }
 
-  async get(providerBatchId: string): Promise<NativeBatchState> {
-    // Every page is read as of page 1's status (a batch may settle between two page reads).
-    const first = await this.client.batch(providerBatchId, 1);
-    const raw = [...(first.batch_shipments?.results ?? [])];
-    for (let page = 2, batch = first; hasMore(batch) && page <= MAX_BATCH_PAGES; page++) {
-      batch = await this.client.batch(providerBatchId, page);
-      raw.push(...(batch.batch_shipments?.results ?? []));
-    }
-    return { providerBatchId, status: first.status, shipments: raw.map((s) => this.shipmentState(first.status, s)) };
+  async status(providerBatchId: string): Promise<NativeBatchStatus> {
+    return STATUS[(await this.client.batch(providerBatchId, 1)).status] ?? 'FAILED';
   }
 
-  async read(providerBatchId: string, page: number): Promise<NativeBatchPage> {
-    const batch = await this.client.batch(providerBatchId, page);
-    const shipments = (batch.batch_shipments?.results ?? []).map((s) => this.shipmentState(batch.status, s));
-    return { providerBatchId, status: batch.status, shipments, more: hasMore(batch) };
+  async review(providerBatchId: string): Promise<NativeBatchReviewed[]> {
+    const out: NativeBatchReviewed[] = [];
+    let batch = await this.client.batch(providerBatchId, 1);
+    for (let page = 1; ; page++) {
+      for (const s of batch.batch_shipments?.results ?? []) {
+        out.push({ reference: s.metadata ?? '', providerShipmentId: s.object_id, valid: s.status !== 'INVALID' && s.status !== 'INCOMPLETE', messages: toMessages(s.messages) });
+      }
+      if (!hasMore(batch) || page >= MAX_BATCH_PAGES) return out;
+      batch = await this.client.batch(providerBatchId, page + 1);
+    }
   }
 
   async remove(providerBatchId: string, providerShipmentIds: string[]): Promise<void> {
@@ -79,24 +92,28 @@ export class ShippoNativeBatch implements NativeBatchPort {
     await this.client.purchaseBatch(providerBatchId);
   }
 
-  async label(shipment: NativeBatchShipmentState): Promise<PurchasedLabel> {
-    if (!shipment.providerLabelId) {
-      throw new ProviderNotFoundError(this.client.redact(`shippo: batch shipment ${shipment.providerShipmentId} (reference ${shipment.reference}) has no transaction`));
-    }
-    return this.labelOf(shipment.providerLabelId, shipment.reference);
+  async list(providerBatchId: string, list: 'labels' | 'errors', page: number): Promise<NativeBatchListPage> {
+    if (list !== 'labels') throw new ProviderValidationError(`shippo: a batch has no '${list}' list (failures are on its pages)`);
+    const batch = await this.client.batch(providerBatchId, page);
+    const count = batch.batch_shipments?.count ?? 0;
+    return {
+      items: (batch.batch_shipments?.results ?? []).map((s) => this.outcome(batch.status, s)),
+      pages: Math.max(1, Math.ceil(count / SHIPPO_PAGE_SIZE), page + (hasMore(batch) ? 1 : 0)),
+    };
   }
 
-  private shipmentState(batchStatus: ShBatch['status'], s: ShBatchShipment): NativeBatchShipmentState {
-    const messages = toMessages(s.messages);
-    const out: NativeBatchShipmentState = { reference: s.metadata ?? '', providerShipmentId: s.object_id, status: 'VALID', messages };
-    if (s.transaction) out.providerLabelId = s.transaction;
-    if (batchStatus === 'VALIDATING') out.status = 'VALIDATING';
-    else if (s.status === 'TRANSACTION_FAILED') out.status = 'FAILED';
-    else if (s.status === 'INVALID' || s.status === 'INCOMPLETE') out.status = 'INVALID';
-    else if (batchStatus === 'PURCHASED') {
-      out.status = s.transaction ? 'PURCHASED' : 'FAILED';
-      if (!s.transaction) messages.push({ source: 'shipbatch', code: 'no_transaction', text: `Shippo bought no label for this shipment in carrier account ${this.client.carrierAccount} (${this.context.carrier}).` });
+  label(transactionId: string, reference: string): Promise<PurchasedLabel> {
+    return this.labelOf(transactionId, reference);
+  }
+
+  private outcome(batchStatus: ShBatch['status'], s: ShBatchShipment): NativeBatchOutcome {
+    const reference = s.metadata ?? '';
+    if (s.transaction) return { reference, kind: 'bought', labelRef: s.transaction };
+    if (s.status === 'TRANSACTION_FAILED' || s.status === 'INVALID' || s.status === 'INCOMPLETE') return { reference, kind: 'failed', messages: toMessages(s.messages) };
+    if (batchStatus === 'PURCHASED') {
+      const text = `Shippo bought no label for this shipment in carrier account ${this.client.carrierAccount} (${this.context.carrier}).`;
+      return { reference, kind: 'failed', messages: [...toMessages(s.messages), { source: 'shipbatch', code: 'no_transaction', text }] };
     }
-    return out;
+    return { reference, kind: 'unsettled' };
   }
 }

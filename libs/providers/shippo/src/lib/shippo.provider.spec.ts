@@ -181,8 +181,8 @@ describe('ShippoProvider', () => {
     const a = make({ options: { rate_limit_per_minute: 250 } });
     const b = make({ token: a.token, options: { rate_limit_per_minute: 250 } });
     await a.provider.purchaseLabel(command());
-    const { providerBatchId } = await b.provider.nativeBatch.create({ reference: randomUUID(), labelFileType: 'PDF_4x6', commands: [command()] });
-    await b.provider.nativeBatch.read(providerBatchId, 1);
+    const { providerBatchId } = await b.provider.nativeBatch.create({ reference: randomUUID(), batchReference: randomUUID(), labelFileType: 'PDF_4x6', members: [{ command: command() }] });
+    await b.provider.nativeBatch.status(providerBatchId);
     const [purchase] = a.pacer.acquires();
     const [create, read] = b.pacer.acquires();
     const prefix = purchase.budget.key.replace(/:transaction_create$/, '');
@@ -208,46 +208,65 @@ describe('ShippoProvider', () => {
   });
 
   describe('nativeBatch: the batch API end to end', () => {
-    it('creates, validates, removes the invalid, purchases once, and gives every label', async () => {
+    const members = (commands: ReturnType<typeof command>[]) => commands.map((c) => ({ command: c }));
+
+    it('creates, validates, removes the invalid, purchases once, and lists every outcome; each bought label read by its transaction', async () => {
       const { provider, token } = make();
       const commands = [command(), command({ shipment: aValidShipment({ addressTo: anAddress({ city: '' }) }) }), command(), command()];
       fake.failPurchaseOf(commands[3].reference, 'USPS refused the label');
       const batchRef = randomUUID();
-      const { providerBatchId } = await provider.nativeBatch.create({ reference: batchRef, labelFileType: 'PDF_4x6', commands });
+      const port = provider.nativeBatch;
+      expect(port.lists).toEqual(['labels']);
+      const { providerBatchId } = await port.create({ reference: randomUUID(), batchReference: batchRef, labelFileType: 'PDF_4x6', members: members(commands) });
       const sent = requestsOf(token, 'CreateBatch')[0].body as Record<string, unknown>;
       expect(sent).toMatchObject({ metadata: batchRef, default_servicelevel_token: 'usps_priority', label_filetype: 'PDF_4x6' });
       expect((sent.batch_shipments as Array<Record<string, unknown>>).map((s) => s.metadata)).toEqual(commands.map((c) => c.reference));
 
-      expect(await provider.nativeBatch.get(providerBatchId)).toEqual({ providerBatchId, status: 'VALIDATING', shipments: [] });
-      const validated = await provider.nativeBatch.get(providerBatchId);
-      expect(validated.status).toBe('INVALID');
-      expect(validated.shipments.map((s) => [s.reference, s.status])).toEqual(commands.map((c, i) => [c.reference, i === 1 ? 'INVALID' : 'VALID']));
-      expect(validated.shipments[1].messages).toEqual([expect.objectContaining({ code: 'address_incomplete' })]);
+      expect(await port.status(providerBatchId)).toBe('VALIDATING');
+      expect(await port.status(providerBatchId)).toBe('READY');
+      const reviewed = await port.review(providerBatchId);
+      expect(reviewed.map((r) => [r.reference, r.valid])).toEqual(commands.map((c, i) => [c.reference, i !== 1]));
+      expect(reviewed[1].messages).toEqual([expect.objectContaining({ code: 'address_incomplete' })]);
 
-      await provider.nativeBatch.remove(providerBatchId, [validated.shipments[1].providerShipmentId]);
-      expect((await provider.nativeBatch.get(providerBatchId)).status).toBe('VALID');
-      await provider.nativeBatch.purchase(providerBatchId);
-      expect((await provider.nativeBatch.get(providerBatchId)).status).toBe('PURCHASING');
-      const purchased = await provider.nativeBatch.get(providerBatchId);
-      expect(purchased.status).toBe('PURCHASED');
-      expect(purchased.shipments.map((s) => s.status)).toEqual(['PURCHASED', 'PURCHASED', 'FAILED']);
-      expect(purchased.shipments[2].messages).toEqual([expect.objectContaining({ text: 'USPS refused the label' })]);
-      for (const s of purchased.shipments.filter((x) => x.status === 'PURCHASED')) {
-        const label = await provider.nativeBatch.label(s);
-        expect(label).toMatchObject({ providerLabelId: s.providerLabelId, reference: s.reference, cost: { amountMinor: 758, currency: 'usd' }, documentUrl: expect.any(String) });
-        expect(fake.salesFor(s.reference)).toBe(1);
+      await port.remove(providerBatchId, [reviewed[1].providerShipmentId]);
+      expect(await port.status(providerBatchId)).toBe('READY');
+      await port.purchase(providerBatchId);
+      expect(await port.status(providerBatchId)).toBe('PURCHASING');
+      expect(await port.status(providerBatchId)).toBe('PURCHASED');
+      const { items, pages } = await port.list(providerBatchId, 'labels', 1);
+      expect(pages).toBe(1);
+      expect(items.map((i) => [i.reference, i.kind])).toEqual([
+        [commands[0].reference, 'bought'],
+        [commands[2].reference, 'bought'],
+        [commands[3].reference, 'failed'],
+      ]);
+      expect(items[2]).toMatchObject({ messages: [expect.objectContaining({ text: 'USPS refused the label' })] });
+      for (const item of items) {
+        if (item.kind !== 'bought') continue;
+        const label = await port.label(item.labelRef, item.reference);
+        expect(label).toMatchObject({ providerLabelId: item.labelRef, reference: item.reference, cost: { amountMinor: 758, currency: 'usd' }, documentUrl: expect.any(String) });
+        expect(fake.salesFor(item.reference)).toBe(1);
       }
       expect(fake.batchPurchaseCalls(providerBatchId)).toBe(1);
-      await expect(provider.nativeBatch.purchase(providerBatchId)).rejects.toBeInstanceOf(ProviderValidationError);
+      await expect(port.purchase(providerBatchId)).rejects.toBeInstanceOf(ProviderValidationError);
     });
 
-    it('reads every page of a large batch, in order', async () => {
+    it('reviews every page of a large batch in order, and lists it in pages of 100, each page on its own', async () => {
       const { provider } = make();
       const commands = Array.from({ length: 230 }, () => command());
-      const { providerBatchId } = await provider.nativeBatch.create({ reference: randomUUID(), labelFileType: 'ZPLII', commands });
-      await provider.nativeBatch.get(providerBatchId);
-      const state = await provider.nativeBatch.get(providerBatchId);
-      expect(state.shipments.map((s) => s.reference)).toEqual(commands.map((c) => c.reference));
+      const port = provider.nativeBatch;
+      const { providerBatchId } = await port.create({ reference: randomUUID(), batchReference: randomUUID(), labelFileType: 'ZPLII', members: members(commands) });
+      await port.status(providerBatchId);
+      expect((await port.review(providerBatchId)).map((s) => s.reference)).toEqual(commands.map((c) => c.reference));
+      await port.purchase(providerBatchId);
+      await port.status(providerBatchId);
+      expect(await port.status(providerBatchId)).toBe('PURCHASED');
+      const third = await port.list(providerBatchId, 'labels', 3);
+      const first = await port.list(providerBatchId, 'labels', 1);
+      expect([first.pages, third.pages]).toEqual([3, 3]);
+      expect(first.items.map((i) => i.reference)).toEqual(commands.slice(0, 100).map((c) => c.reference));
+      expect(third.items.map((i) => i.reference)).toEqual(commands.slice(200).map((c) => c.reference));
+      expect(third.items.every((i) => i.kind === 'bought')).toBe(true);
     });
   });
 });

@@ -45,7 +45,7 @@ describe('Shippo credentials never appear in errors', () => {
     const { provider, token } = make({ known: false });
     expectSecretHidden(await providerFailure(provider.purchaseLabel(command())), token);
     expectSecretHidden(await providerFailure(provider.findPurchase(randomUUID())), token);
-    expectSecretHidden(await providerFailure(provider.nativeBatch.get('f'.repeat(32))), token);
+    expectSecretHidden(await providerFailure(provider.nativeBatch.status('f'.repeat(32))), token);
   });
 
   it.each([400, 401, 403, 404, 429, 500, 503])('an answer %i whose body and headers echo the token', async (status) => {

@@ -19,6 +19,8 @@ export interface ContractHttp {
   faults: Pick<FaultInjector, 'inject' | 'clear'>;
   /** Which requests are the adapter's purchase (e.g. `{ method: 'POST', path: '/v2/labels' }`); default: any request. */
   purchase?: Omit<FaultMatch, 'times'>;
+  /** With a native batch port: which request buys a provider batch (e.g. `{ method: 'POST', path: /\/purchase$/ }`). */
+  nativePurchase?: Omit<FaultMatch, 'times'>;
   /** How many requests have reached the server so far (answered or not). */
   requestCount(): number;
   /** The credentials the adapter was made with: no budget key, error or message may contain them. */

@@ -12,6 +12,7 @@ import {
 } from '@shipbatch/providers/core';
 import { anAddress, aValidShipment } from './fixtures';
 import { type ContractHttp, describeHttpCases, providerRejection } from './provider-contract.http';
+import { describeNativeBatchCases } from './provider-contract.native';
 import { RecordingPacer } from './provider-contract.pacer';
 
 export type { ContractHttp, HttpCaseKit } from './provider-contract.http';
@@ -68,6 +69,7 @@ const keepsBalance: Gate = (c) => c.funding.prepaidBalance;
 const takesFunds: Gate = (c) => c.funding.prepaidBalance && c.funding.addFunds;
 const validatesAddresses: Gate = (c) => c.addressValidation;
 const quotes: Gate = (c) => c.rates;
+const batches: Gate = (c) => c.nativeBatch !== undefined;
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
@@ -285,6 +287,16 @@ export function describeProviderContract(
     } else {
       it('speaks no HTTP (the setup gives no http; HTTP adapters pass { http: true } and get the HTTP cases)', () => {
         expect(ctx.http).toBeUndefined();
+      });
+    }
+
+    if (!options.capabilities || batches(options.capabilities)) {
+      describeNativeBatchCases({
+        enabled: () => batches(ctx.provider.capabilities),
+        provider: () => ctx.provider,
+        command: () => ({ reference: randomUUID(), carrier: ctx.carrier, serviceLevelToken: ctx.serviceLevelToken, shipment: shipment(), labelFileType: fileType() }),
+        fileType,
+        http: () => ctx.http,
       });
     }
 

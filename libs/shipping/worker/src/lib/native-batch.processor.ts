@@ -2,7 +2,7 @@ import { Processor, WorkerHost } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
 import { type NativeBatchJobData, NativeBatchUseCase, QUEUES } from '@shipbatch/shipping/application';
 
-/** Takes one step of a native batch (a provider's own batch API); the step rings the next. */
+/** Takes one step of a native batch (a provider's own batch API), or collects one page of it; each rings what comes next. */
 @Processor(QUEUES.nativeBatch, { concurrency: Number(process.env['NATIVE_BATCH_CONCURRENCY'] ?? 4) })
 export class NativeBatchProcessor extends WorkerHost {
   constructor(private readonly natives: NativeBatchUseCase) {
@@ -10,6 +10,6 @@ export class NativeBatchProcessor extends WorkerHost {
   }
 
   async process(job: Job<NativeBatchJobData>): Promise<void> {
-    await this.natives.execute(job.data.nativeBatchId, job.data.page);
+    await this.natives.execute(job.data);
   }
 }

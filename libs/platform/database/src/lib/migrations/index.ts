@@ -9,6 +9,7 @@ import { WebhookDeliveryLeases1764806400000 } from './1764806400000-webhook-deli
 import { ShippoListRoutes1764892800000 } from './1764892800000-shippo-list-routes.migration';
 import { ValidationLease1764979200000 } from './1764979200000-validation-lease.migration';
 import { WebhookHoldsRemoved1765065600000 } from './1765065600000-webhook-holds-removed.migration';
+import { NativeBatchPages1765152000000 } from './1765152000000-native-batch-pages.migration';
 
 /** Every migration, oldest first. Add new ones at the end; never edit an applied one. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   ShippoListRoutes1764892800000,
   ValidationLease1764979200000,
   WebhookHoldsRemoved1765065600000,
+  NativeBatchPages1765152000000,
 ];

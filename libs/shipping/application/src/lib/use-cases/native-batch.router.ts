@@ -1,20 +1,23 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { QUEUE_PORT, type QueuePort } from '@shipbatch/platform/queue';
+import type { LabelFileType, LabelProvider, NativeBatchPort } from '@shipbatch/providers/core';
 import type { CarrierAccountRepository } from '../ports/carrier-account.repository';
-import type { NativeBatchRepository } from '../ports/native-batch.repository';
+import type { NativeBatchRepository, NativeCandidate } from '../ports/native-batch.repository';
 import type { ProviderGateway } from '../ports/provider.gateway';
 import { CARRIER_ACCOUNT_REPOSITORY, NATIVE_BATCH_REPOSITORY, PROVIDER_GATEWAY, QUEUES } from '../ports/tokens';
-import { type NativeBatchJobData, nativeJobId } from './native-batch.use-case';
+import { type NativeBatchJobData, nativeJobId } from './native-batch.jobs';
 
-/** The share a provider's batch API takes when its adapter does not say (Shippo's default). */
+/** The smallest group a provider's batch API takes when its adapter does not say. */
 export const DEFAULT_NATIVE_MIN_SIZE = 50;
 
 /**
- * Decides, when a batch's purchase starts, which carrier accounts' shares go through their
- * provider's own batch API: a provider whose capabilities declare `nativeBatch`, for a share of
- * at least its `minSize` (and at most its `maxSize`) never-attempted shipments. Those are handed
- * to a native batch (one statement) and its job rung; the rest are bought one by one.
- * Retries of failed shipments never take this path (they were attempted).
+ * Decides, when a batch's purchase starts, which shipments go through their provider's own
+ * batch API: for each carrier account whose provider declares `nativeBatch`, its never-attempted
+ * shipments are grouped as the port admits them (`admit`: one provider batch per group; a
+ * refused shipment is bought alone), each group of at least `minSize` is split into provider
+ * batches of at most `capabilities.nativeBatch.maxSize`, and each of those is handed to a native
+ * batch (one statement) and its job rung. The rest are bought one by one, as are retries of
+ * failed shipments (they were attempted).
  */
 @Injectable()
 export class NativeBatchRouter {
@@ -33,25 +36,50 @@ export class NativeBatchRouter {
     for (const share of await this.natives.queuedShares(batchId)) {
       const account = await this.accounts.findById(tenantId, share.carrierAccountId);
       if (!account?.active) continue;
-      let nativeBatch;
-      let maxSize = 0;
+      let provider: LabelProvider;
       try {
-        const provider = this.providers.forAccount(account);
-        nativeBatch = provider.nativeBatch;
-        maxSize = provider.capabilities.nativeBatch?.maxSize ?? 0;
+        provider = this.providers.forAccount(account);
       } catch {
         continue; // a bad stored account: its single purchases fail with the reason
       }
-      if (!nativeBatch || share.count < (nativeBatch.minSize ?? DEFAULT_NATIVE_MIN_SIZE) || share.count > maxSize) continue;
-      const native = await this.natives.handOver({ tenantId, batchId, carrierAccountId: account.id, labelFileType });
-      if (!native) continue;
-      for (const id of native.shipmentIds) handed.add(id);
-      this.logger.log(
-        `batch ${batchId}: ${native.shipmentIds.length} shipments of carrier account ${account.id} go through ${account.provider}'s batch API (native batch ${native.id})`,
-        { batch_id: batchId, tenant_id: tenantId, carrier_account_id: account.id, native_batch_id: native.id },
-      );
-      await this.queue.add(QUEUES.nativeBatch, { nativeBatchId: native.id } satisfies NativeBatchJobData, { jobId: nativeJobId(native.id, 'start') });
+      const port = provider.nativeBatch;
+      const maxSize = provider.capabilities.nativeBatch?.maxSize ?? 0;
+      const minSize = port?.minSize ?? DEFAULT_NATIVE_MIN_SIZE;
+      if (!port || maxSize < 1 || share.count < minSize) continue;
+      const fields = { batch_id: batchId, tenant_id: tenantId, carrier_account_id: account.id };
+      const { groups, refused } = this.group(port, labelFileType as LabelFileType, await this.natives.candidates(batchId, account.id));
+      for (const [reason, ids] of refused) {
+        this.logger.log(`batch ${batchId}: ${ids.length} shipments of carrier account ${account.id} are bought one by one: ${reason}`, fields);
+      }
+      for (const group of groups.filter((g) => g.length >= minSize)) {
+        for (let i = 0; i < group.length; i += maxSize) {
+          const shipmentIds = group.slice(i, i + maxSize);
+          const native = await this.natives.handOver({ tenantId, batchId, carrierAccountId: account.id, labelFileType, shipmentIds });
+          if (!native) continue;
+          for (const id of native.shipmentIds) handed.add(id);
+          this.logger.log(
+            `batch ${batchId}: ${native.shipmentIds.length} shipments of carrier account ${account.id} go through ${account.provider}'s batch API (native batch ${native.id})`,
+            { ...fields, native_batch_id: native.id },
+          );
+          await this.queue.add(QUEUES.nativeBatch, { nativeBatchId: native.id } satisfies NativeBatchJobData, { jobId: nativeJobId(native.id, 'start') });
+        }
+      }
     }
     return handed;
+  }
+
+  /** The candidates in groups (batch order kept), and those refused by reason. */
+  private group(port: NativeBatchPort, labelFileType: LabelFileType, candidates: NativeCandidate[]) {
+    const groups = new Map<string, string[]>();
+    const refused = new Map<string, string[]>();
+    for (const c of candidates) {
+      const admission = port.admit ? port.admit(labelFileType, { reference: c.id, ...c.purchase.command }) : { group: '' };
+      const into = 'refused' in admission ? refused : groups;
+      const key = 'refused' in admission ? admission.refused : admission.group;
+      const ids = into.get(key);
+      if (ids) ids.push(c.id);
+      else into.set(key, [c.id]);
+    }
+    return { groups: [...groups.values()], refused };
   }
 }

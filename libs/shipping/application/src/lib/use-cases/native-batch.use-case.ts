@@ -5,138 +5,132 @@ import {
   type LabelFileType,
   type LabelProvider,
   type NativeBatchPort,
-  type NativeBatchShipmentState,
+  type ProviderError,
 } from '@shipbatch/providers/core';
-import type { ShipmentMessage } from '@shipbatch/shipping/domain';
 import type { CarrierAccountRepository } from '../ports/carrier-account.repository';
-import type { NativeBatchRecord, NativeBatchRepository } from '../ports/native-batch.repository';
+import type { NativeBatchListName, NativeBatchRecord, NativeBatchRepository, NativeShipment } from '../ports/native-batch.repository';
 import type { ProviderGateway } from '../ports/provider.gateway';
-import type { ClaimedPurchase, PurchasedItem, PurchaseRepository } from '../ports/purchase.repository';
-import { CARRIER_ACCOUNT_REPOSITORY, NATIVE_BATCH_REPOSITORY, PROVIDER_GATEWAY, PURCHASE_REPOSITORY, QUEUES } from '../ports/tokens';
-import { MergeLabelFilesUseCase } from './merge-label-files.use-case';
-import { purchaseJobId } from './purchase-job-id';
-import { PurchasedLabelFiles } from './purchased-label.files';
+import { CARRIER_ACCOUNT_REPOSITORY, NATIVE_BATCH_REPOSITORY, PROVIDER_GATEWAY, QUEUES } from '../ports/tokens';
+import { concurrencyLimit } from './concurrency.limit';
+import { NativeBatchCollector } from './native-batch.collector';
+import { type NativeBatchJobData, nativeJobId, nativePageJobId } from './native-batch.jobs';
+import { messagesOr, NativeBatchSettlement } from './native-batch.settlement';
 
-/** How long to wait between two reads of a provider batch that is still validating or purchasing. */
+/** The longest wait between two reads of a provider batch still validating or purchasing (`NATIVE_BATCH_POLL_MS`). */
 export const NATIVE_POLL_MS = Number(process.env['NATIVE_BATCH_POLL_MS'] || 2_000);
-/** Reads before giving up on a provider batch that never settles (30 minutes at the default). */
+/** The first poll waits this long; each next one twice as long, up to NATIVE_POLL_MS. */
+const FIRST_POLL_MS = 250;
+/** Reads before giving up on a provider batch that never settles (about 30 minutes at the default). */
 export const NATIVE_MAX_POLLS = 900;
-/** Labels read at once while collecting (each is a read or two and a file download; the pacer keeps the rate). */
-export const NATIVE_LABEL_CONCURRENCY = 16;
 /** Retryable failures of one step before the shipments go back to single purchases. */
 export const NATIVE_MAX_FAILURES = 8;
+/** `prepare` chunks one step run makes (then it rings itself for the next ones), and how many at once. */
+const PREPARE_CHUNKS_PER_RUN = 20;
+const PREPARE_CONCURRENCY = 4;
+/** While pages are being collected, the step looks again this often (finishes, or rings pages left behind). */
+export const NATIVE_COLLECT_CHECK_MS = 2_000;
 /**
- * How long a worker holds a native batch's step (`NATIVE_BATCH_LEASE_SECONDS`, default 120):
- * longer than a step takes (one page of labels); a worker that dies leaves it for this long.
+ * How long a worker holds a native batch's step or one page (`NATIVE_BATCH_LEASE_SECONDS`,
+ * default 120): longer than a step or a page takes; a worker that dies leaves it for this long.
  */
-const LEASE_MS = Number(process.env['NATIVE_BATCH_LEASE_SECONDS'] || 120) * 1000;
-
-/** The job of one native batch: `{nativeBatchId}`; each run takes one step and rings the next. */
-export interface NativeBatchJobData {
-  nativeBatchId: string;
-  /**
-   * While collecting: the provider batch's page this run reads (from 1). A hint only: a run
-   * without it (the reconciler's, a retry's) starts at page 1 and skips pages already collected.
-   */
-  page?: number;
-}
+export const NATIVE_LEASE_MS = Number(process.env['NATIVE_BATCH_LEASE_SECONDS'] || 120) * 1000;
 
 /** A next step asked for during a run. */
 interface NextRun {
   delayMs: number;
   step: string;
-  page?: number;
 }
 
 /**
- * Buys a carrier account's share of a batch through its provider's batch API, as a resumable
- * sequence of steps, one per job run, each recorded before the next:
+ * Buys a carrier account's share of a batch (one group of it) through its provider's batch
+ * API (NativeBatchPort), as one resumable sequence of steps, one per job run, each recorded
+ * before the next; the same for every provider:
  *
- *   CREATING            create the provider batch (buys nothing); record its id -> CREATED
- *   CREATED             read it until validated; fail what the provider found invalid (removed
- *                       from the provider batch) -> VALIDATED
+ *   CREATING            prepare the shipments, a chunk at a time, recording each one's provider
+ *                       id (when the port prepares); record that a create is sent, then create
+ *                       the provider batch (or find the one an earlier create made) -> CREATED
+ *   CREATED             poll until READY; fail what `review` found invalid (removed) -> VALIDATED
  *   VALIDATED           -> PURCHASE_REQUESTED (recorded first), then ask the provider to buy it
- *   PURCHASE_REQUESTED  read it until PURCHASED -> PURCHASED
- *   PURCHASED           read each bought shipment's label, store its file, record it (100 a run);
- *                       failures keep the provider's messages -> COLLECTED
+ *   PURCHASE_REQUESTED  poll until PURCHASED -> PURCHASED
+ *   PURCHASED           record every page of every list; the pages are collected by page jobs,
+ *                       any worker each (NativeBatchCollector); once all are done, what no page
+ *                       settled goes back to single purchases, looked up first -> COLLECTED
  *
  * The provider batch is purchased at most once: the request is made only by the worker that
- * moved VALIDATED -> PURCHASE_REQUESTED, and a step found in PURCHASE_REQUESTED only reads. A
- * crash after `create` but before its id is recorded leaves an unpurchased provider batch behind
- * (nothing bought) and creates another. Shipments the provider batch cannot take go back to
- * single purchases (those look the label up by reference first).
+ * moved VALIDATED -> PURCHASE_REQUESTED, and a step found in PURCHASE_REQUESTED only reads.
+ * Shipments the provider batch cannot take go back to single purchases.
  */
 @Injectable()
 export class NativeBatchUseCase {
   private readonly logger = new Logger(NativeBatchUseCase.name);
+  /** Next steps asked for during a run, rung once its lease is released (else the next run would find it held). */
+  private readonly pending = new Map<string, NextRun[]>();
 
   constructor(
     @Inject(NATIVE_BATCH_REPOSITORY) private readonly natives: NativeBatchRepository,
     @Inject(CARRIER_ACCOUNT_REPOSITORY) private readonly accounts: CarrierAccountRepository,
     @Inject(PROVIDER_GATEWAY) private readonly providers: ProviderGateway,
-    @Inject(PURCHASE_REPOSITORY) private readonly purchases: PurchaseRepository,
-    private readonly files: PurchasedLabelFiles,
     @Inject(QUEUE_PORT) private readonly queue: QueuePort,
-    private readonly labelFiles: MergeLabelFilesUseCase,
+    private readonly settle: NativeBatchSettlement,
+    private readonly collector: NativeBatchCollector,
   ) {}
 
-  /** Rings the job of a native batch (now, or after `delayMs`). */
-  ring(nativeBatchId: string, delayMs = 0, step = 'next', page?: number): Promise<void> {
-    const data: NativeBatchJobData = page === undefined ? { nativeBatchId } : { nativeBatchId, page };
-    return this.queue.add(QUEUES.nativeBatch, data, {
-      delayMs,
-      jobId: nativeJobId(nativeBatchId, step),
-    });
+  /** Rings the next step of a native batch (now, or after `delayMs`). */
+  ring(nativeBatchId: string, delayMs = 0, step = 'next'): Promise<void> {
+    return this.queue.add(QUEUES.nativeBatch, { nativeBatchId } satisfies NativeBatchJobData, { delayMs, jobId: nativeJobId(nativeBatchId, step) });
   }
 
-  /** Next steps asked for during a run, rung once its lease is released (else the next run would find it held). */
-  private readonly pending = new Map<string, NextRun[]>();
-
-  private later(nativeBatchId: string, delayMs: number, step: string, page?: number): void {
-    this.pending.get(nativeBatchId)?.push({ delayMs, step, page });
-  }
-
-  async execute(nativeBatchId: string, page?: number): Promise<void> {
-    const nb = await this.natives.lease(nativeBatchId, LEASE_MS);
+  /** One job: a page of a purchased provider batch, or the next step. */
+  async execute(job: NativeBatchJobData): Promise<void> {
+    if (job.list !== undefined && job.page !== undefined) {
+      const last = await this.collector.collect(job.nativeBatchId, job.list, job.page);
+      if (last) await this.ring(job.nativeBatchId, 0, 'pages-done');
+      return;
+    }
+    const nb = await this.natives.lease(job.nativeBatchId, NATIVE_LEASE_MS);
     if (!nb) return; // another worker is on it, or it is gone
     this.pending.set(nb.id, []);
     try {
-      await this.run(nb, page ?? 1);
+      await this.run(nb);
     } finally {
       const next = this.pending.get(nb.id) ?? [];
       this.pending.delete(nb.id);
       await this.natives.release(nb.id);
-      for (const n of next) await this.ring(nb.id, n.delayMs, n.step, n.page);
+      for (const n of next) await this.ring(nb.id, n.delayMs, n.step);
     }
   }
 
-  private async run(nb: NativeBatchRecord, page: number): Promise<void> {
+  private later(nativeBatchId: string, delayMs: number, step: string): void {
+    this.pending.get(nativeBatchId)?.push({ delayMs, step });
+  }
+
+  private async run(nb: NativeBatchRecord): Promise<void> {
     if (nb.state === 'COLLECTED' || nb.state === 'FAILED') return; // settled: nothing to give up or retry
     try {
-      const provider = await this.providerOf(nb);
+      const provider = await this.collector.providerOf(nb);
       if (!provider?.nativeBatch) {
         await this.giveUp(nb, 'the carrier account or its provider can no longer buy native batches');
         return;
       }
-      await this.step(nb, provider, provider.nativeBatch, page);
+      await this.step(nb, provider, provider.nativeBatch);
     } catch (error) {
       if (!isProviderError(error)) throw error;
       await this.afterProviderError(nb, error);
     }
   }
 
-  private async step(nb: NativeBatchRecord, provider: LabelProvider, port: NativeBatchPort, page: number): Promise<void> {
+  private async step(nb: NativeBatchRecord, provider: LabelProvider, port: NativeBatchPort): Promise<void> {
     switch (nb.state) {
       case 'CREATING':
         return this.create(nb, port);
       case 'CREATED':
-        return this.awaitValidation(nb, port);
+        return this.awaitReady(nb, port);
       case 'VALIDATED':
         return this.purchase(nb, port);
       case 'PURCHASE_REQUESTED':
         return this.awaitPurchase(nb, port);
       case 'PURCHASED':
-        return this.collect(nb, provider, port, page);
+        return this.collect(nb, port);
       case 'COLLECTED':
       case 'FAILED':
         return;
@@ -144,51 +138,112 @@ export class NativeBatchUseCase {
   }
 
   private async create(nb: NativeBatchRecord, port: NativeBatchPort): Promise<void> {
-    const shipments = await this.natives.shipments(nb.id);
-    if (shipments.length === 0) {
+    let ours = await this.natives.shipments(nb.id);
+    if (ours.length === 0) {
       await this.natives.move(nb.id, 'CREATING', 'COLLECTED');
       return;
     }
-    const { providerBatchId } = await port.create({
-      reference: nb.batchId,
-      labelFileType: nb.labelFileType as LabelFileType,
-      commands: shipments.map((s) => ({ reference: s.id, ...s.purchase.command })),
-    });
+    if (port.prepare && ours.some((s) => !s.nativeShipmentId)) {
+      if (await this.prepare(nb, port, ours.filter((s) => !s.nativeShipmentId))) {
+        this.later(nb.id, 0, 'prepare');
+        return;
+      }
+      ours = await this.natives.shipments(nb.id);
+      if (ours.length === 0) {
+        await this.natives.move(nb.id, 'CREATING', 'COLLECTED');
+        return;
+      }
+    }
+    const providerBatchId = await this.findOrCreate(nb, port, ours);
     if (await this.natives.recordCreated(nb.id, providerBatchId)) {
-      this.logger.log(`batch ${nb.batchId}: native batch ${nb.id} is provider batch ${providerBatchId} (${shipments.length} shipments)`, {
-        batch_id: nb.batchId,
-        tenant_id: nb.tenantId,
-        native_batch_id: nb.id,
-        carrier_account_id: nb.carrierAccountId,
+      this.logger.log(`batch ${nb.batchId}: native batch ${nb.id} is provider batch ${providerBatchId} (${ours.length} shipments)`, {
+        ...this.fields(nb),
         provider_batch_id: providerBatchId,
       });
-      this.later(nb.id, NATIVE_POLL_MS, 'created');
+      this.later(nb.id, pollDelay(0), 'created');
     }
   }
 
-  private async awaitValidation(nb: NativeBatchRecord, port: NativeBatchPort): Promise<void> {
-    // A poll reads page 1 only; once validated, every page once.
-    const first = await port.read(this.providerId(nb), 1);
-    if (first.status === 'VALIDATING') return this.poll(nb, 'validating');
-    const state = first.more ? await port.get(this.providerId(nb)) : first;
-    const ours = await this.natives.shipments(nb.id);
-    const byReference = new Map(state.shipments.map((s) => [s.reference, s]));
-    const invalid = ours.flatMap((s) => {
-      const theirs = byReference.get(s.id);
-      return theirs?.status === 'INVALID' ? [{ ours: s, theirs }] : [];
+  /**
+   * Makes up to PREPARE_CHUNKS_PER_RUN chunks of shipments on the provider, recording each
+   * chunk's provider ids as it comes back; true when some are left for the next run.
+   */
+  private async prepare(nb: NativeBatchRecord, port: NativeBatchPort, unprepared: NativeShipment[]): Promise<boolean> {
+    const size = Math.max(1, port.prepareChunkSize ?? 100);
+    const chunks: NativeShipment[][] = [];
+    for (let i = 0; i < unprepared.length && chunks.length < PREPARE_CHUNKS_PER_RUN; i += size) chunks.push(unprepared.slice(i, i + size));
+    const limit = concurrencyLimit(PREPARE_CONCURRENCY);
+    const outcomes = await Promise.allSettled(chunks.map((chunk) => limit(() => this.prepareChunk(nb, port, chunk))));
+    const rejected = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+    if (rejected) throw rejected.reason;
+    return unprepared.length > chunks.length * size;
+  }
+
+  private async prepareChunk(nb: NativeBatchRecord, port: NativeBatchPort, chunk: NativeShipment[]): Promise<void> {
+    const prepare = port.prepare;
+    if (!prepare) return;
+    const results = await prepare.call(port, { reference: nb.id, labelFileType: nb.labelFileType as LabelFileType, commands: chunk.map(commandOf) });
+    const byReference = new Map(results.map((r) => [r.reference, r]));
+    const made: Array<{ shipmentId: string; nativeShipmentId: string }> = [];
+    const rejected: Array<{ shipmentId: string; messages: ReturnType<typeof messagesOr> }> = [];
+    const unanswered: string[] = [];
+    for (const s of chunk) {
+      const r = byReference.get(s.id);
+      if (!r) unanswered.push(s.id);
+      else if ('providerShipmentId' in r) made.push({ shipmentId: s.id, nativeShipmentId: r.providerShipmentId });
+      else rejected.push({ shipmentId: s.id, messages: messagesOr(r.rejected, 'shipment_rejected', 'the provider refused this shipment') });
+    }
+    await this.natives.recordPrepared(nb.id, made);
+    await this.settle.fail(nb, rejected);
+    // Not made (nor refused) by the provider: nothing was bought for it here.
+    await this.settle.giveBack(nb, unanswered, false);
+  }
+
+  /** The provider batch made by an earlier create whose answer was lost, else a new one. */
+  private async findOrCreate(nb: NativeBatchRecord, port: NativeBatchPort, ours: NativeShipment[]): Promise<string> {
+    if (nb.createSentAt && port.find) {
+      const found = await port.find(nb.id);
+      if (found) return found.providerBatchId;
+    }
+    await this.natives.recordCreateSent(nb.id);
+    const { providerBatchId } = await port.create({
+      reference: nb.id,
+      batchReference: nb.batchId,
+      labelFileType: nb.labelFileType as LabelFileType,
+      members: ours.map((s) => (s.nativeShipmentId ? { command: commandOf(s), providerShipmentId: s.nativeShipmentId } : { command: commandOf(s) })),
     });
-    const missing = ours.filter((s) => !byReference.has(s.id));
-    // What the provider found invalid is reported on our shipments and taken out of its batch.
-    await this.natives.fail(
-      nb.id,
-      invalid.map((i) => ({ shipmentId: i.ours.id, messages: messagesOf(i.theirs, 'the provider found this shipment invalid') })),
-    );
-    const invalidIds = invalid.map((i) => i.theirs.providerShipmentId);
-    if (invalidIds.length > 0 && invalid.length < ours.length - missing.length) await port.remove(this.providerId(nb), invalidIds);
-    // A shipment the provider batch does not hold is bought alone (nothing was bought for it here).
-    await this.giveBackToSingles(nb, missing.map((s) => s.id), false);
+    return providerBatchId;
+  }
+
+  private async awaitReady(nb: NativeBatchRecord, port: NativeBatchPort): Promise<void> {
+    const status = await port.status(this.providerId(nb));
+    if (status === 'VALIDATING') return this.poll(nb, 'validating');
+    if (status === 'FAILED') return this.giveUp(nb, `the provider batch ${nb.providerBatchId} failed before its purchase`);
+    if (status !== 'READY') {
+      // Never purchased by us, yet not purchasable: whatever it is, nothing is bought blind.
+      return this.giveUp(nb, `the provider batch ${nb.providerBatchId} is ${status} although its purchase was never asked for`, true);
+    }
+    const ours = await this.natives.shipments(nb.id);
+    if (port.review) {
+      const reviewed = await port.review(this.providerId(nb));
+      const byReference = new Map(reviewed.map((r) => [r.reference, r]));
+      const invalid = ours.flatMap((s) => {
+        const theirs = byReference.get(s.id);
+        return theirs && !theirs.valid ? [{ ours: s, theirs }] : [];
+      });
+      const missing = ours.filter((s) => !byReference.has(s.id));
+      // What the provider found invalid is reported on our shipments and taken out of its batch.
+      if (invalid.length > 0 && invalid.length < ours.length - missing.length && port.remove) {
+        await port.remove(this.providerId(nb), invalid.map((i) => i.theirs.providerShipmentId));
+      }
+      await this.settle.fail(
+        nb,
+        invalid.map((i) => ({ shipmentId: i.ours.id, messages: messagesOr(i.theirs.messages, 'invalid', 'the provider found this shipment invalid') })),
+      );
+      // A shipment the provider batch does not hold is bought alone (nothing was bought for it here).
+      await this.settle.giveBack(nb, missing.map((s) => s.id), false);
+    }
     if (await this.natives.move(nb.id, 'CREATED', 'VALIDATED')) this.later(nb.id, 0, 'validated');
-    if (invalid.length > 0) await this.labelFiles.afterSettled(nb.batchId, invalid.map((i) => i.ours.id));
   }
 
   private async purchase(nb: NativeBatchRecord, port: NativeBatchPort): Promise<void> {
@@ -200,109 +255,81 @@ export class NativeBatchUseCase {
     // Recorded before the request: whoever wins this move is the only one to ask.
     if (!(await this.natives.move(nb.id, 'VALIDATED', 'PURCHASE_REQUESTED'))) return;
     try {
-      await port.purchase(this.providerId(nb));
+      await port.purchase(this.providerId(nb), { labelFileType: nb.labelFileType as LabelFileType });
     } catch (error) {
       if (isProviderError(error) && !error.possiblyCommitted && error.code !== 'unavailable') {
-        // Refused before it took effect (4xx, a paced slot too far away): ask again later.
+        // Refused before it took effect (4xx, 429, a paced slot too far away): ask again later.
         await this.natives.move(nb.id, 'PURCHASE_REQUESTED', 'VALIDATED');
       }
       throw error;
     }
-    this.later(nb.id, NATIVE_POLL_MS, 'purchase-requested');
+    this.logger.log(`batch ${nb.batchId}: native batch ${nb.id}: purchase of provider batch ${nb.providerBatchId} asked for (${ours.length} shipments)`, this.fields(nb));
+    this.later(nb.id, pollDelay(0), 'purchase-requested');
   }
 
   private async awaitPurchase(nb: NativeBatchRecord, port: NativeBatchPort): Promise<void> {
-    const { status } = await port.read(this.providerId(nb), 1);
-    if (status !== 'PURCHASED') return this.poll(nb, 'purchasing');
+    const status = await port.status(this.providerId(nb));
+    // FAILED after the purchase was asked for: the lists tell what it bought before failing.
+    if (status !== 'PURCHASED' && status !== 'FAILED') return this.poll(nb, 'purchasing');
     if (await this.natives.move(nb.id, 'PURCHASE_REQUESTED', 'PURCHASED')) this.later(nb.id, 0, 'purchased');
   }
 
   /**
-   * Records the bought labels (or failures) of one page of the provider batch (100 at Shippo),
-   * then rings the run for the next page. Pages holding nothing left of ours are skipped. Once
-   * the last page is read, a shipment of ours found on no page was not bought by the purchased
-   * provider batch as far as it tells: it goes back to single purchases, looked up first.
+   * Records the pages of every list (reading page 1 of each for their count) and rings a job
+   * per page not done; once every page is done, what none settled goes back to single
+   * purchases, looked up first (the purchased provider batch may have bought it).
    */
-  private async collect(nb: NativeBatchRecord, provider: LabelProvider, port: NativeBatchPort, fromPage: number): Promise<void> {
-    const left = new Map((await this.natives.shipments(nb.id)).map((c) => [c.id, c]));
-    if (left.size === 0) {
-      await this.natives.move(nb.id, 'PURCHASED', 'COLLECTED');
-      this.logger.log(`batch ${nb.batchId}: native batch ${nb.id} collected`, { batch_id: nb.batchId, tenant_id: nb.tenantId, native_batch_id: nb.id, carrier_account_id: nb.carrierAccountId });
+  private async collect(nb: NativeBatchRecord, port: NativeBatchPort): Promise<void> {
+    let pages = await this.natives.pages(nb.id);
+    const planned = new Set(pages.map((p) => p.list));
+    const unplanned = port.lists.filter((list) => !planned.has(list));
+    for (const list of unplanned) {
+      const first = await port.list(this.providerId(nb), list, 1);
+      await this.natives.planPages(nb.id, list, Math.max(1, first.pages));
+    }
+    if (unplanned.length > 0) pages = await this.natives.pages(nb.id);
+    const open = pages.filter((p) => !p.done);
+    if (open.length > 0) {
+      await this.ringPages(nb.id, open.filter((p) => !p.leased));
+      this.later(nb.id, NATIVE_COLLECT_CHECK_MS, 'collect-check');
       return;
     }
-    let page = fromPage;
-    let read = await port.read(this.providerId(nb), page);
-    // Pages collected by earlier runs (a run without the page hint starts at 1).
-    while (read.more && !read.shipments.some((s) => left.has(s.reference))) read = await port.read(this.providerId(nb), ++page);
-    const onPage = read.shipments.flatMap((theirs) => {
-      const claim = left.get(theirs.reference);
-      return claim ? [{ claim, theirs }] : [];
-    });
-    const bought: PurchasedItem[] = [];
-    const failed: Array<{ shipmentId: string; messages: ShipmentMessage[] }> = [];
-    const unread: ClaimedPurchase[] = [];
-    try {
-      for (let i = 0; i < onPage.length; i += NATIVE_LABEL_CONCURRENCY) {
-        const outcomes = await Promise.allSettled(
-          onPage.slice(i, i + NATIVE_LABEL_CONCURRENCY).map(async ({ claim, theirs }) => {
-            if (theirs.status === 'PURCHASED' && theirs.providerLabelId) {
-              const label = await port.label(theirs);
-              bought.push({ claim, label, file: await this.files.store(claim, label, provider) });
-            } else if (theirs.status === 'FAILED' || theirs.status === 'INVALID') {
-              failed.push({ shipmentId: claim.id, messages: messagesOf(theirs, 'the provider could not buy this label') });
-            } else {
-              unread.push(claim);
-            }
-          }),
-        );
-        const rejected = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
-        if (rejected) throw rejected.reason;
-      }
-    } finally {
-      // What was collected is kept even when a later label read fails.
-      await this.purchases.recordPurchasedMany(bought);
+    const left = await this.natives.shipments(nb.id);
+    if (left.length > 0) {
+      this.logger.warn(`batch ${nb.batchId}: native batch ${nb.id}: ${left.length} shipment(s) on no page of provider batch ${nb.providerBatchId}; bought alone, looked up first`, this.fields(nb));
+      await this.settle.giveBack(nb, left.map((s) => s.id), true);
     }
-    await this.natives.fail(nb.id, failed);
-    for (const { claim } of onPage) left.delete(claim.id);
-    // In the purchased provider batch but neither bought nor failed; or, after the last page of
-    // a walk from page 1, on no page at all: it may still have been bought, so looked up first.
-    const orphans = !read.more && fromPage === 1 ? [...left.values()] : [];
-    await this.giveBackToSingles(nb, [...unread, ...orphans].map((c) => c.id), true);
-    await this.labelFiles.afterSettled(nb.batchId, [...onPage.map((o) => o.claim), ...orphans].map((c) => c.id));
-    if (read.more) this.later(nb.id, 0, `collect-page-${page + 1}`, page + 1);
-    else if (left.size > orphans.length) this.later(nb.id, 0, 'collect-again', 1); // earlier pages left something: walk again
-    else this.later(nb.id, 0, 'collect-done');
+    if (await this.natives.move(nb.id, 'PURCHASED', 'COLLECTED')) {
+      this.logger.log(`batch ${nb.batchId}: native batch ${nb.id} collected`, this.fields(nb));
+    }
+  }
+
+  private async ringPages(nativeBatchId: string, pages: Array<{ list: NativeBatchListName; page: number; failures: number }>): Promise<void> {
+    await this.queue.addBulk(
+      QUEUES.nativeBatch,
+      pages.map((p) => ({
+        data: { nativeBatchId, list: p.list, page: p.page } satisfies NativeBatchJobData,
+        options: { jobId: nativePageJobId(nativeBatchId, p.list, p.page, p.failures) },
+      })),
+    );
   }
 
   private async poll(nb: NativeBatchRecord, what: 'validating' | 'purchasing'): Promise<void> {
     if (nb.polls >= NATIVE_MAX_POLLS) {
       if (what === 'validating') {
         await this.giveUp(nb, `the provider batch ${nb.providerBatchId} was still validating after ${nb.polls} reads`);
-      } else {
-        // Purchase was asked for: never bought blind, never asked twice.
-        await this.natives.fail(
-          nb.id,
-          (await this.natives.shipments(nb.id)).map((s) => ({
-            shipmentId: s.id,
-            messages: [
-              {
-                source: 'shipbatch',
-                code: 'purchase_outcome_unknown',
-                text: `the provider batch ${nb.providerBatchId} was asked to buy this label and did not finish after ${nb.polls} reads; check the provider account before purchasing it again`,
-              },
-            ],
-          })),
-        );
-        await this.natives.move(nb.id, nb.state, 'FAILED');
+        return;
       }
+      // Purchase was asked for: never bought blind, never asked twice.
+      await this.failAll(nb, `the provider batch ${nb.providerBatchId} was asked to buy this label and did not finish after ${nb.polls} reads; check the provider account before purchasing it again`);
       return;
     }
     await this.natives.count(nb.id, 'polls');
-    this.later(nb.id, NATIVE_POLL_MS, `${what}-${nb.polls + 1}`);
+    this.later(nb.id, pollDelay(nb.polls + 1), `${what}-${nb.polls + 1}`);
   }
 
   /** A failed provider call: retry the step with backoff, or (before purchase) give the shipments back. */
-  private async afterProviderError(nb: NativeBatchRecord, error: { code: string; retryable: boolean; retryAfterMs?: number; message: string }): Promise<void> {
+  private async afterProviderError(nb: NativeBatchRecord, error: ProviderError): Promise<void> {
     if (error.code === 'rate_limited') {
       // A 429 (or a paced slot too far away) is the provider's pace, not a failure: never counted.
       this.later(nb.id, Math.max(error.retryAfterMs ?? 0, 1_000), `rate-limited-${Date.now()}`);
@@ -313,10 +340,7 @@ export class NativeBatchUseCase {
       await this.natives.count(nb.id, 'failures');
       const backoff = Math.min(1000 * 2 ** nb.failures, 60_000);
       this.logger.warn(`batch ${nb.batchId}: native batch ${nb.id} step ${nb.state} failed (${error.code}): ${error.message}; again in ${backoff} ms`, {
-        batch_id: nb.batchId,
-        tenant_id: nb.tenantId,
-        native_batch_id: nb.id,
-        carrier_account_id: nb.carrierAccountId,
+        ...this.fields(nb),
         step: nb.state,
         code: error.code,
       });
@@ -328,57 +352,40 @@ export class NativeBatchUseCase {
       return;
     }
     // After purchase was asked for, labels are collected or failed, never bought again blind.
-    await this.natives.fail(
-      nb.id,
-      (await this.natives.shipments(nb.id)).map((s) => ({
-        shipmentId: s.id,
-        messages: [{ source: 'shipbatch', code: 'purchase_outcome_unknown', text: `reading the provider batch failed: ${error.message}` }],
-      })),
-    );
+    await this.failAll(nb, `reading the provider batch failed: ${error.message}`);
+  }
+
+  private async failAll(nb: NativeBatchRecord, text: string): Promise<void> {
+    const ours = await this.natives.shipments(nb.id);
+    await this.settle.fail(nb, ours.map((s) => ({ shipmentId: s.id, messages: [{ source: 'shipbatch', code: 'purchase_outcome_unknown', text }] })));
     await this.natives.move(nb.id, nb.state, 'FAILED');
   }
 
   /** Before purchase: the native path is abandoned and its shipments bought one by one. */
-  private async giveUp(nb: NativeBatchRecord, why: string): Promise<void> {
-    this.logger.warn(`batch ${nb.batchId}: native batch ${nb.id}: ${why}; its shipments are bought one by one`, { batch_id: nb.batchId, tenant_id: nb.tenantId, native_batch_id: nb.id, carrier_account_id: nb.carrierAccountId });
+  private async giveUp(nb: NativeBatchRecord, why: string, lookupRequired = false): Promise<void> {
+    this.logger.warn(`batch ${nb.batchId}: native batch ${nb.id}: ${why}; its shipments are bought one by one`, this.fields(nb));
     const ours = await this.natives.shipments(nb.id);
-    await this.giveBackToSingles(nb, ours.map((s) => s.id), nb.state === 'PURCHASE_REQUESTED' || nb.state === 'PURCHASED');
+    const afterPurchase = nb.state === 'PURCHASE_REQUESTED' || nb.state === 'PURCHASED';
+    await this.settle.giveBack(nb, ours.map((s) => s.id), lookupRequired || afterPurchase);
     await this.natives.move(nb.id, nb.state, 'FAILED');
-  }
-
-  private async giveBackToSingles(nb: NativeBatchRecord, ids: string[], lookupRequired: boolean): Promise<void> {
-    if (ids.length === 0) return;
-    const requeued = await this.natives.giveBack(nb.id, ids, lookupRequired);
-    await this.queue.addBulk(
-      QUEUES.purchaseShipment,
-      requeued.map((r) => ({ data: { batchShipmentId: r.id }, options: { jobId: purchaseJobId(r.id, r.queueToken) } })),
-    );
-  }
-
-  private async providerOf(nb: NativeBatchRecord): Promise<LabelProvider | null> {
-    const account = await this.accounts.findByIdUnscoped(nb.carrierAccountId);
-    if (!account || !account.active) return null;
-    try {
-      return this.providers.forAccount(account);
-    } catch {
-      return null;
-    }
   }
 
   private providerId(nb: NativeBatchRecord): string {
     if (!nb.providerBatchId) throw new Error(`native batch ${nb.id} is ${nb.state} without a provider batch id`);
     return nb.providerBatchId;
   }
+
+  private fields(nb: NativeBatchRecord): Record<string, string> {
+    return { batch_id: nb.batchId, tenant_id: nb.tenantId, native_batch_id: nb.id, carrier_account_id: nb.carrierAccountId };
+  }
 }
 
-/**
- * A native batch's job id for one step: unique per ring (BullMQ takes a custom id with ':' only
- * when it has exactly three parts).
- */
-export function nativeJobId(nativeBatchId: string, step: string): string {
-  return `native:${nativeBatchId}:${step}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
+/** The wait before poll number `polls` (from 0): FIRST_POLL_MS, doubling, at most NATIVE_POLL_MS. */
+function pollDelay(polls: number): number {
+  return Math.min(NATIVE_POLL_MS, FIRST_POLL_MS * 2 ** Math.min(polls, 20));
 }
 
-function messagesOf(s: NativeBatchShipmentState, fallback: string): ShipmentMessage[] {
-  return s.messages.length > 0 ? s.messages : [{ source: 'provider', code: s.status.toLowerCase(), text: fallback }];
+/** A held shipment's purchase as the port takes it, our reference its id. */
+function commandOf(s: NativeShipment) {
+  return { reference: s.id, ...s.purchase.command };
 }

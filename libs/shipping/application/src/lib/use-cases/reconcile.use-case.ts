@@ -3,7 +3,7 @@ import { QUEUE_PORT, type QueuePort } from '@shipbatch/platform/queue';
 import type { NativeBatchRepository } from '../ports/native-batch.repository';
 import type { ReconcileRepository } from '../ports/reconcile.repository';
 import { NATIVE_BATCH_REPOSITORY, QUEUES, RECONCILE_REPOSITORY } from '../ports/tokens';
-import { type NativeBatchJobData, nativeJobId } from './native-batch.use-case';
+import { type NativeBatchJobData, nativeJobId } from './native-batch.jobs';
 import { MergeLabelFilesUseCase } from './merge-label-files.use-case';
 import { purchaseJobId } from './purchase-job-id';
 

@@ -54,22 +54,28 @@ describe.each([
       { carrierAccountId: 'ca1', count: 3 },
       { carrierAccountId: 'ca2', count: 1 },
     ]);
-    const handed = await natives.handOver({ tenantId: 't1', batchId: 'b1', carrierAccountId: 'ca1', labelFileType: 'PDF_4x6' });
+    expect(await natives.candidates('b1', 'ca1')).toEqual(['s1', 's2', 's3'].map((id) => ({ id, purchase: { carrierAccountId: 'x', command: {} } })));
+    // Only the shipments named, of that account, still queued and never attempted.
+    const ids = ['s1', 's2', 's3', 's4', 's5'];
+    const handed = await natives.handOver({ tenantId: 't1', batchId: 'b1', carrierAccountId: 'ca1', labelFileType: 'PDF_4x6', shipmentIds: ids });
     expect(handed?.shipmentIds.sort()).toEqual(['s1', 's2', 's3']);
     expect(await state('s1')).toMatchObject({ purchase_state: 'NATIVE', native_batch_id: handed?.id });
     expect(await state('s4')).toMatchObject({ purchase_state: 'QUEUED', native_batch_id: null });
     expect(await state('s5')).toMatchObject({ purchase_state: 'QUEUED' });
     expect((await natives.shipments(handed?.id ?? '')).map((c) => c.id)).toEqual(['s1', 's2', 's3']);
     // Nothing left to hand over: no second native batch for the same shipments.
-    expect(await natives.handOver({ tenantId: 't1', batchId: 'b1', carrierAccountId: 'ca1', labelFileType: 'PDF_4x6' })).toBeNull();
+    expect(await natives.handOver({ tenantId: 't1', batchId: 'b1', carrierAccountId: 'ca1', labelFileType: 'PDF_4x6', shipmentIds: ids })).toBeNull();
+    expect(await natives.candidates('b1', 'ca1')).toEqual([]);
   });
 
   it('moves only from the state read, records the provider batch id once, and leases one worker at a time', async () => {
-    const nb = (await natives.handOver({ tenantId: 't1', batchId: 'b1', carrierAccountId: 'ca2', labelFileType: 'PDF_4x6' })) ?? { id: 'missing' };
+    const nb = (await natives.handOver({ tenantId: 't1', batchId: 'b1', carrierAccountId: 'ca2', labelFileType: 'PDF_4x6', shipmentIds: ['s4'] })) ?? { id: 'missing' };
     const first = await natives.lease(nb.id, 60_000);
-    expect(first).toMatchObject({ state: 'CREATING', providerBatchId: null, carrierAccountId: 'ca2' });
+    expect(first).toMatchObject({ state: 'CREATING', providerBatchId: null, carrierAccountId: 'ca2', createSentAt: null });
     expect(await natives.lease(nb.id, 60_000)).toBeNull();
     await natives.release(nb.id);
+    await natives.recordCreateSent(nb.id);
+    expect((await natives.find(nb.id))?.createSentAt).toBeInstanceOf(Date);
     expect(await natives.recordCreated(nb.id, 'pb-1')).toBe(true);
     expect(await natives.recordCreated(nb.id, 'pb-2')).toBe(false);
     expect(await natives.move(nb.id, 'CREATED', 'VALIDATED')).toBe(true);
@@ -101,5 +107,36 @@ describe.each([
     expect(failed).toMatchObject({ purchase_state: 'FAILED', status: 'TRANSACTION_FAILED', messages: [{ code: 'address_invalid' }] });
     expect((await natives.shipments(id)).map((c) => c.id)).toEqual(['s3']);
     expect(await natives.stale(0)).toEqual(expect.arrayContaining([id]));
+  });
+
+  it("records the provider's shipment ids of held shipments only, and reads held shipments by id", async () => {
+    const [row] = await db.dataSource.query(`SELECT native_batch_id FROM batch_shipments WHERE id = 's3'`);
+    const id = row.native_batch_id as string;
+    await natives.recordPrepared(id, [{ shipmentId: 's3', nativeShipmentId: 'se-3' }, { shipmentId: 's2', nativeShipmentId: 'se-2' }]);
+    expect(await natives.shipments(id, ['s3', 's4'])).toEqual([expect.objectContaining({ id: 's3', nativeShipmentId: 'se-3' })]);
+    const [failed] = await db.dataSource.query(`SELECT native_shipment_id FROM batch_shipments WHERE id = 's2'`);
+    expect(failed.native_shipment_id).toBeNull();
+  });
+
+  it('keeps each page of each list with its own lease: one worker a page, failures counted, done once', async () => {
+    const [row] = await db.dataSource.query(`SELECT native_batch_id FROM batch_shipments WHERE id = 's3'`);
+    const id = row.native_batch_id as string;
+    await natives.planPages(id, 'labels', 2);
+    await natives.planPages(id, 'errors', 1);
+    await natives.planPages(id, 'labels', 3);
+    expect((await natives.pages(id)).map((p) => `${p.list} ${p.page}`)).toEqual(['errors 1', 'labels 1', 'labels 2', 'labels 3']);
+    const racing = await Promise.all([natives.leasePage(id, 'labels', 1, 60_000), natives.leasePage(id, 'labels', 1, 60_000)]);
+    expect(racing.filter(Boolean)).toHaveLength(1);
+    expect((await natives.pages(id)).find((p) => p.list === 'labels' && p.page === 1)).toMatchObject({ leased: true, done: false });
+    expect(await natives.releasePage(id, 'labels', 1, true)).toBe(1);
+    expect(await natives.leasePage(id, 'labels', 1, 60_000)).toBe(true);
+    expect(await natives.pageDone(id, 'labels', 1)).toBe(3);
+    expect(await natives.leasePage(id, 'labels', 1, 60_000)).toBe(false);
+    expect(await natives.leasePage(id, 'labels', 9, 60_000)).toBe(false);
+    expect(await natives.pageDone(id, 'labels', 2)).toBe(2);
+    expect(await natives.pageDone(id, 'labels', 3)).toBe(1);
+    expect(await natives.pageDone(id, 'errors', 1)).toBe(0);
+    expect((await natives.pages(id)).every((p) => p.done && !p.leased)).toBe(true);
+    expect((await natives.pages(id)).find((p) => p.list === 'labels' && p.page === 1)?.failures).toBe(1);
   });
 });

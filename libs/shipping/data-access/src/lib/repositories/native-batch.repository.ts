@@ -3,10 +3,13 @@ import { DataSource } from 'typeorm';
 import { newObjectId } from '@shipbatch/platform/config';
 import { normalizeRows } from '@shipbatch/platform/database';
 import type {
-  ClaimedPurchase,
   FrozenPurchase,
+  NativeBatchListName,
+  NativeBatchPageRow,
   NativeBatchRecord,
   NativeBatchRepository,
+  NativeCandidate,
+  NativeShipment,
 } from '@shipbatch/shipping/application';
 import {
   BATCH_SHIPMENT_STATUS_TRANSITIONS as STATUS,
@@ -63,7 +66,10 @@ interface Row {
   state: NativeBatchState;
   polls: number;
   failures: number;
+  create_sent_at: Date | string | null;
 }
+
+const ROW_COLUMNS = 'id, tenant_id, batch_id, carrier_account_id, label_file_type, provider_batch_id, state, polls, failures, create_sent_at';
 
 const toRecord = (r: Row): NativeBatchRecord => ({
   id: r.id,
@@ -75,6 +81,7 @@ const toRecord = (r: Row): NativeBatchRecord => ({
   state: r.state,
   polls: Number(r.polls),
   failures: Number(r.failures),
+  createSentAt: r.create_sent_at ? new Date(r.create_sent_at) : null,
 });
 
 @Injectable()
@@ -93,7 +100,20 @@ export class TypeormNativeBatchRepository implements NativeBatchRepository {
     return rows.map((r) => ({ carrierAccountId: r.account, count: Number(r.n) }));
   }
 
-  async handOver(input: { tenantId: string; batchId: string; carrierAccountId: string; labelFileType: string }) {
+  async candidates(batchId: string, carrierAccountId: string): Promise<NativeCandidate[]> {
+    const rows = normalizeRows<{ id: string; purchase_command: FrozenPurchase | string }>(
+      await this.dataSource.query(
+        `SELECT id, purchase_command FROM batch_shipments
+         WHERE batch_id = $1 AND effective_carrier_account = $2 AND purchase_state IN ${HAND_OVER_FROM} AND attempts = 0
+           AND purchase_command IS NOT NULL
+         ORDER BY position`,
+        [batchId, carrierAccountId],
+      ),
+    );
+    return rows.map((r) => ({ id: r.id, purchase: typeof r.purchase_command === 'string' ? (JSON.parse(r.purchase_command) as FrozenPurchase) : r.purchase_command }));
+  }
+
+  async handOver(input: { tenantId: string; batchId: string; carrierAccountId: string; labelFileType: string; shipmentIds: string[] }) {
     const id = newObjectId();
     // One statement: the native batch row and the hand-over of every shipment still QUEUED.
     const rows = normalizeRows<{ id: string }>(
@@ -105,8 +125,9 @@ export class TypeormNativeBatchRepository implements NativeBatchRepository {
          UPDATE batch_shipments s SET purchase_state = $8, native_batch_id = (SELECT id FROM nb),
                 lease_until = NULL, updated_at = now()
          WHERE s.batch_id = $3 AND s.effective_carrier_account = $4 AND s.purchase_state = ANY($7::text[]) AND s.attempts = 0
+           AND s.id = ANY($9::text[])
          RETURNING s.id`,
-        [id, input.tenantId, input.batchId, input.carrierAccountId, input.labelFileType, T.handOver.initial, T.handOver.from, T.handOver.to],
+        [id, input.tenantId, input.batchId, input.carrierAccountId, input.labelFileType, T.handOver.initial, T.handOver.from, T.handOver.to, input.shipmentIds],
       ),
     );
     if (rows.length === 0) {
@@ -124,10 +145,15 @@ export class TypeormNativeBatchRepository implements NativeBatchRepository {
       await this.dataSource.query(
         `UPDATE native_batches SET lease_until = now() + make_interval(secs => $2::double precision / 1000)
          WHERE id = $1 AND (lease_until IS NULL OR lease_until < now())
-         RETURNING id, tenant_id, batch_id, carrier_account_id, label_file_type, provider_batch_id, state, polls, failures`,
+         RETURNING ${ROW_COLUMNS}`,
         [id, ms],
       ),
     );
+    return rows[0] ? toRecord(rows[0]) : null;
+  }
+
+  async find(id: string): Promise<NativeBatchRecord | null> {
+    const rows = normalizeRows<Row>(await this.dataSource.query(`SELECT ${ROW_COLUMNS} FROM native_batches WHERE id = $1`, [id]));
     return rows[0] ? toRecord(rows[0]) : null;
   }
 
@@ -135,7 +161,7 @@ export class TypeormNativeBatchRepository implements NativeBatchRepository {
     await this.dataSource.query(`UPDATE native_batches SET lease_until = NULL WHERE id = $1`, [id]);
   }
 
-  async shipments(id: string): Promise<ClaimedPurchase[]> {
+  async shipments(id: string, ids?: string[]): Promise<NativeShipment[]> {
     const rows = normalizeRows<{
       id: string;
       tenant_id: string;
@@ -144,11 +170,12 @@ export class TypeormNativeBatchRepository implements NativeBatchRepository {
       purchase_command: FrozenPurchase;
       failures: number;
       queue_token: number;
+      native_shipment_id: string | null;
     }>(
       await this.dataSource.query(
-        `SELECT id, tenant_id, batch_id, shipment_id, purchase_command, failures, queue_token FROM batch_shipments
-         WHERE native_batch_id = $1 AND purchase_state = ${HELD} ORDER BY position`,
-        [id],
+        `SELECT id, tenant_id, batch_id, shipment_id, purchase_command, failures, queue_token, native_shipment_id FROM batch_shipments
+         WHERE native_batch_id = $1 AND purchase_state = ${HELD} ${ids ? 'AND id = ANY($2::text[])' : ''} ORDER BY position`,
+        ids ? [id, ids] : [id],
       ),
     );
     return rows.map((r) => ({
@@ -160,7 +187,25 @@ export class TypeormNativeBatchRepository implements NativeBatchRepository {
       lookupRequired: false,
       failures: Number(r.failures),
       queueToken: Number(r.queue_token),
+      nativeShipmentId: r.native_shipment_id,
     }));
+  }
+
+  async recordPrepared(id: string, made: Array<{ shipmentId: string; nativeShipmentId: string }>): Promise<void> {
+    if (made.length === 0) return;
+    await this.dataSource.query(
+      `UPDATE batch_shipments s SET native_shipment_id = m.native, updated_at = now()
+       FROM jsonb_to_recordset($2::jsonb) AS m(id text, native text)
+       WHERE s.id = m.id AND s.native_batch_id = $1 AND s.purchase_state = ${HELD}`,
+      [id, JSON.stringify(made.map((m) => ({ id: m.shipmentId, native: m.nativeShipmentId })))],
+    );
+  }
+
+  async recordCreateSent(id: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE native_batches SET create_sent_at = now(), updated_at = now() WHERE id = $1 AND state = ANY($2::text[]) AND provider_batch_id IS NULL`,
+      [id, T.created.from],
+    );
   }
 
   async recordCreated(id: string, providerBatchId: string): Promise<boolean> {
@@ -224,5 +269,64 @@ export class TypeormNativeBatchRepository implements NativeBatchRepository {
       ),
     );
     return rows.map((r) => r.id);
+  }
+
+  async planPages(id: string, list: NativeBatchListName, pages: number): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO native_batch_pages (native_batch_id, list, page)
+       SELECT $1, $2, p FROM generate_series(1, $3::integer) AS p
+       ON CONFLICT (native_batch_id, list, page) DO NOTHING`,
+      [id, list, pages],
+    );
+  }
+
+  async pages(id: string): Promise<NativeBatchPageRow[]> {
+    const rows = normalizeRows<{ list: NativeBatchListName; page: number; done: boolean; failures: number; leased: boolean }>(
+      await this.dataSource.query(
+        `SELECT list, page, done_at IS NOT NULL AS done, failures, coalesce(lease_until > now(), false) AS leased
+         FROM native_batch_pages WHERE native_batch_id = $1 ORDER BY list, page`,
+        [id],
+      ),
+    );
+    return rows.map((r) => ({ list: r.list, page: Number(r.page), done: Boolean(r.done), failures: Number(r.failures), leased: Boolean(r.leased) }));
+  }
+
+  async leasePage(id: string, list: NativeBatchListName, page: number, ms: number): Promise<boolean> {
+    const rows = await this.dataSource.query(
+      `UPDATE native_batch_pages SET lease_until = now() + make_interval(secs => $4::double precision / 1000)
+       WHERE native_batch_id = $1 AND list = $2 AND page = $3 AND done_at IS NULL AND (lease_until IS NULL OR lease_until < now())
+       RETURNING page`,
+      [id, list, page, ms],
+    );
+    return normalizeRows(rows).length > 0;
+  }
+
+  async releasePage(id: string, list: NativeBatchListName, page: number, failed: boolean): Promise<number> {
+    const rows = normalizeRows<{ failures: number }>(
+      await this.dataSource.query(
+        `UPDATE native_batch_pages SET lease_until = NULL, failures = failures + $4::integer
+         WHERE native_batch_id = $1 AND list = $2 AND page = $3 RETURNING failures`,
+        [id, list, page, failed ? 1 : 0],
+      ),
+    );
+    return rows[0] ? Number(rows[0].failures) : 0;
+  }
+
+  async pageDone(id: string, list: NativeBatchListName, page: number): Promise<number> {
+    // The row is touched too, so a batch being collected is not taken for stale.
+    const rows = normalizeRows<{ open: number }>(
+      await this.dataSource.query(
+        `WITH done AS (
+           UPDATE native_batch_pages SET done_at = coalesce(done_at, now()), lease_until = NULL
+           WHERE native_batch_id = $1 AND list = $2 AND page = $3 RETURNING page
+         ), touched AS (
+           UPDATE native_batches SET updated_at = now() WHERE id = $1 RETURNING id
+         )
+         SELECT count(*) AS open FROM native_batch_pages p
+         WHERE p.native_batch_id = $1 AND p.done_at IS NULL AND NOT (p.list = $2 AND p.page = $3)`,
+        [id, list, page],
+      ),
+    );
+    return Number(rows[0]?.open ?? 0);
   }
 }
