@@ -91,12 +91,12 @@ export class ShipStationNativeBatch implements NativeBatchPort {
     return created.map((c) => this.prepared(c, found.get(c.reference)));
   }
 
-  async create(input: { reference: string; labelFileType: LabelFileType; members: NativeBatchMember[] }): Promise<{ providerBatchId: string }> {
+  async create(input: { reference: string; batchReference: string; labelFileType: LabelFileType; members: NativeBatchMember[] }): Promise<{ providerBatchId: string }> {
     const ids = input.members.map((m) => m.providerShipmentId);
     if (ids.length === 0 || ids.some((id) => !id)) {
       throw new ProviderValidationError(`shipstation: every shipment of a batch must be made first (${ids.filter((id) => !id).length} of ${ids.length} have no ShipStation shipment)`);
     }
-    const batch = await this.batches.createBatch({ external_batch_id: input.reference, batch_notes: `Shipbatch ${input.reference}`, shipment_ids: ids as string[] });
+    const batch = await this.batches.createBatch({ external_batch_id: input.reference, batch_notes: `Shipbatch batch ${input.batchReference}`, shipment_ids: ids as string[] });
     return { providerBatchId: batch.batch_id };
   }
 

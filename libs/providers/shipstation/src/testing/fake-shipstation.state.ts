@@ -1,3 +1,4 @@
+import { FakeShipStationBatchBook } from './fake-shipstation.batch.state';
 import { FAKE_SHIPSTATION_SERVICES, type FakeCarrierCode } from './fake-shipstation.catalog';
 
 export interface FakeShipStationCarrierInput {
@@ -47,6 +48,8 @@ export interface FakeLabelState {
   fileType: string;
   voided: boolean;
   voidedAt: Date | null;
+  /** The batch that bought it; null for a label bought alone. */
+  batchId: string | null;
   shipTo: Record<string, unknown>;
   shipFrom: Record<string, unknown>;
   packages: Array<Record<string, unknown>>;
@@ -73,6 +76,8 @@ export class FakeShipStationState {
   private readonly keys = new Set<string>();
   private readonly carriers = new Map<string, FakeCarrierState>();
   readonly labels = new Map<string, FakeLabelState>();
+  /** Shipments, warehouses and batches. */
+  readonly book = new FakeShipStationBatchBook();
   private serial = 0;
 
   addAccount(input: FakeShipStationAccountInput): void {
