@@ -72,6 +72,22 @@ export default [
     },
   },
   {
+    // Specs make temp folders with tempDir() (@shipbatch/platform/testing), which removes them after the file.
+    files: ['**/*.spec.ts'],
+    ignores: ['libs/platform/testing/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'node:fs', importNames: ['mkdtempSync', 'mkdtemp'], message: 'Use tempDir() from @shipbatch/platform/testing: it is removed after the spec file.' },
+            { name: 'fs', importNames: ['mkdtempSync', 'mkdtemp'], message: 'Use tempDir() from @shipbatch/platform/testing: it is removed after the spec file.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // The e2e client reads JSON answers as a client would: loosely typed.
     files: ['apps/api-e2e/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },

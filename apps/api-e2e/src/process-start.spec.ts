@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { tempDir } from '@shipbatch/platform/testing';
 import { freePort } from './free-port';
 
 const ROOT = join(__dirname, '../../..');
@@ -58,7 +58,6 @@ async function until(check: () => boolean, what: string): Promise<void> {
 }
 
 describe('starting the service (apps/api as a process of its own, embedded)', () => {
-  const dirs: string[] = [];
   const started: ApiProcess[] = [];
   const servers: Server[] = [];
   const api = (env: Record<string, string>) => {
@@ -66,16 +65,11 @@ describe('starting the service (apps/api as a process of its own, embedded)', ()
     started.push(p);
     return p;
   };
-  const dataDir = () => {
-    const dir = mkdtempSync(join(tmpdir(), 'shipbatch-start-'));
-    dirs.push(dir);
-    return dir;
-  };
+  const dataDir = () => tempDir('shipbatch-start-');
 
   afterEach(async () => {
     await Promise.all(started.splice(0).map((p) => p.kill()));
     await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))));
-    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
   });
 
   it('refuses a second process on the same DATA_DIR, naming the first, and starts again at once after the first is killed', async () => {

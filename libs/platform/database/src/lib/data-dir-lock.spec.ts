@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataDirLockedError, LOCK_FILE, lockDataDir, readDataDirHolder } from './data-dir-lock';
 import { processState } from './process-identity';
+import { tempDir } from '@shipbatch/platform/testing';
 
 /** A process of its own that takes the lock of `dir` (this module, from its TypeScript source) and waits. */
 interface Holder {
@@ -48,13 +48,8 @@ function startHolder(dir: string): Holder {
 }
 
 describe('the DATA_DIR lock (one process per embedded data directory)', () => {
-  const dirs: string[] = [];
   const holders: Holder[] = [];
-  const newDir = () => {
-    const dir = mkdtempSync(join(tmpdir(), 'shipbatch-lock-'));
-    dirs.push(dir);
-    return dir;
-  };
+  const newDir = () => tempDir('shipbatch-lock-');
   const holder = (dir: string) => {
     const h = startHolder(dir);
     holders.push(h);
@@ -63,7 +58,6 @@ describe('the DATA_DIR lock (one process per embedded data directory)', () => {
 
   afterEach(async () => {
     await Promise.all(holders.splice(0).map((h) => h.kill()));
-    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
   });
 
   it('names its holder in DATA_DIR/service.json, readable by the owner only, and removes it when released', async () => {

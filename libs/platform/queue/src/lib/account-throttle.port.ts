@@ -6,8 +6,8 @@
  */
 export interface AccountThrottle {
   /**
-   * Reserves the next slot of `key`, spaced `intervalMs` apart (rounded up to whole ms), and
-   * answers how long to wait for it:
+   * Reserves the next slot of `key`, spaced exactly `intervalMs` apart (fractions of a ms kept,
+   * so N slots take N intervals), and answers how long to wait for it, rounded up to whole ms:
    *
    * - `>= 0`: the slot is reserved; sleep that many ms, then send.
    * - `< 0`: the slot is more than `maxWaitMs` away; nothing was reserved and the slot is

@@ -23,10 +23,13 @@ describe('MemoryAccountThrottle', () => {
     expect(await throttle.schedule('a', 250, 60_000)).toBe(0);
   });
 
-  it('rounds a fractional interval up to a whole millisecond', async () => {
+  it('keeps a fractional interval exact: each wait is rounded up to its slot, the schedule is not', async () => {
     const throttle = new MemoryAccountThrottle();
     expect(await throttle.schedule('a', 303.03, 60_000)).toBe(0);
     expect(await throttle.schedule('a', 303.03, 60_000)).toBe(304);
+    expect(await throttle.schedule('a', 303.03, 60_000)).toBe(607);
+    for (let i = 3; i < 100; i++) await throttle.schedule('a', 303.03, 60_000);
+    expect(await throttle.schedule('a', 303.03, 60_000)).toBe(30_303);
   });
 
   it('reserves nothing when the slot is further than maxWait: the next call gets the same slot', async () => {
@@ -80,7 +83,7 @@ describe('MemoryAccountThrottle', () => {
     expect(mostInWindow(slots, 60_000)).toBeLessThanOrEqual(perMinute);
     expect(mostInWindow(slots, 10_000)).toBeLessThanOrEqual(Math.floor(perMinute / 6));
     // ...and does not waste the budget: 2N calls take about 2N intervals.
-    expect(slots[slots.length - 1] - slots[0]).toBeLessThanOrEqual((2 * perMinute - 1) * Math.ceil(interval));
+    expect(slots[slots.length - 1] - slots[0]).toBeLessThanOrEqual(Math.ceil((2 * perMinute - 1) * interval));
     expect(mostInWindow(slots, 60_000)).toBeGreaterThanOrEqual(Math.floor(perMinute / PACE_HEADROOM) - 5);
   });
 });

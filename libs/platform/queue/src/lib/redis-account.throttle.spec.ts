@@ -39,6 +39,15 @@ describe('RedisAccountThrottle (Redis on 127.0.0.1)', () => {
     expect(await one.schedule('acct-1b', 1000, 60_000)).toBe(0);
   });
 
+  it('keeps a fractional interval exact: each wait is rounded up to its slot, the schedule is not', async () => {
+    const one = worker();
+    const issued = Date.now();
+    const waits = await Promise.all(Array.from({ length: 101 }, () => one.schedule('acct-9', 303.03, 60_000)));
+    const spread = Date.now() - issued;
+    expect(waits[0]).toBe(0);
+    expectBetween(Math.max(...waits), [30_303 - spread - SLACK, 30_303]);
+  });
+
   it('shares one schedule between two instances on one prefix', async () => {
     const one = worker();
     const two = worker();
@@ -97,7 +106,7 @@ describe('RedisAccountThrottle (Redis on 127.0.0.1)', () => {
     for (const wait of waits) expect(wait).toBeGreaterThanOrEqual(0);
     expect(mostInWindow(waits, 60_000)).toBeLessThanOrEqual(perMinute);
     expect(mostInWindow(waits, 10_000)).toBeLessThanOrEqual(Math.floor(perMinute / 6));
-    const last = (2 * perMinute - 1) * Math.ceil(interval);
+    const last = Math.ceil((2 * perMinute - 1) * interval);
     expectBetween(Math.max(...waits), [last - spread - SLACK, last]);
   });
 

@@ -1,34 +1,36 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import Redis from 'ioredis';
 import type { AccountThrottle } from './account-throttle.port';
-import { maxWaitMs as longestWait, wholeMs } from './rate-limit.util';
+import { exactMs, maxWaitMs as longestWait, wholeMs } from './rate-limit.util';
 
 /** Milliseconds a key outlives its next slot, so idle keys vanish without ever changing an answer. */
 const KEY_GRACE_MS = 1000;
 
 /**
- * Next free slot of KEYS[1] (an absolute time in ms on Redis's clock). ARGV: interval ms (0:
- * unpaced), max wait ms. Answers the wait (>= 0, slot reserved) or -wait (not reserved).
+ * Next free slot of KEYS[1] (an absolute time in ms, to the microsecond, on Redis's clock). ARGV:
+ * interval ms (fractional; 0: unpaced), max wait ms. Answers the wait rounded up to whole ms
+ * (>= 0, slot reserved) or -wait (not reserved). Slots keep the interval exact, so a fractional
+ * interval (3.825 ms for 16,000 a minute) is not rounded up to the next millisecond each time.
  */
 const SCHEDULE_SCRIPT = `
 local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
 local next = math.max(now, tonumber(redis.call('GET', KEYS[1])) or now)
-local wait = next - now
+local wait = math.ceil(next - now)
 if wait > tonumber(ARGV[2]) then return -math.max(1, wait) end
 local interval = tonumber(ARGV[1])
 if interval > 0 then
-  redis.call('SET', KEYS[1], string.format('%d', next + interval), 'PX', string.format('%d', wait + interval + ${KEY_GRACE_MS}))
+  redis.call('SET', KEYS[1], string.format('%.3f', next + interval), 'PX', string.format('%d', math.ceil(wait + interval) + ${KEY_GRACE_MS}))
 end
 return wait`;
 
 /** Moves the next free slot of KEYS[1] to at least now + ARGV[1] ms (never earlier). */
 const PAUSE_SCRIPT = `
 local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
 local resume = now + tonumber(ARGV[1])
 if resume > (tonumber(redis.call('GET', KEYS[1])) or 0) then
-  redis.call('SET', KEYS[1], string.format('%d', resume), 'PX', string.format('%d', resume - now + ${KEY_GRACE_MS}))
+  redis.call('SET', KEYS[1], string.format('%.3f', resume), 'PX', string.format('%d', math.ceil(resume - now) + ${KEY_GRACE_MS}))
 end
 return 0`;
 
@@ -62,7 +64,7 @@ export class RedisAccountThrottle implements AccountThrottle, OnApplicationShutd
   async schedule(key: string, intervalMs: number, maxWaitMs: number): Promise<number> {
     const answer = await this.redis.throttleSchedule(
       this.key(key),
-      String(wholeMs(intervalMs)),
+      String(exactMs(intervalMs)),
       String(longestWait(maxWaitMs)),
     );
     return Number(answer);

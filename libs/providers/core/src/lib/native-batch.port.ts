@@ -39,12 +39,11 @@ export type NativeBatchPrepared =
  */
 export type NativeBatchStatus = 'VALIDATING' | 'READY' | 'PURCHASING' | 'PURCHASED' | 'FAILED';
 
-/** One shipment in the provider's verdict after validation (`review`). */
-export interface NativeBatchReviewed {
+/** A shipment the provider found invalid while validating its batch (`review`). */
+export interface NativeBatchRejected {
   reference: string;
   providerShipmentId: string;
-  /** False: the provider found it invalid; it is failed with `messages` and removed before the purchase. */
-  valid: boolean;
+  /** The provider's reasons; the shipment is failed with them and removed before the purchase. */
   messages: NativeBatchMessage[];
 }
 
@@ -86,7 +85,7 @@ export interface NativeBatchListPage {
  *   prepare   (optional) make the shipments on the provider, `prepareChunkSize` at a time (ShipStation's bulk create)
  *   create    make the provider batch (buys nothing); `find` finds it again by our reference
  *   status    poll until READY
- *   review    (optional) every shipment's verdict; `remove` takes the invalid ones out
+ *   review    (optional) the shipments found invalid; `remove` takes them out
  *   purchase  buy it: recorded by the core before it is sent, never sent twice
  *   status    poll until PURCHASED
  *   list      read each list's pages (any worker, any order, each page safe to read again)
@@ -131,8 +130,12 @@ export interface NativeBatchPort {
   /** The provider batch's status (one cheap read). */
   status(providerBatchId: string): Promise<NativeBatchStatus>;
 
-  /** Once READY, before the purchase: every shipment the provider batch holds, with its verdict. */
-  review?(providerBatchId: string): Promise<NativeBatchReviewed[]>;
+  /**
+   * Once READY, before the purchase: the shipments the provider found invalid (none when its
+   * batch is valid as a whole). A shipment of ours the batch does not hold is found after the
+   * purchase, on no page of the lists, and bought alone after a lookup.
+   */
+  review?(providerBatchId: string): Promise<NativeBatchRejected[]>;
 
   /** Takes shipments out before the purchase (those `review` found invalid). Safe to repeat. */
   remove?(providerBatchId: string, providerShipmentIds: string[]): Promise<void>;

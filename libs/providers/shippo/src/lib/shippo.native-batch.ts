@@ -4,7 +4,7 @@ import {
   type NativeBatchMember,
   type NativeBatchOutcome,
   type NativeBatchPort,
-  type NativeBatchReviewed,
+  type NativeBatchRejected,
   type NativeBatchStatus,
   type ProviderContext,
   ProviderValidationError,
@@ -32,8 +32,8 @@ const STATUS: Record<ShBatch['status'], NativeBatchStatus> = {
 
 /**
  * Shippo's batch API (`/batches`) for the core's resumable sequence: create (validated by Shippo
- * in the background; each shipment's metadata our reference), status from page 1, review every
- * page, remove the invalid shipments, purchase once, then the pages of the purchased batch (100
+ * in the background; each shipment's metadata our reference), status from page 1, review (every
+ * page of an INVALID batch, at once), remove the invalid shipments, purchase once, then the pages of the purchased batch (100
  * a page), each bought shipment's label read from its transaction (`label`). Shippo cannot look
  * a batch up by our reference (no `find`), and makes the shipments with the batch (no `prepare`).
  */
@@ -71,16 +71,16 @@ export class ShippoNativeBatch implements NativeBatchPort {
     return STATUS[(await this.client.batch(providerBatchId, 1)).status] ?? 'FAILED';
   }
 
-  async review(providerBatchId: string): Promise<NativeBatchReviewed[]> {
-    const out: NativeBatchReviewed[] = [];
-    let batch = await this.client.batch(providerBatchId, 1);
-    for (let page = 1; ; page++) {
-      for (const s of batch.batch_shipments?.results ?? []) {
-        out.push({ reference: s.metadata ?? '', providerShipmentId: s.object_id, valid: s.status !== 'INVALID' && s.status !== 'INCOMPLETE', messages: toMessages(s.messages) });
-      }
-      if (!hasMore(batch) || page >= MAX_BATCH_PAGES) return out;
-      batch = await this.client.batch(providerBatchId, page + 1);
-    }
+  async review(providerBatchId: string): Promise<NativeBatchRejected[]> {
+    const first = await this.client.batch(providerBatchId, 1);
+    // VALID: Shippo found no invalid shipment; INVALID: every page is read (at once) for them.
+    if (first.status !== 'INVALID') return [];
+    const pages = Math.min(MAX_BATCH_PAGES, Math.max(1, Math.ceil((first.batch_shipments?.count ?? 0) / SHIPPO_PAGE_SIZE)));
+    const rest = await Promise.all(Array.from({ length: pages - 1 }, (_, i) => this.client.batch(providerBatchId, i + 2)));
+    return [first, ...rest]
+      .flatMap((b) => b.batch_shipments?.results ?? [])
+      .filter((s) => s.status === 'INVALID' || s.status === 'INCOMPLETE')
+      .map((s) => ({ reference: s.metadata ?? '', providerShipmentId: s.object_id, messages: toMessages(s.messages) }));
   }
 
   async remove(providerBatchId: string, providerShipmentIds: string[]): Promise<void> {

@@ -224,12 +224,16 @@ describe('ShippoProvider', () => {
 
       expect(await port.status(providerBatchId)).toBe('VALIDATING');
       expect(await port.status(providerBatchId)).toBe('READY');
-      const reviewed = await port.review(providerBatchId);
-      expect(reviewed.map((r) => [r.reference, r.valid])).toEqual(commands.map((c, i) => [c.reference, i !== 1]));
-      expect(reviewed[1].messages).toEqual([expect.objectContaining({ code: 'address_incomplete' })]);
+      const rejected = await port.review(providerBatchId);
+      expect(rejected.map((r) => r.reference)).toEqual([commands[1].reference]);
+      expect(rejected[0].messages).toEqual([expect.objectContaining({ code: 'address_incomplete' })]);
 
-      await port.remove(providerBatchId, [reviewed[1].providerShipmentId]);
+      await port.remove(providerBatchId, [rejected[0].providerShipmentId]);
       expect(await port.status(providerBatchId)).toBe('READY');
+      // Valid as a whole now: nothing to review, in one read.
+      const reads = requestsOf(token, 'GetBatch').length;
+      expect(await port.review(providerBatchId)).toEqual([]);
+      expect(requestsOf(token, 'GetBatch').length).toBe(reads + 1);
       await port.purchase(providerBatchId);
       expect(await port.status(providerBatchId)).toBe('PURCHASING');
       expect(await port.status(providerBatchId)).toBe('PURCHASED');
@@ -251,13 +255,18 @@ describe('ShippoProvider', () => {
       await expect(port.purchase(providerBatchId)).rejects.toBeInstanceOf(ProviderValidationError);
     });
 
-    it('reviews every page of a large batch in order, and lists it in pages of 100, each page on its own', async () => {
+    it('reviews every page of a large invalid batch, and lists it in pages of 100, each page on its own', async () => {
       const { provider } = make();
       const commands = Array.from({ length: 230 }, () => command());
+      for (const i of [50, 205]) fake.failValidationOf(commands[i].reference, 'USPS could not find this address.');
       const port = provider.nativeBatch;
       const { providerBatchId } = await port.create({ reference: randomUUID(), batchReference: randomUUID(), labelFileType: 'ZPLII', members: members(commands) });
       await port.status(providerBatchId);
-      expect((await port.review(providerBatchId)).map((s) => s.reference)).toEqual(commands.map((c) => c.reference));
+      const rejected = await port.review(providerBatchId);
+      expect(rejected.map((s) => s.reference)).toEqual([commands[50].reference, commands[205].reference]);
+      await port.remove(providerBatchId, rejected.map((r) => r.providerShipmentId));
+      commands.splice(205, 1);
+      commands.splice(50, 1);
       await port.purchase(providerBatchId);
       await port.status(providerBatchId);
       expect(await port.status(providerBatchId)).toBe('PURCHASED');
@@ -266,6 +275,7 @@ describe('ShippoProvider', () => {
       expect([first.pages, third.pages]).toEqual([3, 3]);
       expect(first.items.map((i) => i.reference)).toEqual(commands.slice(0, 100).map((c) => c.reference));
       expect(third.items.map((i) => i.reference)).toEqual(commands.slice(200).map((c) => c.reference));
+      expect(third.items).toHaveLength(28);
       expect(third.items.every((i) => i.kind === 'bought')).toBe(true);
     });
   });

@@ -68,10 +68,7 @@ async function readyBatch(kit: NativeCaseKit, commands: PurchaseLabelCommand[]):
   const { providerBatchId } = await p.create({ reference, batchReference: randomUUID().replace(/-/g, ''), labelFileType: fileType, members });
   expect(providerBatchId).toEqual(expect.any(String));
   expect(await until(p, providerBatchId, (s) => s !== 'VALIDATING')).toBe('READY');
-  if (p.review) {
-    const reviewed = await p.review(providerBatchId);
-    expect(reviewed.map((r) => [r.reference, r.valid])).toEqual(commands.map((c) => [c.reference, true]));
-  }
+  if (p.review) expect(await p.review(providerBatchId)).toEqual([]);
   return { providerBatchId, reference };
 }
 

@@ -19,12 +19,13 @@ import { messagesOr, NativeBatchSettlement } from './native-batch.settlement';
 import { PurchasedLabelFiles } from './purchased-label.files';
 
 /**
- * Labels of one page read at once (`NATIVE_BATCH_LABEL_READS`, default 32): each read is paced
- * on its own endpoint's budget by the adapter, so reads go as fast as that limit allows.
+ * Labels of one page read at once (`NATIVE_BATCH_LABEL_READS`, default 100: a page of Shippo's):
+ * each read is paced on its own endpoint's budget by the adapter, so reads go as fast as that
+ * limit allows, and the pages in progress on every worker keep it busy.
  */
-export const NATIVE_LABEL_READS = Number(process.env['NATIVE_BATCH_LABEL_READS'] || 32);
-/** Label files of one page downloaded at once (`NATIVE_BATCH_DOWNLOADS`, default 16), apart from the reads. */
-export const NATIVE_DOWNLOADS = Number(process.env['NATIVE_BATCH_DOWNLOADS'] || 16);
+export const NATIVE_LABEL_READS = Number(process.env['NATIVE_BATCH_LABEL_READS'] || 100);
+/** Label files of one page downloaded at once (`NATIVE_BATCH_DOWNLOADS`, default 32), apart from the reads. */
+export const NATIVE_DOWNLOADS = Number(process.env['NATIVE_BATCH_DOWNLOADS'] || 32);
 /** Failed reads of one page before it is given up (its shipments are then bought alone, looked up first). */
 export const NATIVE_PAGE_MAX_FAILURES = 8;
 const PAGE_LEASE_MS = Number(process.env['NATIVE_BATCH_LEASE_SECONDS'] || 120) * 1000;
@@ -77,7 +78,9 @@ export class NativeBatchCollector {
   }
 
   private async read(nb: NativeBatchRecord, provider: LabelProvider, port: NativeBatchPort, list: NativeBatchListName, page: number): Promise<void> {
+    const startedAt = Date.now();
     const { items } = await port.list(nb.providerBatchId ?? '', list, page);
+    const listedAt = Date.now();
     const held = new Map((await this.natives.shipments(nb.id, items.map((i) => i.reference))).map((s) => [s.id, s]));
     const mine = items.flatMap((outcome) => {
       const claim = held.get(outcome.reference);
@@ -121,6 +124,10 @@ export class NativeBatchCollector {
     await this.settle.bought(nb, bought.map((b) => b.claim.id));
     await this.settle.fail(nb, failed);
     await this.settle.giveBack(nb, alone, true);
+    this.logger.debug(
+      `batch ${nb.batchId}: native batch ${nb.id}: page ${page} of ${list}: ${bought.length} bought, ${failed.length} failed, ${alone.length} bought alone; read in ${listedAt - startedAt} ms, settled in ${Date.now() - listedAt} ms`,
+      { batch_id: nb.batchId, native_batch_id: nb.id },
+    );
     const rejected = settled.find((o): o is PromiseRejectedResult => o.status === 'rejected');
     if (rejected) throw rejected.reason;
   }

@@ -16,7 +16,7 @@ import type { MergeLabelFilesUseCase } from './merge-label-files.use-case';
 import { NativeBatchCollector } from './native-batch.collector';
 import { type NativeBatchJobData, nativeJobId, nativePageJobId } from './native-batch.jobs';
 import { NativeBatchSettlement } from './native-batch.settlement';
-import { NativeBatchUseCase } from './native-batch.use-case';
+import { NATIVE_MAX_FAILURES, NativeBatchUseCase } from './native-batch.use-case';
 import type { PurchasedLabelFiles } from './purchased-label.files';
 
 type PageRow = NativeBatchPageRow & { leaseUntil: number };
@@ -159,7 +159,7 @@ function validatingPort(log: string[], all: string[], options: { pageSize?: numb
     lists: ['labels'],
     create: async ({ members }) => (log.push(`create ${members.length}`), { providerBatchId: 'pb1' }),
     status: async () => (reads++ === 0 ? (purchased ? 'PURCHASING' : 'VALIDATING') : purchased ? 'PURCHASED' : 'READY'),
-    review: async () => held.map((id) => ({ reference: id, providerShipmentId: `p-${id}`, valid: !options.invalid?.includes(id), messages: options.invalid?.includes(id) ? [{ source: 'USPS', code: 'address_invalid', text: 'bad address' }] : [] })),
+    review: async () => held.filter((id) => options.invalid?.includes(id)).map((id) => ({ reference: id, providerShipmentId: `p-${id}`, messages: [{ source: 'USPS', code: 'address_invalid', text: 'bad address' }] })),
     remove: async (_id, removed) => {
       log.push(`remove ${removed}`);
       held = held.filter((id) => !removed.includes(`p-${id}`));
@@ -325,6 +325,16 @@ describe('NativeBatchUseCase', () => {
     expect(natives.row.state).toBe('PURCHASE_REQUESTED');
   });
 
+  it('a purchase that may have taken is only read afterwards, even when earlier failures used up the retries: never given to single purchases', async () => {
+    const all = ids(3);
+    const { natives, log, runAll, singles } = setup(all, (l) => validatingPort(l, all, { purchaseFails: true }));
+    natives.row.failures = NATIVE_MAX_FAILURES;
+    await runAll(12);
+    expect(log.filter((l) => l === 'purchase')).toEqual(['purchase']);
+    expect(singles).toEqual([]);
+    expect(natives.row.state).toBe('PURCHASE_REQUESTED');
+  });
+
   it('resumes from the recorded state after a crash, without creating the provider batch again', async () => {
     const all = ids(3);
     const { natives, log, useCase, runAll, jobs } = setup(all, (l) => validatingPort(l, all));
@@ -364,14 +374,14 @@ describe('NativeBatchUseCase', () => {
     expect(new Set(recorded).size).toBe(1000);
   });
 
-  it('gives a shipment on no page of the purchased provider batch back to single purchases, looked up first', async () => {
+  it('gives a shipment the provider batch never held back to single purchases once every page is read, looked up first', async () => {
     const all = ids(150);
-    const { natives, runAll, singles } = setup(all, (l) => validatingPort(l, all, { missing: ['s7'] }));
+    const { natives, runAll, singles, recorded } = setup(all, (l) => validatingPort(l, all, { missing: ['s7'] }));
     await runAll();
-    // Missing at validation: nothing could have bought it, bought alone without a lookup.
     expect(natives.row.state).toBe('COLLECTED');
     expect(singles).toEqual(['s7']);
-    expect(natives.lookups.has('s7')).toBe(false);
+    expect(natives.lookups.has('s7')).toBe(true);
+    expect(recorded).toHaveLength(149);
   });
 
   it('after the purchase, a shipment of ours on no page is bought alone, looked up first', async () => {

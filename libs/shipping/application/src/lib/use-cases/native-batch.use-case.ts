@@ -19,7 +19,7 @@ import { messagesOr, NativeBatchSettlement } from './native-batch.settlement';
 /** The longest wait between two reads of a provider batch still validating or purchasing (`NATIVE_BATCH_POLL_MS`). */
 export const NATIVE_POLL_MS = Number(process.env['NATIVE_BATCH_POLL_MS'] || 2_000);
 /** The first poll waits this long; each next one twice as long, up to NATIVE_POLL_MS. */
-const FIRST_POLL_MS = 250;
+const FIRST_POLL_MS = 100;
 /** Reads before giving up on a provider batch that never settles (about 30 minutes at the default). */
 export const NATIVE_MAX_POLLS = 900;
 /** Retryable failures of one step before the shipments go back to single purchases. */
@@ -223,27 +223,28 @@ export class NativeBatchUseCase {
       // Never purchased by us, yet not purchasable: whatever it is, nothing is bought blind.
       return this.giveUp(nb, `the provider batch ${nb.providerBatchId} is ${status} although its purchase was never asked for`, true);
     }
-    const ours = await this.natives.shipments(nb.id);
-    if (port.review) {
-      const reviewed = await port.review(this.providerId(nb));
-      const byReference = new Map(reviewed.map((r) => [r.reference, r]));
-      const invalid = ours.flatMap((s) => {
-        const theirs = byReference.get(s.id);
-        return theirs && !theirs.valid ? [{ ours: s, theirs }] : [];
-      });
-      const missing = ours.filter((s) => !byReference.has(s.id));
-      // What the provider found invalid is reported on our shipments and taken out of its batch.
-      if (invalid.length > 0 && invalid.length < ours.length - missing.length && port.remove) {
-        await port.remove(this.providerId(nb), invalid.map((i) => i.theirs.providerShipmentId));
+    const rejected = port.review ? await port.review(this.providerId(nb)) : [];
+    if (rejected.length > 0) {
+      const ours = new Map((await this.natives.shipments(nb.id)).map((s) => [s.id, s]));
+      const invalid = rejected.filter((r) => ours.has(r.reference));
+      // What the provider found invalid is taken out of its batch (unless nothing would be left) and failed with its words.
+      if (invalid.length > 0 && invalid.length < ours.size && port.remove) {
+        await port.remove(this.providerId(nb), invalid.map((r) => r.providerShipmentId));
       }
       await this.settle.fail(
         nb,
-        invalid.map((i) => ({ shipmentId: i.ours.id, messages: messagesOr(i.theirs.messages, 'invalid', 'the provider found this shipment invalid') })),
+        invalid.map((r) => ({ shipmentId: r.reference, messages: messagesOr(r.messages, 'invalid', 'the provider found this shipment invalid') })),
       );
-      // A shipment the provider batch does not hold is bought alone (nothing was bought for it here).
-      await this.settle.giveBack(nb, missing.map((s) => s.id), false);
     }
-    if (await this.natives.move(nb.id, 'CREATED', 'VALIDATED')) this.later(nb.id, 0, 'validated');
+    // Validated: the purchase follows in this run (each step recorded before the next, as ever).
+    if (!(await this.natives.move(nb.id, 'CREATED', 'VALIDATED'))) return;
+    const validated: NativeBatchRecord = { ...nb, state: 'VALIDATED', polls: 0 };
+    try {
+      await this.purchase(validated, port);
+    } catch (error) {
+      if (!isProviderError(error)) throw error;
+      await this.afterProviderError(validated, error);
+    }
   }
 
   private async purchase(nb: NativeBatchRecord, port: NativeBatchPort): Promise<void> {
@@ -257,10 +258,16 @@ export class NativeBatchUseCase {
     try {
       await port.purchase(this.providerId(nb), { labelFileType: nb.labelFileType as LabelFileType });
     } catch (error) {
-      if (isProviderError(error) && !error.possiblyCommitted && error.code !== 'unavailable') {
-        // Refused before it took effect (4xx, 429, a paced slot too far away): ask again later.
-        await this.natives.move(nb.id, 'PURCHASE_REQUESTED', 'VALIDATED');
+      if (!isProviderError(error)) throw error;
+      if (error.possiblyCommitted || error.code === 'unavailable') {
+        // It may have taken (a lost answer, a 5xx): from here on the provider batch is only read,
+        // whatever the failures so far (never given back to single purchases unlooked).
+        this.logger.warn(`batch ${nb.batchId}: native batch ${nb.id}: the purchase of provider batch ${nb.providerBatchId} may have taken (${error.message}); it is read, never asked again`, this.fields(nb));
+        this.later(nb.id, pollDelay(0), 'purchase-unknown');
+        return;
       }
+      // Refused before it took effect (4xx, 429, a paced slot too far away): ask again later.
+      await this.natives.move(nb.id, 'PURCHASE_REQUESTED', 'VALIDATED');
       throw error;
     }
     this.logger.log(`batch ${nb.batchId}: native batch ${nb.id}: purchase of provider batch ${nb.providerBatchId} asked for (${ours.length} shipments)`, this.fields(nb));

@@ -1,9 +1,6 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { AppConfig } from '@shipbatch/platform/config';
 import { openDatabase, type DatabaseHandle } from '@shipbatch/platform/database';
-import { createTestDatabase, type TestDatabase } from '@shipbatch/platform/testing';
+import { createTestDatabase, tempDir, type TestDatabase } from '@shipbatch/platform/testing';
 import { type LabelProvider, ProviderUnavailableError, type ValidateShipmentCommand } from '@shipbatch/providers/core';
 import {
   type CarrierAccountRecord,
@@ -73,7 +70,7 @@ describe.each([
 
   beforeAll(async () => {
     testDb = onPostgres ? await createTestDatabase('shipbatch_test_validation') : undefined;
-    db = await openDatabase({ databaseUrl: testDb?.url, dataDir: mkdtempSync(join(tmpdir(), 'shipbatch-validation-')) }, []);
+    db = await openDatabase({ databaseUrl: testDb?.url, dataDir: tempDir('shipbatch-validation-') }, []);
     await db.dataSource.query(`INSERT INTO tenants (id, name) VALUES ('t1', 'acme')`);
     batches = new TypeormBatchRepository(db.dataSource);
     validations = new TypeormValidationRepository(db.dataSource);
