@@ -30,6 +30,7 @@ export function admitToBatch(labelFileType: LabelFileType, command: PurchaseLabe
   }
   if (command.carrier !== carrier) return { refused: `the shipment's carrier ${command.carrier} is not the account's (${carrier})` };
   const problems = validateShipStationShipment(command.shipment);
-  if (problems.length > 0) return { refused: `ShipStation cannot take the shipment: ${problems.map((p) => p.text).join(' ')}` };
+  // One reason for all of them (the router logs each reason once); the single purchase names each problem.
+  if (problems.length > 0) return { refused: 'ShipStation cannot take the shipment as it is (bought alone, where its problems are named)' };
   return { group: warehouseFor(command.shipment.addressFrom, command.shipment.addressReturn).name };
 }

@@ -51,8 +51,8 @@ export interface FakeShipStation {
   shipmentsFor(externalShipmentId: string): number;
   /** The warehouses of an API key: name, origin and return address. */
   warehouses(apiKey: string): Array<{ warehouse_id: string; name: string; is_default: boolean; origin_address: Record<string, unknown>; return_address: Record<string, unknown> }>;
-  /** Makes every purchase of this external_shipment_id fail with this text, alone or in a batch (a carrier refusal). */
-  failPurchaseOf(externalShipmentId: string, message: string): void;
+  /** Makes every purchase of this external_shipment_id fail with this text, alone or in a batch (a carrier refusal); null ends it. */
+  failPurchaseOf(externalShipmentId: string, message: string | null): void;
   requests(): RecordedRequest[];
   violations(): string[];
   /** Traffic figures, for every key or one. */
@@ -149,7 +149,8 @@ export async function startFakeShipStation(options: FakeShipStationOptions = {})
     warehouses: (apiKey) =>
       state.book.warehousesOf(apiKey).map((w) => ({ warehouse_id: w.warehouseId, name: w.name, is_default: w.isDefault, origin_address: { ...w.originAddress }, return_address: { ...w.returnAddress } })),
     failPurchaseOf: (id, message) => {
-      state.book.failures.set(id, message);
+      if (message === null) state.book.failures.delete(id);
+      else state.book.failures.set(id, message);
     },
     requests: () => server.requests(),
     violations: () => server.violations(),
