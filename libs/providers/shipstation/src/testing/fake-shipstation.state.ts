@@ -69,6 +69,8 @@ export interface FakeShipStationSale {
   at: number;
   voided: boolean;
   apiKey: string;
+  /** The ShipStation batch that bought it; null when bought alone. */
+  batch: string | null;
 }
 
 /** Accounts, carriers and their balances, and every label sold: the fake ShipStation's books. */
@@ -148,6 +150,7 @@ export class FakeShipStationState {
       at: l.createdAt.getTime(),
       voided: l.voided,
       apiKey: l.apiKey,
+      batch: l.batchId,
     }));
   }
 }
