@@ -157,6 +157,31 @@ describe.each([
     });
   }
 
+  it('buys every label once while ShipStation answers 503, 429 and loses answers on every kind of batch call', async () => {
+    const acct = await account({ minSize: 10 });
+    const { id, ids } = await batchOf(acct.id, 40, 'Flaky');
+    // Every API route but the process call (a 5xx there may have taken: the batch is then only
+    // read, see the README) and the label files.
+    fake.faults.injectRandom(
+      [
+        { fault: { kind: 'status', status: 503, body: { request_id: randomUUID(), errors: [] } }, probability: 0.15 },
+        { fault: { kind: 'status', status: 429, headers: { 'Retry-After': '1' }, body: { request_id: randomUUID(), errors: [] } }, probability: 0.1 },
+        { fault: { kind: 'lost_answer' }, probability: 0.1 },
+      ],
+      { seed: 20, match: { path: /^\/v2\/(?!batches\/[^/]+\/process\/|downloads\/)/ } },
+    );
+    const done = await purchase(id);
+    fake.faults.clear();
+    expect(done.object_results).toMatchObject({ purchase_succeeded: 40, purchase_failed: 0 });
+    // The faults hit several kinds of calls (the seed decides which).
+    const faulted = new Set(requestsOf(acct.apiKey).filter((r) => r.fault).map((r) => r.operationId));
+    expect(faulted.size).toBeGreaterThanOrEqual(3);
+    expectSoldOnce(ids);
+    expect(batchesOf(acct.apiKey)).toEqual([expect.objectContaining({ processCalls: 1, status: 'completed' })]);
+    expect(requestsOf(acct.apiKey).filter((r) => r.operationId === 'create_label')).toHaveLength(0);
+    expect(await mergedBarcodes(done.label_url)).toEqual(ids.map((s) => tracking().get(s)));
+  });
+
   it('reports batch errors on the right shipments with ShipStation\'s text, buys the rest once, and buys a failed one alone on retry', async () => {
     const acct = await account({ minSize: 10 });
     const { id, ids } = await batchOf(acct.id, 12, 'Errors');

@@ -98,6 +98,21 @@ describe('ShipStation native batch', () => {
     expect(count(apiKey, 'GET', /^\/v2\/shipments\/external_shipment_id\//)).toBe(3);
   });
 
+  it('prepare repeated after a lost answer on a larger chunk finds its shipments in one listing of the recent ones', async () => {
+    const { port, apiKey } = make();
+    const commands = Array.from({ length: 8 }, () => command());
+    fake.faults.inject({ kind: 'lost_answer' }, { operationId: 'create_shipments' });
+    await expect(port.prepare({ reference: 'r', labelFileType: 'PDF_4x6', commands })).rejects.toMatchObject({ possiblyCommitted: true });
+    // A 429 and a 503 on the listing are waited out, not a reason to send the chunk round again.
+    fake.faults.inject({ kind: 'status', status: 429, headers: { 'Retry-After': '1' }, body: { request_id: randomUUID(), errors: [] } }, { operationId: 'list_shipments' });
+    fake.faults.inject({ kind: 'status', status: 503, body: { request_id: randomUUID(), errors: [] } }, { operationId: 'list_shipments' });
+    const again = await port.prepare({ reference: 'r', labelFileType: 'PDF_4x6', commands });
+    expect(again).toEqual(commands.map((c) => ({ reference: c.reference, providerShipmentId: expect.stringMatching(/^se-\d+$/) })));
+    for (const c of commands) expect(fake.shipmentsFor(c.reference)).toBe(1);
+    expect(count(apiKey, 'GET', /^\/v2\/shipments$/)).toBe(3);
+    expect(count(apiKey, 'GET', /^\/v2\/shipments\/external_shipment_id\//)).toBe(0);
+  });
+
   it('prepare finds the shipments made when ShipStation refuses the whole request for a taken external_shipment_id, and makes the others', async () => {
     const { port } = make();
     const [old, fresh] = [command(), command()];

@@ -1,4 +1,5 @@
 import {
+  isProviderError,
   type LabelFileType,
   type NativeBatchAdmission,
   type NativeBatchList,
@@ -22,6 +23,29 @@ import type { ShipStationWarehouses } from './shipstation-warehouses';
 
 /** Lookups of shipments by external id at once (each paced under the account's budget). */
 const LOOKUP_CONCURRENCY = 4;
+/** From this many shipments to find again, the account's recent shipments are listed first. */
+const LIST_FROM = 5;
+/** How far back, how many pages and how large, the listing of recent shipments reads. */
+const RECENT_MS = 30 * 60_000;
+const RECENT_PAGES = 4;
+const RECENT_PAGE_SIZE = 500;
+/** Tries of one read made while finding shipments again (a 429 waited out, a passing failure after a pause). */
+const READ_TRIES = 5;
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** A read, tried again on a 429 (after its Retry-After, at most 10 s) or a retryable failure (250 ms, doubling). */
+async function read<T>(call: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (error) {
+      const again = isProviderError(error) && (error.code === 'rate_limited' || error.retryable) && !(error instanceof ProviderNotFoundError);
+      if (!again || attempt >= READ_TRIES) throw error;
+      await sleep(error.code === 'rate_limited' ? Math.min(error.retryAfterMs ?? 1_000, 10_000) : 250 * 2 ** (attempt - 1));
+    }
+  }
+}
 
 async function eachAtMost<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length);
@@ -152,12 +176,33 @@ export class ShipStationNativeBatch implements NativeBatchPort {
     return { reference: c.reference, rejected: messages };
   }
 
-  /** The ShipStation shipment id of each reference that has one (`GET /v2/shipments/external_shipment_id/{id}`). */
+  /**
+   * The ShipStation shipment id of each reference that has one: first from the account's pending
+   * shipments made in the last RECENT_MS (`GET /v2/shipments`, newest first, a few pages: one
+   * request finds a whole chunk an earlier create made), then one by one
+   * (`GET /v2/shipments/external_shipment_id/{id}`) for those not seen there. Each read is tried
+   * again on a 429 or a passing failure, so a flaky answer does not send the whole chunk round
+   * again.
+   */
   private async findShipments(references: string[]): Promise<Map<string, string>> {
+    const wanted = new Set(references);
     const found = new Map<string, string>();
-    await eachAtMost(references, LOOKUP_CONCURRENCY, async (reference) => {
+    if (references.length >= LIST_FROM) {
+      const since = new Date(Date.now() - RECENT_MS).toISOString();
+      for (let page = 1; page <= RECENT_PAGES && found.size < wanted.size; page++) {
+        const answer = await read(() =>
+          this.batches.listShipments({ created_at_start: since, shipment_status: 'pending', sort_by: 'created_at', sort_dir: 'desc', page, page_size: RECENT_PAGE_SIZE }),
+        );
+        for (const s of answer.shipments ?? []) {
+          if (s.external_shipment_id && wanted.has(s.external_shipment_id) && s.shipment_id) found.set(s.external_shipment_id, s.shipment_id);
+        }
+        if (page >= (answer.pages ?? 1)) break;
+      }
+    }
+    const rest = references.filter((r) => !found.has(r));
+    await eachAtMost(rest, LOOKUP_CONCURRENCY, async (reference) => {
       try {
-        const shipment = await this.batches.shipmentByExternalId(reference);
+        const shipment = await read(() => this.batches.shipmentByExternalId(reference));
         if (shipment?.shipment_id && shipment.shipment_status !== 'cancelled') found.set(reference, shipment.shipment_id);
       } catch (error) {
         if (!(error instanceof ProviderNotFoundError)) throw error;
