@@ -23,7 +23,7 @@ const SHIPMENTS = Number(process.env['BENCH_SHIPMENTS'] ?? 2_000);
 const RATE = Number(process.env['BENCH_RATE_PER_MINUTE'] ?? 1_200);
 const LATENCY_MS = Number(process.env['BENCH_LATENCY_MS'] ?? 150);
 const WORKERS = Number(process.env['BENCH_WORKERS'] ?? 2);
-const RUNS = (process.env['BENCH_PROVIDERS'] ?? 'shipstation,shippo-native,shippo-single').split(',');
+const RUNS = (process.env['BENCH_PROVIDERS'] ?? 'shipstation,shipstation-batch,shippo-native,shippo-single').split(',');
 /** Shippo's published limits (per endpoint and verb: purchases 500 a minute, reads 4,000, batch creation 50, ...) times this. */
 const SHIPPO_SCALE = Number(process.env['BENCH_SHIPPO_SCALE'] ?? 4);
 
