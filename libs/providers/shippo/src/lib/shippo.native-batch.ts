@@ -39,6 +39,8 @@ const STATUS: Record<ShBatch['status'], NativeBatchStatus> = {
  */
 export class ShippoNativeBatch implements NativeBatchPort {
   readonly lists = ['labels'] as const;
+  /** Batches whose last status read here was VALID: their review needs no read (nothing changes a validated batch but us). */
+  private readonly seenValid = new Set<string>();
 
   constructor(
     private readonly client: ShippoClient,
@@ -68,10 +70,14 @@ export class ShippoNativeBatch implements NativeBatchPort {
   }
 
   async status(providerBatchId: string): Promise<NativeBatchStatus> {
-    return STATUS[(await this.client.batch(providerBatchId, 1)).status] ?? 'FAILED';
+    const { status } = await this.client.batch(providerBatchId, 1);
+    if (status === 'VALID') this.seenValid.add(providerBatchId);
+    else this.seenValid.delete(providerBatchId);
+    return STATUS[status] ?? 'FAILED';
   }
 
   async review(providerBatchId: string): Promise<NativeBatchRejected[]> {
+    if (this.seenValid.delete(providerBatchId)) return [];
     const first = await this.client.batch(providerBatchId, 1);
     // VALID: Shippo found no invalid shipment; INVALID: every page is read (at once) for them.
     if (first.status !== 'INVALID') return [];

@@ -230,8 +230,11 @@ describe('ShippoProvider', () => {
 
       await port.remove(providerBatchId, [rejected[0].providerShipmentId]);
       expect(await port.status(providerBatchId)).toBe('READY');
-      // Valid as a whole now: nothing to review, in one read.
+      // Valid as a whole now: right after a status read that saw it VALID, nothing to review
+      // without a read; else one read of page 1.
       const reads = requestsOf(token, 'GetBatch').length;
+      expect(await port.review(providerBatchId)).toEqual([]);
+      expect(requestsOf(token, 'GetBatch').length).toBe(reads);
       expect(await port.review(providerBatchId)).toEqual([]);
       expect(requestsOf(token, 'GetBatch').length).toBe(reads + 1);
       await port.purchase(providerBatchId);

@@ -2,10 +2,12 @@ import { NATIVE_BATCH_STATES } from './batch-status';
 import { defineMachine, type TransitionName } from './state-machine';
 
 /**
- * A native batch (`native_batches.state`): a carrier account's share of a batch bought through
- * its provider's own batch API. Its row, and the shipments' hand-over (purchase_state NATIVE),
- * are written before the provider is called; every step is recorded before the next, so a
- * crash resumes from the recorded state and the provider batch is purchased at most once.
+ * A native batch (`native_batches.state`): a carrier account's share of a batch (one group of
+ * it) bought through its provider's own batch API. Its row, and the shipments' hand-over
+ * (purchase_state NATIVE), are written before the provider is called; every step is recorded
+ * before the next, so a crash resumes from the recorded state and the provider batch is
+ * purchased at most once. CREATING covers making the shipments first where the provider needs
+ * it (each one's provider id recorded as it comes back); PURCHASED covers collecting its pages.
  *
  *   created             CREATING -> CREATED               the provider batch exists; its id is recorded
  *   validated           CREATED -> VALIDATED              the provider validated it (invalid ones failed)
@@ -14,7 +16,9 @@ import { defineMachine, type TransitionName } from './state-machine';
  *   purchased           PURCHASE_REQUESTED -> PURCHASED   the provider batch is bought
  *   collected           PURCHASED -> COLLECTED            every label recorded (or failed)
  *   nothing_to_buy      CREATING | VALIDATED -> COLLECTED every shipment left it before purchase
- *   failed              any but COLLECTED, FAILED -> FAILED
+ *   failed              any but COLLECTED, FAILED -> FAILED (given up: its shipments bought one by
+ *                                                         one, looked up first once a purchase was asked;
+ *                                                         or failed with a message)
  */
 export const NATIVE_BATCH_TRANSITIONS = defineMachine({
   subject: 'native batch',

@@ -25,6 +25,10 @@ export interface NativeBatchRecord {
   failures: number;
   /** When a create of the provider batch was sent (its answer may have been lost); null before. */
   createSentAt: Date | null;
+  /** When the purchase was recorded as asked for (VALIDATED -> PURCHASE_REQUESTED); null before. */
+  purchaseRequestedAt: Date | null;
+  /** When the provider acknowledged the purchase; null while its outcome is unknown. */
+  purchaseAnsweredAt: Date | null;
 }
 
 /** A shipment held by a native batch: its purchase claim and the provider's shipment id, once made. */
@@ -46,6 +50,8 @@ export interface NativeBatchPageRow {
   failures: number;
   /** Whether a worker holds it now. */
   leased: boolean;
+  /** Taken by a worker whose lease ran out without releasing it (it died): its job may be stuck with it. */
+  abandoned: boolean;
 }
 
 /**
@@ -81,6 +87,10 @@ export interface NativeBatchRepository {
   recordPrepared(id: string, made: Array<{ shipmentId: string; nativeShipmentId: string }>): Promise<void>;
   /** Records that a create is about to be sent (CREATING only): a later try looks it up first. */
   recordCreateSent(id: string): Promise<void>;
+  /** VALIDATED -> PURCHASE_REQUESTED, noting when; false when the row was not VALIDATED (another worker asked). */
+  requestPurchase(id: string): Promise<boolean>;
+  /** The provider acknowledged the purchase (its answer came). */
+  recordPurchaseAnswered(id: string): Promise<void>;
   /** CREATING -> CREATED with the provider's batch id; false when the row was not CREATING. */
   recordCreated(id: string, providerBatchId: string): Promise<boolean>;
   /**

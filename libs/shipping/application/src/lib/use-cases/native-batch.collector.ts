@@ -52,19 +52,22 @@ export class NativeBatchCollector {
     private readonly settle: NativeBatchSettlement,
   ) {}
 
-  /** Collects the page when it is to be collected and free; true when it was the batch's last page left. */
-  async collect(nativeBatchId: string, list: NativeBatchListName, page: number): Promise<boolean> {
+  /**
+   * Collects the page when it is to be collected and free: `last` when it was the batch's last
+   * page left, `done` when others are left, `skipped` when it was not this run's to collect.
+   */
+  async collect(nativeBatchId: string, list: NativeBatchListName, page: number): Promise<'last' | 'done' | 'skipped'> {
     const nb = await this.natives.find(nativeBatchId);
-    if (!nb || nb.state !== 'PURCHASED' || !nb.providerBatchId) return false;
-    if (!(await this.natives.leasePage(nb.id, list, page, PAGE_LEASE_MS))) return false;
+    if (!nb || nb.state !== 'PURCHASED' || !nb.providerBatchId) return 'skipped';
+    if (!(await this.natives.leasePage(nb.id, list, page, PAGE_LEASE_MS))) return 'skipped';
     try {
       const provider = await this.providerOf(nb);
       // Without its provider the page cannot be read: its shipments are bought alone (looked up first) once every page is done.
       if (provider?.nativeBatch) await this.read(nb, provider, provider.nativeBatch, list, page);
     } catch (error) {
-      return this.afterFailure(nb, list, page, error);
+      return (await this.afterFailure(nb, list, page, error)) ? 'last' : 'skipped';
     }
-    return (await this.natives.pageDone(nb.id, list, page)) === 0;
+    return (await this.natives.pageDone(nb.id, list, page)) === 0 ? 'last' : 'done';
   }
 
   async providerOf(nb: NativeBatchRecord): Promise<LabelProvider | null> {
@@ -79,6 +82,7 @@ export class NativeBatchCollector {
 
   private async read(nb: NativeBatchRecord, provider: LabelProvider, port: NativeBatchPort, list: NativeBatchListName, page: number): Promise<void> {
     const startedAt = Date.now();
+    this.logger.debug(`batch ${nb.batchId}: native batch ${nb.id}: collecting page ${page} of ${list}`, { batch_id: nb.batchId, native_batch_id: nb.id });
     const { items } = await port.list(nb.providerBatchId ?? '', list, page);
     const listedAt = Date.now();
     const held = new Map((await this.natives.shipments(nb.id, items.map((i) => i.reference))).map((s) => [s.id, s]));
@@ -140,7 +144,7 @@ export class NativeBatchCollector {
     }
     const fields = { batch_id: nb.batchId, tenant_id: nb.tenantId, native_batch_id: nb.id, carrier_account_id: nb.carrierAccountId, code: error.code };
     if (error.code === 'rate_limited') {
-      const failures = await this.natives.releasePage(nb.id, list, page, false);
+      await this.natives.releasePage(nb.id, list, page, false);
       await this.ringPage(nb.id, list, page, nativeJobId(nb.id, `${list}-${page}-rate-limited`), Math.max(error.retryAfterMs ?? 0, 1_000));
       return false;
     }

@@ -16,14 +16,14 @@ import type { MergeLabelFilesUseCase } from './merge-label-files.use-case';
 import { NativeBatchCollector } from './native-batch.collector';
 import { type NativeBatchJobData, nativeJobId, nativePageJobId } from './native-batch.jobs';
 import { NativeBatchSettlement } from './native-batch.settlement';
-import { NATIVE_MAX_FAILURES, NativeBatchUseCase } from './native-batch.use-case';
+import { NATIVE_MAX_FAILURES, NATIVE_PURCHASE_UNTAKEN_MS, NativeBatchUseCase } from './native-batch.use-case';
 import type { PurchasedLabelFiles } from './purchased-label.files';
 
 type PageRow = NativeBatchPageRow & { leaseUntil: number };
 
 /** The repository's rules (conditional moves, leases, hand-over states) over plain objects. */
 class MemoryNatives implements NativeBatchRepository {
-  row: NativeBatchRecord = { id: 'nb1', tenantId: 't1', batchId: 'b1', carrierAccountId: 'ca1', labelFileType: 'PDF_4x6', providerBatchId: null, state: 'CREATING', polls: 0, failures: 0, createSentAt: null };
+  row: NativeBatchRecord = { id: 'nb1', tenantId: 't1', batchId: 'b1', carrierAccountId: 'ca1', labelFileType: 'PDF_4x6', providerBatchId: null, state: 'CREATING', polls: 0, failures: 0, createSentAt: null, purchaseRequestedAt: null, purchaseAnsweredAt: null };
   ship: Map<string, string>;
   nativeIds = new Map<string, string>();
   messages = new Map<string, string>();
@@ -62,6 +62,14 @@ class MemoryNatives implements NativeBatchRepository {
   async recordCreateSent() {
     if (this.row.state === 'CREATING') this.row.createSentAt = new Date();
   }
+  async requestPurchase() {
+    if (this.row.state !== 'VALIDATED') return false;
+    Object.assign(this.row, { state: 'PURCHASE_REQUESTED', polls: 0, purchaseRequestedAt: new Date(), purchaseAnsweredAt: null });
+    return true;
+  }
+  async recordPurchaseAnswered() {
+    if (this.row.state === 'PURCHASE_REQUESTED') this.row.purchaseAnsweredAt = new Date();
+  }
   async recordCreated(_id: string, providerBatchId: string) {
     if (this.row.state !== 'CREATING' || this.row.providerBatchId) return false;
     Object.assign(this.row, { state: 'CREATED', providerBatchId, polls: 0 });
@@ -99,7 +107,7 @@ class MemoryNatives implements NativeBatchRepository {
     }
   }
   async pages() {
-    return this.pageRows.map((p) => ({ list: p.list, page: p.page, done: p.done, failures: p.failures, leased: p.leaseUntil > Date.now() }));
+    return this.pageRows.map((p) => ({ list: p.list, page: p.page, done: p.done, failures: p.failures, leased: p.leaseUntil > Date.now(), abandoned: p.leaseUntil > 0 && p.leaseUntil <= Date.now() }));
   }
   async leasePage(_id: string, list: NativeBatchListName, page: number, ms: number) {
     const p = this.pageOf(list, page);
@@ -150,7 +158,11 @@ const ids = (n: number) => Array.from({ length: n }, (_, i) => `s${i}`);
  * A provider like Shippo: the batch made with its shipments, validated after one read (`invalid`
  * found invalid), purchased after one read; one list of pages whose outcomes are read by `label`.
  */
-function validatingPort(log: string[], all: string[], options: { pageSize?: number; invalid?: string[]; missing?: string[]; purchaseFails?: boolean } = {}): NativeBatchPort {
+function validatingPort(
+  log: string[],
+  all: string[],
+  options: { pageSize?: number; invalid?: string[]; missing?: string[]; purchaseFails?: boolean; purchaseLost?: boolean } = {},
+): NativeBatchPort {
   const pageSize = options.pageSize ?? 100;
   let reads = 0;
   let purchased = false;
@@ -169,6 +181,7 @@ function validatingPort(log: string[], all: string[], options: { pageSize?: numb
       if (options.purchaseFails) throw new ProviderUnavailableError('timeout', { possiblyCommitted: true });
       purchased = true;
       reads = 0;
+      if (options.purchaseLost) throw new ProviderUnavailableError('socket hang up', { possiblyCommitted: true });
     },
     list: async (_id, _list, page) => {
       log.push(`page ${page}`);
@@ -242,9 +255,11 @@ function setup(shipments: string[], makePort: (log: string[]) => NativeBatchPort
   const files = { store: async () => null } as unknown as PurchasedLabelFiles;
   /** Jobs rung and not yet run, deduplicated by id while waiting (as the queue does). */
   const jobs: Array<{ data: NativeBatchJobData; id: string }> = [];
+  /** Ids of jobs a dead worker took: the queue still counts them as active, so the same id is not added. */
+  const dead = new Set<string>();
   const singles: string[] = [];
   const add = (data: NativeBatchJobData, id = '') => {
-    if (id && jobs.some((j) => j.id === id)) return;
+    if (id && (jobs.some((j) => j.id === id) || dead.has(id))) return;
     jobs.push({ data, id });
   };
   const queue = {
@@ -274,7 +289,7 @@ function setup(shipments: string[], makePort: (log: string[]) => NativeBatchPort
     jobs.splice(0, jobs.length, ...jobs.filter((j) => j.data.page === undefined));
     await Promise.all(pages.map((j) => useCase.execute(j.data)));
   };
-  return { useCase, natives, log, runAll, runPagesAtOnce, jobs, recorded, singles };
+  return { useCase, natives, log, runAll, runPagesAtOnce, jobs, dead, recorded, singles };
 }
 
 describe('NativeBatchUseCase', () => {
@@ -335,6 +350,30 @@ describe('NativeBatchUseCase', () => {
     expect(natives.row.state).toBe('PURCHASE_REQUESTED');
   });
 
+  it('a purchase of unknown outcome whose provider batch stays READY long after it was asked for was not made: bought alone, looked up first, never asked again', async () => {
+    const all = ids(3);
+    const { natives, log, runAll, singles } = setup(all, (l) => validatingPort(l, all, { purchaseFails: true }));
+    await runAll(6);
+    expect(natives.row.state).toBe('PURCHASE_REQUESTED');
+    expect(singles).toEqual([]);
+    // Longer ago than NATIVE_PURCHASE_UNTAKEN_MS, and still READY at the provider.
+    natives.row.purchaseRequestedAt = new Date(Date.now() - NATIVE_PURCHASE_UNTAKEN_MS - 1_000);
+    await runAll(6);
+    expect(natives.row.state).toBe('FAILED');
+    expect(singles).toEqual(all);
+    expect([...natives.lookups]).toEqual(all);
+    expect(log.filter((l) => l === 'purchase')).toEqual(['purchase']);
+  });
+
+  it('a purchase whose answer was lost but which the provider made is collected, however long it took', async () => {
+    const all = ids(3);
+    const { natives, runAll, recorded, singles } = setup(all, (l) => validatingPort(l, all, { purchaseLost: true }));
+    await runAll();
+    expect(natives.row.state).toBe('COLLECTED');
+    expect(recorded).toHaveLength(3);
+    expect(singles).toEqual([]);
+  });
+
   it('resumes from the recorded state after a crash, without creating the provider batch again', async () => {
     const all = ids(3);
     const { natives, log, useCase, runAll, jobs } = setup(all, (l) => validatingPort(l, all));
@@ -366,12 +405,40 @@ describe('NativeBatchUseCase', () => {
     // Page 4 again, once its lease is free, as a dead worker's or a repeated job's would be.
     const again = { nativeBatchId: 'nb1', list: 'labels' as const, page: 4 };
     await runPagesAtOnce();
-    natives.pageRows.find((p) => p.page === 4)!.done = false;
+    for (const p of natives.pageRows.filter((row) => row.page === 4)) p.done = false;
     await useCase.execute(again);
     await runAll();
     expect(natives.row.state).toBe('COLLECTED');
     expect(recorded).toHaveLength(1000);
     expect(new Set(recorded).size).toBe(1000);
+  });
+
+  it('rings a page a dead worker abandoned under a new job id once its lease ran out (its old job still counts as active)', async () => {
+    const all = ids(300);
+    const { natives, jobs, dead, runAll, recorded } = setup(all, (l) => validatingPort(l, all));
+    for (let i = 0; i < 30 && jobs.every((j) => j.data.page === undefined); i++) await runAll(1);
+    // A worker takes page 2's job, leases the page and dies; its lease runs out.
+    const taken = jobs.splice(jobs.findIndex((j) => j.data.page === 2), 1)[0];
+    dead.add(taken.id);
+    await natives.leasePage('nb1', 'labels', 2, 60_000);
+    for (const p of natives.pageRows.filter((row) => row.page === 2)) p.leaseUntil = Date.now() - 1;
+    await runAll(400);
+    expect(natives.row.state).toBe('COLLECTED');
+    expect(recorded).toHaveLength(300);
+  });
+
+  it("finishes when the worker that took the step's look died with it: each page done rings a look of its own for after the leases", async () => {
+    const all = ids(300);
+    const { natives, jobs, dead, runAll, recorded } = setup(all, (l) => validatingPort(l, all));
+    for (let i = 0; i < 30 && jobs.every((j) => j.data.page === undefined); i++) await runAll(1);
+    // One worker took the step's look and page 2, and died; its lease on page 2 runs out.
+    for (const taken of jobs.splice(0).filter((j) => j.data.page === undefined || j.data.page === 2)) dead.add(taken.id);
+    jobs.push(...[1, 3].map((page) => ({ data: { nativeBatchId: 'nb1', list: 'labels' as const, page }, id: `p${page}` })));
+    await natives.leasePage('nb1', 'labels', 2, 60_000);
+    for (const p of natives.pageRows.filter((row) => row.page === 2)) p.leaseUntil = Date.now() - 1;
+    await runAll(400);
+    expect(natives.row.state).toBe('COLLECTED');
+    expect(recorded).toHaveLength(300);
   });
 
   it('gives a shipment the provider batch never held back to single purchases once every page is read, looked up first', async () => {

@@ -19,9 +19,16 @@ import { messagesOr, NativeBatchSettlement } from './native-batch.settlement';
 /** The longest wait between two reads of a provider batch still validating or purchasing (`NATIVE_BATCH_POLL_MS`). */
 export const NATIVE_POLL_MS = Number(process.env['NATIVE_BATCH_POLL_MS'] || 2_000);
 /** The first poll waits this long; each next one twice as long, up to NATIVE_POLL_MS. */
-const FIRST_POLL_MS = 100;
+const FIRST_POLL_MS = 50;
 /** Reads before giving up on a provider batch that never settles (about 30 minutes at the default). */
 export const NATIVE_MAX_POLLS = 900;
+/**
+ * A purchase whose answer never came (a lost answer, a 5xx, a worker killed while it was out)
+ * and whose provider batch is still READY this long after it was asked for
+ * (`NATIVE_BATCH_PURCHASE_UNTAKEN_SECONDS`, default 300: far longer than a request can take)
+ * was not made: its shipments are bought one by one, looked up first; it is never asked again.
+ */
+export const NATIVE_PURCHASE_UNTAKEN_MS = Number(process.env['NATIVE_BATCH_PURCHASE_UNTAKEN_SECONDS'] || 300) * 1000;
 /** Retryable failures of one step before the shipments go back to single purchases. */
 export const NATIVE_MAX_FAILURES = 8;
 /** `prepare` chunks one step run makes (then it rings itself for the next ones), and how many at once. */
@@ -51,7 +58,9 @@ interface NextRun {
  *                       the provider batch (or find the one an earlier create made) -> CREATED
  *   CREATED             poll until READY; fail what `review` found invalid (removed) -> VALIDATED
  *   VALIDATED           -> PURCHASE_REQUESTED (recorded first), then ask the provider to buy it
- *   PURCHASE_REQUESTED  poll until PURCHASED -> PURCHASED
+ *   PURCHASE_REQUESTED  poll until PURCHASED -> PURCHASED; a purchase never acknowledged whose
+ *                       provider batch is still READY NATIVE_PURCHASE_UNTAKEN_MS later was not
+ *                       made: bought one by one, looked up first -> FAILED
  *   PURCHASED           record every page of every list; the pages are collected by page jobs,
  *                       any worker each (NativeBatchCollector); once all are done, what no page
  *                       settled goes back to single purchases, looked up first -> COLLECTED
@@ -83,8 +92,18 @@ export class NativeBatchUseCase {
   /** One job: a page of a purchased provider batch, or the next step. */
   async execute(job: NativeBatchJobData): Promise<void> {
     if (job.list !== undefined && job.page !== undefined) {
-      const last = await this.collector.collect(job.nativeBatchId, job.list, job.page);
-      if (last) await this.ring(job.nativeBatchId, 0, 'pages-done');
+      const outcome = await this.collector.collect(job.nativeBatchId, job.list, job.page);
+      if (outcome === 'last') await this.ring(job.nativeBatchId, 0, 'pages-done');
+      // Others left: a look once their leases could have run out, in case the worker holding one
+      // died with the step's own look (one job per due time, however many pages ask for it).
+      if (outcome === 'done') {
+        const delayMs = NATIVE_LEASE_MS + NATIVE_COLLECT_CHECK_MS;
+        const due = Math.floor((Date.now() + delayMs) / NATIVE_COLLECT_CHECK_MS);
+        await this.queue.add(QUEUES.nativeBatch, { nativeBatchId: job.nativeBatchId } satisfies NativeBatchJobData, {
+          delayMs,
+          jobId: `native:${job.nativeBatchId}:collect-check-${due}`,
+        });
+      }
       return;
     }
     const nb = await this.natives.lease(job.nativeBatchId, NATIVE_LEASE_MS);
@@ -254,7 +273,7 @@ export class NativeBatchUseCase {
       return;
     }
     // Recorded before the request: whoever wins this move is the only one to ask.
-    if (!(await this.natives.move(nb.id, 'VALIDATED', 'PURCHASE_REQUESTED'))) return;
+    if (!(await this.natives.requestPurchase(nb.id))) return;
     try {
       await port.purchase(this.providerId(nb), { labelFileType: nb.labelFileType as LabelFileType });
     } catch (error) {
@@ -270,12 +289,22 @@ export class NativeBatchUseCase {
       await this.natives.move(nb.id, 'PURCHASE_REQUESTED', 'VALIDATED');
       throw error;
     }
+    await this.natives.recordPurchaseAnswered(nb.id);
     this.logger.log(`batch ${nb.batchId}: native batch ${nb.id}: purchase of provider batch ${nb.providerBatchId} asked for (${ours.length} shipments)`, this.fields(nb));
     this.later(nb.id, pollDelay(0), 'purchase-requested');
   }
 
   private async awaitPurchase(nb: NativeBatchRecord, port: NativeBatchPort): Promise<void> {
     const status = await port.status(this.providerId(nb));
+    if (status === 'READY' && this.untaken(nb)) {
+      this.logger.warn(
+        `batch ${nb.batchId}: native batch ${nb.id}: the purchase of provider batch ${nb.providerBatchId} was never acknowledged and the batch is still unpurchased ${NATIVE_PURCHASE_UNTAKEN_MS / 1000} s later; its shipments are bought one by one, looked up first`,
+        this.fields(nb),
+      );
+      await this.settle.giveBack(nb, (await this.natives.shipments(nb.id)).map((s) => s.id), true);
+      await this.natives.move(nb.id, 'PURCHASE_REQUESTED', 'FAILED');
+      return;
+    }
     // FAILED after the purchase was asked for: the lists tell what it bought before failing.
     if (status !== 'PURCHASED' && status !== 'FAILED') return this.poll(nb, 'purchasing');
     if (await this.natives.move(nb.id, 'PURCHASE_REQUESTED', 'PURCHASED')) this.later(nb.id, 0, 'purchased');
@@ -311,12 +340,17 @@ export class NativeBatchUseCase {
     }
   }
 
-  private async ringPages(nativeBatchId: string, pages: Array<{ list: NativeBatchListName; page: number; failures: number }>): Promise<void> {
+  /**
+   * Rings the job of each page: one id per page and round, so a page whose job is waiting is not
+   * rung twice; but a page a dead worker abandoned gets a new id (its old job may still count as
+   * active in the queue until the queue notices the worker is gone).
+   */
+  private async ringPages(nativeBatchId: string, pages: Array<{ list: NativeBatchListName; page: number; failures: number; abandoned: boolean }>): Promise<void> {
     await this.queue.addBulk(
       QUEUES.nativeBatch,
       pages.map((p) => ({
         data: { nativeBatchId, list: p.list, page: p.page } satisfies NativeBatchJobData,
-        options: { jobId: nativePageJobId(nativeBatchId, p.list, p.page, p.failures) },
+        options: { jobId: p.abandoned ? nativeJobId(nativeBatchId, `${p.list}-${p.page}-abandoned`) : nativePageJobId(nativeBatchId, p.list, p.page, p.failures) },
       })),
     );
   }
@@ -375,6 +409,11 @@ export class NativeBatchUseCase {
     const afterPurchase = nb.state === 'PURCHASE_REQUESTED' || nb.state === 'PURCHASED';
     await this.settle.giveBack(nb, ours.map((s) => s.id), lookupRequired || afterPurchase);
     await this.natives.move(nb.id, nb.state, 'FAILED');
+  }
+
+  /** Asked for without an answer, NATIVE_PURCHASE_UNTAKEN_MS ago or more. */
+  private untaken(nb: NativeBatchRecord): boolean {
+    return !nb.purchaseAnsweredAt && nb.purchaseRequestedAt !== null && Date.now() - nb.purchaseRequestedAt.getTime() >= NATIVE_PURCHASE_UNTAKEN_MS;
   }
 
   private providerId(nb: NativeBatchRecord): string {

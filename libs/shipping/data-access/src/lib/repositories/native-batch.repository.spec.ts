@@ -79,9 +79,11 @@ describe.each([
     expect(await natives.recordCreated(nb.id, 'pb-1')).toBe(true);
     expect(await natives.recordCreated(nb.id, 'pb-2')).toBe(false);
     expect(await natives.move(nb.id, 'CREATED', 'VALIDATED')).toBe(true);
-    const racing = await Promise.all([natives.move(nb.id, 'VALIDATED', 'PURCHASE_REQUESTED'), natives.move(nb.id, 'VALIDATED', 'PURCHASE_REQUESTED')]);
+    const racing = await Promise.all([natives.requestPurchase(nb.id), natives.requestPurchase(nb.id)]);
     expect(racing.filter(Boolean)).toHaveLength(1);
-    expect(await natives.lease(nb.id, 60_000)).toMatchObject({ state: 'PURCHASE_REQUESTED', providerBatchId: 'pb-1' });
+    expect(await natives.find(nb.id)).toMatchObject({ state: 'PURCHASE_REQUESTED', purchaseRequestedAt: expect.any(Date), purchaseAnsweredAt: null });
+    await natives.recordPurchaseAnswered(nb.id);
+    expect(await natives.lease(nb.id, 60_000)).toMatchObject({ state: 'PURCHASE_REQUESTED', providerBatchId: 'pb-1', purchaseAnsweredAt: expect.any(Date) });
     await natives.release(nb.id);
   });
 
@@ -129,6 +131,11 @@ describe.each([
     expect(racing.filter(Boolean)).toHaveLength(1);
     expect((await natives.pages(id)).find((p) => p.list === 'labels' && p.page === 1)).toMatchObject({ leased: true, done: false });
     expect(await natives.releasePage(id, 'labels', 1, true)).toBe(1);
+    // A holder that dies leaves its page abandoned once its lease runs out.
+    expect(await natives.leasePage(id, 'labels', 2, 1)).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect((await natives.pages(id)).find((p) => p.list === 'labels' && p.page === 2)).toMatchObject({ leased: false, abandoned: true });
+    expect((await natives.pages(id)).find((p) => p.list === 'labels' && p.page === 3)).toMatchObject({ leased: false, abandoned: false });
     expect(await natives.leasePage(id, 'labels', 1, 60_000)).toBe(true);
     expect(await natives.pageDone(id, 'labels', 1)).toBe(3);
     expect(await natives.leasePage(id, 'labels', 1, 60_000)).toBe(false);

@@ -39,6 +39,8 @@ const T = {
   },
   /** handOver found no shipment to take: the row it wrote takes `failed` (CREATING -> FAILED). */
   abandoned: transition(NATIVE, 'failed', NATIVE.initial),
+  /** requestPurchase: `purchase_requested` (VALIDATED -> PURCHASE_REQUESTED). */
+  purchaseRequested: { from: fromStates(NATIVE, 'purchase_requested'), to: toState(NATIVE, 'purchase_requested') },
   /** recordCreated: `created` (CREATING -> CREATED). */
   created: { from: fromStates(NATIVE, 'created'), to: toState(NATIVE, 'created') },
   /** giveBack: `native_given_back` (NATIVE -> QUEUED). */
@@ -67,9 +69,13 @@ interface Row {
   polls: number;
   failures: number;
   create_sent_at: Date | string | null;
+  purchase_requested_at: Date | string | null;
+  purchase_answered_at: Date | string | null;
 }
 
-const ROW_COLUMNS = 'id, tenant_id, batch_id, carrier_account_id, label_file_type, provider_batch_id, state, polls, failures, create_sent_at';
+const ROW_COLUMNS =
+  'id, tenant_id, batch_id, carrier_account_id, label_file_type, provider_batch_id, state, polls, failures, create_sent_at, purchase_requested_at, purchase_answered_at';
+const dateOrNull = (v: Date | string | null): Date | null => (v ? new Date(v) : null);
 
 const toRecord = (r: Row): NativeBatchRecord => ({
   id: r.id,
@@ -81,7 +87,9 @@ const toRecord = (r: Row): NativeBatchRecord => ({
   state: r.state,
   polls: Number(r.polls),
   failures: Number(r.failures),
-  createSentAt: r.create_sent_at ? new Date(r.create_sent_at) : null,
+  createSentAt: dateOrNull(r.create_sent_at),
+  purchaseRequestedAt: dateOrNull(r.purchase_requested_at),
+  purchaseAnsweredAt: dateOrNull(r.purchase_answered_at),
 });
 
 @Injectable()
@@ -208,6 +216,22 @@ export class TypeormNativeBatchRepository implements NativeBatchRepository {
     );
   }
 
+  async requestPurchase(id: string): Promise<boolean> {
+    const rows = await this.dataSource.query(
+      `UPDATE native_batches SET state = $2, polls = 0, purchase_requested_at = now(), purchase_answered_at = NULL, updated_at = now()
+       WHERE id = $1 AND state = ANY($3::text[]) RETURNING id`,
+      [id, T.purchaseRequested.to, T.purchaseRequested.from],
+    );
+    return normalizeRows(rows).length > 0;
+  }
+
+  async recordPurchaseAnswered(id: string): Promise<void> {
+    await this.dataSource.query(`UPDATE native_batches SET purchase_answered_at = now(), updated_at = now() WHERE id = $1 AND state = $2`, [
+      id,
+      T.purchaseRequested.to,
+    ]);
+  }
+
   async recordCreated(id: string, providerBatchId: string): Promise<boolean> {
     const rows = await this.dataSource.query(
       `UPDATE native_batches SET provider_batch_id = $2, state = $3, polls = 0, updated_at = now()
@@ -281,14 +305,22 @@ export class TypeormNativeBatchRepository implements NativeBatchRepository {
   }
 
   async pages(id: string): Promise<NativeBatchPageRow[]> {
-    const rows = normalizeRows<{ list: NativeBatchListName; page: number; done: boolean; failures: number; leased: boolean }>(
+    const rows = normalizeRows<{ list: NativeBatchListName; page: number; done: boolean; failures: number; leased: boolean; abandoned: boolean }>(
       await this.dataSource.query(
-        `SELECT list, page, done_at IS NOT NULL AS done, failures, coalesce(lease_until > now(), false) AS leased
+        `SELECT list, page, done_at IS NOT NULL AS done, failures, coalesce(lease_until > now(), false) AS leased,
+                coalesce(lease_until <= now(), false) AS abandoned
          FROM native_batch_pages WHERE native_batch_id = $1 ORDER BY list, page`,
         [id],
       ),
     );
-    return rows.map((r) => ({ list: r.list, page: Number(r.page), done: Boolean(r.done), failures: Number(r.failures), leased: Boolean(r.leased) }));
+    return rows.map((r) => ({
+      list: r.list,
+      page: Number(r.page),
+      done: Boolean(r.done),
+      failures: Number(r.failures),
+      leased: Boolean(r.leased),
+      abandoned: Boolean(r.abandoned),
+    }));
   }
 
   async leasePage(id: string, list: NativeBatchListName, page: number, ms: number): Promise<boolean> {
