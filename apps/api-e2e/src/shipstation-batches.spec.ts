@@ -1,3 +1,5 @@
+// Quick polls, and a process call never acknowledged taken as not made after 3 s instead of 300.
+import './native-faults.env';
 import { randomUUID } from 'node:crypto';
 import { eventually } from '@shipbatch/platform/testing';
 import { readPdfLabels } from '@shipbatch/providers/testing';
@@ -156,6 +158,30 @@ describe.each([
       expect(await mergedBarcodes(done.label_url)).toEqual(ids.map((s) => tracking().get(s)));
     });
   }
+
+  it('asks again after Retry-After when the process call is answered 429: processed once', async () => {
+    const acct = await account({ minSize: 10 });
+    const { id, ids } = await batchOf(acct.id, 20, 'Throttled');
+    fake.faults.inject({ kind: 'status', status: 429, headers: { 'Retry-After': '1' }, body: { request_id: randomUUID(), errors: [] } }, { operationId: 'process_batch', times: 1 });
+    const done = await purchase(id);
+    expect(done.object_results).toMatchObject({ purchase_succeeded: 20, purchase_failed: 0 });
+    expect(requestsOf(acct.apiKey).filter((r) => r.operationId === 'process_batch').map((r) => r.status)).toEqual([429, 204]);
+    expect(batchesOf(acct.apiKey)).toEqual([expect.objectContaining({ processCalls: 1, status: 'completed' })]);
+    expectSoldOnce(ids);
+  });
+
+  it('never asks again when the process call is answered 503 and was not made: once the batch stays open, each label is bought alone from its shipment', async () => {
+    const acct = await account({ minSize: 10 });
+    const { id, ids } = await batchOf(acct.id, 20, 'Untaken');
+    fake.faults.inject({ kind: 'status', status: 503, body: { request_id: randomUUID(), errors: [] } }, { operationId: 'process_batch', times: 1 });
+    const done = await purchase(id);
+    expect(done.object_results).toMatchObject({ purchase_succeeded: 20, purchase_failed: 0 });
+    expect(requestsOf(acct.apiKey).filter((r) => r.operationId === 'process_batch')).toHaveLength(1);
+    expect(batchesOf(acct.apiKey)).toEqual([expect.objectContaining({ processCalls: 0, status: 'open' })]);
+    expectSoldOnce(ids);
+    expect(requestsOf(acct.apiKey).filter((r) => r.operationId === 'create_label_from_shipment' && r.status === 200)).toHaveLength(20);
+    expect(await mergedBarcodes(done.label_url)).toEqual(ids.map((s) => tracking().get(s)));
+  });
 
   it('buys every label once while ShipStation answers 503, 429 and loses answers on every kind of batch call', async () => {
     const acct = await account({ minSize: 10 });
