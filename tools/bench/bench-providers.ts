@@ -2,7 +2,9 @@
  * npm run bench:providers — 2,000 shipments bought through a provider adapter from an in-process
  * fake of the provider (real HTTP, every request checked against the OpenAPI file) with a
  * scaled rate limit and latency, in scale-out with two worker processes:
- * - shipstation: one label per call, paced under the limit per API key;
+ * - shipstation: one label per call, paced under the limit per API key (native_batch_min_size above the share);
+ * - shipstation-batch: through ShipStation's batch API (shipments in bulk, one batch, processed once,
+ *   labels read by batch), every call paced under the same limit;
  * - shippo-native: through one Shippo batch (create, validate, purchase once, read each label);
  * - shippo-single: the same share through instant transactions (native_batch_min_size above it).
  * Prints the elapsed purchase time against its floor (for each limit, the requests it covers / its
@@ -21,7 +23,7 @@ const SHIPMENTS = Number(process.env['BENCH_SHIPMENTS'] ?? 2_000);
 const RATE = Number(process.env['BENCH_RATE_PER_MINUTE'] ?? 1_200);
 const LATENCY_MS = Number(process.env['BENCH_LATENCY_MS'] ?? 150);
 const WORKERS = Number(process.env['BENCH_WORKERS'] ?? 2);
-const RUNS = (process.env['BENCH_PROVIDERS'] ?? 'shipstation,shippo-native,shippo-single').split(',');
+const RUNS = (process.env['BENCH_PROVIDERS'] ?? 'shipstation,shipstation-batch,shippo-native,shippo-single').split(',');
 /** Shippo's published limits (per endpoint and verb: purchases 500 a minute, reads 4,000, batch creation 50, ...) times this. */
 const SHIPPO_SCALE = Number(process.env['BENCH_SHIPPO_SCALE'] ?? 4);
 
@@ -55,17 +57,29 @@ function peak(times: number[], ms: number): number {
   return best;
 }
 
-async function shipstation(): Promise<Setup> {
+async function shipstation(batch: boolean): Promise<Setup> {
   const fake = await startFakeShipStation({ rateLimitPerMinute: RATE, latencyMs: LATENCY_MS });
   const apiKey = 'TEST_bench_key';
   fake.addAccount({ apiKey, carriers: [{ carrierId: 'se-1000', carrierCode: 'stamps_com', balance: 1_000_000 }] });
   return {
-    label: `fake ShipStation at ${RATE}/min (at most ${Math.floor(RATE / 6)} in 10 s), ${LATENCY_MS} ms latency`,
+    label: `fake ShipStation at ${RATE}/min (at most ${Math.floor(RATE / 6)} in 10 s), ${LATENCY_MS} ms latency, ${batch ? "ShipStation's batch API" : 'single purchases'}`,
     env: { SHIPSTATION_BASE_URL: fake.url },
-    account: { provider: 'shipstation', carrier: 'usps', account_id: 'se-1000', parameters: { api_key: apiKey, carrier_id: 'se-1000', rate_limit_per_minute: RATE } },
+    account: {
+      provider: 'shipstation',
+      carrier: 'usps',
+      account_id: 'se-1000',
+      parameters: { api_key: apiKey, carrier_id: 'se-1000', rate_limit_per_minute: RATE, native_batch_min_size: batch ? 50 : SHIPMENTS + 1 },
+    },
     requests: (since) => fake.requests().filter((r) => r.at >= since && !r.path.startsWith('/v2/downloads')),
     limitOf: () => ({ kind: 'per API key', perMinute: RATE }),
-    extra: () => [`labels sold            ${fake.sales().length}`, `OpenAPI violations     ${fake.violations().length}`],
+    extra: () => {
+      const batches = fake.batches();
+      return [
+        `labels sold            ${fake.sales().length} (${fake.sales().filter((s) => s.batch).length} through ShipStation batches)`,
+        `ShipStation batches    ${batches.length}${batches.length ? `, process calls ${batches.map((b) => b.processCalls).join(', ')}, errors ${batches.map((b) => b.errors.length).join(', ')}` : ''}`,
+        `OpenAPI violations     ${fake.violations().length}`,
+      ];
+    },
     close: () => fake.close(),
   };
 }
@@ -159,7 +173,9 @@ async function run(setup: Setup): Promise<void> {
       byPath.set(kind, (byPath.get(kind) ?? 0) + 1);
     }
     console.log(`\n${setup.label}; ${SHIPMENTS} shipments, scale-out with ${WORKERS} workers`);
-    console.log(`  PURCHASED after         ${(elapsedMs / 1000).toFixed(1)} s (${done.object_results.purchase_succeeded} bought, ${done.object_results.purchase_failed} failed)`);
+    console.log(
+      `  PURCHASED after         ${(elapsedMs / 1000).toFixed(1)} s (${done.object_results.purchase_succeeded} bought, ${done.object_results.purchase_failed} failed; ${(done.label_url ?? []).length} merged label files)`,
+    );
     console.log(`  paced requests made     ${paced.length} (label file downloads not counted): ${[...byPath].map(([p, n]) => `${p} ${n}`).join(', ')}`);
     console.log(`  floor                   ${(floorMs / 1000).toFixed(1)} s (${bound.times.length} requests / ${bound.perMinute} a minute, ${bound.kind})`);
     console.log(`  pacing interval         ${paceIntervalMs(bound.perMinute).toFixed(1)} ms (that limit's spacing x ${PACE_HEADROOM} headroom)`);
@@ -183,10 +199,11 @@ async function run(setup: Setup): Promise<void> {
 async function main() {
   console.log(`bench:providers — ${RUNS.join(', ')}`);
   for (const name of RUNS) {
-    if (name === 'shipstation') await run(await shipstation());
+    if (name === 'shipstation') await run(await shipstation(false));
+    else if (name === 'shipstation-batch') await run(await shipstation(true));
     else if (name === 'shippo-native') await run(await shippo(true));
     else if (name === 'shippo-single') await run(await shippo(false));
-    else throw new Error(`unknown bench run '${name}' (shipstation, shippo-native, shippo-single)`);
+    else throw new Error(`unknown bench run '${name}' (shipstation, shipstation-batch, shippo-native, shippo-single)`);
   }
 }
 

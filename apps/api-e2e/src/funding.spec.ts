@@ -35,7 +35,11 @@ describe.each([
   const balanceOf = async (account: string) => (await acme.get(`/carrier_accounts/${account}/balance`)).body.amount as number;
   const eventsOf = async (account: string) => (await acme.get(`/carrier_accounts/${account}/funding_events`)).body.results as any[];
 
-  /** A ShipStation carrier (USPS through Stamps.com) at the fake with this balance in dollars, and our carrier account for it. */
+  /**
+   * A ShipStation carrier (USPS through Stamps.com) at the fake with this balance in dollars, and
+   * our carrier account for it. These cases are about single purchases: no share here is large
+   * enough for ShipStation's batch path (shipstation-batches.spec.ts covers funding there).
+   */
   const shipStationAccount = async (balance: number, funding: Record<string, unknown>) => {
     const apiKey = `TEST_${randomUUID()}`;
     const carrierId = `se-${Math.floor(Math.random() * 1e9)}`;
@@ -44,7 +48,7 @@ describe.each([
       provider: 'shipstation',
       carrier: 'usps',
       account_id: carrierId,
-      parameters: { api_key: apiKey, carrier_id: carrierId, rate_limit_per_minute: 600 },
+      parameters: { api_key: apiKey, carrier_id: carrierId, rate_limit_per_minute: 600, native_batch_min_size: 1000 },
       funding,
     });
     expect(res.status).toBe(201);

@@ -10,7 +10,7 @@ describe('ShipStationProviderOptions', () => {
     expect(problems({})).toEqual(['api_key', 'carrier_id']);
     expect(problems({ api_key: '', carrier_id: 'se-1' })).toEqual(['api_key']);
     const options = plainToInstance(ShipStationProviderOptions, { api_key: 'k', carrier_id: 'se-1' });
-    expect(options).toMatchObject({ rate_limit_per_minute: 200, validate_addresses: false });
+    expect(options).toMatchObject({ rate_limit_per_minute: 200, native_batch_min_size: 50, validate_addresses: false });
     expect(problems({ api_key: 'k', carrier_id: 'se-1' })).toEqual([]);
   });
 
@@ -20,6 +20,13 @@ describe('ShipStationProviderOptions', () => {
     expect(problems({ api_key: 'k', carrier_id: 'se-1', rate_limit_per_minute: 0 })).toEqual(['rate_limit_per_minute']);
     expect(problems({ api_key: 'k', carrier_id: 'se-1', rate_limit_per_minute: 1.5 })).toEqual(['rate_limit_per_minute']);
     expect(problems({ api_key: 'k', carrier_id: 'se-1', rate_limit_per_minute: 'fast' })).toEqual(['rate_limit_per_minute']);
+  });
+
+  it('takes native_batch_min_size as an integer >= 1, also sent as a decimal string', () => {
+    expect(plainToInstance(ShipStationProviderOptions, { api_key: 'k', carrier_id: 'se-1', native_batch_min_size: '500' }).native_batch_min_size).toBe(500);
+    expect(problems({ api_key: 'k', carrier_id: 'se-1', native_batch_min_size: 1 })).toEqual([]);
+    expect(problems({ api_key: 'k', carrier_id: 'se-1', native_batch_min_size: 0 })).toEqual(['native_batch_min_size']);
+    expect(problems({ api_key: 'k', carrier_id: 'se-1', native_batch_min_size: 2.5 })).toEqual(['native_batch_min_size']);
   });
 
   it('takes validate_addresses as a boolean and refuses unknown parameters', () => {

@@ -13,6 +13,8 @@ export class ShipStationProviderOptions {
   @IsString() @IsNotEmpty() carrier_id!: string;
   /** Calls a minute allowed per API key; every worker and every account with the same key shares it. */
   @IsOptional() @IsInt() @Min(1) @IsNumberLike() rate_limit_per_minute?: number = 200;
+  /** The smallest share of a batch bought through ShipStation's batch API; smaller shares are bought one label per call. */
+  @IsOptional() @IsInt() @Min(1) @IsNumberLike() native_batch_min_size?: number = 50;
   /** Check both addresses through POST /v2/addresses/validate when a shipment is validated. */
   @IsOptional() @IsBoolean() validate_addresses?: boolean = false;
 }

@@ -1,4 +1,5 @@
 import type { LabelFileType, ProviderCapabilities } from '@shipbatch/providers/core';
+import { SHIPSTATION_MAX_BATCH_SIZE } from './shipstation-batch.rules';
 import { LABEL_FORMATS, serviceLevelsByCarrier } from './shipstation.mapper';
 
 /** The smallest top-up ShipStation's add_funds takes here: $10.00. */
@@ -6,6 +7,8 @@ export const SHIPSTATION_MIN_TOP_UP_MINOR = 1000;
 
 /** What ShipStation API v2 can do. The core reads these instead of asking which provider it is. */
 export const SHIPSTATION_CAPABILITIES: ProviderCapabilities = {
+  // POST /v2/shipments in bulk, /v2/batches, process/labels, labels listed by batch.
+  nativeBatch: { maxSize: SHIPSTATION_MAX_BATCH_SIZE },
   // quote(): POST /v2/rates/estimate.
   rates: true,
   addressValidation: true,

@@ -5,6 +5,7 @@ import type {
   SsAddress,
   SsAddressValidationResult,
   SsCarrier,
+  SsCreateLabelFromShipmentRequest,
   SsCreateLabelRequest,
   SsLabel,
   SsMonetaryValue,
@@ -67,6 +68,14 @@ export class ShipStationClient {
   /** POST /v2/labels: buys the label (not idempotent; paced with a short wait). */
   createLabel(body: SsCreateLabelRequest): Promise<SsLabel> {
     return this.call<SsLabel>({ method: 'POST', path: '/v2/labels', body, pace: { maxWaitMs: PURCHASE_MAX_PACE_WAIT_MS } });
+  }
+
+  /**
+   * POST /v2/labels/shipment/{shipment_id}: buys the label of a shipment made earlier (by the
+   * batch path's bulk create); not idempotent, paced like a purchase.
+   */
+  createLabelFromShipment(shipmentId: string, body: SsCreateLabelFromShipmentRequest): Promise<SsLabel> {
+    return this.call<SsLabel>({ method: 'POST', path: `/v2/labels/shipment/${seg(shipmentId)}`, body, pace: { maxWaitMs: PURCHASE_MAX_PACE_WAIT_MS } });
   }
 
   /** GET /v2/labels/external_shipment_id/{id}. */

@@ -35,6 +35,7 @@ describeProviderContract(
       http: {
         faults: fake.faults,
         purchase: { method: 'POST', path: '/v2/labels' },
+        nativePurchase: { method: 'POST', path: /^\/v2\/batches\/[^/]+\/process\/labels$/ },
         requestCount: () => fake.stats().requests,
         secrets: [apiKey],
         sales: (reference) => fake.salesFor(reference),

@@ -32,7 +32,12 @@ import type { ShipStationProviderOptions } from './shipstation-provider.options'
 import { addressProblems } from './shipstation-address.problems';
 import { distinctParcels, estimateShipDate, rateEstimateCost, toRateEstimateRequest } from './shipstation-rate-estimate.mapper';
 import { validateShipStationShipment } from './shipstation-shipment.validator';
-import type { SsCreateLabelRequest } from './shipstation.types';
+import type { SsCreateLabelRequest, SsLabel, SsLabelFormat, SsLabelLayout } from './shipstation.types';
+import { ShipStationBatchClient } from './shipstation-batch.client';
+import type { SsShipment } from './shipstation-batch.types';
+import { isExternalIdConflict } from './shipstation.conflicts';
+import { ShipStationNativeBatch } from './shipstation.native-batch';
+import { ShipStationWarehouses } from './shipstation-warehouses';
 
 /** ShipStation ids look like `se-123456`; anything else names no label there. */
 const SE_ID = /^se(-[a-z0-9]+)+$/;
@@ -47,14 +52,20 @@ const MAX_REFERENCE_LENGTH = 50;
 export class ShipStationProvider implements LabelProvider {
   readonly key = 'shipstation';
   readonly capabilities = SHIPSTATION_CAPABILITIES;
+  /** ShipStation's batch API (see the README's "Batches"). */
+  readonly nativeBatch: ShipStationNativeBatch;
   /** The carrier's service codes, fetched once per instance (a failed fetch is not kept). */
   private offered?: Promise<string[]>;
+  private readonly batches: ShipStationBatchClient;
 
   constructor(
     private readonly client: ShipStationClient,
     private readonly options: ShipStationProviderOptions,
     private readonly context: ProviderContext,
-  ) {}
+  ) {
+    this.batches = new ShipStationBatchClient(client);
+    this.nativeBatch = new ShipStationNativeBatch(client, this.batches, new ShipStationWarehouses(this.batches), context, options.native_batch_min_size ?? 50);
+  }
 
   async validateShipment(command: ValidateShipmentCommand): Promise<ValidationProblem[]> {
     const problems = [...validateShipStationShipment(command.shipment), ...this.carrierProblems(command.carrier)];
@@ -114,7 +125,37 @@ export class ShipStationProvider implements LabelProvider {
     const shipDate = toShipDate(shipment.shipmentDate);
     if (shipDate) body.shipment.ship_date = shipDate;
     if (shipment.addressReturn) body.shipment.return_to = toSsAddress(shipment.addressReturn);
-    const label = await this.client.createLabel(body);
+    let label: SsLabel;
+    try {
+      label = await this.client.createLabel(body);
+    } catch (error) {
+      if (!isExternalIdConflict(error)) throw error;
+      return this.purchaseExisting(command, format, error);
+    }
+    return toPurchasedLabel(label, command.reference, this.context.carrier, command.serviceLevelToken);
+  }
+
+  /**
+   * The shipment exists on ShipStation already (made by the batch path, then given back to single
+   * purchases): its label is bought from it, `POST /v2/labels/shipment/{shipment_id}`. A shipment
+   * whose label is bought already answers that label (never a second one); one cancelled, or not
+   * found, keeps ShipStation's refusal.
+   */
+  private async purchaseExisting(command: PurchaseLabelCommand, format: { format: SsLabelFormat; layout: SsLabelLayout }, refusal: unknown): Promise<PurchasedLabel> {
+    let shipment: SsShipment;
+    try {
+      shipment = await this.batches.shipmentByExternalId(command.reference);
+    } catch (error) {
+      if (error instanceof ProviderNotFoundError) throw refusal;
+      throw error;
+    }
+    if (shipment.shipment_status === 'cancelled') throw refusal;
+    if (shipment.shipment_status === 'label_purchased') {
+      const bought = await this.findPurchase(command.reference);
+      if (bought) return bought;
+      throw refusal;
+    }
+    const label = await this.client.createLabelFromShipment(shipment.shipment_id, { label_format: format.format, label_layout: format.layout, label_download_type: 'url' });
     return toPurchasedLabel(label, command.reference, this.context.carrier, command.serviceLevelToken);
   }
 

@@ -46,6 +46,13 @@ export interface SsCreateLabelRequest {
   label_download_type: 'url';
 }
 
+/** `POST /v2/labels/shipment/{shipment_id}`: the label of a shipment that exists already. */
+export interface SsCreateLabelFromShipmentRequest {
+  label_format: SsLabelFormat;
+  label_layout: SsLabelLayout;
+  label_download_type: 'url';
+}
+
 export interface SsMonetaryValue {
   currency: string;
   amount: number;

@@ -12,6 +12,10 @@ export type ShipStationErrorCode =
   | 'field_value_required'
   | 'request_body_required'
   | 'rate_limit_exceeded'
+  | 'identifier_conflict'
+  | 'invalid_status'
+  | 'batch_cannot_be_modified'
+  | 'warehouse_conflict'
   | 'unspecified';
 
 export interface ShipStationErrorDetail {

@@ -1,13 +1,13 @@
 import type { MassUnit } from '@shipbatch/providers/core';
 import { type FakeAnswer, type FakeExtraRoute, type FakeHandler, type FakeRequest, renderFakeLabel } from '@shipbatch/providers/testing';
-import { FAKE_LABEL_CARRIER, FAKE_SHIPSTATION_SERVICES, fakeLabelFileType, fakeTrackingNumber } from './fake-shipstation.catalog';
+import { FAKE_LABEL_CARRIER, fakeLabelFileType } from './fake-shipstation.catalog';
 import { notFound, shipStationError } from './fake-shipstation.errors';
+import { sell, sellShipment } from './fake-shipstation.sell';
 import type { FakeLabelState, FakeShipStationState } from './fake-shipstation.state';
 
 type Json = Record<string, unknown>;
 
 const MASS: Readonly<Record<string, MassUnit>> = { pound: 'lb', ounce: 'oz', gram: 'g', kilogram: 'kg' };
-const dollars = (cents: number) => `$${(cents / 100).toFixed(2)}`;
 const apiKeyOf = (req: FakeRequest) => req.headers['api-key'] as string;
 
 /** The label as ShipStation answers it (create, get by id, get by external shipment id). */
@@ -30,7 +30,7 @@ export function presentLabel(label: FakeLabelState, baseUrl: string): Json {
     rma_number: null,
     is_international: shipToCountry !== shipFromCountry,
     // ShipStation answers '' for a label bought alone (the spec's own example); a known deviation.
-    batch_id: '',
+    batch_id: label.batchId ?? '',
     carrier_id: label.carrierId,
     charge_event: 'carrier_default',
     service_code: label.serviceCode,
@@ -79,6 +79,18 @@ function totalWeight(packages: Json[]): { value: number; unit: MassUnit } | unde
 
 /** Handlers for the label operations, and the download route serving real label documents. */
 export function labelHandlers(state: FakeShipStationState, baseUrl: () => string): { handlers: Record<string, FakeHandler>; download: FakeExtraRoute } {
+  /** The label format and layout asked for, or ShipStation's refusal. */
+  const fileOf = (body: Json): { labelFormat: 'pdf' | 'png' | 'zpl'; labelLayout: string; fileType: string } | FakeAnswer => {
+    if (body.label_download_type === 'inline') {
+      return shipStationError(400, { error_type: 'validation', error_code: 'invalid_field_value', field_name: 'label_download_type', message: "This fake serves label_download_type 'url' only." });
+    }
+    const labelFormat = (body.label_format ?? 'pdf') as 'pdf' | 'png' | 'zpl';
+    const labelLayout = String(body.label_layout ?? '4x6');
+    const fileType = fakeLabelFileType(labelFormat, labelLayout);
+    if (!fileType) return shipStationError(400, { error_type: 'validation', error_code: 'invalid_field_value', field_name: 'label_layout', message: `label_layout '${labelLayout}' is not available for label_format '${labelFormat}'.` });
+    return { labelFormat, labelLayout, fileType };
+  };
+
   const createLabel: FakeHandler = (req) => {
     const apiKey = apiKeyOf(req);
     const body = req.body as Json;
@@ -91,56 +103,73 @@ export function labelHandlers(state: FakeShipStationState, baseUrl: () => string
       return shipStationError(400, { error_type: 'validation', error_code: 'invalid_field_value', field_name: 'service_code', carrier_id: carrierId, carrier_code: carrier.carrierCode, message: `Service '${serviceCode}' is not offered by carrier ${carrierId} (${carrier.carrierCode}). Offered: ${carrier.services.join(', ')}.` });
     }
     if (!shipment.ship_from) {
-      return shipStationError(400, { error_type: 'validation', error_code: 'field_value_required', field_name: 'ship_from', message: 'shipment.ship_from is required (this fake has no warehouses).' });
+      return shipStationError(400, { error_type: 'validation', error_code: 'field_value_required', field_name: 'ship_from', message: 'shipment.ship_from is required (this fake buys labels alone from a ship_from address).' });
     }
-    if (body.label_download_type === 'inline') {
-      return shipStationError(400, { error_type: 'validation', error_code: 'invalid_field_value', field_name: 'label_download_type', message: "This fake serves label_download_type 'url' only." });
+    const externalShipmentId = (shipment.external_shipment_id as string | null | undefined) ?? null;
+    // "Each external_shipment_id must be unique per account": a shipment made earlier (in bulk,
+    // or by a label bought alone) keeps it.
+    if (externalShipmentId !== null && state.book.shipmentByExternalId(apiKey, externalShipmentId)) {
+      return shipStationError(400, { error_type: 'validation', error_code: 'identifier_conflict', field_name: 'external_shipment_id', message: `A shipment with external_shipment_id '${externalShipmentId}' already exists.` });
     }
-    const labelFormat = (body.label_format ?? 'pdf') as 'pdf' | 'png' | 'zpl';
-    const labelLayout = String(body.label_layout ?? '4x6');
-    const fileType = fakeLabelFileType(labelFormat, labelLayout);
-    if (!fileType) return shipStationError(400, { error_type: 'validation', error_code: 'invalid_field_value', field_name: 'label_layout', message: `label_layout '${labelLayout}' is not available for label_format '${labelFormat}'.` });
-    const priceCents = FAKE_SHIPSTATION_SERVICES[carrier.carrierCode][serviceCode].priceCents;
-    if (carrier.balanceCents < priceCents) {
-      return shipStationError(400, {
-        error_source: 'carrier',
-        error_type: 'business_rules',
-        error_code: 'insufficient_funds',
-        carrier_id: carrierId,
-        carrier_code: carrier.carrierCode,
-        message: `Insufficient funds: the label costs ${dollars(priceCents)} and the account balance is ${dollars(carrier.balanceCents)}. Please add funds to your ${carrier.carrierCode} account.`,
-      });
-    }
-    // Check and debit happen in one synchronous step: concurrent purchases cannot overdraw.
-    carrier.balanceCents -= priceCents;
-    const serial = state.nextSerial();
-    const createdAt = new Date();
-    const packages = (shipment.packages as Json[]).map((p) => ({ ...p }));
-    const label: FakeLabelState = {
-      labelId: `se-${100000 + serial}`,
-      shipmentId: `se-${500000 + serial}`,
+    const file = fileOf(body);
+    if ('status' in file) return file;
+    const shipmentId = `se-${500000 + state.nextSerial()}`;
+    const sold = sell(state, {
+      apiKey,
+      carrier,
+      serviceCode,
+      shipmentId,
+      externalShipmentId,
+      externalOrderId: (shipment.external_order_id as string | null | undefined) ?? null,
+      shipDate: typeof shipment.ship_date === 'string' ? shipment.ship_date : undefined,
+      ...file,
+      shipTo: shipment.ship_to as Json,
+      shipFrom: shipment.ship_from as Json,
+      packages: shipment.packages as Json[],
+      batchId: null,
+    });
+    if ('refused' in sold) return shipStationError(400, sold.refused);
+    const { label } = sold;
+    state.book.addShipment({
+      shipmentId,
       apiKey,
       carrierId,
-      carrierCode: carrier.carrierCode,
       serviceCode,
-      packageCode: String(packages[0]?.package_code ?? 'package'),
-      externalShipmentId: (shipment.external_shipment_id as string | null | undefined) ?? null,
-      externalOrderId: (shipment.external_order_id as string | null | undefined) ?? null,
-      trackingNumber: fakeTrackingNumber(carrier.carrierCode, serial),
-      costCents: priceCents,
-      createdAt,
-      shipDate: typeof shipment.ship_date === 'string' ? shipment.ship_date : `${createdAt.toISOString().slice(0, 10)}T00:00:00Z`,
-      labelFormat,
-      labelLayout,
-      fileType,
-      voided: false,
-      voidedAt: null,
-      shipTo: { ...(shipment.ship_to as Json) },
-      shipFrom: { ...(shipment.ship_from as Json) },
-      packages,
-    };
-    state.labels.set(label.labelId, label);
+      externalShipmentId,
+      warehouseId: null,
+      shipDate: label.shipDate,
+      createdAt: label.createdAt,
+      modifiedAt: label.createdAt,
+      status: 'label_purchased',
+      shipTo: label.shipTo,
+      shipFrom: label.shipFrom,
+      returnTo: { ...((shipment.return_to as Json | undefined) ?? label.shipFrom) },
+      packages: label.packages,
+      batchId: null,
+      labelId: label.labelId,
+    });
     return { status: 200, body: presentLabel(label, baseUrl()) };
+  };
+
+  /** A shipment made earlier (in bulk): its label, once. */
+  const createLabelFromShipment: FakeHandler = (req) => {
+    const apiKey = apiKeyOf(req);
+    const shipment = state.book.shipmentOf(apiKey, String(req.params.shipment_id));
+    if (!shipment) return notFound(`Shipment ${String(req.params.shipment_id)}`);
+    if (shipment.status !== 'pending') {
+      return shipStationError(400, { error_type: 'business_rules', error_code: 'invalid_status', field_name: 'shipment_id', message: `Shipment ${shipment.shipmentId} is ${shipment.status}: only a pending shipment can be bought.` });
+    }
+    const inBatch = shipment.batchId ? state.book.batches.get(shipment.batchId) : undefined;
+    if (inBatch && (inBatch.status === 'queued' || inBatch.status === 'processing')) {
+      return shipStationError(400, { error_type: 'business_rules', error_code: 'invalid_status', field_name: 'shipment_id', message: `Shipment ${shipment.shipmentId} is being processed in batch ${inBatch.batchId}.` });
+    }
+    const carrier = state.carrierOf(apiKey, shipment.carrierId);
+    if (!carrier) return shipStationError(400, { error_type: 'validation', error_code: 'invalid_identifier', field_name: 'carrier_id', message: `carrier_id ${shipment.carrierId} is not a carrier of this account.` });
+    const file = fileOf(req.body as Json);
+    if ('status' in file) return file;
+    const sold = sellShipment(state, shipment, carrier, file, null);
+    if ('refused' in sold) return shipStationError(400, sold.refused);
+    return { status: 200, body: presentLabel(sold.label, baseUrl()) };
   };
 
   const getById: FakeHandler = (req) => {
@@ -160,6 +189,12 @@ export function labelHandlers(state: FakeShipStationState, baseUrl: () => string
     if (label.voided) return { status: 200, body: { approved: false, message: 'This label has already been voided.', reason_code: 'label_already_voided' } };
     label.voided = true;
     label.voidedAt = new Date();
+    const shipment = state.book.shipments.get(label.shipmentId);
+    if (shipment && shipment.labelId === label.labelId) {
+      shipment.status = 'pending';
+      shipment.labelId = null;
+      shipment.modifiedAt = label.voidedAt;
+    }
     state.carrier(label.carrierId).balanceCents += label.costCents;
     return { status: 200, body: { approved: true, message: 'Request for refund submitted. This label has been voided.' } };
   };
@@ -186,5 +221,5 @@ export function labelHandlers(state: FakeShipStationState, baseUrl: () => string
     },
   };
 
-  return { handlers: { create_label: createLabel, get_label_by_id: getById, get_label_by_external_shipment_id: getByExternalId, void_label: voidLabel }, download };
+  return { handlers: { create_label: createLabel, create_label_from_shipment: createLabelFromShipment, get_label_by_id: getById, get_label_by_external_shipment_id: getByExternalId, void_label: voidLabel }, download };
 }

@@ -125,16 +125,18 @@ describe('fake ShipStation (API v2)', () => {
     const res = await call('POST', '/v2/rates', { shipment_id: 'se-1' });
     expect(res.status).toBe(404);
     expect(res.json.errors[0]).toMatchObject({ error_type: 'validation', message: expect.stringContaining('no operation of the document serves /v2/rates') });
-    // Another method of a kept path (labels are bought, never listed here) is not allowed.
-    expect((await call('GET', '/v2/labels?page=1')).status).toBe(405);
-    expect(fake.violations()).toEqual([expect.stringMatching(/^POST \/v2\/rates: unknown route/), expect.stringMatching(/^GET \/v2\/labels: method not allowed/)]);
+    // Another method of a kept path (labels are bought and listed, never deleted here) is not allowed.
+    expect((await call('DELETE', '/v2/labels')).status).toBe(405);
+    expect(fake.violations()).toEqual([expect.stringMatching(/^POST \/v2\/rates: unknown route/), expect.stringMatching(/^DELETE \/v2\/labels: method not allowed/)]);
   });
 
   it('finds the latest label not voided by external_shipment_id, for that key only', async () => {
     expect((await call('GET', '/v2/labels/external_shipment_id/ship-7')).status).toBe(404);
     const first = await buy({ externalShipmentId: 'ship-7' });
     await call('PUT', `/v2/labels/${first.json.label_id}/void`);
-    const second = await buy({ externalShipmentId: 'ship-7' });
+    // The shipment keeps its external_shipment_id: a second label is bought from it.
+    expect(await buy({ externalShipmentId: 'ship-7' })).toMatchObject({ status: 400, json: { errors: [{ error_code: 'identifier_conflict', field_name: 'external_shipment_id' }] } });
+    const second = await call('POST', `/v2/labels/shipment/${first.json.shipment_id}`, { label_format: 'pdf', label_layout: '4x6', label_download_type: 'url' });
     const found = await call('GET', '/v2/labels/external_shipment_id/ship-7');
     expect(found.status).toBe(200);
     expect(found.json).toMatchObject({ label_id: second.json.label_id, tracking_number: second.json.tracking_number, status: 'completed' });

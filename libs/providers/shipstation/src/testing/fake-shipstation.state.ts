@@ -1,3 +1,4 @@
+import { FakeShipStationBatchBook } from './fake-shipstation.batch.state';
 import { FAKE_SHIPSTATION_SERVICES, type FakeCarrierCode } from './fake-shipstation.catalog';
 
 export interface FakeShipStationCarrierInput {
@@ -47,6 +48,8 @@ export interface FakeLabelState {
   fileType: string;
   voided: boolean;
   voidedAt: Date | null;
+  /** The batch that bought it; null for a label bought alone. */
+  batchId: string | null;
   shipTo: Record<string, unknown>;
   shipFrom: Record<string, unknown>;
   packages: Array<Record<string, unknown>>;
@@ -66,6 +69,8 @@ export interface FakeShipStationSale {
   at: number;
   voided: boolean;
   apiKey: string;
+  /** The ShipStation batch that bought it; null when bought alone. */
+  batch: string | null;
 }
 
 /** Accounts, carriers and their balances, and every label sold: the fake ShipStation's books. */
@@ -73,6 +78,8 @@ export class FakeShipStationState {
   private readonly keys = new Set<string>();
   private readonly carriers = new Map<string, FakeCarrierState>();
   readonly labels = new Map<string, FakeLabelState>();
+  /** Shipments, warehouses and batches. */
+  readonly book = new FakeShipStationBatchBook();
   private serial = 0;
 
   addAccount(input: FakeShipStationAccountInput): void {
@@ -143,6 +150,7 @@ export class FakeShipStationState {
       at: l.createdAt.getTime(),
       voided: l.voided,
       apiKey: l.apiKey,
+      batch: l.batchId,
     }));
   }
 }

@@ -1,8 +1,11 @@
 import { type FakeAnswer, type FakeRequest, type FaultInjector, providerSpec, type RecordedRequest, SlidingWindowRateLimiter, startFakeServer } from '@shipbatch/providers/testing';
 import { accountHandlers } from './fake-shipstation.accounts';
+import { BATCH_ANSWER_DEVIATIONS, BATCH_REQUEST_DEVIATIONS, batchHandlers } from './fake-shipstation.batches';
+import type { FakeShipStationBatchView } from './fake-shipstation.batch.state';
 import { shipStationError } from './fake-shipstation.errors';
 import { labelHandlers } from './fake-shipstation.labels';
 import { ESTIMATE_RATES_REQUEST_DEVIATIONS, rateHandlers } from './fake-shipstation.rates';
+import { shipmentHandlers } from './fake-shipstation.shipments';
 import { type FakeShipStationAccountInput, type FakeShipStationSale, FakeShipStationState } from './fake-shipstation.state';
 
 export interface FakeShipStationOptions {
@@ -11,6 +14,11 @@ export interface FakeShipStationOptions {
   /** Added to every answer, in ms. */
   latencyMs?: number;
   accounts?: FakeShipStationAccountInput[];
+  /**
+   * Reads of a processed batch that still answer it in progress (`queued`, then `processing`);
+   * the next read finishes it (every label bought then, in the batch's order). Default 2.
+   */
+  batchProcessingReads?: number;
 }
 
 export interface FakeShipStationStats {
@@ -37,6 +45,14 @@ export interface FakeShipStation {
   setBalance(carrierId: string, dollars: number): void;
   /** Top-ups through add_funds, in order. */
   fundsAdded(carrierId: string): Array<{ amount: number; at: number }>;
+  /** Every batch, in the order made, with its `process/labels` calls (refused ones included) and errors. */
+  batches(): FakeShipStationBatchView[];
+  /** How many shipments exist with this external_shipment_id (0 or 1: ShipStation keeps it unique per account and key). */
+  shipmentsFor(externalShipmentId: string): number;
+  /** The warehouses of an API key: name, origin and return address. */
+  warehouses(apiKey: string): Array<{ warehouse_id: string; name: string; is_default: boolean; origin_address: Record<string, unknown>; return_address: Record<string, unknown> }>;
+  /** Makes every purchase of this external_shipment_id fail with this text, alone or in a batch (a carrier refusal); null ends it. */
+  failPurchaseOf(externalShipmentId: string, message: string | null): void;
   requests(): RecordedRequest[];
   violations(): string[];
   /** Traffic figures, for every key or one. */
@@ -60,9 +76,12 @@ function peak(times: number[], windowMs: number): number {
 /**
  * A fake ShipStation API v2 (ShipEngine shapes under `/v2/...`) on a real HTTP server, checked
  * against the kept part of ShipEngine's published OpenAPI description
- * (`providerSpec('shipstation')`): labels (create, get, get by external_shipment_id, void),
- * carriers (balance, services, add_funds), rate estimates and address validation, with API-Key authentication,
- * a per-key rate limit, prepaid balances and a sales ledger. A request for an operation the kept
+ * (`providerSpec('shipstation')`): labels (create, from a shipment, get, get by
+ * external_shipment_id, list, void), shipments in bulk and warehouses, batches (create, find by
+ * external_batch_id, add, remove, process once, errors), carriers (balance, services, add_funds),
+ * rate estimates and address validation, with API-Key authentication, a per-key rate limit,
+ * prepaid balances and a sales ledger. `external_shipment_id` is unique per API key, as
+ * ShipStation keeps it. A request for an operation the kept
  * description lacks is refused (404; 405 for another method of a kept path) and recorded as a
  * violation.
  */
@@ -72,6 +91,7 @@ export async function startFakeShipStation(options: FakeShipStationOptions = {})
   const limiter = new SlidingWindowRateLimiter(options.rateLimitPerMinute ?? 200);
   const base = { url: '' };
   const labels = labelHandlers(state, () => base.url);
+  const batchRuntime = { baseUrl: () => base.url, processingReads: options.batchProcessingReads ?? 2 };
 
   const before = (req: FakeRequest): FakeAnswer | undefined => {
     if (req.operationId === DOWNLOAD) return undefined;
@@ -89,7 +109,7 @@ export async function startFakeShipStation(options: FakeShipStationOptions = {})
   const server = await startFakeServer({
     document: providerSpec('shipstation'),
     pathPrefix: { spec: '/v1', served: '/v2' },
-    handlers: { ...labels.handlers, ...accountHandlers(state), ...rateHandlers(state) },
+    handlers: { ...labels.handlers, ...accountHandlers(state), ...rateHandlers(state), ...shipmentHandlers(state, () => base.url), ...batchHandlers(state, batchRuntime) },
     extraRoutes: [labels.download],
     before,
     errorSchema: 'error_response_body',
@@ -97,6 +117,8 @@ export async function startFakeShipStation(options: FakeShipStationOptions = {})
     knownDeviations: [
       { problem: /^answer 200 body\/batch_id: /, reason: "ShipStation answers batch_id '' for a label bought alone (the spec's own example); the schema requires an se_id" },
       ...ESTIMATE_RATES_REQUEST_DEVIATIONS,
+      ...BATCH_REQUEST_DEVIATIONS,
+      ...BATCH_ANSWER_DEVIATIONS,
     ],
     rejection: (kind, problems) => {
       if (kind === 'invalid_request') {
@@ -122,6 +144,14 @@ export async function startFakeShipStation(options: FakeShipStationOptions = {})
       state.carrier(carrierId).balanceCents = Math.round(dollars * 100);
     },
     fundsAdded: (carrierId) => state.carrier(carrierId).fundsAdded.slice(),
+    batches: () => state.book.views(),
+    shipmentsFor: (id) => [...state.book.shipments.values()].filter((s) => s.externalShipmentId === id).length,
+    warehouses: (apiKey) =>
+      state.book.warehousesOf(apiKey).map((w) => ({ warehouse_id: w.warehouseId, name: w.name, is_default: w.isDefault, origin_address: { ...w.originAddress }, return_address: { ...w.returnAddress } })),
+    failPurchaseOf: (id, message) => {
+      if (message === null) state.book.failures.delete(id);
+      else state.book.failures.set(id, message);
+    },
     requests: () => server.requests(),
     violations: () => server.violations(),
     stats: (apiKey) => {

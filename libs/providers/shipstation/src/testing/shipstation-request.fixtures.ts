@@ -17,13 +17,18 @@ export function aShipStationShipFrom(overrides: Record<string, unknown> = {}): R
   return { name: 'Shipbatch Warehouse', company_name: 'Shipbatch', phone: '555-555-0100', address_line1: '1 Market St', city_locality: 'San Francisco', state_province: 'CA', postal_code: '94105', country_code: 'US', ...overrides };
 }
 
-/** A create_label body that conforms to the spec (shipment with ship_to, ship_from, one package). */
+let made = 0;
+
+/**
+ * A create_label body that conforms to the spec (shipment with ship_to, ship_from, one package),
+ * under a new external_shipment_id unless one is given (ShipStation keeps it unique per account).
+ */
 export function aShipStationLabelRequest(input: ShipStationLabelRequestInput = {}): Record<string, unknown> {
   return {
     shipment: {
       carrier_id: input.carrierId ?? 'se-123',
       service_code: input.serviceCode ?? 'usps_priority_mail',
-      external_shipment_id: input.externalShipmentId ?? 'ship-0001',
+      external_shipment_id: input.externalShipmentId ?? `ship-${String((made += 1)).padStart(4, '0')}`,
       ship_to: aShipStationShipTo(),
       ship_from: aShipStationShipFrom(),
       packages: [{ weight: { value: input.weightOunces ?? 12, unit: 'ounce' }, dimensions: { unit: 'inch', length: 10, width: 6, height: 4 } }],
