@@ -33,6 +33,7 @@ describe('openDatabase (embedded PGlite)', () => {
       'ShippoListRoutes1764892800000',
       'ValidationLease1764979200000',
       'WebhookHoldsRemoved1765065600000',
+      'NativeBatchPages1765152000000',
     ]);
   });
 
