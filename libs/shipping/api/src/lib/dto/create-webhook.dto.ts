@@ -2,14 +2,15 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 import { WEBHOOK_EVENTS, type WebhookEvent } from '@shipbatch/shipping/domain';
 
-const URL_MAX = 2048;
+/** The longest webhook url taken. */
+export const WEBHOOK_URL_MAX = 2048;
 
 /** `POST /webhooks`: Shippo's fields (`url`, `event`, `is_test`, `active`). */
 export class CreateWebhookDto {
   @ApiProperty({ example: 'https://example.com/shipbatch/webhooks', description: 'https, or http when is_test' })
   @IsString()
   @IsNotEmpty()
-  @MaxLength(URL_MAX)
+  @MaxLength(WEBHOOK_URL_MAX)
   url!: string;
 
   @ApiProperty({ enum: WEBHOOK_EVENTS })
@@ -18,12 +19,4 @@ export class CreateWebhookDto {
 
   @ApiPropertyOptional({ default: false }) @IsOptional() @IsBoolean() is_test?: boolean;
   @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() active?: boolean;
-}
-
-/** `PUT /webhooks/{id}`: any of the fields; those not given keep their values. */
-export class UpdateWebhookDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @IsNotEmpty() @MaxLength(URL_MAX) url?: string;
-  @ApiPropertyOptional({ enum: WEBHOOK_EVENTS }) @IsOptional() @IsIn(WEBHOOK_EVENTS) event?: WebhookEvent;
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() is_test?: boolean;
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() active?: boolean;
 }

@@ -1,6 +1,6 @@
 import { ValidationPipe } from '@nestjs/common';
 import { ApiError, validationExceptionFactory } from '../http/api-error';
-import { CreateBatchDto } from './batch.dto';
+import { CreateBatchDto } from './create-batch.dto';
 
 const pipe = new ValidationPipe({ whitelist: true, transform: true, exceptionFactory: validationExceptionFactory });
 const validate = (body: unknown) => pipe.transform(body, { type: 'body', metatype: CreateBatchDto });

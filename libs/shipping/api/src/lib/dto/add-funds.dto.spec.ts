@@ -1,7 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { flattenValidationErrors } from '../http/api-error';
-import { AddFundsDto } from './carrier-account.dto';
+import { AddFundsDto } from './add-funds.dto';
 
 const fields = (body: Record<string, unknown>) =>
   flattenValidationErrors(validateSync(plainToInstance(AddFundsDto, body), { whitelist: true })).map((e) => e.field_name);
