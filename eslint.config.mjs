@@ -88,10 +88,18 @@ export default [
     },
   },
   {
-    // One class per file, named after it (docs/architecture.md); an error family may share one `*.errors.ts`.
-    // Libraries join this list once their files are split.
-    files: ['libs/shipping/api/**/*.ts', 'libs/shipping/data-access/**/*.ts'],
-    ignores: ['**/*.spec.ts', '**/*.errors.ts'],
+    // One exported class per file, named after it (docs/architecture.md); an error family may share one `*.errors.ts`.
+    files: ['libs/**/*.ts', 'apps/**/*.ts'],
+    ignores: [
+      '**/*.spec.ts',
+      '**/*.errors.ts',
+      // Not split yet (issue 21): an error family under another name, and files with a second, smaller class.
+      'libs/providers/core/src/lib/provider-errors.ts',
+      'libs/platform/auth/src/lib/admin.controller.ts',
+      'libs/platform/auth/src/lib/local-keys.controller.ts',
+      'libs/platform/database/src/lib/data-dir-lock.ts',
+      'apps/api-e2e/src/webhook-receiver.ts',
+    ],
     rules: {
       'no-restricted-syntax': [
         'error',

@@ -1,44 +1,5 @@
 import type { LabelListQuery } from '@shipbatch/shipping/domain';
-import type { Page } from './batch.repository';
-import type { AddressInput, ParcelInput } from './shipment-input';
-
-export interface AddressRecord extends AddressInput {
-  id: string;
-  tenantId: string;
-  createdAt: Date;
-  updatedAt: Date;
-}
-
-export interface ParcelRecord extends ParcelInput {
-  id: string;
-  tenantId: string;
-  createdAt: Date;
-  updatedAt: Date;
-}
-
-/**
- * A shipment as validation stored it: its addresses and parcels resolved to objects (ids given
- * in the request and inline objects alike). Addresses that no longer resolve are null.
- */
-export interface ShipmentRecord {
-  id: string;
-  tenantId: string;
-  addressFrom: AddressRecord | null;
-  addressTo: AddressRecord | null;
-  addressReturn: AddressRecord | null;
-  parcels: ParcelRecord[];
-  objectPurpose: string;
-  shipmentDate: Date | null;
-  metadata: string;
-  externalShipmentId: string | null;
-  createdAt: Date;
-}
-
-/** Offset paging, newest first (Shippo's list routes). */
-export interface PageRequest {
-  offset: number;
-  limit: number;
-}
+import type { Page, PageRequest } from './page';
 
 /** A bought label: Shippo's transaction and ShipStation's label are the same row. */
 export interface LabelRecord {
@@ -72,26 +33,6 @@ export interface LabelRecord {
   updatedAt: Date;
 }
 
-export interface AddressRepository {
-  insert(record: AddressRecord): Promise<void>;
-  findById(tenantId: string, id: string): Promise<AddressRecord | null>;
-  /** The tenant's addresses, newest first, with the exact total. */
-  list(tenantId: string, page: PageRequest): Promise<Page<AddressRecord>>;
-}
-
-export interface ParcelRepository {
-  insert(record: ParcelRecord): Promise<void>;
-  findById(tenantId: string, id: string): Promise<ParcelRecord | null>;
-  /** The tenant's parcels, newest first, with the exact total. */
-  list(tenantId: string, page: PageRequest): Promise<Page<ParcelRecord>>;
-}
-
-export interface ShipmentRepository {
-  findById(tenantId: string, id: string): Promise<ShipmentRecord | null>;
-  /** The tenant's shipments, newest first, with the exact total. */
-  list(tenantId: string, page: PageRequest): Promise<Page<ShipmentRecord>>;
-}
-
 export interface LabelPage {
   labels: LabelRecord[];
   /** Every label matching the filter (exact). */
@@ -114,8 +55,3 @@ export interface LabelRepository {
    */
   markVoided(tenantId: string, id: string): Promise<LabelRecord | null>;
 }
-
-export const ADDRESS_REPOSITORY = Symbol('ADDRESS_REPOSITORY');
-export const PARCEL_REPOSITORY = Symbol('PARCEL_REPOSITORY');
-export const LABEL_REPOSITORY = Symbol('LABEL_REPOSITORY');
-export const SHIPMENT_REPOSITORY = Symbol('SHIPMENT_REPOSITORY');
