@@ -111,6 +111,31 @@ export default [
     },
   },
   {
+    // Settings are read and validated once, in AppConfig (@shipbatch/platform/config), never from process.env elsewhere.
+    files: ['libs/**/*.ts'],
+    ignores: [
+      '**/*.spec.ts',
+      'libs/*/testing/**',
+      'libs/providers/*/src/testing/**',
+      'libs/platform/config/**',
+      // They pass the environment on to a child process (PostgreSQL's tools), reading no setting.
+      'libs/platform/database/src/lib/embedded-postgres.ts',
+      'libs/platform/database/src/lib/process-identity.ts',
+      // NO_COLOR (no-color.org) also colours the line that says the configuration could not be loaded.
+      'libs/app/composition/src/lib/logging.ts',
+      // Until issue 20 lands: NATIVE_BATCH_POLL_MS and NATIVE_BATCH_LEASE_SECONDS, and the processors' own concurrency
+      // (QueueModule's `concurrency`, from AppConfig, already wins over it).
+      'libs/shipping/application/src/lib/use-cases/native-batch.use-case.ts',
+      'libs/shipping/worker/src/lib/*.processor.ts',
+    ],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'env', message: 'Read settings in AppConfig (@shipbatch/platform/config): once, validated, documented in the README.' },
+      ],
+    },
+  },
+  {
     // The e2e client reads JSON answers as a client would: loosely typed.
     files: ['apps/api-e2e/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
