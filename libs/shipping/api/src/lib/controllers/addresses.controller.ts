@@ -1,21 +1,19 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, UseGuards } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiKeyGuard, TenantId } from '@shipbatch/platform/auth';
+import { Body, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { ApiOperation } from '@nestjs/swagger';
+import { TenantId } from '@shipbatch/platform/auth';
 import { APP_CONFIG, type AppConfig } from '@shipbatch/platform/config';
 import { ReusableObjectsService } from '@shipbatch/shipping/application';
 import { AddressDto } from '../dto/address.dto';
 import { SHIPPO_PAGE_400, ShippoPageQueryDto, shippoPageWindow } from '../dto/shippo-page-query.dto';
-import { ApiAnswer, ApiErrors, ApiTenantAuth } from '../openapi/decorators';
+import { TenantController } from '../http/tenant-controller.decorator';
+import { ApiAnswer, ApiErrors } from '../openapi/decorators';
 import { presentAddress } from '../presenters/address.presenter';
 import { ADDRESS_SCHEMA } from '../presenters/address.schema';
 import { shippoPage } from '../presenters/shippo-page.presenter';
 import { shippoPageSchema } from '../presenters/shippo-page.schema';
 
 /** Shippo's address objects of the tenant: created here, or inline in a batch. */
-@ApiTags('addresses')
-@ApiTenantAuth()
-@UseGuards(ApiKeyGuard)
-@Controller('addresses')
+@TenantController('addresses')
 export class AddressesController {
   constructor(
     private readonly objects: ReusableObjectsService,

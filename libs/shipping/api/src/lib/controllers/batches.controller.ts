@@ -1,7 +1,7 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Put, Query, UseGuards } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Get, HttpCode, Inject, Param, Post, Put, Query } from '@nestjs/common';
+import { ApiBody, ApiOperation } from '@nestjs/swagger';
 import { APP_CONFIG, type AppConfig } from '@shipbatch/platform/config';
-import { ApiKeyGuard, TenantId } from '@shipbatch/platform/auth';
+import { TenantId } from '@shipbatch/platform/auth';
 import { BatchQueriesService, ChangeBatchShipmentsUseCase, CreateBatchUseCase, PurchaseBatchUseCase } from '@shipbatch/shipping/application';
 import type { ObjectResultsFilter } from '@shipbatch/shipping/domain';
 import { BatchShipmentDto, toBatchShipmentInput } from '../dto/batch-shipment.dto';
@@ -10,16 +10,14 @@ import { GetBatchQueryDto } from '../dto/get-batch-query.dto';
 import { SHIPPO_PAGE_400, ShippoPageQueryDto, shippoPageWindow } from '../dto/shippo-page-query.dto';
 import { ApiError } from '../http/api-error';
 import { ArrayBodyPipe } from '../http/array-body.pipe';
-import { ApiAnswer, ApiErrors, ApiTenantAuth } from '../openapi/decorators';
+import { TenantController } from '../http/tenant-controller.decorator';
+import { ApiAnswer, ApiErrors } from '../openapi/decorators';
 import { presentBatch } from '../presenters/batch.presenter';
 import { BATCH_LIST_SCHEMA, BATCH_SCHEMA } from '../presenters/batch.schema';
 
 const shipmentArrayPipe = new ArrayBodyPipe(BatchShipmentDto, 'batch shipment', MAX_BATCH_SHIPMENTS);
 
-@ApiTags('batches')
-@ApiTenantAuth()
-@UseGuards(ApiKeyGuard)
-@Controller('batches')
+@TenantController('batches')
 export class BatchesController {
   constructor(
     private readonly createBatch: CreateBatchUseCase,

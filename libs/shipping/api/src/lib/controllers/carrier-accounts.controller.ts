@@ -1,6 +1,6 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Put, Query, UseGuards } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiKeyGuard, TenantId } from '@shipbatch/platform/auth';
+import { Body, Get, HttpCode, Inject, Param, Post, Put, Query } from '@nestjs/common';
+import { ApiOperation } from '@nestjs/swagger';
+import { TenantId } from '@shipbatch/platform/auth';
 import { APP_CONFIG, type AppConfig } from '@shipbatch/platform/config';
 import { CarrierAccountsService, FundingService } from '@shipbatch/shipping/application';
 import { Money } from '@shipbatch/shipping/domain';
@@ -11,7 +11,8 @@ import { ListCarrierAccountsQueryDto } from '../dto/list-carrier-accounts-query.
 import { SHIPPO_PAGE_400, ShippoPageQueryDto, shippoPageWindow } from '../dto/shippo-page-query.dto';
 import { UpdateCarrierAccountDto } from '../dto/update-carrier-account.dto';
 import { ApiError } from '../http/api-error';
-import { ApiAnswer, ApiErrors, ApiTenantAuth } from '../openapi/decorators';
+import { TenantController } from '../http/tenant-controller.decorator';
+import { ApiAnswer, ApiErrors } from '../openapi/decorators';
 import { presentBalance } from '../presenters/balance.presenter';
 import { BALANCE_SCHEMA } from '../presenters/balance.schema';
 import { presentCarrierAccount } from '../presenters/carrier-account.presenter';
@@ -22,10 +23,7 @@ import { shippoPage } from '../presenters/shippo-page.presenter';
 import { shippoPageSchema } from '../presenters/shippo-page.schema';
 
 /** Carrier accounts of any provider (credentials never returned), their balance and funding. */
-@ApiTags('carrier_accounts')
-@ApiTenantAuth()
-@UseGuards(ApiKeyGuard)
-@Controller('carrier_accounts')
+@TenantController('carrier_accounts')
 export class CarrierAccountsController {
   constructor(
     private readonly accounts: CarrierAccountsService,

@@ -1,21 +1,19 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, UseGuards } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiKeyGuard, TenantId } from '@shipbatch/platform/auth';
+import { Body, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { ApiOperation } from '@nestjs/swagger';
+import { TenantId } from '@shipbatch/platform/auth';
 import { APP_CONFIG, type AppConfig } from '@shipbatch/platform/config';
 import { ReusableObjectsService } from '@shipbatch/shipping/application';
 import { ParcelDto } from '../dto/parcel.dto';
 import { SHIPPO_PAGE_400, ShippoPageQueryDto, shippoPageWindow } from '../dto/shippo-page-query.dto';
-import { ApiAnswer, ApiErrors, ApiTenantAuth } from '../openapi/decorators';
+import { TenantController } from '../http/tenant-controller.decorator';
+import { ApiAnswer, ApiErrors } from '../openapi/decorators';
 import { presentParcel } from '../presenters/parcel.presenter';
 import { PARCEL_SCHEMA } from '../presenters/parcel.schema';
 import { shippoPage } from '../presenters/shippo-page.presenter';
 import { shippoPageSchema } from '../presenters/shippo-page.schema';
 
 /** Shippo's parcel objects of the tenant: created here, or inline in a batch. */
-@ApiTags('parcels')
-@ApiTenantAuth()
-@UseGuards(ApiKeyGuard)
-@Controller('parcels')
+@TenantController('parcels')
 export class ParcelsController {
   constructor(
     private readonly objects: ReusableObjectsService,

@@ -1,20 +1,18 @@
-import { Controller, Get, Inject, Param, Query, UseGuards } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiKeyGuard, TenantId } from '@shipbatch/platform/auth';
+import { Get, Inject, Param, Query } from '@nestjs/common';
+import { ApiOperation } from '@nestjs/swagger';
+import { TenantId } from '@shipbatch/platform/auth';
 import { APP_CONFIG, type AppConfig } from '@shipbatch/platform/config';
 import { ReusableObjectsService } from '@shipbatch/shipping/application';
 import { SHIPPO_PAGE_400, ShippoPageQueryDto, shippoPageWindow } from '../dto/shippo-page-query.dto';
-import { ApiAnswer, ApiErrors, ApiTenantAuth } from '../openapi/decorators';
+import { TenantController } from '../http/tenant-controller.decorator';
+import { ApiAnswer, ApiErrors } from '../openapi/decorators';
 import { presentShipment } from '../presenters/shipment.presenter';
 import { SHIPMENT_SCHEMA } from '../presenters/shipment.schema';
 import { shippoPage } from '../presenters/shippo-page.presenter';
 import { shippoPageSchema } from '../presenters/shippo-page.schema';
 
 /** Shippo's shipment objects: one per batch shipment that validated, read-only. */
-@ApiTags('shipments')
-@ApiTenantAuth()
-@UseGuards(ApiKeyGuard)
-@Controller('shipments')
+@TenantController('shipments')
 export class ShipmentsController {
   constructor(
     private readonly objects: ReusableObjectsService,

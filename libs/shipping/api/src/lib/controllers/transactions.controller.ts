@@ -1,21 +1,19 @@
-import { Controller, Get, Inject, Param, Query, UseGuards } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiKeyGuard, TenantId } from '@shipbatch/platform/auth';
+import { Get, Inject, Param, Query } from '@nestjs/common';
+import { ApiOperation } from '@nestjs/swagger';
+import { TenantId } from '@shipbatch/platform/auth';
 import { APP_CONFIG, type AppConfig } from '@shipbatch/platform/config';
 import { LabelQueriesService, ReusableObjectsService } from '@shipbatch/shipping/application';
 import { ListTransactionsQueryDto } from '../dto/list-transactions-query.dto';
 import { shippoPageWindow } from '../dto/shippo-page-query.dto';
-import { ApiAnswer, ApiErrors, ApiTenantAuth } from '../openapi/decorators';
+import { TenantController } from '../http/tenant-controller.decorator';
+import { ApiAnswer, ApiErrors } from '../openapi/decorators';
 import { shippoPage } from '../presenters/shippo-page.presenter';
 import { shippoPageSchema } from '../presenters/shippo-page.schema';
 import { presentTransaction } from '../presenters/transaction.presenter';
 import { TRANSACTION_SCHEMA } from '../presenters/transaction.schema';
 
 /** Shippo's transactions: the tenant's bought labels (the same rows as /v2/labels), read-only. */
-@ApiTags('transactions')
-@ApiTenantAuth()
-@UseGuards(ApiKeyGuard)
-@Controller('transactions')
+@TenantController('transactions')
 export class TransactionsController {
   constructor(
     private readonly objects: ReusableObjectsService,
