@@ -88,6 +88,54 @@ export default [
     },
   },
   {
+    // One exported class per file, named after it (docs/architecture.md); an error family may share one `*.errors.ts`.
+    files: ['libs/**/*.ts', 'apps/**/*.ts'],
+    ignores: [
+      '**/*.spec.ts',
+      '**/*.errors.ts',
+      // Not split yet (issue 21): an error family under another name, and files with a second, smaller class.
+      'libs/providers/core/src/lib/provider-errors.ts',
+      'libs/platform/auth/src/lib/admin.controller.ts',
+      'libs/platform/auth/src/lib/local-keys.controller.ts',
+      'libs/platform/database/src/lib/data-dir-lock.ts',
+      'apps/api-e2e/src/webhook-receiver.ts',
+    ],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'Program > ExportNamedDeclaration[declaration.type="ClassDeclaration"] ~ ExportNamedDeclaration[declaration.type="ClassDeclaration"]',
+          message: 'One exported class per file, named after it (an error family may share one *.errors.ts).',
+        },
+      ],
+    },
+  },
+  {
+    // Settings are read and validated once, in AppConfig (@shipbatch/platform/config), never from process.env elsewhere.
+    files: ['libs/**/*.ts'],
+    ignores: [
+      '**/*.spec.ts',
+      'libs/*/testing/**',
+      'libs/providers/*/src/testing/**',
+      'libs/platform/config/**',
+      // They pass the environment on to a child process (PostgreSQL's tools), reading no setting.
+      'libs/platform/database/src/lib/embedded-postgres.ts',
+      'libs/platform/database/src/lib/process-identity.ts',
+      // NO_COLOR (no-color.org) also colours the line that says the configuration could not be loaded.
+      'libs/app/composition/src/lib/logging.ts',
+      // Until issue 20 lands: NATIVE_BATCH_POLL_MS and NATIVE_BATCH_LEASE_SECONDS, and the processors' own concurrency
+      // (QueueModule's `concurrency`, from AppConfig, already wins over it).
+      'libs/shipping/application/src/lib/use-cases/native-batch.use-case.ts',
+      'libs/shipping/worker/src/lib/*.processor.ts',
+    ],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'env', message: 'Read settings in AppConfig (@shipbatch/platform/config): once, validated, documented in the README.' },
+      ],
+    },
+  },
+  {
     // The e2e client reads JSON answers as a client would: loosely typed.
     files: ['apps/api-e2e/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },

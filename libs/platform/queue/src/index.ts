@@ -4,6 +4,7 @@ export * from './lib/queue.module';
 export type { InProcessJob, JobProcessor } from './lib/in-process.lane';
 export * from './lib/in-process.queue';
 export * from './lib/bullmq.queue';
+export * from './lib/bullmq-worker.start';
 export * from './lib/bullmq-worker.drain';
 export * from './lib/bullmq-worker.log';
 export * from './lib/account-throttle.port';

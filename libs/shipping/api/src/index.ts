@@ -2,6 +2,7 @@ export * from './lib/shipping-api.module';
 export * from './lib/http/api-error';
 export * from './lib/http/api-exception.filter';
 export * from './lib/webhooks/webhook-object.renderer';
+export * from './lib/webhooks/webhook-object-renderer.module';
 export * from './lib/http/storable-input';
 export * from './lib/http/storable-input.middleware';
 export * from './lib/http/storable-params.pipe';

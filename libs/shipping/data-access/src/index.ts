@@ -6,5 +6,7 @@ export * from './lib/repositories/validation.repository';
 export * from './lib/repositories/purchase.repository';
 export * from './lib/repositories/reconcile.repository';
 export * from './lib/repositories/carrier-account.repository';
-export * from './lib/repositories/object.repositories';
+export * from './lib/repositories/address.repository';
+export * from './lib/repositories/parcel.repository';
+export * from './lib/repositories/label.repository';
 export * from './lib/label-files/label-files.repository';

@@ -19,6 +19,12 @@ export function coreImports(config: AppConfig, process: ProcessName, logging: Lo
       prefix: config.queuePrefix,
       queues: Object.values(QUEUES),
       runWorkers: config.runWorkers,
+      concurrency: {
+        [QUEUES.purchaseShipment]: config.workers.concurrency.purchase,
+        [QUEUES.mergeLabelFiles]: config.workers.concurrency.merge,
+        [QUEUES.nativeBatch]: config.workers.concurrency.nativeBatch,
+        [QUEUES.webhookDelivery]: config.workers.concurrency.webhookDelivery,
+      },
     }),
     ShippingDataAccessModule,
   ];

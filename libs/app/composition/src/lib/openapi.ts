@@ -15,8 +15,9 @@ const DESCRIPTION = [
 /**
  * The OpenAPI document of the HTTP API, served at /docs (Swagger UI) and /docs-json: the
  * controllers' decorators, the security schemes, and the response schemas of
- * `@shipbatch/shipping/api` (see its openapi/schemas.ts) published under components.schemas, and
- * on every operation the answers to malformed input (./openapi-input-errors).
+ * `@shipbatch/shipping/api` (one file a resource, `presenters/<resource>.schema.ts`) published
+ * under components.schemas, and on every operation the answers to malformed input
+ * (./openapi-input-errors).
  */
 export function setupOpenApi(app: INestApplication): void {
   const config = new DocumentBuilder()

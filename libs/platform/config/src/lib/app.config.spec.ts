@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from '@shipbatch/platform/testing';
-import { ConfigError, DEFAULT_EMBEDDED_SETTINGS, loadConfig } from './app.config';
+import { ConfigError, DEFAULT_EMBEDDED_SETTINGS, DEFAULT_WORKER_SETTINGS, loadConfig } from './app.config';
 
 describe('loadConfig', () => {
   const dir = () => tempDir('shipbatch-config-');
@@ -58,6 +58,55 @@ describe('embedded memory settings', () => {
     }
     expect(() => loadConfig({ DATA_DIR: dataDirForBaseUrls(), EMBEDDED_HEAP_GROWING_PERCENT: '-5' })).toThrow(/EMBEDDED_HEAP_GROWING_PERCENT/);
     expect(() => loadConfig({ DATA_DIR: dataDirForBaseUrls(), EMBEDDED_HEAP_GROWING_PERCENT: '2000' })).toThrow(/EMBEDDED_HEAP_GROWING_PERCENT must be between 0 and 1000/);
+  });
+});
+
+describe('worker settings', () => {
+  const dir = () => tempDir('shipbatch-config-');
+
+  it('defaults to leases of 120 s (purchase) and 60 s (validation), merges in process, and 16, 4, 4, 4 jobs at once', () => {
+    expect(loadConfig({ DATA_DIR: dir() }).workers).toEqual(DEFAULT_WORKER_SETTINGS);
+    expect(DEFAULT_WORKER_SETTINGS).toEqual({
+      purchaseLeaseMs: 120_000,
+      validationLeaseMs: 60_000,
+      mergeThread: false,
+      concurrency: { purchase: 16, merge: 4, nativeBatch: 4, webhookDelivery: 4 },
+    });
+  });
+
+  it('reads the leases, MERGE_THREAD and every *_CONCURRENCY', () => {
+    const config = loadConfig({
+      DATA_DIR: dir(),
+      PURCHASE_LEASE_SECONDS: '10',
+      VALIDATION_LEASE_SECONDS: ' 5 ',
+      MERGE_THREAD: '1',
+      PURCHASE_CONCURRENCY: '32',
+      MERGE_CONCURRENCY: '1',
+      NATIVE_BATCH_CONCURRENCY: '2',
+      WEBHOOK_DELIVERY_CONCURRENCY: '8',
+    });
+    expect(config.workers).toEqual({
+      purchaseLeaseMs: 10_000,
+      validationLeaseMs: 5_000,
+      mergeThread: true,
+      concurrency: { purchase: 32, merge: 1, nativeBatch: 2, webhookDelivery: 8 },
+    });
+    expect(loadConfig({ DATA_DIR: dir(), MERGE_THREAD: '0' }).workers.mergeThread).toBe(false);
+    expect(loadConfig({ DATA_DIR: dir(), PURCHASE_LEASE_SECONDS: '' }).workers.purchaseLeaseMs).toBe(120_000);
+  });
+
+  it.each([
+    ['PURCHASE_LEASE_SECONDS', '0', /PURCHASE_LEASE_SECONDS must be between 1 and 86400, got 0/],
+    ['PURCHASE_LEASE_SECONDS', 'abc', /PURCHASE_LEASE_SECONDS must be a non-negative integer, got 'abc'/],
+    ['VALIDATION_LEASE_SECONDS', '1.5', /VALIDATION_LEASE_SECONDS must be a non-negative integer/],
+    ['MERGE_THREAD', 'yes', /MERGE_THREAD must be 0 or 1, got 'yes'/],
+    ['PURCHASE_CONCURRENCY', '0', /PURCHASE_CONCURRENCY must be between 1 and 1000, got 0/],
+    ['MERGE_CONCURRENCY', '1001', /MERGE_CONCURRENCY must be between 1 and 1000/],
+    ['NATIVE_BATCH_CONCURRENCY', '-1', /NATIVE_BATCH_CONCURRENCY must be a non-negative integer/],
+    ['WEBHOOK_DELIVERY_CONCURRENCY', 'many', /WEBHOOK_DELIVERY_CONCURRENCY/],
+  ])('refuses %s=%j, naming it', (name, value, message) => {
+    expect(() => loadConfig({ DATA_DIR: dir(), [name]: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ DATA_DIR: dir(), [name]: value })).toThrow(message);
   });
 });
 

@@ -39,7 +39,45 @@ export interface AppConfig {
   logLevel: LogLevel;
   /** Memory settings of embedded mode (ignored in scale-out). */
   embedded: EmbeddedSettings;
+  /** The queue workers' leases, concurrency and PDF merging. */
+  workers: WorkerSettings;
 }
+
+/** What a worker process runs and how long it holds what it took (README, "Configuration"). */
+export interface WorkerSettings {
+  /** How long a worker holds a shipment in PURCHASING before others treat it as crashed (`PURCHASE_LEASE_SECONDS`, 120). */
+  purchaseLeaseMs: number;
+  /** How long a validator holds a batch before others treat it as crashed; renewed every third of it (`VALIDATION_LEASE_SECONDS`, 60). */
+  validationLeaseMs: number;
+  /** Merge PDFs on a worker thread instead of the worker's event loop (`MERGE_THREAD`: 1 or 0, default 0). */
+  mergeThread: boolean;
+  /** Jobs at once per worker process, by queue. */
+  concurrency: WorkerConcurrency;
+}
+
+/** Jobs of each queue at once per worker process. */
+export interface WorkerConcurrency {
+  /** `PURCHASE_CONCURRENCY`, 16. */
+  purchase: number;
+  /** `MERGE_CONCURRENCY`, 4. */
+  merge: number;
+  /** `NATIVE_BATCH_CONCURRENCY`, 4. */
+  nativeBatch: number;
+  /** `WEBHOOK_DELIVERY_CONCURRENCY`, 4. */
+  webhookDelivery: number;
+}
+
+export const DEFAULT_WORKER_SETTINGS: Readonly<WorkerSettings> = Object.freeze({
+  purchaseLeaseMs: 120_000,
+  validationLeaseMs: 60_000,
+  mergeThread: false,
+  concurrency: Object.freeze({ purchase: 16, merge: 4, nativeBatch: 4, webhookDelivery: 4 }),
+});
+
+/** The longest lease taken, in seconds (a day). */
+const MAX_LEASE_SECONDS = 86_400;
+/** The most jobs of one queue at once per process. */
+const MAX_CONCURRENCY = 1_000;
 
 /** Embedded mode's memory settings (README, "Embedded memory and the first start"). */
 export interface EmbeddedSettings {
@@ -131,6 +169,31 @@ function sharedBuffers(env: NodeJS.ProcessEnv): string {
   return `${m[1]}${m[2]}`;
 }
 
+/** `0` or `1` (unset or empty: `fallback`). */
+function flag(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = (env[name] ?? '').trim();
+  if (raw === '') return fallback;
+  if (raw !== '0' && raw !== '1') throw new ConfigError(`${name} must be 0 or 1, got '${env[name]}'`);
+  return raw === '1';
+}
+
+function workerSettings(env: NodeJS.ProcessEnv): WorkerSettings {
+  const d = DEFAULT_WORKER_SETTINGS;
+  const seconds = (name: string, fallbackMs: number) => intBetween(env, name, fallbackMs / 1000, 1, MAX_LEASE_SECONDS) * 1000;
+  const jobs = (name: string, fallback: number) => intBetween(env, name, fallback, 1, MAX_CONCURRENCY);
+  return {
+    purchaseLeaseMs: seconds('PURCHASE_LEASE_SECONDS', d.purchaseLeaseMs),
+    validationLeaseMs: seconds('VALIDATION_LEASE_SECONDS', d.validationLeaseMs),
+    mergeThread: flag(env, 'MERGE_THREAD', d.mergeThread),
+    concurrency: {
+      purchase: jobs('PURCHASE_CONCURRENCY', d.concurrency.purchase),
+      merge: jobs('MERGE_CONCURRENCY', d.concurrency.merge),
+      nativeBatch: jobs('NATIVE_BATCH_CONCURRENCY', d.concurrency.nativeBatch),
+      webhookDelivery: jobs('WEBHOOK_DELIVERY_CONCURRENCY', d.concurrency.webhookDelivery),
+    },
+  };
+}
+
 /** Every `<NAME>_BASE_URL` variable, checked to be an http(s) URL, without a trailing slash. */
 function providerBaseUrls(env: NodeJS.ProcessEnv): Record<string, string> {
   const urls: Record<string, string> = {};
@@ -187,6 +250,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       sharedBuffers: sharedBuffers(env),
       heapGrowingPercent: intBetween(env, 'EMBEDDED_HEAP_GROWING_PERCENT', DEFAULT_EMBEDDED_SETTINGS.heapGrowingPercent, 0, 1000),
     },
+    workers: workerSettings(env),
     ...overrides,
   };
   return config;

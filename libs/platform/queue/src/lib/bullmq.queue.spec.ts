@@ -14,6 +14,7 @@ class Recorder {
   readonly runs: Array<{ n: number; attempt: number; id?: string }> = [];
   readonly done: Array<{ n: number; attempt: number; id?: string }> = [];
   active = 0;
+  maxActive = 0;
   failures = new Map<number, number>();
   gate?: Promise<void>;
 }
@@ -27,6 +28,7 @@ class WorkProcessor extends WorkerHost {
   async process(job: Job<{ n: number }>): Promise<void> {
     const r = this.recorder;
     r.active++;
+    r.maxActive = Math.max(r.maxActive, r.active);
     try {
       r.runs.push({ n: job.data.n, attempt: job.attemptsMade, id: job.id });
       if (r.gate) await r.gate;
@@ -61,7 +63,7 @@ describe('BullMqQueue (QueueModule with a Redis URL, Redis on 127.0.0.1)', () =>
   let testNo = 0;
   let app: INestApplication | undefined;
 
-  async function build(options: { attempts?: number } = {}) {
+  async function build(options: { attempts?: number; concurrency?: Record<string, number> } = {}) {
     const moduleRef = await Test.createTestingModule({
       imports: [
         // A prefix per test (all under the run's prefix): no job crosses from one test to the next.
@@ -77,6 +79,7 @@ describe('BullMqQueue (QueueModule with a Redis URL, Redis on 127.0.0.1)', () =>
       logger,
       port: app.get<QueuePort>(QUEUE_PORT),
       recorder: app.get(Recorder),
+      processor: app.get(WorkProcessor),
       bull: app.get<Queue>(getQueueToken('work')),
     };
   }
@@ -101,6 +104,25 @@ describe('BullMqQueue (QueueModule with a Redis URL, Redis on 127.0.0.1)', () =>
       removeOnComplete: true,
       removeOnFail: { count: 1000 },
     });
+  });
+
+  it('runs a queue at the concurrency QueueModule is given for it, over its processor\'s', async () => {
+    const { port, recorder, processor } = await build({ concurrency: { work: 2 } });
+    expect(processor.worker.concurrency).toBe(2);
+    let open!: () => void;
+    recorder.gate = new Promise<void>((resolve) => (open = resolve));
+    await port.addBulk('work', Array.from({ length: 6 }, (_, n) => ({ data: { n } })));
+    await eventually(async () => recorder.runs.length, (n) => n === 2);
+    open();
+    await eventually(async () => recorder.done.length, (n) => n === 6);
+    expect(recorder.maxActive).toBe(2);
+  });
+
+  it('keeps the processor\'s concurrency for a queue QueueModule is given none for', async () => {
+    const { port, recorder, processor } = await build({ concurrency: { other: 2 } });
+    await port.add('work', { n: 0 });
+    await eventually(async () => recorder.done.length, (n) => n === 1);
+    expect(processor.worker.concurrency).toBe(8);
   });
 
   it('delivers jobs added through the port to the @Processor, with their ids', async () => {

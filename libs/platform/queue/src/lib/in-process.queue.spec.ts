@@ -118,6 +118,20 @@ describe('InProcessQueue (QueueModule without a Redis URL)', () => {
     await app.close();
   });
 
+  it('runs a queue at the concurrency QueueModule is given for it, over its processor\'s', async () => {
+    const { app, driver, queue, recorder, logger } = await build({ concurrency: { work: 5, single: 2 } });
+    await queue.addBulk('work', range(20).map((n) => ({ data: { n } })));
+    await driver.idle();
+    expect(recorder.maxActive).toBe(5);
+
+    recorder.maxActive = 0;
+    await queue.addBulk('single', range(10).map((n) => ({ data: { n } })));
+    await driver.idle();
+    expect(recorder.maxActive).toBe(2);
+    expect(logger.lines.map((l) => l.message)).toContain("WorkProcessor processes 'work' (concurrency 5)");
+    await app.close();
+  });
+
   it('retries a job that threw, with attemptsMade increasing, and logs the failures', async () => {
     const { app, driver, queue, recorder, logger } = await build();
     recorder.failures.set(7, 2);

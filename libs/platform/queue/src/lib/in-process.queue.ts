@@ -24,7 +24,7 @@ export interface InProcessQueueCounts {
 /**
  * The embedded queue driver: runs the application's `@nestjs/bullmq` processors in this
  * process, with BullMQ's semantics where the service relies on them: per-queue concurrency
- * from the processor's options, retries with exponential backoff, delays, job-id
+ * (QueueModule's `concurrency`, else the processor's options), retries with exponential backoff, delays, job-id
  * de-duplication while a job is waiting or delayed, draining on shutdown.
  *
  * Nothing is persisted: the database is the source of truth and the reconciler re-enqueues
@@ -40,6 +40,7 @@ export class InProcessQueue
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly attempts: number;
   private readonly backoffMs: number;
+  private readonly concurrency: Readonly<Record<string, number>>;
   private discovered = false;
   private started = false;
   private closing = false;
@@ -55,6 +56,7 @@ export class InProcessQueue
   ) {
     this.attempts = Math.max(1, options?.attempts ?? DEFAULT_JOB_ATTEMPTS);
     this.backoffMs = Math.max(0, options?.backoffMs ?? DEFAULT_BACKOFF_MS);
+    this.concurrency = options?.concurrency ?? {};
     for (const name of options?.queues ?? []) this.lane(name);
   }
 
@@ -66,8 +68,8 @@ export class InProcessQueue
         continue;
       }
       lane.processor = found.instance;
-      lane.concurrency = found.concurrency;
-      this.logger.log(`${found.className} processes '${found.queue}' (concurrency ${found.concurrency})`);
+      lane.concurrency = this.concurrency[found.queue] ?? found.concurrency;
+      this.logger.log(`${found.className} processes '${found.queue}' (concurrency ${lane.concurrency})`);
     }
     this.discovered = true;
   }

@@ -15,6 +15,12 @@ export interface QueueModuleOptions {
   attempts?: number;
   /** First retry delay in milliseconds, doubled on every further attempt (default DEFAULT_BACKOFF_MS). */
   backoffMs?: number;
+  /**
+   * Jobs run at once per process, by queue name (the composition passes the configured ones):
+   * wins over the processor's own `@Processor(name, { concurrency })`. A queue not named keeps
+   * its processor's (default 1). Applied by both drivers before a worker takes its first job.
+   */
+  concurrency?: Readonly<Record<string, number>>;
 }
 
 /** Injection token for the options given to `QueueModule.forRoot`. */

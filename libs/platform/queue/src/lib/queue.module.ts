@@ -5,6 +5,7 @@ import { ACCOUNT_THROTTLE } from './account-throttle.port';
 import { BullMqQueue } from './bullmq.queue';
 import { BullMqWorkerDrain } from './bullmq-worker.drain';
 import { BullMqWorkerLog } from './bullmq-worker.log';
+import { BullMqWorkerStart } from './bullmq-worker.start';
 import { InProcessQueue } from './in-process.queue';
 import { MemoryAccountThrottle } from './memory-account.throttle';
 import { QUEUE_MODULE_OPTIONS, type QueueModuleOptions } from './queue-module.options';
@@ -41,12 +42,15 @@ export class QueueModule {
               removeOnComplete: true,
               removeOnFail: { count: 1000 },
             },
+            // BullMqWorkerStart registers the workers, to give them their concurrency first.
+            extraOptions: { manualRegistration: true },
           }),
           BullModule.registerQueue(...options.queues.map((name) => ({ name }))),
         ],
         providers: [
           ...shared,
           BullMqQueue,
+          BullMqWorkerStart,
           BullMqWorkerDrain,
           BullMqWorkerLog,
           { provide: QUEUE_PORT, useExisting: BullMqQueue },

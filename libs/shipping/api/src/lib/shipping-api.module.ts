@@ -20,13 +20,11 @@ import { HealthController } from './controllers/health.controller';
 import { IdempotencyInterceptor } from './http/idempotency.interceptor';
 import { LabelsController } from './controllers/labels.controller';
 import { WebhooksController } from './controllers/webhooks.controller';
-import {
-  AddressesController,
-  CarrierAccountsController,
-  ParcelsController,
-  ShipmentsController,
-  TransactionsController,
-} from './controllers/objects.controller';
+import { AddressesController } from './controllers/addresses.controller';
+import { CarrierAccountsController } from './controllers/carrier-accounts.controller';
+import { ParcelsController } from './controllers/parcels.controller';
+import { ShipmentsController } from './controllers/shipments.controller';
+import { TransactionsController } from './controllers/transactions.controller';
 
 /** The public HTTP API of shipping: Shippo-compatible batches and reusable objects,
  * ShipStation-compatible labels. */

@@ -106,9 +106,6 @@ export class LocalFileStorage implements FileStorage {
   }
 }
 
-/** The earlier name of the local driver. */
-export const LocalLabelFileStore = LocalFileStorage;
-
 /** Writes to a uniquely named temp file beside `path`, then renames it into place. */
 async function writeAtomically(path: string, content: FileContent): Promise<void> {
   const tmp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;

@@ -24,11 +24,9 @@ import { TypeormIdempotencyStore } from './repositories/idempotency.store';
 import { TypeormBatchRepository } from './repositories/batch.repository';
 import { TypeormCarrierAccountRepository } from './repositories/carrier-account.repository';
 import { TypeormFundingRepository } from './repositories/funding.repository';
-import {
-  TypeormAddressRepository,
-  TypeormLabelRepository,
-  TypeormParcelRepository,
-} from './repositories/object.repositories';
+import { TypeormAddressRepository } from './repositories/address.repository';
+import { TypeormLabelRepository } from './repositories/label.repository';
+import { TypeormParcelRepository } from './repositories/parcel.repository';
 import { TypeormLabelFilesRepository } from './label-files/label-files.repository';
 import { TypeormNativeBatchRepository } from './repositories/native-batch.repository';
 import { TypeormPurchaseRepository } from './repositories/purchase.repository';

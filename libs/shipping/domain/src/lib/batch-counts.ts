@@ -1,5 +1,19 @@
-import type { BatchShipmentStatus, PurchaseState } from './batch-status';
+import type { BatchShipmentStatus, ObjectResultsFilter, PurchaseState } from './batch-status';
 import { OPEN_PURCHASE_STATES } from './batch.machines';
+
+/**
+ * Shippo's `object_results` as batch shipment states: each filter holds the shipments whose
+ * status (`batch_shipments.status`), or purchase state (`purchase_state`), is in its list. The
+ * counters (`BatchCounts.objectResults`) and the filter of `GET /batches/{id}` both read it.
+ */
+export const OBJECT_RESULT_STATES: Readonly<
+  Record<ObjectResultsFilter, { status: readonly BatchShipmentStatus[] } | { purchaseState: readonly PurchaseState[] }>
+> = Object.freeze({
+  purchase_succeeded: { purchaseState: ['PURCHASED'] },
+  purchase_failed: { status: ['TRANSACTION_FAILED'] },
+  creation_failed: { status: ['INVALID', 'INCOMPLETE'] },
+  creation_succeeded: { status: ['VALID', 'TRANSACTION_FAILED'] },
+});
 
 /**
  * Counters of a batch, always derived from its shipment rows (never incremented in place).
@@ -36,18 +50,21 @@ export class BatchCounts {
     return OPEN_PURCHASE_STATES.reduce((n, s) => n + this.purchase(s), 0);
   }
 
-  /** Shippo's `object_results`. */
-  get objectResults(): {
-    purchase_succeeded: number;
-    purchase_failed: number;
-    creation_failed: number;
-    creation_succeeded: number;
-  } {
+  /** Shippo's `object_results` (OBJECT_RESULT_STATES). */
+  get objectResults(): Record<ObjectResultsFilter, number> {
     return {
-      purchase_succeeded: this.purchase('PURCHASED'),
-      purchase_failed: this.status('TRANSACTION_FAILED'),
-      creation_failed: this.status('INVALID') + this.status('INCOMPLETE'),
-      creation_succeeded: this.status('VALID') + this.status('TRANSACTION_FAILED'),
+      purchase_succeeded: this.matching('purchase_succeeded'),
+      purchase_failed: this.matching('purchase_failed'),
+      creation_failed: this.matching('creation_failed'),
+      creation_succeeded: this.matching('creation_succeeded'),
     };
+  }
+
+  /** How many shipments an `object_results` filter holds. */
+  matching(filter: ObjectResultsFilter): number {
+    const states = OBJECT_RESULT_STATES[filter];
+    return 'status' in states
+      ? states.status.reduce((n, s) => n + this.status(s), 0)
+      : states.purchaseState.reduce((n, s) => n + this.purchase(s), 0);
   }
 }

@@ -1,27 +1,23 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Put, Query, UseGuards } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Get, HttpCode, Inject, Param, Post, Put, Query } from '@nestjs/common';
+import { ApiBody, ApiOperation } from '@nestjs/swagger';
 import { APP_CONFIG, type AppConfig } from '@shipbatch/platform/config';
-import { ApiKeyGuard, TenantId } from '@shipbatch/platform/auth';
-import {
-  BatchQueriesService,
-  type BatchShipmentInput,
-  ChangeBatchShipmentsUseCase,
-  CreateBatchUseCase,
-  PurchaseBatchUseCase,
-} from '@shipbatch/shipping/application';
-import type { Batch } from '@shipbatch/shipping/domain';
+import { TenantId } from '@shipbatch/platform/auth';
+import { BatchQueriesService, ChangeBatchShipmentsUseCase, CreateBatchUseCase, PurchaseBatchUseCase } from '@shipbatch/shipping/application';
+import type { ObjectResultsFilter } from '@shipbatch/shipping/domain';
+import { BatchShipmentDto, toBatchShipmentInput } from '../dto/batch-shipment.dto';
+import { CreateBatchDto, MAX_BATCH_SHIPMENTS } from '../dto/create-batch.dto';
+import { GetBatchQueryDto } from '../dto/get-batch-query.dto';
+import { SHIPPO_PAGE_400, ShippoPageQueryDto, shippoPageWindow } from '../dto/shippo-page-query.dto';
 import { ApiError } from '../http/api-error';
 import { ArrayBodyPipe } from '../http/array-body.pipe';
-import { BatchShipmentDto, CreateBatchDto, GetBatchQueryDto, ListQueryDto, MAX_BATCH_SHIPMENTS } from '../dto/batch.dto';
-import { ApiAnswer, ApiErrors, ApiTenantAuth, BATCH_LIST_SCHEMA, BATCH_SCHEMA } from '../openapi';
-import { presentBatch } from '../presenters/shippo.presenters';
+import { TenantController } from '../http/tenant-controller.decorator';
+import { ApiAnswer, ApiErrors } from '../openapi/decorators';
+import { presentBatch } from '../presenters/batch.presenter';
+import { BATCH_LIST_SCHEMA, BATCH_SCHEMA } from '../presenters/batch.schema';
 
 const shipmentArrayPipe = new ArrayBodyPipe(BatchShipmentDto, 'batch shipment', MAX_BATCH_SHIPMENTS);
 
-@ApiTags('batches')
-@ApiTenantAuth()
-@UseGuards(ApiKeyGuard)
-@Controller('batches')
+@TenantController('batches')
 export class BatchesController {
   constructor(
     private readonly createBatch: CreateBatchUseCase,
@@ -46,7 +42,7 @@ export class BatchesController {
       defaultServicelevelToken: dto.default_servicelevel_token,
       labelFiletype: dto.label_filetype ?? 'PDF_4x6',
       metadata: dto.metadata ?? '',
-      shipments: dto.batch_shipments as BatchShipmentInput[],
+      shipments: dto.batch_shipments.map(toBatchShipmentInput),
     });
     return presentBatch(batch, { baseUrl: this.config.publicBaseUrl, empty: true });
   }
@@ -54,10 +50,9 @@ export class BatchesController {
   @Get()
   @ApiOperation({ summary: "The tenant's batches, newest first" })
   @ApiAnswer(200, BATCH_LIST_SCHEMA, 'One page of batches (without their shipments)')
-  @ApiErrors({ 400: 'page or results is not a positive integer (results at most 100)' })
-  async list(@TenantId() tenantId: string, @Query() query: ListQueryDto) {
-    const page = query.page ?? 1;
-    const size = query.results ?? 25;
+  @ApiErrors(SHIPPO_PAGE_400)
+  async list(@TenantId() tenantId: string, @Query() query: ShippoPageQueryDto) {
+    const { page, results: size } = shippoPageWindow(query, 25);
     const { items, total } = await this.queries.list(tenantId, page, size);
     const link = (p: number) => `${this.config.publicBaseUrl}/batches?page=${p}&results=${size}`;
     return {
@@ -90,7 +85,7 @@ export class BatchesController {
     { body: true, idempotent: true },
   )
   async add(@TenantId() tenantId: string, @Param('id') id: string, @Body(shipmentArrayPipe) body: BatchShipmentDto[]) {
-    await this.changeShipments.add(tenantId, id, body as BatchShipmentInput[]);
+    await this.changeShipments.add(tenantId, id, body.map(toBatchShipmentInput));
     return this.render(tenantId, id, 1);
   }
 
@@ -151,8 +146,8 @@ export class BatchesController {
     return this.render(tenantId, id, 1);
   }
 
-  private async render(tenantId: string, id: string, page: number, filter?: string): Promise<ReturnType<typeof presentBatch>> {
-    const details = await this.queries.get(tenantId, id, page, filter as never);
-    return presentBatch(details.batch as Batch, { details, baseUrl: this.config.publicBaseUrl, filter });
+  private async render(tenantId: string, id: string, page: number, filter?: ObjectResultsFilter): Promise<ReturnType<typeof presentBatch>> {
+    const details = await this.queries.get(tenantId, id, page, filter);
+    return presentBatch(details.batch, { details, baseUrl: this.config.publicBaseUrl, filter });
   }
 }

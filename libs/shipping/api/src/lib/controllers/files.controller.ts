@@ -4,7 +4,7 @@ import type { Request, Response } from 'express';
 import { pipeline } from 'node:stream/promises';
 import { UrlSigner } from '@shipbatch/platform/config';
 import { FILE_STORAGE, type FileStorage, isValidFileKey } from '@shipbatch/shipping/application';
-import { ApiErrors } from '../openapi';
+import { ApiErrors } from '../openapi/decorators';
 
 const PREFIX = '/files/';
 

@@ -1,7 +1,8 @@
 import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
-import { ApiAnswer, ApiErrors, HEALTH_SCHEMA } from '../openapi';
+import { ApiAnswer, ApiErrors } from '../openapi/decorators';
+import { HEALTH_SCHEMA } from '../presenters/health.schema';
 
 @ApiTags('health')
 @Controller('health')

@@ -1,18 +1,21 @@
-import { Controller, Get, HttpCode, Inject, Param, Put, Query, UseGuards } from '@nestjs/common';
-import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { Get, HttpCode, Inject, Param, Put, Query } from '@nestjs/common';
+import { ApiOperation, ApiParam } from '@nestjs/swagger';
 import { APP_CONFIG, type AppConfig } from '@shipbatch/platform/config';
-import { ApiKeyGuard, TenantId } from '@shipbatch/platform/auth';
+import { TenantId } from '@shipbatch/platform/auth';
 import { LabelQueriesService, VoidLabelUseCase } from '@shipbatch/shipping/application';
 import { LABELS_DEFAULT_PAGE_SIZE, type LabelListQuery } from '@shipbatch/shipping/domain';
 import { LABEL_FILTER_PARAMS, ListLabelsQueryDto } from '../dto/list-labels.dto';
-import { ApiAnswer, ApiErrors, ApiTenantAuth, LABEL_LIST_SCHEMA, LABEL_SCHEMA, VOID_RESULT_SCHEMA } from '../openapi';
-import { presentLabel, presentLabelList, presentVoid } from '../presenters/shipstation.presenters';
+import { TenantController } from '../http/tenant-controller.decorator';
+import { ApiAnswer, ApiErrors } from '../openapi/decorators';
+import { presentLabelList } from '../presenters/label-list.presenter';
+import { LABEL_LIST_SCHEMA } from '../presenters/label-list.schema';
+import { presentLabel } from '../presenters/label.presenter';
+import { LABEL_SCHEMA } from '../presenters/label.schema';
+import { presentVoid } from '../presenters/void-result.presenter';
+import { VOID_RESULT_SCHEMA } from '../presenters/void-result.schema';
 
 /** ShipStation v2-compatible labels: every label the tenant bought, from any provider. */
-@ApiTags('labels')
-@ApiTenantAuth()
-@UseGuards(ApiKeyGuard)
-@Controller('v2/labels')
+@TenantController('v2/labels', 'labels')
 export class LabelsController {
   constructor(
     private readonly queries: LabelQueriesService,

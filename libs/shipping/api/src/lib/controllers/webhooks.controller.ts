@@ -1,27 +1,21 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Query, UseGuards } from '@nestjs/common';
-import { ApiNoContentResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { ApiKeyGuard, TenantId } from '@shipbatch/platform/auth';
+import { Body, Delete, Get, HttpCode, Inject, Param, Post, Put, Query } from '@nestjs/common';
+import { ApiNoContentResponse, ApiOperation, ApiParam } from '@nestjs/swagger';
+import { TenantId } from '@shipbatch/platform/auth';
 import { APP_CONFIG, type AppConfig } from '@shipbatch/platform/config';
 import { WebhooksService } from '@shipbatch/shipping/application';
-import { ListQueryDto } from '../dto/batch.dto';
-import { CreateWebhookDto, UpdateWebhookDto } from '../dto/webhook.dto';
-import {
-  ApiAnswer,
-  ApiErrors,
-  ApiTenantAuth,
-  shippoPage,
-  WEBHOOK_CREATED_SCHEMA,
-  WEBHOOK_DELIVERY_DETAIL_SCHEMA,
-  WEBHOOK_DELIVERY_SCHEMA,
-  WEBHOOK_SCHEMA,
-} from '../openapi';
-import { presentWebhook, presentWebhookAttempt, presentWebhookDelivery } from '../presenters/webhook.presenters';
+import { CreateWebhookDto } from '../dto/create-webhook.dto';
+import { SHIPPO_PAGE_400, ShippoPageQueryDto, shippoPageWindow } from '../dto/shippo-page-query.dto';
+import { UpdateWebhookDto } from '../dto/update-webhook.dto';
+import { TenantController } from '../http/tenant-controller.decorator';
+import { ApiAnswer, ApiErrors } from '../openapi/decorators';
+import { shippoPageSchema } from '../presenters/shippo-page.schema';
+import { presentWebhookAttempt, presentWebhookDelivery } from '../presenters/webhook-delivery.presenter';
+import { WEBHOOK_DELIVERY_DETAIL_SCHEMA, WEBHOOK_DELIVERY_SCHEMA } from '../presenters/webhook-delivery.schema';
+import { presentWebhook } from '../presenters/webhook.presenter';
+import { WEBHOOK_CREATED_SCHEMA, WEBHOOK_SCHEMA } from '../presenters/webhook.schema';
 
 /** Webhooks (Shippo's routes), their deliveries and redelivery; tenant-scoped (another tenant's id is 404). */
-@ApiTags('webhooks')
-@ApiTenantAuth()
-@UseGuards(ApiKeyGuard)
-@Controller('webhooks')
+@TenantController('webhooks')
 export class WebhooksController {
   constructor(
     private readonly webhooks: WebhooksService,
@@ -43,11 +37,10 @@ export class WebhooksController {
 
   @Get()
   @ApiOperation({ summary: "The tenant's webhooks, newest first" })
-  @ApiAnswer(200, shippoPage(WEBHOOK_SCHEMA), 'One page of webhooks')
-  @ApiErrors({ 400: 'page or results is not a positive integer (results at most 100)' })
-  async list(@TenantId() tenantId: string, @Query() query: ListQueryDto) {
-    const page = query.page ?? 1;
-    const size = query.results ?? 25;
+  @ApiAnswer(200, shippoPageSchema(WEBHOOK_SCHEMA), 'One page of webhooks')
+  @ApiErrors(SHIPPO_PAGE_400)
+  async list(@TenantId() tenantId: string, @Query() query: ShippoPageQueryDto) {
+    const { page, results: size } = shippoPageWindow(query, 25);
     const { results, count } = await this.webhooks.list(tenantId, page, size);
     return { count, ...this.links('/webhooks', page, size, count), results: results.map((w) => presentWebhook(w)) };
   }
@@ -79,11 +72,10 @@ export class WebhooksController {
 
   @Get(':id/deliveries')
   @ApiOperation({ summary: "The webhook's deliveries, newest first, with their attempts so far" })
-  @ApiAnswer(200, shippoPage(WEBHOOK_DELIVERY_SCHEMA), 'One page of deliveries')
-  @ApiErrors({ 400: 'page or results is not a positive integer (results at most 100)', 404: 'no webhook of the tenant has this id' })
-  async deliveries(@TenantId() tenantId: string, @Param('id') id: string, @Query() query: ListQueryDto) {
-    const page = query.page ?? 1;
-    const size = query.results ?? 25;
+  @ApiAnswer(200, shippoPageSchema(WEBHOOK_DELIVERY_SCHEMA), 'One page of deliveries')
+  @ApiErrors({ ...SHIPPO_PAGE_400, 404: 'no webhook of the tenant has this id' })
+  async deliveries(@TenantId() tenantId: string, @Param('id') id: string, @Query() query: ShippoPageQueryDto) {
+    const { page, results: size } = shippoPageWindow(query, 25);
     const { results, count } = await this.webhooks.deliveries(tenantId, id, page, size);
     return { count, ...this.links(`/webhooks/${encodeURIComponent(id)}/deliveries`, page, size, count), results: results.map(presentWebhookDelivery) };
   }

@@ -1,11 +1,11 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { flattenValidationErrors } from '../http/api-error';
-import { ListQueryDto } from './batch.dto';
+import { ShippoPageQueryDto } from './shippo-page-query.dto';
 import { MAX_PAGE } from './query-int.decorator';
 
 const check = (query: Record<string, unknown>) => {
-  const dto = plainToInstance(ListQueryDto, query);
+  const dto = plainToInstance(ShippoPageQueryDto, query);
   return { dto, errors: flattenValidationErrors(validateSync(dto, { whitelist: true })) };
 };
 

@@ -1,7 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiHeader, ApiResponse, ApiSecurity } from '@nestjs/swagger';
 import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
-import { ERROR_SCHEMA } from './schemas';
+import { ERROR_SCHEMA } from '../http/api-error.schema';
 
 /**
  * The three forms a tenant's API key is accepted in (ApiKeyGuard), as the document's security

@@ -1,14 +1,9 @@
-import { Inject, Injectable, Module } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@shipbatch/platform/config';
-import {
-  BatchQueriesService,
-  LabelQueriesService,
-  WEBHOOK_OBJECT_RENDERER,
-  type WebhookObjectRef,
-  type WebhookObjectRenderer,
-} from '@shipbatch/shipping/application';
-import { type Batch, NotFoundError } from '@shipbatch/shipping/domain';
-import { presentBatch, presentTransaction } from '../presenters/shippo.presenters';
+import { BatchQueriesService, LabelQueriesService, type WebhookObjectRef, type WebhookObjectRenderer } from '@shipbatch/shipping/application';
+import { NotFoundError } from '@shipbatch/shipping/domain';
+import { presentBatch } from '../presenters/batch.presenter';
+import { presentTransaction } from '../presenters/transaction.presenter';
 
 /**
  * A delivery's `data`: the object the event is about, as `GET /batches/{id}` (first page of
@@ -48,7 +43,7 @@ export class PresentedObjectRenderer implements WebhookObjectRenderer {
   private async batch(item: WebhookObjectRef): Promise<unknown | null> {
     try {
       const details = await this.batches.get(item.tenantId, item.objectId, 1);
-      const batch = presentBatch(details.batch as Batch, { details, baseUrl: this.config.publicBaseUrl });
+      const batch = presentBatch(details.batch, { details, baseUrl: this.config.publicBaseUrl });
       // The status the event announced (validation or purchase finished), not a later one.
       return typeof item.eventPayload['status'] === 'string' ? { ...batch, object_status: item.eventPayload['status'] } : batch;
     } catch (error) {
@@ -57,15 +52,3 @@ export class PresentedObjectRenderer implements WebhookObjectRenderer {
     }
   }
 }
-
-/** The renderer with what it reads through, for processes without the HTTP API (workers). */
-@Module({
-  providers: [
-    BatchQueriesService,
-    LabelQueriesService,
-    PresentedObjectRenderer,
-    { provide: WEBHOOK_OBJECT_RENDERER, useExisting: PresentedObjectRenderer },
-  ],
-  exports: [WEBHOOK_OBJECT_RENDERER],
-})
-export class WebhookObjectRendererModule {}

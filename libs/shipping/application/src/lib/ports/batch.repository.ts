@@ -7,6 +7,7 @@ import type {
   PurchaseState,
   ShipmentMessage,
 } from '@shipbatch/shipping/domain';
+import type { Page } from './page';
 import type { BatchShipmentInput } from './shipment-input';
 
 export interface NewBatch {
@@ -33,11 +34,6 @@ export interface BatchShipmentView {
   servicelevelToken: string | null;
   metadata: string;
   messages: ShipmentMessage[];
-}
-
-export interface Page<T> {
-  items: T[];
-  total: number;
 }
 
 /** Batch rows inside one transaction, the batch row locked. */

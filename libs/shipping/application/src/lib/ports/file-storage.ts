@@ -36,21 +36,6 @@ export interface FileStorage {
   urlFor(key: string, ttlMs?: number): string;
 }
 
-/** The earlier name of the port, kept for callers that only need `put` and `urlFor`. */
-export type LabelFileStore = FileStorage;
-
-export class InvalidFileKeyError extends Error {
-  constructor(readonly key: string) {
-    super(`invalid file key: ${JSON.stringify(key)}`);
-  }
-}
-
-export class FileNotFoundError extends Error {
-  constructor(readonly key: string) {
-    super(`file not found: ${key}`);
-  }
-}
-
 const SEGMENT = /^[A-Za-z0-9_-][A-Za-z0-9._-]*$/;
 
 /** Whether `key` is a well-formed storage key (see `FileStorage`). */

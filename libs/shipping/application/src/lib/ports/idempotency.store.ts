@@ -23,5 +23,3 @@ export interface IdempotencyStore {
   /** Frees the key after a request that stored nothing (an error answer). */
   release(tenantId: string, key: string): Promise<void>;
 }
-
-export const IDEMPOTENCY_STORE = Symbol('IDEMPOTENCY_STORE');

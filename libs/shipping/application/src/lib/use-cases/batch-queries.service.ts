@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type Batch, type BatchCounts, NotFoundError, type ObjectResultsFilter } from '@shipbatch/shipping/domain';
-import type { BatchRepository, BatchShipmentView, Page } from '../ports/batch.repository';
+import type { BatchRepository, BatchShipmentView } from '../ports/batch.repository';
+import type { Page } from '../ports/page';
 import type { FileStorage } from '../ports/file-storage';
 import { BATCH_REPOSITORY, FILE_STORAGE } from '../ports/tokens';
 

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { fileFormatOf, type LabelFormat, labelFormatOf, type LabelListQuery, NotFoundError } from '@shipbatch/shipping/domain';
 import type { FileStorage } from '../ports/file-storage';
-import { LABEL_REPOSITORY, type LabelRecord, type LabelRepository } from '../ports/object.repositories';
-import { FILE_STORAGE } from '../ports/tokens';
+import type { LabelRecord, LabelRepository } from '../ports/label.repository';
+import { FILE_STORAGE, LABEL_REPOSITORY } from '../ports/tokens';
 
 /** A label as read: its record plus the download link signed now (links expire; keys do not). */
 export interface LabelView extends LabelRecord {

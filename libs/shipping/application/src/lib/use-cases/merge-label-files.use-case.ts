@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '@shipbatch/platform/config';
 import { QUEUE_PORT, type QueuePort } from '@shipbatch/platform/queue';
 import { type MergedFileFormat, mergedFileFormat } from '@shipbatch/shipping/domain';
-import { FileNotFoundError, type FileStorage } from '../ports/file-storage';
+import type { FileStorage } from '../ports/file-storage';
+import { FileNotFoundError } from '../ports/file-storage.errors';
 import type { ChunkLabel, LabelFilesRepository, SettledChunk } from '../ports/label-files.repository';
 import { FILE_STORAGE, LABEL_FILES_REPOSITORY, QUEUES } from '../ports/tokens';
 import { fitsMergedFormat, sniffLabelDocument, zplBlock } from './label-document.merger';
@@ -43,13 +45,16 @@ export function mergedFileKey(tenantId: string, batchId: string, chunk: number, 
 @Injectable()
 export class MergeLabelFilesUseCase implements OnApplicationShutdown {
   private readonly logger = new Logger(MergeLabelFilesUseCase.name);
-  private readonly pdfThread = new PdfMergeThread();
+  private readonly pdfThread: PdfMergeThread;
 
   constructor(
     @Inject(LABEL_FILES_REPOSITORY) private readonly repo: LabelFilesRepository,
     @Inject(FILE_STORAGE) private readonly files: FileStorage,
     @Inject(QUEUE_PORT) private readonly queue: QueuePort,
-  ) {}
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.pdfThread = new PdfMergeThread({ enabled: config.workers.mergeThread });
+  }
 
   async onApplicationShutdown(): Promise<void> {
     await this.pdfThread.close();

@@ -35,6 +35,16 @@ describe('PdfMergeThread', () => {
     }
   });
 
+  it('runs on a thread only when told to: MERGE_THREAD is read by AppConfig, not here', () => {
+    process.env['MERGE_THREAD'] = '1';
+    try {
+      expect(new PdfMergeThread({ module: fixture }).threaded).toBe(false);
+      expect(new PdfMergeThread({ enabled: true, module: fixture }).threaded).toBe(true);
+    } finally {
+      delete process.env['MERGE_THREAD'];
+    }
+  });
+
   it('runs the real merger in process by default, and where no compiled module exists (TypeScript sources)', async () => {
     expect(new PdfMergeThread({ enabled: true }).threaded).toBe(false);
     expect(new PdfMergeThread({ enabled: false, module: fixture }).threaded).toBe(false);

@@ -32,7 +32,7 @@ parentPort.on('message', async ({ id, docs }) => {
 type Pending = { resolve: (r: PdfMergeResult) => void; reject: (e: Error) => void };
 
 /**
- * Merges label documents into one PDF, in process or (MERGE_THREAD=1) on a worker thread so
+ * Merges label documents into one PDF, in process or (`MERGE_THREAD=1`) on a worker thread so
  * that pdf-lib's CPU time (about 0.06-0.3 s per 100 labels) leaves the event loop that buys
  * labels: worth it where the worker has a spare core (on the 2-core bench machine it was not
  * faster; see the README). One thread per process, started on first use and unref'd. Where
@@ -46,13 +46,13 @@ export class PdfMergeThread {
   private readonly module: string | null;
 
   /**
-   * `enabled`: use a thread at all (default: MERGE_THREAD=1 in the environment); `module`: a
+   * `enabled`: use a thread at all (AppConfig's `workers.mergeThread`; default no); `module`: a
    * compiled (JS) module exporting PdfLabelMerger, by default this library's own.
    */
   constructor(
     options: { enabled?: boolean; module?: string } = {},
   ) {
-    const enabled = options.enabled ?? process.env['MERGE_THREAD'] === '1';
+    const enabled = options.enabled ?? false;
     const module = options.module ?? require.resolve('./label-document.merger');
     this.module = enabled && module.endsWith('.js') ? module : null;
   }

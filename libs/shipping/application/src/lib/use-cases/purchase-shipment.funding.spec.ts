@@ -1,3 +1,4 @@
+import { type AppConfig, DEFAULT_WORKER_SETTINGS } from '@shipbatch/platform/config';
 import type { EnqueueItem, EnqueueOptions, QueuePort } from '@shipbatch/platform/queue';
 import { createTestDatabase, type TestDatabase } from '@shipbatch/platform/testing';
 import { type Balance, type LabelProvider, type MoneyAmount, ProviderInsufficientFundsError } from '@shipbatch/providers/core';
@@ -267,7 +268,7 @@ describe('PurchaseShipmentUseCase with funding, many purchase jobs at once (mock
     const files = { put: async () => undefined, urlFor: (k: string) => `http://files/${k}` } as unknown as FileStorage;
     const labelFiles = { afterSettled: async () => undefined } as unknown as MergeLabelFilesUseCase;
     const queue: RunningQueue = new RunningQueue((data): Promise<void> => useCase.execute(data.batchShipmentIds ?? data.batchShipmentId ?? []));
-    const useCase: PurchaseShipmentUseCase = new PurchaseShipmentUseCase(purchases, accounts, gateway, new PurchasedLabelFiles(files), new FundingService(funding, accounts, gateway), queue, labelFiles);
+    const useCase: PurchaseShipmentUseCase = new PurchaseShipmentUseCase(purchases, accounts, gateway, new PurchasedLabelFiles(files), new FundingService(funding, accounts, gateway), queue, labelFiles, { workers: DEFAULT_WORKER_SETTINGS } as AppConfig);
 
     const ids = Array.from({ length: opts.n }, (_, i) => `bs_${String(i).padStart(4, '0')}`);
     purchases.add(ids);

@@ -7,6 +7,7 @@ import {
   ProviderUnavailableError,
   ProviderValidationError,
 } from '@shipbatch/providers/core';
+import { type AppConfig, DEFAULT_WORKER_SETTINGS } from '@shipbatch/platform/config';
 import type { QueuePort } from '@shipbatch/platform/queue';
 import type { CarrierAccountRecord, CarrierAccountRepository } from '../ports/carrier-account.repository';
 import type { ProviderGateway } from '../ports/provider.gateway';
@@ -14,7 +15,7 @@ import type { ClaimedPurchase, PurchaseRepository } from '../ports/purchase.repo
 import type { FileStorage } from '../ports/file-storage';
 import type { FundingService, InsufficientFundsDecision } from './funding.service';
 import type { MergeLabelFilesUseCase } from './merge-label-files.use-case';
-import { PURCHASE_LEASE_MS, PurchaseShipmentUseCase } from './purchase-shipment.use-case';
+import { PurchaseShipmentUseCase } from './purchase-shipment.use-case';
 import { PurchasedLabelFiles } from './purchased-label.files';
 
 const label: PurchasedLabel = {
@@ -42,6 +43,8 @@ function setup(opts: {
   topUpEnds?: boolean;
   download?: (url: string) => Promise<{ contentType: string; extension: string; content: Buffer }>;
   invalidAccount?: boolean;
+  /** The configured purchase lease; default DEFAULT_WORKER_SETTINGS'. */
+  purchaseLeaseMs?: number;
 }) {
   const log: string[] = [];
   const failed: Array<{ code: string; text: string }> = [];
@@ -62,8 +65,9 @@ function setup(opts: {
     queueToken: 1,
   });
   let calls = 0;
+  const leases: number[] = [];
   const purchases: PurchaseRepository = {
-    claimMany: async (ids) => ids.map(claimOf),
+    claimMany: async (ids, leaseMs) => (leases.push(leaseMs), ids.map(claimOf)),
     recordPurchasedMany: async (items) =>
       void (items.length > 0 && log.push(`recorded ${items.map((i) => `${i.claim.id}=${i.label.trackingNumber}`).join(',')}`)),
     requeue: async (c, o) => (log.push(`requeue ${c.id} failure=${o.countFailure} lookup=${o.lookupRequired}`), 2),
@@ -106,8 +110,9 @@ function setup(opts: {
     urlFor: (k: string) => `http://files/${k}`,
   } as unknown as FileStorage;
   const labelFiles = { afterSettled: async (b: string, ids: string[]) => void log.push(`settled ${b} ${ids}`) } as unknown as MergeLabelFilesUseCase;
-  const useCase = new PurchaseShipmentUseCase(purchases, accounts, gateway, new PurchasedLabelFiles(files), funding, queue, labelFiles);
-  return { useCase, log, failed };
+  const config = { workers: { ...DEFAULT_WORKER_SETTINGS, purchaseLeaseMs: opts.purchaseLeaseMs ?? DEFAULT_WORKER_SETTINGS.purchaseLeaseMs } } as AppConfig;
+  const useCase = new PurchaseShipmentUseCase(purchases, accounts, gateway, new PurchasedLabelFiles(files), funding, queue, labelFiles, config);
+  return { useCase, log, failed, leases };
 }
 
 describe('PurchaseShipmentUseCase', () => {
@@ -115,6 +120,12 @@ describe('PurchaseShipmentUseCase', () => {
     const { useCase, log } = setup({});
     await useCase.execute('bs1');
     expect(log).toEqual(['purchase bs1', 'recorded bs1=9400000', 'settled b1 bs1']);
+  });
+
+  it('claims for the purchase lease the configuration gives (PURCHASE_LEASE_SECONDS)', async () => {
+    const { useCase, leases } = setup({ purchaseLeaseMs: 10_000 });
+    await useCase.execute('bs1');
+    expect(leases).toEqual([10_000]);
   });
 
   it('looks an earlier attempt up by reference and does not buy again when found', async () => {
@@ -249,7 +260,7 @@ describe('PurchaseShipmentUseCase', () => {
       const { useCase, log } = setup({
         funding: { action: 'retry', toppedUp: true },
         purchase: () => {
-          now += PURCHASE_LEASE_MS / 4 + 1;
+          now += DEFAULT_WORKER_SETTINGS.purchaseLeaseMs / 4 + 1;
           return Promise.reject(new ProviderInsufficientFundsError('broke'));
         },
       });

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '@shipbatch/platform/config';
 import { QUEUE_PORT, type QueuePort } from '@shipbatch/platform/queue';
 import { isProviderError, type LabelProvider, type PurchasedLabel } from '@shipbatch/providers/core';
 import { decidePurchaseFailure, type ShipmentMessage } from '@shipbatch/shipping/domain';
@@ -12,12 +13,6 @@ import { MergeLabelFilesUseCase } from './merge-label-files.use-case';
 import { purchaseJobId } from './purchase-job-id';
 import { PurchaseFundingStep } from './purchase-funding.step';
 import { PurchasedLabelFiles } from './purchased-label.files';
-
-/**
- * How long a worker may hold a shipment in PURCHASING before others treat it as crashed
- * (`PURCHASE_LEASE_SECONDS`, default 120). Longer than a claimed group's paced purchases take.
- */
-export const PURCHASE_LEASE_MS = Number(process.env['PURCHASE_LEASE_SECONDS'] || 120) * 1000;
 
 /** What became of one shipment's attempt. */
 export type Attempt = { kind: 'bought'; label: PurchasedLabel } | { kind: 'settled' } | { kind: 'slowed'; delayMs: number };
@@ -37,6 +32,11 @@ export type Attempt = { kind: 'bought'; label: PurchasedLabel } | { kind: 'settl
 export class PurchaseShipmentUseCase {
   private readonly logger = new Logger(PurchaseShipmentUseCase.name);
   private readonly fundingStep: PurchaseFundingStep;
+  /**
+   * How long a worker may hold a shipment in PURCHASING before others treat it as crashed
+   * (`PURCHASE_LEASE_SECONDS`). Longer than a claimed group's paced purchases take.
+   */
+  private readonly leaseMs: number;
 
   constructor(
     @Inject(PURCHASE_REPOSITORY) private readonly purchases: PurchaseRepository,
@@ -46,7 +46,9 @@ export class PurchaseShipmentUseCase {
     private readonly funding: FundingService,
     @Inject(QUEUE_PORT) private readonly queue: QueuePort,
     private readonly labelFiles: MergeLabelFilesUseCase,
+    @Inject(APP_CONFIG) config: AppConfig,
   ) {
+    this.leaseMs = config.workers.purchaseLeaseMs;
     this.fundingStep = new PurchaseFundingStep(purchases, funding, (id, token, delayMs) => this.enqueue(id, token, delayMs));
   }
 
@@ -63,7 +65,7 @@ export class PurchaseShipmentUseCase {
   async execute(batchShipmentIds: string | string[]): Promise<void> {
     const ids = typeof batchShipmentIds === 'string' ? [batchShipmentIds] : batchShipmentIds;
     const claimedAt = Date.now();
-    const claims = await this.purchases.claimMany(ids, PURCHASE_LEASE_MS);
+    const claims = await this.purchases.claimMany(ids, this.leaseMs);
     if (claims.length === 0) return;
     const shares = [...groupBy(claims, (c) => c.purchase.carrierAccountId).values()];
     // Every share runs to its end (and records what it bought) before a failure is thrown.
@@ -130,7 +132,7 @@ export class PurchaseShipmentUseCase {
   /** One shipment: buy (or find) its label, or settle the failure. */
   private async attempt(claim: ClaimedPurchase, account: CarrierAccountRecord, provider: LabelProvider, claimedAt: number): Promise<Attempt> {
     // Funding rounds (top-ups, waits for another worker's) end by half the claim's lease.
-    const funding = new FundingRounds(claimedAt + PURCHASE_LEASE_MS / 2);
+    const funding = new FundingRounds(claimedAt + this.leaseMs / 2);
     for (;;) {
       const sentAt = Date.now();
       try {

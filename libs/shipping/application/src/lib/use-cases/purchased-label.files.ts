@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { isProviderError, type LabelDocument, type LabelProvider, type PurchasedLabel } from '@shipbatch/providers/core';
-import type { LabelFileStore } from '../ports/file-storage';
+import type { FileStorage } from '../ports/file-storage';
 import type { ClaimedPurchase, StoredLabelFile } from '../ports/purchase.repository';
-import { LABEL_FILE_STORE } from '../ports/tokens';
+import { FILE_STORAGE } from '../ports/tokens';
 
 /** Tries of a label file download before the label is recorded with its provider URL only. */
 export const DOCUMENT_DOWNLOAD_TRIES = 3;
@@ -17,7 +17,7 @@ export const DOCUMENT_DOWNLOAD_TRIES = 3;
 export class PurchasedLabelFiles {
   private readonly logger = new Logger(PurchasedLabelFiles.name);
 
-  constructor(@Inject(LABEL_FILE_STORE) private readonly files: LabelFileStore) {}
+  constructor(@Inject(FILE_STORAGE) private readonly files: FileStorage) {}
 
   async store(claim: ClaimedPurchase, label: PurchasedLabel, provider: LabelProvider): Promise<StoredLabelFile | null> {
     const document = label.document ?? (label.documentUrl ? await this.download(claim, label.documentUrl, provider) : null);

@@ -1,22 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { newObjectId } from '@shipbatch/platform/config';
 import { NotFoundError } from '@shipbatch/shipping/domain';
-import {
-  ADDRESS_REPOSITORY,
-  type AddressRecord,
-  type AddressRepository,
-  LABEL_REPOSITORY,
-  type LabelRecord,
-  type LabelRepository,
-  type PageRequest,
-  PARCEL_REPOSITORY,
-  type ParcelRecord,
-  type ParcelRepository,
-  SHIPMENT_REPOSITORY,
-  type ShipmentRecord,
-  type ShipmentRepository,
-} from '../ports/object.repositories';
-import type { Page } from '../ports/batch.repository';
+import type { AddressRecord, AddressRepository } from '../ports/address.repository';
+import type { LabelRecord, LabelRepository } from '../ports/label.repository';
+import type { Page, PageRequest } from '../ports/page';
+import type { ParcelRecord, ParcelRepository } from '../ports/parcel.repository';
+import type { ShipmentRecord, ShipmentRepository } from '../ports/shipment.repository';
+import { ADDRESS_REPOSITORY, LABEL_REPOSITORY, PARCEL_REPOSITORY, SHIPMENT_REPOSITORY } from '../ports/tokens';
 import type { AddressInput, ParcelInput } from '../ports/shipment-input';
 
 /**

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { newObjectId } from '@shipbatch/platform/config';
+import { APP_CONFIG, type AppConfig, newObjectId } from '@shipbatch/platform/config';
 import { isProviderError, type LabelFileType, type LabelProvider } from '@shipbatch/providers/core';
 import { type ShipmentProblem, statusFromProblems } from '@shipbatch/shipping/domain';
 import type { CarrierAccountRecord, CarrierAccountRepository } from '../ports/carrier-account.repository';
@@ -15,7 +15,7 @@ import type {
 } from '../ports/validation.repository';
 import { providerErrorText } from './provider-failure';
 import { ShipmentResolver, toPortAddress, toPortParcel } from './shipment-resolver';
-import { VALIDATION_LEASE_MS, ValidationLease } from './validation-lease';
+import { ValidationLease } from './validation-lease';
 import { ValidationLeaseLostError } from './validation-lease-lost.error';
 
 const CHUNK_SIZE = 500;
@@ -36,6 +36,7 @@ export class ValidateBatchUseCase {
     @Inject(VALIDATION_REPOSITORY) private readonly repo: ValidationRepository,
     @Inject(CARRIER_ACCOUNT_REPOSITORY) private readonly accounts: CarrierAccountRepository,
     @Inject(PROVIDER_GATEWAY) private readonly providers: ProviderGateway,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /**
@@ -45,7 +46,7 @@ export class ValidateBatchUseCase {
    */
   async execute(batchId: string): Promise<void> {
     for (;;) {
-      const lease = await ValidationLease.claim(this.repo, batchId, VALIDATION_LEASE_MS, (error) =>
+      const lease = await ValidationLease.claim(this.repo, batchId, this.config.workers.validationLeaseMs, (error) =>
         this.logger.warn(`batch ${batchId}: renewing the validation lease failed: ${error instanceof Error ? error.message : String(error)}`),
       );
       if (!lease) return;

@@ -2,17 +2,12 @@ import type { ValidationRepository } from '../ports/validation.repository';
 import { ValidationLeaseLostError } from './validation-lease-lost.error';
 
 /**
- * How long a validator holds a batch before others treat it as crashed
- * (`VALIDATION_LEASE_SECONDS`, default 60). The holder renews it every third of that while it
- * works, so a slow provider never lets a second validator in; a validator that died frees the
- * batch once its lease runs out (the reconciler rings it again).
- */
-export const VALIDATION_LEASE_MS = Number(process.env['VALIDATION_LEASE_SECONDS'] || 60) * 1000;
-
-/**
  * A batch's validation lease while it is held: renewed in the background until released. A
  * renewal that finds the lease gone marks it lost; `assertHeld` then stops the validator before
- * its next provider call.
+ * its next provider call. Its length (`VALIDATION_LEASE_SECONDS`, AppConfig) is how long others
+ * wait before treating the holder as crashed: renewed every third of it while the holder works,
+ * so a slow provider never lets a second validator in; a validator that died frees the batch
+ * once its lease runs out (the reconciler rings it again).
  */
 export class ValidationLease {
   private lost = false;

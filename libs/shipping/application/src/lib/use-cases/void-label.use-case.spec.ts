@@ -1,7 +1,7 @@
 import { type LabelProvider, ProviderNotFoundError, ProviderUnavailableError, type VoidResult } from '@shipbatch/providers/core';
 import { NotFoundError } from '@shipbatch/shipping/domain';
 import type { CarrierAccountRecord, CarrierAccountRepository } from '../ports/carrier-account.repository';
-import type { LabelRecord, LabelRepository } from '../ports/object.repositories';
+import type { LabelRecord, LabelRepository } from '../ports/label.repository';
 import type { ProviderGateway } from '../ports/provider.gateway';
 import { VoidLabelUseCase } from './void-label.use-case';
 

@@ -2,9 +2,9 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { isProviderError, type VoidResult } from '@shipbatch/providers/core';
 import { NotFoundError } from '@shipbatch/shipping/domain';
 import type { CarrierAccountRepository } from '../ports/carrier-account.repository';
-import { LABEL_REPOSITORY, type LabelRecord, type LabelRepository } from '../ports/object.repositories';
+import type { LabelRecord, LabelRepository } from '../ports/label.repository';
 import type { ProviderGateway } from '../ports/provider.gateway';
-import { CARRIER_ACCOUNT_REPOSITORY, PROVIDER_GATEWAY } from '../ports/tokens';
+import { CARRIER_ACCOUNT_REPOSITORY, LABEL_REPOSITORY, PROVIDER_GATEWAY } from '../ports/tokens';
 
 /**
  * Voids a bought label through the provider that sold it (ShipStation's PUT

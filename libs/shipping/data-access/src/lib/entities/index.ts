@@ -1,33 +1,13 @@
 import { AddressEntity } from './address.entity';
-import { BatchLabelFileEntity } from './batch-label-file.entity';
-import { BatchShipmentEntity } from './batch-shipment.entity';
-import { BatchEntity } from './batch.entity';
 import { CarrierAccountEntity } from './carrier-account.entity';
-import { LabelEntity } from './label.entity';
-import { OutboxEventEntity } from './outbox-event.entity';
 import { ParcelEntity } from './parcel.entity';
 import { ShipmentEntity } from './shipment.entity';
 
-export {
-  AddressEntity,
-  BatchEntity,
-  BatchLabelFileEntity,
-  BatchShipmentEntity,
-  CarrierAccountEntity,
-  LabelEntity,
-  OutboxEventEntity,
-  ParcelEntity,
-  ShipmentEntity,
-};
+export { AddressEntity, CarrierAccountEntity, ParcelEntity, ShipmentEntity };
 
-export const SHIPPING_ENTITIES = [
-  AddressEntity,
-  ParcelEntity,
-  CarrierAccountEntity,
-  BatchEntity,
-  BatchShipmentEntity,
-  BatchLabelFileEntity,
-  ShipmentEntity,
-  LabelEntity,
-  OutboxEventEntity,
-];
+/**
+ * The entities the repositories read and write through TypeORM's repository API. Every other
+ * table is written and read with SQL (its migration describes it); `synchronize` is off, so an
+ * entity never changes the schema.
+ */
+export const SHIPPING_ENTITIES = [AddressEntity, ParcelEntity, CarrierAccountEntity, ShipmentEntity];

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { crc32, deflateSync } from 'node:zlib';
 import { PDFDocument } from '@cantoo/pdf-lib';
-import { UrlSigner } from '@shipbatch/platform/config';
+import { type AppConfig, DEFAULT_WORKER_SETTINGS, UrlSigner } from '@shipbatch/platform/config';
 import { type DatabaseHandle, openDatabase } from '@shipbatch/platform/database';
 import type { EnqueueItem, QueuePort } from '@shipbatch/platform/queue';
 import { createTestDatabase, tempDir, type TestDatabase } from '@shipbatch/platform/testing';
@@ -100,7 +100,7 @@ describe.each([
     purchases = new TypeormPurchaseRepository(db.dataSource);
     storage = new LocalFileStorage({ dataDir, publicBaseUrl: 'http://api.test' }, new UrlSigner(randomBytes(32)));
     queue = new RecordingQueue();
-    merge = new MergeLabelFilesUseCase(new TypeormLabelFilesRepository(db.dataSource), storage, queue);
+    merge = new MergeLabelFilesUseCase(new TypeormLabelFilesRepository(db.dataSource), storage, queue, { workers: DEFAULT_WORKER_SETTINGS } as AppConfig);
   });
   afterAll(async () => {
     await db.close();

@@ -24,15 +24,8 @@ import type {
   NewBatchShipment,
   Page,
 } from '@shipbatch/shipping/application';
-import {
-  type BatchRow,
-  type BatchShipmentRow,
-  COUNTS_SQL,
-  objectResultsCondition,
-  toBatch,
-  toCounts,
-  toShipmentView,
-} from './row-mappers';
+import { objectResultsCondition } from './object-results.sql';
+import { type BatchRow, type BatchShipmentRow, COUNTS_SQL, toBatch, toCounts, toShipmentView } from './row-mappers';
 import { applyBatchStep, sqlState } from './state.sql';
 
 /**

@@ -8,8 +8,18 @@ import type {
   FundingStatus,
   QueuedDemand,
 } from '@shipbatch/shipping/application';
+import { fromStates, PURCHASE_STATE_TRANSITIONS, toState } from '@shipbatch/shipping/domain';
 import { readDemand } from './funding-demand.sql';
 import { sqlState, sqlStates } from './state.sql';
+
+/** Shipments whose purchase has started and waits for a worker (purchase transition `queued`). */
+const QUEUED = sqlState(toState(PURCHASE_STATE_TRANSITIONS, 'queued'));
+/**
+ * Shipments a single purchase is still to buy: waiting to be claimed, or claimed and being
+ * bought (the states transitions `claimed` and `purchased` start from). Also the condition of
+ * the partial index batch_shipments_open_idx.
+ */
+const TO_BUY = sqlStates(fromStates(PURCHASE_STATE_TRANSITIONS, 'claimed', 'purchased'));
 
 interface EventRow {
   id: string;
@@ -160,14 +170,14 @@ export class TypeormFundingRepository implements FundingRepository {
   }
 
   async queuedDemand(tenantId: string, batchId: string, maxShapes: number): Promise<QueuedDemand[]> {
-    return readDemand(this.dataSource, `batch_id = $1 AND tenant_id = $2 AND purchase_state = ${sqlState('QUEUED')}`, [batchId, tenantId], maxShapes);
+    return readDemand(this.dataSource, `batch_id = $1 AND tenant_id = $2 AND purchase_state = ${QUEUED}`, [batchId, tenantId], maxShapes);
   }
 
   async openDemand(tenantId: string, carrierAccountId: string, maxShapes: number): Promise<QueuedDemand[]> {
     // Open purchases only (the partial index batch_shipments_open_idx), of every batch of the tenant.
     return readDemand(
       this.dataSource,
-      `purchase_state IN ${sqlStates(['QUEUED', 'PURCHASING'])} AND tenant_id = $1 AND purchase_command->>'carrierAccountId' = $2`,
+      `purchase_state IN ${TO_BUY} AND tenant_id = $1 AND purchase_command->>'carrierAccountId' = $2`,
       [tenantId, carrierAccountId],
       maxShapes,
     );

@@ -1,7 +1,7 @@
 import { openDatabase, type DatabaseHandle } from '@shipbatch/platform/database';
 import { createTestDatabase, tempDir, type TestDatabase } from '@shipbatch/platform/testing';
 import type { LabelFilter, LabelListQuery, LabelSortBy, LabelSortDir } from '@shipbatch/shipping/domain';
-import { TypeormLabelRepository } from './object.repositories';
+import { TypeormLabelRepository } from './label.repository';
 
 const N = 6_000;
 const T0 = Date.UTC(2026, 0, 1);

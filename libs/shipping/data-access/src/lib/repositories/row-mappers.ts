@@ -67,19 +67,3 @@ export function toShipmentView(r: BatchShipmentRow): BatchShipmentView {
     messages: r.messages ?? [],
   };
 }
-
-/** SQL condition for Shippo's object_results filter (on batch_shipments). */
-export function objectResultsCondition(filter: string | undefined): string {
-  switch (filter) {
-    case 'creation_failed':
-      return `status IN ('INVALID', 'INCOMPLETE')`;
-    case 'creation_succeeded':
-      return `status IN ('VALID', 'TRANSACTION_FAILED')`;
-    case 'purchase_succeeded':
-      return `purchase_state = 'PURCHASED'`;
-    case 'purchase_failed':
-      return `status = 'TRANSACTION_FAILED'`;
-    default:
-      return 'true';
-  }
-}

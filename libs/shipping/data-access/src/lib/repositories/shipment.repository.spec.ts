@@ -1,7 +1,8 @@
 import { openDatabase, type DatabaseHandle } from '@shipbatch/platform/database';
 import { createTestDatabase, tempDir, type TestDatabase } from '@shipbatch/platform/testing';
 import { SHIPPING_ENTITIES } from '../entities';
-import { TypeormAddressRepository, TypeormParcelRepository } from './object.repositories';
+import { TypeormAddressRepository } from './address.repository';
+import { TypeormParcelRepository } from './parcel.repository';
 import { TypeormShipmentRepository } from './shipment.repository';
 
 /**

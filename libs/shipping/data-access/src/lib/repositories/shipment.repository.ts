@@ -4,7 +4,9 @@ import type { Page, PageRequest, ShipmentRecord, ShipmentRepository } from '@shi
 import { AddressEntity } from '../entities/address.entity';
 import { ParcelEntity } from '../entities/parcel.entity';
 import { ShipmentEntity } from '../entities/shipment.entity';
-import { newestFirst, toAddressRecord, toParcelRecord } from './object.repositories';
+import { toAddressRecord } from './address.repository';
+import { newestFirst } from './newest-first.query';
+import { toParcelRecord } from './parcel.repository';
 
 /**
  * Shipments as validation stored them (one per valid batch shipment), read back with their

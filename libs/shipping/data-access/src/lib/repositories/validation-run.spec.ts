@@ -1,4 +1,4 @@
-import type { AppConfig } from '@shipbatch/platform/config';
+import { type AppConfig, DEFAULT_WORKER_SETTINGS } from '@shipbatch/platform/config';
 import { openDatabase, type DatabaseHandle } from '@shipbatch/platform/database';
 import { createTestDatabase, tempDir, type TestDatabase } from '@shipbatch/platform/testing';
 import { type LabelProvider, ProviderUnavailableError, type ValidateShipmentCommand } from '@shipbatch/providers/core';
@@ -66,7 +66,8 @@ describe.each([
   const account = { id: 'ca', tenantId: 't1', provider: 'shipstation', carrier: 'usps', active: true } as CarrierAccountRecord;
   const accounts = { list: async () => [account] } as unknown as CarrierAccountRepository;
   const gateway = { forAccount: () => stub.provider } as unknown as ProviderGateway;
-  const validator = (repo: TypeormValidationRepository = validations) => new ValidateBatchUseCase(repo, accounts, gateway);
+  const validator = (repo: TypeormValidationRepository = validations, workers = DEFAULT_WORKER_SETTINGS) =>
+    new ValidateBatchUseCase(repo, accounts, gateway, { workers } as AppConfig);
 
   beforeAll(async () => {
     testDb = onPostgres ? await createTestDatabase('shipbatch_test_validation') : undefined;
@@ -145,6 +146,20 @@ describe.each([
     expect(await reconcile.validationsToRing(60_000)).not.toContain('orphan');
     await validator().execute('orphan');
     expect(await statusOf('orphan')).toBe('VALID');
+  });
+
+  it('holds the batch for the validation lease the configuration gives (VALIDATION_LEASE_SECONDS)', async () => {
+    await newBatch('leased', ['A']);
+    const leases: number[] = [];
+    const recording = new (class extends TypeormValidationRepository {
+      override async claimValidation(batchId: string, leaseMs: number) {
+        leases.push(leaseMs);
+        return super.claimValidation(batchId, leaseMs);
+      }
+    })(db.dataSource);
+    await validator(recording, { ...DEFAULT_WORKER_SETTINGS, validationLeaseMs: 7_000 }).execute('leased');
+    expect(leases[0]).toBe(7_000);
+    expect(await statusOf('leased')).toBe('VALID');
   });
 
   it('validates shipments added while a run was finishing, whose own job found the batch held', async () => {

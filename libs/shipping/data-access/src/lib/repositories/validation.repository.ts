@@ -122,7 +122,7 @@ export class TypeormValidationRepository implements ValidationRepository {
 
   async saveChunk(tenantId: string, batchId: string, results: ValidatedShipment[]): Promise<number> {
     // Each outcome is a target of `validated` (throws before anything is written otherwise).
-    for (const r of results) transition(BATCH_SHIPMENT_STATUS_TRANSITIONS, 'validated', 'PENDING', r.outcome.status);
+    for (const r of results) transition(BATCH_SHIPMENT_STATUS_TRANSITIONS, 'validated', BATCH_SHIPMENT_STATUS_TRANSITIONS.initial, r.outcome.status);
     return this.dataSource.transaction(async (m) => {
       const outcomes = results.map((r) => ({
         id: r.outcome.id,

@@ -1,0 +1,47 @@
+import { Body, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { ApiOperation } from '@nestjs/swagger';
+import { TenantId } from '@shipbatch/platform/auth';
+import { APP_CONFIG, type AppConfig } from '@shipbatch/platform/config';
+import { ReusableObjectsService } from '@shipbatch/shipping/application';
+import { AddressDto } from '../dto/address.dto';
+import { SHIPPO_PAGE_400, ShippoPageQueryDto, shippoPageWindow } from '../dto/shippo-page-query.dto';
+import { TenantController } from '../http/tenant-controller.decorator';
+import { ApiAnswer, ApiErrors } from '../openapi/decorators';
+import { presentAddress } from '../presenters/address.presenter';
+import { ADDRESS_SCHEMA } from '../presenters/address.schema';
+import { shippoPage } from '../presenters/shippo-page.presenter';
+import { shippoPageSchema } from '../presenters/shippo-page.schema';
+
+/** Shippo's address objects of the tenant: created here, or inline in a batch. */
+@TenantController('addresses')
+export class AddressesController {
+  constructor(
+    private readonly objects: ReusableObjectsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  @ApiAnswer(201, ADDRESS_SCHEMA, 'The address')
+  @ApiErrors({ 400: 'a field is invalid (named in field_name)' }, { body: true, idempotent: true })
+  @Post()
+  @HttpCode(201)
+  async create(@TenantId() tenantId: string, @Body() dto: AddressDto) {
+    return presentAddress(await this.objects.createAddress(tenantId, { ...dto }));
+  }
+
+  @ApiAnswer(200, shippoPageSchema(ADDRESS_SCHEMA), 'One page of addresses, newest first')
+  @ApiErrors(SHIPPO_PAGE_400)
+  @Get()
+  @ApiOperation({ summary: "The tenant's addresses (created here or inline in a batch), newest first; 5 a page by default" })
+  async list(@TenantId() tenantId: string, @Query() query: ShippoPageQueryDto) {
+    const p = shippoPageWindow(query, 5);
+    const found = await this.objects.listAddresses(tenantId, p);
+    return shippoPage(found, { baseUrl: this.config.publicBaseUrl, path: '/addresses', ...p }, presentAddress);
+  }
+
+  @ApiAnswer(200, ADDRESS_SCHEMA, 'The address')
+  @ApiErrors({ 404: 'no address of the tenant has this id' })
+  @Get(':id')
+  async get(@TenantId() tenantId: string, @Param('id') id: string) {
+    return presentAddress(await this.objects.getAddress(tenantId, id));
+  }
+}

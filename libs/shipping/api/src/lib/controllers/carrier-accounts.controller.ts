@@ -1,0 +1,142 @@
+import { Body, Get, HttpCode, Inject, Param, Post, Put, Query } from '@nestjs/common';
+import { ApiOperation } from '@nestjs/swagger';
+import { TenantId } from '@shipbatch/platform/auth';
+import { APP_CONFIG, type AppConfig } from '@shipbatch/platform/config';
+import { CarrierAccountsService, FundingService } from '@shipbatch/shipping/application';
+import { Money } from '@shipbatch/shipping/domain';
+import { AddFundsDto } from '../dto/add-funds.dto';
+import { CreateCarrierAccountDto } from '../dto/create-carrier-account.dto';
+import { toFundingPolicy } from '../dto/funding-policy.dto';
+import { ListCarrierAccountsQueryDto } from '../dto/list-carrier-accounts-query.dto';
+import { SHIPPO_PAGE_400, ShippoPageQueryDto, shippoPageWindow } from '../dto/shippo-page-query.dto';
+import { UpdateCarrierAccountDto } from '../dto/update-carrier-account.dto';
+import { ApiError } from '../http/api-error';
+import { TenantController } from '../http/tenant-controller.decorator';
+import { ApiAnswer, ApiErrors } from '../openapi/decorators';
+import { presentBalance } from '../presenters/balance.presenter';
+import { BALANCE_SCHEMA } from '../presenters/balance.schema';
+import { presentCarrierAccount } from '../presenters/carrier-account.presenter';
+import { CARRIER_ACCOUNT_SCHEMA } from '../presenters/carrier-account.schema';
+import { presentFundingEvent } from '../presenters/funding-event.presenter';
+import { FUNDING_EVENT_SCHEMA } from '../presenters/funding-event.schema';
+import { shippoPage } from '../presenters/shippo-page.presenter';
+import { shippoPageSchema } from '../presenters/shippo-page.schema';
+
+/** Carrier accounts of any provider (credentials never returned), their balance and funding. */
+@TenantController('carrier_accounts')
+export class CarrierAccountsController {
+  constructor(
+    private readonly accounts: CarrierAccountsService,
+    private readonly funding: FundingService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  @ApiAnswer(201, CARRIER_ACCOUNT_SCHEMA, 'The carrier account (credentials never returned)')
+  @ApiErrors({ 400: 'a field is invalid (named): provider unknown or missing, parameters.<field>, funding.<field>' }, { body: true, idempotent: true })
+  @Post()
+  @HttpCode(201)
+  async create(@TenantId() tenantId: string, @Body() dto: CreateCarrierAccountDto) {
+    // A Shippo client has no provider field: it may come inside parameters, else the default.
+    const { provider: inParameters, ...parameters } = dto.parameters ?? {};
+    let providerInParameters: string | undefined;
+    if (inParameters !== undefined) {
+      if (typeof inParameters !== 'string' || inParameters.trim() === '') {
+        throw ApiError.validation('parameters.provider', 'parameters.provider must be a non-empty string (a registered provider)');
+      }
+      providerInParameters = inParameters;
+    }
+    const record = await this.accounts.create(tenantId, {
+      provider: dto.provider ?? providerInParameters ?? this.config.defaultProvider,
+      carrier: dto.carrier,
+      accountId: dto.account_id,
+      parameters,
+      active: dto.active,
+      test: dto.test,
+      metadata: dto.metadata,
+      funding: toFundingPolicy(dto.funding),
+    });
+    return presentCarrierAccount(record);
+  }
+
+  @ApiAnswer(200, shippoPageSchema(CARRIER_ACCOUNT_SCHEMA), 'One page of carrier accounts')
+  @ApiErrors({ 400: 'a query parameter is invalid (named)' })
+  @Get()
+  @ApiOperation({ summary: "The tenant's carrier accounts in the order they were created; 5 a page by default, filtered by carrier or account_id" })
+  async list(@TenantId() tenantId: string, @Query() query: ListCarrierAccountsQueryDto) {
+    const p = shippoPageWindow(query, 5);
+    const matching = (await this.accounts.list(tenantId)).filter(
+      (a) => (query.carrier === undefined || a.carrier === query.carrier) && (query.account_id === undefined || a.accountId === query.account_id),
+    );
+    return shippoPage(
+      { items: matching.slice(p.offset, p.offset + p.limit), total: matching.length },
+      { baseUrl: this.config.publicBaseUrl, path: '/carrier_accounts', ...p, query: { carrier: query.carrier, account_id: query.account_id } },
+      presentCarrierAccount,
+    );
+  }
+
+  @ApiAnswer(200, CARRIER_ACCOUNT_SCHEMA, 'The carrier account')
+  @ApiErrors({ 404: 'no carrier account of the tenant has this id' })
+  @Get(':id')
+  async get(@TenantId() tenantId: string, @Param('id') id: string) {
+    return presentCarrierAccount(await this.accounts.get(tenantId, id));
+  }
+
+  @ApiAnswer(200, CARRIER_ACCOUNT_SCHEMA, 'The carrier account as changed')
+  @ApiErrors({ 400: 'a field is invalid (named)', 404: 'no carrier account of the tenant has this id' }, { body: true })
+  @Put(':id')
+  async update(@TenantId() tenantId: string, @Param('id') id: string, @Body() dto: UpdateCarrierAccountDto) {
+    return presentCarrierAccount(
+      await this.accounts.update(tenantId, id, {
+        parameters: dto.parameters,
+        active: dto.active,
+        metadata: dto.metadata,
+        funding: toFundingPolicy(dto.funding),
+      }),
+    );
+  }
+
+  @ApiAnswer(200, BALANCE_SCHEMA, 'The provider balance')
+  @ApiErrors({
+    404: 'no carrier account of the tenant has this id',
+    409: 'the provider keeps no prepaid balance, or refused to tell it',
+    503: 'the provider could not be reached (error_code provider_unavailable, naming the provider and the cause; Retry-After says when to ask again)',
+  })
+  @Get(':id/balance')
+  async balance(@TenantId() tenantId: string, @Param('id') id: string) {
+    return presentBalance(await this.accounts.balance(tenantId, id));
+  }
+
+  @ApiAnswer(200, BALANCE_SCHEMA, 'The balance after the top-up')
+  @ApiErrors(
+    {
+      400: 'amount is invalid or refused by the provider',
+      404: 'no carrier account of the tenant has this id',
+      409: 'the provider cannot add funds, another top-up is in progress, or the provider refused',
+      503: 'the provider could not be reached (error_code provider_unavailable; the top-up may or may not have been made: see funding_events and the balance)',
+    },
+    { body: true, idempotent: true },
+  )
+  @Post(':id/add_funds')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Top up the prepaid balance by hand; answers the new balance (counted toward the daily cap, never refused by it)' })
+  async addFunds(@TenantId() tenantId: string, @Param('id') id: string, @Body() dto: AddFundsDto) {
+    const currency = (dto.currency ?? 'usd').toLowerCase();
+    return presentBalance(await this.funding.addFundsManually(tenantId, id, { amountMinor: Money.ofMajor(dto.amount, currency).minor, currency }));
+  }
+
+  @ApiAnswer(200, shippoPageSchema(FUNDING_EVENT_SCHEMA), 'One page of top-ups, newest first')
+  @ApiErrors({ ...SHIPPO_PAGE_400, 404: 'no carrier account of the tenant has this id' })
+  @Get(':id/funding_events')
+  @ApiOperation({ summary: 'Every top-up of the account, newest first' })
+  async fundingEvents(@TenantId() tenantId: string, @Param('id') id: string, @Query() query: ShippoPageQueryDto) {
+    const { page, results: size } = shippoPageWindow(query, 25);
+    const { items, total } = await this.funding.listEvents(tenantId, id, page, size);
+    const link = (p: number) => `${this.config.publicBaseUrl}/carrier_accounts/${encodeURIComponent(id)}/funding_events?page=${p}&results=${size}`;
+    return {
+      count: total,
+      next: page * size < total ? link(page + 1) : null,
+      previous: page > 1 ? link(page - 1) : null,
+      results: items.map(presentFundingEvent),
+    };
+  }
+}

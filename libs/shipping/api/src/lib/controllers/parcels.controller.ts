@@ -1,0 +1,47 @@
+import { Body, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { ApiOperation } from '@nestjs/swagger';
+import { TenantId } from '@shipbatch/platform/auth';
+import { APP_CONFIG, type AppConfig } from '@shipbatch/platform/config';
+import { ReusableObjectsService } from '@shipbatch/shipping/application';
+import { ParcelDto } from '../dto/parcel.dto';
+import { SHIPPO_PAGE_400, ShippoPageQueryDto, shippoPageWindow } from '../dto/shippo-page-query.dto';
+import { TenantController } from '../http/tenant-controller.decorator';
+import { ApiAnswer, ApiErrors } from '../openapi/decorators';
+import { presentParcel } from '../presenters/parcel.presenter';
+import { PARCEL_SCHEMA } from '../presenters/parcel.schema';
+import { shippoPage } from '../presenters/shippo-page.presenter';
+import { shippoPageSchema } from '../presenters/shippo-page.schema';
+
+/** Shippo's parcel objects of the tenant: created here, or inline in a batch. */
+@TenantController('parcels')
+export class ParcelsController {
+  constructor(
+    private readonly objects: ReusableObjectsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  @ApiAnswer(201, PARCEL_SCHEMA, 'The parcel')
+  @ApiErrors({ 400: 'a field is invalid (named in field_name)' }, { body: true, idempotent: true })
+  @Post()
+  @HttpCode(201)
+  async create(@TenantId() tenantId: string, @Body() dto: ParcelDto) {
+    return presentParcel(await this.objects.createParcel(tenantId, { ...dto }));
+  }
+
+  @ApiAnswer(200, shippoPageSchema(PARCEL_SCHEMA), 'One page of parcels, newest first')
+  @ApiErrors(SHIPPO_PAGE_400)
+  @Get()
+  @ApiOperation({ summary: "The tenant's parcels (created here or inline in a batch), newest first; 25 a page by default" })
+  async list(@TenantId() tenantId: string, @Query() query: ShippoPageQueryDto) {
+    const p = shippoPageWindow(query, 25);
+    const found = await this.objects.listParcels(tenantId, p);
+    return shippoPage(found, { baseUrl: this.config.publicBaseUrl, path: '/parcels', ...p }, presentParcel);
+  }
+
+  @ApiAnswer(200, PARCEL_SCHEMA, 'The parcel')
+  @ApiErrors({ 404: 'no parcel of the tenant has this id' })
+  @Get(':id')
+  async get(@TenantId() tenantId: string, @Param('id') id: string) {
+    return presentParcel(await this.objects.getParcel(tenantId, id));
+  }
+}

@@ -1,0 +1,54 @@
+import { Get, Inject, Param, Query } from '@nestjs/common';
+import { ApiOperation } from '@nestjs/swagger';
+import { TenantId } from '@shipbatch/platform/auth';
+import { APP_CONFIG, type AppConfig } from '@shipbatch/platform/config';
+import { LabelQueriesService, ReusableObjectsService } from '@shipbatch/shipping/application';
+import { ListTransactionsQueryDto } from '../dto/list-transactions-query.dto';
+import { shippoPageWindow } from '../dto/shippo-page-query.dto';
+import { TenantController } from '../http/tenant-controller.decorator';
+import { ApiAnswer, ApiErrors } from '../openapi/decorators';
+import { shippoPage } from '../presenters/shippo-page.presenter';
+import { shippoPageSchema } from '../presenters/shippo-page.schema';
+import { presentTransaction } from '../presenters/transaction.presenter';
+import { TRANSACTION_SCHEMA } from '../presenters/transaction.schema';
+
+/** Shippo's transactions: the tenant's bought labels (the same rows as /v2/labels), read-only. */
+@TenantController('transactions')
+export class TransactionsController {
+  constructor(
+    private readonly objects: ReusableObjectsService,
+    private readonly labels: LabelQueriesService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  @ApiAnswer(200, shippoPageSchema(TRANSACTION_SCHEMA), 'One page of transactions, newest first')
+  @ApiErrors({ 400: 'a query parameter is invalid (named)' })
+  @Get()
+  @ApiOperation({
+    summary: "The tenant's transactions (bought labels), newest first; 25 a page by default",
+    description: 'A transaction is SUCCESS, or REFUNDED once its label is voided. Shipbatch buys without rate objects and does not track parcels: `rate` matches nothing and every `tracking_status` is UNKNOWN.',
+  })
+  async list(@TenantId() tenantId: string, @Query() query: ListTransactionsQueryDto) {
+    const p = shippoPageWindow(query, 25);
+    const filters = { object_status: query.object_status, tracking_status: query.tracking_status, rate: query.rate };
+    const status = query.object_status === 'SUCCESS' ? 'completed' : query.object_status === 'REFUNDED' ? 'voided' : undefined;
+    const matchesNothing =
+      (query.object_status !== undefined && status === undefined) ||
+      (query.tracking_status !== undefined && query.tracking_status !== 'UNKNOWN') ||
+      query.rate !== undefined;
+    const found = matchesNothing ? { items: [], total: 0 } : await this.objects.listTransactions(tenantId, { ...p, status });
+    const views = found.items.map((l) => this.labels.view(l));
+    return shippoPage(
+      { items: views, total: found.total },
+      { baseUrl: this.config.publicBaseUrl, path: '/transactions', ...p, query: filters },
+      presentTransaction,
+    );
+  }
+
+  @ApiAnswer(200, TRANSACTION_SCHEMA, 'The transaction')
+  @ApiErrors({ 404: 'no transaction of the tenant has this id' })
+  @Get(':id')
+  async get(@TenantId() tenantId: string, @Param('id') id: string) {
+    return presentTransaction(this.labels.view(await this.objects.getTransaction(tenantId, id)));
+  }
+}

@@ -1,0 +1,15 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, Max, Min } from 'class-validator';
+import { IsNumberLike } from '@shipbatch/providers/core';
+import { IsCurrencyCode } from './currency-code.decorator';
+import { MAX_AMOUNT } from './funding-policy.dto';
+
+/** `POST /carrier_accounts/{id}/add_funds`. */
+export class AddFundsDto {
+  @ApiProperty({ example: '50.00', description: 'in the account currency; a number or a decimal string' })
+  @Min(0.01)
+  @Max(MAX_AMOUNT)
+  @IsNumberLike()
+  amount: number;
+  @ApiPropertyOptional({ default: 'usd', description: "ISO 4217; the account's currency" }) @IsOptional() @IsCurrencyCode() currency?: string;
+}

@@ -1,0 +1,46 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import type { ShipmentInput } from '@shipbatch/shipping/application';
+import { AddressDto } from './address.dto';
+import { IsRefOr } from './is-ref-or.decorator';
+import { ParcelDto } from './parcel.dto';
+
+/** A batch shipment's `shipment` (Shippo's fields): each address or parcel an object id or inline. */
+export class ShipmentDto {
+  @ApiPropertyOptional({ enum: ['PURCHASE', 'QUOTE'] }) @IsOptional() @IsIn(['PURCHASE', 'QUOTE']) object_purpose?: string;
+  @ApiProperty({ description: 'address object id or inline address' }) @Type(() => AddressDto) @IsRefOr(AddressDto) address_from: string | AddressDto;
+  @ApiProperty({ description: 'address object id or inline address' }) @Type(() => AddressDto) @IsRefOr(AddressDto) address_to: string | AddressDto;
+  @ApiPropertyOptional() @IsOptional() @Type(() => AddressDto) @IsRefOr(AddressDto) address_return?: string | AddressDto;
+  @ApiPropertyOptional({ description: 'parcel object ids or inline parcels' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @Type(() => ParcelDto)
+  @IsRefOr(ParcelDto, { each: true })
+  parcels?: Array<string | ParcelDto>;
+  @ApiPropertyOptional({ description: 'a single parcel, as in the seed' }) @IsOptional() @Type(() => ParcelDto) @IsRefOr(ParcelDto) parcel?: string | ParcelDto;
+  @ApiPropertyOptional() @IsOptional() @IsISO8601() shipment_date?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) metadata?: string;
+  @ApiPropertyOptional({ description: "the caller's own id, unique per tenant" })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(128)
+  external_shipment_id?: string;
+}
+
+/** The shipment as the command carries it: every field as the client sent it, addresses and parcels by id or inline. */
+export function toShipmentInput(dto: ShipmentDto): ShipmentInput {
+  return {
+    object_purpose: dto.object_purpose,
+    address_from: dto.address_from,
+    address_to: dto.address_to,
+    address_return: dto.address_return,
+    parcels: dto.parcels,
+    parcel: dto.parcel,
+    shipment_date: dto.shipment_date,
+    metadata: dto.metadata,
+    external_shipment_id: dto.external_shipment_id,
+  };
+}

@@ -1,2 +1,0 @@
-export * from './decorators';
-export * from './schemas';
