@@ -123,10 +123,6 @@ export default [
       'libs/platform/database/src/lib/process-identity.ts',
       // NO_COLOR (no-color.org) also colours the line that says the configuration could not be loaded.
       'libs/app/composition/src/lib/logging.ts',
-      // Until issue 20 lands: NATIVE_BATCH_POLL_MS and NATIVE_BATCH_LEASE_SECONDS, and the processors' own concurrency
-      // (QueueModule's `concurrency`, from AppConfig, already wins over it).
-      'libs/shipping/application/src/lib/use-cases/native-batch.use-case.ts',
-      'libs/shipping/worker/src/lib/*.processor.ts',
     ],
     rules: {
       'no-restricted-properties': [

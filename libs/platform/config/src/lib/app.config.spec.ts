@@ -71,10 +71,11 @@ describe('worker settings', () => {
       validationLeaseMs: 60_000,
       mergeThread: false,
       concurrency: { purchase: 16, merge: 4, nativeBatch: 4, webhookDelivery: 4 },
+      nativeBatch: { pollMs: 2_000, leaseMs: 120_000, purchaseUntakenMs: 300_000, labelReads: 100, downloads: 32 },
     });
   });
 
-  it('reads the leases, MERGE_THREAD and every *_CONCURRENCY', () => {
+  it('reads the leases, MERGE_THREAD, every *_CONCURRENCY and the NATIVE_BATCH_* settings', () => {
     const config = loadConfig({
       DATA_DIR: dir(),
       PURCHASE_LEASE_SECONDS: '10',
@@ -84,12 +85,18 @@ describe('worker settings', () => {
       MERGE_CONCURRENCY: '1',
       NATIVE_BATCH_CONCURRENCY: '2',
       WEBHOOK_DELIVERY_CONCURRENCY: '8',
+      NATIVE_BATCH_POLL_MS: '500',
+      NATIVE_BATCH_LEASE_SECONDS: '30',
+      NATIVE_BATCH_PURCHASE_UNTAKEN_SECONDS: '60',
+      NATIVE_BATCH_LABEL_READS: '10',
+      NATIVE_BATCH_DOWNLOADS: '4',
     });
     expect(config.workers).toEqual({
       purchaseLeaseMs: 10_000,
       validationLeaseMs: 5_000,
       mergeThread: true,
       concurrency: { purchase: 32, merge: 1, nativeBatch: 2, webhookDelivery: 8 },
+      nativeBatch: { pollMs: 500, leaseMs: 30_000, purchaseUntakenMs: 60_000, labelReads: 10, downloads: 4 },
     });
     expect(loadConfig({ DATA_DIR: dir(), MERGE_THREAD: '0' }).workers.mergeThread).toBe(false);
     expect(loadConfig({ DATA_DIR: dir(), PURCHASE_LEASE_SECONDS: '' }).workers.purchaseLeaseMs).toBe(120_000);
@@ -104,6 +111,11 @@ describe('worker settings', () => {
     ['MERGE_CONCURRENCY', '1001', /MERGE_CONCURRENCY must be between 1 and 1000/],
     ['NATIVE_BATCH_CONCURRENCY', '-1', /NATIVE_BATCH_CONCURRENCY must be a non-negative integer/],
     ['WEBHOOK_DELIVERY_CONCURRENCY', 'many', /WEBHOOK_DELIVERY_CONCURRENCY/],
+    ['NATIVE_BATCH_POLL_MS', '10', /NATIVE_BATCH_POLL_MS must be between 50 and 3600000, got 10/],
+    ['NATIVE_BATCH_LEASE_SECONDS', '0', /NATIVE_BATCH_LEASE_SECONDS must be between 1 and 86400/],
+    ['NATIVE_BATCH_PURCHASE_UNTAKEN_SECONDS', 'soon', /NATIVE_BATCH_PURCHASE_UNTAKEN_SECONDS must be a non-negative integer/],
+    ['NATIVE_BATCH_LABEL_READS', '0', /NATIVE_BATCH_LABEL_READS must be between 1 and 1000/],
+    ['NATIVE_BATCH_DOWNLOADS', '2000', /NATIVE_BATCH_DOWNLOADS must be between 1 and 1000/],
   ])('refuses %s=%j, naming it', (name, value, message) => {
     expect(() => loadConfig({ DATA_DIR: dir(), [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ DATA_DIR: dir(), [name]: value })).toThrow(message);

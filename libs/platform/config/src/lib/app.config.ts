@@ -53,6 +53,22 @@ export interface WorkerSettings {
   mergeThread: boolean;
   /** Jobs at once per worker process, by queue. */
   concurrency: WorkerConcurrency;
+  /** How native batches (a provider's own batch API) are driven. */
+  nativeBatch: NativeBatchSettings;
+}
+
+/** How the core drives a provider's batch API (README, "Configuration"). */
+export interface NativeBatchSettings {
+  /** The longest wait between two reads of a provider batch still validating or purchasing (`NATIVE_BATCH_POLL_MS`, 2000). */
+  pollMs: number;
+  /** How long a worker holds a native batch's step or one of its pages before others treat it as crashed (`NATIVE_BATCH_LEASE_SECONDS`, 120). */
+  leaseMs: number;
+  /** A purchase never acknowledged whose provider batch is still unpurchased this long after was not made (`NATIVE_BATCH_PURCHASE_UNTAKEN_SECONDS`, 300). */
+  purchaseUntakenMs: number;
+  /** Labels of one page read at once while collecting (`NATIVE_BATCH_LABEL_READS`, 100). */
+  labelReads: number;
+  /** Label files of one page downloaded at once, apart from the reads (`NATIVE_BATCH_DOWNLOADS`, 32). */
+  downloads: number;
 }
 
 /** Jobs of each queue at once per worker process. */
@@ -72,6 +88,7 @@ export const DEFAULT_WORKER_SETTINGS: Readonly<WorkerSettings> = Object.freeze({
   validationLeaseMs: 60_000,
   mergeThread: false,
   concurrency: Object.freeze({ purchase: 16, merge: 4, nativeBatch: 4, webhookDelivery: 4 }),
+  nativeBatch: Object.freeze({ pollMs: 2_000, leaseMs: 120_000, purchaseUntakenMs: 300_000, labelReads: 100, downloads: 32 }),
 });
 
 /** The longest lease taken, in seconds (a day). */
@@ -190,6 +207,13 @@ function workerSettings(env: NodeJS.ProcessEnv): WorkerSettings {
       merge: jobs('MERGE_CONCURRENCY', d.concurrency.merge),
       nativeBatch: jobs('NATIVE_BATCH_CONCURRENCY', d.concurrency.nativeBatch),
       webhookDelivery: jobs('WEBHOOK_DELIVERY_CONCURRENCY', d.concurrency.webhookDelivery),
+    },
+    nativeBatch: {
+      pollMs: intBetween(env, 'NATIVE_BATCH_POLL_MS', d.nativeBatch.pollMs, 50, 3_600_000),
+      leaseMs: seconds('NATIVE_BATCH_LEASE_SECONDS', d.nativeBatch.leaseMs),
+      purchaseUntakenMs: seconds('NATIVE_BATCH_PURCHASE_UNTAKEN_SECONDS', d.nativeBatch.purchaseUntakenMs),
+      labelReads: jobs('NATIVE_BATCH_LABEL_READS', d.nativeBatch.labelReads),
+      downloads: jobs('NATIVE_BATCH_DOWNLOADS', d.nativeBatch.downloads),
     },
   };
 }

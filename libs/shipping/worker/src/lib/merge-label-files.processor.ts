@@ -6,7 +6,7 @@ import { MergeLabelFilesUseCase, type MergeLabelFilesJob, QUEUES } from '@shipba
  * Merges one chunk (at most 100 labels) of a batch into its label file, then tries to finish
  * the batch. CPU-bound (pdf-lib) on the event loop it shares with purchases, so one at a time by default.
  */
-@Processor(QUEUES.mergeLabelFiles, { concurrency: Number(process.env['MERGE_CONCURRENCY'] ?? 4) })
+@Processor(QUEUES.mergeLabelFiles)
 export class MergeLabelFilesProcessor extends WorkerHost {
   constructor(private readonly merge: MergeLabelFilesUseCase) {
     super();

@@ -3,7 +3,7 @@ import type { Job } from 'bullmq';
 import { type NativeBatchJobData, NativeBatchUseCase, QUEUES } from '@shipbatch/shipping/application';
 
 /** Takes one step of a native batch (a provider's own batch API), or collects one page of it; each rings what comes next. */
-@Processor(QUEUES.nativeBatch, { concurrency: Number(process.env['NATIVE_BATCH_CONCURRENCY'] ?? 4) })
+@Processor(QUEUES.nativeBatch)
 export class NativeBatchProcessor extends WorkerHost {
   constructor(private readonly natives: NativeBatchUseCase) {
     super();

@@ -3,7 +3,7 @@ import type { Job } from 'bullmq';
 import { type PurchaseJobData, purchaseJobShipments, PurchaseShipmentUseCase, QUEUES } from '@shipbatch/shipping/application';
 
 /** Buys the labels of one shipment or a group of them. Concurrency is per worker process; provider limits are per account. */
-@Processor(QUEUES.purchaseShipment, { concurrency: Number(process.env['PURCHASE_CONCURRENCY'] ?? 16) })
+@Processor(QUEUES.purchaseShipment)
 export class PurchaseShipmentProcessor extends WorkerHost {
   constructor(private readonly purchase: PurchaseShipmentUseCase) {
     super();

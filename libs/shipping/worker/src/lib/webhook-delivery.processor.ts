@@ -7,7 +7,7 @@ import { DeliverWebhookUseCase, QUEUES, type WebhookDeliveryJobData } from '@shi
  * its own queue: a slow receiver never holds up purchases. `WEBHOOK_DELIVERY_CONCURRENCY` rounds
  * at once per worker process.
  */
-@Processor(QUEUES.webhookDelivery, { concurrency: Number(process.env['WEBHOOK_DELIVERY_CONCURRENCY'] ?? 4) })
+@Processor(QUEUES.webhookDelivery)
 export class WebhookDeliveryProcessor extends WorkerHost {
   constructor(private readonly deliver: DeliverWebhookUseCase) {
     super();

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig, type NativeBatchSettings } from '@shipbatch/platform/config';
 import { QUEUE_PORT, type QueuePort } from '@shipbatch/platform/queue';
 import {
   isProviderError,
@@ -18,17 +19,8 @@ import { type NativeBatchJobData, nativeJobId, nativePageJobId } from './native-
 import { messagesOr, NativeBatchSettlement } from './native-batch.settlement';
 import { PurchasedLabelFiles } from './purchased-label.files';
 
-/**
- * Labels of one page read at once (`NATIVE_BATCH_LABEL_READS`, default 100: a page of Shippo's):
- * each read is paced on its own endpoint's budget by the adapter, so reads go as fast as that
- * limit allows, and the pages in progress on every worker keep it busy.
- */
-export const NATIVE_LABEL_READS = Number(process.env['NATIVE_BATCH_LABEL_READS'] || 100);
-/** Label files of one page downloaded at once (`NATIVE_BATCH_DOWNLOADS`, default 32), apart from the reads. */
-export const NATIVE_DOWNLOADS = Number(process.env['NATIVE_BATCH_DOWNLOADS'] || 32);
 /** Failed reads of one page before it is given up (its shipments are then bought alone, looked up first). */
 export const NATIVE_PAGE_MAX_FAILURES = 8;
-const PAGE_LEASE_MS = Number(process.env['NATIVE_BATCH_LEASE_SECONDS'] || 120) * 1000;
 
 /**
  * Collects one page of one list of a purchased provider batch: any worker, any page, at the
@@ -41,6 +33,13 @@ const PAGE_LEASE_MS = Number(process.env['NATIVE_BATCH_LEASE_SECONDS'] || 120) *
 @Injectable()
 export class NativeBatchCollector {
   private readonly logger = new Logger(NativeBatchCollector.name);
+  /**
+   * The page lease, and how many labels of a page are read at once (`labelReads`, default 100: a
+   * page of Shippo's; each read is paced on its own endpoint's budget by the adapter, so reads go
+   * as fast as that limit allows, and the pages in progress on every worker keep it busy) and
+   * how many files downloaded at once apart from the reads (`downloads`).
+   */
+  private readonly settings: NativeBatchSettings;
 
   constructor(
     @Inject(NATIVE_BATCH_REPOSITORY) private readonly natives: NativeBatchRepository,
@@ -50,7 +49,10 @@ export class NativeBatchCollector {
     private readonly files: PurchasedLabelFiles,
     @Inject(QUEUE_PORT) private readonly queue: QueuePort,
     private readonly settle: NativeBatchSettlement,
-  ) {}
+    @Inject(APP_CONFIG) config: Pick<AppConfig, 'workers'>,
+  ) {
+    this.settings = config.workers.nativeBatch;
+  }
 
   /**
    * Collects the page when it is to be collected and free: `last` when it was the batch's last
@@ -59,7 +61,7 @@ export class NativeBatchCollector {
   async collect(nativeBatchId: string, list: NativeBatchListName, page: number): Promise<'last' | 'done' | 'skipped'> {
     const nb = await this.natives.find(nativeBatchId);
     if (!nb || nb.state !== 'PURCHASED' || !nb.providerBatchId) return 'skipped';
-    if (!(await this.natives.leasePage(nb.id, list, page, PAGE_LEASE_MS))) return 'skipped';
+    if (!(await this.natives.leasePage(nb.id, list, page, this.settings.leaseMs))) return 'skipped';
     try {
       const provider = await this.providerOf(nb);
       // Without its provider the page cannot be read: its shipments are bought alone (looked up first) once every page is done.
@@ -93,8 +95,8 @@ export class NativeBatchCollector {
     const bought: PurchasedItem[] = [];
     const failed: Array<{ shipmentId: string; messages: ShipmentMessage[] }> = [];
     const alone: string[] = [];
-    const reads = concurrencyLimit(NATIVE_LABEL_READS);
-    const downloads = concurrencyLimit(NATIVE_DOWNLOADS);
+    const reads = concurrencyLimit(this.settings.labelReads);
+    const downloads = concurrencyLimit(this.settings.downloads);
     const store = async (claim: NativeShipment, label: PurchasedLabel) => {
       const file = await downloads(() => this.files.store(claim, label, provider));
       bought.push({ claim, label, file });

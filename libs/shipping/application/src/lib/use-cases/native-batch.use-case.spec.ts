@@ -1,7 +1,8 @@
 import { ProviderRateLimitedError, ProviderUnavailableError } from '@shipbatch/providers/core';
 import { aLabel, ids, preparingPort, setup, validatingPort } from './__fixtures__/native-batch.fixtures';
 import { nativeJobId, nativePageJobId } from './native-batch.jobs';
-import { NATIVE_MAX_FAILURES, NATIVE_PURCHASE_UNTAKEN_MS } from './native-batch.use-case';
+import { DEFAULT_WORKER_SETTINGS } from '@shipbatch/platform/config';
+import { NATIVE_MAX_FAILURES } from './native-batch.use-case';
 
 describe('NativeBatchUseCase', () => {
   it('validating provider: creates, fails and removes what it found invalid, purchases once, reads every page once and records every label', async () => {
@@ -67,8 +68,8 @@ describe('NativeBatchUseCase', () => {
     await runAll(6);
     expect(natives.row.state).toBe('PURCHASE_REQUESTED');
     expect(singles).toEqual([]);
-    // Longer ago than NATIVE_PURCHASE_UNTAKEN_MS, and still READY at the provider.
-    natives.row.purchaseRequestedAt = new Date(Date.now() - NATIVE_PURCHASE_UNTAKEN_MS - 1_000);
+    // Longer ago than NATIVE_BATCH_PURCHASE_UNTAKEN_SECONDS, and still READY at the provider.
+    natives.row.purchaseRequestedAt = new Date(Date.now() - DEFAULT_WORKER_SETTINGS.nativeBatch.purchaseUntakenMs - 1_000);
     await runAll(6);
     expect(natives.row.state).toBe('FAILED');
     expect(singles).toEqual(all);

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig, type NativeBatchSettings } from '@shipbatch/platform/config';
 import { QUEUE_PORT, type QueuePort } from '@shipbatch/platform/queue';
 import {
   isProviderError,
@@ -16,28 +17,14 @@ import { NativeBatchCreation } from './native-batch.creation';
 import { type NativeBatchJobData, nativeJobId, nativePageJobId } from './native-batch.jobs';
 import { messagesOr, NativeBatchSettlement } from './native-batch.settlement';
 
-/** The longest wait between two reads of a provider batch still validating or purchasing (`NATIVE_BATCH_POLL_MS`). */
-export const NATIVE_POLL_MS = Number(process.env['NATIVE_BATCH_POLL_MS'] || 2_000);
-/** The first poll waits this long; each next one twice as long, up to NATIVE_POLL_MS. */
+/** The first poll waits this long; each next one twice as long, up to `NATIVE_BATCH_POLL_MS` (AppConfig). */
 const FIRST_POLL_MS = 50;
 /** Reads before giving up on a provider batch that never settles (about 30 minutes at the default). */
 export const NATIVE_MAX_POLLS = 900;
-/**
- * A purchase whose answer never came (a lost answer, a 5xx, a worker killed while it was out)
- * and whose provider batch is still READY this long after it was asked for
- * (`NATIVE_BATCH_PURCHASE_UNTAKEN_SECONDS`, default 300: far longer than a request can take)
- * was not made: its shipments are bought one by one, looked up first; it is never asked again.
- */
-export const NATIVE_PURCHASE_UNTAKEN_MS = Number(process.env['NATIVE_BATCH_PURCHASE_UNTAKEN_SECONDS'] || 300) * 1000;
 /** Retryable failures of one step before the shipments go back to single purchases. */
 export const NATIVE_MAX_FAILURES = 8;
 /** While pages are being collected, the step looks again this often (finishes, or rings pages left behind). */
 export const NATIVE_COLLECT_CHECK_MS = 2_000;
-/**
- * How long a worker holds a native batch's step or one page (`NATIVE_BATCH_LEASE_SECONDS`,
- * default 120): longer than a step or a page takes; a worker that dies leaves it for this long.
- */
-export const NATIVE_LEASE_MS = Number(process.env['NATIVE_BATCH_LEASE_SECONDS'] || 120) * 1000;
 
 /** A next step asked for during a run. */
 interface NextRun {
@@ -56,7 +43,7 @@ interface NextRun {
  *   CREATED             poll until READY; fail what `review` found invalid (removed) -> VALIDATED
  *   VALIDATED           -> PURCHASE_REQUESTED (recorded first), then ask the provider to buy it
  *   PURCHASE_REQUESTED  poll until PURCHASED -> PURCHASED; a purchase never acknowledged whose
- *                       provider batch is still READY NATIVE_PURCHASE_UNTAKEN_MS later was not
+ *                       provider batch is still READY `NATIVE_BATCH_PURCHASE_UNTAKEN_SECONDS` later was not
  *                       made: bought one by one, looked up first -> FAILED
  *   PURCHASED           record every page of every list; the pages are collected by page jobs,
  *                       any worker each (NativeBatchCollector); once all are done, what no page
@@ -71,6 +58,13 @@ export class NativeBatchUseCase {
   private readonly logger = new Logger(NativeBatchUseCase.name);
   /** Next steps asked for during a run, rung once its lease is released (else the next run would find it held). */
   private readonly pending = new Map<string, NextRun[]>();
+  /**
+   * Leases (`leaseMs`: longer than a step or a page takes; a worker that dies leaves it for this
+   * long), the longest poll wait, and how long an unacknowledged purchase of a batch still READY
+   * waits before it is taken as not made (`purchaseUntakenMs`: far longer than a request can
+   * take; its shipments are then bought one by one, looked up first, and it is never asked again).
+   */
+  private readonly settings: NativeBatchSettings;
 
   constructor(
     @Inject(NATIVE_BATCH_REPOSITORY) private readonly natives: NativeBatchRepository,
@@ -80,7 +74,10 @@ export class NativeBatchUseCase {
     private readonly settle: NativeBatchSettlement,
     private readonly collector: NativeBatchCollector,
     private readonly creation: NativeBatchCreation,
-  ) {}
+    @Inject(APP_CONFIG) config: Pick<AppConfig, 'workers'>,
+  ) {
+    this.settings = config.workers.nativeBatch;
+  }
 
   /** Rings the next step of a native batch (now, or after `delayMs`). */
   ring(nativeBatchId: string, delayMs = 0, step = 'next'): Promise<void> {
@@ -95,7 +92,7 @@ export class NativeBatchUseCase {
       // Others left: a look once their leases could have run out, in case the worker holding one
       // died with the step's own look (one job per due time, however many pages ask for it).
       if (outcome === 'done') {
-        const delayMs = NATIVE_LEASE_MS + NATIVE_COLLECT_CHECK_MS;
+        const delayMs = this.settings.leaseMs + NATIVE_COLLECT_CHECK_MS;
         const due = Math.floor((Date.now() + delayMs) / NATIVE_COLLECT_CHECK_MS);
         await this.queue.add(QUEUES.nativeBatch, { nativeBatchId: job.nativeBatchId } satisfies NativeBatchJobData, {
           delayMs,
@@ -104,7 +101,7 @@ export class NativeBatchUseCase {
       }
       return;
     }
-    const nb = await this.natives.lease(job.nativeBatchId, NATIVE_LEASE_MS);
+    const nb = await this.natives.lease(job.nativeBatchId, this.settings.leaseMs);
     if (!nb) return; // another worker is on it, or it is gone
     if (nb.state === 'COLLECTED' || nb.state === 'FAILED') {
       await this.natives.release(nb.id);
@@ -112,10 +109,10 @@ export class NativeBatchUseCase {
     }
     // Should this worker die during the step, another takes it up once the lease runs out, not
     // when the reconciler next finds the row stale (one such job per lease period at most).
-    const watchMs = NATIVE_LEASE_MS + 1_000;
+    const watchMs = this.settings.leaseMs + 1_000;
     await this.queue.add(QUEUES.nativeBatch, { nativeBatchId: nb.id } satisfies NativeBatchJobData, {
       delayMs: watchMs,
-      jobId: `native:${nb.id}:watch-${Math.floor((Date.now() + watchMs) / NATIVE_LEASE_MS)}`,
+      jobId: `native:${nb.id}:watch-${Math.floor((Date.now() + watchMs) / this.settings.leaseMs)}`,
     });
     this.pending.set(nb.id, []);
     try {
@@ -188,7 +185,7 @@ export class NativeBatchUseCase {
         ...this.fields(nb),
         provider_batch_id: providerBatchId,
       });
-      this.later(nb.id, pollDelay(0), 'created');
+      this.later(nb.id, this.pollDelay(0), 'created');
     }
   }
 
@@ -240,7 +237,7 @@ export class NativeBatchUseCase {
         // It may have taken (a lost answer, a 5xx): from here on the provider batch is only read,
         // whatever the failures so far (never given back to single purchases unlooked).
         this.logger.warn(`batch ${nb.batchId}: native batch ${nb.id}: the purchase of provider batch ${nb.providerBatchId} may have taken (${error.message}); it is read, never asked again`, this.fields(nb));
-        this.later(nb.id, pollDelay(0), 'purchase-unknown');
+        this.later(nb.id, this.pollDelay(0), 'purchase-unknown');
         return;
       }
       // Refused before it took effect (4xx, 429, a paced slot too far away): ask again later.
@@ -249,14 +246,14 @@ export class NativeBatchUseCase {
     }
     await this.natives.recordPurchaseAnswered(nb.id);
     this.logger.log(`batch ${nb.batchId}: native batch ${nb.id}: purchase of provider batch ${nb.providerBatchId} asked for (${ours.length} shipments)`, this.fields(nb));
-    this.later(nb.id, pollDelay(0), 'purchase-requested');
+    this.later(nb.id, this.pollDelay(0), 'purchase-requested');
   }
 
   private async awaitPurchase(nb: NativeBatchRecord, port: NativeBatchPort): Promise<void> {
     const status = await port.status(this.providerId(nb));
     if (status === 'READY' && this.untaken(nb)) {
       this.logger.warn(
-        `batch ${nb.batchId}: native batch ${nb.id}: the purchase of provider batch ${nb.providerBatchId} was never acknowledged and the batch is still unpurchased ${NATIVE_PURCHASE_UNTAKEN_MS / 1000} s later; its shipments are bought one by one, looked up first`,
+        `batch ${nb.batchId}: native batch ${nb.id}: the purchase of provider batch ${nb.providerBatchId} was never acknowledged and the batch is still unpurchased ${this.settings.purchaseUntakenMs / 1000} s later; its shipments are bought one by one, looked up first`,
         this.fields(nb),
       );
       await this.settle.giveBack(nb, (await this.natives.shipments(nb.id)).map((s) => s.id), true);
@@ -332,7 +329,7 @@ export class NativeBatchUseCase {
       return;
     }
     await this.natives.count(nb.id, 'polls');
-    this.later(nb.id, pollDelay(nb.polls + 1), `${what}-${nb.polls + 1}`);
+    this.later(nb.id, this.pollDelay(nb.polls + 1), `${what}-${nb.polls + 1}`);
   }
 
   /** A failed provider call: retry the step with backoff, or (before purchase) give the shipments back. */
@@ -377,9 +374,14 @@ export class NativeBatchUseCase {
     await this.natives.move(nb.id, nb.state, 'FAILED');
   }
 
-  /** Asked for without an answer, NATIVE_PURCHASE_UNTAKEN_MS ago or more. */
+  /** The wait before poll number `polls` (from 0): FIRST_POLL_MS, doubling, at most `pollMs`. */
+  private pollDelay(polls: number): number {
+    return Math.min(this.settings.pollMs, FIRST_POLL_MS * 2 ** Math.min(polls, 20));
+  }
+
+  /** Asked for without an answer, `purchaseUntakenMs` ago or more. */
   private untaken(nb: NativeBatchRecord): boolean {
-    return !nb.purchaseAnsweredAt && nb.purchaseRequestedAt !== null && Date.now() - nb.purchaseRequestedAt.getTime() >= NATIVE_PURCHASE_UNTAKEN_MS;
+    return !nb.purchaseAnsweredAt && nb.purchaseRequestedAt !== null && Date.now() - nb.purchaseRequestedAt.getTime() >= this.settings.purchaseUntakenMs;
   }
 
   private providerId(nb: NativeBatchRecord): string {
@@ -392,7 +394,3 @@ export class NativeBatchUseCase {
   }
 }
 
-/** The wait before poll number `polls` (from 0): FIRST_POLL_MS, doubling, at most NATIVE_POLL_MS. */
-function pollDelay(polls: number): number {
-  return Math.min(NATIVE_POLL_MS, FIRST_POLL_MS * 2 ** Math.min(polls, 20));
-}

@@ -7,6 +7,7 @@ import {
   ProviderUnavailableError,
   type PurchasedLabel,
 } from '@shipbatch/providers/core';
+import { DEFAULT_WORKER_SETTINGS } from '@shipbatch/platform/config';
 import type { QueuePort } from '@shipbatch/platform/queue';
 import type { CarrierAccountRecord, CarrierAccountRepository } from '../../ports/carrier-account.repository';
 import type { NativeBatchListName, NativeBatchPageRow, NativeBatchRecord, NativeBatchRepository, NativeBatchStep, NativeShipment } from '../../ports/native-batch.repository';
@@ -274,8 +275,9 @@ export function setup(shipments: string[], makePort: (log: string[]) => NativeBa
   } as unknown as QueuePort;
   const merges = { afterSettled: async () => undefined } as unknown as MergeLabelFilesUseCase;
   const settle = new NativeBatchSettlement(natives, queue, merges);
-  const collector = new NativeBatchCollector(natives, accounts, gateway, purchases, files, queue, settle);
-  const useCase = new NativeBatchUseCase(natives, accounts, gateway, queue, settle, collector, new NativeBatchCreation(natives, settle));
+  const config = { workers: DEFAULT_WORKER_SETTINGS };
+  const collector = new NativeBatchCollector(natives, accounts, gateway, purchases, files, queue, settle, config);
+  const useCase = new NativeBatchUseCase(natives, accounts, gateway, queue, settle, collector, new NativeBatchCreation(natives, settle), config);
   add({ nativeBatchId: 'nb1' });
   /** Runs the rung jobs, `order` picking the next one, until none is left. */
   const runAll = async (limit = 200, order: 'fifo' | 'lifo' = 'fifo') => {
