@@ -1,51 +1,72 @@
-export * from './lib/ports/shipment-input';
-export * from './lib/ports/batch.repository';
-export * from './lib/ports/validation.repository';
-export * from './lib/ports/purchase.repository';
-export * from './lib/ports/reconcile.repository';
-export * from './lib/ports/carrier-account.repository';
-export * from './lib/ports/page';
-export * from './lib/ports/address.repository';
-export * from './lib/ports/parcel.repository';
-export * from './lib/ports/shipment.repository';
-export * from './lib/ports/label.repository';
-export * from './lib/ports/file-storage';
-export * from './lib/ports/file-storage.errors';
-export * from './lib/ports/label-files.repository';
-export * from './lib/ports/provider.gateway';
-export * from './lib/ports/tokens';
-export * from './lib/use-cases/create-batch.use-case';
-export * from './lib/use-cases/change-batch-shipments.use-case';
-export * from './lib/use-cases/purchase-batch.use-case';
-export * from './lib/use-cases/purchase-shipment.use-case';
-export * from './lib/use-cases/purchase-job-id';
-export * from './lib/use-cases/validate-batch.use-case';
-export * from './lib/use-cases/validation-lease';
-export * from './lib/use-cases/validation-lease-lost.error';
-export * from './lib/use-cases/provider-failure';
-export * from './lib/use-cases/reconcile.use-case';
-export * from './lib/use-cases/reusable-objects.service';
-export * from './lib/use-cases/carrier-accounts.service';
-export * from './lib/use-cases/batch-queries.service';
-export * from './lib/ports/idempotency.store';
-export * from './lib/use-cases/merge-label-files.use-case';
-export * from './lib/use-cases/label-document.merger';
-export * from './lib/use-cases/pdf-merge.thread';
-export * from './lib/use-cases/label-queries.service';
-export * from './lib/use-cases/void-label.use-case';
-export * from './lib/ports/funding.repository';
-export * from './lib/use-cases/funding.service';
-export * from './lib/use-cases/purchased-label.files';
-export * from './lib/use-cases/carrier-accounts.boot-check';
-export * from './lib/ports/native-batch.repository';
-export * from './lib/use-cases/native-batch.use-case';
-export * from './lib/use-cases/native-batch.router';
-export * from './lib/use-cases/native-batch.collector';
-export * from './lib/use-cases/native-batch.creation';
-export * from './lib/use-cases/native-batch.settlement';
-export * from './lib/use-cases/native-batch.jobs';
-export * from './lib/ports/webhook.repository';
-export * from './lib/use-cases/webhooks/webhooks.service';
-export * from './lib/use-cases/webhooks/webhook-dispatch.use-case';
-export * from './lib/use-cases/webhooks/deliver-webhook.use-case';
-export * from './lib/use-cases/webhooks/webhooks.providers';
+// DI tokens of every port this library defines
+export * from './lib/tokens';
+
+// Shared: provider gateway, pages, idempotency, provider failures
+export * from './lib/shared/idempotency.store';
+export * from './lib/shared/page';
+export * from './lib/shared/provider-failure';
+export * from './lib/shared/provider.gateway';
+
+// Reusable objects: addresses, parcels, shipments
+export * from './lib/objects/address.repository';
+export * from './lib/objects/parcel.repository';
+export * from './lib/objects/reusable-objects.service';
+export * from './lib/objects/shipment.repository';
+
+// Carrier accounts
+export * from './lib/carrier-accounts/carrier-account.repository';
+export * from './lib/carrier-accounts/carrier-accounts.boot-check';
+export * from './lib/carrier-accounts/carrier-accounts.service';
+
+// Batches: create, change, validate, reconcile, query
+export * from './lib/batches/batch-queries.service';
+export * from './lib/batches/batch.repository';
+export * from './lib/batches/change-batch-shipments.use-case';
+export * from './lib/batches/create-batch.use-case';
+export * from './lib/batches/reconcile.repository';
+export * from './lib/batches/reconcile.use-case';
+export * from './lib/batches/shipment-input';
+export * from './lib/batches/validate-batch.use-case';
+export * from './lib/batches/validation-lease';
+export * from './lib/batches/validation-lease-lost.error';
+export * from './lib/batches/validation.repository';
+
+// Purchase: one shipment or a group, bought exactly once
+export * from './lib/purchase/purchase-batch.use-case';
+export * from './lib/purchase/purchase-job-id';
+export * from './lib/purchase/purchase-shipment.use-case';
+export * from './lib/purchase/purchase.repository';
+
+// Native batches: a provider's own batch API
+export * from './lib/native-batch/native-batch.collector';
+export * from './lib/native-batch/native-batch.creation';
+export * from './lib/native-batch/native-batch.jobs';
+export * from './lib/native-batch/native-batch.repository';
+export * from './lib/native-batch/native-batch.router';
+export * from './lib/native-batch/native-batch.settlement';
+export * from './lib/native-batch/native-batch.use-case';
+
+// Funding: balances, top-ups, insufficient funds
+export * from './lib/funding/funding.repository';
+export * from './lib/funding/funding.service';
+
+// Label files: storage, merging into files of at most 100 labels
+export * from './lib/label-files/file-storage';
+export * from './lib/label-files/file-storage.errors';
+export * from './lib/label-files/label-document.merger';
+export * from './lib/label-files/label-files.repository';
+export * from './lib/label-files/merge-label-files.use-case';
+export * from './lib/label-files/pdf-merge.thread';
+export * from './lib/label-files/purchased-label.files';
+
+// Labels: listing and voiding
+export * from './lib/labels/label-queries.service';
+export * from './lib/labels/label.repository';
+export * from './lib/labels/void-label.use-case';
+
+// Webhooks: subscriptions, dispatch, delivery
+export * from './lib/webhooks/deliver-webhook.use-case';
+export * from './lib/webhooks/webhook-dispatch.use-case';
+export * from './lib/webhooks/webhook.repository';
+export * from './lib/webhooks/webhooks.providers';
+export * from './lib/webhooks/webhooks.service';

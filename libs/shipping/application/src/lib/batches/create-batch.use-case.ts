@@ -1,0 +1,55 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { newObjectId } from '@shipbatch/platform/config';
+import { QUEUE_PORT, type QueuePort } from '@shipbatch/platform/queue';
+import type { Batch } from '@shipbatch/shipping/domain';
+import type { BatchRepository } from './batch.repository';
+import type { BatchShipmentInput } from './shipment-input';
+import { BATCH_REPOSITORY, QUEUES } from '../tokens';
+
+export interface CreateBatchCommand {
+  tenantId: string;
+  defaultCarrierAccount: string;
+  defaultServicelevelToken: string;
+  labelFiletype: string;
+  metadata: string;
+  shipments: BatchShipmentInput[];
+}
+
+/**
+ * Stores the batch and its shipments as sent (set-based, one transaction) and rings the
+ * bell for background validation. Answers at once with the batch in VALIDATING.
+ */
+@Injectable()
+export class CreateBatchUseCase {
+  private readonly logger = new Logger(CreateBatchUseCase.name);
+
+  constructor(
+    @Inject(BATCH_REPOSITORY) private readonly batches: BatchRepository,
+    @Inject(QUEUE_PORT) private readonly queue: QueuePort,
+  ) {}
+
+  async execute(command: CreateBatchCommand): Promise<Batch> {
+    const id = newObjectId();
+    await this.batches.create(
+      {
+        id,
+        tenantId: command.tenantId,
+        defaultCarrierAccount: command.defaultCarrierAccount,
+        defaultServicelevelToken: command.defaultServicelevelToken,
+        labelFiletype: command.labelFiletype,
+        metadata: command.metadata,
+      },
+      command.shipments.map((input) => ({ id: newObjectId(), input })),
+    );
+    this.logger.log(`batch ${id} created with ${command.shipments.length} shipment(s)`, {
+      batch_id: id,
+      tenant_id: command.tenantId,
+      shipments: command.shipments.length,
+    });
+    // If this enqueue is lost (crash), the reconciler finds the VALIDATING batch.
+    await this.queue.add(QUEUES.validateBatch, { batchId: id });
+    const batch = await this.batches.findById(command.tenantId, id);
+    if (!batch) throw new Error(`batch ${id} vanished after insert`);
+    return batch;
+  }
+}

@@ -1,0 +1,48 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { QUEUE_PORT, type QueuePort } from '@shipbatch/platform/queue';
+import type { NativeBatchMessage } from '@shipbatch/providers/core';
+import type { ShipmentMessage } from '@shipbatch/shipping/domain';
+import type { NativeBatchRecord, NativeBatchRepository } from './native-batch.repository';
+import { NATIVE_BATCH_REPOSITORY, QUEUES } from '../tokens';
+import { MergeLabelFilesUseCase } from '../label-files/merge-label-files.use-case';
+import { purchaseJobId } from '../purchase/purchase-job-id';
+
+/**
+ * How a native batch's shipments end, from any step or page: failed with the provider's
+ * messages, or given back to single purchases (looked up first when the provider batch may
+ * have bought them); either way their batch's merged files are told.
+ */
+@Injectable()
+export class NativeBatchSettlement {
+  constructor(
+    @Inject(NATIVE_BATCH_REPOSITORY) private readonly natives: NativeBatchRepository,
+    @Inject(QUEUE_PORT) private readonly queue: QueuePort,
+    private readonly labelFiles: MergeLabelFilesUseCase,
+  ) {}
+
+  async fail(nb: NativeBatchRecord, failures: Array<{ shipmentId: string; messages: ShipmentMessage[] }>): Promise<void> {
+    if (failures.length === 0) return;
+    await this.natives.fail(nb.id, failures);
+    await this.labelFiles.afterSettled(nb.batchId, failures.map((f) => f.shipmentId));
+  }
+
+  /** NATIVE -> QUEUED, and their single purchase jobs rung. */
+  async giveBack(nb: NativeBatchRecord, ids: string[], lookupRequired: boolean): Promise<void> {
+    if (ids.length === 0) return;
+    const requeued = await this.natives.giveBack(nb.id, ids, lookupRequired);
+    await this.queue.addBulk(
+      QUEUES.purchaseShipment,
+      requeued.map((r) => ({ data: { batchShipmentId: r.id }, options: { jobId: purchaseJobId(r.id, r.queueToken) } })),
+    );
+  }
+
+  /** Recorded as bought: their batch's merged files are told. */
+  async bought(nb: NativeBatchRecord, ids: string[]): Promise<void> {
+    if (ids.length > 0) await this.labelFiles.afterSettled(nb.batchId, ids);
+  }
+}
+
+/** The provider's messages, or one saying what happened when it gave none. */
+export function messagesOr(messages: NativeBatchMessage[], code: string, text: string): ShipmentMessage[] {
+  return messages.length > 0 ? messages.map((m) => ({ source: m.source, code: m.code, text: m.text })) : [{ source: 'provider', code, text }];
+}

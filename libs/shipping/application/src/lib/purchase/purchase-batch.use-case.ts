@@ -1,0 +1,60 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { QUEUE_PORT, type QueuePort } from '@shipbatch/platform/queue';
+import { type Batch, NotFoundError } from '@shipbatch/shipping/domain';
+import type { BatchRepository } from '../batches/batch.repository';
+import { BATCH_REPOSITORY, QUEUES } from '../tokens';
+import { FundingService } from '../funding/funding.service';
+import { NativeBatchRouter } from '../native-batch/native-batch.router';
+import { PURCHASE_GROUP_SIZE, purchaseGroupJobId, type PurchaseJobData } from './purchase-job-id';
+
+/**
+ * POST /batches/{id}/purchase. A VALID batch queues every shipment; a PURCHASED batch with
+ * failures queues only those. Shipments go to the queue in groups of PURCHASE_GROUP_SIZE. The
+ * state change is committed before any job is enqueued, so a lost enqueue is found again by the
+ * reconciler. Between the two, accounts with automatic funding are topped up ahead, and large
+ * shares of accounts whose provider has a batch API are handed to native batches.
+ */
+@Injectable()
+export class PurchaseBatchUseCase {
+  private readonly logger = new Logger(PurchaseBatchUseCase.name);
+
+  constructor(
+    @Inject(BATCH_REPOSITORY) private readonly batches: BatchRepository,
+    @Inject(QUEUE_PORT) private readonly queue: QueuePort,
+    private readonly funding: FundingService,
+    private readonly natives: NativeBatchRouter,
+  ) {}
+
+  async execute(tenantId: string, batchId: string): Promise<Batch> {
+    const locked = await this.batches.withLockedBatch(tenantId, batchId, async (scope) => {
+      const plan = scope.batch.planPurchase(await scope.counts());
+      const rows = await scope.queueForPurchase(plan.kind);
+      await scope.apply(plan.step);
+      return { rows, plan, labelFiletype: scope.batch.snapshot.labelFiletype };
+    });
+    if (locked === null) throw new NotFoundError('Batch', batchId);
+    // Accounts with funding on are topped up ahead when the batch would take them below their
+    // minimum (never throws: the insufficient-funds path during the purchase is the safety net).
+    await this.funding.beforePurchase(tenantId, batchId);
+    // Large shares of accounts whose provider has its own batch API go through it; the rest,
+    // and every retry of failed shipments, are bought one by one.
+    const native = locked.plan.kind === 'all_valid' ? await this.natives.route(tenantId, batchId, locked.labelFiletype) : new Set<string>();
+    const queued = locked.rows.filter((row) => !native.has(row.id));
+    const jobs = [];
+    for (let i = 0; i < queued.length; i += PURCHASE_GROUP_SIZE) {
+      const group = queued.slice(i, i + PURCHASE_GROUP_SIZE);
+      jobs.push({
+        data: { batchShipmentIds: group.map((row) => row.id) } satisfies PurchaseJobData,
+        options: { jobId: purchaseGroupJobId(group[0], group.length) },
+      });
+    }
+    await this.queue.addBulk(QUEUES.purchaseShipment, jobs);
+    this.logger.log(
+      `batch ${batchId}: purchase of ${locked.rows.length} shipment(s) queued (${locked.plan.kind})${native.size > 0 ? `, ${native.size} through native batches` : ''}`,
+      { batch_id: batchId, tenant_id: tenantId, shipments: locked.rows.length, native_shipments: native.size, plan: locked.plan.kind },
+    );
+    const batch = await this.batches.findById(tenantId, batchId);
+    if (!batch) throw new NotFoundError('Batch', batchId);
+    return batch;
+  }
+}

@@ -1,0 +1,277 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '@shipbatch/platform/config';
+import { QUEUE_PORT, type QueuePort } from '@shipbatch/platform/queue';
+import { isProviderError, type LabelProvider, type PurchasedLabel } from '@shipbatch/providers/core';
+import { decidePurchaseFailure, type ShipmentMessage } from '@shipbatch/shipping/domain';
+import type { CarrierAccountRecord, CarrierAccountRepository } from '../carrier-accounts/carrier-account.repository';
+import type { ProviderGateway } from '../shared/provider.gateway';
+import type { ClaimedPurchase, PurchasedItem, PurchaseRepository } from './purchase.repository';
+import { CARRIER_ACCOUNT_REPOSITORY, PROVIDER_GATEWAY, PURCHASE_REPOSITORY, QUEUES } from '../tokens';
+import { FundingService } from '../funding/funding.service';
+import { FundingRounds } from '../funding/funding-rounds';
+import { MergeLabelFilesUseCase } from '../label-files/merge-label-files.use-case';
+import { purchaseJobId } from './purchase-job-id';
+import { PurchaseFundingStep } from './purchase-funding.step';
+import { PurchasedLabelFiles } from '../label-files/purchased-label.files';
+
+/** What became of one shipment's attempt. */
+export type Attempt = { kind: 'bought'; label: PurchasedLabel } | { kind: 'settled' } | { kind: 'slowed'; delayMs: number };
+
+/**
+ * Buys one shipment's label, exactly once (ARCHITECTURE.md, "Buying a label exactly once"):
+ * 1. record the attempt before calling the provider (claim: PURCHASING + lease);
+ * 2. call the provider with our reference (the batch shipment id);
+ * 3. store the label, the new status and the event in one transaction;
+ * 4. an attempt that may have reached the provider is looked up by reference before any
+ *    new purchase.
+ * Safe to run twice: a second run finds nothing to claim. Provider calls are paced under the
+ * provider's rate limit by the adapter (the registry hands it the shared pacer); a slot too far
+ * away, or a 429, gives the rest of the group back to the queue with that delay.
+ */
+@Injectable()
+export class PurchaseShipmentUseCase {
+  private readonly logger = new Logger(PurchaseShipmentUseCase.name);
+  private readonly fundingStep: PurchaseFundingStep;
+  /**
+   * How long a worker may hold a shipment in PURCHASING before others treat it as crashed
+   * (`PURCHASE_LEASE_SECONDS`). Longer than a claimed group's paced purchases take.
+   */
+  private readonly leaseMs: number;
+
+  constructor(
+    @Inject(PURCHASE_REPOSITORY) private readonly purchases: PurchaseRepository,
+    @Inject(CARRIER_ACCOUNT_REPOSITORY) private readonly accounts: CarrierAccountRepository,
+    @Inject(PROVIDER_GATEWAY) private readonly providers: ProviderGateway,
+    private readonly files: PurchasedLabelFiles,
+    private readonly funding: FundingService,
+    @Inject(QUEUE_PORT) private readonly queue: QueuePort,
+    private readonly labelFiles: MergeLabelFilesUseCase,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.leaseMs = config.workers.purchaseLeaseMs;
+    this.fundingStep = new PurchaseFundingStep(purchases, funding, (id, token, delayMs) => this.enqueue(id, token, delayMs));
+  }
+
+  /**
+   * Buys the labels of the given batch shipments (one id, or a group queued together).
+   * A group is claimed in one statement; each carrier account's share of it is bought one by
+   * one and recorded in one statement, which keeps the per-label cost of the database and the
+   * queue low. The shares of different accounts are bought side by side and each is recorded
+   * (and its label file chunks merged) as soon as it is done: a share its provider's pacer holds
+   * back (a low rate limit) does not hold back the labels of other accounts queued in the same
+   * group. A shipment bought but not yet recorded when a worker dies is still PURCHASING with a
+   * lease: it is claimed again with a lookup (step 4).
+   */
+  async execute(batchShipmentIds: string | string[]): Promise<void> {
+    const ids = typeof batchShipmentIds === 'string' ? [batchShipmentIds] : batchShipmentIds;
+    const claimedAt = Date.now();
+    const claims = await this.purchases.claimMany(ids, this.leaseMs);
+    if (claims.length === 0) return;
+    const shares = [...groupBy(claims, (c) => c.purchase.carrierAccountId).values()];
+    // Every share runs to its end (and records what it bought) before a failure is thrown.
+    const outcomes = await Promise.allSettled(shares.map((share) => this.buyShare(share, claimedAt)));
+    const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
+  /** One carrier account's share of a job: bought, recorded, and its settled chunks merged. */
+  private async buyShare(share: ClaimedPurchase[], claimedAt: number): Promise<void> {
+    const bought: PurchasedItem[] = [];
+    try {
+      await this.buyGroup(share, bought, claimedAt);
+    } finally {
+      await this.purchases.recordPurchasedMany(bought);
+    }
+    // The shipments settled (or went back to the queue): each label file chunk they complete
+    // is merged; the last merge makes the batch PURCHASED.
+    for (const [batchId, settled] of groupBy(share, (c) => c.batchId)) {
+      await this.labelFiles.afterSettled(
+        batchId,
+        settled.map((c) => c.id),
+      );
+    }
+  }
+
+  /** One carrier account's share of a job, in batch order. */
+  private async buyGroup(group: ClaimedPurchase[], bought: PurchasedItem[], claimedAt: number): Promise<void> {
+    const accountId = group[0].purchase.carrierAccountId;
+    const account = await this.accounts.findByIdUnscoped(accountId);
+    if (!account || !account.active) {
+      const code = account ? 'carrier_account_inactive' : 'carrier_account_not_found';
+      await this.failAll(group, { source: 'shipbatch', code, text: `carrier account ${accountId} is ${account ? 'not active' : 'gone'}` });
+      return;
+    }
+    let provider: LabelProvider;
+    try {
+      provider = this.providers.forAccount(account);
+    } catch (error) {
+      // A stored account its provider no longer accepts: its shipments fail, nothing crashes.
+      const text = error instanceof Error ? error.message : String(error);
+      this.logger.error(`carrier account ${accountId}: ${text}`, {
+        carrier_account_id: accountId,
+        tenant_id: account.tenantId,
+        batch_id: group[0].batchId,
+        batch_shipment_ids: group.map((c) => c.id),
+      });
+      await this.failAll(group, { source: 'shipbatch', code: 'carrier_account_invalid', text });
+      return;
+    }
+    for (let i = 0; i < group.length; i++) {
+      const claim = group[i];
+      const attempt = await this.attempt(claim, account, provider, claimedAt);
+      if (attempt.kind === 'bought') {
+        bought.push({ claim, label: attempt.label, file: await this.files.store(claim, attempt.label, provider) });
+      } else if (attempt.kind === 'slowed') {
+        // The account is slowed down: give the rest back untouched and come back later.
+        await this.giveBack(group.slice(i + 1), attempt.delayMs);
+        return;
+      }
+    }
+  }
+
+  /** One shipment: buy (or find) its label, or settle the failure. */
+  private async attempt(claim: ClaimedPurchase, account: CarrierAccountRecord, provider: LabelProvider, claimedAt: number): Promise<Attempt> {
+    // Funding rounds (top-ups, waits for another worker's) end by half the claim's lease.
+    const funding = new FundingRounds(claimedAt + this.leaseMs / 2);
+    for (;;) {
+      const sentAt = Date.now();
+      try {
+        const label = await this.buy(claim, provider);
+        return label ? { kind: 'bought', label } : { kind: 'settled' };
+      } catch (error) {
+        if (!isProviderError(error) || error.code !== 'insufficient_funds') return this.handleFailure(claim, error, account.provider);
+        const next = await this.fundingStep.afterInsufficientFunds(claim, account, provider, error, sentAt, funding);
+        if (next !== 'retry') return next;
+      }
+    }
+  }
+
+  private async failAll(group: ClaimedPurchase[], message: ShipmentMessage): Promise<void> {
+    for (const claim of group) await this.purchases.recordFailed(claim, message, claim.lookupRequired);
+  }
+
+  private async giveBack(claims: ClaimedPurchase[], delayMs: number): Promise<void> {
+    for (const claim of claims) {
+      const token = await this.purchases.requeue(claim, { countFailure: false, lookupRequired: claim.lookupRequired });
+      await this.enqueue(claim.id, token, delayMs);
+    }
+  }
+
+  /** Returns the label, or null when the shipment was failed instead. */
+  private async buy(claim: ClaimedPurchase, provider: LabelProvider): Promise<PurchasedLabel | null> {
+    if (claim.lookupRequired) {
+      if (provider.capabilities.purchaseDeduplication !== 'lookup') {
+        await this.purchases.recordFailed(
+          claim,
+          {
+            source: 'shipbatch',
+            code: 'purchase_outcome_unknown',
+            text:
+              'an earlier attempt may have bought this label and the provider cannot look purchases up, ' +
+              'so it was not bought again; check the provider account before purchasing it again',
+          },
+          false,
+        );
+        return null;
+      }
+      const earlier = await provider.findPurchase(claim.id).catch((error: unknown) => {
+        throw new LookupFailed(error);
+      });
+      if (earlier) {
+        this.logger.log(`shipment ${claim.id} (batch ${claim.batchId}): found the earlier purchase ${earlier.providerLabelId}; not buying again`, {
+          batch_shipment_id: claim.id,
+          batch_id: claim.batchId,
+          tenant_id: claim.tenantId,
+          provider_label_id: earlier.providerLabelId,
+        });
+        return earlier;
+      }
+    }
+    return provider.purchaseLabel({ reference: claim.id, ...claim.purchase.command });
+  }
+
+  /**
+   * Settles a failed attempt. A failed lookup is a read that failed, not a purchase: it is tried
+   * again like any failure, and when the tries are used up the shipment ends
+   * `purchase_outcome_unknown` (it may have been bought; it is never bought blind), never with
+   * the read's own error.
+   */
+  private async handleFailure(claim: ClaimedPurchase, failure: unknown, source: string): Promise<Attempt> {
+    const duringLookup = failure instanceof LookupFailed;
+    const error = duringLookup ? failure.error : failure;
+    if (!isProviderError(error)) {
+      // Unexpected (database, storage, a bug): put it back with a lookup, retry later.
+      this.logger.error(
+        `shipment ${claim.id} (batch ${claim.batchId}): unexpected purchase failure: ${error instanceof Error ? error.stack : String(error)}`,
+        { batch_shipment_id: claim.id, batch_id: claim.batchId, tenant_id: claim.tenantId },
+      );
+      const token = await this.purchases.requeue(claim, { countFailure: true, lookupRequired: true });
+      await this.enqueue(claim.id, token, 5_000);
+      return { kind: 'settled' };
+    }
+    // A purchase that failed after it was sent may have bought the label: look it up first.
+    const lookupRequired = claim.lookupRequired || error.possiblyCommitted || error.code === 'unavailable';
+    const decision = decidePurchaseFailure(
+      { code: error.code, retryable: error.retryable, retryAfterMs: error.retryAfterMs },
+      claim.failures + 1,
+    );
+    switch (decision.action) {
+      case 'slow_down': {
+        // The adapter's pacer already holds every worker off this budget (a 429 pauses it).
+        const token = await this.purchases.requeue(claim, { countFailure: false, lookupRequired });
+        await this.enqueue(claim.id, token, decision.delayMs);
+        return { kind: 'slowed', delayMs: decision.delayMs };
+      }
+      case 'retry': {
+        const token = await this.purchases.requeue(claim, { countFailure: true, lookupRequired });
+        await this.enqueue(claim.id, token, decision.delayMs);
+        return { kind: 'settled' };
+      }
+      case 'fail': {
+        if (duringLookup && error.code !== 'outcome_unknown') {
+          const text =
+            `an earlier attempt may have bought this label, and looking it up failed (${error.message}), ` +
+            'so it was not bought again; check the provider account before purchasing it again';
+          await this.purchases.recordFailed(claim, { source, code: 'purchase_outcome_unknown', text }, lookupRequired);
+          return { kind: 'settled' };
+        }
+        const providerCode = error.details?.['provider_code'];
+        const code =
+          error.code === 'outcome_unknown'
+            ? 'purchase_outcome_unknown'
+            : typeof providerCode === 'string' && providerCode
+              ? providerCode
+              : error.code;
+        await this.purchases.recordFailed(claim, { source, code, text: error.message }, lookupRequired);
+        return { kind: 'settled' };
+      }
+    }
+  }
+
+  private enqueue(batchShipmentId: string, token: number, delayMs: number): Promise<void> {
+    return this.queue.add(
+      QUEUES.purchaseShipment,
+      { batchShipmentId },
+      { delayMs, jobId: purchaseJobId(batchShipmentId, token) },
+    );
+  }
+}
+
+/** A lookup by reference that failed: the error of a read, kept apart from a purchase's. */
+class LookupFailed extends Error {
+  constructor(readonly error: unknown) {
+    super(error instanceof Error ? error.message : String(error));
+    this.name = 'LookupFailed';
+  }
+}
+
+function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
+}

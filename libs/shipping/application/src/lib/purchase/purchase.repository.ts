@@ -1,0 +1,47 @@
+import type { ShipmentMessage } from '@shipbatch/shipping/domain';
+import type { PurchasedLabel } from '@shipbatch/providers/core';
+import type { FrozenPurchase } from '../batches/validation.repository';
+
+export interface ClaimedPurchase {
+  id: string;
+  tenantId: string;
+  batchId: string;
+  shipmentId: string | null;
+  purchase: FrozenPurchase;
+  /** Whether an earlier attempt may have reached the provider: look it up before buying. */
+  lookupRequired: boolean;
+  failures: number;
+  queueToken: number;
+}
+
+export interface QueuedPurchase {
+  id: string;
+  carrierAccountId: string;
+  queueToken: number;
+}
+
+export interface StoredLabelFile {
+  key: string;
+  url: string;
+}
+
+export interface PurchasedItem {
+  claim: ClaimedPurchase;
+  label: PurchasedLabel;
+  file: StoredLabelFile | null;
+}
+
+/** Settling a batch on PURCHASED is MergeLabelFilesUseCase's: only once its label files are written. */
+export interface PurchaseRepository {
+  /**
+   * Step 1 of "buying exactly once", in one statement: records the attempt (PURCHASING,
+   * lease) before the provider is called. Returns the claimable shipments in batch order;
+   * one that is done, or held by another worker's live lease, is left out.
+   */
+  claimMany(batchShipmentIds: string[], leaseMs: number): Promise<ClaimedPurchase[]>;
+  /** Step 3, in one statement (one atomic step): the labels, the shipments' status and the events. */
+  recordPurchasedMany(items: PurchasedItem[]): Promise<void>;
+  /** Puts the shipment back in the queue; returns its new queue token. */
+  requeue(claim: ClaimedPurchase, opts: { countFailure: boolean; lookupRequired: boolean }): Promise<number>;
+  recordFailed(claim: ClaimedPurchase, message: ShipmentMessage, lookupRequired: boolean): Promise<void>;
+}
