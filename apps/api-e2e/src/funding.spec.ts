@@ -204,8 +204,8 @@ describe.each([
     });
   });
 
-  // These need the purchase path wired to FundingService (PurchaseBatchUseCase calls
-  // beforePurchase; PurchaseShipmentUseCase calls handleInsufficientFunds).
+  // The purchase path's funding: PurchaseBatchUseCase runs FundAheadUseCase, PurchaseShipmentUseCase
+  // runs HandleInsufficientFundsUseCase.
   describe('at purchase time', () => {
     it('tops up ahead of a batch when the balance would fall below min_balance', async () => {
       const account = await mockAccount({ initial_balance: 10, label_cost: '5.00' }, { enabled: true, min_balance: 20, top_up_amount: 100, daily_cap: 1000 });

@@ -48,7 +48,13 @@ export * from './lib/native-batch/native-batch.use-case';
 
 // Funding: balances, top-ups, insufficient funds
 export * from './lib/funding/funding.repository';
-export * from './lib/funding/funding.service';
+export * from './lib/funding/add-funds.use-case';
+export * from './lib/funding/fund-ahead.use-case';
+export * from './lib/funding/funding-cost.estimator';
+export * from './lib/funding/funding-lock';
+export * from './lib/funding/funding.providers';
+export * from './lib/funding/handle-insufficient-funds.use-case';
+export * from './lib/funding/list-funding-events.use-case';
 
 // Label files: storage, merging into files of at most 100 labels
 export * from './lib/label-files/file-storage';

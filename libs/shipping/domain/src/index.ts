@@ -11,3 +11,5 @@ export * from './lib/label-files';
 export * from './lib/label-listing';
 export * from './lib/label-format';
 export * from './lib/webhooks';
+export * from './lib/funding-policy';
+export * from './lib/shortfall-top-up';

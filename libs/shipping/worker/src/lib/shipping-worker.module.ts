@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { WebhookObjectRendererModule } from '@shipbatch/shipping/api';
 import {
   DeliverWebhookUseCase,
-  FundingService,
+  FUNDING_PROVIDERS,
   MergeLabelFilesUseCase,
   NativeBatchCollector,
   NativeBatchCreation,
@@ -32,7 +32,7 @@ import { WebhookScheduler } from './webhook.scheduler';
     PurchasedLabelFiles,
     MergeLabelFilesUseCase,
     ReconcileUseCase,
-    FundingService,
+    ...FUNDING_PROVIDERS,
     ValidateBatchProcessor,
     PurchaseShipmentProcessor,
     MergeLabelFilesProcessor,

@@ -2,7 +2,7 @@ import { Body, Get, HttpCode, Inject, Param, Post, Put, Query } from '@nestjs/co
 import { ApiOperation } from '@nestjs/swagger';
 import { TenantId } from '@shipbatch/platform/auth';
 import { APP_CONFIG, type AppConfig } from '@shipbatch/platform/config';
-import { CarrierAccountsService, FundingService } from '@shipbatch/shipping/application';
+import { AddFundsUseCase, CarrierAccountsService, ListFundingEventsUseCase } from '@shipbatch/shipping/application';
 import { Money } from '@shipbatch/shipping/domain';
 import { AddFundsDto } from '../dto/add-funds.dto';
 import { CreateCarrierAccountDto } from '../dto/create-carrier-account.dto';
@@ -27,7 +27,8 @@ import { shippoPageSchema } from '../presenters/shippo-page.schema';
 export class CarrierAccountsController {
   constructor(
     private readonly accounts: CarrierAccountsService,
-    private readonly funding: FundingService,
+    private readonly addFundsUseCase: AddFundsUseCase,
+    private readonly listFundingEvents: ListFundingEventsUseCase,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -121,7 +122,7 @@ export class CarrierAccountsController {
   @ApiOperation({ summary: 'Top up the prepaid balance by hand; answers the new balance (counted toward the daily cap, never refused by it)' })
   async addFunds(@TenantId() tenantId: string, @Param('id') id: string, @Body() dto: AddFundsDto) {
     const currency = (dto.currency ?? 'usd').toLowerCase();
-    return presentBalance(await this.funding.addFundsManually(tenantId, id, { amountMinor: Money.ofMajor(dto.amount, currency).minor, currency }));
+    return presentBalance(await this.addFundsUseCase.run(tenantId, id, { amountMinor: Money.ofMajor(dto.amount, currency).minor, currency }));
   }
 
   @ApiAnswer(200, shippoPageSchema(FUNDING_EVENT_SCHEMA), 'One page of top-ups, newest first')
@@ -130,7 +131,7 @@ export class CarrierAccountsController {
   @ApiOperation({ summary: 'Every top-up of the account, newest first' })
   async fundingEvents(@TenantId() tenantId: string, @Param('id') id: string, @Query() query: ShippoPageQueryDto) {
     const { page, results: size } = shippoPageWindow(query, 25);
-    const { items, total } = await this.funding.listEvents(tenantId, id, page, size);
+    const { items, total } = await this.listFundingEvents.run(tenantId, id, page, size);
     const link = (p: number) => `${this.config.publicBaseUrl}/carrier_accounts/${encodeURIComponent(id)}/funding_events?page=${p}&results=${size}`;
     return {
       count: total,

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsOptional, Max, Min } from 'class-validator';
 import { IsNumberLike } from '@shipbatch/providers/core';
-import type { FundingPolicy } from '@shipbatch/shipping/application';
+import type { FundingPolicy } from '@shipbatch/shipping/domain';
 import { Money } from '@shipbatch/shipping/domain';
 
 /** Largest amount taken, in major units (keeps minor units well inside safe integers). */

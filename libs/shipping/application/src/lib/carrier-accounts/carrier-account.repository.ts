@@ -1,4 +1,4 @@
-import type { FundingPolicy } from '../funding/funding.repository';
+import type { FundingPolicy } from '@shipbatch/shipping/domain';
 
 export interface CarrierAccountRecord {
   id: string;

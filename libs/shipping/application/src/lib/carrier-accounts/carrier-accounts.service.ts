@@ -3,7 +3,7 @@ import { newObjectId } from '@shipbatch/platform/config';
 import { type Balance, isProviderError } from '@shipbatch/providers/core';
 import { ConflictError, InvalidInputError, NotFoundError } from '@shipbatch/shipping/domain';
 import type { CarrierAccountRecord, CarrierAccountRepository } from './carrier-account.repository';
-import { FUNDING_DISABLED, type FundingPolicy } from '../funding/funding.repository';
+import { FUNDING_DISABLED, type FundingPolicy } from '@shipbatch/shipping/domain';
 import type { ProviderGateway } from '../shared/provider.gateway';
 import { CARRIER_ACCOUNT_REPOSITORY, PROVIDER_GATEWAY } from '../tokens';
 import { providerFailure } from '../shared/provider-failure';

@@ -1,7 +1,8 @@
-import { Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { isProviderError, type LabelProvider } from '@shipbatch/providers/core';
 import type { CarrierAccountRecord } from '../carrier-accounts/carrier-account.repository';
 import type { DemandShape, FundingRepository, QueuedDemand } from './funding.repository';
+import { FUNDING_REPOSITORY } from '../tokens';
 
 /**
  * At most this many quotes for one carrier account ahead of one batch, whatever its size: the
@@ -38,10 +39,11 @@ interface QuotePick {
  * failed quote, past the cap) at the last price paid for it on the account; else unpriced.
  * A rate-limited or refused credential stops the quoting (what is left falls back).
  */
+@Injectable()
 export class FundingCostEstimator {
   private readonly logger = new Logger(FundingCostEstimator.name);
 
-  constructor(private readonly funding: Pick<FundingRepository, 'lastPrices'>) {}
+  constructor(@Inject(FUNDING_REPOSITORY) private readonly funding: Pick<FundingRepository, 'lastPrices'>) {}
 
   /**
    * `known`: a price per label already known for some services (the amount an insufficient-funds

@@ -1,6 +1,8 @@
+import { Inject, Injectable } from '@nestjs/common';
 import { newObjectId } from '@shipbatch/platform/config';
 import type { CarrierAccountRecord } from '../carrier-accounts/carrier-account.repository';
 import type { FundingReason, FundingRepository } from './funding.repository';
+import { FUNDING_REPOSITORY } from '../tokens';
 import type { EventFields } from './funding.format';
 
 /** How long a top-up may hold an account's funding lock before others treat it as crashed. */
@@ -19,8 +21,9 @@ export interface Holding {
  * process), over the repository's lease: taken and released by single statements, so no
  * connection is held while the provider is called.
  */
+@Injectable()
 export class FundingLocks {
-  constructor(private readonly funding: FundingRepository) {}
+  constructor(@Inject(FUNDING_REPOSITORY) private readonly funding: FundingRepository) {}
 
   /** The funding lock of the account, or null when someone else holds it. */
   async lock(account: CarrierAccountRecord, reason: FundingReason): Promise<Holding | null> {

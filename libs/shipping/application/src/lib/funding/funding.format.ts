@@ -1,3 +1,4 @@
+import type { Logger } from '@nestjs/common';
 import type { Balance, LabelProvider, MoneyAmount } from '@shipbatch/providers/core';
 import { Money } from '@shipbatch/shipping/domain';
 import type { FundingEventRecord } from './funding.repository';
@@ -22,6 +23,11 @@ export function getBalance(provider: LabelProvider): Promise<Balance> {
 export function addFunds(provider: LabelProvider, amount: MoneyAmount): Promise<Balance> {
   if (!provider.addFunds) throw new Error(`provider ${provider.key} has no addFunds`);
   return provider.addFunds(amount);
+}
+
+/** The event of a top-up the provider made: `amountMinor` added, the balance before and after. */
+export function succeededEvent(amountMinor: number, currency: string, balanceBeforeMinor: number | null, balanceAfterMinor: number, message: string): EventFields {
+  return { amountMinor, currency, balanceBeforeMinor, balanceAfterMinor, status: 'succeeded', message };
 }
 
 export function failedEvent(amountMinor: number, balanceBeforeMinor: number | null, message: string, currency?: string): EventFields {
@@ -49,6 +55,17 @@ export function shortfallText(balance: MoneyAmount | null, needed: MoneyAmount |
 /** What the tenant can do about a shipment that could not be paid for. */
 export function addFundsHint(accountId: string): string {
   return `POST /carrier_accounts/${accountId}/add_funds, then purchase the batch again`;
+}
+
+/** The balance, or null when the provider cannot tell (the caller only reports it); a failed read is logged as a warning. */
+export async function readBalance(provider: LabelProvider, logger: Pick<Logger, 'warn'>): Promise<MoneyAmount | null> {
+  if (!provider.getBalance || !provider.capabilities.funding.prepaidBalance) return null;
+  try {
+    return (await provider.getBalance()).amount;
+  } catch (error) {
+    logger.warn(`reading a balance failed: ${describeError(error)}`);
+    return null;
+  }
 }
 
 export function describeError(error: unknown): string {

@@ -3,24 +3,6 @@ import type { FrozenPurchase } from '../batches/validation.repository';
 export type FundingReason = 'pre_purchase' | 'insufficient_funds' | 'manual';
 export type FundingStatus = 'succeeded' | 'failed';
 
-/** A carrier account's automatic funding policy; amounts in the account's minor units. */
-export interface FundingPolicy {
-  enabled: boolean;
-  /** Top up ahead of a batch when the balance would fall below this. */
-  minBalanceMinor: number;
-  /** The usual top-up (more when a batch needs more). */
-  topUpAmountMinor: number;
-  /** At most this much in top-ups per UTC day (automatic and manual ones counted alike). */
-  dailyCapMinor: number;
-}
-
-export const FUNDING_DISABLED: FundingPolicy = Object.freeze({
-  enabled: false,
-  minBalanceMinor: 0,
-  topUpAmountMinor: 0,
-  dailyCapMinor: 0,
-});
-
 /** One top-up, succeeded or failed. */
 export interface FundingEventRecord {
   id: string;

@@ -3,7 +3,7 @@ import { QUEUE_PORT, type QueuePort } from '@shipbatch/platform/queue';
 import { type Batch, NotFoundError } from '@shipbatch/shipping/domain';
 import type { BatchRepository } from '../batches/batch.repository';
 import { BATCH_REPOSITORY, QUEUES } from '../tokens';
-import { FundingService } from '../funding/funding.service';
+import { FundAheadUseCase } from '../funding/fund-ahead.use-case';
 import { NativeBatchRouter } from '../native-batch/native-batch.router';
 import { PURCHASE_GROUP_SIZE, purchaseGroupJobId, type PurchaseJobData } from './purchase-job-id';
 
@@ -21,7 +21,7 @@ export class PurchaseBatchUseCase {
   constructor(
     @Inject(BATCH_REPOSITORY) private readonly batches: BatchRepository,
     @Inject(QUEUE_PORT) private readonly queue: QueuePort,
-    private readonly funding: FundingService,
+    private readonly fundAhead: FundAheadUseCase,
     private readonly natives: NativeBatchRouter,
   ) {}
 
@@ -35,7 +35,7 @@ export class PurchaseBatchUseCase {
     if (locked === null) throw new NotFoundError('Batch', batchId);
     // Accounts with funding on are topped up ahead when the batch would take them below their
     // minimum (never throws: the insufficient-funds path during the purchase is the safety net).
-    await this.funding.beforePurchase(tenantId, batchId);
+    await this.fundAhead.run(tenantId, batchId);
     // Large shares of accounts whose provider has its own batch API go through it; the rest,
     // and every retry of failed shipments, are bought one by one.
     const native = locked.plan.kind === 'all_valid' ? await this.natives.route(tenantId, batchId, locked.labelFiletype) : new Set<string>();

@@ -2,7 +2,7 @@ import type { LabelProvider, MoneyAmount, ProviderError } from '@shipbatch/provi
 import { decidePurchaseFailure } from '@shipbatch/shipping/domain';
 import type { CarrierAccountRecord } from '../carrier-accounts/carrier-account.repository';
 import type { ClaimedPurchase, PurchaseRepository } from './purchase.repository';
-import { FUNDING_AWAIT_MS, FUNDING_WAIT_MS, type FundingService } from '../funding/funding.service';
+import { FUNDING_AWAIT_MS, FUNDING_WAIT_MS, type HandleInsufficientFundsUseCase } from '../funding/handle-insufficient-funds.use-case';
 import { type FundingRounds, MAX_UNFUNDED_RETRIES } from '../funding/funding-rounds';
 import type { Attempt } from './purchase-shipment.use-case';
 
@@ -13,7 +13,7 @@ type Enqueue = (batchShipmentId: string, token: number, delayMs: number) => Prom
 export class PurchaseFundingStep {
   constructor(
     private readonly purchases: PurchaseRepository,
-    private readonly funding: FundingService,
+    private readonly funding: HandleInsufficientFundsUseCase,
     private readonly enqueue: Enqueue,
   ) {}
 
@@ -35,7 +35,7 @@ export class PurchaseFundingStep {
     rounds: FundingRounds,
   ): Promise<'retry' | Attempt> {
     const needed = neededAmount(error);
-    const decision = await this.funding.handleInsufficientFunds(account, provider, {
+    const decision = await this.funding.handle(account, provider, {
       needed,
       serviceLevelToken: claim.purchase.command.serviceLevelToken,
       sentAt,
@@ -43,7 +43,7 @@ export class PurchaseFundingStep {
     switch (decision.action) {
       case 'retry': {
         if (!rounds.retried(decision.toppedUp)) {
-          const text = await this.funding.explainShortfall(
+          const text = await this.funding.explain(
             account,
             provider,
             needed,

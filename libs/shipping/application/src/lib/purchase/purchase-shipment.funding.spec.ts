@@ -7,11 +7,14 @@ import { aValidShipment, type ClosableSqlClient, createPgSqlClient } from '@ship
 import type { ShipmentMessage } from '@shipbatch/shipping/domain';
 import type { CarrierAccountRecord, CarrierAccountRepository } from '../carrier-accounts/carrier-account.repository';
 import type { FileStorage } from '../label-files/file-storage';
-import type { FundingEventRecord, FundingPolicy, FundingRepository, QueuedDemand } from '../funding/funding.repository';
+import type { FundingPolicy } from '@shipbatch/shipping/domain';
+import type { FundingEventRecord, FundingRepository, QueuedDemand } from '../funding/funding.repository';
 import type { ProviderGateway } from '../shared/provider.gateway';
 import type { ClaimedPurchase, PurchasedItem, PurchaseRepository } from './purchase.repository';
 import { QUEUES } from '../tokens';
-import { FundingService } from '../funding/funding.service';
+import { FundingCostEstimator } from '../funding/funding-cost.estimator';
+import { FundingLocks } from '../funding/funding-lock';
+import { HandleInsufficientFundsUseCase } from '../funding/handle-insufficient-funds.use-case';
 import type { MergeLabelFilesUseCase } from '../label-files/merge-label-files.use-case';
 import { PurchaseShipmentUseCase } from './purchase-shipment.use-case';
 import { PurchasedLabelFiles } from '../label-files/purchased-label.files';
@@ -268,7 +271,7 @@ describe('PurchaseShipmentUseCase with funding, many purchase jobs at once (mock
     const files = { put: async () => undefined, urlFor: (k: string) => `http://files/${k}` } as unknown as FileStorage;
     const labelFiles = { afterSettled: async () => undefined } as unknown as MergeLabelFilesUseCase;
     const queue: RunningQueue = new RunningQueue((data): Promise<void> => useCase.execute(data.batchShipmentIds ?? data.batchShipmentId ?? []));
-    const useCase: PurchaseShipmentUseCase = new PurchaseShipmentUseCase(purchases, accounts, gateway, new PurchasedLabelFiles(files), new FundingService(funding, accounts, gateway), queue, labelFiles, { workers: DEFAULT_WORKER_SETTINGS } as AppConfig);
+    const useCase: PurchaseShipmentUseCase = new PurchaseShipmentUseCase(purchases, accounts, gateway, new PurchasedLabelFiles(files), new HandleInsufficientFundsUseCase(funding, new FundingLocks(funding), new FundingCostEstimator(funding)), queue, labelFiles, { workers: DEFAULT_WORKER_SETTINGS } as AppConfig);
 
     const ids = Array.from({ length: opts.n }, (_, i) => `bs_${String(i).padStart(4, '0')}`);
     purchases.add(ids);

@@ -13,7 +13,7 @@ import type { CarrierAccountRecord, CarrierAccountRepository } from '../carrier-
 import type { ProviderGateway } from '../shared/provider.gateway';
 import type { ClaimedPurchase, PurchaseRepository } from './purchase.repository';
 import type { FileStorage } from '../label-files/file-storage';
-import type { FundingService, InsufficientFundsDecision } from '../funding/funding.service';
+import type { HandleInsufficientFundsUseCase, InsufficientFundsDecision } from '../funding/handle-insufficient-funds.use-case';
 import type { MergeLabelFilesUseCase } from '../label-files/merge-label-files.use-case';
 import { PurchaseShipmentUseCase } from './purchase-shipment.use-case';
 import { PurchasedLabelFiles } from '../label-files/purchased-label.files';
@@ -95,11 +95,11 @@ function setup(opts: {
   } as unknown as ProviderGateway;
   const decisions = [opts.funding ?? { action: 'fail', code: 'insufficient_funds', message: 'no funds' }].flat();
   const funding = {
-    handleInsufficientFunds: async () => (log.push('funding'), decisions.length > 1 ? (decisions.shift() as InsufficientFundsDecision) : decisions[0]),
+    handle: async () => (log.push('funding'), decisions.length > 1 ? (decisions.shift() as InsufficientFundsDecision) : decisions[0]),
     awaitTopUp: async () => (log.push('await top-up'), opts.topUpEnds ?? true),
-    explainShortfall: async (_a: unknown, _p: unknown, needed: { amountMinor: number } | null, why: string) =>
+    explain: async (_a: unknown, _p: unknown, needed: { amountMinor: number } | null, why: string) =>
       (log.push('explain'), `insufficient funds: the balance is 1.00 usd and this label needs ${needed?.amountMinor}; ${why}`),
-  } as unknown as FundingService;
+  } as unknown as HandleInsufficientFundsUseCase;
   const queue: QueuePort = {
     add: async (_q, _d, o) => void log.push(`enqueue delay=${o?.delayMs} id=${o?.jobId}`),
     addBulk: async () => undefined,

@@ -7,7 +7,7 @@ import type { CarrierAccountRecord, CarrierAccountRepository } from '../carrier-
 import type { ProviderGateway } from '../shared/provider.gateway';
 import type { ClaimedPurchase, PurchasedItem, PurchaseRepository } from './purchase.repository';
 import { CARRIER_ACCOUNT_REPOSITORY, PROVIDER_GATEWAY, PURCHASE_REPOSITORY, QUEUES } from '../tokens';
-import { FundingService } from '../funding/funding.service';
+import { HandleInsufficientFundsUseCase } from '../funding/handle-insufficient-funds.use-case';
 import { FundingRounds } from '../funding/funding-rounds';
 import { MergeLabelFilesUseCase } from '../label-files/merge-label-files.use-case';
 import { purchaseJobId } from './purchase-job-id';
@@ -43,7 +43,7 @@ export class PurchaseShipmentUseCase {
     @Inject(CARRIER_ACCOUNT_REPOSITORY) private readonly accounts: CarrierAccountRepository,
     @Inject(PROVIDER_GATEWAY) private readonly providers: ProviderGateway,
     private readonly files: PurchasedLabelFiles,
-    private readonly funding: FundingService,
+    private readonly funding: HandleInsufficientFundsUseCase,
     @Inject(QUEUE_PORT) private readonly queue: QueuePort,
     private readonly labelFiles: MergeLabelFilesUseCase,
     @Inject(APP_CONFIG) config: AppConfig,

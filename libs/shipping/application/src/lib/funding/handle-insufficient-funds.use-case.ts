@@ -1,10 +1,12 @@
-import { Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type Balance, isProviderError, type LabelProvider, type MoneyAmount } from '@shipbatch/providers/core';
+import { FUNDING_DISABLED, ShortfallTopUp } from '@shipbatch/shipping/domain';
 import type { CarrierAccountRecord } from '../carrier-accounts/carrier-account.repository';
-import { FUNDING_DISABLED, type FundingRepository } from './funding.repository';
-import { type CostEstimate, ESTIMATE_MAX_QUOTES, type FundingCostEstimator } from './funding-cost.estimator';
-import { addFunds, addFundsHint, canTopUp, describeError, estimateText, failedEvent, fmt, getBalance, shortfallText } from './funding.format';
-import type { FundingLocks } from './funding-lock';
+import { FUNDING_REPOSITORY } from '../tokens';
+import type { FundingRepository } from './funding.repository';
+import { type CostEstimate, ESTIMATE_MAX_QUOTES, FundingCostEstimator } from './funding-cost.estimator';
+import { addFunds, addFundsHint, canTopUp, describeError, estimateText, failedEvent, fmt, getBalance, readBalance, shortfallText, succeededEvent } from './funding.format';
+import { FundingLocks } from './funding-lock';
 
 /** A purchase the provider refused for insufficient funds. */
 export interface Shortfall {
@@ -26,6 +28,14 @@ export type InsufficientFundsDecision =
   | { action: 'later'; delayMs: number; message: string }
   | { action: 'fail'; code: 'insufficient_funds'; message: string };
 
+/**
+ * A purchase waits at most this long for another worker's top-up of its account to finish (then
+ * buys again); past it, it goes back to the queue for FUNDING_WAIT_MS.
+ */
+export const FUNDING_AWAIT_MS = 15_000;
+/** How long a purchase goes back to the queue while its account is being topped up. */
+export const FUNDING_WAIT_MS = 2_000;
+
 /** How long a purchase waits after a top-up failed retryably (provider unavailable, rate limited). */
 export const FUNDING_RETRY_LATER_MS = 5_000;
 
@@ -33,18 +43,27 @@ export const FUNDING_RETRY_LATER_MS = 5_000;
 const CAP_REACHED = 'the daily cap of';
 
 /**
- * The insufficient-funds path of FundingService: under the account's funding lock, reads the
+ * A purchase the provider refused for insufficient funds (API-CONTRACT.md, "Funding"): under
+ * the account's funding lock (FundingLocks: one top-up at a time per account), reads the
  * balance; when a top-up since the refused purchase (or the balance itself) covers the label,
  * answers `retry` without topping up, so N workers refused at once make one top-up; else tops
  * up `max(top_up_amount, needed + min_balance - balance, open demand + min_balance - balance)`
  * within the daily cap, where the open demand is every QUEUED or PURCHASING shipment of the
  * account (priced at `needed` for the label's service, else as FundingCostEstimator prices).
+ * The sizing is the domain's (ShortfallTopUp).
+ *
+ * `retry` when the balance now covers the label (this call topped it up, or someone else did
+ * since the purchase was sent), `wait` while another worker tops the account up, `later` after a
+ * top-up failed retryably, `fail` (code insufficient_funds, a message with the balance and the
+ * amount needed) when funding is off, past the daily cap, or the top-up was refused. Throws only
+ * on unexpected (non-provider) errors; the lock is always released.
  */
-export class InsufficientFundsHandler {
-  private readonly logger = new Logger(InsufficientFundsHandler.name);
+@Injectable()
+export class HandleInsufficientFundsUseCase {
+  private readonly logger = new Logger(HandleInsufficientFundsUseCase.name);
 
   constructor(
-    private readonly funding: FundingRepository,
+    @Inject(FUNDING_REPOSITORY) private readonly funding: FundingRepository,
     private readonly locks: FundingLocks,
     private readonly estimator: FundingCostEstimator,
   ) {}
@@ -54,7 +73,7 @@ export class InsufficientFundsHandler {
     const policy = account.funding ?? FUNDING_DISABLED;
     const hint = addFundsHint(account.id);
     if (!policy.enabled || !canTopUp(provider)) {
-      const balance = await this.readBalance(provider);
+      const balance = await readBalance(provider, this.logger);
       const off = canTopUp(provider) ? 'off' : `not offered by provider ${account.provider}`;
       return fail(`${shortfallText(balance, needed)}; automatic funding is ${off} for carrier account ${account.id} (${hint})`);
     }
@@ -77,22 +96,21 @@ export class InsufficientFundsHandler {
         return { action: 'retry', toppedUp };
       }
       const c = balance.currency;
-      const minTopUp = provider.capabilities.funding.minTopUpMinor ?? 0;
-      const gap = (minor: number) => minor + policy.minBalanceMinor - balance.amountMinor;
-      const base = Math.max(policy.topUpAmountMinor, needed ? gap(needed.amountMinor) : 0, minTopUp, 1);
       const used = await this.funding.toppedUpToday(account.id);
-      const allowed = Math.max(0, policy.dailyCapMinor - used);
-      // A smaller top-up that still pays for this label (or, its price unknown, the usual top-up) beats failing it.
-      const enough = Math.max(needed ? needed.amountMinor - balance.amountMinor : policy.topUpAmountMinor, minTopUp, 1);
-      if (allowed < enough) {
-        const cap = `${CAP_REACHED} ${fmt(policy.dailyCapMinor, c)} for automatic top-ups is reached for carrier account ${account.id} (${fmt(used, c)} topped up today, ${fmt(Math.ceil(base), c)} more needed)`;
+      const sizing = new ShortfallTopUp(
+        { policy, balanceMinor: balance.amountMinor, minTopUpMinor: provider.capabilities.funding.minTopUpMinor ?? 0, toppedUpTodayMinor: used },
+        needed?.amountMinor ?? null,
+      );
+      if (sizing.capReached) {
+        const base = Math.ceil(sizing.baseMinor);
+        const cap = `${CAP_REACHED} ${fmt(policy.dailyCapMinor, c)} for automatic top-ups is reached for carrier account ${account.id} (${fmt(used, c)} topped up today, ${fmt(base, c)} more needed)`;
         // Told once: the shipments refused after it do not each add a failed event.
         if (await this.capAlreadyReported(account)) await holding.release();
-        else await holding.record(failedEvent(Math.ceil(base), balance.amountMinor, cap, c));
+        else await holding.record(failedEvent(base, balance.amountMinor, cap, c));
         return fail(`${shortfallText(balance, needed)}; ${cap} (${hint})`);
       }
       const estimate = await this.openDemand(account, provider, shortfall);
-      const amount = Math.min(Math.ceil(Math.max(base, estimate ? gap(estimate.amountMinor) : 0)), allowed);
+      const amount = sizing.amountMinor(estimate?.amountMinor ?? null);
       let after: Balance;
       try {
         after = await addFunds(provider, { amountMinor: amount, currency: c });
@@ -106,23 +124,21 @@ export class InsufficientFundsHandler {
         ? `a label needed ${fmt(needed.amountMinor, needed.currency)} and the balance was ${fmt(balance.amountMinor, c)}`
         : `the provider answered insufficient funds at a balance of ${fmt(balance.amountMinor, c)}`;
       const open = estimate ? `; the account's ${estimate.shipments} open shipments are estimated at ${estimateText(estimate, c)}` : '';
-      await holding.record({
-        amountMinor: amount,
-        currency: c,
-        balanceBeforeMinor: balance.amountMinor,
-        balanceAfterMinor: after.amount.amountMinor,
-        status: 'succeeded',
-        message: `topped up ${fmt(amount, c)}: ${why}${open}`,
-      });
+      await holding.record(succeededEvent(amount, c, balance.amountMinor, after.amount.amountMinor, `topped up ${fmt(amount, c)}: ${why}${open}`));
       return { action: 'retry', toppedUp: true };
     } finally {
       await holding.release();
     }
   }
 
+  /** After `wait`: resolves true once the account's top-up in progress is over, false if it still runs after `waitMs`. */
+  awaitTopUp(carrierAccountId: string, waitMs = FUNDING_AWAIT_MS): Promise<boolean> {
+    return this.locks.awaitRelease(carrierAccountId, waitMs);
+  }
+
   /** The final failure of a shipment the provider kept refusing: the balance and the amount needed, and why. */
   async explain(account: CarrierAccountRecord, provider: LabelProvider, needed: MoneyAmount | null, why: string): Promise<string> {
-    return `${shortfallText(await this.readBalance(provider), needed)}; ${why} (${addFundsHint(account.id)})`;
+    return `${shortfallText(await readBalance(provider, this.logger), needed)}; ${why} (${addFundsHint(account.id)})`;
   }
 
   /** Whether the account's newest funding event already says that automatic funding failed (the cap is reached). */
@@ -148,16 +164,6 @@ export class InsufficientFundsHandler {
     }
   }
 
-  /** The balance, or null when the provider cannot tell (the caller only reports it). */
-  async readBalance(provider: LabelProvider): Promise<MoneyAmount | null> {
-    if (!provider.getBalance || !provider.capabilities.funding.prepaidBalance) return null;
-    try {
-      return (await provider.getBalance()).amount;
-    } catch (error) {
-      this.logger.warn(`reading a balance failed: ${describeError(error)}`);
-      return null;
-    }
-  }
 }
 
 function fail(message: string): InsufficientFundsDecision {
