@@ -59,10 +59,9 @@ export * from './lib/funding/list-funding-events.use-case';
 // Label files: storage, merging into files of at most 100 labels
 export * from './lib/label-files/file-storage';
 export * from './lib/label-files/file-storage.errors';
-export * from './lib/label-files/label-document.merger';
 export * from './lib/label-files/label-files.repository';
 export * from './lib/label-files/merge-label-files.use-case';
-export * from './lib/label-files/pdf-merge.thread';
+export * from './lib/label-files/label-merger';
 export * from './lib/label-files/purchased-label.files';
 
 // Labels: listing and voiding

@@ -5,10 +5,11 @@ import { DatabaseModule } from '@shipbatch/platform/database';
 import { QueueModule } from '@shipbatch/platform/queue';
 import { QUEUES } from '@shipbatch/shipping/application';
 import { SHIPPING_ENTITIES, ShippingDataAccessModule } from '@shipbatch/shipping/data-access';
+import { LabelMergerModule } from '@shipbatch/shipping/label-merger';
 import { LoggerModule } from 'nestjs-pino';
 import { type LogOptions, loggerParams, type ProcessName } from './logging';
 
-/** What every process needs: logs, configuration, the database, the queue and the shipping ports. */
+/** What every process needs: logs, configuration, the database, the queue, the shipping ports and the label merger. */
 export function coreImports(config: AppConfig, process: ProcessName, logging: LogOptions = {}): Array<DynamicModule | Type> {
   return [
     LoggerModule.forRoot(loggerParams(config.logLevel, process, logging)),
@@ -27,6 +28,7 @@ export function coreImports(config: AppConfig, process: ProcessName, logging: Lo
       },
     }),
     ShippingDataAccessModule,
+    LabelMergerModule,
   ];
 }
 

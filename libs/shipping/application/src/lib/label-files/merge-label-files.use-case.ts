@@ -1,14 +1,12 @@
 import { createHash } from 'node:crypto';
-import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { APP_CONFIG, type AppConfig } from '@shipbatch/platform/config';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { QUEUE_PORT, type QueuePort } from '@shipbatch/platform/queue';
-import { type MergedFileFormat, mergedFileFormat } from '@shipbatch/shipping/domain';
+import { fitsMergedFormat, type MergedFileFormat, mergedFileFormat, sniffLabelDocument, zplBlock } from '@shipbatch/shipping/domain';
 import type { FileStorage } from './file-storage';
 import { FileNotFoundError } from './file-storage.errors';
 import type { ChunkLabel, LabelFilesRepository, SettledChunk } from './label-files.repository';
-import { FILE_STORAGE, LABEL_FILES_REPOSITORY, QUEUES } from '../tokens';
-import { fitsMergedFormat, sniffLabelDocument, zplBlock } from './label-document.merger';
-import { PdfMergeThread } from './pdf-merge.thread';
+import { FILE_STORAGE, LABEL_FILES_REPOSITORY, LABEL_MERGER, QUEUES } from '../tokens';
+import type { LabelMerger } from './label-merger';
 
 export interface MergeLabelFilesJob {
   batchId: string;
@@ -43,22 +41,15 @@ export function mergedFileKey(tenantId: string, batchId: string, chunk: number, 
  * what a crash left undone.
  */
 @Injectable()
-export class MergeLabelFilesUseCase implements OnApplicationShutdown {
+export class MergeLabelFilesUseCase {
   private readonly logger = new Logger(MergeLabelFilesUseCase.name);
-  private readonly pdfThread: PdfMergeThread;
 
   constructor(
     @Inject(LABEL_FILES_REPOSITORY) private readonly repo: LabelFilesRepository,
     @Inject(FILE_STORAGE) private readonly files: FileStorage,
     @Inject(QUEUE_PORT) private readonly queue: QueuePort,
-    @Inject(APP_CONFIG) config: AppConfig,
-  ) {
-    this.pdfThread = new PdfMergeThread({ enabled: config.workers.mergeThread });
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.pdfThread.close();
-  }
+    @Inject(LABEL_MERGER) private readonly merger: LabelMerger,
+  ) {}
 
   /**
    * The hook of the purchase path: call it once shipments of a batch have settled (bought,
@@ -132,7 +123,7 @@ export class MergeLabelFilesUseCase implements OnApplicationShutdown {
       await this.files.put(key, this.zplBlocks(key, labels), 'application/zpl');
       return;
     }
-    // Read one label at a time; pdf-lib's CPU work happens on the merge thread.
+    // Read one label at a time; the merger (pdf-lib, on its thread when MERGE_THREAD is on) does the CPU work.
     const docs: Buffer[] = [];
     const included: ChunkLabel[] = [];
     for (const label of labels) {
@@ -141,7 +132,7 @@ export class MergeLabelFilesUseCase implements OnApplicationShutdown {
       docs.push(content);
       included.push(label);
     }
-    const { pdf, skipped } = await this.pdfThread.merge(docs);
+    const { pdf, skipped } = await this.merger.mergePdf(docs);
     for (const s of skipped) {
       // A broken label file would fail this job on every retry and hold the batch in
       // PURCHASING for good: leave it out, loudly.

@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { crc32, deflateSync } from 'node:zlib';
 import { PDFDocument } from '@cantoo/pdf-lib';
-import { type AppConfig, DEFAULT_WORKER_SETTINGS, UrlSigner } from '@shipbatch/platform/config';
+import { UrlSigner } from '@shipbatch/platform/config';
 import { type DatabaseHandle, openDatabase } from '@shipbatch/platform/database';
 import type { EnqueueItem, QueuePort } from '@shipbatch/platform/queue';
 import { createTestDatabase, tempDir, type TestDatabase } from '@shipbatch/platform/testing';
 import type { PurchasedLabel } from '@shipbatch/providers/core';
 import { type MergeLabelFilesJob, MergeLabelFilesUseCase, QUEUES } from '@shipbatch/shipping/application';
+import { PdfMergeThread } from '@shipbatch/shipping/label-merger';
 import { LocalFileStorage } from '../local-file.storage';
 import { TypeormBatchRepository } from '../repositories/batch.repository';
 import { TypeormPurchaseRepository } from '../repositories/purchase.repository';
@@ -100,7 +101,7 @@ describe.each([
     purchases = new TypeormPurchaseRepository(db.dataSource);
     storage = new LocalFileStorage({ dataDir, publicBaseUrl: 'http://api.test' }, new UrlSigner(randomBytes(32)));
     queue = new RecordingQueue();
-    merge = new MergeLabelFilesUseCase(new TypeormLabelFilesRepository(db.dataSource), storage, queue, { workers: DEFAULT_WORKER_SETTINGS } as AppConfig);
+    merge = new MergeLabelFilesUseCase(new TypeormLabelFilesRepository(db.dataSource), storage, queue, new PdfMergeThread());
   });
   afterAll(async () => {
     await db.close();

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { PDFDocument } from '@cantoo/pdf-lib';
 import { mergeInProcess, PdfMergeThread } from './pdf-merge.thread';
 
-const fixture = join(__dirname, '..', '__fixtures__', 'counting-merger.js');
+const fixture = join(__dirname, '__fixtures__', 'counting-merger.js');
 
 describe('PdfMergeThread', () => {
   it('merges on a worker thread, reporting the documents it left out, in order', async () => {
@@ -10,8 +10,8 @@ describe('PdfMergeThread', () => {
     try {
       expect(thread.threaded).toBe(true);
       const results = await Promise.all([
-        thread.merge([Buffer.from('aa'), Buffer.from('BROKEN'), Buffer.from('ccc')]),
-        thread.merge([Buffer.from('dddd')]),
+        thread.mergePdf([Buffer.from('aa'), Buffer.from('BROKEN'), Buffer.from('ccc')]),
+        thread.mergePdf([Buffer.from('dddd')]),
       ]);
       expect(results[0].pdf.toString()).toBe('merged:2,3:thread=worker');
       expect(results[0].skipped).toEqual([{ index: 1, reason: 'Error: cannot parse' }]);
@@ -27,9 +27,9 @@ describe('PdfMergeThread', () => {
       const docs = [Buffer.from('CRASH')];
       // The thread exits mid-merge: the in-process merger (the real one) takes over and
       // refuses the document, leaving it out.
-      const fallback = await thread.merge(docs);
+      const fallback = await thread.mergePdf(docs);
       expect(fallback.skipped.map((s) => s.index)).toEqual([0]);
-      expect((await thread.merge([Buffer.from('e')])).pdf.toString()).toBe('merged:1:thread=worker');
+      expect((await thread.mergePdf([Buffer.from('e')])).pdf.toString()).toBe('merged:1:thread=worker');
     } finally {
       await thread.close();
     }
@@ -55,7 +55,7 @@ describe('PdfMergeThread', () => {
       d.addPage([width, 200]);
       return Buffer.from(await d.save());
     };
-    const { pdf, skipped } = await thread.merge([await page(110), Buffer.from('%PDF-1.7 broken'), await page(120)]);
+    const { pdf, skipped } = await thread.mergePdf([await page(110), Buffer.from('%PDF-1.7 broken'), await page(120)]);
     expect(skipped.map((s) => s.index)).toEqual([1]);
     expect((await PDFDocument.load(pdf)).getPages().map((p) => p.getWidth())).toEqual([110, 120]);
     expect((await mergeInProcess([await page(130)])).skipped).toEqual([]);

@@ -1,11 +1,6 @@
 import { Worker } from 'node:worker_threads';
-import { PdfLabelMerger } from './label-document.merger';
-
-export interface PdfMergeResult {
-  pdf: Buffer;
-  /** Documents that could not be merged (index in the input, and why); left out of `pdf`. */
-  skipped: Array<{ index: number; reason: string }>;
-}
+import type { LabelMerger, PdfMergeResult } from '@shipbatch/shipping/application';
+import { PdfLabelMerger } from './pdf-label.merger';
 
 /** The thread's code: plain JS, loading the compiled PdfLabelMerger module it is given. */
 const THREAD_SOURCE = `
@@ -39,7 +34,7 @@ type Pending = { resolve: (r: PdfMergeResult) => void; reject: (e: Error) => voi
  * no thread can run the compiled merger (TypeScript sources under jest), or the thread fails,
  * it merges in process instead.
  */
-export class PdfMergeThread {
+export class PdfMergeThread implements LabelMerger {
   private worker?: Worker;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
@@ -53,7 +48,7 @@ export class PdfMergeThread {
     options: { enabled?: boolean; module?: string } = {},
   ) {
     const enabled = options.enabled ?? false;
-    const module = options.module ?? require.resolve('./label-document.merger');
+    const module = options.module ?? require.resolve('./pdf-label.merger');
     this.module = enabled && module.endsWith('.js') ? module : null;
   }
 
@@ -62,7 +57,7 @@ export class PdfMergeThread {
     return this.module !== null;
   }
 
-  async merge(docs: Buffer[]): Promise<PdfMergeResult> {
+  async mergePdf(docs: Buffer[]): Promise<PdfMergeResult> {
     if (this.module) {
       try {
         return await this.onThread(docs);
