@@ -1,4 +1,3 @@
-import './native-faults.env';
 import { randomUUID } from 'node:crypto';
 import { eventually } from '@shipbatch/platform/testing';
 import type { Fault, FaultMatch } from '@shipbatch/providers/testing';
@@ -6,6 +5,7 @@ import { readPdfLabels } from '@shipbatch/providers/testing';
 import { type FakeShippo, startFakeShippo } from '@shipbatch/providers/shippo/testing';
 import { Client } from './client';
 import { ADMIN_TOKEN, type Harness, startEmbedded, startScaleOut } from './harness';
+import { NATIVE_FAULT_ENV } from './native-faults.env';
 
 const FROM = { name: 'Shippo Warehouse', street1: '215 Clayton St.', city: 'San Francisco', state: 'CA', zip: '94117', country: 'US', phone: '4151234567' };
 const TO = { name: 'Mr Hippo', street1: '965 Mission St', city: 'San Francisco', state: 'CA', zip: '94103', country: 'US', phone: '4155550100' };
@@ -111,7 +111,7 @@ describe.each([
 
   beforeAll(async () => {
     shippo = await startFakeShippo({ limitScale: SCALE });
-    h = await start({ env: { SHIPPO_BASE_URL: shippo.url } });
+    h = await start({ env: { ...NATIVE_FAULT_ENV, SHIPPO_BASE_URL: shippo.url } });
     acme = await tenant(h);
   });
 
@@ -207,7 +207,7 @@ describe.each([
       // Its own service and fake (slow label reads, so the kill lands mid-collection): only the two
       // child workers take jobs, logging each page they start and finish.
       const fake = await startFakeShippo({ limitScale: SCALE });
-      const other = await start({ env: { SHIPPO_BASE_URL: fake.url, LOG_LEVEL: 'debug' }, childWorkers: 2, inProcessWorker: false });
+      const other = await start({ env: { ...NATIVE_FAULT_ENV, SHIPPO_BASE_URL: fake.url, LOG_LEVEL: 'debug' }, childWorkers: 2, inProcessWorker: false });
       try {
         const client = await tenant(other);
         const { id, ids } = await validBatch(client, fake, 600);

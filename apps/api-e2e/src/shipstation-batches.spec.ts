@@ -1,5 +1,4 @@
 // Quick polls, and a process call never acknowledged taken as not made after 3 s instead of 300.
-import './native-faults.env';
 import { randomUUID } from 'node:crypto';
 import { eventually } from '@shipbatch/platform/testing';
 import { readPdfLabels } from '@shipbatch/providers/testing';
@@ -7,6 +6,7 @@ import { type FakeShippo, startFakeShippo } from '@shipbatch/providers/shippo/te
 import { type FakeShipStation, startFakeShipStation } from '@shipbatch/providers/shipstation/testing';
 import { Client } from './client';
 import { ADMIN_TOKEN, type Harness, startEmbedded, startScaleOut } from './harness';
+import { NATIVE_FAULT_ENV } from './native-faults.env';
 
 const FROM = { name: 'Shippo Warehouse', street1: '215 Clayton St.', city: 'San Francisco', state: 'CA', zip: '94117', country: 'US', phone: '4151234567' };
 const TO = { name: 'Mr Hippo', street1: '965 Mission St', city: 'San Francisco', state: 'CA', zip: '94103', country: 'US', phone: '4155550100' };
@@ -86,7 +86,7 @@ describe.each([
 
   beforeAll(async () => {
     fake = await startFakeShipStation({ rateLimitPerMinute: 6000 });
-    h = await start({ env: { SHIPSTATION_BASE_URL: fake.url } });
+    h = await start({ env: { ...NATIVE_FAULT_ENV, SHIPSTATION_BASE_URL: fake.url } });
     const anon = new Client(h.baseUrl);
     acme = anon.withKey((await anon.post('/admin/tenants', { name: `ssb-${mode}` }, { Authorization: `Bearer ${ADMIN_TOKEN}` })).body.api_key);
   });
@@ -254,7 +254,7 @@ describe.each([
   it('buys one batch across the mock, the ShipStation batch path and the Shippo native path, files merged in batch order', async () => {
     const shippo: FakeShippo = await startFakeShippo();
     // Its own service, so that Shippo's base URL is known to it.
-    const other: Harness = await start({ env: { SHIPSTATION_BASE_URL: fake.url, SHIPPO_BASE_URL: shippo.url } });
+    const other: Harness = await start({ env: { ...NATIVE_FAULT_ENV, SHIPSTATION_BASE_URL: fake.url, SHIPPO_BASE_URL: shippo.url } });
     try {
       const anon = new Client(other.baseUrl);
       const client = anon.withKey((await anon.post('/admin/tenants', { name: 'mixed' }, { Authorization: `Bearer ${ADMIN_TOKEN}` })).body.api_key);
@@ -310,7 +310,7 @@ describe.each([
   if (mode === 'scale-out') {
     it('processes a ShipStation batch exactly once when the worker running it is SIGKILLed right after asking ShipStation to process it', async () => {
       // Its own service: only worker processes take jobs, so the victim is the one running the batch.
-      const other = await start({ env: { SHIPSTATION_BASE_URL: fake.url }, childWorkers: 1, inProcessWorker: false });
+      const other = await start({ env: { ...NATIVE_FAULT_ENV, SHIPSTATION_BASE_URL: fake.url }, childWorkers: 1, inProcessWorker: false });
       try {
         const [victim] = other.children;
         const anon = new Client(other.baseUrl);

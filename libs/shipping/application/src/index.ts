@@ -43,7 +43,9 @@ export * from './lib/native-batch/native-batch.creation';
 export * from './lib/native-batch/native-batch.jobs';
 export * from './lib/native-batch/native-batch.repository';
 export * from './lib/native-batch/native-batch.router';
+export * from './lib/native-batch/native-batch.pages';
 export * from './lib/native-batch/native-batch.settlement';
+export * from './lib/native-batch/native-batch.steps';
 export * from './lib/native-batch/native-batch.use-case';
 
 // Funding: balances, top-ups, insufficient funds

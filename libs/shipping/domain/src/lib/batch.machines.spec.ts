@@ -7,7 +7,7 @@ import {
 } from './batch.machines';
 import { BATCH_SHIPMENT_STATUSES, BATCH_STATUSES, NATIVE_BATCH_STATES, PURCHASE_STATES } from './batch-status';
 import { ConflictError } from './domain.errors';
-import { NATIVE_BATCH_TRANSITIONS } from './native-batch.machine';
+import { NATIVE_BATCH_BEFORE_PURCHASE, NATIVE_BATCH_PURCHASE_ASKED, NATIVE_BATCH_SETTLED, NATIVE_BATCH_TRANSITIONS } from './native-batch.machine';
 import { finalStates, fromStates, IllegalTransitionError, type StateMachine, stepBetween, toState, transition } from './state-machine';
 
 type AnyMachine = StateMachine<string, string>;
@@ -229,3 +229,11 @@ describe('native batch machine (NATIVE_BATCH_TRANSITIONS)', () => {
   });
 });
 describeEveryTransition('native batch', NATIVE_BATCH_TRANSITIONS);
+
+describe('native batch state groups', () => {
+  it('are derived from the transition table', () => {
+    expect(NATIVE_BATCH_SETTLED).toEqual(['COLLECTED', 'FAILED']);
+    expect(NATIVE_BATCH_BEFORE_PURCHASE).toEqual(['CREATING', 'CREATED', 'VALIDATED']);
+    expect(NATIVE_BATCH_PURCHASE_ASKED).toEqual(['PURCHASE_REQUESTED', 'PURCHASED']);
+  });
+});

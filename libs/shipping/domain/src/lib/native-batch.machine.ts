@@ -1,5 +1,5 @@
 import { NATIVE_BATCH_STATES } from './batch-status';
-import { defineMachine, type TransitionName } from './state-machine';
+import { defineMachine, finalStates, fromStates, type TransitionName } from './state-machine';
 
 /**
  * A native batch (`native_batches.state`): a carrier account's share of a batch (one group of
@@ -36,3 +36,10 @@ export const NATIVE_BATCH_TRANSITIONS = defineMachine({
   },
 });
 export type NativeBatchTransition = TransitionName<typeof NATIVE_BATCH_TRANSITIONS>;
+
+/** Where a native batch ends (COLLECTED, FAILED): nothing is left to do or give up. */
+export const NATIVE_BATCH_SETTLED = finalStates(NATIVE_BATCH_TRANSITIONS);
+/** Before its purchase is asked for (CREATING, CREATED, VALIDATED): its shipments may be given back to single purchases unlooked. */
+export const NATIVE_BATCH_BEFORE_PURCHASE = fromStates(NATIVE_BATCH_TRANSITIONS, 'created', 'validated', 'purchase_requested');
+/** After its purchase was asked for (PURCHASE_REQUESTED, PURCHASED): anything given back is looked up first. */
+export const NATIVE_BATCH_PURCHASE_ASKED = fromStates(NATIVE_BATCH_TRANSITIONS, 'purchased', 'collected');

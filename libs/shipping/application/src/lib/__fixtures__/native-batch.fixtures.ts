@@ -17,7 +17,9 @@ import type { MergeLabelFilesUseCase } from '../label-files/merge-label-files.us
 import { NativeBatchCollector } from '../native-batch/native-batch.collector';
 import { NativeBatchCreation } from '../native-batch/native-batch.creation';
 import type { NativeBatchJobData } from '../native-batch/native-batch.jobs';
+import { NativeBatchPages } from '../native-batch/native-batch.pages';
 import { NativeBatchSettlement } from '../native-batch/native-batch.settlement';
+import { NativeBatchSteps } from '../native-batch/native-batch.steps';
 import { NativeBatchUseCase } from '../native-batch/native-batch.use-case';
 import type { PurchasedLabelFiles } from '../label-files/purchased-label.files';
 
@@ -277,7 +279,8 @@ export function setup(shipments: string[], makePort: (log: string[]) => NativeBa
   const settle = new NativeBatchSettlement(natives, queue, merges);
   const config = { workers: DEFAULT_WORKER_SETTINGS };
   const collector = new NativeBatchCollector(natives, accounts, gateway, purchases, files, queue, settle, config);
-  const useCase = new NativeBatchUseCase(natives, accounts, gateway, queue, settle, collector, new NativeBatchCreation(natives, settle), config);
+  const steps = new NativeBatchSteps(natives, settle, collector, new NativeBatchCreation(natives, settle), new NativeBatchPages(natives, queue, settle), config);
+  const useCase = new NativeBatchUseCase(natives, queue, collector, steps, config);
   add({ nativeBatchId: 'nb1' });
   /** Runs the rung jobs, `order` picking the next one, until none is left. */
   const runAll = async (limit = 200, order: 'fifo' | 'lifo' = 'fifo') => {

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { QUEUE_PORT, type QueuePort } from '@shipbatch/platform/queue';
 import type { NativeBatchMessage } from '@shipbatch/providers/core';
-import type { ShipmentMessage } from '@shipbatch/shipping/domain';
+import { NATIVE_BATCH_PURCHASE_ASKED, NATIVE_BATCH_TRANSITIONS, type ShipmentMessage, toState } from '@shipbatch/shipping/domain';
 import type { NativeBatchRecord, NativeBatchRepository } from './native-batch.repository';
 import { NATIVE_BATCH_REPOSITORY, QUEUES } from '../tokens';
 import { MergeLabelFilesUseCase } from '../label-files/merge-label-files.use-case';
@@ -34,6 +34,26 @@ export class NativeBatchSettlement {
       QUEUES.purchaseShipment,
       requeued.map((r) => ({ data: { batchShipmentId: r.id }, options: { jobId: purchaseJobId(r.id, r.queueToken) } })),
     );
+  }
+
+  /**
+   * Every shipment still on the native batch fails (code purchase_outcome_unknown, `text`), and
+   * the native batch with them: after its purchase was asked for, nothing is bought again blind.
+   */
+  async failAll(nb: NativeBatchRecord, text: string): Promise<void> {
+    const ours = await this.natives.shipments(nb.id);
+    await this.fail(nb, ours.map((s) => ({ shipmentId: s.id, messages: [{ source: 'shipbatch', code: 'purchase_outcome_unknown', text }] })));
+    await this.natives.move(nb.id, nb.state, toState(NATIVE_BATCH_TRANSITIONS, 'failed'));
+  }
+
+  /**
+   * The native path is abandoned: every shipment still on it goes back to single purchases
+   * (looked up first when asked, or once the purchase was asked for), and the native batch fails.
+   */
+  async abandon(nb: NativeBatchRecord, lookupRequired: boolean): Promise<void> {
+    const ours = await this.natives.shipments(nb.id);
+    await this.giveBack(nb, ours.map((s) => s.id), lookupRequired || NATIVE_BATCH_PURCHASE_ASKED.includes(nb.state));
+    await this.natives.move(nb.id, nb.state, toState(NATIVE_BATCH_TRANSITIONS, 'failed'));
   }
 
   /** Recorded as bought: their batch's merged files are told. */
