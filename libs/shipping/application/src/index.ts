@@ -74,6 +74,8 @@ export * from './lib/labels/void-label.use-case';
 // Webhooks: subscriptions, dispatch, delivery
 export * from './lib/webhooks/deliver-webhook.use-case';
 export * from './lib/webhooks/webhook-dispatch.use-case';
+export * from './lib/webhooks/webhook-delivery.repository';
+export * from './lib/webhooks/webhook-object.renderer';
 export * from './lib/webhooks/webhook.repository';
 export * from './lib/webhooks/webhooks.providers';
 export * from './lib/webhooks/webhooks.service';

@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { Logger } from '@nestjs/common';
 import type { AppConfig, WebhookSettings } from '@shipbatch/platform/config';
 import { generateWebhookSecret, verifyWebhook, WebhookSender, WebhookUrlPolicy } from '@shipbatch/platform/webhooks';
-import type { ClaimedDelivery, DueDelivery, RecordedAttempt, WebhookDeliveryRepository, WebhookHealthChange, WebhookObjectRenderer } from './webhook.repository';
+import type { ClaimedDelivery, DueDelivery, RecordedAttempt, WebhookDeliveryRepository, WebhookHealthChange } from './webhook-delivery.repository';
+import type { WebhookObjectRenderer } from './webhook-object.renderer';
 import { DeliverWebhookUseCase, NOT_SENT_PER_ROUND } from './deliver-webhook.use-case';
 
 interface Received {

@@ -2,7 +2,8 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@shipbatch/platform/config';
 import { type WebhookAttemptResult, WebhookSender } from '@shipbatch/platform/webhooks';
 import { webhookReachAfter } from '@shipbatch/shipping/domain';
-import type { ClaimedDelivery, RecordedAttempt, WebhookDeliveryRepository, WebhookHealthChange, WebhookObjectRenderer } from './webhook.repository';
+import type { ClaimedDelivery, RecordedAttempt, WebhookDeliveryRepository, WebhookHealthChange } from './webhook-delivery.repository';
+import type { WebhookObjectRenderer } from './webhook-object.renderer';
 import { WEBHOOK_DELIVERY_REPOSITORY, WEBHOOK_OBJECT_RENDERER } from '../tokens';
 import { scheduleAfterAttempt } from './webhook-attempt.schedule';
 

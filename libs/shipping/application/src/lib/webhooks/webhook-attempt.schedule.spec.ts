@@ -1,4 +1,4 @@
-import type { WebhookAttempt } from './webhook.repository';
+import type { WebhookAttempt } from './webhook-delivery.repository';
 import { scheduleAfterAttempt, type WebhookRetrySchedule } from './webhook-attempt.schedule';
 
 const BASE = 10_000;

@@ -1,6 +1,6 @@
 import { retryDelayMs, shouldGiveUp } from '@shipbatch/platform/webhooks';
 import { afterWebhookAttempt } from '@shipbatch/shipping/domain';
-import type { RecordedAttempt, WebhookAttempt } from './webhook.repository';
+import type { RecordedAttempt, WebhookAttempt } from './webhook-delivery.repository';
 
 /** The retry settings a delivery's schedule is made of (`WEBHOOK_RETRY_BASE_MS`, `WEBHOOK_RETRY_WINDOW_SECONDS`). */
 export interface WebhookRetrySchedule {

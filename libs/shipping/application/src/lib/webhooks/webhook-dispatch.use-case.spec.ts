@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { AppConfig, WebhookSettings } from '@shipbatch/platform/config';
 import type { EnqueueItem, QueuePort } from '@shipbatch/platform/queue';
-import type { WebhookDeliveryRepository } from './webhook.repository';
+import type { WebhookDeliveryRepository } from './webhook-delivery.repository';
 import { QUEUES } from '../tokens';
 import { DELIVERIES_PER_JOB, deliveryLeaseMs, DISPATCH_BATCH, MAX_WAITING_JOBS, RELAY_BATCH, WebhookDispatchUseCase, type WebhookDeliveryJobData } from './webhook-dispatch.use-case';
 

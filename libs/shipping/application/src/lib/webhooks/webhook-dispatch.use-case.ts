@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@shipbatch/platform/config';
 import { QUEUE_PORT, type QueuePort } from '@shipbatch/platform/queue';
-import type { WebhookDeliveryRepository } from './webhook.repository';
+import type { WebhookDeliveryRepository } from './webhook-delivery.repository';
 import { QUEUES, WEBHOOK_DELIVERY_REPOSITORY } from '../tokens';
 
 /** Outbox events relayed per statement. */

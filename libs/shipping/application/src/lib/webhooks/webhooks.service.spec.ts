@@ -1,6 +1,7 @@
 import { isWebhookSecret, WebhookUrlPolicy } from '@shipbatch/platform/webhooks';
 import { InvalidInputError, NotFoundError } from '@shipbatch/shipping/domain';
-import type { WebhookDeliveryRecord, WebhookDeliveryRepository, WebhookRecord, WebhookRepository } from './webhook.repository';
+import type { WebhookDeliveryRecord, WebhookDeliveryRepository } from './webhook-delivery.repository';
+import type { WebhookRecord, WebhookRepository } from './webhook.repository';
 import { WebhooksService } from './webhooks.service';
 
 /** Public names resolve to a public address; everything else to loopback (no real DNS). */

@@ -2,7 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { newObjectId } from '@shipbatch/platform/config';
 import { generateWebhookSecret, WebhookUrlPolicy } from '@shipbatch/platform/webhooks';
 import { InvalidInputError, NotFoundError, type WebhookEvent } from '@shipbatch/shipping/domain';
-import type { WebhookAttempt, WebhookDeliveryRecord, WebhookDeliveryRepository, WebhookRecord, WebhookRepository } from './webhook.repository';
+import type { WebhookAttempt, WebhookDeliveryRecord, WebhookDeliveryRepository } from './webhook-delivery.repository';
+import type { WebhookRecord, WebhookRepository } from './webhook.repository';
 import { WEBHOOK_DELIVERY_REPOSITORY, WEBHOOK_REPOSITORY } from '../tokens';
 
 export interface NewWebhook {
