@@ -1,4 +1,4 @@
-import type { WebhookDeliveryState, WebhookDeliveryTransition, WebhookEvent } from '@shipbatch/shipping/domain';
+import type { WebhookDeliveryState, WebhookDeliveryTransition } from '@shipbatch/shipping/domain';
 
 /** A delivery as the tenant sees it (`GET /webhooks/{id}/deliveries`). */
 export interface WebhookDeliveryRecord {
