@@ -3,7 +3,8 @@ import { Webhook } from 'standardwebhooks';
 import { eventually } from '@shipbatch/platform/testing';
 import { Client } from './client';
 import { ADMIN_TOKEN, type Harness, startEmbedded, startScaleOut } from './harness';
-import { type ReceivedDelivery, UnreachableReceiver, WebhookReceiver } from './webhook-receiver';
+import { UnreachableReceiver } from './unreachable-receiver';
+import { type ReceivedDelivery, WebhookReceiver } from './webhook-receiver';
 
 const FROM = { name: 'Shippo Warehouse', street1: '215 Clayton St.', city: 'San Francisco', state: 'CA', zip: '94117', country: 'US' };
 const TO = { name: 'Mr Hippo', street1: '965 Mission St', city: 'San Francisco', state: 'CA', zip: '94103', country: 'US' };

@@ -9,11 +9,11 @@ import {
   Req,
   UnauthorizedException,
 } from '@nestjs/common';
-import { ApiOperation, ApiParam, ApiProperty, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { ApiOperation, ApiParam, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { timingSafeEqual } from 'node:crypto';
 import { APP_CONFIG, type AppConfig } from '@shipbatch/platform/config';
+import { CreateTenantDto } from './create-tenant.dto';
 import { TenantsService } from './tenants.service';
 
 /** The error shape every answer uses (published by the shipping API's schemas). */
@@ -21,14 +21,6 @@ const ERROR = { $ref: '#/components/schemas/Error' };
 const UNAUTHORIZED = { status: 401, description: 'Authorization: Bearer <ADMIN_TOKEN> is missing or wrong', schema: ERROR };
 const DISABLED = { status: 404, description: 'ADMIN_TOKEN is not set: the admin routes do not exist', schema: ERROR };
 const FAILED = { status: 500, description: 'An unexpected error (logged with the request id)', schema: ERROR };
-
-export class CreateTenantDto {
-  @ApiProperty({ example: 'acme', maxLength: 200 })
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(200)
-  name: string;
-}
 
 /** Operator routes; they exist only when ADMIN_TOKEN is set (404 otherwise). */
 @ApiTags('admin')

@@ -1,22 +1,12 @@
 import { Body, Controller, HttpCode, NotFoundException, Post, Req, UnauthorizedException } from '@nestjs/common';
-import { ApiOperation, ApiProperty, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { LocalControl } from './local-control';
+import { ReplaceKeyDto } from './replace-key.dto';
 import { TenantsService } from './tenants.service';
 
 /** The error shape every answer uses (published by the shipping API's schemas). */
 const ERROR = { $ref: '#/components/schemas/Error' };
-
-export class ReplaceKeyDto {
-  /** Tenant id or (unique) name; `demo` when absent. */
-  @ApiProperty({ required: false, example: 'demo', maxLength: 200, description: 'tenant id or (unique) name; default demo' })
-  @IsOptional()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(200)
-  tenant?: string;
-}
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 

@@ -1,7 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DataDirLockedError, LOCK_FILE, lockDataDir, readDataDirHolder } from './data-dir-lock';
+import { LOCK_FILE, lockDataDir, readDataDirHolder } from './data-dir-lock';
+import { DataDirLockedError } from './data-dir-lock.errors';
 import { processState } from './process-identity';
 import { tempDir } from '@shipbatch/platform/testing';
 

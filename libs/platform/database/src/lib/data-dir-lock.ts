@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { linkSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import type { DataDirHolder } from './data-dir-holder';
+import { DataDirLockedError } from './data-dir-lock.errors';
 import { processState } from './process-identity';
 
 /**
@@ -31,46 +33,6 @@ import { processState } from './process-identity';
  * namespaces) is not protected.
  */
 export const LOCK_FILE = 'service.json';
-
-/** The process that holds a data directory, as `DATA_DIR/service.json` records it. */
-export interface DataDirHolder {
-  pid: number;
-  /** Tells this run of `pid` from a later process given the same pid (process-identity.ts). */
-  processStart?: string;
-  /** Random: tells this holding from any other, in this process too. */
-  nonce: string;
-  startedAt: string;
-  /** The holder's command line (its script, relative to its working directory). */
-  command: string;
-  /** The port the holder listens on; null while it starts, and for commands that do not listen. */
-  port: number | null;
-  /** The token of the holder's local routes (`POST /local/api_keys`); null until it listens. */
-  token: string | null;
-}
-
-export class DataDirLockedError extends Error {
-  /** The holder as its lock file names it, without the token of its local routes. */
-  readonly holder: Omit<DataDirHolder, 'token'>;
-
-  constructor(
-    readonly dataDir: string,
-    holder: DataDirHolder,
-  ) {
-    super(
-      `DATA_DIR ${dataDir} is in use by ${describeHolder(holder)}: one process per data directory. ` +
-        `Stop that process, or give this one another DATA_DIR`,
-    );
-    this.name = 'DataDirLockedError';
-    const { token: _secret, ...named } = holder;
-    this.holder = named;
-  }
-}
-
-/** `process 123 (dist/out-tsc/apps/api/src/main.js, started ..., listening on port 3000)`. */
-export function describeHolder(holder: Omit<DataDirHolder, 'token'>): string {
-  const details = [holder.command, `started ${holder.startedAt}`, holder.port === null ? 'not listening' : `listening on port ${holder.port}`];
-  return `process ${holder.pid}${holder.pid === process.pid ? ' (this one)' : ''} (${details.join(', ')})`;
-}
 
 /** Locks this process holds, by nonce, released when it exits (process.exit, an uncaught error). */
 const held = new Map<string, DataDirLock>();
