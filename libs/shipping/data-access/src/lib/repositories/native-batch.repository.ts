@@ -23,6 +23,14 @@ import {
   toState,
   transition,
 } from '@shipbatch/shipping/domain';
+import { LEASE_PAGE, PAGE_DONE, PAGES, PLAN_PAGES, RELEASE_PAGE } from './native-batch-pages.sql';
+import {
+  NATIVE_BATCH_COLUMNS as ROW_COLUMNS,
+  type NativeBatchPageSqlRow,
+  type NativeBatchRow as Row,
+  toNativeBatchPageRow,
+  toNativeBatchRecord as toRecord,
+} from './native-batch.rows';
 import { sqlState, sqlStates } from './state.sql';
 
 /**
@@ -57,40 +65,6 @@ const T = {
 const HAND_OVER_FROM = sqlStates(T.handOver.from);
 const HELD = sqlState(T.handOver.to);
 const FINISHED = sqlStates(finalStates(NATIVE));
-
-interface Row {
-  id: string;
-  tenant_id: string;
-  batch_id: string;
-  carrier_account_id: string;
-  label_file_type: string;
-  provider_batch_id: string | null;
-  state: NativeBatchState;
-  polls: number;
-  failures: number;
-  create_sent_at: Date | string | null;
-  purchase_requested_at: Date | string | null;
-  purchase_answered_at: Date | string | null;
-}
-
-const ROW_COLUMNS =
-  'id, tenant_id, batch_id, carrier_account_id, label_file_type, provider_batch_id, state, polls, failures, create_sent_at, purchase_requested_at, purchase_answered_at';
-const dateOrNull = (v: Date | string | null): Date | null => (v ? new Date(v) : null);
-
-const toRecord = (r: Row): NativeBatchRecord => ({
-  id: r.id,
-  tenantId: r.tenant_id,
-  batchId: r.batch_id,
-  carrierAccountId: r.carrier_account_id,
-  labelFileType: r.label_file_type,
-  providerBatchId: r.provider_batch_id,
-  state: r.state,
-  polls: Number(r.polls),
-  failures: Number(r.failures),
-  createSentAt: dateOrNull(r.create_sent_at),
-  purchaseRequestedAt: dateOrNull(r.purchase_requested_at),
-  purchaseAnsweredAt: dateOrNull(r.purchase_answered_at),
-});
 
 @Injectable()
 export class TypeormNativeBatchRepository implements NativeBatchRepository {
@@ -297,37 +271,18 @@ export class TypeormNativeBatchRepository implements NativeBatchRepository {
 
   async planPages(id: string, list: NativeBatchListName, pages: number): Promise<void> {
     await this.dataSource.query(
-      `INSERT INTO native_batch_pages (native_batch_id, list, page)
-       SELECT $1, $2, p FROM generate_series(1, $3::integer) AS p
-       ON CONFLICT (native_batch_id, list, page) DO NOTHING`,
+      PLAN_PAGES,
       [id, list, pages],
     );
   }
 
   async pages(id: string): Promise<NativeBatchPageRow[]> {
-    const rows = normalizeRows<{ list: NativeBatchListName; page: number; done: boolean; failures: number; leased: boolean; abandoned: boolean }>(
-      await this.dataSource.query(
-        `SELECT list, page, done_at IS NOT NULL AS done, failures, coalesce(lease_until > now(), false) AS leased,
-                coalesce(lease_until <= now(), false) AS abandoned
-         FROM native_batch_pages WHERE native_batch_id = $1 ORDER BY list, page`,
-        [id],
-      ),
-    );
-    return rows.map((r) => ({
-      list: r.list,
-      page: Number(r.page),
-      done: Boolean(r.done),
-      failures: Number(r.failures),
-      leased: Boolean(r.leased),
-      abandoned: Boolean(r.abandoned),
-    }));
+    return normalizeRows<NativeBatchPageSqlRow>(await this.dataSource.query(PAGES, [id])).map(toNativeBatchPageRow);
   }
 
   async leasePage(id: string, list: NativeBatchListName, page: number, ms: number): Promise<boolean> {
     const rows = await this.dataSource.query(
-      `UPDATE native_batch_pages SET lease_until = now() + make_interval(secs => $4::double precision / 1000)
-       WHERE native_batch_id = $1 AND list = $2 AND page = $3 AND done_at IS NULL AND (lease_until IS NULL OR lease_until < now())
-       RETURNING page`,
+      LEASE_PAGE,
       [id, list, page, ms],
     );
     return normalizeRows(rows).length > 0;
@@ -336,8 +291,7 @@ export class TypeormNativeBatchRepository implements NativeBatchRepository {
   async releasePage(id: string, list: NativeBatchListName, page: number, failed: boolean): Promise<number> {
     const rows = normalizeRows<{ failures: number }>(
       await this.dataSource.query(
-        `UPDATE native_batch_pages SET lease_until = NULL, failures = failures + $4::integer
-         WHERE native_batch_id = $1 AND list = $2 AND page = $3 RETURNING failures`,
+        RELEASE_PAGE,
         [id, list, page, failed ? 1 : 0],
       ),
     );
@@ -345,17 +299,9 @@ export class TypeormNativeBatchRepository implements NativeBatchRepository {
   }
 
   async pageDone(id: string, list: NativeBatchListName, page: number): Promise<number> {
-    // The row is touched too, so a batch being collected is not taken for stale.
     const rows = normalizeRows<{ open: number }>(
       await this.dataSource.query(
-        `WITH done AS (
-           UPDATE native_batch_pages SET done_at = coalesce(done_at, now()), lease_until = NULL
-           WHERE native_batch_id = $1 AND list = $2 AND page = $3 RETURNING page
-         ), touched AS (
-           UPDATE native_batches SET updated_at = now() WHERE id = $1 RETURNING id
-         )
-         SELECT count(*) AS open FROM native_batch_pages p
-         WHERE p.native_batch_id = $1 AND p.done_at IS NULL AND NOT (p.list = $2 AND p.page = $3)`,
+        PAGE_DONE,
         [id, list, page],
       ),
     );
