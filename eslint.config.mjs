@@ -102,8 +102,6 @@ export default [
     ignores: [
       '**/*.spec.ts',
       '**/*.errors.ts',
-      // Not split yet (issue 21): an error family under another name.
-      'libs/providers/core/src/lib/provider-errors.ts',
     ],
     rules: {
       'no-restricted-syntax': [

@@ -1,4 +1,4 @@
-export * from './lib/provider-errors';
+export * from './lib/provider.errors';
 export * from './lib/provider.models';
 export * from './lib/label-provider.port';
 export * from './lib/native-batch.port';

@@ -9,7 +9,7 @@ import {
   ProviderRateLimitedError,
   ProviderUnavailableError,
   ProviderValidationError,
-} from '../provider-errors';
+} from '../provider.errors';
 import { HttpTransport } from './http-transport';
 import type { HttpErrorAnswer, HttpTransportOptions } from './http-transport.types';
 

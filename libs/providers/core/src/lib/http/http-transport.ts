@@ -8,7 +8,7 @@ import {
   ProviderRateLimitedError,
   ProviderUnavailableError,
   ProviderValidationError,
-} from '../provider-errors';
+} from '../provider.errors';
 import type {
   DownloadedFile,
   DownloadOptions,

@@ -1,4 +1,4 @@
-import type { ProviderError } from '../provider-errors';
+import type { ProviderError } from '../provider.errors';
 import type { PaceOptions, ProviderPacer, RateBudget } from '../pacing';
 import type { RetryPolicy } from './retry-policy';
 

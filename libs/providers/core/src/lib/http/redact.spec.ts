@@ -1,5 +1,5 @@
 import { inspect } from 'node:util';
-import { ProviderValidationError } from '../provider-errors';
+import { ProviderValidationError } from '../provider.errors';
 import { plainCause, redactError, redactSecrets, redactValue } from './redact';
 
 describe('redactSecrets', () => {

@@ -1,4 +1,4 @@
-import type { ProviderError } from '../provider-errors';
+import type { ProviderError } from '../provider.errors';
 
 /** What a secret is replaced with. */
 export const REDACTED = '[redacted]';

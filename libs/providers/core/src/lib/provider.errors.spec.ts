@@ -6,7 +6,7 @@ import {
   ProviderRateLimitedError,
   ProviderUnavailableError,
   ProviderValidationError,
-} from './provider-errors';
+} from './provider.errors';
 
 describe('ProviderError family', () => {
   it.each([
