@@ -20,23 +20,22 @@ import type {
 import { plainCause, redactError, redactSecrets } from './redact';
 import { parseRetryAfterMs } from './retry-after';
 import { retryDelayMs, type RetryPolicy, retryPolicy } from './retry-policy';
+import {
+  afterAttempts,
+  bodySummary,
+  headerSecrets,
+  NETWORK_WORDING,
+  networkCode,
+  NOT_SENT_CODES,
+  parseBody,
+  plainHeaders,
+  TIMEOUT_CODES,
+  withoutQuery,
+} from './http-answer';
 
 export const DEFAULT_HTTP_TIMEOUT_MS = 30_000;
 export const DEFAULT_DOWNLOAD_MAX_BYTES = 10 * 1024 * 1024;
 const SUMMARY_MAX_CHARS = 500;
-
-/** Network failures where the request never reached the provider. */
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
-const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT']);
-const NETWORK_WORDING: Record<string, string> = {
-  ECONNREFUSED: 'connection refused',
-  ENOTFOUND: 'host not found',
-  EAI_AGAIN: 'host lookup failed',
-  EHOSTUNREACH: 'host unreachable',
-  ENETUNREACH: 'network unreachable',
-  ECONNRESET: 'connection reset',
-  EPIPE: 'connection broken',
-};
 
 type Answer = AxiosResponse<string | ArrayBuffer>;
 /** One try: the answer, or the error and whether another try is safe and may help. */
@@ -273,63 +272,4 @@ export class HttpTransport {
     const redacted = this.redact(text.replace(/\s+/g, ' ').trim());
     return redacted.length > SUMMARY_MAX_CHARS ? `${redacted.slice(0, SUMMARY_MAX_CHARS - 1)}…` : redacted;
   }
-}
-
-function bodySummary(body: unknown): string | undefined {
-  if (typeof body === 'string') return body;
-  if (body === null || typeof body !== 'object') return undefined;
-  const record = body as Record<string, unknown>;
-  const first = Array.isArray(record['errors']) ? (record['errors'] as unknown[])[0] : undefined;
-  const candidates = [
-    typeof first === 'string' ? first : (first as Record<string, unknown> | undefined)?.['message'],
-    record['message'],
-    record['detail'],
-    record['error'],
-  ];
-  return candidates.find((c): c is string => typeof c === 'string' && c.trim() !== '');
-}
-
-/** Parsed JSON when the answer is JSON, else the text; an empty body is undefined. */
-function parseBody(text: string | ArrayBuffer | undefined, contentType = ''): unknown {
-  if (text === '' || text === undefined) return undefined;
-  if (typeof text !== 'string') return text;
-  const looksJson = /[/+]json\b/i.test(contentType) || (!contentType && /^\s*[[{]/.test(text));
-  if (!looksJson) return text;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}
-
-/** The last try's error, its message and details saying how many tries were made. */
-function afterAttempts(error: ProviderError, attempts: number): ProviderError {
-  error.message = `${error.message} (${attempts} attempts)`;
-  (error as { details?: Record<string, unknown> }).details = { ...error.details, attempts };
-  return error;
-}
-
-function plainHeaders(headers: AxiosResponse['headers']): Record<string, string> {
-  const plain: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers ?? {})) {
-    if (value === undefined || value === null) continue;
-    plain[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
-  }
-  return plain;
-}
-
-/** A header value is a secret; so is its credential part (`ShippoToken abc` -> `abc`). */
-function headerSecrets(value: string): string[] {
-  const credential = /^\S+\s+(\S.*)$/.exec(value.trim())?.[1];
-  return credential ? [value, credential] : [value];
-}
-
-function networkCode(error: Error): string {
-  const code = (error as { code?: unknown }).code;
-  if (typeof code === 'string' && code) return code;
-  return /timeout/i.test(error.message) ? 'ETIMEDOUT' : 'ENETWORK';
-}
-
-function withoutQuery(location: string): string {
-  return location.split(/[?#]/)[0];
 }
