@@ -26,3 +26,18 @@ export function nativeJobId(nativeBatchId: string, step: string): string {
 export function nativePageJobId(nativeBatchId: string, list: NativeBatchListName, page: number, round: number): string {
   return `native:${nativeBatchId}:${list}-${page}-${round}`;
 }
+
+/** The first poll waits this long; each next one twice as long, up to `NATIVE_BATCH_POLL_MS` (AppConfig). */
+export const FIRST_POLL_MS = 50;
+/** Reads before giving up on a provider batch that never settles (about 30 minutes at the default). */
+export const NATIVE_MAX_POLLS = 900;
+/** Retryable failures of one step before the shipments go back to single purchases. */
+export const NATIVE_MAX_FAILURES = 8;
+/** While pages are being collected, the step looks again this often (finishes, or rings pages left behind). */
+export const NATIVE_COLLECT_CHECK_MS = 2_000;
+
+/** A next step asked for during a run. */
+export interface NextRun {
+  delayMs: number;
+  step: string;
+}

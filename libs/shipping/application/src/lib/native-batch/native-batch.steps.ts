@@ -19,23 +19,9 @@ import type { NativeBatchRecord, NativeBatchRepository } from './native-batch.re
 import { NATIVE_BATCH_REPOSITORY } from '../tokens';
 import { NativeBatchCollector } from './native-batch.collector';
 import { NativeBatchCreation } from './native-batch.creation';
+import { FIRST_POLL_MS, NATIVE_COLLECT_CHECK_MS, NATIVE_MAX_FAILURES, NATIVE_MAX_POLLS, type NextRun } from './native-batch.jobs';
 import { NativeBatchPages } from './native-batch.pages';
 import { messagesOr, NativeBatchSettlement } from './native-batch.settlement';
-
-/** The first poll waits this long; each next one twice as long, up to `NATIVE_BATCH_POLL_MS` (AppConfig). */
-const FIRST_POLL_MS = 50;
-/** Reads before giving up on a provider batch that never settles (about 30 minutes at the default). */
-export const NATIVE_MAX_POLLS = 900;
-/** Retryable failures of one step before the shipments go back to single purchases. */
-export const NATIVE_MAX_FAILURES = 8;
-/** While pages are being collected, the step looks again this often (finishes, or rings pages left behind). */
-export const NATIVE_COLLECT_CHECK_MS = 2_000;
-
-/** A next step asked for during a run. */
-export interface NextRun {
-  delayMs: number;
-  step: string;
-}
 
 /**
  * The steps of a native batch, one per job run (NativeBatchUseCase runs them under the row's
@@ -256,7 +242,7 @@ export class NativeBatchSteps {
         return;
       }
       // Purchase was asked for: never bought blind, never asked twice.
-      await this.failAll(nb, `the provider batch ${nb.providerBatchId} was asked to buy this label and did not finish after ${nb.polls} reads; check the provider account before purchasing it again`);
+      await this.settle.failAll(nb, `the provider batch ${nb.providerBatchId} was asked to buy this label and did not finish after ${nb.polls} reads; check the provider account before purchasing it again`);
       return;
     }
     await this.natives.count(nb.id, 'polls');
@@ -287,11 +273,7 @@ export class NativeBatchSteps {
       return;
     }
     // After purchase was asked for, labels are collected or failed, never bought again blind.
-    await this.failAll(nb, `reading the provider batch failed: ${error.message}`);
-  }
-
-  private async failAll(nb: NativeBatchRecord, text: string): Promise<void> {
-    await this.settle.failAll(nb, text);
+    await this.settle.failAll(nb, `reading the provider batch failed: ${error.message}`);
   }
 
   /** Before purchase: the native path is abandoned and its shipments bought one by one. */

@@ -2,7 +2,7 @@ import { ProviderRateLimitedError, ProviderUnavailableError } from '@shipbatch/p
 import { aLabel, ids, preparingPort, setup, validatingPort } from '../__fixtures__/native-batch.fixtures';
 import { nativeJobId, nativePageJobId } from './native-batch.jobs';
 import { DEFAULT_WORKER_SETTINGS } from '@shipbatch/platform/config';
-import { NATIVE_MAX_FAILURES } from './native-batch.steps';
+import { NATIVE_MAX_FAILURES } from './native-batch.jobs';
 
 describe('NativeBatchUseCase', () => {
   it('validating provider: creates, fails and removes what it found invalid, purchases once, reads every page once and records every label', async () => {

@@ -4,9 +4,9 @@ import { QUEUE_PORT, type QueuePort } from '@shipbatch/platform/queue';
 import { NATIVE_BATCH_SETTLED } from '@shipbatch/shipping/domain';
 import { NATIVE_BATCH_REPOSITORY, QUEUES } from '../tokens';
 import { NativeBatchCollector } from './native-batch.collector';
-import { type NativeBatchJobData, nativeJobId } from './native-batch.jobs';
+import { NATIVE_COLLECT_CHECK_MS, type NativeBatchJobData, nativeJobId, type NextRun } from './native-batch.jobs';
 import type { NativeBatchRepository } from './native-batch.repository';
-import { NATIVE_COLLECT_CHECK_MS, type NextRun, NativeBatchSteps } from './native-batch.steps';
+import { NativeBatchSteps } from './native-batch.steps';
 
 /**
  * Runs the jobs of native batches (a carrier account's share of a batch bought through its
