@@ -35,13 +35,16 @@ const depConstraints = (inSpecs) => {
     { sourceTag: 'type:provider-core', onlyDependOnLibsWithTags: [...t], bannedExternalImports: banForProvider },
     { sourceTag: 'type:provider-adapter', onlyDependOnLibsWithTags: ['type:provider-core', ...t], bannedExternalImports: banForProvider },
     { sourceTag: 'type:provider-registry', onlyDependOnLibsWithTags: ['type:provider-core', 'type:provider-adapter', ...t], bannedExternalImports: banForProvider },
+    // Where Nest and TypeORM meet the core's ports, so no banned imports; no adapter either.
+    { sourceTag: 'type:provider-infrastructure', onlyDependOnLibsWithTags: ['type:provider-core', 'type:queue', 'type:data-access', 'type:util', ...t] },
     { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:testing', 'type:provider-core', 'type:domain', 'type:util', 'type:data-access'] },
-    { sourceTag: 'type:queue', onlyDependOnLibsWithTags: ['type:util', 'type:provider-core', ...t] },
+    { sourceTag: 'type:queue', onlyDependOnLibsWithTags: ['type:util', ...t] },
     { sourceTag: 'type:webhooks', onlyDependOnLibsWithTags: ['type:util', ...t] },
     { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util', ...t] },
     { sourceTag: 'type:tooling', onlyDependOnLibsWithTags: [] },
     { sourceTag: 'scope:providers', onlyDependOnLibsWithTags: ['scope:providers', 'scope:platform'] },
-    { sourceTag: 'scope:platform', onlyDependOnLibsWithTags: ['scope:platform', 'scope:providers'] },
+    // Platform is the bottom layer: it implements no port of the providers (providers/runtime does).
+    { sourceTag: 'scope:platform', onlyDependOnLibsWithTags: ['scope:platform'] },
     { sourceTag: 'scope:shipping', onlyDependOnLibsWithTags: ['scope:shipping', 'scope:providers', 'scope:platform'] },
     { sourceTag: 'scope:app', onlyDependOnLibsWithTags: ['scope:shipping', 'scope:providers', 'scope:platform', 'scope:app'] },
   ];

@@ -4,5 +4,5 @@ export * from './lib/data-dir-lock';
 export * from './lib/data-dir-lock.errors';
 export * from './lib/data-source.factory';
 export * from './lib/open-database';
-export * from './lib/typeorm-sql.client';
+export * from './lib/normalize-rows';
 export * from './lib/database.module';

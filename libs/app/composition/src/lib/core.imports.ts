@@ -3,13 +3,14 @@ import { AUTH_ENTITIES } from '@shipbatch/platform/auth';
 import { type AppConfig, ConfigModule } from '@shipbatch/platform/config';
 import { DatabaseModule } from '@shipbatch/platform/database';
 import { QueueModule } from '@shipbatch/platform/queue';
+import { ProviderRuntimeModule } from '@shipbatch/providers/runtime';
 import { QUEUES } from '@shipbatch/shipping/application';
 import { SHIPPING_ENTITIES, ShippingDataAccessModule } from '@shipbatch/shipping/data-access';
 import { LabelMergerModule } from '@shipbatch/shipping/label-merger';
 import { LoggerModule } from 'nestjs-pino';
 import { type LogOptions, loggerParams, type ProcessName } from './logging';
 
-/** What every process needs: logs, configuration, the database, the queue, the shipping ports and the label merger. */
+/** What every process needs: logs, configuration, the database, the queue, what providers are handed at run time, the shipping ports and the label merger. */
 export function coreImports(config: AppConfig, process: ProcessName, logging: LogOptions = {}): Array<DynamicModule | Type> {
   return [
     LoggerModule.forRoot(loggerParams(config.logLevel, process, logging)),
@@ -27,6 +28,7 @@ export function coreImports(config: AppConfig, process: ProcessName, logging: Lo
         [QUEUES.webhookDelivery]: config.workers.concurrency.webhookDelivery,
       },
     }),
+    ProviderRuntimeModule,
     ShippingDataAccessModule,
     LabelMergerModule,
   ];

@@ -3,7 +3,6 @@ import type { EntitySchema, MixedList } from 'typeorm';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '@shipbatch/platform/config';
 import { type DatabaseHandle, openDatabase } from './open-database';
-import { TypeormSqlClient } from './typeorm-sql.client';
 
 export const DATABASE_HANDLE = Symbol('DATABASE_HANDLE');
 /**
@@ -11,8 +10,6 @@ export const DATABASE_HANDLE = Symbol('DATABASE_HANDLE');
  * scale-out. Whatever injects it is made after the database is open (and so after the lock).
  */
 export const DATA_DIR_LOCK = Symbol('DATA_DIR_LOCK');
-/** Injection token for the providers' SqlClient. */
-export const SQL_CLIENT = Symbol('SQL_CLIENT');
 
 @Injectable()
 class DatabaseLifecycle implements OnApplicationShutdown {
@@ -44,10 +41,9 @@ export class DatabaseModule {
         },
         { provide: DataSource, inject: [DATABASE_HANDLE], useFactory: (h: DatabaseHandle) => h.dataSource },
         { provide: DATA_DIR_LOCK, inject: [DATABASE_HANDLE], useFactory: (h: DatabaseHandle) => h.lock ?? null },
-        { provide: SQL_CLIENT, inject: [DataSource], useFactory: (ds: DataSource) => new TypeormSqlClient(ds) },
         DatabaseLifecycle,
       ],
-      exports: [DataSource, SQL_CLIENT, DATA_DIR_LOCK],
+      exports: [DataSource, DATA_DIR_LOCK],
     };
   }
 }

@@ -5,7 +5,6 @@ import { DEFAULT_EMBEDDED_SETTINGS } from '@shipbatch/platform/config';
 import { tempDir } from '@shipbatch/platform/testing';
 import { EmbeddedPostgres } from './embedded-postgres';
 import { openDatabase } from './open-database';
-import { TypeormSqlClient } from './typeorm-sql.client';
 import { MIGRATIONS } from './migrations';
 
 describe('openDatabase (embedded PGlite)', () => {
@@ -51,24 +50,6 @@ describe('openDatabase (embedded PGlite)', () => {
     ]);
     // The staging directory got its final name.
     expect(readdirSync(dataDir)).toEqual(['pglite']);
-  });
-
-  it('serializes concurrent transactions on the single embedded connection', async () => {
-    const dataDir = tempDir('shipbatch-db-');
-    const handle = await openDatabase({ dataDir }, []);
-    const sql = new TypeormSqlClient(handle.dataSource);
-    await sql.query(`INSERT INTO tenants (id, name) VALUES ('t1', '0')`);
-    await Promise.all(
-      Array.from({ length: 20 }, () =>
-        sql.transaction(async (tx) => {
-          const [row] = await tx.query<{ name: string }>(`SELECT name FROM tenants WHERE id = 't1' FOR UPDATE`);
-          await tx.query(`UPDATE tenants SET name = $1 WHERE id = 't1'`, [String(Number(row.name) + 1)]);
-        }),
-      ),
-    );
-    const [row] = await sql.query<{ name: string }>(`SELECT name FROM tenants WHERE id = 't1'`);
-    await handle.close();
-    expect(row.name).toBe('20');
   });
 });
 
