@@ -5,7 +5,7 @@ import { DatabaseModule } from '@shipbatch/platform/database';
 import { QueueModule } from '@shipbatch/platform/queue';
 import { ProviderRuntimeModule } from '@shipbatch/providers/runtime';
 import { QUEUES } from '@shipbatch/shipping/application';
-import { SHIPPING_ENTITIES, ShippingDataAccessModule } from '@shipbatch/shipping/data-access';
+import { SHIPPING_ENTITIES, SHIPPING_MIGRATIONS, ShippingDataAccessModule } from '@shipbatch/shipping/data-access';
 import { LabelMergerModule } from '@shipbatch/shipping/label-merger';
 import { LoggerModule } from 'nestjs-pino';
 import { type LogOptions, loggerParams, type ProcessName } from './logging';
@@ -15,7 +15,8 @@ export function coreImports(config: AppConfig, process: ProcessName, logging: Lo
   return [
     LoggerModule.forRoot(loggerParams(config.logLevel, process, logging)),
     ConfigModule.forRoot(config),
-    DatabaseModule.forRoot([...AUTH_ENTITIES, ...SHIPPING_ENTITIES]),
+    // Shipping's migrations make every table, platform/auth's too (its first schema did).
+    DatabaseModule.forRoot({ entities: [...AUTH_ENTITIES, ...SHIPPING_ENTITIES], migrations: SHIPPING_MIGRATIONS }),
     QueueModule.forRoot({
       redisUrl: config.redisUrl,
       prefix: config.queuePrefix,

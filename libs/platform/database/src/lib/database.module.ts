@@ -1,7 +1,7 @@
 import { type DynamicModule, Global, Inject, Injectable, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
-import type { EntitySchema, MixedList } from 'typeorm';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '@shipbatch/platform/config';
+import type { DatabaseSchema } from './database-schema';
 import { type DatabaseHandle, openDatabase } from './open-database';
 
 export const DATABASE_HANDLE = Symbol('DATABASE_HANDLE');
@@ -24,20 +24,20 @@ class DatabaseLifecycle implements OnApplicationShutdown {
 
 /**
  * The data source for both modes: PostgreSQL at DATABASE_URL, or embedded PGlite in
- * DATA_DIR. Migrations run before the application takes requests.
+ * DATA_DIR. The migrations the composition hands in (`schema.migrations`, from the libraries
+ * that own the tables) run before the application takes requests.
  */
 @Global()
 @Module({})
 export class DatabaseModule {
-  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-  static forRoot(entities: MixedList<Function | string | EntitySchema>): DynamicModule {
+  static forRoot(schema: DatabaseSchema): DynamicModule {
     return {
       module: DatabaseModule,
       providers: [
         {
           provide: DATABASE_HANDLE,
           inject: [APP_CONFIG],
-          useFactory: (config: AppConfig) => openDatabase(config, entities),
+          useFactory: (config: AppConfig) => openDatabase(config, schema),
         },
         { provide: DataSource, inject: [DATABASE_HANDLE], useFactory: (h: DatabaseHandle) => h.dataSource },
         { provide: DATA_DIR_LOCK, inject: [DATABASE_HANDLE], useFactory: (h: DatabaseHandle) => h.lock ?? null },

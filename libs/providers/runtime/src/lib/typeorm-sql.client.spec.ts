@@ -5,7 +5,7 @@ import { TypeormSqlClient } from './typeorm-sql.client';
 describe('TypeormSqlClient (embedded PGlite)', () => {
   it('serializes concurrent transactions on the single embedded connection', async () => {
     const dataDir = tempDir('shipbatch-db-');
-    const handle = await openDatabase({ dataDir }, []);
+    const handle = await openDatabase({ dataDir }, { entities: [], migrations: [] });
     const sql = new TypeormSqlClient(handle.dataSource);
     await sql.query(`CREATE TABLE counters (id text PRIMARY KEY, name text NOT NULL)`);
     await sql.query(`INSERT INTO counters (id, name) VALUES ('t1', '0')`);
