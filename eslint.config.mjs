@@ -5,17 +5,22 @@ const banForDomain = ['@nestjs/*', 'typeorm', 'bullmq', 'axios', 'class-validato
 const banForProvider = ['@nestjs/*', 'typeorm', 'bullmq'];
 // Use cases reach PDFs, threads, SQL and HTTP only through ports.
 const banForApplication = ['@cantoo/pdf-lib', 'typeorm', 'pg', 'axios'];
+const banForPresentation = ['typeorm', 'bullmq', '@nestjs/bullmq', 'ioredis', 'pg', 'class-validator', 'class-transformer', 'express', '@nestjs/platform-express'];
 
 const depConstraints = (allowTesting) => {
   const t = allowTesting ? ['type:testing'] : [];
   // A data-access spec may run a use case over real infrastructure (the merge over pdf-lib).
   const specOnly = allowTesting ? ['type:infrastructure'] : [];
   return [
-    { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:composition', 'type:feature', 'type:application', 'type:domain', 'type:data-access', 'type:infrastructure', 'type:provider', 'type:util', ...t] },
-    { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:app', 'type:composition', 'type:feature', 'type:application', 'type:domain', 'type:data-access', 'type:infrastructure', 'type:provider', 'type:util', 'type:testing'] },
+    { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:composition', 'type:feature', 'type:worker', 'type:presentation', 'type:application', 'type:domain', 'type:data-access', 'type:infrastructure', 'type:provider', 'type:util', ...t] },
+    { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:app', 'type:composition', 'type:feature', 'type:worker', 'type:presentation', 'type:application', 'type:domain', 'type:data-access', 'type:infrastructure', 'type:provider', 'type:util', 'type:testing'] },
     // The composition root wires every layer into the two processes (API, worker); nothing imports it but the apps.
-    { sourceTag: 'type:composition', onlyDependOnLibsWithTags: ['type:feature', 'type:application', 'type:domain', 'type:data-access', 'type:infrastructure', 'type:provider', 'type:util', ...t] },
-    { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:feature', 'type:application', 'type:domain', 'type:data-access', 'type:provider', 'type:util', ...t] },
+    { sourceTag: 'type:composition', onlyDependOnLibsWithTags: ['type:feature', 'type:worker', 'type:presentation', 'type:application', 'type:domain', 'type:data-access', 'type:infrastructure', 'type:provider', 'type:util', ...t] },
+    { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:feature', 'type:presentation', 'type:application', 'type:domain', 'type:data-access', 'type:provider', 'type:util', ...t] },
+    // The worker library (queue processors): never the HTTP API (`type:feature`) nor data access (the composition wires it); it renders through `type:presentation`.
+    { sourceTag: 'type:worker', onlyDependOnLibsWithTags: ['type:presentation', 'type:application', 'type:domain', 'type:provider', 'type:util', ...t] },
+    // Presenters, their OpenAPI schemas and the webhook object renderer: records in, public JSON out; no HTTP plumbing, no database.
+    { sourceTag: 'type:presentation', onlyDependOnLibsWithTags: ['type:presentation', 'type:application', 'type:domain', 'type:provider', 'type:util', ...t], bannedExternalImports: banForPresentation },
     // The application defines ports (LabelMerger, FileStorage, repositories); what implements them is infrastructure or data-access.
     { sourceTag: 'type:application', onlyDependOnLibsWithTags: ['type:application', 'type:domain', 'type:provider', 'type:util', ...t], bannedExternalImports: banForApplication },
     // Infrastructure behind the application's ports (the PDF label merger): never the HTTP or worker layers.

@@ -4,6 +4,7 @@ import { APP_CONFIG, type AppConfig } from '@shipbatch/platform/config';
 import { TenantId } from '@shipbatch/platform/auth';
 import { BatchQueriesService, ChangeBatchShipmentsUseCase, CreateBatchUseCase, PurchaseBatchUseCase } from '@shipbatch/shipping/application';
 import type { ObjectResultsFilter } from '@shipbatch/shipping/domain';
+import { BATCH_LIST_SCHEMA, BATCH_SCHEMA, presentBatch } from '@shipbatch/shipping/presentation';
 import { BatchShipmentDto, toBatchShipmentInput } from '../dto/batch-shipment.dto';
 import { CreateBatchDto, MAX_BATCH_SHIPMENTS } from '../dto/create-batch.dto';
 import { GetBatchQueryDto } from '../dto/get-batch-query.dto';
@@ -12,8 +13,6 @@ import { ApiError } from '../http/api-error';
 import { ArrayBodyPipe } from '../http/array-body.pipe';
 import { TenantController } from '../http/tenant-controller.decorator';
 import { ApiAnswer, ApiErrors } from '../openapi/decorators';
-import { presentBatch } from '../presenters/batch.presenter';
-import { BATCH_LIST_SCHEMA, BATCH_SCHEMA } from '../presenters/batch.schema';
 
 const shipmentArrayPipe = new ArrayBodyPipe(BatchShipmentDto, 'batch shipment', MAX_BATCH_SHIPMENTS);
 
