@@ -12,6 +12,7 @@ const banForApplication = ['@cantoo/pdf-lib', 'typeorm', 'pg', 'axios'];
 const platform = ['type:queue', 'type:webhooks', 'type:util'];
 // What code outside the providers layer may import of it: the port and models, the registry, the runtime implementations.
 const providers = ['type:provider-core', 'type:provider-registry', 'type:provider-infrastructure'];
+const banForPresentation = ['typeorm', 'bullmq', '@nestjs/bullmq', 'ioredis', 'pg', 'class-validator', 'class-transformer', 'express', '@nestjs/platform-express'];
 
 const depConstraints = (inSpecs) => {
   // Spec files (and an adapter's `testing` entry point) may also use the testing libraries...
@@ -21,11 +22,15 @@ const depConstraints = (inSpecs) => {
   // A data-access spec may run a use case over real infrastructure (the merge over pdf-lib).
   const specOnly = inSpecs ? ['type:infrastructure'] : [];
   return [
-    { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:composition', 'type:feature', 'type:application', 'type:domain', 'type:data-access', 'type:infrastructure', ...providers, ...platform, ...t, ...adapters] },
-    { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:app', 'type:composition', 'type:feature', 'type:application', 'type:domain', 'type:data-access', 'type:infrastructure', ...providers, 'type:provider-adapter', ...platform, 'type:testing'] },
+    { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:composition', 'type:feature', 'type:worker', 'type:presentation', 'type:application', 'type:domain', 'type:data-access', 'type:infrastructure', ...providers, ...platform, ...t, ...adapters] },
+    { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:app', 'type:composition', 'type:feature', 'type:worker', 'type:presentation', 'type:application', 'type:domain', 'type:data-access', 'type:infrastructure', ...providers, 'type:provider-adapter', ...platform, 'type:testing'] },
     // The composition root wires every layer into the two processes (API, worker); nothing imports it but the apps.
-    { sourceTag: 'type:composition', onlyDependOnLibsWithTags: ['type:feature', 'type:application', 'type:domain', 'type:data-access', 'type:infrastructure', ...providers, ...platform, ...t, ...adapters] },
-    { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:feature', 'type:application', 'type:domain', 'type:data-access', ...providers, ...platform, ...t, ...adapters] },
+    { sourceTag: 'type:composition', onlyDependOnLibsWithTags: ['type:feature', 'type:worker', 'type:presentation', 'type:application', 'type:domain', 'type:data-access', 'type:infrastructure', ...providers, ...platform, ...t, ...adapters] },
+    { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:feature', 'type:presentation', 'type:application', 'type:domain', 'type:data-access', ...providers, ...platform, ...t, ...adapters] },
+    // The worker library (queue processors): never the HTTP API (`type:feature`) nor data access (the composition wires it); it renders through `type:presentation`.
+    { sourceTag: 'type:worker', onlyDependOnLibsWithTags: ['type:presentation', 'type:application', 'type:domain', 'type:provider-core', ...platform, ...t, ...adapters] },
+    // Presenters, their OpenAPI schemas and the webhook object renderer: records in, public JSON out; no HTTP plumbing, no database.
+    { sourceTag: 'type:presentation', onlyDependOnLibsWithTags: ['type:presentation', 'type:application', 'type:domain', 'type:provider-core', ...platform, ...t, ...adapters], bannedExternalImports: banForPresentation },
     // The application defines ports (LabelMerger, FileStorage, repositories); what implements them is infrastructure or data-access.
     { sourceTag: 'type:application', onlyDependOnLibsWithTags: ['type:application', 'type:domain', 'type:provider-core', ...platform, ...t, ...adapters], bannedExternalImports: banForApplication },
     // Infrastructure behind the application's ports (the PDF label merger): never the HTTP or worker layers.
