@@ -157,6 +157,16 @@ export default [
     },
   },
   {
+    // The worker process starts from the composition's worker entry point, which never loads the HTTP library.
+    files: ['apps/worker/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: '@shipbatch/app/composition', message: 'A worker imports @shipbatch/app/composition/worker: the full entry point loads the HTTP API.' }] },
+      ],
+    },
+  },
+  {
     // The e2e client reads JSON answers as a client would: loosely typed.
     files: ['apps/api-e2e/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { createRootLogger, createWorkerContext } from '@shipbatch/app/composition';
+import { createRootLogger, createWorkerContext } from '@shipbatch/app/composition/worker';
 import { loadConfig } from '@shipbatch/platform/config';
 
 async function main(): Promise<void> {

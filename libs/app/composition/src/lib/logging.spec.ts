@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
-import { createRootLogger, scrubSecrets } from './logging';
+import { ERROR_CODE_LOCAL as API_ERROR_CODE_LOCAL } from '@shipbatch/shipping/api';
+import { createRootLogger, ERROR_CODE_LOCAL, scrubSecrets } from './logging';
 
 /** A destination that keeps what was written; `isTTY` makes it look like a terminal. */
 function sink(isTTY = false): { stream: NodeJS.WritableStream; text: () => string } {
@@ -105,5 +106,11 @@ describe('scrubSecrets', () => {
   it('keeps ids and ordinary text', () => {
     const text = 'batch 0123456789abcdef0123456789abcdef validated: VALID (tenant sb-demo, Idempotency-Key k-1)';
     expect(scrubSecrets(text)).toBe(text);
+  });
+});
+
+describe("the request log's error code", () => {
+  it('is read where the API exception filter leaves it', () => {
+    expect(ERROR_CODE_LOCAL).toBe(API_ERROR_CODE_LOCAL);
   });
 });

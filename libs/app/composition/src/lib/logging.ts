@@ -5,7 +5,13 @@ import type { Params } from 'nestjs-pino';
 import pino from 'pino';
 import pretty from 'pino-pretty';
 import type { LogLevel } from '@shipbatch/platform/config';
-import { ERROR_CODE_LOCAL } from '@shipbatch/shipping/api';
+
+/**
+ * Where the API's exception filter leaves an error answer's code in `res.locals` for the request
+ * log line (shipping/api's ERROR_CODE_LOCAL, pinned equal by logging.spec.ts). Spelled here so
+ * the worker, which logs through this file too, never loads the HTTP library.
+ */
+export const ERROR_CODE_LOCAL = 'error_code';
 
 /**
  * Logs (README, "Logs"): one pino logger per process, behind nestjs-pino, so the `new Logger(ctx)`
