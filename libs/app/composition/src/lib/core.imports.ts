@@ -4,12 +4,13 @@ import { type AppConfig, ConfigModule } from '@shipbatch/platform/config';
 import { DatabaseModule } from '@shipbatch/platform/database';
 import { QueueModule } from '@shipbatch/platform/queue';
 import { QUEUES } from '@shipbatch/shipping/application';
-import { SHIPPING_ENTITIES, ShippingDataAccessModule } from '@shipbatch/shipping/data-access';
+import { LocalFileStorageModule, SHIPPING_ENTITIES, ShippingDataAccessModule } from '@shipbatch/shipping/data-access';
 import { LabelMergerModule } from '@shipbatch/shipping/label-merger';
+import { ObjectStorageModule } from '@shipbatch/shipping/object-storage';
 import { LoggerModule } from 'nestjs-pino';
 import { type LogOptions, loggerParams, type ProcessName } from './logging';
 
-/** What every process needs: logs, configuration, the database, the queue, the shipping ports and the label merger. */
+/** What every process needs: logs, configuration, the database, the queue, the shipping ports, the label files' driver and the label merger. */
 export function coreImports(config: AppConfig, process: ProcessName, logging: LogOptions = {}): Array<DynamicModule | Type> {
   return [
     LoggerModule.forRoot(loggerParams(config.logLevel, process, logging)),
@@ -28,6 +29,8 @@ export function coreImports(config: AppConfig, process: ProcessName, logging: Lo
       },
     }),
     ShippingDataAccessModule,
+    // FILE_STORAGE: one driver per process, as AppConfig says (FILE_STORAGE=local|s3).
+    config.fileStorage.driver === 's3' ? ObjectStorageModule : LocalFileStorageModule,
     LabelMergerModule,
   ];
 }
