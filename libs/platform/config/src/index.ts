@@ -3,3 +3,4 @@ export * from './lib/secret-box';
 export * from './lib/ids';
 export * from './lib/url-signer';
 export * from './lib/config.module';
+export * from './lib/file-storage.settings';

@@ -3,3 +3,4 @@ export * from './lib/test-redis';
 export * from './lib/eventually';
 export * from './lib/slot-windows';
 export * from './lib/temp-dir';
+export * from './lib/test-s3';

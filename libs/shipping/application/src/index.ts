@@ -61,6 +61,7 @@ export * from './lib/funding/list-funding-events.use-case';
 // Label files: storage, merging into files of at most 100 labels
 export * from './lib/label-files/file-storage';
 export * from './lib/label-files/file-storage.errors';
+export * from './lib/label-files/file-url';
 export * from './lib/label-files/label-files.repository';
 export * from './lib/label-files/merge-label-files.use-case';
 export * from './lib/label-files/label-merger';

@@ -2,6 +2,7 @@ export * from './lib/entities';
 export * from './lib/migrations';
 export * from './lib/shipping-data-access.module';
 export * from './lib/local-file.storage';
+export * from './lib/local-file-storage.module';
 export * from './lib/repositories/batch.repository';
 export * from './lib/repositories/validation.repository';
 export * from './lib/repositories/purchase.repository';

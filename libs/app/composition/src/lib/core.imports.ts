@@ -5,12 +5,13 @@ import { DatabaseModule } from '@shipbatch/platform/database';
 import { QueueModule } from '@shipbatch/platform/queue';
 import { ProviderRuntimeModule } from '@shipbatch/providers/runtime';
 import { QUEUES } from '@shipbatch/shipping/application';
-import { SHIPPING_ENTITIES, SHIPPING_MIGRATIONS, ShippingDataAccessModule } from '@shipbatch/shipping/data-access';
+import { LocalFileStorageModule, SHIPPING_ENTITIES, SHIPPING_MIGRATIONS, ShippingDataAccessModule } from '@shipbatch/shipping/data-access';
 import { LabelMergerModule } from '@shipbatch/shipping/label-merger';
+import { ObjectStorageModule } from '@shipbatch/shipping/object-storage';
 import { LoggerModule } from 'nestjs-pino';
 import { type LogOptions, loggerParams, type ProcessName } from './logging';
 
-/** What every process needs: logs, configuration, the database, the queue, what providers are handed at run time, the shipping ports and the label merger. */
+/** What every process needs: logs, configuration, the database, the queue, what providers are handed at run time, the shipping ports, the label files' driver and the label merger. */
 export function coreImports(config: AppConfig, process: ProcessName, logging: LogOptions = {}): Array<DynamicModule | Type> {
   return [
     LoggerModule.forRoot(loggerParams(config.logLevel, process, logging)),
@@ -31,6 +32,8 @@ export function coreImports(config: AppConfig, process: ProcessName, logging: Lo
     }),
     ProviderRuntimeModule,
     ShippingDataAccessModule,
+    // FILE_STORAGE: one driver per process, as AppConfig says (FILE_STORAGE=local|s3).
+    config.fileStorage.driver === 's3' ? ObjectStorageModule : LocalFileStorageModule,
     LabelMergerModule,
   ];
 }

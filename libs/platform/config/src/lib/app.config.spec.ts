@@ -139,6 +139,44 @@ describe('provider base URLs', () => {
   });
 });
 
+describe('file storage settings', () => {
+  const dir = () => tempDir('shipbatch-config-');
+
+  it('reads FILE_STORAGE: local unless set; s3 requires S3_BUCKET and normalises the other S3 settings', () => {
+    expect(loadConfig({ DATA_DIR: dir() }).fileStorage).toEqual({ driver: 'local' });
+    expect(loadConfig({ DATA_DIR: dir(), FILE_STORAGE: ' Local ', S3_BUCKET: 'ignored' }).fileStorage).toEqual({ driver: 'local' });
+    expect(() => loadConfig({ DATA_DIR: dir(), FILE_STORAGE: 'gcs' })).toThrow(/FILE_STORAGE must be local or s3/);
+    expect(() => loadConfig({ DATA_DIR: dir(), FILE_STORAGE: 's3' })).toThrow(/S3_BUCKET is required/);
+    expect(loadConfig({ DATA_DIR: dir(), FILE_STORAGE: 's3', S3_BUCKET: 'labels' }).fileStorage).toEqual({
+      driver: 's3',
+      s3: { bucket: 'labels', prefix: '', endpoint: undefined, region: 'us-east-1', forcePathStyle: false },
+    });
+    const full = loadConfig({
+      DATA_DIR: dir(),
+      FILE_STORAGE: 'S3',
+      S3_BUCKET: 'shipbatch.labels-1',
+      S3_PREFIX: '/prod/files/',
+      S3_ENDPOINT: 'http://127.0.0.1:9000/',
+      S3_REGION: 'eu-west-3',
+      S3_FORCE_PATH_STYLE: 'true',
+    }).fileStorage;
+    expect(full).toEqual({
+      driver: 's3',
+      s3: { bucket: 'shipbatch.labels-1', prefix: 'prod/files/', endpoint: 'http://127.0.0.1:9000', region: 'eu-west-3', forcePathStyle: true },
+    });
+    const s3 = (env: Record<string, string>) => loadConfig({ DATA_DIR: dir(), FILE_STORAGE: 's3', S3_BUCKET: 'labels', ...env });
+    expect(() => s3({ S3_BUCKET: 'Bad_Bucket' })).toThrow(/S3_BUCKET must be a bucket name/);
+    expect(() => s3({ S3_PREFIX: 'a/../b' })).toThrow(/S3_PREFIX/);
+    expect(() => s3({ S3_PREFIX: 'a b' })).toThrow(/S3_PREFIX/);
+    expect(() => s3({ S3_ENDPOINT: 'ftp://x' })).toThrow(/S3_ENDPOINT must be an http\(s\) URL/);
+    expect(() => s3({ S3_ENDPOINT: 'not a url' })).toThrow(/S3_ENDPOINT/);
+    expect(() => s3({ S3_REGION: 'EU West' })).toThrow(/S3_REGION/);
+    expect(() => s3({ S3_FORCE_PATH_STYLE: 'yes' })).toThrow(/S3_FORCE_PATH_STYLE must be 1, 0, true or false/);
+    expect(s3({ S3_FORCE_PATH_STYLE: '1' }).fileStorage).toMatchObject({ s3: { forcePathStyle: true } });
+    expect(s3({ S3_FORCE_PATH_STYLE: '0' }).fileStorage).toMatchObject({ s3: { forcePathStyle: false } });
+  });
+});
+
 function dataDirForBaseUrls(): string {
   return tempDir('shipbatch-config-');
 }

@@ -1,6 +1,10 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
+import { ConfigError } from './config.errors';
+import { type FileStorageSettings, fileStorageSettings } from './file-storage.settings';
+
+export { ConfigError } from './config.errors';
 
 export type RunMode = 'embedded' | 'scale-out';
 
@@ -41,6 +45,8 @@ export interface AppConfig {
   embedded: EmbeddedSettings;
   /** The queue workers' leases, concurrency and PDF merging. */
   workers: WorkerSettings;
+  /** Where label files are kept: `FILE_STORAGE` (`local`, default, or `s3` with the `S3_*` settings). */
+  fileStorage: FileStorageSettings;
 }
 
 /** What a worker process runs and how long it holds what it took (README, "Configuration"). */
@@ -122,8 +128,6 @@ export interface WebhookSettings {
   /** How often each worker turns new events into deliveries and sends the due ones (`WEBHOOK_POLL_MS`, 1 000). */
   pollMs: number;
 }
-
-export class ConfigError extends Error {}
 
 function parseKey(raw: string, source: string): Buffer {
   const trimmed = raw.trim();
@@ -275,6 +279,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       heapGrowingPercent: intBetween(env, 'EMBEDDED_HEAP_GROWING_PERCENT', DEFAULT_EMBEDDED_SETTINGS.heapGrowingPercent, 0, 1000),
     },
     workers: workerSettings(env),
+    fileStorage: fileStorageSettings(env),
     ...overrides,
   };
   return config;

@@ -9,15 +9,14 @@ import { APP_CONFIG, type AppConfig, UrlSigner } from '@shipbatch/platform/confi
 import {
   contentTypeForKey,
   type FileContent,
+  FILE_URL_TTL_MS,
   FileNotFoundError,
   type FileStorage,
   InvalidFileKeyError,
   isValidFileKey,
   type OpenedFile,
+  signedFileUrl,
 } from '@shipbatch/shipping/application';
-
-/** How long a download URL handed to a client stays valid, unless the caller says otherwise. */
-export const FILE_URL_TTL_MS = 30 * 24 * 3600 * 1000;
 
 /**
  * The default FileStorage driver: files on local disk under DATA_DIR/files (in scale-out,
@@ -94,7 +93,7 @@ export class LocalFileStorage implements FileStorage {
 
   urlFor(key: string, ttlMs = FILE_URL_TTL_MS): string {
     this.pathFor(key);
-    return this.config.publicBaseUrl + this.signer.sign(`/files/${key}`, new Date(Date.now() + ttlMs));
+    return signedFileUrl(this.signer, this.config.publicBaseUrl, key, ttlMs);
   }
 
   /** The file's path on disk; refuses malformed keys and anything that would leave the root. */

@@ -3,7 +3,6 @@ import {
   ADDRESS_REPOSITORY,
   BATCH_REPOSITORY,
   CARRIER_ACCOUNT_REPOSITORY,
-  FILE_STORAGE,
   FUNDING_REPOSITORY,
   IDEMPOTENCY_STORE,
   LABEL_FILES_REPOSITORY,
@@ -18,7 +17,6 @@ import {
   WEBHOOK_DELIVERY_REPOSITORY,
   WEBHOOK_REPOSITORY,
 } from '@shipbatch/shipping/application';
-import { LocalFileStorage } from './local-file.storage';
 import { RegistryProviderGateway } from './registry-provider.gateway';
 import { TypeormIdempotencyStore } from './repositories/idempotency.store';
 import { TypeormBatchRepository } from './repositories/batch.repository';
@@ -36,11 +34,14 @@ import { TypeormValidationRepository } from './repositories/validation.repositor
 import { TypeormWebhookDeliveryRepository } from './repositories/webhook-delivery.repository';
 import { TypeormWebhookRepository } from './repositories/webhook.repository';
 
-/** Binds every port of the shipping application to its TypeORM / local-disk implementation. */
+/**
+ * Binds the shipping application's repository and gateway ports to their TypeORM implementations.
+ * FILE_STORAGE is bound apart, by the driver the composition picks (`LocalFileStorageModule` here, or
+ * `shipping/object-storage`'s `ObjectStorageModule`).
+ */
 @Global()
 @Module({
   providers: [
-    LocalFileStorage,
     { provide: BATCH_REPOSITORY, useClass: TypeormBatchRepository },
     { provide: VALIDATION_REPOSITORY, useClass: TypeormValidationRepository },
     { provide: PURCHASE_REPOSITORY, useClass: TypeormPurchaseRepository },
@@ -50,7 +51,6 @@ import { TypeormWebhookRepository } from './repositories/webhook.repository';
     { provide: PARCEL_REPOSITORY, useClass: TypeormParcelRepository },
     { provide: LABEL_REPOSITORY, useClass: TypeormLabelRepository },
     { provide: SHIPMENT_REPOSITORY, useClass: TypeormShipmentRepository },
-    { provide: FILE_STORAGE, useExisting: LocalFileStorage },
     { provide: LABEL_FILES_REPOSITORY, useClass: TypeormLabelFilesRepository },
     { provide: PROVIDER_GATEWAY, useClass: RegistryProviderGateway },
     { provide: IDEMPOTENCY_STORE, useClass: TypeormIdempotencyStore },
@@ -60,7 +60,6 @@ import { TypeormWebhookRepository } from './repositories/webhook.repository';
     { provide: WEBHOOK_DELIVERY_REPOSITORY, useClass: TypeormWebhookDeliveryRepository },
   ],
   exports: [
-    LocalFileStorage,
     BATCH_REPOSITORY,
     VALIDATION_REPOSITORY,
     PURCHASE_REPOSITORY,
@@ -70,7 +69,6 @@ import { TypeormWebhookRepository } from './repositories/webhook.repository';
     PARCEL_REPOSITORY,
     LABEL_REPOSITORY,
     SHIPMENT_REPOSITORY,
-    FILE_STORAGE,
     LABEL_FILES_REPOSITORY,
     PROVIDER_GATEWAY,
     IDEMPOTENCY_STORE,

@@ -1,0 +1,2 @@
+/** A setting that is missing or malformed; the message names the variable. */
+export class ConfigError extends Error {}

@@ -1,0 +1,3 @@
+export * from './lib/object-storage.module';
+export * from './lib/s3-client';
+export * from './lib/s3-file.storage';
