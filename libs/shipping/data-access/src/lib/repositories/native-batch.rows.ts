@@ -38,15 +38,8 @@ export const toNativeBatchRecord = (r: NativeBatchRow): NativeBatchRecord => ({
   purchaseAnsweredAt: dateOrNull(r.purchase_answered_at),
 });
 
-/** A native_batch_pages row as PAGES reads it. */
-export interface NativeBatchPageSqlRow {
-  list: NativeBatchListName;
-  page: number;
-  done: boolean;
-  failures: number;
-  leased: boolean;
-  abandoned: boolean;
-}
+/** A native_batch_pages row as PAGES reads it (the driver may answer numbers as strings). */
+export type NativeBatchPageSqlRow = NativeBatchPageRow;
 
 export const toNativeBatchPageRow = (r: NativeBatchPageSqlRow): NativeBatchPageRow => ({
   list: r.list,
