@@ -1,4 +1,4 @@
-import type { NativeBatchListName, NativeBatchPageRow, NativeBatchRecord } from '@shipbatch/shipping/application';
+import type { NativeBatchPageRow, NativeBatchRecord } from '@shipbatch/shipping/application';
 import type { NativeBatchState } from '@shipbatch/shipping/domain';
 
 /** A native_batches row as the driver answers it (dates as Date or string). */
