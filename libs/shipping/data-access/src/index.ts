@@ -1,5 +1,6 @@
 export * from './lib/entities';
 export * from './lib/shipping-data-access.module';
+export * from './lib/provider-http-observer.token';
 export * from './lib/local-file.storage';
 export * from './lib/repositories/batch.repository';
 export * from './lib/repositories/validation.repository';

@@ -1,16 +1,18 @@
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import type { LabelProvider, SqlClient } from '@shipbatch/providers/core';
+import { Inject, Injectable, type OnApplicationShutdown, Optional } from '@nestjs/common';
+import type { HttpObserver, LabelProvider, SqlClient } from '@shipbatch/providers/core';
 import { InvalidAccountOptionsError, ProviderRegistry } from '@shipbatch/providers/registry';
 import { APP_CONFIG, type AppConfig } from '@shipbatch/platform/config';
 import { SQL_CLIENT } from '@shipbatch/platform/database';
 import { ACCOUNT_THROTTLE, type AccountThrottle, ThrottlePacer } from '@shipbatch/platform/queue';
 import type { CarrierAccountRecord, ProviderGateway } from '@shipbatch/shipping/application';
 import { ConflictError } from '@shipbatch/shipping/domain';
+import { PROVIDER_HTTP_OBSERVER } from './provider-http-observer.token';
 
 /**
  * The provider registry behind the application's ProviderGateway port. Every instance gets the
  * operator's base URL for its provider and one pacer over the shared throttle (Redis in
- * scale-out), so all workers keep each provider credential under its rate limit together.
+ * scale-out), so all workers keep each provider credential under its rate limit together, and
+ * the HTTP observer bound to PROVIDER_HTTP_OBSERVER (metrics), if any.
  */
 @Injectable()
 export class RegistryProviderGateway implements ProviderGateway, OnApplicationShutdown {
@@ -21,6 +23,7 @@ export class RegistryProviderGateway implements ProviderGateway, OnApplicationSh
     @Inject(SQL_CLIENT) private readonly sql: SqlClient,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(ACCOUNT_THROTTLE) throttle: AccountThrottle,
+    @Optional() @Inject(PROVIDER_HTTP_OBSERVER) private readonly observer?: HttpObserver,
   ) {
     this.pacer = new ThrottlePacer(throttle);
   }
@@ -36,7 +39,7 @@ export class RegistryProviderGateway implements ProviderGateway, OnApplicationSh
           parameters: account.parameters,
           test: account.test,
         },
-        { sql: this.sql, pacer: this.pacer, baseUrls: this.config.providerBaseUrls },
+        { sql: this.sql, pacer: this.pacer, baseUrls: this.config.providerBaseUrls, observer: this.observer ?? undefined },
       );
     } catch (error) {
       if (error instanceof InvalidAccountOptionsError) throw new ConflictError(error.message, 'carrier_account_invalid');
