@@ -2,19 +2,19 @@ import nx from '@nx/eslint-plugin';
 
 // Library boundaries, enforced at `error`. Every project carries one `type:*` and one `scope:*` tag.
 const banForDomain = ['@nestjs/*', 'typeorm', 'bullmq', 'axios', 'class-validator', 'class-transformer', 'ioredis', 'pg'];
-const banForProvider = ['@nestjs/*', 'typeorm', 'bullmq'];
+const banForProvider = ['@nestjs/*', 'typeorm', 'bullmq', 'prom-client'];
 // Use cases reach PDFs, threads, SQL and HTTP only through ports.
-const banForApplication = ['@cantoo/pdf-lib', 'typeorm', 'pg', 'axios'];
+const banForApplication = ['@cantoo/pdf-lib', 'typeorm', 'pg', 'axios', 'prom-client'];
 
 const depConstraints = (allowTesting) => {
   const t = allowTesting ? ['type:testing'] : [];
   // A data-access spec may run a use case over real infrastructure (the merge over pdf-lib).
   const specOnly = allowTesting ? ['type:infrastructure'] : [];
   return [
-    { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:composition', 'type:feature', 'type:application', 'type:domain', 'type:data-access', 'type:infrastructure', 'type:provider', 'type:util', ...t] },
-    { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:app', 'type:composition', 'type:feature', 'type:application', 'type:domain', 'type:data-access', 'type:infrastructure', 'type:provider', 'type:util', 'type:testing'] },
+    { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:composition', 'type:observability', 'type:feature', 'type:application', 'type:domain', 'type:data-access', 'type:infrastructure', 'type:provider', 'type:util', ...t] },
+    { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:app', 'type:composition', 'type:observability', 'type:feature', 'type:application', 'type:domain', 'type:data-access', 'type:infrastructure', 'type:provider', 'type:util', 'type:testing'] },
     // The composition root wires every layer into the two processes (API, worker); nothing imports it but the apps.
-    { sourceTag: 'type:composition', onlyDependOnLibsWithTags: ['type:feature', 'type:application', 'type:domain', 'type:data-access', 'type:infrastructure', 'type:provider', 'type:util', ...t] },
+    { sourceTag: 'type:composition', onlyDependOnLibsWithTags: ['type:feature', 'type:observability', 'type:application', 'type:domain', 'type:data-access', 'type:infrastructure', 'type:provider', 'type:util', ...t] },
     { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:feature', 'type:application', 'type:domain', 'type:data-access', 'type:provider', 'type:util', ...t] },
     // The application defines ports (LabelMerger, FileStorage, repositories); what implements them is infrastructure or data-access.
     { sourceTag: 'type:application', onlyDependOnLibsWithTags: ['type:application', 'type:domain', 'type:provider', 'type:util', ...t], bannedExternalImports: banForApplication },
@@ -22,6 +22,8 @@ const depConstraints = (allowTesting) => {
     { sourceTag: 'type:infrastructure', onlyDependOnLibsWithTags: ['type:application', 'type:domain', 'type:provider', 'type:util', ...t] },
     { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: ['type:data-access', 'type:application', 'type:domain', 'type:provider', 'type:util', ...t, ...specOnly] },
     { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain'], bannedExternalImports: banForDomain },
+    // Metrics and health probes (prom-client): the composition wires them; they read the queue and the providers' HTTP hook.
+    { sourceTag: 'type:observability', onlyDependOnLibsWithTags: ['type:util', 'type:provider', ...t] },
     { sourceTag: 'type:provider', onlyDependOnLibsWithTags: ['type:provider', ...t], bannedExternalImports: banForProvider },
     { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:testing', 'type:provider', 'type:domain', 'type:util', 'type:data-access'] },
     { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util', 'type:provider', ...t] },

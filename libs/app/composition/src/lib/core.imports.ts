@@ -7,9 +7,10 @@ import { QUEUES } from '@shipbatch/shipping/application';
 import { SHIPPING_ENTITIES, ShippingDataAccessModule } from '@shipbatch/shipping/data-access';
 import { LabelMergerModule } from '@shipbatch/shipping/label-merger';
 import { LoggerModule } from 'nestjs-pino';
+import { ObservabilityModule } from './metrics/observability.module';
 import { type LogOptions, loggerParams, type ProcessName } from './logging';
 
-/** What every process needs: logs, configuration, the database, the queue, the shipping ports and the label merger. */
+/** What every process needs: logs, configuration, the database, the queue, metrics and probes, the shipping ports and the label merger. */
 export function coreImports(config: AppConfig, process: ProcessName, logging: LogOptions = {}): Array<DynamicModule | Type> {
   return [
     LoggerModule.forRoot(loggerParams(config.logLevel, process, logging)),
@@ -27,6 +28,7 @@ export function coreImports(config: AppConfig, process: ProcessName, logging: Lo
         [QUEUES.webhookDelivery]: config.workers.concurrency.webhookDelivery,
       },
     }),
+    ObservabilityModule.forRoot(config, process),
     ShippingDataAccessModule,
     LabelMergerModule,
   ];

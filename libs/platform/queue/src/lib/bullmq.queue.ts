@@ -57,7 +57,9 @@ export class BullMqQueue implements QueuePort, QueueInspector {
   async ping(): Promise<void> {
     const [first] = this.queueNames();
     if (first === undefined) return;
-    await (await this.queue(first).client).ping();
+    // The connection is ioredis' (QueueModule gives BullMQ a URL), which answers PING.
+    const client = (await this.queue(first).client) as unknown as { ping(): Promise<string> };
+    await client.ping();
   }
 
   private queue(name: string): Queue {
