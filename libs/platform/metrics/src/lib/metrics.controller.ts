@@ -12,6 +12,8 @@ export class MetricsController {
   @Get()
   async text(@Res() res: Response): Promise<void> {
     const text = await this.metrics.text();
-    res.status(200).type(this.metrics.contentType).send(text);
+    // Prometheus' own Content-Type, unchanged (res.send would add a charset).
+    res.status(200).setHeader('Content-Type', this.metrics.contentType);
+    res.end(text);
   }
 }
