@@ -16,7 +16,8 @@ export class QueueMetrics {
   private read?: { at: number; depths: Promise<Array<[string, QueueDepth | undefined]>> };
 
   constructor(metrics: MetricsRegistry, private readonly inspector: QueueInspector) {
-    const self = this;
+    // `collect` runs with the gauge as `this`: the depths come through this closure.
+    const depths = () => this.depths();
     const registers = [metrics.registry];
     new Gauge({
       name: 'shipbatch_queue_jobs',
@@ -25,7 +26,7 @@ export class QueueMetrics {
       registers,
       async collect() {
         this.reset();
-        for (const [queue, depth] of await self.depths()) {
+        for (const [queue, depth] of await depths()) {
           if (!depth) continue;
           this.set({ queue, state: 'waiting' }, depth.waiting);
           this.set({ queue, state: 'active' }, depth.active);
@@ -40,7 +41,7 @@ export class QueueMetrics {
       registers,
       async collect() {
         this.reset();
-        for (const [queue, depth] of await self.depths()) {
+        for (const [queue, depth] of await depths()) {
           if (depth) this.set({ queue }, depth.oldestWaitingAgeMs / 1000);
         }
       },
