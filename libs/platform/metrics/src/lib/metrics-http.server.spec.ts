@@ -35,9 +35,9 @@ describe('MetricsHttpServer (the worker\'s METRICS_PORT)', () => {
   it('is not ready while Redis is down or does not answer, and says so', async () => {
     const down = await fetch(`${await serve('down')}/health/ready`);
     expect(down.status).toBe(503);
-    expect((await down.json()).errors[0]).toMatchObject({ error_code: 'not_ready', message: 'not ready: redis: connect ECONNREFUSED 127.0.0.1:6390' });
+    expect(((await down.json()) as { errors: unknown[] }).errors[0]).toMatchObject({ error_code: 'not_ready', message: 'not ready: redis: connect ECONNREFUSED 127.0.0.1:6390' });
     const hung = await fetch(`${await serve('hangs')}/health/ready`);
     expect(hung.status).toBe(503);
-    expect((await hung.json()).checks).toEqual({ database: 'ok', migrations: 'ok', redis: 'no answer within 100 ms' });
+    expect(((await hung.json()) as { checks: unknown }).checks).toEqual({ database: 'ok', migrations: 'ok', redis: 'no answer within 100 ms' });
   });
 });

@@ -116,6 +116,8 @@ function setup(opts: {
   const metrics: ShippingMetrics = {
     labelsBought: (p, n) => void counted.push(`bought ${p} ${n}`),
     labelFailed: (p) => void counted.push(`failed ${p}`),
+    webhookAttempt: () => undefined,
+    fundingEvent: () => undefined,
   };
   const useCase = new PurchaseShipmentUseCase(purchases, accounts, gateway, new PurchasedLabelFiles(files), funding, queue, labelFiles, config, metrics);
   return { useCase, log, failed, leases, counted };
