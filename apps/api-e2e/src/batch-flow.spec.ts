@@ -238,7 +238,7 @@ describe.each([
       [id],
     );
     const { ProviderRegistry } = await import('@shipbatch/providers/registry');
-    const { SQL_CLIENT } = await import('@shipbatch/platform/database');
+    const { SQL_CLIENT } = await import('@shipbatch/providers/runtime');
     const [acct] = await db.query(`SELECT carrier FROM carrier_accounts WHERE id = $1`, [account]);
     const provider = new ProviderRegistry().instanceFor(
       { id: account, provider: 'mock', carrier: acct.carrier, parameters: { label_cost: 1, initial_balance: 50 }, test: false },

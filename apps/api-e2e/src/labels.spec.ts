@@ -342,7 +342,7 @@ describe.each([
     const [row] = await db.query(`SELECT carrier_account_id, provider_label_id FROM labels WHERE id = $1`, [target.label_id]);
     const [acct] = await db.query(`SELECT carrier FROM carrier_accounts WHERE id = $1`, [row.carrier_account_id]);
     const { ProviderRegistry } = await import('@shipbatch/providers/registry');
-    const { SQL_CLIENT } = await import('@shipbatch/platform/database');
+    const { SQL_CLIENT } = await import('@shipbatch/providers/runtime');
     const provider = new ProviderRegistry().instanceFor(
       { id: row.carrier_account_id, provider: 'mock', carrier: acct.carrier, parameters: {}, test: false },
       { sql: h.api.get(SQL_CLIENT) },

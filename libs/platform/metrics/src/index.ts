@@ -2,7 +2,6 @@ export * from './lib/metrics.registry';
 export * from './lib/metrics.tokens';
 export * from './lib/metrics.module';
 export * from './lib/http.metrics';
-export * from './lib/provider-http.metrics';
 export * from './lib/queue.metrics';
 export * from './lib/readiness';
 export * from './lib/probe.answers';

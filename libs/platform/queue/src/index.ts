@@ -12,4 +12,3 @@ export * from './lib/account-throttle.port';
 export * from './lib/memory-account.throttle';
 export * from './lib/redis-account.throttle';
 export * from './lib/redis-connection.util';
-export * from './lib/throttle.pacer';

@@ -1,4 +1,5 @@
 export * from './lib/entities';
+export * from './lib/migrations';
 export * from './lib/shipping-data-access.module';
 export * from './lib/provider-http-observer.token';
 export * from './lib/local-file.storage';

@@ -3,19 +3,21 @@ import { AUTH_ENTITIES } from '@shipbatch/platform/auth';
 import { type AppConfig, ConfigModule } from '@shipbatch/platform/config';
 import { DatabaseModule } from '@shipbatch/platform/database';
 import { QueueModule } from '@shipbatch/platform/queue';
+import { ProviderRuntimeModule } from '@shipbatch/providers/runtime';
 import { QUEUES } from '@shipbatch/shipping/application';
-import { SHIPPING_ENTITIES, ShippingDataAccessModule } from '@shipbatch/shipping/data-access';
+import { SHIPPING_ENTITIES, SHIPPING_MIGRATIONS, ShippingDataAccessModule } from '@shipbatch/shipping/data-access';
 import { LabelMergerModule } from '@shipbatch/shipping/label-merger';
 import { LoggerModule } from 'nestjs-pino';
 import { ObservabilityModule } from './metrics/observability.module';
 import { type LogOptions, loggerParams, type ProcessName } from './logging';
 
-/** What every process needs: logs, configuration, the database, the queue, metrics and probes, the shipping ports and the label merger. */
+/** What every process needs: logs, configuration, the database, the queue, metrics and probes, what providers are handed at run time, the shipping ports and the label merger. */
 export function coreImports(config: AppConfig, process: ProcessName, logging: LogOptions = {}): Array<DynamicModule | Type> {
   return [
     LoggerModule.forRoot(loggerParams(config.logLevel, process, logging)),
     ConfigModule.forRoot(config),
-    DatabaseModule.forRoot([...AUTH_ENTITIES, ...SHIPPING_ENTITIES]),
+    // Shipping's migrations make every table, platform/auth's too (its first schema did).
+    DatabaseModule.forRoot({ entities: [...AUTH_ENTITIES, ...SHIPPING_ENTITIES], migrations: SHIPPING_MIGRATIONS }),
     QueueModule.forRoot({
       redisUrl: config.redisUrl,
       prefix: config.queuePrefix,
@@ -29,6 +31,7 @@ export function coreImports(config: AppConfig, process: ProcessName, logging: Lo
       },
     }),
     ObservabilityModule.forRoot(config, process),
+    ProviderRuntimeModule,
     ShippingDataAccessModule,
     LabelMergerModule,
   ];

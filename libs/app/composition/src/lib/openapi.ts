@@ -14,9 +14,10 @@ const DESCRIPTION = [
 
 /**
  * The OpenAPI document of the HTTP API, served at /docs (Swagger UI) and /docs-json: the
- * controllers' decorators, the security schemes, and the response schemas of
- * `@shipbatch/shipping/api` (one file a resource, `presenters/<resource>.schema.ts`) published
- * under components.schemas, and on every operation the answers to malformed input
+ * controllers' decorators (`@shipbatch/shipping/api`), the security schemes, and the response
+ * schemas those decorators name (`@shipbatch/shipping/presentation`, one file a resource beside
+ * its presenter, `presenters/<resource>.schema.ts`; the error shape in the api's `http/`)
+ * published under components.schemas, and on every operation the answers to malformed input
  * (./openapi-input-errors).
  */
 export function setupOpenApi(app: INestApplication): void {

@@ -88,7 +88,8 @@ export async function replaceKeyInDataDir(dataDir: string, tenantRef: string): P
   }
   try {
     // Takes DATA_DIR's lock first: refused if a process took it since readDataDirHolder looked.
-    const db = await openDatabase({ dataDir }, [TenantEntity, ApiKeyEntity]);
+    // No migrations: the service made the schema (its composition holds the list); a command uses it as it is.
+    const db = await openDatabase({ dataDir }, { entities: [TenantEntity, ApiKeyEntity], migrations: [] });
     try {
       const result = await new TenantsService(db.dataSource).replaceKeys(tenantRef);
       return { ...result, via: 'data-dir' };

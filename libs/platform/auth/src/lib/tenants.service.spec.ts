@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Request } from 'express';
+import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { LOCK_FILE, lockDataDir, openDatabase, type DatabaseHandle } from '@shipbatch/platform/database';
 import { tempDir } from '@shipbatch/platform/testing';
 import { extractApiKey } from './api-key.guard';
@@ -8,6 +9,37 @@ import { ApiKeyEntity } from './api-key.entity';
 import { TenantEntity } from './tenant.entity';
 import { TenantsService } from './tenants.service';
 import { replaceKey } from './demo-key';
+
+/**
+ * This library's two tables, as the service's first migration (InitialSchema1732262400000, in
+ * shipping's data-access: the composition hands it to the database) makes them. Platform cannot
+ * import shipping, so the spec makes them itself.
+ */
+class AuthTables1732262400000 implements MigrationInterface {
+  name = 'AuthTables1732262400000';
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`
+      CREATE TABLE tenants (
+        id text PRIMARY KEY,
+        name text NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now()
+      )`);
+    await q.query(`
+      CREATE TABLE api_keys (
+        id text PRIMARY KEY,
+        tenant_id text NOT NULL REFERENCES tenants(id),
+        key_hash text NOT NULL UNIQUE,
+        key_prefix text NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        revoked_at timestamptz
+      )`);
+  }
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP TABLE api_keys, tenants`);
+  }
+}
+
+const AUTH_SCHEMA = { entities: [TenantEntity, ApiKeyEntity], migrations: [AuthTables1732262400000] };
 
 describe('extractApiKey', () => {
   const req = (headers: Record<string, string>) => ({ headers }) as unknown as Request;
@@ -24,7 +56,7 @@ describe('TenantsService (embedded database)', () => {
   let db: DatabaseHandle;
   let tenants: TenantsService;
   beforeAll(async () => {
-    db = await openDatabase({ dataDir: tempDir('shipbatch-auth-') }, [TenantEntity, ApiKeyEntity]);
+    db = await openDatabase({ dataDir: tempDir('shipbatch-auth-') }, AUTH_SCHEMA);
     tenants = new TenantsService(db.dataSource);
   });
   afterAll(() => db.close());
@@ -44,7 +76,7 @@ describe('replacing a lost key (npm run demo-key)', () => {
   let dataDir: string;
   beforeAll(async () => {
     dataDir = tempDir('shipbatch-demo-key-');
-    const db = await openDatabase({ dataDir }, [TenantEntity, ApiKeyEntity]);
+    const db = await openDatabase({ dataDir }, AUTH_SCHEMA);
     try {
       const tenants = new TenantsService(db.dataSource);
       await tenants.create('demo');
@@ -56,7 +88,7 @@ describe('replacing a lost key (npm run demo-key)', () => {
   });
 
   it('revokes every key of the tenant and authenticates the new one, in this process at once', async () => {
-    const db = await openDatabase({ dataDir: tempDir('shipbatch-auth-') }, [TenantEntity, ApiKeyEntity]);
+    const db = await openDatabase({ dataDir: tempDir('shipbatch-auth-') }, AUTH_SCHEMA);
     try {
       const tenants = new TenantsService(db.dataSource);
       const { tenant, apiKey: first } = await tenants.create('acme');
@@ -80,7 +112,7 @@ describe('replacing a lost key (npm run demo-key)', () => {
     const replaced = await replaceKey({ DATA_DIR: dataDir });
     expect(replaced).toMatchObject({ via: 'data-dir', tenant: { name: 'demo' }, revoked: 1 });
     expect(replaced.apiKey).toMatch(/^sb_/);
-    const db = await openDatabase({ dataDir }, [TenantEntity, ApiKeyEntity]);
+    const db = await openDatabase({ dataDir }, AUTH_SCHEMA);
     try {
       const tenants = new TenantsService(db.dataSource);
       expect(await tenants.authenticate(replaced.apiKey)).toEqual(replaced.tenant);

@@ -1,10 +1,8 @@
-import { DataSource, type EntitySchema, type MixedList } from 'typeorm';
-import { MIGRATIONS } from './migrations';
+import { DataSource } from 'typeorm';
+import type { DatabaseSchema } from './database-schema';
 
-export interface DataSourceSettings {
+export interface DataSourceSettings extends DatabaseSchema {
   url: string;
-  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-  entities: MixedList<Function | string | EntitySchema>;
   /** Connections in the pool; 1 for the embedded database (PGlite is single-connection). */
   poolSize: number;
   logging?: boolean;
@@ -12,14 +10,14 @@ export interface DataSourceSettings {
 
 /**
  * One TypeORM data source for both modes. `synchronize` is off everywhere: the schema
- * comes only from the checked-in migrations.
+ * comes only from the checked-in migrations its owners hand in (`settings.migrations`).
  */
 export function createDataSource(settings: DataSourceSettings): DataSource {
   return new DataSource({
     type: 'postgres',
     url: settings.url,
     entities: settings.entities,
-    migrations: MIGRATIONS,
+    migrations: [...settings.migrations],
     migrationsTableName: 'schema_migrations',
     migrationsTransactionMode: 'each',
     synchronize: false,
@@ -52,18 +50,20 @@ export async function runMigrations(dataSource: DataSource, poolSize: number): P
 }
 
 /**
- * Every checked-in migration is recorded already (the usual restart): one query instead of
- * TypeORM's pass over its tables and migration classes, about 0.3 s of an embedded start.
- * Anything else (no table yet, one missing) goes the full way, under the lock.
+ * Every migration the data source was given is recorded already (the usual restart): one query
+ * instead of TypeORM's pass over its tables and migration classes, about 0.3 s of an embedded
+ * start. Anything else (no table yet, one missing) goes the full way, under the lock.
  */
 async function allApplied(dataSource: DataSource): Promise<boolean> {
+  if (dataSource.migrations.length === 0) return true;
   try {
     // A new database has no table yet: asked first, so that no failed query lands in the log.
     const [table]: Array<{ t: string | null }> = await dataSource.query(`SELECT to_regclass('schema_migrations') AS t`);
     if (!table?.t) return false;
     const rows: Array<{ name: string }> = await dataSource.query('SELECT name FROM schema_migrations');
     const applied = new Set(rows.map((r) => r.name));
-    return MIGRATIONS.every((m) => applied.has(new m().name as string));
+    // TypeORM's own name of a migration: its `name`, else its class name.
+    return dataSource.migrations.every((m) => applied.has(m.name ?? m.constructor.name));
   } catch {
     return false;
   }

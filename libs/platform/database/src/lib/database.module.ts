@@ -1,9 +1,8 @@
 import { type DynamicModule, Global, Inject, Injectable, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
-import type { EntitySchema, MixedList } from 'typeorm';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '@shipbatch/platform/config';
+import type { DatabaseSchema } from './database-schema';
 import { type DatabaseHandle, openDatabase } from './open-database';
-import { TypeormSqlClient } from './typeorm-sql.client';
 
 export const DATABASE_HANDLE = Symbol('DATABASE_HANDLE');
 /**
@@ -11,8 +10,6 @@ export const DATABASE_HANDLE = Symbol('DATABASE_HANDLE');
  * scale-out. Whatever injects it is made after the database is open (and so after the lock).
  */
 export const DATA_DIR_LOCK = Symbol('DATA_DIR_LOCK');
-/** Injection token for the providers' SqlClient. */
-export const SQL_CLIENT = Symbol('SQL_CLIENT');
 
 @Injectable()
 class DatabaseLifecycle implements OnApplicationShutdown {
@@ -27,27 +24,26 @@ class DatabaseLifecycle implements OnApplicationShutdown {
 
 /**
  * The data source for both modes: PostgreSQL at DATABASE_URL, or embedded PGlite in
- * DATA_DIR. Migrations run before the application takes requests.
+ * DATA_DIR. The migrations the composition hands in (`schema.migrations`, from the libraries
+ * that own the tables) run before the application takes requests.
  */
 @Global()
 @Module({})
 export class DatabaseModule {
-  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-  static forRoot(entities: MixedList<Function | string | EntitySchema>): DynamicModule {
+  static forRoot(schema: DatabaseSchema): DynamicModule {
     return {
       module: DatabaseModule,
       providers: [
         {
           provide: DATABASE_HANDLE,
           inject: [APP_CONFIG],
-          useFactory: (config: AppConfig) => openDatabase(config, entities),
+          useFactory: (config: AppConfig) => openDatabase(config, schema),
         },
         { provide: DataSource, inject: [DATABASE_HANDLE], useFactory: (h: DatabaseHandle) => h.dataSource },
         { provide: DATA_DIR_LOCK, inject: [DATABASE_HANDLE], useFactory: (h: DatabaseHandle) => h.lock ?? null },
-        { provide: SQL_CLIENT, inject: [DataSource], useFactory: (ds: DataSource) => new TypeormSqlClient(ds) },
         DatabaseLifecycle,
       ],
-      exports: [DataSource, SQL_CLIENT, DATA_DIR_LOCK],
+      exports: [DataSource, DATA_DIR_LOCK],
     };
   }
 }

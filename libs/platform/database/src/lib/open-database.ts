@@ -1,7 +1,8 @@
 import { Logger } from '@nestjs/common';
-import type { DataSource, EntitySchema, MixedList } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import type { AppConfig } from '@shipbatch/platform/config';
 import type { DataDirLock } from './data-dir-lock';
+import type { DatabaseSchema } from './database-schema';
 import { createDataSource, runMigrations } from './data-source.factory';
 import { EmbeddedPostgres } from './embedded-postgres';
 
@@ -15,19 +16,19 @@ export interface DatabaseHandle {
 const SCALE_OUT_POOL_SIZE = 20;
 
 /**
- * Opens (and in embedded mode, starts) the database and applies pending migrations. Embedded,
- * it first takes DATA_DIR's lock: DataDirLockedError when another process holds it.
+ * Opens (and in embedded mode, starts) the database and applies the pending ones of
+ * `schema.migrations`. Embedded, it first takes DATA_DIR's lock: DataDirLockedError when another
+ * process holds it.
  */
 export async function openDatabase(
   config: Pick<AppConfig, 'databaseUrl' | 'dataDir'> & Partial<Pick<AppConfig, 'embedded'>>,
-  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-  entities: MixedList<Function | string | EntitySchema>,
+  schema: DatabaseSchema,
 ): Promise<DatabaseHandle> {
   const logger = new Logger('Database');
   const embedded = config.databaseUrl ? undefined : await EmbeddedPostgres.start(config.dataDir, config.embedded);
   const url = config.databaseUrl ?? embedded?.url ?? '';
   const poolSize = embedded ? 1 : SCALE_OUT_POOL_SIZE;
-  const dataSource = createDataSource({ url, entities, poolSize });
+  const dataSource = createDataSource({ url, ...schema, poolSize });
   try {
     await dataSource.initialize();
     await runMigrations(dataSource, poolSize);

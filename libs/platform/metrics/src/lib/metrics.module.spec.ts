@@ -5,7 +5,6 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { HttpMetrics } from './http.metrics';
 import { MetricsModule } from './metrics.module';
-import { ProviderHttpMetrics } from './provider-http.metrics';
 
 /** A DataSource that answers, or not, and has migrations `applied` out of `A1`, `A2`. */
 function fakeDataSource(state: { down?: boolean; applied: string[] }) {
@@ -80,14 +79,12 @@ describe('MetricsModule (the API: controllers on its port)', () => {
     expect(pending.body.checks).toEqual({ database: 'ok', migrations: '1 pending (A2)' });
   });
 
-  it('serves /metrics in Prometheus text: process metrics, HTTP requests by route template, queue depth, provider tries', async () => {
+  it('serves /metrics in Prometheus text: process metrics, HTTP requests by route template, queue depth', async () => {
     const queue = app.get<QueuePort>(QUEUE_PORT);
     await queue.add('work', { n: 1 });
     await request(app.getHttpServer()).get('/things/thing_123');
     await request(app.getHttpServer()).get('/things/thing_456');
     await request(app.getHttpServer()).get('/nowhere/thing_789');
-    app.get(ProviderHttpMetrics).exchanged({ provider: 'shippo', kind: 'request', method: 'POST', status: 429, durationMs: 120, pacedMs: 0 });
-    app.get(ProviderHttpMetrics).exchanged({ provider: 'shippo', kind: 'request', method: 'GET', networkError: 'ECONNRESET', durationMs: 5, pacedMs: 40 });
     const res = await request(app.getHttpServer()).get('/metrics');
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('text/plain; version=0.0.4; charset=utf-8');
@@ -99,9 +96,5 @@ describe('MetricsModule (the API: controllers on its port)', () => {
     expect(text).not.toMatch(/thing_\d+/);
     expect(text).toContain('shipbatch_queue_jobs{queue="work",state="waiting",process="api"} 1');
     expect(text).toMatch(/^shipbatch_queue_oldest_waiting_seconds\{queue="work",process="api"\} \d/m);
-    expect(text).toContain('shipbatch_provider_http_requests_total{provider="shippo",kind="request",method="POST",status="429",process="api"} 1');
-    expect(text).toContain('shipbatch_provider_http_requests_total{provider="shippo",kind="request",method="GET",status="network",process="api"} 1');
-    expect(text).toContain('shipbatch_provider_http_request_duration_seconds_count{process="api",provider="shippo",kind="request"} 2');
-    expect(text).toContain('shipbatch_provider_pacing_wait_seconds_sum{process="api",provider="shippo"} 0.04');
   });
 });

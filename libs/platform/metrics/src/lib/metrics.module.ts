@@ -7,7 +7,6 @@ import { MetricsController } from './metrics.controller';
 import { MetricsHttpServer } from './metrics-http.server';
 import { type MetricsProcess, MetricsRegistry } from './metrics.registry';
 import { READINESS } from './metrics.tokens';
-import { ProviderHttpMetrics } from './provider-http.metrics';
 import { QueueMetrics } from './queue.metrics';
 import { Readiness } from './readiness';
 
@@ -46,9 +45,9 @@ class MetricsListener implements OnApplicationBootstrap, OnApplicationShutdown {
 
 /**
  * This process's metrics registry and health probes, global: MetricsRegistry (default Node
- * metrics), HttpMetrics (the API's requests), ProviderHttpMetrics (an HttpObserver for the
- * provider transports), QueueMetrics (depth per queue) and READINESS (database, migrations,
- * Redis). Needs the DataSource (DatabaseModule) and QUEUE_INSPECTOR (QueueModule).
+ * metrics), HttpMetrics (the API's requests), QueueMetrics (depth per queue) and READINESS
+ * (database, migrations, Redis). Feature metrics register on MetricsRegistry from the
+ * composition (their adapters). Needs the DataSource (DatabaseModule) and QUEUE_INSPECTOR (QueueModule).
  */
 @Global()
 @Module({})
@@ -61,7 +60,6 @@ export class MetricsModule {
         { provide: METRICS_OPTIONS, useValue: options },
         { provide: MetricsRegistry, useFactory: () => new MetricsRegistry(options.process) },
         { provide: HttpMetrics, inject: [MetricsRegistry], useFactory: (m: MetricsRegistry) => new HttpMetrics(m) },
-        { provide: ProviderHttpMetrics, inject: [MetricsRegistry], useFactory: (m: MetricsRegistry) => new ProviderHttpMetrics(m) },
         { provide: QueueMetrics, inject: [MetricsRegistry, QUEUE_INSPECTOR], useFactory: (m: MetricsRegistry, q: QueueInspector) => new QueueMetrics(m, q) },
         {
           provide: READINESS,
@@ -70,7 +68,7 @@ export class MetricsModule {
         },
         ...(options.listenPort !== undefined ? [MetricsListener] : []),
       ],
-      exports: [MetricsRegistry, HttpMetrics, ProviderHttpMetrics, READINESS],
+      exports: [MetricsRegistry, HttpMetrics, READINESS],
     };
   }
 }

@@ -1,6 +1,5 @@
 import Redis from 'ioredis';
-import { paceIntervalMs } from '@shipbatch/providers/core';
-import { deleteRedisPrefix, mostInWindow, TEST_REDIS_URL, uniqueRedisPrefix } from '@shipbatch/platform/testing';
+import { deleteRedisPrefix, TEST_REDIS_URL, uniqueRedisPrefix } from '@shipbatch/platform/testing';
 import { RedisAccountThrottle } from './redis-account.throttle';
 
 /**
@@ -89,25 +88,6 @@ describe('RedisAccountThrottle (Redis on 127.0.0.1)', () => {
     await one.pause('acct-5', 30_000);
     expectBetween(await two.schedule('acct-5', 1000, 60_000), around(30_000));
     expect(await two.schedule('acct-6', 1000, 60_000)).toBe(0);
-  });
-
-  it('puts at most N calls in any 60 s and at most N/6 in any 10 s (N = 200, 2N calls, two workers)', async () => {
-    const workers = [worker(), worker()];
-    const perMinute = 200;
-    const interval = paceIntervalMs(perMinute);
-    // Issued together, so Redis runs them back to back; offsets are taken as of one instant
-    // (the clock moving on between them only makes slots look closer together, never further).
-    const issued = Date.now();
-    const waits = await Promise.all(
-      Array.from({ length: 2 * perMinute }, (_, i) => workers[i % 2].schedule('acct-7', interval, Infinity)),
-    );
-    // The last call's wait is its slot minus the time Redis's clock moved on since the first.
-    const spread = Date.now() - issued;
-    for (const wait of waits) expect(wait).toBeGreaterThanOrEqual(0);
-    expect(mostInWindow(waits, 60_000)).toBeLessThanOrEqual(perMinute);
-    expect(mostInWindow(waits, 10_000)).toBeLessThanOrEqual(Math.floor(perMinute / 6));
-    const last = Math.ceil((2 * perMinute - 1) * interval);
-    expectBetween(Math.max(...waits), [last - spread - SLACK, last]);
   });
 
   it('keeps one key per budget under the prefix, expiring a little after its next slot', async () => {

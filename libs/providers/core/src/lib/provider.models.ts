@@ -8,7 +8,8 @@ export interface MoneyAmount {
   currency: string;
 }
 
-export interface PortAddress {
+/** The fields of an address that every shape of it spells alike: the port's, the API's and Shippo's. */
+export interface AddressLines {
   name?: string;
   company?: string;
   street1?: string;
@@ -19,19 +20,48 @@ export interface PortAddress {
   country?: string;
   phone?: string;
   email?: string;
+}
+
+/** An address as it crosses the port. */
+export interface PortAddress extends AddressLines {
   isResidential?: boolean;
+}
+
+/**
+ * An address in Shippo's spelling (its AddressCreateRequest): the service's API takes addresses in
+ * this shape (it speaks Shippo's vocabulary, as LABEL_FILE_TYPES) and the Shippo adapter sends it.
+ */
+export interface ShippoAddress extends AddressLines {
+  street3?: string;
+  is_residential?: boolean;
+  metadata?: string;
 }
 
 export type DistanceUnit = 'cm' | 'in' | 'ft' | 'mm' | 'm' | 'yd';
 export type MassUnit = 'g' | 'oz' | 'lb' | 'kg';
 
-export interface PortParcel {
-  length: number;
-  width: number;
-  height: number;
+/** A parcel's size and weight, numbers in the port (`N` = number), decimal strings in Shippo's spelling. */
+export interface ParcelMeasures<N> {
+  length: N;
+  width: N;
+  height: N;
+  weight: N;
+}
+
+/** A parcel as it crosses the port: numbers, in known units. */
+export interface PortParcel extends ParcelMeasures<number> {
   distanceUnit: DistanceUnit;
-  weight: number;
   massUnit: MassUnit;
+}
+
+/**
+ * A parcel in Shippo's spelling (its ParcelCreateRequest: decimal strings, units as given): what
+ * the service's API takes, kept as sent until validation reads it, and what the Shippo adapter sends.
+ */
+export interface ShippoParcel extends ParcelMeasures<string> {
+  distance_unit: string;
+  mass_unit: string;
+  metadata?: string;
 }
 
 export interface PortShipment {

@@ -1,28 +1,14 @@
 /** The parts of Shippo's API (2018-02-08, shippo-public-api.yaml) the adapter sends and reads. */
+import type { ShippoAddress, ShippoParcel } from '@shipbatch/providers/core';
 
-export interface ShAddress {
-  name?: string;
-  company?: string;
-  street1?: string;
-  street2?: string;
-  city?: string;
-  state?: string;
-  zip?: string;
-  country: string;
-  phone?: string;
-  email?: string;
-  is_residential?: boolean;
-}
+/**
+ * Shippo's AddressCreateRequest. Its spelling is providers/core's ShippoAddress (the service's API
+ * takes addresses in it too); Shippo's own description requires `country`.
+ */
+export type ShAddress = ShippoAddress & Required<Pick<ShippoAddress, 'country'>>;
 
-/** Numbers as strings, as Shippo's ParcelCreateRequest declares them. */
-export interface ShParcel {
-  length: string;
-  width: string;
-  height: string;
-  distance_unit: string;
-  weight: string;
-  mass_unit: string;
-}
+/** Shippo's ParcelCreateRequest: numbers as decimal strings (providers/core's ShippoParcel). */
+export type ShParcel = ShippoParcel;
 
 export interface ShShipment {
   address_from: ShAddress;
@@ -47,18 +33,24 @@ export interface ShMessage {
   text?: string;
 }
 
-export interface ShCoreRate {
+/**
+ * Money as Shippo prints it: a decimal string in major units (`"7.58"`) and an upper-case currency.
+ * It stays Shippo's wire shape (the port's MoneyAmount is integer minor units); `toMoney` converts.
+ */
+export interface ShMoney {
+  amount: string;
+  currency: string;
+}
+
+/** The rate inside a transaction (CoreRate): every field may be missing. */
+export interface ShCoreRate extends Partial<ShMoney> {
   object_id?: string;
-  amount?: string;
-  currency?: string;
   servicelevel_token?: string;
   carrier_account?: string;
 }
 
-export interface ShRate {
+export interface ShRate extends ShMoney {
   object_id: string;
-  amount: string;
-  currency: string;
   servicelevel?: { token?: string; name?: string };
   carrier_account?: string;
 }

@@ -1,4 +1,4 @@
-import type { MassUnit } from '@shipbatch/providers/core';
+import type { AddressLines, MassUnit } from '@shipbatch/providers/core';
 import { type FakeAnswer, type FakeExtraRoute, type FakeHandler, type FakeRequest, renderFakeLabel } from '@shipbatch/providers/testing';
 import { FAKE_LABEL_CARRIER, fakeLabelFileType } from './fake-shipstation.catalog';
 import { notFound, shipStationError } from './fake-shipstation.errors';
@@ -64,7 +64,7 @@ export function presentLabel(label: FakeLabelState, baseUrl: string): Json {
   };
 }
 
-function addressOnLabel(a: Json): { name?: string; company?: string; street1?: string; street2?: string; city?: string; state?: string; zip?: string; country?: string } {
+function addressOnLabel(a: Json): AddressLines {
   const s = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
   return { name: s(a.name), company: s(a.company_name), street1: s(a.address_line1), street2: s(a.address_line2), city: s(a.city_locality), state: s(a.state_province), zip: s(a.postal_code), country: s(a.country_code) };
 }

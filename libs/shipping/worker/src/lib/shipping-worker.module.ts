@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { WebhookObjectRendererModule } from '@shipbatch/shipping/api';
+import { WebhookObjectRendererModule } from '@shipbatch/shipping/presentation';
 import {
   DeliverWebhookUseCase,
   FUNDING_PROVIDERS,

@@ -55,7 +55,7 @@ describe('provider generator', () => {
     expect(filesUnder(root).sort()).toEqual([...GENERATED].sort());
 
     const project = readJson(tree, `${root}/project.json`);
-    expect(project).toMatchObject({ name: 'providers-acme-post', tags: ['type:provider', 'scope:providers'], projectType: 'library' });
+    expect(project).toMatchObject({ name: 'providers-acme-post', tags: ['type:provider-adapter', 'scope:providers'], projectType: 'library' });
     expect(Object.keys(project.targets)).toEqual(['lint', 'test']);
 
     const definition = tree.read(`${root}/src/lib/acme-post.definition.ts`, 'utf-8');
@@ -88,6 +88,7 @@ describe('provider generator', () => {
     const readme = tree.read(`${root}/README.md`, 'utf-8') ?? '';
     expect(readme).toContain('## Service codes');
     expect(readme).toContain('| Shippo token | Acme Post code |');
+    expect(readme).toContain('Tagged `type:provider-adapter`, `scope:providers`.');
   });
 
   it('names in its README every file it makes, and puts the capabilities in capabilities.ts', async () => {

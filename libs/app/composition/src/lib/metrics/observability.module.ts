@@ -1,9 +1,10 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import type { AppConfig } from '@shipbatch/platform/config';
-import { MetricsModule, MetricsRegistry, ProviderHttpMetrics } from '@shipbatch/platform/metrics';
+import { MetricsModule, MetricsRegistry } from '@shipbatch/platform/metrics';
 import { SHIPPING_METRICS } from '@shipbatch/shipping/application';
 import { PROVIDER_HTTP_OBSERVER } from '@shipbatch/shipping/data-access';
 import type { ProcessName } from '../logging';
+import { PrometheusProviderHttpMetrics } from './prometheus-provider-http.metrics';
 import { PrometheusShippingMetrics } from './prometheus-shipping.metrics';
 
 /**
@@ -28,7 +29,7 @@ export class ObservabilityModule {
       ],
       providers: [
         { provide: SHIPPING_METRICS, inject: [MetricsRegistry], useFactory: (m: MetricsRegistry) => new PrometheusShippingMetrics(m) },
-        { provide: PROVIDER_HTTP_OBSERVER, useExisting: ProviderHttpMetrics },
+        { provide: PROVIDER_HTTP_OBSERVER, inject: [MetricsRegistry], useFactory: (m: MetricsRegistry) => new PrometheusProviderHttpMetrics(m) },
       ],
       exports: [SHIPPING_METRICS, PROVIDER_HTTP_OBSERVER],
     };

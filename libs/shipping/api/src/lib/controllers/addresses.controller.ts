@@ -3,14 +3,11 @@ import { ApiOperation } from '@nestjs/swagger';
 import { TenantId } from '@shipbatch/platform/auth';
 import { APP_CONFIG, type AppConfig } from '@shipbatch/platform/config';
 import { ReusableObjectsService } from '@shipbatch/shipping/application';
+import { ADDRESS_SCHEMA, presentAddress, shippoPage, shippoPageSchema } from '@shipbatch/shipping/presentation';
 import { AddressDto } from '../dto/address.dto';
 import { SHIPPO_PAGE_400, ShippoPageQueryDto, shippoPageWindow } from '../dto/shippo-page-query.dto';
 import { TenantController } from '../http/tenant-controller.decorator';
 import { ApiAnswer, ApiErrors } from '../openapi/decorators';
-import { presentAddress } from '../presenters/address.presenter';
-import { ADDRESS_SCHEMA } from '../presenters/address.schema';
-import { shippoPage } from '../presenters/shippo-page.presenter';
-import { shippoPageSchema } from '../presenters/shippo-page.schema';
 
 /** Shippo's address objects of the tenant: created here, or inline in a batch. */
 @TenantController('addresses')

@@ -4,16 +4,15 @@ import { APP_CONFIG, type AppConfig } from '@shipbatch/platform/config';
 import { TenantId } from '@shipbatch/platform/auth';
 import { BatchQueriesService, ChangeBatchShipmentsUseCase, CreateBatchUseCase, PurchaseBatchUseCase } from '@shipbatch/shipping/application';
 import type { ObjectResultsFilter } from '@shipbatch/shipping/domain';
+import { BATCH_LIST_SCHEMA, BATCH_SCHEMA, presentBatch } from '@shipbatch/shipping/presentation';
+import { toBatchShipmentIds } from '../dto/batch-shipment-ids';
 import { BatchShipmentDto, toBatchShipmentInput } from '../dto/batch-shipment.dto';
 import { CreateBatchDto, MAX_BATCH_SHIPMENTS } from '../dto/create-batch.dto';
 import { GetBatchQueryDto } from '../dto/get-batch-query.dto';
 import { SHIPPO_PAGE_400, ShippoPageQueryDto, shippoPageWindow } from '../dto/shippo-page-query.dto';
-import { ApiError } from '../http/api-error';
 import { ArrayBodyPipe } from '../http/array-body.pipe';
 import { TenantController } from '../http/tenant-controller.decorator';
 import { ApiAnswer, ApiErrors } from '../openapi/decorators';
-import { presentBatch } from '../presenters/batch.presenter';
-import { BATCH_LIST_SCHEMA, BATCH_SCHEMA } from '../presenters/batch.schema';
 
 const shipmentArrayPipe = new ArrayBodyPipe(BatchShipmentDto, 'batch shipment', MAX_BATCH_SHIPMENTS);
 
@@ -137,12 +136,7 @@ export class BatchesController {
   }
 
   private async remove(tenantId: string, id: string, body: unknown) {
-    if (!Array.isArray(body) || body.length === 0) {
-      throw ApiError.validation('body', 'body must be a non-empty array of batch shipment ids');
-    }
-    const bad = body.findIndex((x) => typeof x !== 'string' || x.length === 0 || x.length > 64);
-    if (bad >= 0) throw ApiError.validation(`[${bad}]`, `[${bad}] must be a batch shipment id (string)`);
-    await this.changeShipments.remove(tenantId, id, body as string[]);
+    await this.changeShipments.remove(tenantId, id, toBatchShipmentIds(body));
     return this.render(tenantId, id, 1);
   }
 

@@ -4,6 +4,16 @@ import { TenantId } from '@shipbatch/platform/auth';
 import { APP_CONFIG, type AppConfig } from '@shipbatch/platform/config';
 import { AddFundsUseCase, CarrierAccountsService, ListFundingEventsUseCase } from '@shipbatch/shipping/application';
 import { Money } from '@shipbatch/shipping/domain';
+import {
+  BALANCE_SCHEMA,
+  CARRIER_ACCOUNT_SCHEMA,
+  FUNDING_EVENT_SCHEMA,
+  presentBalance,
+  presentCarrierAccount,
+  presentFundingEvent,
+  shippoPage,
+  shippoPageSchema,
+} from '@shipbatch/shipping/presentation';
 import { AddFundsDto } from '../dto/add-funds.dto';
 import { CreateCarrierAccountDto } from '../dto/create-carrier-account.dto';
 import { toFundingPolicy } from '../dto/funding-policy.dto';
@@ -13,14 +23,6 @@ import { UpdateCarrierAccountDto } from '../dto/update-carrier-account.dto';
 import { ApiError } from '../http/api-error';
 import { TenantController } from '../http/tenant-controller.decorator';
 import { ApiAnswer, ApiErrors } from '../openapi/decorators';
-import { presentBalance } from '../presenters/balance.presenter';
-import { BALANCE_SCHEMA } from '../presenters/balance.schema';
-import { presentCarrierAccount } from '../presenters/carrier-account.presenter';
-import { CARRIER_ACCOUNT_SCHEMA } from '../presenters/carrier-account.schema';
-import { presentFundingEvent } from '../presenters/funding-event.presenter';
-import { FUNDING_EVENT_SCHEMA } from '../presenters/funding-event.schema';
-import { shippoPage } from '../presenters/shippo-page.presenter';
-import { shippoPageSchema } from '../presenters/shippo-page.schema';
 
 /** Carrier accounts of any provider (credentials never returned), their balance and funding. */
 @TenantController('carrier_accounts')

@@ -2,7 +2,7 @@ import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { ApiAnswer, ApiErrors } from '../openapi/decorators';
-import { HEALTH_SCHEMA } from '../presenters/health.schema';
+import { HEALTH_SCHEMA } from '../http/health.schema';
 
 @ApiTags('health')
 @Controller('health')

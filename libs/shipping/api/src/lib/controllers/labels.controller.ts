@@ -4,15 +4,10 @@ import { APP_CONFIG, type AppConfig } from '@shipbatch/platform/config';
 import { TenantId } from '@shipbatch/platform/auth';
 import { LabelQueriesService, VoidLabelUseCase } from '@shipbatch/shipping/application';
 import { LABELS_DEFAULT_PAGE_SIZE, type LabelListQuery } from '@shipbatch/shipping/domain';
+import { LABEL_LIST_SCHEMA, LABEL_SCHEMA, presentLabel, presentLabelList, presentVoid, VOID_RESULT_SCHEMA } from '@shipbatch/shipping/presentation';
 import { LABEL_FILTER_PARAMS, ListLabelsQueryDto } from '../dto/list-labels.dto';
 import { TenantController } from '../http/tenant-controller.decorator';
 import { ApiAnswer, ApiErrors } from '../openapi/decorators';
-import { presentLabelList } from '../presenters/label-list.presenter';
-import { LABEL_LIST_SCHEMA } from '../presenters/label-list.schema';
-import { presentLabel } from '../presenters/label.presenter';
-import { LABEL_SCHEMA } from '../presenters/label.schema';
-import { presentVoid } from '../presenters/void-result.presenter';
-import { VOID_RESULT_SCHEMA } from '../presenters/void-result.schema';
 
 /** ShipStation v2-compatible labels: every label the tenant bought, from any provider. */
 @TenantController('v2/labels', 'labels')

@@ -3,14 +3,11 @@ import { ApiOperation } from '@nestjs/swagger';
 import { TenantId } from '@shipbatch/platform/auth';
 import { APP_CONFIG, type AppConfig } from '@shipbatch/platform/config';
 import { ReusableObjectsService } from '@shipbatch/shipping/application';
+import { PARCEL_SCHEMA, presentParcel, shippoPage, shippoPageSchema } from '@shipbatch/shipping/presentation';
 import { ParcelDto } from '../dto/parcel.dto';
 import { SHIPPO_PAGE_400, ShippoPageQueryDto, shippoPageWindow } from '../dto/shippo-page-query.dto';
 import { TenantController } from '../http/tenant-controller.decorator';
 import { ApiAnswer, ApiErrors } from '../openapi/decorators';
-import { presentParcel } from '../presenters/parcel.presenter';
-import { PARCEL_SCHEMA } from '../presenters/parcel.schema';
-import { shippoPage } from '../presenters/shippo-page.presenter';
-import { shippoPageSchema } from '../presenters/shippo-page.schema';
 
 /** Shippo's parcel objects of the tenant: created here, or inline in a batch. */
 @TenantController('parcels')

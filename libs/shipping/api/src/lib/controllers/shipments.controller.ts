@@ -3,13 +3,10 @@ import { ApiOperation } from '@nestjs/swagger';
 import { TenantId } from '@shipbatch/platform/auth';
 import { APP_CONFIG, type AppConfig } from '@shipbatch/platform/config';
 import { ReusableObjectsService } from '@shipbatch/shipping/application';
+import { presentShipment, SHIPMENT_SCHEMA, shippoPage, shippoPageSchema } from '@shipbatch/shipping/presentation';
 import { SHIPPO_PAGE_400, ShippoPageQueryDto, shippoPageWindow } from '../dto/shippo-page-query.dto';
 import { TenantController } from '../http/tenant-controller.decorator';
 import { ApiAnswer, ApiErrors } from '../openapi/decorators';
-import { presentShipment } from '../presenters/shipment.presenter';
-import { SHIPMENT_SCHEMA } from '../presenters/shipment.schema';
-import { shippoPage } from '../presenters/shippo-page.presenter';
-import { shippoPageSchema } from '../presenters/shippo-page.schema';
 
 /** Shippo's shipment objects: one per batch shipment that validated, read-only. */
 @TenantController('shipments')

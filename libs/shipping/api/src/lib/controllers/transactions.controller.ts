@@ -3,14 +3,11 @@ import { ApiOperation } from '@nestjs/swagger';
 import { TenantId } from '@shipbatch/platform/auth';
 import { APP_CONFIG, type AppConfig } from '@shipbatch/platform/config';
 import { LabelQueriesService, ReusableObjectsService } from '@shipbatch/shipping/application';
+import { presentTransaction, shippoPage, shippoPageSchema, TRANSACTION_SCHEMA } from '@shipbatch/shipping/presentation';
 import { ListTransactionsQueryDto } from '../dto/list-transactions-query.dto';
 import { shippoPageWindow } from '../dto/shippo-page-query.dto';
 import { TenantController } from '../http/tenant-controller.decorator';
 import { ApiAnswer, ApiErrors } from '../openapi/decorators';
-import { shippoPage } from '../presenters/shippo-page.presenter';
-import { shippoPageSchema } from '../presenters/shippo-page.schema';
-import { presentTransaction } from '../presenters/transaction.presenter';
-import { TRANSACTION_SCHEMA } from '../presenters/transaction.schema';
 
 /** Shippo's transactions: the tenant's bought labels (the same rows as /v2/labels), read-only. */
 @TenantController('transactions')

@@ -3,16 +3,21 @@ import { ApiNoContentResponse, ApiOperation, ApiParam } from '@nestjs/swagger';
 import { TenantId } from '@shipbatch/platform/auth';
 import { APP_CONFIG, type AppConfig } from '@shipbatch/platform/config';
 import { WebhooksService } from '@shipbatch/shipping/application';
+import {
+  presentWebhook,
+  presentWebhookAttempt,
+  presentWebhookDelivery,
+  shippoPageSchema,
+  WEBHOOK_CREATED_SCHEMA,
+  WEBHOOK_DELIVERY_DETAIL_SCHEMA,
+  WEBHOOK_DELIVERY_SCHEMA,
+  WEBHOOK_SCHEMA,
+} from '@shipbatch/shipping/presentation';
 import { CreateWebhookDto } from '../dto/create-webhook.dto';
 import { SHIPPO_PAGE_400, ShippoPageQueryDto, shippoPageWindow } from '../dto/shippo-page-query.dto';
 import { UpdateWebhookDto } from '../dto/update-webhook.dto';
 import { TenantController } from '../http/tenant-controller.decorator';
 import { ApiAnswer, ApiErrors } from '../openapi/decorators';
-import { shippoPageSchema } from '../presenters/shippo-page.schema';
-import { presentWebhookAttempt, presentWebhookDelivery } from '../presenters/webhook-delivery.presenter';
-import { WEBHOOK_DELIVERY_DETAIL_SCHEMA, WEBHOOK_DELIVERY_SCHEMA } from '../presenters/webhook-delivery.schema';
-import { presentWebhook } from '../presenters/webhook.presenter';
-import { WEBHOOK_CREATED_SCHEMA, WEBHOOK_SCHEMA } from '../presenters/webhook.schema';
 
 /** Webhooks (Shippo's routes), their deliveries and redelivery; tenant-scoped (another tenant's id is 404). */
 @TenantController('webhooks')

@@ -1,4 +1,4 @@
-import { component, str } from '../openapi/schema.builders';
+import { component, str } from '@shipbatch/shipping/presentation';
 
 export const ERROR_ITEM_SCHEMA = component('ErrorItem', {
   type: 'object',

@@ -1,32 +1,13 @@
+import type { ShippoAddress, ShippoParcel } from '@shipbatch/providers/core';
+
 /**
  * A shipment as the client sent it (Shippo's shape): each address or parcel is an object id
- * or an inline object. Kept verbatim until validation resolves it.
+ * or an inline object. Kept verbatim until validation resolves it. The inline address and
+ * parcel are Shippo's spellings, declared once in providers/core.
  */
-export interface AddressInput {
-  name?: string;
-  company?: string;
-  street1?: string;
-  street2?: string;
-  street3?: string;
-  city?: string;
-  state?: string;
-  zip?: string;
-  country?: string;
-  phone?: string;
-  email?: string;
-  is_residential?: boolean;
-  metadata?: string;
-}
+export type AddressInput = ShippoAddress;
 
-export interface ParcelInput {
-  length: string;
-  width: string;
-  height: string;
-  distance_unit: string;
-  weight: string;
-  mass_unit: string;
-  metadata?: string;
-}
+export type ParcelInput = ShippoParcel;
 
 export type Ref<T> = string | T;
 

@@ -12,6 +12,7 @@ import { LocalFileStorage } from '../local-file.storage';
 import { TypeormBatchRepository } from '../repositories/batch.repository';
 import { TypeormPurchaseRepository } from '../repositories/purchase.repository';
 import { TypeormLabelFilesRepository } from './label-files.repository';
+import { SHIPPING_MIGRATIONS } from '../migrations';
 
 /** The queue as the drivers behave: a job id still waiting is not added twice. Jobs are run by `drain`. */
 class RecordingQueue implements QueuePort {
@@ -91,7 +92,7 @@ describe.each([
   beforeAll(async () => {
     testDb = onPostgres ? await createTestDatabase('shipbatch_test_merge') : undefined;
     const dataDir = tempDir('shipbatch-merge-');
-    db = await openDatabase({ databaseUrl: testDb?.url, dataDir }, []);
+    db = await openDatabase({ databaseUrl: testDb?.url, dataDir }, { entities: [], migrations: SHIPPING_MIGRATIONS });
     await db.dataSource.query(`INSERT INTO tenants (id, name) VALUES ('t1', 'acme')`);
     await db.dataSource.query(
       `INSERT INTO carrier_accounts (id, tenant_id, provider, carrier, account_id, parameters_sealed)

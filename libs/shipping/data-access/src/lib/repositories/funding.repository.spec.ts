@@ -6,6 +6,7 @@ import type { CarrierAccountRecord, FundingEventRecord } from '@shipbatch/shippi
 import { SHIPPING_ENTITIES } from '../entities';
 import { TypeormCarrierAccountRepository } from './carrier-account.repository';
 import { TypeormFundingRepository } from './funding.repository';
+import { SHIPPING_MIGRATIONS } from '../migrations';
 
 const event = (over: Partial<FundingEventRecord> & { id: string }): FundingEventRecord => ({
   tenantId: 't1',
@@ -46,7 +47,7 @@ describe.each([
 
   beforeAll(async () => {
     testDb = onPostgres ? await createTestDatabase('shipbatch_test_funding') : undefined;
-    db = await openDatabase({ databaseUrl: testDb?.url, dataDir: tempDir('shipbatch-funding-') }, SHIPPING_ENTITIES);
+    db = await openDatabase({ databaseUrl: testDb?.url, dataDir: tempDir('shipbatch-funding-') }, { entities: SHIPPING_ENTITIES, migrations: SHIPPING_MIGRATIONS });
     await db.dataSource.query(`INSERT INTO tenants (id, name) VALUES ('t1', 'acme'), ('t2', 'other')`);
     funding = new TypeormFundingRepository(db.dataSource);
     accounts = new TypeormCarrierAccountRepository(db.dataSource, new SecretBox(randomBytes(32)));

@@ -1,6 +1,7 @@
 import { openDatabase, type DatabaseHandle } from '@shipbatch/platform/database';
 import { createTestDatabase, tempDir, type TestDatabase } from '@shipbatch/platform/testing';
 import { TypeormIdempotencyStore } from './idempotency.store';
+import { SHIPPING_MIGRATIONS } from '../migrations';
 
 describe.each([
   ['PostgreSQL', true],
@@ -12,7 +13,7 @@ describe.each([
 
   beforeAll(async () => {
     testDb = onPostgres ? await createTestDatabase('shipbatch_test_idem') : undefined;
-    db = await openDatabase({ databaseUrl: testDb?.url, dataDir: tempDir('shipbatch-idem-') }, []);
+    db = await openDatabase({ databaseUrl: testDb?.url, dataDir: tempDir('shipbatch-idem-') }, { entities: [], migrations: SHIPPING_MIGRATIONS });
     await db.dataSource.query(`INSERT INTO tenants (id, name) VALUES ('t1', 'acme'), ('t2', 'other')`);
     store = new TypeormIdempotencyStore(db.dataSource);
   });

@@ -2,6 +2,7 @@ import { openDatabase, type DatabaseHandle } from '@shipbatch/platform/database'
 import { createTestDatabase, tempDir, type TestDatabase } from '@shipbatch/platform/testing';
 import type { LabelFilter, LabelListQuery, LabelSortBy, LabelSortDir } from '@shipbatch/shipping/domain';
 import { TypeormLabelRepository } from './label.repository';
+import { SHIPPING_MIGRATIONS } from '../migrations';
 
 const N = 6_000;
 const T0 = Date.UTC(2026, 0, 1);
@@ -89,7 +90,7 @@ describe.each([
 
   beforeAll(async () => {
     testDb = onPostgres ? await createTestDatabase('shipbatch_test_labels') : undefined;
-    db = await openDatabase({ databaseUrl: testDb?.url, dataDir: tempDir('shipbatch-labels-') }, []);
+    db = await openDatabase({ databaseUrl: testDb?.url, dataDir: tempDir('shipbatch-labels-') }, { entities: [], migrations: SHIPPING_MIGRATIONS });
     await db.dataSource.query(`INSERT INTO tenants (id, name) VALUES ('t1', 'acme'), ('t2', 'other')`);
     // Inserted row by row through the trigger (set-based INSERT ... SELECT still fires it per row).
     // Three labels share each created_at (ties broken by id); every 7th label was modified days later.

@@ -6,6 +6,7 @@ import { IllegalTransitionError } from '@shipbatch/shipping/domain';
 import { SHIPPING_ENTITIES } from '../entities';
 import { TypeormCarrierAccountRepository } from './carrier-account.repository';
 import { TypeormNativeBatchRepository } from './native-batch.repository';
+import { SHIPPING_MIGRATIONS } from '../migrations';
 
 describe.each([
   ['PostgreSQL', true],
@@ -20,7 +21,7 @@ describe.each([
 
   beforeAll(async () => {
     testDb = onPostgres ? await createTestDatabase('shipbatch_test_native') : undefined;
-    db = await openDatabase({ databaseUrl: testDb?.url, dataDir: tempDir('shipbatch-native-') }, SHIPPING_ENTITIES);
+    db = await openDatabase({ databaseUrl: testDb?.url, dataDir: tempDir('shipbatch-native-') }, { entities: SHIPPING_ENTITIES, migrations: SHIPPING_MIGRATIONS });
     await db.dataSource.query(`INSERT INTO tenants (id, name) VALUES ('t1', 'acme')`);
     const accounts = new TypeormCarrierAccountRepository(db.dataSource, new SecretBox(randomBytes(32)));
     for (const id of ['ca1', 'ca2']) {

@@ -2,6 +2,7 @@ import { openDatabase, type DatabaseHandle } from '@shipbatch/platform/database'
 import { createTestDatabase, tempDir, type TestDatabase } from '@shipbatch/platform/testing';
 import { OBJECT_RESULTS } from '@shipbatch/shipping/domain';
 import { TypeormBatchRepository } from './batch.repository';
+import { SHIPPING_MIGRATIONS } from '../migrations';
 
 const shipment = { shipment: { address_from: 'a', address_to: 'b', parcel: 'p' } };
 
@@ -25,7 +26,7 @@ describe.each([
 
   beforeAll(async () => {
     testDb = onPostgres ? await createTestDatabase('shipbatch_test_results') : undefined;
-    db = await openDatabase({ databaseUrl: testDb?.url, dataDir: tempDir('shipbatch-results-') }, []);
+    db = await openDatabase({ databaseUrl: testDb?.url, dataDir: tempDir('shipbatch-results-') }, { entities: [], migrations: SHIPPING_MIGRATIONS });
     await db.dataSource.query(`INSERT INTO tenants (id, name) VALUES ('t1', 'acme')`);
     batches = new TypeormBatchRepository(db.dataSource);
     await batches.create(

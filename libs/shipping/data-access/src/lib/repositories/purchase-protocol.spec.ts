@@ -4,6 +4,7 @@ import { IllegalTransitionError } from '@shipbatch/shipping/domain';
 import { TypeormBatchRepository } from './batch.repository';
 import { TypeormPurchaseRepository } from './purchase.repository';
 import { TypeormValidationRepository } from './validation.repository';
+import { SHIPPING_MIGRATIONS } from '../migrations';
 
 const shipment = { shipment: { address_from: 'a', address_to: 'b', parcel: 'p' } };
 
@@ -20,7 +21,7 @@ describe.each([
 
   beforeAll(async () => {
     testDb = onPostgres ? await createTestDatabase('shipbatch_test_repo') : undefined;
-    db = await openDatabase({ databaseUrl: testDb?.url, dataDir: tempDir('shipbatch-repo-') }, []);
+    db = await openDatabase({ databaseUrl: testDb?.url, dataDir: tempDir('shipbatch-repo-') }, { entities: [], migrations: SHIPPING_MIGRATIONS });
     await db.dataSource.query(`INSERT INTO tenants (id, name) VALUES ('t1', 'acme')`);
     batches = new TypeormBatchRepository(db.dataSource);
     purchases = new TypeormPurchaseRepository(db.dataSource);

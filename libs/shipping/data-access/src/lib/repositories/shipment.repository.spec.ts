@@ -4,6 +4,7 @@ import { SHIPPING_ENTITIES } from '../entities';
 import { TypeormAddressRepository } from './address.repository';
 import { TypeormParcelRepository } from './parcel.repository';
 import { TypeormShipmentRepository } from './shipment.repository';
+import { SHIPPING_MIGRATIONS } from '../migrations';
 
 /**
  * Shippo's list routes read these pages: newest first, ties (a batch's rows share one
@@ -21,7 +22,7 @@ describe.each([
 
   beforeAll(async () => {
     testDb = onPostgres ? await createTestDatabase('shipbatch_test_shipments') : undefined;
-    db = await openDatabase({ databaseUrl: testDb?.url, dataDir: tempDir('shipbatch-shipments-') }, SHIPPING_ENTITIES);
+    db = await openDatabase({ databaseUrl: testDb?.url, dataDir: tempDir('shipbatch-shipments-') }, { entities: SHIPPING_ENTITIES, migrations: SHIPPING_MIGRATIONS });
     const q = (sql: string, params: unknown[] = []) => db.dataSource.query(sql, params);
     await q(`INSERT INTO tenants (id, name) VALUES ('t1', 'acme'), ('t2', 'globex')`);
     const at = (minute: number) => new Date(Date.UTC(2026, 0, 1, 0, minute));

@@ -11,6 +11,7 @@ import {
 import { TypeormBatchRepository } from './batch.repository';
 import { TypeormReconcileRepository } from './reconcile.repository';
 import { TypeormValidationRepository } from './validation.repository';
+import { SHIPPING_MIGRATIONS } from '../migrations';
 
 const ADDRESS = { name: 'Mr Hippo', street1: '965 Mission St', city: 'San Francisco', state: 'CA', zip: '94103', country: 'US' };
 const PARCEL = { length: '10', width: '8', height: '4', distance_unit: 'in', weight: '2', mass_unit: 'lb' };
@@ -71,7 +72,7 @@ describe.each([
 
   beforeAll(async () => {
     testDb = onPostgres ? await createTestDatabase('shipbatch_test_validation') : undefined;
-    db = await openDatabase({ databaseUrl: testDb?.url, dataDir: tempDir('shipbatch-validation-') }, []);
+    db = await openDatabase({ databaseUrl: testDb?.url, dataDir: tempDir('shipbatch-validation-') }, { entities: [], migrations: SHIPPING_MIGRATIONS });
     await db.dataSource.query(`INSERT INTO tenants (id, name) VALUES ('t1', 'acme')`);
     batches = new TypeormBatchRepository(db.dataSource);
     validations = new TypeormValidationRepository(db.dataSource);

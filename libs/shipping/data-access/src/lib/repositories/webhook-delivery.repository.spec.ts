@@ -7,6 +7,7 @@ import type { DeliveryLease, RecordedAttempt, WebhookAttempt, WebhookRecord } fr
 import type { WebhookEvent } from '@shipbatch/shipping/domain';
 import { TypeormWebhookDeliveryRepository } from './webhook-delivery.repository';
 import { TypeormWebhookRepository } from './webhook.repository';
+import { SHIPPING_MIGRATIONS } from '../migrations';
 
 const LONG_LEASE = 60_000;
 const EARLY = new Date('2020-01-01T00:00:00Z');
@@ -130,7 +131,7 @@ describe.each([
 
   beforeAll(async () => {
     testDb = onPostgres ? await createTestDatabase('shipbatch_test_webhooks') : undefined;
-    db = await openDatabase({ databaseUrl: testDb?.url, dataDir: tempDir('shipbatch-webhooks-') }, []);
+    db = await openDatabase({ databaseUrl: testDb?.url, dataDir: tempDir('shipbatch-webhooks-') }, { entities: [], migrations: SHIPPING_MIGRATIONS });
     await db.dataSource.query(`INSERT INTO tenants (id, name) VALUES ('t1', 'acme'), ('t2', 'globex')`);
     box = new SecretBox(randomBytes(32));
     webhooks = new TypeormWebhookRepository(db.dataSource, box);
@@ -280,7 +281,7 @@ describe.each([
       const extra: DataSource[] = [];
       if (onPostgres && testDb) {
         for (let i = 0; i < 3; i++) {
-          const ds = createDataSource({ url: testDb.url, entities: [], poolSize: 2 });
+          const ds = createDataSource({ url: testDb.url, entities: [], migrations: [], poolSize: 2 });
           await ds.initialize();
           extra.push(ds);
         }

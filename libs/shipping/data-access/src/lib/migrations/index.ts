@@ -11,8 +11,13 @@ import { ValidationLease1764979200000 } from './1764979200000-validation-lease.m
 import { WebhookHoldsRemoved1765065600000 } from './1765065600000-webhook-holds-removed.migration';
 import { NativeBatchPages1765152000000 } from './1765152000000-native-batch-pages.migration';
 
-/** Every migration, oldest first. Add new ones at the end; never edit an applied one. */
-export const MIGRATIONS = [
+/**
+ * Every migration of the service's database, oldest first: the composition hands this list to
+ * DatabaseModule.forRoot (platform/database only runs it). The first one also made platform/auth's
+ * `tenants` and `api_keys`. Add new ones at the end; never edit, rename or reorder an applied one
+ * (databases know them by class name, timestamp included).
+ */
+export const SHIPPING_MIGRATIONS = [
   InitialSchema1732262400000,
   MergedLabelFiles1763856000000,
   LabelListing1763870400000,

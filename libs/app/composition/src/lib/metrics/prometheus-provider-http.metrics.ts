@@ -1,18 +1,18 @@
 import type { HttpExchange, HttpObserver } from '@shipbatch/providers/core';
 import { Counter, Histogram } from 'prom-client';
-import type { MetricsRegistry } from './metrics.registry';
+import type { MetricsRegistry } from '@shipbatch/platform/metrics';
 
 const LATENCY_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30];
 const PACING_BUCKETS = [0.001, 0.01, 0.1, 0.5, 1, 2, 5, 10, 30, 60];
 
 /**
- * The providers' HTTP transports report every try here (an HttpObserver, handed to them through
- * the provider registry): `shipbatch_provider_http_requests_total{provider,kind,method,status}`
+ * The providers' HTTP transports report every try here (an HttpObserver bound to
+ * PROVIDER_HTTP_OBSERVER, which the provider gateway hands to the registry): `shipbatch_provider_http_requests_total{provider,kind,method,status}`
  * (`status` is the HTTP status, or `network` when no answer came: 429s and 5xx per provider are
  * `status="429"` and `status=~"5.."`), `shipbatch_provider_http_request_duration_seconds` and
  * `shipbatch_provider_pacing_wait_seconds` (time the rate-limit pacer held a request).
  */
-export class ProviderHttpMetrics implements HttpObserver {
+export class PrometheusProviderHttpMetrics implements HttpObserver {
   private readonly requests: Counter<'provider' | 'kind' | 'method' | 'status'>;
   private readonly duration: Histogram<'provider' | 'kind'>;
   private readonly pacing: Histogram<'provider'>;

@@ -6,7 +6,7 @@ import {
   ProviderRateLimitedError,
   type RateBudget,
 } from '@shipbatch/providers/core';
-import type { AccountThrottle } from './account-throttle.port';
+import type { AccountThrottle } from '@shipbatch/platform/queue';
 
 const sleepFor = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -3,7 +3,8 @@ import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec
 /**
  * Builders of the OpenAPI 3.0 schemas that describe the public API's answers. Each resource's
  * schema sits beside the presenter that renders it (`presenters/<resource>.schema.ts`): the
- * controllers reference them in their `@ApiResponse` decorators, and the end-to-end suite
+ * controllers of `@shipbatch/shipping/api` reference them in their `@ApiResponse` decorators
+ * (the api's own error schema is made with these builders too), and the end-to-end suite
  * validates every answer it receives against `/docs-json`.
  *
  * A schema made with `component` is published once under `components.schemas` (named by its

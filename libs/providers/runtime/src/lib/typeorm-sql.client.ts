@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { normalizeRows } from '@shipbatch/platform/database';
 import type { SqlClient } from '@shipbatch/providers/core';
 
 /**
@@ -21,12 +22,4 @@ export class TypeormSqlClient implements SqlClient {
     if (this.manager) return work(this);
     return this.dataSource.transaction((manager) => work(new TypeormSqlClient(this.dataSource, manager)));
   }
-}
-
-/** TypeORM answers UPDATE/DELETE ... RETURNING with [rows, count]; SELECT with rows. */
-export function normalizeRows<T>(result: unknown): T[] {
-  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') {
-    return result[0] as T[];
-  }
-  return Array.isArray(result) ? (result as T[]) : [];
 }

@@ -1,5 +1,5 @@
 import { paceIntervalMs, ProviderRateLimitedError, type RateBudget } from '@shipbatch/providers/core';
-import { MemoryAccountThrottle } from './memory-account.throttle';
+import { MemoryAccountThrottle } from '@shipbatch/platform/queue';
 import { ThrottlePacer } from './throttle.pacer';
 
 describe('ThrottlePacer', () => {
