@@ -5,9 +5,9 @@ import nx from '@nx/eslint-plugin';
 // one adapter cannot reach into another), `provider-registry` (the core and the adapters) and `provider-infrastructure`
 // (the service's implementations of the core's runtime ports over the platform: SQL client, pacer).
 const banForDomain = ['@nestjs/*', 'typeorm', 'bullmq', 'axios', 'class-validator', 'class-transformer', 'ioredis', 'pg'];
-const banForProvider = ['@nestjs/*', 'typeorm', 'bullmq'];
+const banForProvider = ['@nestjs/*', 'typeorm', 'bullmq', 'prom-client'];
 // Use cases reach PDFs, threads, SQL and HTTP only through ports.
-const banForApplication = ['@cantoo/pdf-lib', 'typeorm', 'pg', 'axios'];
+const banForApplication = ['@cantoo/pdf-lib', 'typeorm', 'pg', 'axios', 'prom-client'];
 // Platform libraries any layer above them may use: the queue, webhook sending, config and ids.
 const platform = ['type:queue', 'type:webhooks', 'type:util'];
 // What code outside the providers layer may import of it: the port and models, the registry, the runtime implementations.
@@ -22,10 +22,10 @@ const depConstraints = (inSpecs) => {
   // A data-access spec may run a use case over real infrastructure (the merge over pdf-lib).
   const specOnly = inSpecs ? ['type:infrastructure'] : [];
   return [
-    { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:composition', 'type:feature', 'type:worker', 'type:presentation', 'type:application', 'type:domain', 'type:data-access', 'type:infrastructure', ...providers, ...platform, ...t, ...adapters] },
-    { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:app', 'type:composition', 'type:feature', 'type:worker', 'type:presentation', 'type:application', 'type:domain', 'type:data-access', 'type:infrastructure', ...providers, 'type:provider-adapter', ...platform, 'type:testing'] },
+    { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:composition', 'type:observability', 'type:feature', 'type:worker', 'type:presentation', 'type:application', 'type:domain', 'type:data-access', 'type:infrastructure', ...providers, ...platform, ...t, ...adapters] },
+    { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:app', 'type:composition', 'type:observability', 'type:feature', 'type:worker', 'type:presentation', 'type:application', 'type:domain', 'type:data-access', 'type:infrastructure', ...providers, 'type:provider-adapter', ...platform, 'type:testing'] },
     // The composition root wires every layer into the two processes (API, worker); nothing imports it but the apps.
-    { sourceTag: 'type:composition', onlyDependOnLibsWithTags: ['type:feature', 'type:worker', 'type:presentation', 'type:application', 'type:domain', 'type:data-access', 'type:infrastructure', ...providers, ...platform, ...t, ...adapters] },
+    { sourceTag: 'type:composition', onlyDependOnLibsWithTags: ['type:feature', 'type:observability', 'type:worker', 'type:presentation', 'type:application', 'type:domain', 'type:data-access', 'type:infrastructure', ...providers, ...platform, ...t, ...adapters] },
     { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:feature', 'type:presentation', 'type:application', 'type:domain', 'type:data-access', ...providers, ...platform, ...t, ...adapters] },
     // The worker library (queue processors): never the HTTP API (`type:feature`) nor data access (the composition wires it); it renders through `type:presentation`.
     { sourceTag: 'type:worker', onlyDependOnLibsWithTags: ['type:presentation', 'type:application', 'type:domain', 'type:provider-core', ...platform, ...t, ...adapters] },
@@ -37,6 +37,8 @@ const depConstraints = (inSpecs) => {
     { sourceTag: 'type:infrastructure', onlyDependOnLibsWithTags: ['type:application', 'type:domain', 'type:provider-core', ...platform, ...t] },
     { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: ['type:data-access', 'type:application', 'type:domain', ...providers, ...platform, ...t, ...adapters, ...specOnly] },
     { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain'], bannedExternalImports: banForDomain },
+    // Metrics and health probes (prom-client): only the composition wires them; they read the queue's depth and nothing of shipping or the providers.
+    { sourceTag: 'type:observability', onlyDependOnLibsWithTags: ['type:queue', 'type:util', ...t] },
     { sourceTag: 'type:provider-core', onlyDependOnLibsWithTags: [...t], bannedExternalImports: banForProvider },
     { sourceTag: 'type:provider-adapter', onlyDependOnLibsWithTags: ['type:provider-core', ...t], bannedExternalImports: banForProvider },
     { sourceTag: 'type:provider-registry', onlyDependOnLibsWithTags: ['type:provider-core', 'type:provider-adapter', ...t], bannedExternalImports: banForProvider },

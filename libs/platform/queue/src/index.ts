@@ -1,4 +1,5 @@
 export * from './lib/queue.port';
+export * from './lib/queue-inspector.port';
 export * from './lib/queue-module.options';
 export * from './lib/queue.module';
 export type { InProcessJob, JobProcessor } from './lib/in-process.lane';

@@ -6,6 +6,7 @@ export * from './lib/shared/idempotency.store';
 export * from './lib/shared/page';
 export * from './lib/shared/provider-failure';
 export * from './lib/shared/provider.gateway';
+export * from './lib/shared/shipping-metrics.port';
 
 // Reusable objects: addresses, parcels, shipments
 export * from './lib/objects/address.repository';

@@ -1,6 +1,7 @@
 export * from './lib/entities';
 export * from './lib/migrations';
 export * from './lib/shipping-data-access.module';
+export * from './lib/provider-http-observer.token';
 export * from './lib/local-file.storage';
 export * from './lib/local-file-storage.module';
 export * from './lib/repositories/batch.repository';

@@ -98,6 +98,8 @@ describe('the API app writes JSON log lines, with ids and without secrets', () =
     expect((await http().get('/batches').set('Authorization', 'Bearer sb_not_a_key_but_long_enough_to_look_like_one')).status).toBe(401);
     expect((await http().get('/batches/ffffffffffffffffffffffffffffffff').set('Authorization', auth)).status).toBe(404);
     expect((await http().get('/health')).status).toBe(200);
+    expect((await http().get('/health/ready')).status).toBe(200);
+    expect((await http().get('/metrics')).status).toBe(200);
     // A delivery attempt to the closed port has been logged.
     await eventually(
       async () => lines().some((line) => line.includes('"webhook_delivery_id"')),
@@ -159,6 +161,7 @@ describe('the API app writes JSON log lines, with ids and without secrets', () =
     expect(requests.find((e) => e['msg'] === 'GET /batches/ffffffffffffffffffffffffffffffff 404')).toMatchObject({ level: 40, error_code: 'batch_not_found' });
     expect(requests.filter((e) => (e['res'] as { statusCode: number }).statusCode < 400 && 'error_code' in e)).toEqual([]);
     expect(requests.some((e) => String(e['msg']).includes('/health'))).toBe(false);
+    expect(requests.some((e) => String(e['msg']).includes('/metrics'))).toBe(false);
   });
 
   it('never writes the API key, the Authorization header, the admin token or the webhook secret', () => {

@@ -9,9 +9,10 @@ import { LocalFileStorageModule, SHIPPING_ENTITIES, SHIPPING_MIGRATIONS, Shippin
 import { LabelMergerModule } from '@shipbatch/shipping/label-merger';
 import { ObjectStorageModule } from '@shipbatch/shipping/object-storage';
 import { LoggerModule } from 'nestjs-pino';
+import { ObservabilityModule } from './metrics/observability.module';
 import { type LogOptions, loggerParams, type ProcessName } from './logging';
 
-/** What every process needs: logs, configuration, the database, the queue, what providers are handed at run time, the shipping ports, the label files' driver and the label merger. */
+/** What every process needs: logs, configuration, the database, the queue, metrics and probes, what providers are handed at run time, the shipping ports, the label files' driver and the label merger. */
 export function coreImports(config: AppConfig, process: ProcessName, logging: LogOptions = {}): Array<DynamicModule | Type> {
   return [
     LoggerModule.forRoot(loggerParams(config.logLevel, process, logging)),
@@ -30,6 +31,7 @@ export function coreImports(config: AppConfig, process: ProcessName, logging: Lo
         [QUEUES.webhookDelivery]: config.workers.concurrency.webhookDelivery,
       },
     }),
+    ObservabilityModule.forRoot(config, process),
     ProviderRuntimeModule,
     ShippingDataAccessModule,
     // FILE_STORAGE: one driver per process, as AppConfig says (FILE_STORAGE=local|s3).

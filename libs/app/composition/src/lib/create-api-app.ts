@@ -2,6 +2,7 @@ import { ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { AppConfig } from '@shipbatch/platform/config';
+import { HttpMetrics } from '@shipbatch/platform/metrics';
 import { ApiExceptionFilter, StorableParamsPipe, storableJsonBody, validationExceptionFactory } from '@shipbatch/shipping/api';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
@@ -11,7 +12,7 @@ import type { LogOptions } from './logging';
 export const MAX_BODY = '32mb';
 
 /**
- * Builds the HTTP application: logs, pipes, the error filter, OpenAPI at /docs. Not yet listening.
+ * Builds the HTTP application: logs, HTTP metrics, pipes, the error filter, OpenAPI at /docs. Not yet listening.
  * `logger: false` keeps errors only; `logStream` replaces stdout (see ./logging).
  */
 export async function createApiApp(config: AppConfig, options: LogOptions = {}): Promise<NestExpressApplication> {
@@ -28,6 +29,8 @@ export async function createApiApp(config: AppConfig, options: LogOptions = {}):
   app.useLogger(app.get(Logger));
   // Out now, and no more buffering: Nest would wait for listen(), and an app only init()ed (tests) would keep them all.
   app.flushLogs();
+  // First: every answer is counted by route template and status, refusals and 404s included.
+  app.use(app.get(HttpMetrics).middleware());
   app.useBodyParser('json', { limit: MAX_BODY });
   // Before anything reads the body: NUL characters, unpaired surrogates and deep nesting are a 400 naming the field.
   app.use(storableJsonBody());

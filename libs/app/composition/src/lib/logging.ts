@@ -46,6 +46,9 @@ export interface LogOptions {
 
 export type ProcessName = 'api' | 'worker';
 
+/** Probes and scrapes, every few seconds: not logged when they answer below 400. */
+const QUIET_PATHS = new Set(['/health', '/health/live', '/health/ready', '/metrics']);
+
 /** Values of these paths never reach a log line (pino `redact`). */
 export const LOG_REDACT_PATHS: readonly string[] = [
   // Request and response headers, should a raw request ever be logged.
@@ -238,7 +241,7 @@ export function createRootLogger(options: { level: LogLevel; name: ProcessName; 
  * LoggerModule's parameters: the root logger and the request log. One line a request, when it
  * ends: `POST /batches 201`, its id (`reqId`, from X-Request-ID or a new UUID, also sent back as
  * X-Request-Id), the tenant and, for /batches/{id}..., the batch. 4xx are `warn`, 5xx `error` with
- * the error, both with the answer's `error_code`; a healthy /health is not logged. Lines logged while a request is handled carry its
+ * the error, both with the answer's `error_code`; a healthy /health, /health/live, /health/ready or /metrics is not logged. Lines logged while a request is handled carry its
  * `reqId`.
  */
 export function loggerParams(level: LogLevel, name: ProcessName, options: LogOptions = {}): Params {
@@ -263,7 +266,7 @@ export function loggerParams(level: LogLevel, name: ProcessName, options: LogOpt
       customLogLevel: (req: IncomingMessage, res: ServerResponse, error?: Error) => {
         if (error || res.statusCode >= 500) return 'error';
         if (res.statusCode >= 400) return 'warn';
-        if (((req as LoggedRequest).originalUrl ?? req.url ?? '').split('?')[0] === '/health') return 'silent';
+        if (QUIET_PATHS.has(((req as LoggedRequest).originalUrl ?? req.url ?? '').split('?')[0])) return 'silent';
         return 'info';
       },
       // Called when the request starts (nothing known yet) and when it ends.

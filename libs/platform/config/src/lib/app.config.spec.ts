@@ -42,6 +42,13 @@ describe('loadConfig', () => {
     expect(loadConfig({ DATA_DIR: dir(), LOG_LEVEL: 'silent' }).logLevel).toBe('silent');
     expect(() => loadConfig({ DATA_DIR: dir(), LOG_LEVEL: 'verbose' })).toThrow(/LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent/);
   });
+
+  it('reads METRICS_PORT: unset means no listener, a port out of range refused naming the variable', () => {
+    expect(loadConfig({ DATA_DIR: dir() }).metricsPort).toBeUndefined();
+    expect(loadConfig({ DATA_DIR: dir(), METRICS_PORT: '9464' }).metricsPort).toBe(9464);
+    expect(() => loadConfig({ DATA_DIR: dir(), METRICS_PORT: '0' })).toThrow(/METRICS_PORT must be between 1 and 65535/);
+    expect(() => loadConfig({ DATA_DIR: dir(), METRICS_PORT: 'x' })).toThrow(/METRICS_PORT/);
+  });
 });
 
 describe('embedded memory settings', () => {

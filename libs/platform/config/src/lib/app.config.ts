@@ -17,6 +17,8 @@ export interface AppConfig {
   /** embedded when DATABASE_URL is unset (PGlite + in-process queue), scale-out otherwise. */
   mode: RunMode;
   port: number;
+  /** The worker's HTTP port for /metrics and /health/* (`METRICS_PORT`); unset: no listener. The API serves them on `port`. */
+  metricsPort?: number;
   dataDir: string;
   databaseUrl?: string;
   redisUrl?: string;
@@ -252,6 +254,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   const config: AppConfig = {
     mode,
     port,
+    metricsPort: env['METRICS_PORT'] ? intBetween(env, 'METRICS_PORT', 0, 1, 65_535) : undefined,
     dataDir,
     databaseUrl,
     redisUrl,

@@ -7,6 +7,7 @@ import { ACCOUNT_THROTTLE } from './account-throttle.port';
 import { BULK_CHUNK_SIZE, BullMqQueue } from './bullmq.queue';
 import { QueueModule } from './queue.module';
 import { QUEUE_PORT, type QueuePort } from './queue.port';
+import { QUEUE_INSPECTOR, type QueueInspector } from './queue-inspector.port';
 import { RedisAccountThrottle } from './redis-account.throttle';
 
 @Injectable()
@@ -123,6 +124,25 @@ describe('BullMqQueue (QueueModule with a Redis URL, Redis on 127.0.0.1)', () =>
     await port.add('work', { n: 0 });
     await eventually(async () => recorder.done.length, (n) => n === 1);
     expect(processor.worker.concurrency).toBe(8);
+  });
+
+  it('shows every process\'s depth to the QUEUE_INSPECTOR from Redis, and answers its ping', async () => {
+    const { app, port, recorder } = await build({ concurrency: { work: 1 } });
+    const inspector = app.get<QueueInspector>(QUEUE_INSPECTOR);
+    expect(inspector).toBeInstanceOf(BullMqQueue);
+    expect(inspector.queueNames()).toEqual(['work']);
+    await inspector.ping();
+    let open!: () => void;
+    recorder.gate = new Promise<void>((resolve) => (open = resolve));
+    await port.addBulk('work', [{ data: { n: 1 } }, { data: { n: 2 } }, { data: { n: 3 }, options: { delayMs: 60_000 } }]);
+    await eventually(async () => recorder.runs.length, (n) => n === 1);
+    await new Promise((r) => setTimeout(r, 20));
+    const depth = await inspector.depth('work');
+    expect(depth).toMatchObject({ waiting: 1, active: 1, delayed: 1 });
+    expect(depth.oldestWaitingAgeMs).toBeGreaterThanOrEqual(15);
+    open();
+    await eventually(async () => recorder.done.length, (n) => n === 2);
+    expect((await inspector.depth('work')).oldestWaitingAgeMs).toBe(0);
   });
 
   it('delivers jobs added through the port to the @Processor, with their ids', async () => {

@@ -1,8 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { getQueueToken } from '@nestjs/bullmq';
 import type { JobsOptions, Queue } from 'bullmq';
 import type { EnqueueItem, EnqueueOptions, QueuePort } from './queue.port';
+import type { QueueDepth, QueueInspector } from './queue-inspector.port';
+import { QUEUE_MODULE_OPTIONS, type QueueModuleOptions } from './queue-module.options';
 
 /** Jobs per `Queue.addBulk` call: one Redis pipeline each, bounded in size. */
 export const BULK_CHUNK_SIZE = 1000;
@@ -12,10 +14,13 @@ export const BULK_CHUNK_SIZE = 1000;
  * Retry and retention policy come from the queues' default job options (see QueueModule).
  */
 @Injectable()
-export class BullMqQueue implements QueuePort {
+export class BullMqQueue implements QueuePort, QueueInspector {
   private readonly queues = new Map<string, Queue>();
 
-  constructor(private readonly moduleRef: ModuleRef) {}
+  constructor(
+    private readonly moduleRef: ModuleRef,
+    @Optional() @Inject(QUEUE_MODULE_OPTIONS) private readonly options?: QueueModuleOptions,
+  ) {}
 
   async add<T extends object>(queue: string, data: T, options: EnqueueOptions = {}): Promise<void> {
     await this.queue(queue).add(queue, data, toJobOptions(options));
@@ -31,6 +36,30 @@ export class BullMqQueue implements QueuePort {
 
   async waiting(queue: string): Promise<number> {
     return this.queue(queue).getJobCountByTypes('waiting', 'prioritized', 'delayed');
+  }
+
+  queueNames(): readonly string[] {
+    return this.options?.queues ?? [];
+  }
+
+  /** Counts from Redis (every process's jobs); the oldest waiting job is the first in line. */
+  async depth(queue: string): Promise<QueueDepth> {
+    const q = this.queue(queue);
+    const [counts, [oldest]] = await Promise.all([q.getJobCounts('waiting', 'prioritized', 'active', 'delayed'), q.getJobs(['wait', 'prioritized'], 0, 0, true)]);
+    return {
+      waiting: (counts['waiting'] ?? 0) + (counts['prioritized'] ?? 0),
+      active: counts['active'] ?? 0,
+      delayed: counts['delayed'] ?? 0,
+      oldestWaitingAgeMs: oldest?.timestamp ? Math.max(0, Date.now() - oldest.timestamp) : 0,
+    };
+  }
+
+  async ping(): Promise<void> {
+    const [first] = this.queueNames();
+    if (first === undefined) return;
+    // The connection is ioredis' (QueueModule gives BullMQ a URL), which answers PING.
+    const client = (await this.queue(first).client) as unknown as { ping(): Promise<string> };
+    await client.ping();
   }
 
   private queue(name: string): Queue {

@@ -36,6 +36,11 @@ export class InProcessLane {
     return this.waiting.length - this.head;
   }
 
+  /** When the job first in line was added (`timestamp`), if any waits. */
+  get oldestWaitingTimestamp(): number | undefined {
+    return this.waiting[this.head]?.timestamp;
+  }
+
   push(job: InProcessJob): void {
     this.waiting.push(job);
   }

@@ -6,6 +6,7 @@ import { InProcessQueue } from './in-process.queue';
 import { QueueModule } from './queue.module';
 import type { QueueModuleOptions } from './queue-module.options';
 import { QUEUE_PORT, type QueuePort } from './queue.port';
+import { QUEUE_INSPECTOR, type QueueInspector } from './queue-inspector.port';
 
 /** Written like the application's processors: typed with BullMQ's Job, using id, data and attemptsMade. */
 type TestJob = Job<{ n: number }>;
@@ -209,6 +210,26 @@ describe('InProcessQueue (QueueModule without a Redis URL)', () => {
     expect(driver.counts('orphan').waiting).toBe(2);
     expect(recorder.runs).toEqual([]);
     expect(logger.lines.some((l) => l.level === 'warn' && l.message.includes("'orphan'"))).toBe(true);
+    await app.close();
+  });
+
+  it('shows its depth to the QUEUE_INSPECTOR: waiting, active, delayed and the age of the oldest waiting job', async () => {
+    const { app, queue, recorder } = await build({ queues: ['work', 'single', 'orphan'] });
+    const inspector = app.get<QueueInspector>(QUEUE_INSPECTOR);
+    expect(inspector.queueNames()).toEqual(['work', 'single', 'orphan']);
+    await inspector.ping();
+    expect(await inspector.depth('orphan')).toEqual({ waiting: 0, active: 0, delayed: 0, oldestWaitingAgeMs: 0 });
+    const open = recorder.hold();
+    await queue.add('orphan', { n: 1 });
+    await queue.add('single', { n: 2 });
+    await queue.add('single', { n: 3 });
+    await queue.add('single', { n: 4 }, { delayMs: 60_000 });
+    await new Promise((r) => setTimeout(r, 20));
+    const single = await inspector.depth('single');
+    expect(single).toMatchObject({ waiting: 1, active: 1, delayed: 1 });
+    expect(single.oldestWaitingAgeMs).toBeGreaterThanOrEqual(15);
+    expect((await inspector.depth('orphan')).waiting).toBe(1);
+    open();
     await app.close();
   });
 

@@ -14,6 +14,7 @@ import { type InProcessJob, InProcessLane } from './in-process.lane';
 import { describeError, jobLogFields } from './job-log.fields';
 import { QUEUE_MODULE_OPTIONS, type QueueModuleOptions } from './queue-module.options';
 import { DEFAULT_BACKOFF_MS, DEFAULT_JOB_ATTEMPTS, type EnqueueItem, type EnqueueOptions, type QueuePort } from './queue.port';
+import type { QueueDepth, QueueInspector } from './queue-inspector.port';
 
 export interface InProcessQueueCounts {
   waiting: number;
@@ -33,7 +34,7 @@ export interface InProcessQueueCounts {
  */
 @Injectable()
 export class InProcessQueue
-  implements QueuePort, OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
+  implements QueuePort, QueueInspector, OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
 {
   private readonly logger = new Logger('InProcessQueue');
   private readonly lanes = new Map<string, InProcessLane>();
@@ -108,6 +109,19 @@ export class InProcessQueue
   counts(queue: string): InProcessQueueCounts {
     const lane = this.lanes.get(queue);
     return { waiting: lane?.waitingCount ?? 0, delayed: lane?.delayed ?? 0, active: lane?.active ?? 0 };
+  }
+
+  queueNames(): readonly string[] {
+    return [...this.lanes.keys()];
+  }
+
+  async depth(queue: string): Promise<QueueDepth> {
+    const oldest = this.lanes.get(queue)?.oldestWaitingTimestamp;
+    return { ...this.counts(queue), oldestWaitingAgeMs: oldest === undefined ? 0 : Math.max(0, Date.now() - oldest) };
+  }
+
+  async ping(): Promise<void> {
+    // In process: nothing to reach.
   }
 
   /** Shutdown, first phase: stop taking jobs and wait for the running ones (before the database closes). */

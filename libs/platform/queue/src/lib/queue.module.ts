@@ -9,6 +9,7 @@ import { BullMqWorkerStart } from './bullmq-worker.start';
 import { InProcessQueue } from './in-process.queue';
 import { MemoryAccountThrottle } from './memory-account.throttle';
 import { QUEUE_MODULE_OPTIONS, type QueueModuleOptions } from './queue-module.options';
+import { QUEUE_INSPECTOR } from './queue-inspector.port';
 import { DEFAULT_BACKOFF_MS, DEFAULT_JOB_ATTEMPTS, QUEUE_PORT } from './queue.port';
 import { RedisAccountThrottle } from './redis-account.throttle';
 import { redisConnection } from './redis-connection.util';
@@ -54,9 +55,10 @@ export class QueueModule {
           BullMqWorkerDrain,
           BullMqWorkerLog,
           { provide: QUEUE_PORT, useExisting: BullMqQueue },
+          { provide: QUEUE_INSPECTOR, useExisting: BullMqQueue },
           { provide: ACCOUNT_THROTTLE, useFactory: () => new RedisAccountThrottle(redisUrl, prefix) },
         ],
-        exports: [QUEUE_PORT, ACCOUNT_THROTTLE, QUEUE_MODULE_OPTIONS, BullModule],
+        exports: [QUEUE_PORT, QUEUE_INSPECTOR, ACCOUNT_THROTTLE, QUEUE_MODULE_OPTIONS, BullModule],
       };
     }
     return {
@@ -66,10 +68,11 @@ export class QueueModule {
         ...shared,
         InProcessQueue,
         { provide: QUEUE_PORT, useExisting: InProcessQueue },
+        { provide: QUEUE_INSPECTOR, useExisting: InProcessQueue },
         MemoryAccountThrottle,
         { provide: ACCOUNT_THROTTLE, useExisting: MemoryAccountThrottle },
       ],
-      exports: [QUEUE_PORT, ACCOUNT_THROTTLE, QUEUE_MODULE_OPTIONS, InProcessQueue],
+      exports: [QUEUE_PORT, QUEUE_INSPECTOR, ACCOUNT_THROTTLE, QUEUE_MODULE_OPTIONS, InProcessQueue],
     };
   }
 }

@@ -1,5 +1,6 @@
 import type { NativeBatchPort } from './native-batch.port';
 import type { ProviderPacer } from './pacing';
+import type { HttpObserver } from './http/http-transport.types';
 import type {
   Balance,
   LabelDocument,
@@ -102,6 +103,8 @@ export interface ProviderContext {
   baseUrl?: string;
   /** Paces HTTP calls under the provider's rate limit across every worker; default UNPACED. */
   pacer?: ProviderPacer;
+  /** Sees every HTTP try (metrics): an adapter hands it to its HttpTransport (`observer`). */
+  observer?: HttpObserver;
 }
 
 export type ProviderOptionsClass<T extends object = object> = new () => T;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
-import type { LabelProvider, ProviderDefinition, ProviderPacer, SqlClient } from '@shipbatch/providers/core';
+import type { HttpObserver, LabelProvider, ProviderDefinition, ProviderPacer, SqlClient } from '@shipbatch/providers/core';
 import { InvalidAccountOptionsError } from './invalid-account-options.error';
 import { PROVIDER_DEFINITIONS } from './providers';
 import { UnknownProviderError } from './unknown-provider.error';
@@ -23,6 +23,8 @@ export interface RegistryContextExtras {
   /** The operator's base URLs by environment variable name (AppConfig.providerBaseUrls). */
   baseUrls?: Readonly<Record<string, string>>;
   pacer?: ProviderPacer;
+  /** Sees every HTTP try of every instance (metrics). */
+  observer?: HttpObserver;
 }
 
 export interface ParameterProblem {
@@ -122,6 +124,7 @@ export class ProviderRegistry {
       sql: extras.sql,
       baseUrl,
       pacer: extras.pacer,
+      observer: extras.observer,
     });
     // The replaced instance may still be finishing a call; closing it is best effort.
     if (cached) void cached.provider.close?.()?.catch(() => undefined);

@@ -39,6 +39,7 @@ export class ShippoClient {
       secrets: [options.api_token],
       timeoutMs: tuning.timeoutMs,
       pacer: context.pacer,
+      observer: context.observer,
       mapError: mapShippoError,
     });
   }

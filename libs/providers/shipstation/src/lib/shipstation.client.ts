@@ -47,6 +47,7 @@ export class ShipStationClient {
       secrets: [options.api_key],
       budget: { key: budgetKey('shipstation', options.api_key), perMinute: options.rate_limit_per_minute ?? SHIPSTATION_DEFAULT_RATE_LIMIT },
       pacer: context.pacer,
+      observer: context.observer,
       mapError: mapShipStationError,
     });
   }

@@ -18,6 +18,7 @@ export const FUNDING_REPOSITORY = Symbol('FUNDING_REPOSITORY');
 export const WEBHOOK_REPOSITORY = Symbol('WEBHOOK_REPOSITORY');
 export const WEBHOOK_DELIVERY_REPOSITORY = Symbol('WEBHOOK_DELIVERY_REPOSITORY');
 export const WEBHOOK_OBJECT_RENDERER = Symbol('WEBHOOK_OBJECT_RENDERER');
+export const SHIPPING_METRICS = Symbol('SHIPPING_METRICS');
 
 /** Queue names. Jobs carry ids only. */
 export const QUEUES = {

@@ -11,7 +11,7 @@ import {
   ProviderValidationError,
 } from '../provider.errors';
 import { HttpTransport } from './http-transport';
-import type { HttpErrorAnswer, HttpTransportOptions } from './http-transport.types';
+import type { HttpErrorAnswer, HttpExchange, HttpTransportOptions } from './http-transport.types';
 
 interface Seen {
   method: string;
@@ -618,6 +618,35 @@ describe('HttpTransport (against a local node:http server)', () => {
       expect(slow.possiblyCommitted).toBe(false);
       const cdn = await failure(make().download(`${other.url.replace(/\d+$/, '1')}/x.pdf`));
       expect(cdn.message).toMatch(/^shipstation: GET http:\/\/127\.0\.0\.1:1\/x\.pdf failed: connection refused/);
+    });
+  });
+  describe('observer', () => {
+    it('sees every try: provider, kind, method, status or network error, duration and pacing; never a URL', async () => {
+      const seen: HttpExchange[] = [];
+      const observer = { exchanged: (e: HttpExchange) => void seen.push(e) };
+      let calls = 0;
+      server.handle((_req, res) => (++calls === 1 ? json(res, 503, {}) : json(res, 200, { ok: true })));
+      const { pacer } = recordingPacer([]);
+      await retrying({ observer, pacer, budget: { key: 'k', perMinute: 60 } }).request({ method: 'GET', path: '/v2/labels/1' });
+      server.handle((_req, res) => json(res, 429, {}, { 'Retry-After': '1' }));
+      await failure(make({ observer }).request({ method: 'POST', path: '/v2/labels', body: {} }));
+      await make({ observer }).download(`${server.url}/label.pdf`).catch(() => undefined);
+      const closed = await startServer();
+      await closed.close();
+      await failure(make({ observer, baseUrl: closed.url }).request({ method: 'GET', path: '/v2/x' }));
+      expect(seen.map(({ durationMs: _d, pacedMs: _p, ...e }) => e)).toEqual([
+        { provider: 'shipstation', kind: 'request', method: 'GET', status: 503 },
+        { provider: 'shipstation', kind: 'request', method: 'GET', status: 200 },
+        { provider: 'shipstation', kind: 'request', method: 'POST', status: 429 },
+        { provider: 'shipstation', kind: 'download', method: 'GET', status: 429 },
+        { provider: 'shipstation', kind: 'request', method: 'GET', networkError: 'ECONNREFUSED' },
+      ]);
+      expect(seen.every((e) => e.durationMs >= 0 && e.pacedMs >= 0)).toBe(true);
+    });
+
+    it('never fails a request when the observer throws', async () => {
+      const observer = { exchanged: () => { throw new Error('metrics down'); } };
+      await expect(make({ observer }).request({ method: 'GET', path: '/v2/ok' })).resolves.toMatchObject({ status: 200 });
     });
   });
 });

@@ -13,6 +13,7 @@ import type {
   DownloadedFile,
   DownloadOptions,
   HttpAnswer,
+  HttpExchange,
   HttpErrorAnswer,
   HttpRequest,
   HttpTransportOptions,
@@ -100,7 +101,10 @@ export class HttpTransport {
 
   private async tryOnce<T>(req: HttpRequest, idempotent: boolean): Promise<Tried<T>> {
     const budget = req.budget ?? this.options.budget;
+    const pacingFrom = Date.now();
     if (budget) await this.pacer.acquire(budget, req.pace);
+    const sentAt = Date.now();
+    const seen = { kind: 'request', method: req.method, pacedMs: sentAt - pacingFrom } as const;
     const attempt: Attempt = {
       method: req.method,
       path: req.path,
@@ -120,9 +124,11 @@ export class HttpTransport {
       });
     } catch (error) {
       const mapped = this.networkError(error, attempt);
+      this.observe({ ...seen, networkError: String(mapped.details?.['network_error']), durationMs: Date.now() - sentAt });
       // A network failure is worth another try when repeating is harmless or nothing was sent.
       return { error: mapped, repeatable: idempotent || NOT_SENT_CODES.has(String(mapped.details?.['network_error'])) };
     }
+    this.observe({ ...seen, status: answer.status, durationMs: Date.now() - sentAt });
     const headers = plainHeaders(answer.headers);
     const body = parseBody(answer.data, headers['content-type']);
     if (answer.status >= 200 && answer.status < 300) {
@@ -152,6 +158,8 @@ export class HttpTransport {
       mayCommit: false,
     };
     let answer: Answer;
+    const sentAt = Date.now();
+    const seen = { kind: 'download', method: 'GET', pacedMs: 0 } as const;
     try {
       answer = await this.http.request<ArrayBuffer>({
         method: 'GET',
@@ -163,6 +171,7 @@ export class HttpTransport {
         maxBodyLength: maxBytes,
       });
     } catch (error) {
+      this.observe({ ...seen, networkError: error instanceof Error ? networkCode(error) : 'unknown', durationMs: Date.now() - sentAt });
       if (error instanceof AxiosError && /maxContentLength/.test(error.message)) {
         throw new ProviderValidationError(
           this.message(attempt, `failed: the file is larger than the limit of ${maxBytes} bytes`),
@@ -171,12 +180,21 @@ export class HttpTransport {
       }
       throw this.networkError(error, attempt);
     }
+    this.observe({ ...seen, status: answer.status, durationMs: Date.now() - sentAt });
     const headers = plainHeaders(answer.headers);
     const content = Buffer.from(answer.data as ArrayBuffer);
     if (answer.status >= 200 && answer.status < 300) {
       return { content, contentType: (headers['content-type'] ?? '').split(';')[0].trim().toLowerCase() };
     }
     throw this.statusError(answer.status, parseBody(content.toString('utf8'), headers['content-type']), headers, attempt);
+  }
+
+  private observe(exchange: Omit<HttpExchange, 'provider'>): void {
+    try {
+      this.options.observer?.exchanged({ provider: this.options.provider, ...exchange });
+    } catch {
+      // Metrics never fail a request.
+    }
   }
 
   private url(req: HttpRequest): string {

@@ -34,6 +34,29 @@ export interface HttpTransportOptions {
    * the answer was JSON, else the text. Whatever it returns is redacted like everything else.
    */
   mapError?: (answer: HttpErrorAnswer) => ProviderError | undefined;
+  /** Told of every try (metrics); default none. What it throws is ignored. */
+  observer?: HttpObserver;
+}
+
+/** One try of a request or a download, as the transport's observer sees it: no URL, no body, no credential. */
+export interface HttpExchange {
+  /** HttpTransportOptions.provider (`shipstation`). */
+  provider: string;
+  kind: 'request' | 'download';
+  method: string;
+  /** The answer's status; absent when none came (refused, reset, timeout). */
+  status?: number;
+  /** The network error code when no answer came (`ECONNREFUSED`, `ETIMEDOUT`). */
+  networkError?: string;
+  /** From sending to the answer or the failure, in ms (pacing excluded). */
+  durationMs: number;
+  /** How long the pacer held this try before it was sent, in ms (0 when not paced). */
+  pacedMs: number;
+}
+
+/** Sees every HTTP try a transport makes (for example to count them by provider and status). */
+export interface HttpObserver {
+  exchanged(exchange: HttpExchange): void;
 }
 
 export interface HttpErrorAnswer {

@@ -1,8 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { newObjectId } from '@shipbatch/platform/config';
 import type { CarrierAccountRecord } from '../carrier-accounts/carrier-account.repository';
 import type { FundingReason, FundingRepository } from './funding.repository';
-import { FUNDING_REPOSITORY } from '../tokens';
+import { FUNDING_REPOSITORY, SHIPPING_METRICS } from '../tokens';
+import { NO_SHIPPING_METRICS, type ShippingMetrics } from '../shared/shipping-metrics.port';
 import type { EventFields } from './funding.format';
 
 /** How long a top-up may hold an account's funding lock before others treat it as crashed. */
@@ -23,7 +24,10 @@ export interface Holding {
  */
 @Injectable()
 export class FundingLocks {
-  constructor(@Inject(FUNDING_REPOSITORY) private readonly funding: FundingRepository) {}
+  constructor(
+    @Inject(FUNDING_REPOSITORY) private readonly funding: FundingRepository,
+    @Optional() @Inject(SHIPPING_METRICS) private readonly metrics: ShippingMetrics = NO_SHIPPING_METRICS,
+  ) {}
 
   /** The funding lock of the account, or null when someone else holds it. */
   async lock(account: CarrierAccountRecord, reason: FundingReason): Promise<Holding | null> {
@@ -46,6 +50,7 @@ export class FundingLocks {
           token,
         );
         released = true;
+        this.metrics.fundingEvent(account.provider, reason, fields.status);
       },
       release: async () => {
         if (released) return;

@@ -15,6 +15,7 @@ import { AddFundsUseCase } from './add-funds.use-case';
 import { FundAheadUseCase } from './fund-ahead.use-case';
 import { FundingCostEstimator } from './funding-cost.estimator';
 import { FundingLocks } from './funding-lock';
+import { NO_SHIPPING_METRICS } from '../shared/shipping-metrics.port';
 import { HandleInsufficientFundsUseCase, type Shortfall } from './handle-insufficient-funds.use-case';
 import { ListFundingEventsUseCase } from './list-funding-events.use-case';
 
@@ -140,7 +141,9 @@ function setup(funding: FundingPolicy, providerOpts: Parameters<typeof fakeProvi
     findMany: async (tenantId: string, ids: string[]) => (tenantId === acct.tenantId && ids.includes(acct.id) ? [acct] : []),
   } as unknown as CarrierAccountRepository;
   const gateway = { forAccount: () => provider } as unknown as ProviderGateway;
-  const locks = new FundingLocks(repo);
+  const counted: string[] = [];
+  const metrics = { ...NO_SHIPPING_METRICS, fundingEvent: (p: string, r: string, s: string) => void counted.push(`${p} ${r} ${s}`) };
+  const locks = new FundingLocks(repo, metrics);
   const estimator = new FundingCostEstimator(repo);
   const service = {
     insufficient: new HandleInsufficientFundsUseCase(repo, locks, estimator),
@@ -148,7 +151,7 @@ function setup(funding: FundingPolicy, providerOpts: Parameters<typeof fakeProvi
     addFunds: new AddFundsUseCase(accounts, gateway, locks),
     events: new ListFundingEventsUseCase(repo, accounts),
   };
-  return { service, repo, acct, provider, state };
+  return { service, repo, acct, provider, state, counted };
 }
 
 const usd = (amountMinor: number): MoneyAmount => ({ amountMinor, currency: 'usd' });
@@ -216,6 +219,14 @@ describe('funding use cases', () => {
         }),
       ]);
       expect(repo.locks.size).toBe(0);
+    });
+
+    it('counts each funding event it records by provider, reason and status (SHIPPING_METRICS)', async () => {
+      const { service, acct, provider, state, counted } = setup(policy({ topUpAmountMinor: 500 }), { balance: 300 });
+      await service.insufficient.handle(acct, provider, refused(758));
+      state.addFundsError = new ProviderUnavailableError('down');
+      await service.insufficient.handle(acct, provider, refused(5_000));
+      expect(counted).toEqual(['fake insufficient_funds succeeded', 'fake insufficient_funds failed']);
     });
 
     it('tops up at least the provider minimum, and the usual amount when it is more', async () => {

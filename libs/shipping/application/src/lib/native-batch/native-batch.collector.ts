@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig, type NativeBatchSettings } from '@shipbatch/platform/config';
 import { QUEUE_PORT, type QueuePort } from '@shipbatch/platform/queue';
 import {
@@ -13,7 +13,8 @@ import type { CarrierAccountRepository } from '../carrier-accounts/carrier-accou
 import type { NativeBatchListName, NativeBatchRecord, NativeBatchRepository, NativeShipment } from './native-batch.repository';
 import type { ProviderGateway } from '../shared/provider.gateway';
 import type { PurchasedItem, PurchaseRepository } from '../purchase/purchase.repository';
-import { CARRIER_ACCOUNT_REPOSITORY, NATIVE_BATCH_REPOSITORY, PROVIDER_GATEWAY, PURCHASE_REPOSITORY, QUEUES } from '../tokens';
+import { CARRIER_ACCOUNT_REPOSITORY, NATIVE_BATCH_REPOSITORY, PROVIDER_GATEWAY, PURCHASE_REPOSITORY, QUEUES, SHIPPING_METRICS } from '../tokens';
+import { NO_SHIPPING_METRICS, type ShippingMetrics } from '../shared/shipping-metrics.port';
 import { concurrencyLimit } from '../shared/concurrency.limit';
 import { type NativeBatchJobData, nativeJobId, nativePageJobId } from './native-batch.jobs';
 import { messagesOr, NativeBatchSettlement } from './native-batch.settlement';
@@ -50,6 +51,7 @@ export class NativeBatchCollector {
     @Inject(QUEUE_PORT) private readonly queue: QueuePort,
     private readonly settle: NativeBatchSettlement,
     @Inject(APP_CONFIG) config: Pick<AppConfig, 'workers'>,
+    @Optional() @Inject(SHIPPING_METRICS) private readonly metrics: ShippingMetrics = NO_SHIPPING_METRICS,
   ) {
     this.settings = config.workers.nativeBatch;
   }
@@ -127,8 +129,10 @@ export class NativeBatchCollector {
     const settled = await Promise.allSettled(tasks);
     // What was collected is kept even when another label of the page failed (the page is read again for the rest).
     await this.purchases.recordPurchasedMany(bought);
+    if (bought.length > 0) this.metrics.labelsBought(provider.key, bought.length);
     await this.settle.bought(nb, bought.map((b) => b.claim.id));
     await this.settle.fail(nb, failed);
+    for (let i = 0; i < failed.length; i++) this.metrics.labelFailed(provider.key);
     await this.settle.giveBack(nb, alone, true);
     this.logger.debug(
       `batch ${nb.batchId}: native batch ${nb.id}: page ${page} of ${list}: ${bought.length} bought, ${failed.length} failed, ${alone.length} bought alone; read in ${listedAt - startedAt} ms, settled in ${Date.now() - listedAt} ms`,

@@ -11,6 +11,7 @@ import { type AppConfig, DEFAULT_WORKER_SETTINGS } from '@shipbatch/platform/con
 import type { QueuePort } from '@shipbatch/platform/queue';
 import type { CarrierAccountRecord, CarrierAccountRepository } from '../carrier-accounts/carrier-account.repository';
 import type { ProviderGateway } from '../shared/provider.gateway';
+import type { ShippingMetrics } from '../shared/shipping-metrics.port';
 import type { ClaimedPurchase, PurchaseRepository } from './purchase.repository';
 import type { FileStorage } from '../label-files/file-storage';
 import type { HandleInsufficientFundsUseCase, InsufficientFundsDecision } from '../funding/handle-insufficient-funds.use-case';
@@ -111,8 +112,15 @@ function setup(opts: {
   } as unknown as FileStorage;
   const labelFiles = { afterSettled: async (b: string, ids: string[]) => void log.push(`settled ${b} ${ids}`) } as unknown as MergeLabelFilesUseCase;
   const config = { workers: { ...DEFAULT_WORKER_SETTINGS, purchaseLeaseMs: opts.purchaseLeaseMs ?? DEFAULT_WORKER_SETTINGS.purchaseLeaseMs } } as AppConfig;
-  const useCase = new PurchaseShipmentUseCase(purchases, accounts, gateway, new PurchasedLabelFiles(files), funding, queue, labelFiles, config);
-  return { useCase, log, failed, leases };
+  const counted: string[] = [];
+  const metrics: ShippingMetrics = {
+    labelsBought: (p, n) => void counted.push(`bought ${p} ${n}`),
+    labelFailed: (p) => void counted.push(`failed ${p}`),
+    webhookAttempt: () => undefined,
+    fundingEvent: () => undefined,
+  };
+  const useCase = new PurchaseShipmentUseCase(purchases, accounts, gateway, new PurchasedLabelFiles(files), funding, queue, labelFiles, config, metrics);
+  return { useCase, log, failed, leases, counted };
 }
 
 describe('PurchaseShipmentUseCase', () => {
@@ -120,6 +128,15 @@ describe('PurchaseShipmentUseCase', () => {
     const { useCase, log } = setup({});
     await useCase.execute('bs1');
     expect(log).toEqual(['purchase bs1', 'recorded bs1=9400000', 'settled b1 bs1']);
+  });
+
+  it('counts the labels it records as bought, and the purchases failed for good, by provider (SHIPPING_METRICS)', async () => {
+    const bought = setup({});
+    await bought.useCase.execute(['bs1', 'bs2']);
+    expect(bought.counted).toEqual(['bought fake 2']);
+    const failing = setup({ lookupRequired: true, dedup: 'none' });
+    await failing.useCase.execute('bs1');
+    expect(failing.counted).toEqual(['failed fake']);
   });
 
   it('claims for the purchase lease the configuration gives (PURCHASE_LEASE_SECONDS)', async () => {

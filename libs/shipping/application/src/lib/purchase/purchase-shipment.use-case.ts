@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@shipbatch/platform/config';
 import { QUEUE_PORT, type QueuePort } from '@shipbatch/platform/queue';
 import { isProviderError, type LabelProvider, type PurchasedLabel } from '@shipbatch/providers/core';
@@ -6,7 +6,9 @@ import { decidePurchaseFailure, type ShipmentMessage } from '@shipbatch/shipping
 import type { CarrierAccountRecord, CarrierAccountRepository } from '../carrier-accounts/carrier-account.repository';
 import type { ProviderGateway } from '../shared/provider.gateway';
 import type { ClaimedPurchase, PurchasedItem, PurchaseRepository } from './purchase.repository';
-import { CARRIER_ACCOUNT_REPOSITORY, PROVIDER_GATEWAY, PURCHASE_REPOSITORY, QUEUES } from '../tokens';
+import { CARRIER_ACCOUNT_REPOSITORY, PROVIDER_GATEWAY, PURCHASE_REPOSITORY, QUEUES, SHIPPING_METRICS } from '../tokens';
+import { NO_SHIPPING_METRICS, type ShippingMetrics } from '../shared/shipping-metrics.port';
+import { MeteredPurchaseRepository } from './metered-purchase.repository';
 import { HandleInsufficientFundsUseCase } from '../funding/handle-insufficient-funds.use-case';
 import { FundingRounds } from '../funding/funding-rounds';
 import { MergeLabelFilesUseCase } from '../label-files/merge-label-files.use-case';
@@ -37,6 +39,8 @@ export class PurchaseShipmentUseCase {
    * (`PURCHASE_LEASE_SECONDS`). Longer than a claimed group's paced purchases take.
    */
   private readonly leaseMs: number;
+  /** `purchases`, counting the labels bought and failed it records (SHIPPING_METRICS). */
+  private readonly metered: MeteredPurchaseRepository;
 
   constructor(
     @Inject(PURCHASE_REPOSITORY) private readonly purchases: PurchaseRepository,
@@ -47,9 +51,11 @@ export class PurchaseShipmentUseCase {
     @Inject(QUEUE_PORT) private readonly queue: QueuePort,
     private readonly labelFiles: MergeLabelFilesUseCase,
     @Inject(APP_CONFIG) config: AppConfig,
+    @Optional() @Inject(SHIPPING_METRICS) metrics?: ShippingMetrics,
   ) {
     this.leaseMs = config.workers.purchaseLeaseMs;
-    this.fundingStep = new PurchaseFundingStep(purchases, funding, (id, token, delayMs) => this.enqueue(id, token, delayMs));
+    this.metered = new MeteredPurchaseRepository(purchases, metrics ?? NO_SHIPPING_METRICS);
+    this.fundingStep = new PurchaseFundingStep(this.metered, funding, (id, token, delayMs) => this.enqueue(id, token, delayMs));
   }
 
   /**
@@ -80,7 +86,7 @@ export class PurchaseShipmentUseCase {
     try {
       await this.buyGroup(share, bought, claimedAt);
     } finally {
-      await this.purchases.recordPurchasedMany(bought);
+      await this.metered.recordPurchasedMany(bought);
     }
     // The shipments settled (or went back to the queue): each label file chunk they complete
     // is merged; the last merge makes the batch PURCHASED.
@@ -96,6 +102,7 @@ export class PurchaseShipmentUseCase {
   private async buyGroup(group: ClaimedPurchase[], bought: PurchasedItem[], claimedAt: number): Promise<void> {
     const accountId = group[0].purchase.carrierAccountId;
     const account = await this.accounts.findByIdUnscoped(accountId);
+    if (account) this.metered.account(account.id, account.provider);
     if (!account || !account.active) {
       const code = account ? 'carrier_account_inactive' : 'carrier_account_not_found';
       await this.failAll(group, { source: 'shipbatch', code, text: `carrier account ${accountId} is ${account ? 'not active' : 'gone'}` });
@@ -147,7 +154,7 @@ export class PurchaseShipmentUseCase {
   }
 
   private async failAll(group: ClaimedPurchase[], message: ShipmentMessage): Promise<void> {
-    for (const claim of group) await this.purchases.recordFailed(claim, message, claim.lookupRequired);
+    for (const claim of group) await this.metered.recordFailed(claim, message, claim.lookupRequired);
   }
 
   private async giveBack(claims: ClaimedPurchase[], delayMs: number): Promise<void> {
@@ -161,7 +168,7 @@ export class PurchaseShipmentUseCase {
   private async buy(claim: ClaimedPurchase, provider: LabelProvider): Promise<PurchasedLabel | null> {
     if (claim.lookupRequired) {
       if (provider.capabilities.purchaseDeduplication !== 'lookup') {
-        await this.purchases.recordFailed(
+        await this.metered.recordFailed(
           claim,
           {
             source: 'shipbatch',
@@ -232,7 +239,7 @@ export class PurchaseShipmentUseCase {
           const text =
             `an earlier attempt may have bought this label, and looking it up failed (${error.message}), ` +
             'so it was not bought again; check the provider account before purchasing it again';
-          await this.purchases.recordFailed(claim, { source, code: 'purchase_outcome_unknown', text }, lookupRequired);
+          await this.metered.recordFailed(claim, { source, code: 'purchase_outcome_unknown', text }, lookupRequired);
           return { kind: 'settled' };
         }
         const providerCode = error.details?.['provider_code'];
@@ -242,7 +249,7 @@ export class PurchaseShipmentUseCase {
             : typeof providerCode === 'string' && providerCode
               ? providerCode
               : error.code;
-        await this.purchases.recordFailed(claim, { source, code, text: error.message }, lookupRequired);
+        await this.metered.recordFailed(claim, { source, code, text: error.message }, lookupRequired);
         return { kind: 'settled' };
       }
     }

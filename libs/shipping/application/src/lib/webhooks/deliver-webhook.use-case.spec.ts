@@ -7,6 +7,7 @@ import { generateWebhookSecret, verifyWebhook, WebhookSender, WebhookUrlPolicy }
 import type { ClaimedDelivery, DueDelivery, RecordedAttempt, WebhookDeliveryRepository, WebhookHealthChange } from './webhook-delivery.repository';
 import type { WebhookObjectRenderer } from './webhook-object.renderer';
 import { DeliverWebhookUseCase, NOT_SENT_PER_ROUND } from './deliver-webhook.use-case';
+import { NO_SHIPPING_METRICS } from '../shared/shipping-metrics.port';
 
 interface Received {
   headers: http.IncomingHttpHeaders;
@@ -202,6 +203,17 @@ describe('DeliverWebhookUseCase', () => {
     // Settled: the next job for it (a duplicate) sends nothing.
     await useCase.execute(fake.TOKEN, [fake.state.delivery.id]);
     expect(r.received).toHaveLength(3);
+  });
+
+  it('counts each attempt it records by transition, sent (SHIPPING_METRICS)', async () => {
+    const r = await receiver([500, 204]);
+    const fake = fakeDeliveries(delivery(r.url));
+    const counted: string[] = [];
+    const metrics = { ...NO_SHIPPING_METRICS, webhookAttempt: (t: string, sent: boolean) => void counted.push(`${t} sent=${sent}`) };
+    const useCase = new DeliverWebhookUseCase(fake.repo, renderer, sender, config, metrics);
+    await useCase.execute(fake.TOKEN, [fake.state.delivery.id]);
+    await useCase.execute(fake.TOKEN, [fake.state.delivery.id]);
+    expect(counted).toEqual(['retry sent=true', 'delivered sent=true']);
   });
 
   it('sends the body another attempt kept first, not its own rendering', async () => {

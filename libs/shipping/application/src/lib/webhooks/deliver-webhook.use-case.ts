@@ -1,10 +1,11 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@shipbatch/platform/config';
 import { type WebhookAttemptResult, WebhookSender } from '@shipbatch/platform/webhooks';
 import { webhookReachAfter } from '@shipbatch/shipping/domain';
 import type { ClaimedDelivery, RecordedAttempt, WebhookDeliveryRepository, WebhookHealthChange } from './webhook-delivery.repository';
 import type { WebhookObjectRenderer } from './webhook-object.renderer';
-import { WEBHOOK_DELIVERY_REPOSITORY, WEBHOOK_OBJECT_RENDERER } from '../tokens';
+import { SHIPPING_METRICS, WEBHOOK_DELIVERY_REPOSITORY, WEBHOOK_OBJECT_RENDERER } from '../tokens';
+import { NO_SHIPPING_METRICS, type ShippingMetrics } from '../shared/shipping-metrics.port';
 import { scheduleAfterAttempt } from './webhook-attempt.schedule';
 
 /** Due deliveries one round that could not reach its receiver records as not sent, at most. */
@@ -31,6 +32,7 @@ export class DeliverWebhookUseCase {
     @Inject(WEBHOOK_OBJECT_RENDERER) private readonly renderer: WebhookObjectRenderer,
     private readonly sender: WebhookSender,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Optional() @Inject(SHIPPING_METRICS) private readonly metrics: ShippingMetrics = NO_SHIPPING_METRICS,
   ) {}
 
   /** Sends the deliveries of `ids` still leased under `token`; the others (settled, taken over, webhook off) are skipped. */
@@ -55,6 +57,8 @@ export class DeliverWebhookUseCase {
     const health = this.health(results);
     const notSent = await this.notSent(results, health, now);
     await this.deliveries.recordAttempts([...attempts, ...notSent], health);
+    for (const a of attempts) this.metrics.webhookAttempt(a.transition, true);
+    for (const a of notSent) this.metrics.webhookAttempt(a.transition, false);
     this.log(results, attempts, health, notSent.length);
   }
 

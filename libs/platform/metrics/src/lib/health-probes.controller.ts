@@ -1,0 +1,26 @@
+import { Controller, Get, Inject, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { READINESS } from './metrics.tokens';
+import { liveAnswer, readyAnswer } from './probe.answers';
+import type { Readiness } from './readiness';
+
+/** `GET /health/live` and `GET /health/ready` on the API's port; no API key (`GET /health` stays in the shipping API). */
+@ApiExcludeController()
+@Controller('health')
+export class HealthProbesController {
+  constructor(@Inject(READINESS) private readonly readiness: Readiness) {}
+
+  @Get('live')
+  live(@Res() res: Response): void {
+    const { status, body } = liveAnswer();
+    res.status(status).json(body);
+  }
+
+  @Get('ready')
+  async ready(@Req() req: Request, @Res() res: Response): Promise<void> {
+    const requestId = (req.headers['x-request-id'] as string | undefined) ?? (typeof (req as { id?: unknown }).id === 'string' ? (req as { id: string }).id : undefined);
+    const { status, body } = readyAnswer(await this.readiness.check(), requestId);
+    res.status(status).json(body);
+  }
+}

@@ -1,0 +1,2 @@
+/** Injection token of this process's Readiness. */
+export const READINESS = Symbol('READINESS');
