@@ -1,3 +1,4 @@
+export * from './lib/tokens';
 export * from './lib/embedded-postgres';
 export * from './lib/data-dir-holder';
 export * from './lib/data-dir-lock';

@@ -1,3 +1,4 @@
+export * from './lib/tokens';
 export * from './lib/queue.port';
 export * from './lib/queue-inspector.port';
 export * from './lib/queue-module.options';

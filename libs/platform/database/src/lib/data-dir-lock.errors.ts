@@ -1,5 +1,6 @@
 import { type DataDirHolder, describeHolder } from './data-dir-holder';
 
+
 /** Another process holds the data directory (its lock file names it). */
 export class DataDirLockedError extends Error {
   /** The holder as its lock file names it, without the token of its local routes. */

@@ -2,8 +2,11 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LOCK_FILE, lockDataDir, readDataDirHolder } from './data-dir-lock';
+
 import { DataDirLockedError } from './data-dir-lock.errors';
+
 import { processState } from './process-identity';
+
 import { tempDir } from '@shipbatch/platform/testing';
 
 /** A process of its own that takes the lock of `dir` (this module, from its TypeScript source) and waits. */

@@ -2,8 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { linkSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { DataDirHolder } from './data-dir-holder';
+
 import { DataDirLockedError } from './data-dir-lock.errors';
+
 import { processState } from './process-identity';
+
 
 /**
  * One process per embedded data directory. PGlite is a whole PostgreSQL in one process with no

@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import type { DatabaseSchema } from './database-schema';
 
+
 export interface DataSourceSettings extends DatabaseSchema {
   url: string;
   /** Connections in the pool; 1 for the embedded database (PGlite is single-connection). */

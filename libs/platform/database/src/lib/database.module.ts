@@ -2,14 +2,11 @@ import { type DynamicModule, Global, Inject, Injectable, Logger, Module, type On
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '@shipbatch/platform/config';
 import type { DatabaseSchema } from './database-schema';
+
 import { type DatabaseHandle, openDatabase } from './open-database';
 
-export const DATABASE_HANDLE = Symbol('DATABASE_HANDLE');
-/**
- * Injection token: this process's hold on DATA_DIR (a DataDirLock) in embedded mode, null in
- * scale-out. Whatever injects it is made after the database is open (and so after the lock).
- */
-export const DATA_DIR_LOCK = Symbol('DATA_DIR_LOCK');
+import { DATABASE_HANDLE, DATA_DIR_LOCK } from './tokens';
+
 
 @Injectable()
 class DatabaseLifecycle implements OnApplicationShutdown {

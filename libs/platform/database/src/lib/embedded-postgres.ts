@@ -6,7 +6,9 @@ import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { DEFAULT_EMBEDDED_SETTINGS, type EmbeddedSettings } from '@shipbatch/platform/config';
 import { type DataDirLock, lockDataDir } from './data-dir-lock';
+
 import { copyTemplate, embeddedTemplateDir, ensureTemplate, isDataDir } from './embedded-template';
+
 
 /**
  * PostgreSQL settings of the embedded database, on top of PGlite's own start parameters.

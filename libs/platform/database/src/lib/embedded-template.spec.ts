@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { tempDir } from '@shipbatch/platform/testing';
 import { embeddedTemplateDir, ensureTemplate, isDataDir } from './embedded-template';
 
+
 /** A stand-in for initdb: a directory with PG_VERSION and one file naming who made it. */
 function fakeInitdb(maker: string, calls: string[]) {
   return async (staging: string) => {

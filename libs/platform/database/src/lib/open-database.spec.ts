@@ -5,7 +5,9 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { DEFAULT_EMBEDDED_SETTINGS } from '@shipbatch/platform/config';
 import { tempDir } from '@shipbatch/platform/testing';
 import { EmbeddedPostgres } from './embedded-postgres';
+
 import { openDatabase } from './open-database';
+
 
 /** Two migrations of a table of this spec's own (TypeORM wants a timestamp at the end of the name): platform/database runs migrations, it owns none. */
 class CreateNotes1700000000000 implements MigrationInterface {

@@ -2,9 +2,13 @@ import { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import type { AppConfig } from '@shipbatch/platform/config';
 import type { DataDirLock } from './data-dir-lock';
+
 import type { DatabaseSchema } from './database-schema';
+
 import { createDataSource, runMigrations } from './data-source.factory';
+
 import { EmbeddedPostgres } from './embedded-postgres';
+
 
 export interface DatabaseHandle {
   dataSource: DataSource;

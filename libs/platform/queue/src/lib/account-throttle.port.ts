@@ -24,5 +24,3 @@ export interface AccountThrottle {
   pause(key: string, ms: number): Promise<void>;
 }
 
-/** Injection token for the AccountThrottle that QueueModule.forRoot provides. */
-export const ACCOUNT_THROTTLE = Symbol('ACCOUNT_THROTTLE');

@@ -4,6 +4,7 @@ import { PROCESSOR_METADATA, WORKER_METADATA } from '@nestjs/bullmq/dist/bull.co
 import type { ProcessorOptions } from '@nestjs/bullmq';
 import type { JobProcessor } from './in-process.lane';
 
+
 export interface DiscoveredProcessor {
   queue: string;
   concurrency: number;

@@ -2,6 +2,7 @@ import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/comm
 import { DiscoveryService } from '@nestjs/core';
 import { startedBullWorkers } from './bullmq-worker.log';
 
+
 /**
  * Closes the BullMQ workers of every `@Processor` in the application before shutdown hooks
  * run: a worker stops taking jobs and waits for its active ones to finish, while the database

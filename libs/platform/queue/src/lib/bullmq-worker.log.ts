@@ -3,8 +3,12 @@ import { DiscoveryService } from '@nestjs/core';
 import { WorkerHost } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
 import { describeError, jobLogFields } from './job-log.fields';
-import { QUEUE_MODULE_OPTIONS, type QueueModuleOptions } from './queue-module.options';
+
+import { type QueueModuleOptions } from './queue-module.options';
 import { DEFAULT_JOB_ATTEMPTS } from './queue.port';
+
+import { QUEUE_MODULE_OPTIONS } from './tokens';
+
 
 /** The BullMQ workers @nestjs/bullmq started for the application's `@Processor`s (after module init). */
 export function startedBullWorkers(discovery: DiscoveryService): Array<WorkerHost['worker']> {

@@ -2,7 +2,10 @@ import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import { BullRegistrar } from '@nestjs/bullmq';
 import { startedBullWorkers } from './bullmq-worker.log';
-import { QUEUE_MODULE_OPTIONS, type QueueModuleOptions } from './queue-module.options';
+
+import { type QueueModuleOptions } from './queue-module.options';
+import { QUEUE_MODULE_OPTIONS } from './tokens';
+
 
 /**
  * Starts the BullMQ workers of the application's `@Processor`s (@nestjs/bullmq's registration,

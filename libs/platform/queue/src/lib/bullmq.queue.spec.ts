@@ -3,12 +3,16 @@ import { Injectable, type INestApplication, type LoggerService } from '@nestjs/c
 import { Test } from '@nestjs/testing';
 import { deleteRedisPrefix, eventually, TEST_REDIS_URL, uniqueRedisPrefix } from '@shipbatch/platform/testing';
 import type { Job, Queue } from 'bullmq';
-import { ACCOUNT_THROTTLE } from './account-throttle.port';
 import { BULK_CHUNK_SIZE, BullMqQueue } from './bullmq.queue';
+
 import { QueueModule } from './queue.module';
-import { QUEUE_PORT, type QueuePort } from './queue.port';
-import { QUEUE_INSPECTOR, type QueueInspector } from './queue-inspector.port';
+
+import { type QueuePort } from './queue.port';
+import { type QueueInspector } from './queue-inspector.port';
 import { RedisAccountThrottle } from './redis-account.throttle';
+
+import { ACCOUNT_THROTTLE, QUEUE_INSPECTOR, QUEUE_PORT } from './tokens';
+
 
 @Injectable()
 class Recorder {

@@ -3,8 +3,12 @@ import { ModuleRef } from '@nestjs/core';
 import { getQueueToken } from '@nestjs/bullmq';
 import type { JobsOptions, Queue } from 'bullmq';
 import type { EnqueueItem, EnqueueOptions, QueuePort } from './queue.port';
+
 import type { QueueDepth, QueueInspector } from './queue-inspector.port';
-import { QUEUE_MODULE_OPTIONS, type QueueModuleOptions } from './queue-module.options';
+
+import { type QueueModuleOptions } from './queue-module.options';
+import { QUEUE_MODULE_OPTIONS } from './tokens';
+
 
 /** Jobs per `Queue.addBulk` call: one Redis pipeline each, bounded in size. */
 export const BULK_CHUNK_SIZE = 1000;

@@ -1,5 +1,6 @@
 import type { EnqueueOptions } from './queue.port';
 
+
 /** The job-like object the in-process driver hands to a processor's `process(job)`. */
 export interface InProcessJob {
   id: string;

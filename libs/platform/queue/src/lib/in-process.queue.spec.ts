@@ -3,10 +3,15 @@ import { Injectable, type LoggerService, type Provider } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import type { Job } from 'bullmq';
 import { InProcessQueue } from './in-process.queue';
+
 import { QueueModule } from './queue.module';
+
 import type { QueueModuleOptions } from './queue-module.options';
-import { QUEUE_PORT, type QueuePort } from './queue.port';
-import { QUEUE_INSPECTOR, type QueueInspector } from './queue-inspector.port';
+
+import { type QueuePort } from './queue.port';
+import { type QueueInspector } from './queue-inspector.port';
+import { QUEUE_INSPECTOR, QUEUE_PORT } from './tokens';
+
 
 /** Written like the application's processors: typed with BullMQ's Job, using id, data and attemptsMade. */
 type TestJob = Job<{ n: number }>;

@@ -10,11 +10,18 @@ import {
 } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import { discoverBullProcessors } from './bull-processor.discovery';
+
 import { type InProcessJob, InProcessLane } from './in-process.lane';
+
 import { describeError, jobLogFields } from './job-log.fields';
-import { QUEUE_MODULE_OPTIONS, type QueueModuleOptions } from './queue-module.options';
+
+import { type QueueModuleOptions } from './queue-module.options';
 import { DEFAULT_BACKOFF_MS, DEFAULT_JOB_ATTEMPTS, type EnqueueItem, type EnqueueOptions, type QueuePort } from './queue.port';
+
 import type { QueueDepth, QueueInspector } from './queue-inspector.port';
+
+import { QUEUE_MODULE_OPTIONS } from './tokens';
+
 
 export interface InProcessQueueCounts {
   waiting: number;

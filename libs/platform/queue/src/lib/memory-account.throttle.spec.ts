@@ -1,5 +1,6 @@
 import { MemoryAccountThrottle } from './memory-account.throttle';
 
+
 describe('MemoryAccountThrottle', () => {
   const start = 1_700_000_000_000;
   let now = start;

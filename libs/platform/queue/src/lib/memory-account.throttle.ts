@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { AccountThrottle } from './account-throttle.port';
+
 import { exactMs, maxWaitMs as longestWait, wholeMs } from './rate-limit.util';
+
 
 /**
  * Embedded mode: one process, so each key's next free slot lives in a Map (clock: Date.now()).

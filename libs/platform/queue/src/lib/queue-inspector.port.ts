@@ -20,5 +20,3 @@ export interface QueueInspector {
   ping(): Promise<void>;
 }
 
-/** Injection token for the QueueInspector. */
-export const QUEUE_INSPECTOR = Symbol('QUEUE_INSPECTOR');

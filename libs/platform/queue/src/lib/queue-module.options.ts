@@ -23,5 +23,3 @@ export interface QueueModuleOptions {
   concurrency?: Readonly<Record<string, number>>;
 }
 
-/** Injection token for the options given to `QueueModule.forRoot`. */
-export const QUEUE_MODULE_OPTIONS = Symbol('QUEUE_MODULE_OPTIONS');

@@ -1,18 +1,26 @@
 import { BullModule } from '@nestjs/bullmq';
 import { type DynamicModule, Global, Module, type Provider } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
-import { ACCOUNT_THROTTLE } from './account-throttle.port';
 import { BullMqQueue } from './bullmq.queue';
+
 import { BullMqWorkerDrain } from './bullmq-worker.drain';
+
 import { BullMqWorkerLog } from './bullmq-worker.log';
+
 import { BullMqWorkerStart } from './bullmq-worker.start';
+
 import { InProcessQueue } from './in-process.queue';
+
 import { MemoryAccountThrottle } from './memory-account.throttle';
-import { QUEUE_MODULE_OPTIONS, type QueueModuleOptions } from './queue-module.options';
-import { QUEUE_INSPECTOR } from './queue-inspector.port';
-import { DEFAULT_BACKOFF_MS, DEFAULT_JOB_ATTEMPTS, QUEUE_PORT } from './queue.port';
+
+import { type QueueModuleOptions } from './queue-module.options';
+import { DEFAULT_BACKOFF_MS, DEFAULT_JOB_ATTEMPTS } from './queue.port';
 import { RedisAccountThrottle } from './redis-account.throttle';
+
 import { redisConnection } from './redis-connection.util';
+
+import { ACCOUNT_THROTTLE, QUEUE_INSPECTOR, QUEUE_MODULE_OPTIONS, QUEUE_PORT } from './tokens';
+
 
 export const DEFAULT_QUEUE_PREFIX = 'shipbatch';
 

@@ -25,9 +25,6 @@ export interface QueuePort {
   waiting(queue: string): Promise<number>;
 }
 
-/** Injection token for the QueuePort. */
-export const QUEUE_PORT = Symbol('QUEUE_PORT');
-
 /** Default retry policy for unexpected handler failures (database down and the like). */
 export const DEFAULT_JOB_ATTEMPTS = 8;
 export const DEFAULT_BACKOFF_MS = 1000;

@@ -2,6 +2,7 @@ import Redis from 'ioredis';
 import { deleteRedisPrefix, TEST_REDIS_URL, uniqueRedisPrefix } from '@shipbatch/platform/testing';
 import { RedisAccountThrottle } from './redis-account.throttle';
 
+
 /**
  * Redis's clock moves on between two calls, so a wait is "its slot minus a few ms": the
  * assertions take ranges [expected - SLACK, expected].

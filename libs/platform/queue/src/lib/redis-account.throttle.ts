@@ -1,7 +1,9 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import Redis from 'ioredis';
 import type { AccountThrottle } from './account-throttle.port';
+
 import { exactMs, maxWaitMs as longestWait, wholeMs } from './rate-limit.util';
+
 
 /** Milliseconds a key outlives its next slot, so idle keys vanish without ever changing an answer. */
 const KEY_GRACE_MS = 1000;

@@ -1,5 +1,6 @@
 import { redisConnection } from './redis-connection.util';
 
+
 describe('redisConnection', () => {
   it('parses host, port, credentials and database', () => {
     expect(redisConnection('redis://user:p%40ss@cache.internal:6380/3')).toEqual({

@@ -5,7 +5,7 @@ import { PROVIDER_PACER, SQL_CLIENT } from '@shipbatch/providers/runtime';
 import { APP_CONFIG, type AppConfig } from '@shipbatch/platform/config';
 import type { CarrierAccountRecord, ProviderGateway } from '@shipbatch/shipping/application';
 import { ConflictError } from '@shipbatch/shipping/domain';
-import { PROVIDER_HTTP_OBSERVER } from './provider-http-observer.token';
+import { PROVIDER_HTTP_OBSERVER } from './tokens';
 
 /**
  * The provider registry behind the application's ProviderGateway port. Every instance gets the

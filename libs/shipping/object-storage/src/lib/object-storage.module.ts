@@ -3,10 +3,11 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { APP_CONFIG, type AppConfig, UrlSigner } from '@shipbatch/platform/config';
 import { FILE_STORAGE } from '@shipbatch/shipping/application';
 import { createS3Client } from './s3-client';
+
 import { S3FileStorage } from './s3-file.storage';
 
-/** The S3 client of the process (one connection pool for every request). */
-export const S3_CLIENT = Symbol('S3_CLIENT');
+import { S3_CLIENT } from './tokens';
+
 
 function s3Settings(config: AppConfig) {
   if (config.fileStorage.driver !== 's3') throw new Error('ObjectStorageModule needs FILE_STORAGE=s3');

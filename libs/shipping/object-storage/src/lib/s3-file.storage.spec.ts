@@ -3,7 +3,9 @@ import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { UrlSigner } from '@shipbatch/platform/config';
 import { startTestS3, type TestS3 } from '@shipbatch/platform/testing';
 import { createS3Client } from './s3-client';
+
 import { DEFAULT_S3_UPLOAD, S3FileStorage } from './s3-file.storage';
+
 
 const MiB = 1024 * 1024;
 
