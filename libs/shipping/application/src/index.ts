@@ -1,12 +1,12 @@
 // DI tokens of every port this library defines
 export * from './lib/tokens';
 
-// Shared: provider gateway, pages, idempotency, provider failures
-export * from './lib/shared/idempotency.store';
-export * from './lib/shared/page';
-export * from './lib/shared/provider-failure';
-export * from './lib/shared/provider.gateway';
-export * from './lib/shared/shipping-metrics.port';
+// Common to several features: provider gateway, pages, idempotency, provider failures, metrics
+export * from './lib/common/idempotency.store';
+export * from './lib/common/page';
+export * from './lib/common/provider-failure';
+export * from './lib/common/provider.gateway';
+export * from './lib/common/shipping-metrics.port';
 
 // Reusable objects: addresses, parcels, shipments
 export * from './lib/objects/address.repository';

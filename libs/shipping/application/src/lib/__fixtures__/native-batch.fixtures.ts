@@ -11,7 +11,7 @@ import { DEFAULT_WORKER_SETTINGS } from '@shipbatch/platform/config';
 import type { QueuePort } from '@shipbatch/platform/queue';
 import type { CarrierAccountRecord, CarrierAccountRepository } from '../carrier-accounts/carrier-account.repository';
 import type { NativeBatchListName, NativeBatchPageRow, NativeBatchRecord, NativeBatchRepository, NativeBatchStep, NativeShipment } from '../native-batch/native-batch.repository';
-import type { ProviderGateway } from '../shared/provider.gateway';
+import type { ProviderGateway } from '../common/provider.gateway';
 import type { PurchaseRepository } from '../purchase/purchase.repository';
 import type { MergeLabelFilesUseCase } from '../label-files/merge-label-files.use-case';
 import { NativeBatchCollector } from '../native-batch/native-batch.collector';

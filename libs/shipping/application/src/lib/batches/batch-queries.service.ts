@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type Batch, type BatchCounts, NotFoundError, type ObjectResultsFilter } from '@shipbatch/shipping/domain';
 import type { BatchRepository, BatchShipmentView } from './batch.repository';
-import type { Page } from '../shared/page';
+import type { Page } from '../common/page';
 import type { FileStorage } from '../label-files/file-storage';
 import { BATCH_REPOSITORY, FILE_STORAGE } from '../tokens';
 

@@ -7,7 +7,7 @@ import type {
   PurchaseState,
   ShipmentMessage,
 } from '@shipbatch/shipping/domain';
-import type { Page } from '../shared/page';
+import type { Page } from '../common/page';
 import type { BatchShipmentInput } from './shipment-input';
 
 export interface NewBatch {

@@ -3,7 +3,7 @@ import { APP_CONFIG, type AppConfig, newObjectId } from '@shipbatch/platform/con
 import { isProviderError, type LabelFileType, type LabelProvider } from '@shipbatch/providers/core';
 import { type ShipmentProblem, statusFromProblems } from '@shipbatch/shipping/domain';
 import type { CarrierAccountRecord, CarrierAccountRepository } from '../carrier-accounts/carrier-account.repository';
-import type { ProviderGateway } from '../shared/provider.gateway';
+import type { ProviderGateway } from '../common/provider.gateway';
 import { CARRIER_ACCOUNT_REPOSITORY, PROVIDER_GATEWAY, VALIDATION_REPOSITORY } from '../tokens';
 import type {
   BatchDefaults,
@@ -13,7 +13,7 @@ import type {
   ValidatedShipment,
   ValidationRepository,
 } from './validation.repository';
-import { providerErrorText } from '../shared/provider-failure';
+import { providerErrorText } from '../common/provider-failure';
 import { ShipmentResolver, toPortAddress, toPortParcel } from './shipment-resolver';
 import { ValidationLease } from './validation-lease';
 import { ValidationLeaseLostError } from './validation-lease-lost.error';

@@ -1,6 +1,6 @@
 import { ProviderRegistry } from '@shipbatch/providers/registry';
 import type { CarrierAccountRecord, CarrierAccountRepository } from './carrier-account.repository';
-import type { ProviderGateway } from '../shared/provider.gateway';
+import type { ProviderGateway } from '../common/provider.gateway';
 import { CarrierAccountsBootCheck } from './carrier-accounts.boot-check';
 
 const account = (id: string, provider: string, parameters: Record<string, unknown>) => ({ id, tenantId: 't1', provider, parameters }) as CarrierAccountRecord;

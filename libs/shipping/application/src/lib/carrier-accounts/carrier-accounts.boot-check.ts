@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { CarrierAccountRepository } from './carrier-account.repository';
-import type { ProviderGateway } from '../shared/provider.gateway';
+import type { ProviderGateway } from '../common/provider.gateway';
 import { CARRIER_ACCOUNT_REPOSITORY, PROVIDER_GATEWAY } from '../tokens';
 
 export interface AccountOptionsReport {

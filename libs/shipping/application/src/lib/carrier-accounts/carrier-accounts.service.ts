@@ -4,9 +4,9 @@ import { type Balance, isProviderError } from '@shipbatch/providers/core';
 import { ConflictError, InvalidInputError, NotFoundError } from '@shipbatch/shipping/domain';
 import type { CarrierAccountRecord, CarrierAccountRepository } from './carrier-account.repository';
 import { FUNDING_DISABLED, type FundingPolicy } from '@shipbatch/shipping/domain';
-import type { ProviderGateway } from '../shared/provider.gateway';
+import type { ProviderGateway } from '../common/provider.gateway';
 import { CARRIER_ACCOUNT_REPOSITORY, PROVIDER_GATEWAY } from '../tokens';
-import { providerFailure } from '../shared/provider-failure';
+import { providerFailure } from '../common/provider-failure';
 
 export interface NewCarrierAccount {
   provider: string;

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { isProviderError, type MoneyAmount } from '@shipbatch/providers/core';
 import { topUpAhead } from '@shipbatch/shipping/domain';
 import type { CarrierAccountRecord, CarrierAccountRepository } from '../carrier-accounts/carrier-account.repository';
-import type { ProviderGateway } from '../shared/provider.gateway';
+import type { ProviderGateway } from '../common/provider.gateway';
 import { CARRIER_ACCOUNT_REPOSITORY, FUNDING_REPOSITORY, PROVIDER_GATEWAY } from '../tokens';
 import type { FundingRepository, QueuedDemand } from './funding.repository';
 import { ESTIMATE_MAX_QUOTES, FundingCostEstimator } from './funding-cost.estimator';

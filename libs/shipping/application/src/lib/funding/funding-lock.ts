@@ -3,7 +3,7 @@ import { newObjectId } from '@shipbatch/platform/config';
 import type { CarrierAccountRecord } from '../carrier-accounts/carrier-account.repository';
 import type { FundingReason, FundingRepository } from './funding.repository';
 import { FUNDING_REPOSITORY, SHIPPING_METRICS } from '../tokens';
-import { NO_SHIPPING_METRICS, type ShippingMetrics } from '../shared/shipping-metrics.port';
+import { NO_SHIPPING_METRICS, type ShippingMetrics } from '../common/shipping-metrics.port';
 import type { EventFields } from './funding.format';
 
 /** How long a top-up may hold an account's funding lock before others treat it as crashed. */

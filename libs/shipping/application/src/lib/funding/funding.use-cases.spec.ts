@@ -10,12 +10,12 @@ import { NotFoundError, UnavailableError } from '@shipbatch/shipping/domain';
 import type { CarrierAccountRecord, CarrierAccountRepository } from '../carrier-accounts/carrier-account.repository';
 import type { FundingPolicy } from '@shipbatch/shipping/domain';
 import type { FundingEventRecord, FundingRepository, QueuedDemand } from './funding.repository';
-import type { ProviderGateway } from '../shared/provider.gateway';
+import type { ProviderGateway } from '../common/provider.gateway';
 import { AddFundsUseCase } from './add-funds.use-case';
 import { FundAheadUseCase } from './fund-ahead.use-case';
 import { FundingCostEstimator } from './funding-cost.estimator';
 import { FundingLocks } from './funding-lock';
-import { NO_SHIPPING_METRICS } from '../shared/shipping-metrics.port';
+import { NO_SHIPPING_METRICS } from '../common/shipping-metrics.port';
 import { HandleInsufficientFundsUseCase, type Shortfall } from './handle-insufficient-funds.use-case';
 import { ListFundingEventsUseCase } from './list-funding-events.use-case';
 

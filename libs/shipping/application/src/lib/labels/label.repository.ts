@@ -1,5 +1,5 @@
 import type { LabelListQuery } from '@shipbatch/shipping/domain';
-import type { Page, PageRequest } from '../shared/page';
+import type { Page, PageRequest } from '../common/page';
 
 /** A bought label: Shippo's transaction and ShipStation's label are the same row. */
 export interface LabelRecord {

@@ -2,7 +2,7 @@ import { type LabelProvider, ProviderNotFoundError, ProviderUnavailableError, ty
 import { NotFoundError } from '@shipbatch/shipping/domain';
 import type { CarrierAccountRecord, CarrierAccountRepository } from '../carrier-accounts/carrier-account.repository';
 import type { LabelRecord, LabelRepository } from './label.repository';
-import type { ProviderGateway } from '../shared/provider.gateway';
+import type { ProviderGateway } from '../common/provider.gateway';
 import { VoidLabelUseCase } from './void-label.use-case';
 
 const base = { id: 'l1', tenantId: 't1', carrierAccountId: 'ca1', providerLabelId: 'p1', status: 'completed', voidedAt: null } as LabelRecord;

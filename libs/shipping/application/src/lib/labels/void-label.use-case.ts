@@ -3,7 +3,7 @@ import { isProviderError, type VoidResult } from '@shipbatch/providers/core';
 import { NotFoundError } from '@shipbatch/shipping/domain';
 import type { CarrierAccountRepository } from '../carrier-accounts/carrier-account.repository';
 import type { LabelRecord, LabelRepository } from './label.repository';
-import type { ProviderGateway } from '../shared/provider.gateway';
+import type { ProviderGateway } from '../common/provider.gateway';
 import { CARRIER_ACCOUNT_REPOSITORY, LABEL_REPOSITORY, PROVIDER_GATEWAY } from '../tokens';
 
 /**

@@ -11,11 +11,11 @@ import {
 import type { ShipmentMessage } from '@shipbatch/shipping/domain';
 import type { CarrierAccountRepository } from '../carrier-accounts/carrier-account.repository';
 import type { NativeBatchListName, NativeBatchRecord, NativeBatchRepository, NativeShipment } from './native-batch.repository';
-import type { ProviderGateway } from '../shared/provider.gateway';
+import type { ProviderGateway } from '../common/provider.gateway';
 import type { PurchasedItem, PurchaseRepository } from '../purchase/purchase.repository';
 import { CARRIER_ACCOUNT_REPOSITORY, NATIVE_BATCH_REPOSITORY, PROVIDER_GATEWAY, PURCHASE_REPOSITORY, QUEUES, SHIPPING_METRICS } from '../tokens';
-import { NO_SHIPPING_METRICS, type ShippingMetrics } from '../shared/shipping-metrics.port';
-import { concurrencyLimit } from '../shared/concurrency.limit';
+import { NO_SHIPPING_METRICS, type ShippingMetrics } from '../common/shipping-metrics.port';
+import { concurrencyLimit } from '../common/concurrency.limit';
 import { type NativeBatchJobData, nativeJobId, nativePageJobId } from './native-batch.jobs';
 import { messagesOr, NativeBatchSettlement } from './native-batch.settlement';
 import { PurchasedLabelFiles } from '../label-files/purchased-label.files';

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { LabelFileType, NativeBatchPort } from '@shipbatch/providers/core';
 import type { NativeBatchRecord, NativeBatchRepository, NativeShipment } from './native-batch.repository';
 import { NATIVE_BATCH_REPOSITORY } from '../tokens';
-import { concurrencyLimit } from '../shared/concurrency.limit';
+import { concurrencyLimit } from '../common/concurrency.limit';
 import { messagesOr, NativeBatchSettlement } from './native-batch.settlement';
 
 /** `prepare` chunks one step run makes (then it rings itself for the next ones), and how many at once. */

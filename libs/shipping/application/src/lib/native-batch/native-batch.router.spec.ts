@@ -2,7 +2,7 @@ import type { QueuePort } from '@shipbatch/platform/queue';
 import type { LabelProvider, NativeBatchPort } from '@shipbatch/providers/core';
 import type { CarrierAccountRecord, CarrierAccountRepository } from '../carrier-accounts/carrier-account.repository';
 import type { NativeBatchRepository, NativeCandidate } from './native-batch.repository';
-import type { ProviderGateway } from '../shared/provider.gateway';
+import type { ProviderGateway } from '../common/provider.gateway';
 import { NativeBatchRouter } from './native-batch.router';
 
 /** Candidates whose ship-from street is `from[i]`; hand-overs recorded as given. */

@@ -3,7 +3,7 @@ import { QUEUE_PORT, type QueuePort } from '@shipbatch/platform/queue';
 import type { LabelFileType, LabelProvider, NativeBatchPort } from '@shipbatch/providers/core';
 import type { CarrierAccountRepository } from '../carrier-accounts/carrier-account.repository';
 import type { NativeBatchRepository, NativeCandidate } from './native-batch.repository';
-import type { ProviderGateway } from '../shared/provider.gateway';
+import type { ProviderGateway } from '../common/provider.gateway';
 import { CARRIER_ACCOUNT_REPOSITORY, NATIVE_BATCH_REPOSITORY, PROVIDER_GATEWAY, QUEUES } from '../tokens';
 import { type NativeBatchJobData, nativeJobId } from './native-batch.jobs';
 

@@ -1,4 +1,4 @@
-import type { Page, PageRequest } from '../shared/page';
+import type { Page, PageRequest } from '../common/page';
 import type { AddressInput } from '../batches/shipment-input';
 
 export interface AddressRecord extends AddressInput {

@@ -1,4 +1,4 @@
-import type { Page, PageRequest } from '../shared/page';
+import type { Page, PageRequest } from '../common/page';
 import type { ParcelInput } from '../batches/shipment-input';
 
 export interface ParcelRecord extends ParcelInput {

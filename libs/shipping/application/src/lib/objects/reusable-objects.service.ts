@@ -3,7 +3,7 @@ import { newObjectId } from '@shipbatch/platform/config';
 import { NotFoundError } from '@shipbatch/shipping/domain';
 import type { AddressRecord, AddressRepository } from './address.repository';
 import type { LabelRecord, LabelRepository } from '../labels/label.repository';
-import type { Page, PageRequest } from '../shared/page';
+import type { Page, PageRequest } from '../common/page';
 import type { ParcelRecord, ParcelRepository } from './parcel.repository';
 import type { ShipmentRecord, ShipmentRepository } from './shipment.repository';
 import { ADDRESS_REPOSITORY, LABEL_REPOSITORY, PARCEL_REPOSITORY, SHIPMENT_REPOSITORY } from '../tokens';

@@ -1,5 +1,5 @@
 import type { AddressRecord } from './address.repository';
-import type { Page, PageRequest } from '../shared/page';
+import type { Page, PageRequest } from '../common/page';
 import type { ParcelRecord } from './parcel.repository';
 
 /**

@@ -1,5 +1,5 @@
 import type { ShipmentMessage } from '@shipbatch/shipping/domain';
-import type { ShippingMetrics } from '../shared/shipping-metrics.port';
+import type { ShippingMetrics } from '../common/shipping-metrics.port';
 import type { ClaimedPurchase, PurchasedItem, PurchaseRepository } from './purchase.repository';
 
 /**

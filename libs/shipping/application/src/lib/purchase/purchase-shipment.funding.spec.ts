@@ -9,7 +9,7 @@ import type { CarrierAccountRecord, CarrierAccountRepository } from '../carrier-
 import type { FileStorage } from '../label-files/file-storage';
 import type { FundingPolicy } from '@shipbatch/shipping/domain';
 import type { FundingEventRecord, FundingRepository, QueuedDemand } from '../funding/funding.repository';
-import type { ProviderGateway } from '../shared/provider.gateway';
+import type { ProviderGateway } from '../common/provider.gateway';
 import type { ClaimedPurchase, PurchasedItem, PurchaseRepository } from './purchase.repository';
 import { QUEUES } from '../tokens';
 import { FundingCostEstimator } from '../funding/funding-cost.estimator';

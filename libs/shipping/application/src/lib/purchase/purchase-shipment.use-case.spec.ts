@@ -10,8 +10,8 @@ import {
 import { type AppConfig, DEFAULT_WORKER_SETTINGS } from '@shipbatch/platform/config';
 import type { QueuePort } from '@shipbatch/platform/queue';
 import type { CarrierAccountRecord, CarrierAccountRepository } from '../carrier-accounts/carrier-account.repository';
-import type { ProviderGateway } from '../shared/provider.gateway';
-import type { ShippingMetrics } from '../shared/shipping-metrics.port';
+import type { ProviderGateway } from '../common/provider.gateway';
+import type { ShippingMetrics } from '../common/shipping-metrics.port';
 import type { ClaimedPurchase, PurchaseRepository } from './purchase.repository';
 import type { FileStorage } from '../label-files/file-storage';
 import type { HandleInsufficientFundsUseCase, InsufficientFundsDecision } from '../funding/handle-insufficient-funds.use-case';

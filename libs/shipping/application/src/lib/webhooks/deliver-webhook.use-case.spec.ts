@@ -7,7 +7,7 @@ import { generateWebhookSecret, verifyWebhook, WebhookSender, WebhookUrlPolicy }
 import type { ClaimedDelivery, DueDelivery, RecordedAttempt, WebhookDeliveryRepository, WebhookHealthChange } from './webhook-delivery.repository';
 import type { WebhookObjectRenderer } from './webhook-object.renderer';
 import { DeliverWebhookUseCase, NOT_SENT_PER_ROUND } from './deliver-webhook.use-case';
-import { NO_SHIPPING_METRICS } from '../shared/shipping-metrics.port';
+import { NO_SHIPPING_METRICS } from '../common/shipping-metrics.port';
 
 interface Received {
   headers: http.IncomingHttpHeaders;

@@ -5,7 +5,7 @@ import { webhookReachAfter } from '@shipbatch/shipping/domain';
 import type { ClaimedDelivery, RecordedAttempt, WebhookDeliveryRepository, WebhookHealthChange } from './webhook-delivery.repository';
 import type { WebhookObjectRenderer } from './webhook-object.renderer';
 import { SHIPPING_METRICS, WEBHOOK_DELIVERY_REPOSITORY, WEBHOOK_OBJECT_RENDERER } from '../tokens';
-import { NO_SHIPPING_METRICS, type ShippingMetrics } from '../shared/shipping-metrics.port';
+import { NO_SHIPPING_METRICS, type ShippingMetrics } from '../common/shipping-metrics.port';
 import { scheduleAfterAttempt } from './webhook-attempt.schedule';
 
 /** Due deliveries one round that could not reach its receiver records as not sent, at most. */
