@@ -14,6 +14,7 @@ import { OpenApiDocument } from '@shipbatch/providers/testing';
  *   `OpenApiDocument`). A non-JSON answer (a label file) is checked by status and content type.
  *   A documented status without content (204) must have no body.
  * - A route the document does not list may only answer the router's 404 `route_not_found`
+ *   (or 405 `method_not_allowed` where the path is listed with other methods)
  *   in the error shape (the document says so in its description).
  * - `/docs` and `/docs-json` themselves are not checked.
  *
@@ -75,6 +76,8 @@ export async function checkAnswer(method: string, url: string, status: number, b
     const problems = doc.validateSchema('Error', body, 'response', `answer ${status} body`);
     const code = (body as { errors?: Array<{ error_code?: string }> } | undefined)?.errors?.[0]?.error_code;
     if (status === 404 && problems.length === 0 && code === 'route_not_found') return record(loaded, `(not in the document) ${method.toUpperCase()}`, status);
+    // A path the document lists, with a method it does not: 405 with Allow, in the error shape.
+    if (status === 405 && problems.length === 0 && code === 'method_not_allowed') return record(loaded, `(method not in the document) ${method.toUpperCase()}`, status);
     throw new OpenApiMismatch(
       `${where} answered ${status}: the route is not in /docs-json (${routed.problem}); only a 404 route_not_found error may answer there` +
         (problems.length ? `\n  ${problems.join('\n  ')}` : '') +

@@ -4,3 +4,4 @@ export * from './lib/ids';
 export * from './lib/url-signer';
 export * from './lib/config.module';
 export * from './lib/file-storage.settings';
+export * from './lib/http.settings';

@@ -3,7 +3,8 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { AppConfig } from '@shipbatch/platform/config';
 import { HttpMetrics } from '@shipbatch/platform/metrics';
-import { ApiExceptionFilter, StorableParamsPipe, storableJsonBody, validationExceptionFactory } from '@shipbatch/shipping/api';
+import { ApiExceptionFilter, jsonOnlyBodies, singleQueryParameters, StorableParamsPipe, storableJsonBody, validationExceptionFactory } from '@shipbatch/shipping/api';
+import { corsOptions } from './cors';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { setupOpenApi } from './openapi';
@@ -31,7 +32,15 @@ export async function createApiApp(config: AppConfig, options: LogOptions = {}):
   app.flushLogs();
   // First: every answer is counted by route template and status, refusals and 404s included.
   app.use(app.get(HttpMetrics).middleware());
-  app.useBodyParser('json', { limit: MAX_BODY });
+  // Browsers: off unless CORS_ORIGINS lists origins; a preflight is answered here, before anything else looks at it.
+  if (config.http.corsOrigins.length > 0) app.enableCors(corsOptions(config.http.corsOrigins));
+  // Behind a proxy (TRUST_PROXY=true): req.protocol, req.hostname and req.ip follow X-Forwarded-*.
+  app.set('trust proxy', config.http.trustProxy);
+  // A query parameter given twice, or a thousand of them: 400 naming it.
+  app.use(singleQueryParameters());
+  // A body in anything but JSON is a 415 naming the type, never silently ignored.
+  app.use(jsonOnlyBodies());
+  app.useBodyParser('json', { limit: MAX_BODY, type: ['application/json', 'application/*+json'] });
   // Before anything reads the body: NUL characters, unpaired surrogates and deep nesting are a 400 naming the field.
   app.use(storableJsonBody());
   app.useGlobalPipes(

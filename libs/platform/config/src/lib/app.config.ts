@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { ConfigError } from './config.errors';
 import { type FileStorageSettings, fileStorageSettings } from './file-storage.settings';
+import { type HttpSettings, httpSettings } from './http.settings';
 
 export { ConfigError } from './config.errors';
 
@@ -49,6 +50,8 @@ export interface AppConfig {
   workers: WorkerSettings;
   /** Where label files are kept: `FILE_STORAGE` (`local`, default, or `s3` with the `S3_*` settings). */
   fileStorage: FileStorageSettings;
+  /** CORS and proxies: `CORS_ORIGINS`, `TRUST_PROXY`. */
+  http: HttpSettings;
 }
 
 /** What a worker process runs and how long it holds what it took (README, "Configuration"). */
@@ -283,6 +286,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     },
     workers: workerSettings(env),
     fileStorage: fileStorageSettings(env),
+    http: httpSettings(env),
     ...overrides,
   };
   return config;

@@ -19,7 +19,9 @@ export class HealthProbesController {
 
   @Get('ready')
   async ready(@Req() req: Request, @Res() res: Response): Promise<void> {
-    const requestId = (req.headers['x-request-id'] as string | undefined) ?? (typeof (req as { id?: unknown }).id === 'string' ? (req as { id: string }).id : undefined);
+    // The request log's id (the caller's X-Request-ID only when it was accepted), as X-Request-Id says.
+    const logId = (req as { id?: unknown }).id;
+    const requestId = typeof logId === 'string' ? logId : undefined;
     const { status, body } = readyAnswer(await this.readiness.check(), requestId);
     res.status(status).json(body);
   }

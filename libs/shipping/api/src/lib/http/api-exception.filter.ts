@@ -3,12 +3,14 @@ import type { Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { DomainError, UnavailableError } from '@shipbatch/shipping/domain';
 import { ApiError, type ApiErrorItem, type ErrorType } from './api-error';
+import { allowedMethods } from './allowed-methods';
 
 const TYPE_BY_STATUS: Record<number, ErrorType> = {
   400: 'validation',
   401: 'security',
   403: 'security',
   404: 'validation',
+  405: 'validation',
   409: 'business_rules',
   413: 'validation',
   415: 'validation',
@@ -33,7 +35,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
     const ctx = host.switchToHttp();
     const res = ctx.getResponse<Response>();
     const req = ctx.getRequest<Request>();
-    const { status, items } = this.describe(exception, req);
+    const { status, items, headers } = this.describe(exception, req);
     if (status >= 500) {
       // The request log (pino-http) writes the request's one line with this error; without it, log here.
       (res as { err?: unknown }).err = exception instanceof Error ? exception : new Error(String(exception));
@@ -41,16 +43,19 @@ export class ApiExceptionFilter implements ExceptionFilter {
     }
     // The id the request log gave the request (X-Request-ID when sane, else a UUID), so a client's report finds its log line.
     const logId = (req as Request & { id?: unknown }).id;
-    const requestId = (req.headers['x-request-id'] as string | undefined) ?? (typeof logId === 'string' ? logId : randomUUID());
+    // The log's id is the one X-Request-Id carries: the caller's X-Request-ID only when it was accepted.
+    const sent = res.getHeader('X-Request-Id');
+    const requestId = typeof logId === 'string' ? logId : typeof sent === 'string' ? sent : randomUUID();
     if (items[0]) res.locals[ERROR_CODE_LOCAL] = items[0].error_code;
     if (exception instanceof UnavailableError) {
       const seconds = exception.retryAfterMs !== undefined ? Math.ceil(exception.retryAfterMs / 1000) : DEFAULT_UNAVAILABLE_RETRY_AFTER_SECONDS;
       res.setHeader('Retry-After', String(Math.max(1, seconds)));
     }
+    for (const [name, value] of Object.entries(headers ?? {})) res.setHeader(name, value);
     res.status(status).json({ request_id: requestId, errors: items });
   }
 
-  private describe(exception: unknown, req: Request): { status: number; items: ApiErrorItem[] } {
+  private describe(exception: unknown, req: Request): { status: number; items: ApiErrorItem[]; headers?: Record<string, string> } {
     if (exception instanceof ApiError) return { status: exception.getStatus(), items: exception.items };
     if (exception instanceof DomainError) {
       const status = DOMAIN_STATUS[exception.kind];
@@ -97,6 +102,11 @@ export class ApiExceptionFilter implements ExceptionFilter {
       // (req.route cannot tell, since app-wide middleware such as the request logger sets it).
       // A handler's own 404s keep their message.
       if (status === 404 && exception.message === `Cannot ${req.method} ${req.originalUrl ?? req.url}`) {
+        // The path is a route, the method is not one of its: 405 with `Allow`.
+        const allow = allowedMethods(req);
+        if (allow.length > 0) {
+          return { ...this.one(405, 'method_not_allowed', `${req.path} answers ${allow.join(', ')}, not ${req.method}`), headers: { Allow: allow.join(', ') } };
+        }
         return this.one(404, 'route_not_found', `there is no route ${req.method} ${req.path}; the API's routes are listed at /docs`);
       }
       const body = exception.getResponse();

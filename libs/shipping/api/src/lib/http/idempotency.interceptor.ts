@@ -3,6 +3,7 @@ import { type CallHandler, type ExecutionContext, HttpStatus, Inject, Injectable
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
 import type { Request, Response } from 'express';
 import { catchError, from, mergeMap, type Observable, of } from 'rxjs';
+import { stringify as canonicalJson } from 'safe-stable-stringify';
 import { IDEMPOTENCY_STORE, type IdempotencyStore } from '@shipbatch/shipping/application';
 import { ApiError } from './api-error';
 
@@ -35,7 +36,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const tenantId = req.tenant?.id;
     if (!tenantId) return next.handle();
     const hash = createHash('sha256')
-      .update(`${req.method} ${req.originalUrl}\n${JSON.stringify(req.body ?? null)}`)
+      // Canonical JSON (keys sorted at every depth): the same body with its keys in another order is the same request.
+      .update(`${req.method} ${req.originalUrl}\n${canonicalJson(req.body ?? null)}`)
       .digest('hex');
 
     // The route's own status (Nest applies it after interceptors), kept for the record.

@@ -13,7 +13,7 @@ export const TENANT_SECURITY_SCHEMES = ['ShippoToken', 'Bearer', 'API-Key'] as c
 /** `Authorization: Bearer <ADMIN_TOKEN>` on the operator routes (/admin/...). */
 export const ADMIN_SECURITY_SCHEME = 'AdminToken';
 
-type ErrorStatus = 400 | 401 | 404 | 409 | 413 | 422 | 503;
+type ErrorStatus = 400 | 401 | 404 | 409 | 413 | 415 | 422 | 503;
 
 /** What a status means on one route; the route's own reasons, the shared ones are added. */
 export type ErrorDescriptions = Partial<Record<ErrorStatus, string>>;
@@ -41,7 +41,8 @@ export function ApiAnswer(status: number, schema: SchemaObject, description: str
 /**
  * The error answers of one route, each with the shared error shape: the route's own reasons,
  * plus 401 on tenant routes, the body answers (malformed JSON: 400, over 32 MB: 413) when it
- * takes a body, Idempotency-Key's answers (400, 409, 422) on POST, and 500.
+ * takes a body, 415 for a body in another type than JSON, Idempotency-Key's answers (400, 409, 422)
+ * on POST, and 500.
  */
 export function ApiErrors(
   own: ErrorDescriptions,
@@ -59,6 +60,8 @@ export function ApiErrors(
     add(400, 'the body is not valid JSON');
     add(413, 'the body is larger than 32 MB');
   }
+  // A body in another type than JSON (or in none) is refused before any route, on every POST and PUT.
+  if (body || idempotent) add(415, 'the body is not sent as JSON (Content-Type: application/json or application/*+json)');
   if (idempotent) {
     add(400, INVALID_IDEMPOTENCY_KEY);
     add(409, IDEMPOTENCY_409);
