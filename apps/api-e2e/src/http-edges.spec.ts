@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { Client } from './client';
 import { ADMIN_TOKEN, type Harness, startEmbedded } from './harness';
 
@@ -149,4 +150,62 @@ describe('HTTP edges', () => {
     expect(again.headers.get('idempotent-replayed')).toBe('true');
     expect(again.body.object_id).toBe(first.body.object_id);
   });
+
+  describe('links', () => {
+    it('follow the Host the request was addressed to when PUBLIC_BASE_URL is unset, and ignore X-Forwarded-* without TRUST_PROXY', async () => {
+      await acme.post('/addresses', FROM);
+      await acme.post('/addresses', FROM);
+      const page = await rawGet(h.baseUrl, '/addresses?results=1', { Host: 'api.example.test:8443', Authorization: `ShippoToken ${key}` });
+      expect(page.next).toMatch(/^http:\/\/api\.example\.test:8443\/addresses\?/);
+      const forwarded = await rawGet(h.baseUrl, '/addresses?results=1', {
+        Host: 'api.example.test:8443',
+        'X-Forwarded-Host': 'evil.example.test',
+        'X-Forwarded-Proto': 'https',
+        Authorization: `ShippoToken ${key}`,
+      });
+      expect(forwarded.next).toMatch(/^http:\/\/api\.example\.test:8443\//);
+    });
+
+    it('follow X-Forwarded-Host and -Proto with TRUST_PROXY=true, and PUBLIC_BASE_URL whatever the request says', async () => {
+      for (const [env, expected] of [
+        [{ TRUST_PROXY: 'true' }, /^https:\/\/shipbatch\.example\.test\/addresses\?/],
+        [{ TRUST_PROXY: 'true', PUBLIC_BASE_URL: 'https://api.shipbatch.test/' }, /^https:\/\/api\.shipbatch\.test\/addresses\?/],
+      ] as const) {
+        const other = await startEmbedded({ env });
+        try {
+          const anon = new Client(other.baseUrl);
+          const otherKey = (await anon.post('/admin/tenants', { name: 'proxied' }, { Authorization: `Bearer ${ADMIN_TOKEN}` })).body.api_key as string;
+          const client = anon.withKey(otherKey);
+          await client.post('/addresses', FROM);
+          await client.post('/addresses', FROM);
+          const page = await rawGet(other.baseUrl, '/addresses?results=1', {
+            'X-Forwarded-Host': 'shipbatch.example.test',
+            'X-Forwarded-Proto': 'https',
+            Authorization: `ShippoToken ${otherKey}`,
+          });
+          expect(page.next).toMatch(expected);
+        } finally {
+          await other.close();
+        }
+      }
+    });
+  });
 });
+
+/** A GET with headers fetch will not send (Host): the parsed JSON answer. */
+function rawGet(baseUrl: string, path: string, headers: Record<string, string>): Promise<{ next?: string | null }> {
+  const url = new URL(path, baseUrl);
+  return new Promise((resolve, reject) => {
+    const req = request({ host: url.hostname, port: url.port, path: url.pathname + url.search, method: 'GET', headers }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => {
+        if (res.statusCode !== 200) return reject(new Error(`GET ${path} answered ${res.statusCode}: ${text}`));
+        resolve(JSON.parse(text));
+      });
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}

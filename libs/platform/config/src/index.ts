@@ -5,3 +5,4 @@ export * from './lib/url-signer';
 export * from './lib/config.module';
 export * from './lib/file-storage.settings';
 export * from './lib/http.settings';
+export * from './lib/link-base';

@@ -5,6 +5,7 @@ import type { AppConfig } from '@shipbatch/platform/config';
 import { HttpMetrics } from '@shipbatch/platform/metrics';
 import { ApiExceptionFilter, jsonOnlyBodies, singleQueryParameters, StorableParamsPipe, storableJsonBody, validationExceptionFactory } from '@shipbatch/shipping/api';
 import { corsOptions } from './cors';
+import { requestOriginLinks } from './request-origin';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { setupOpenApi } from './openapi';
@@ -43,6 +44,9 @@ export async function createApiApp(config: AppConfig, options: LogOptions = {}):
   app.useBodyParser('json', { limit: MAX_BODY, type: ['application/json', 'application/*+json'] });
   // Before anything reads the body: NUL characters, unpaired surrogates and deep nesting are a 400 naming the field.
   app.use(storableJsonBody());
+  // Links (pagination, label files) follow the origin the request was addressed to, unless PUBLIC_BASE_URL is set.
+  // After the body parser: a stream's events would not carry the request's context through it.
+  app.use(requestOriginLinks());
   app.useGlobalPipes(
     new StorableParamsPipe(),
     new ValidationPipe({ whitelist: true, transform: true, exceptionFactory: validationExceptionFactory }),

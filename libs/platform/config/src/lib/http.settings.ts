@@ -13,11 +13,17 @@ export interface HttpSettings {
    * `X-Forwarded-Proto` and `X-Forwarded-For`, and those headers are believed. Default false.
    */
   trustProxy: boolean;
+  /**
+   * `PUBLIC_BASE_URL` as the operator set it (no trailing slash): the base of every link.
+   * Unset: links follow the request's own origin (see `linkBase`).
+   */
+  publicBaseUrl?: string;
 }
 
-/** Reads `CORS_ORIGINS` and `TRUST_PROXY`; names the variable that is wrong. */
+/** Reads `CORS_ORIGINS`, `TRUST_PROXY` and `PUBLIC_BASE_URL`; names the variable that is wrong. */
 export function httpSettings(env: NodeJS.ProcessEnv): HttpSettings {
-  return { corsOrigins: corsOrigins(env['CORS_ORIGINS']), trustProxy: trustProxy(env['TRUST_PROXY']) };
+  const base = publicBaseUrl(env['PUBLIC_BASE_URL']);
+  return { corsOrigins: corsOrigins(env['CORS_ORIGINS']), trustProxy: trustProxy(env['TRUST_PROXY']), ...(base ? { publicBaseUrl: base } : {}) };
 }
 
 function corsOrigins(raw: string | undefined): string[] {
@@ -45,4 +51,17 @@ function trustProxy(raw: string | undefined): boolean {
   if (value === '' || value === 'false' || value === '0') return false;
   if (value === 'true' || value === '1') return true;
   throw new ConfigError(`TRUST_PROXY must be true or false, got '${raw}'`);
+}
+
+function publicBaseUrl(raw: string | undefined): string | undefined {
+  const value = (raw ?? '').trim();
+  if (!value) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`PUBLIC_BASE_URL must be an http(s) URL such as https://api.example.com, got '${raw}'`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError(`PUBLIC_BASE_URL must be an http(s) URL, got '${raw}'`);
+  return value.replace(/\/+$/, '');
 }

@@ -5,7 +5,7 @@ import { dirname, join, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG, type AppConfig, UrlSigner } from '@shipbatch/platform/config';
+import { APP_CONFIG, type AppConfig, UrlSigner, linkBase } from '@shipbatch/platform/config';
 import {
   contentTypeForKey,
   type FileContent,
@@ -31,7 +31,7 @@ export class LocalFileStorage implements FileStorage {
   private readonly knownDirs = new Set<string>();
 
   constructor(
-    @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'dataDir' | 'publicBaseUrl'>,
+    @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'dataDir' | 'publicBaseUrl'> & Partial<Pick<AppConfig, 'http'>>,
     private readonly signer: UrlSigner,
   ) {
     this.root = join(resolve(config.dataDir), 'files');
@@ -93,7 +93,7 @@ export class LocalFileStorage implements FileStorage {
 
   urlFor(key: string, ttlMs = FILE_URL_TTL_MS): string {
     this.pathFor(key);
-    return signedFileUrl(this.signer, this.config.publicBaseUrl, key, ttlMs);
+    return signedFileUrl(this.signer, linkBase(this.config), key, ttlMs);
   }
 
   /** The file's path on disk; refuses malformed keys and anything that would leave the root. */

@@ -26,7 +26,7 @@ function s3Settings(config: AppConfig) {
     {
       provide: S3FileStorage,
       inject: [S3_CLIENT, APP_CONFIG, UrlSigner],
-      useFactory: (client: S3Client, config: AppConfig, signer: UrlSigner) => new S3FileStorage(client, s3Settings(config), { signer, publicBaseUrl: config.publicBaseUrl }),
+      useFactory: (client: S3Client, config: AppConfig, signer: UrlSigner) => new S3FileStorage(client, s3Settings(config), { signer, publicBaseUrl: config.publicBaseUrl, http: config.http }),
     },
     { provide: FILE_STORAGE, useExisting: S3FileStorage },
   ],

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import type { UrlSigner } from '@shipbatch/platform/config';
+import { type LinkBaseSettings, linkBase, type UrlSigner } from '@shipbatch/platform/config';
 import {
   contentTypeForKey,
   type FileContent,
@@ -45,7 +45,7 @@ export class S3FileStorage implements FileStorage {
   constructor(
     private readonly client: S3Client,
     private readonly location: S3Location,
-    private readonly links: { signer: Pick<UrlSigner, 'sign'>; publicBaseUrl: string },
+    private readonly links: { signer: Pick<UrlSigner, 'sign'> } & LinkBaseSettings,
     private readonly upload: S3UploadOptions = DEFAULT_S3_UPLOAD,
   ) {}
 
@@ -93,7 +93,7 @@ export class S3FileStorage implements FileStorage {
   }
 
   urlFor(key: string, ttlMs = FILE_URL_TTL_MS): string {
-    return signedFileUrl(this.links.signer, this.links.publicBaseUrl, key, ttlMs);
+    return signedFileUrl(this.links.signer, linkBase(this.links), key, ttlMs);
   }
 
   /** The object's key in the bucket; refuses malformed file keys. */

@@ -1,7 +1,7 @@
 import { Body, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { ApiOperation } from '@nestjs/swagger';
 import { TenantId } from '@shipbatch/platform/auth';
-import { APP_CONFIG, type AppConfig } from '@shipbatch/platform/config';
+import { APP_CONFIG, type AppConfig, linkBase } from '@shipbatch/platform/config';
 import { ReusableObjectsService } from '@shipbatch/shipping/application';
 import { ADDRESS_SCHEMA, presentAddress, shippoPage, shippoPageSchema } from '@shipbatch/shipping/presentation';
 import { AddressDto } from '../dto/address.dto';
@@ -32,7 +32,7 @@ export class AddressesController {
   async list(@TenantId() tenantId: string, @Query() query: ShippoPageQueryDto) {
     const p = shippoPageWindow(query, 5);
     const found = await this.objects.listAddresses(tenantId, p);
-    return shippoPage(found, { baseUrl: this.config.publicBaseUrl, path: '/addresses', ...p }, presentAddress);
+    return shippoPage(found, { baseUrl: linkBase(this.config), path: '/addresses', ...p }, presentAddress);
   }
 
   @ApiAnswer(200, ADDRESS_SCHEMA, 'The address')

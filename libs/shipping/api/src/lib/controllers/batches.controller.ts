@@ -1,6 +1,6 @@
 import { Body, Get, HttpCode, Inject, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiBody, ApiOperation } from '@nestjs/swagger';
-import { APP_CONFIG, type AppConfig } from '@shipbatch/platform/config';
+import { APP_CONFIG, type AppConfig, linkBase } from '@shipbatch/platform/config';
 import { TenantId } from '@shipbatch/platform/auth';
 import { BatchQueriesService, ChangeBatchShipmentsUseCase, CreateBatchUseCase, PurchaseBatchUseCase } from '@shipbatch/shipping/application';
 import type { ObjectResultsFilter } from '@shipbatch/shipping/domain';
@@ -43,7 +43,7 @@ export class BatchesController {
       metadata: dto.metadata ?? '',
       shipments: dto.batch_shipments.map(toBatchShipmentInput),
     });
-    return presentBatch(batch, { baseUrl: this.config.publicBaseUrl, empty: true });
+    return presentBatch(batch, { baseUrl: linkBase(this.config), empty: true });
   }
 
   @Get()
@@ -53,12 +53,12 @@ export class BatchesController {
   async list(@TenantId() tenantId: string, @Query() query: ShippoPageQueryDto) {
     const { page, results: size } = shippoPageWindow(query, 25);
     const { items, total } = await this.queries.list(tenantId, page, size);
-    const link = (p: number) => `${this.config.publicBaseUrl}/batches?page=${p}&results=${size}`;
+    const link = (p: number) => `${linkBase(this.config)}/batches?page=${p}&results=${size}`;
     return {
       count: total,
       next: page * size < total ? link(page + 1) : null,
       previous: page > 1 ? link(page - 1) : null,
-      results: items.map((b) => presentBatch(b, { baseUrl: this.config.publicBaseUrl, labelUrls: this.queries.labelUrls(b) })),
+      results: items.map((b) => presentBatch(b, { baseUrl: linkBase(this.config), labelUrls: this.queries.labelUrls(b) })),
     };
   }
 
@@ -142,6 +142,6 @@ export class BatchesController {
 
   private async render(tenantId: string, id: string, page: number, filter?: ObjectResultsFilter): Promise<ReturnType<typeof presentBatch>> {
     const details = await this.queries.get(tenantId, id, page, filter);
-    return presentBatch(details.batch, { details, baseUrl: this.config.publicBaseUrl, filter });
+    return presentBatch(details.batch, { details, baseUrl: linkBase(this.config), filter });
   }
 }

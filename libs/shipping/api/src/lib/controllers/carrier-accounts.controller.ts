@@ -1,7 +1,7 @@
 import { Body, Get, HttpCode, Inject, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiOperation } from '@nestjs/swagger';
 import { TenantId } from '@shipbatch/platform/auth';
-import { APP_CONFIG, type AppConfig } from '@shipbatch/platform/config';
+import { APP_CONFIG, type AppConfig, linkBase } from '@shipbatch/platform/config';
 import { AddFundsUseCase, CarrierAccountsService, ListFundingEventsUseCase } from '@shipbatch/shipping/application';
 import { Money } from '@shipbatch/shipping/domain';
 import {
@@ -72,7 +72,7 @@ export class CarrierAccountsController {
     );
     return shippoPage(
       { items: matching.slice(p.offset, p.offset + p.limit), total: matching.length },
-      { baseUrl: this.config.publicBaseUrl, path: '/carrier_accounts', ...p, query: { carrier: query.carrier, account_id: query.account_id } },
+      { baseUrl: linkBase(this.config), path: '/carrier_accounts', ...p, query: { carrier: query.carrier, account_id: query.account_id } },
       presentCarrierAccount,
     );
   }
@@ -134,7 +134,7 @@ export class CarrierAccountsController {
   async fundingEvents(@TenantId() tenantId: string, @Param('id') id: string, @Query() query: ShippoPageQueryDto) {
     const { page, results: size } = shippoPageWindow(query, 25);
     const { items, total } = await this.listFundingEvents.run(tenantId, id, page, size);
-    const link = (p: number) => `${this.config.publicBaseUrl}/carrier_accounts/${encodeURIComponent(id)}/funding_events?page=${p}&results=${size}`;
+    const link = (p: number) => `${linkBase(this.config)}/carrier_accounts/${encodeURIComponent(id)}/funding_events?page=${p}&results=${size}`;
     return {
       count: total,
       next: page * size < total ? link(page + 1) : null,

@@ -1,6 +1,6 @@
 import { Get, HttpCode, Inject, Param, Put, Query } from '@nestjs/common';
 import { ApiOperation, ApiParam } from '@nestjs/swagger';
-import { APP_CONFIG, type AppConfig } from '@shipbatch/platform/config';
+import { APP_CONFIG, type AppConfig, linkBase } from '@shipbatch/platform/config';
 import { TenantId } from '@shipbatch/platform/auth';
 import { LabelQueriesService, VoidLabelUseCase } from '@shipbatch/shipping/application';
 import { LABELS_DEFAULT_PAGE_SIZE, type LabelListQuery } from '@shipbatch/shipping/domain';
@@ -51,7 +51,7 @@ export class LabelsController {
       if (value !== undefined) params.push([name, String(value)]);
     }
     return presentLabelList(labels, {
-      base: `${this.config.publicBaseUrl}/v2/labels`,
+      base: `${linkBase(this.config)}/v2/labels`,
       params,
       page: query.page,
       pageSize: query.pageSize,

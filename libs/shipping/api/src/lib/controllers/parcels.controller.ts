@@ -1,7 +1,7 @@
 import { Body, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { ApiOperation } from '@nestjs/swagger';
 import { TenantId } from '@shipbatch/platform/auth';
-import { APP_CONFIG, type AppConfig } from '@shipbatch/platform/config';
+import { APP_CONFIG, type AppConfig, linkBase } from '@shipbatch/platform/config';
 import { ReusableObjectsService } from '@shipbatch/shipping/application';
 import { PARCEL_SCHEMA, presentParcel, shippoPage, shippoPageSchema } from '@shipbatch/shipping/presentation';
 import { ParcelDto } from '../dto/parcel.dto';
@@ -32,7 +32,7 @@ export class ParcelsController {
   async list(@TenantId() tenantId: string, @Query() query: ShippoPageQueryDto) {
     const p = shippoPageWindow(query, 25);
     const found = await this.objects.listParcels(tenantId, p);
-    return shippoPage(found, { baseUrl: this.config.publicBaseUrl, path: '/parcels', ...p }, presentParcel);
+    return shippoPage(found, { baseUrl: linkBase(this.config), path: '/parcels', ...p }, presentParcel);
   }
 
   @ApiAnswer(200, PARCEL_SCHEMA, 'The parcel')

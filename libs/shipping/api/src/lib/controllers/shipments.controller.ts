@@ -1,7 +1,7 @@
 import { Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiOperation } from '@nestjs/swagger';
 import { TenantId } from '@shipbatch/platform/auth';
-import { APP_CONFIG, type AppConfig } from '@shipbatch/platform/config';
+import { APP_CONFIG, type AppConfig, linkBase } from '@shipbatch/platform/config';
 import { ReusableObjectsService } from '@shipbatch/shipping/application';
 import { presentShipment, SHIPMENT_SCHEMA, shippoPage, shippoPageSchema } from '@shipbatch/shipping/presentation';
 import { SHIPPO_PAGE_400, ShippoPageQueryDto, shippoPageWindow } from '../dto/shippo-page-query.dto';
@@ -23,7 +23,7 @@ export class ShipmentsController {
   async list(@TenantId() tenantId: string, @Query() query: ShippoPageQueryDto) {
     const p = shippoPageWindow(query, 25);
     const found = await this.objects.listShipments(tenantId, p);
-    return shippoPage(found, { baseUrl: this.config.publicBaseUrl, path: '/shipments', ...p }, presentShipment);
+    return shippoPage(found, { baseUrl: linkBase(this.config), path: '/shipments', ...p }, presentShipment);
   }
 
   @ApiAnswer(200, SHIPMENT_SCHEMA, 'The shipment')

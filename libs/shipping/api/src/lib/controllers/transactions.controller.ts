@@ -1,7 +1,7 @@
 import { Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiOperation } from '@nestjs/swagger';
 import { TenantId } from '@shipbatch/platform/auth';
-import { APP_CONFIG, type AppConfig } from '@shipbatch/platform/config';
+import { APP_CONFIG, type AppConfig, linkBase } from '@shipbatch/platform/config';
 import { LabelQueriesService, ReusableObjectsService } from '@shipbatch/shipping/application';
 import { presentTransaction, shippoPage, shippoPageSchema, TRANSACTION_SCHEMA } from '@shipbatch/shipping/presentation';
 import { ListTransactionsQueryDto } from '../dto/list-transactions-query.dto';
@@ -37,7 +37,7 @@ export class TransactionsController {
     const views = found.items.map((l) => this.labels.view(l));
     return shippoPage(
       { items: views, total: found.total },
-      { baseUrl: this.config.publicBaseUrl, path: '/transactions', ...p, query: filters },
+      { baseUrl: linkBase(this.config), path: '/transactions', ...p, query: filters },
       presentTransaction,
     );
   }

@@ -1,7 +1,7 @@
 import { Body, Delete, Get, HttpCode, Inject, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOperation, ApiParam } from '@nestjs/swagger';
 import { TenantId } from '@shipbatch/platform/auth';
-import { APP_CONFIG, type AppConfig } from '@shipbatch/platform/config';
+import { APP_CONFIG, type AppConfig, linkBase } from '@shipbatch/platform/config';
 import { WebhooksService } from '@shipbatch/shipping/application';
 import {
   presentWebhook,
@@ -106,7 +106,7 @@ export class WebhooksController {
   }
 
   private links(path: string, page: number, size: number, count: number) {
-    const link = (p: number) => `${this.config.publicBaseUrl}${path}?page=${p}&results=${size}`;
+    const link = (p: number) => `${linkBase(this.config)}${path}?page=${p}&results=${size}`;
     return { next: page * size < count ? link(page + 1) : null, previous: page > 1 ? link(page - 1) : null };
   }
 }

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG, type AppConfig } from '@shipbatch/platform/config';
+import { APP_CONFIG, type AppConfig, linkBase } from '@shipbatch/platform/config';
 import { BatchQueriesService, LabelQueriesService, type WebhookObjectRef, type WebhookObjectRenderer } from '@shipbatch/shipping/application';
 import { NotFoundError } from '@shipbatch/shipping/domain';
 import { presentBatch } from '../presenters/batch.presenter';
@@ -43,7 +43,7 @@ export class PresentedObjectRenderer implements WebhookObjectRenderer {
   private async batch(item: WebhookObjectRef): Promise<unknown | null> {
     try {
       const details = await this.batches.get(item.tenantId, item.objectId, 1);
-      const batch = presentBatch(details.batch, { details, baseUrl: this.config.publicBaseUrl });
+      const batch = presentBatch(details.batch, { details, baseUrl: linkBase(this.config) });
       // The status the event announced (validation or purchase finished), not a later one.
       return typeof item.eventPayload['status'] === 'string' ? { ...batch, object_status: item.eventPayload['status'] } : batch;
     } catch (error) {
