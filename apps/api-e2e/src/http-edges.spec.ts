@@ -85,6 +85,14 @@ describe('HTTP edges', () => {
       expect(res.headers.get('allow')).toBeNull();
     });
 
+    it('answers a URL over the limit with 431 in the error shape', async () => {
+      const res = await send('GET', `/addresses?q=${'x'.repeat(20_000)}`);
+      expect(res.status).toBe(431);
+      const body = await errorOf(res);
+      expect(body.errors[0]).toMatchObject({ error_code: 'request_too_large', field_name: 'headers' });
+      expect(body.request_id).toBe(res.headers.get('x-request-id'));
+    });
+
     it('answers 400 naming a query parameter given twice', async () => {
       const res = await send('GET', '/v2/labels?page_size=1&page_size=2');
       expect(res.status).toBe(400);

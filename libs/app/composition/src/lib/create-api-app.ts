@@ -6,6 +6,7 @@ import { HttpMetrics } from '@shipbatch/platform/metrics';
 import { ApiExceptionFilter, jsonOnlyBodies, singleQueryParameters, StorableParamsPipe, storableJsonBody, validationExceptionFactory } from '@shipbatch/shipping/api';
 import { corsOptions } from './cors';
 import { requestOriginLinks } from './request-origin';
+import { answerClientErrors } from './client-errors';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { setupOpenApi } from './openapi';
@@ -49,10 +50,12 @@ export async function createApiApp(config: AppConfig, options: LogOptions = {}):
   app.use(requestOriginLinks());
   app.useGlobalPipes(
     new StorableParamsPipe(),
-    new ValidationPipe({ whitelist: true, transform: true, exceptionFactory: validationExceptionFactory }),
+    new ValidationPipe({ whitelist: true, transform: true, exceptionFactory: validationExceptionFactory, validationError: { target: false, value: true } }),
   );
   app.useGlobalFilters(new ApiExceptionFilter());
   app.enableShutdownHooks();
+  // What Node's parser refuses (a URL or headers over 16 KB: 431) answers in the error shape too.
+  answerClientErrors(app.getHttpServer());
 
   setupOpenApi(app);
   return app;

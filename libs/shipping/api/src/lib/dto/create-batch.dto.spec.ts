@@ -2,7 +2,7 @@ import { ValidationPipe } from '@nestjs/common';
 import { ApiError, validationExceptionFactory } from '../http/api-error';
 import { CreateBatchDto } from './create-batch.dto';
 
-const pipe = new ValidationPipe({ whitelist: true, transform: true, exceptionFactory: validationExceptionFactory });
+const pipe = new ValidationPipe({ whitelist: true, transform: true, exceptionFactory: validationExceptionFactory, validationError: { target: false, value: true } });
 const validate = (body: unknown) => pipe.transform(body, { type: 'body', metatype: CreateBatchDto });
 const fieldOf = async (body: unknown) => {
   try {
@@ -72,5 +72,23 @@ describe('CreateBatchDto', () => {
     expect(await fieldOf({ ...base, batch_shipments: [{ shipment: { address_from: 'a', address_to: 'b', parcel: { ...parcel, height: 0 } } }] })).toBe(
       'batch_shipments[0].shipment.parcel.height',
     );
+  });
+
+  it('says a missing list is required, not that it is too long', async () => {
+    try {
+      await validate({ ...base });
+      throw new Error('accepted');
+    } catch (e) {
+      expect((e as ApiError).items[0]).toMatchObject({ field_name: 'batch_shipments', message: 'batch_shipments is required' });
+    }
+  });
+
+  it('says a list that is not one must be an array', async () => {
+    try {
+      await validate({ ...base, batch_shipments: 'many' });
+      throw new Error('accepted');
+    } catch (e) {
+      expect((e as ApiError).items[0].message).toMatch(/^batch_shipments must be an array/);
+    }
   });
 });

@@ -48,4 +48,9 @@ describe('ListLabelsQueryDto', () => {
   ])('refuses %j naming %s', (query, field) => {
     expect(fields(query)).toEqual([field]);
   });
+
+  it('says what a page size that is not a number must be, not that it is too large', () => {
+    const dto = plainToInstance(ListLabelsQueryDto, { page_size: 'abc' });
+    expect(flattenValidationErrors(validateSync(dto, { whitelist: true }))[0].message).toBe('page_size must be an integer from 1 to 500');
+  });
 });

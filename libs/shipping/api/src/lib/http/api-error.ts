@@ -32,13 +32,32 @@ function path(parent: string, property: string): string {
   return parent ? `${parent}.${property}` : property;
 }
 
+/**
+ * Rules that say what a value must be, before the ones that bound it: `abc` for a page size is
+ * "must be an integer", not "must not be greater than 500"; a missing list is "required", not
+ * "must contain no more than 10000 elements".
+ */
+const KIND_RULES = ['whitelistValidation', 'isDefined', 'isNotEmpty', 'isArray', 'isObject', 'isString', 'isInt', 'isNumber', 'isBoolean', 'isNumberString', 'isEnum', 'isIn'];
+
+/** The constraint to report for one field: a missing field is "required"; else a kind rule first, else the first reported. */
+function firstConstraint(e: ValidationError): [string, string] {
+  const constraints = Object.entries(e.constraints ?? {});
+  // (The ValidationPipe must keep values in its errors: `validationError: { value: true }`.)
+  if (e.value === undefined && 'value' in e && !/^\d+$/.test(e.property)) return ['isDefined', `${e.property} is required`];
+  for (const rule of KIND_RULES) {
+    const found = constraints.find(([name]) => name === rule);
+    if (found) return found;
+  }
+  return constraints[0];
+}
+
 /** Flattens class-validator's tree into one error per field: `batch_shipments[3].shipment.address_to`. */
 export function flattenValidationErrors(errors: ValidationError[], parent = ''): ApiErrorItem[] {
   const out: ApiErrorItem[] = [];
   for (const e of errors) {
     const field = path(parent, e.property);
     if (e.constraints) {
-      const [rule, message] = Object.entries(e.constraints)[0];
+      const [rule, message] = firstConstraint(e);
       // A message may name a part of the field (`parcels[1].weight: ...`, `address_to.zip: ...`): so does field_name.
       const rest = message.startsWith(e.property) ? message.slice(e.property.length) : undefined;
       const part = rest === undefined ? '' : (/^(?:\[\d+\]|\.[A-Za-z_]\w*)+/.exec(rest)?.[0] ?? '');

@@ -18,7 +18,7 @@ class ItemErrors extends Error {
  * `[3].shipment.address_to` for a field of one. At most 20 errors.
  */
 export class ArrayBodyPipe<T extends object> implements PipeTransform<unknown, Promise<T[]>> {
-  private readonly items = new ValidationPipe({ whitelist: true, transform: true, exceptionFactory: (errors) => new ItemErrors(errors) });
+  private readonly items = new ValidationPipe({ whitelist: true, transform: true, exceptionFactory: (errors) => new ItemErrors(errors), validationError: { target: false, value: true } });
 
   constructor(
     private readonly cls: new () => T,
