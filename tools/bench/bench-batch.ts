@@ -6,9 +6,10 @@
  * files (100 labels a file): the time from the last label bought to PURCHASED (the merge
  * tail: merging overlaps purchasing) and a standalone merge of 100 of the batch's own label
  * files. A script that prints figures, never a test. Needs PostgreSQL and Redis on 127.0.0.1
- * for the scale-out run.
+ * for the scale-out run. `BENCH_STORAGE=s3` runs scale-out with FILE_STORAGE=s3 on an
+ * S3-compatible server of its own (s3rver, a process beside the others, objects on local disk).
  */
-import type { ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +19,34 @@ import { ADMIN_TOKEN, freePort, http, shipments, start, stop, throwawayStores, w
 
 const SHIPMENTS = Number(process.env['BENCH_SHIPMENTS'] ?? 10_000);
 const WARM_UP_SHIPMENTS = 200;
+const STORAGE = process.env['BENCH_STORAGE'] === 's3' ? 's3' : 'local';
+const BUCKET = 'shipbatch-bench';
+
+/** s3rver (@20minutes/s3rver's CLI) on a free port, its objects in a temp folder: the env FILE_STORAGE=s3 needs. */
+async function startS3(): Promise<{ process: ChildProcess; env: Record<string, string>; directory: string }> {
+  const port = await freePort();
+  const directory = mkdtempSync(join(tmpdir(), 'shipbatch-bench-s3-'));
+  const child = spawn(process.execPath, ['-e', "require('@20minutes/s3rver/lib/cli.js').parseAsync(process.argv.slice(1), { from: 'user' })", '--', '-d', directory, '-a', '127.0.0.1', '-p', String(port), '-s', '--no-vhost-buckets', '--configure-bucket', BUCKET], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    let out = '';
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('listening')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`s3rver exited (${code})`)));
+  });
+  const env = {
+    FILE_STORAGE: 's3',
+    S3_BUCKET: BUCKET,
+    S3_ENDPOINT: `http://127.0.0.1:${port}`,
+    S3_FORCE_PATH_STYLE: '1',
+    AWS_ACCESS_KEY_ID: 'S3RVER',
+    AWS_SECRET_ACCESS_KEY: 'S3RVER',
+  };
+  return { process: child, env, directory };
+}
 
 /** Peak resident set size (VmHWM) of a live process, in MB. */
 function peakRssMb(pid: number | undefined): number {
@@ -66,10 +95,10 @@ function nodeArgs(name: 'API' | 'WORKER'): string[] {
 
 
 /** Merges 100 of the batch's own label files (PDF) as the merge job does; median of 5 runs, in ms. */
-async function merge100(dataDir: string): Promise<{ ms: number; bytes: number }> {
-  const root = join(dataDir, 'files', 'labels');
+async function merge100(labelsRoot: string): Promise<{ ms: number; bytes: number }> {
+  const root = labelsRoot;
   const files = readdirSync(root).flatMap((tenant) => readdirSync(join(root, tenant)).map((f) => join(root, tenant, f)));
-  const labels = files.filter((f) => f.endsWith('.pdf')).slice(0, 100).map((f) => readFileSync(f));
+  const labels = files.filter((f) => f.endsWith('.pdf') || f.endsWith('.pdf._S3rver_object')).slice(0, 100).map((f) => readFileSync(f));
   const runs: Array<{ ms: number; bytes: number }> = [];
   for (let i = 0; i < 5; i++) {
     const t = process.hrtime.bigint();
@@ -81,7 +110,8 @@ async function merge100(dataDir: string): Promise<{ ms: number; bytes: number }>
   return runs.sort((a, b) => a.ms - b.ms)[2];
 }
 
-async function flow(base: string, processes: Array<[string, ChildProcess]>, dataDir: string) {
+/** `labelsRoot`: where the label files land (DATA_DIR/files/labels, or the bucket's labels/ in s3rver's folder). */
+async function flow(base: string, processes: Array<[string, ChildProcess]>, labelsRoot: string) {
   await waitFor(() => http(base, 'GET', '/health'), () => true);
   // First start (an empty data directory in embedded mode): memory once /health answers.
   const startRss = Object.fromEntries(processes.map(([name, p]) => [name, rssMb(p.pid)]));
@@ -121,7 +151,7 @@ async function flow(base: string, processes: Array<[string, ChildProcess]>, data
   );
   const tPurchase = Date.now() - t1;
   if (Number.isNaN(tAllBought)) tAllBought = tPurchase;
-  const merge = await merge100(dataDir);
+  const merge = await merge100(labelsRoot);
   return {
     answer_ms: tAnswer,
     valid_ms: tValid,
@@ -176,7 +206,7 @@ async function embedded() {
   const dataDir = mkdtempSync(join(tmpdir(), 'shipbatch-bench-'));
   const api = start('apps/api/src/main.js', { PORT: String(port), DATA_DIR: dataDir, ADMIN_TOKEN, DATABASE_URL: '', REDIS_URL: '' }, nodeArgs('API'));
   try {
-    return await flow(`http://127.0.0.1:${port}`, [['api+workers', api]], dataDir);
+    return await flow(`http://127.0.0.1:${port}`, [['api+workers', api]], join(dataDir, 'files', 'labels'));
   } finally {
     await stop(api);
   }
@@ -186,25 +216,29 @@ async function scaleOut() {
   const stores = await throwawayStores('batch');
   const url = stores.url;
   const port = await freePort();
-  const env = stores.env;
+  const s3 = STORAGE === 's3' ? await startS3() : undefined;
+  const env = { ...stores.env, ...s3?.env };
 
   const api = start('apps/api/src/main.js', { ...env, PORT: String(port) }, nodeArgs('API'));
   // Start the worker once the API has migrated the database.
   await waitFor(() => http(`http://127.0.0.1:${port}`, 'GET', '/health'), () => true);
   const worker = start('apps/worker/src/main.js', env, nodeArgs('WORKER'));
   try {
-    const result = await flow(`http://127.0.0.1:${port}`, [['api', api], ['worker', worker]], env.DATA_DIR);
+    const processes: Array<[string, ChildProcess]> = [['api', api], ['worker', worker], ...(s3 ? [['s3rver', s3.process] as [string, ChildProcess]] : [])];
+    const labelsRoot = s3 ? join(s3.directory, BUCKET, 'labels') : join(env.DATA_DIR, 'files', 'labels');
+    const result = await flow(`http://127.0.0.1:${port}`, processes, labelsRoot);
     return { ...result, ...(await mergeTimeline(url, result.batch_id)) };
   } finally {
     await stop(worker);
     await stop(api);
+    if (s3) await stop(s3.process);
     await stores.drop();
   }
 }
 
 async function main() {
   const modes = (process.env['BENCH_MODES'] ?? 'scale-out,embedded').split(',');
-  console.log(`bench:batch — ${SHIPMENTS} shipments, mock provider, latency 0 (after a ${WARM_UP_SHIPMENTS}-shipment warm-up batch)`);
+  console.log(`bench:batch — ${SHIPMENTS} shipments, mock provider, latency 0 (after a ${WARM_UP_SHIPMENTS}-shipment warm-up batch); label files: ${STORAGE === 's3' ? 'FILE_STORAGE=s3 (s3rver, scale-out)' : 'local disk'}`);
   for (const mode of modes) {
     const result = mode === 'embedded' ? await embedded() : await scaleOut();
     console.log(`\n${mode}`);

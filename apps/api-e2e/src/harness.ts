@@ -19,8 +19,10 @@ export interface Harness {
   worker: INestApplicationContext;
   /** Worker processes started with `childWorkers` (scale-out only): real processes that can be killed. */
   children: ChildWorker[];
-  /** Starts one more worker process on the same database, Redis prefix and environment. */
-  spawnWorker(): Promise<ChildWorker>;
+  /** Starts one more worker process on the same database, Redis prefix and environment, `env` added (its own DATA_DIR, say). */
+  spawnWorker(env?: Record<string, string>): Promise<ChildWorker>;
+  /** Scale-out: starts one more API process (apps/api) on its own port, the same database, Redis prefix and environment, `env` added. */
+  spawnApi(env?: Record<string, string>): Promise<ChildApi>;
   /** Stops everything it started and removes what it made: its DATA_DIR, and in scale-out its database and Redis keys. */
   close(): Promise<void>;
 }
@@ -47,6 +49,14 @@ export interface ChildWorker {
   kill(): Promise<void>;
 }
 
+/** An API process started with `spawnApi()`: apps/api from its TypeScript sources. */
+export interface ChildApi {
+  baseUrl: string;
+  process: ChildProcess;
+  output(): string;
+  /** SIGKILL. */
+  kill(): Promise<void>;
+}
 
 export async function startEmbedded(options: HarnessOptions = {}): Promise<Harness> {
   const port = await freePort();
@@ -64,6 +74,7 @@ export async function startEmbedded(options: HarnessOptions = {}): Promise<Harne
     worker: api,
     children: [],
     spawnWorker: () => Promise.reject(new Error('embedded mode runs its workers in the API process')),
+    spawnApi: () => Promise.reject(new Error('embedded mode runs one process per DATA_DIR')),
     async close() {
       await api.close(); // closes the embedded database first
       rmSync(dataDir, { recursive: true, force: true });
@@ -93,9 +104,15 @@ export async function startScaleOut(options: HarnessOptions = {}): Promise<Harne
       : await createWorkerContext(loadConfig(env, { runWorkers: true, reconcileIntervalSeconds: 0 }), { logger: false });
   const worker = inProcess ?? api;
   const children: ChildWorker[] = [];
-  const spawnWorker = async () => {
-    const child = await startChildWorker(env);
+  const spawnWorker = async (extra: Record<string, string> = {}) => {
+    const child = await startChildWorker({ ...env, ...extra });
     children.push(child);
+    return child;
+  };
+  const apis: ChildApi[] = [];
+  const spawnApi = async (extra: Record<string, string> = {}) => {
+    const child = await startChildApi({ ...env, ...extra, PORT: String(await freePort()) });
+    apis.push(child);
     return child;
   };
   for (let i = 0; i < (options.childWorkers ?? 0); i++) await spawnWorker();
@@ -106,8 +123,9 @@ export async function startScaleOut(options: HarnessOptions = {}): Promise<Harne
     worker,
     children,
     spawnWorker,
+    spawnApi,
     async close() {
-      await Promise.all(children.map((c) => c.kill()));
+      await Promise.all([...children, ...apis].map((c) => c.kill()));
       await api.close();
       await inProcess?.close();
       await db.drop();
@@ -150,6 +168,39 @@ async function startChildWorker(env: Record<string, string>): Promise<ChildWorke
     }, 50);
   });
   return {
+    process: child,
+    output: () => output,
+    async kill() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
+
+/** Starts apps/api as its own process (scale-out: no workers in it) and waits until it listens. */
+async function startChildApi(env: Record<string, string>): Promise<ChildApi> {
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', 'apps/api/src/main.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, ...env, SWC_NODE_PROJECT: 'apps/api-e2e/tsconfig.child.json', NODE_ENV: 'test' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setInterval(() => {
+      if (output.includes('Shipbatch API (scale-out) listening')) {
+        clearInterval(timer);
+        resolve();
+      } else if (child.exitCode !== null) {
+        clearInterval(timer);
+        reject(new Error(`API process exited (${child.exitCode}) before it listened:\n${output}`));
+      }
+    }, 50);
+  });
+  return {
+    baseUrl: `http://127.0.0.1:${env['PORT']}`,
     process: child,
     output: () => output,
     async kill() {

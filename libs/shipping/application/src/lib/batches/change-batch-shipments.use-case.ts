@@ -1,10 +1,11 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { newObjectId } from '@shipbatch/platform/config';
 import { QUEUE_PORT, type QueuePort } from '@shipbatch/platform/queue';
 import { type Batch, InvalidInputError, NotFoundError } from '@shipbatch/shipping/domain';
 import type { BatchRepository } from './batch.repository';
 import type { BatchShipmentInput } from './shipment-input';
-import { BATCH_REPOSITORY, QUEUES } from '../tokens';
+import { BATCH_REPOSITORY, QUEUES, SHIPPING_METRICS } from '../tokens';
+import { NO_SHIPPING_METRICS, type ShippingMetrics } from '../common/shipping-metrics.port';
 
 /** Shippo's add_shipments and remove_shipments: allowed until purchase starts. */
 @Injectable()
@@ -12,16 +13,19 @@ export class ChangeBatchShipmentsUseCase {
   constructor(
     @Inject(BATCH_REPOSITORY) private readonly batches: BatchRepository,
     @Inject(QUEUE_PORT) private readonly queue: QueuePort,
+    @Optional() @Inject(SHIPPING_METRICS) private readonly metrics: ShippingMetrics = NO_SHIPPING_METRICS,
   ) {}
 
   async add(tenantId: string, batchId: string, shipments: BatchShipmentInput[]): Promise<Batch> {
     const done = await this.batches.withLockedBatch(tenantId, batchId, async (scope) => {
       scope.batch.assertShipmentsModifiable();
       await scope.appendShipments(shipments.map((input) => ({ id: newObjectId(), input })));
-      await scope.apply(scope.batch.transition('shipments_added'));
-      return true;
+      const step = scope.batch.transition('shipments_added');
+      await scope.apply(step);
+      return { from: scope.batch.status, to: step.to };
     });
     if (done === null) throw new NotFoundError('Batch', batchId);
+    this.metrics.batchTransition(done.from, done.to);
     await this.queue.add(QUEUES.validateBatch, { batchId });
     return this.reload(tenantId, batchId);
   }
@@ -42,9 +46,10 @@ export class ChangeBatchShipmentsUseCase {
       // VALID or INVALID again; a VALIDATING batch stays so unless nothing is left to validate.
       const step = scope.batch.afterShipmentsRemoved(await scope.counts());
       if (step) await scope.apply(step);
-      return true;
+      return { moved: step ? { from: scope.batch.status, to: step.to } : null };
     });
     if (done === null) throw new NotFoundError('Batch', batchId);
+    if (done.moved) this.metrics.batchTransition(done.moved.from, done.moved.to);
     return this.reload(tenantId, batchId);
   }
 

@@ -1,10 +1,11 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { newObjectId } from '@shipbatch/platform/config';
 import { QUEUE_PORT, type QueuePort } from '@shipbatch/platform/queue';
 import type { Batch } from '@shipbatch/shipping/domain';
 import type { BatchRepository } from './batch.repository';
 import type { BatchShipmentInput } from './shipment-input';
-import { BATCH_REPOSITORY, QUEUES } from '../tokens';
+import { BATCH_REPOSITORY, QUEUES, SHIPPING_METRICS } from '../tokens';
+import { NO_SHIPPING_METRICS, type ShippingMetrics } from '../common/shipping-metrics.port';
 
 export interface CreateBatchCommand {
   tenantId: string;
@@ -26,6 +27,7 @@ export class CreateBatchUseCase {
   constructor(
     @Inject(BATCH_REPOSITORY) private readonly batches: BatchRepository,
     @Inject(QUEUE_PORT) private readonly queue: QueuePort,
+    @Optional() @Inject(SHIPPING_METRICS) private readonly metrics: ShippingMetrics = NO_SHIPPING_METRICS,
   ) {}
 
   async execute(command: CreateBatchCommand): Promise<Batch> {
@@ -41,6 +43,7 @@ export class CreateBatchUseCase {
       },
       command.shipments.map((input) => ({ id: newObjectId(), input })),
     );
+    this.metrics.batchTransition('none', 'VALIDATING');
     this.logger.log(`batch ${id} created with ${command.shipments.length} shipment(s)`, {
       batch_id: id,
       tenant_id: command.tenantId,

@@ -1,10 +1,11 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig, newObjectId } from '@shipbatch/platform/config';
 import { isProviderError, type LabelFileType, type LabelProvider } from '@shipbatch/providers/core';
 import { type ShipmentProblem, statusFromProblems } from '@shipbatch/shipping/domain';
 import type { CarrierAccountRecord, CarrierAccountRepository } from '../carrier-accounts/carrier-account.repository';
 import type { ProviderGateway } from '../common/provider.gateway';
-import { CARRIER_ACCOUNT_REPOSITORY, PROVIDER_GATEWAY, VALIDATION_REPOSITORY } from '../tokens';
+import { CARRIER_ACCOUNT_REPOSITORY, PROVIDER_GATEWAY, SHIPPING_METRICS, VALIDATION_REPOSITORY } from '../tokens';
+import { NO_SHIPPING_METRICS, type ShippingMetrics } from '../common/shipping-metrics.port';
 import type {
   BatchDefaults,
   PendingShipment,
@@ -37,6 +38,7 @@ export class ValidateBatchUseCase {
     @Inject(CARRIER_ACCOUNT_REPOSITORY) private readonly accounts: CarrierAccountRepository,
     @Inject(PROVIDER_GATEWAY) private readonly providers: ProviderGateway,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Optional() @Inject(SHIPPING_METRICS) private readonly metrics: ShippingMetrics = NO_SHIPPING_METRICS,
   ) {}
 
   /**
@@ -73,10 +75,19 @@ export class ValidateBatchUseCase {
       if (pending.length === 0) break;
       const results = await this.validateChunk(defaults, accounts, pending, unusable, lease);
       lease.assertHeld();
-      await this.repo.saveChunk(defaults.tenantId, batchId, results);
+      const written = await this.repo.saveChunk(defaults.tenantId, batchId, results);
+      // Counted when the whole chunk was written (the lease makes that the rule: another validator wrote none of it).
+      if (written === results.length) this.countOutcomes(results);
     }
     const status = await this.repo.finishValidation(batchId);
+    if (status) this.metrics.batchTransition('VALIDATING', status);
     if (status) this.logger.log(`batch ${batchId} validated: ${status}`, { batch_id: batchId, tenant_id: defaults.tenantId, status });
+  }
+
+  private countOutcomes(results: ValidatedShipment[]): void {
+    const counts = new Map<ValidatedShipment['outcome']['status'], number>();
+    for (const r of results) counts.set(r.outcome.status, (counts.get(r.outcome.status) ?? 0) + 1);
+    for (const [to, count] of counts) this.metrics.shipmentTransitions('status', to, count);
   }
 
   private async validateChunk(

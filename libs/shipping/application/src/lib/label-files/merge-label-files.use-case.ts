@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { QUEUE_PORT, type QueuePort } from '@shipbatch/platform/queue';
 import { fitsMergedFormat, type MergedFileFormat, mergedFileFormat, sniffLabelDocument, zplBlock } from '@shipbatch/shipping/domain';
 import type { FileStorage } from './file-storage';
 import { FileNotFoundError } from './file-storage.errors';
 import type { ChunkLabel, LabelFilesRepository, SettledChunk } from './label-files.repository';
-import { FILE_STORAGE, LABEL_FILES_REPOSITORY, LABEL_MERGER, QUEUES } from '../tokens';
+import { FILE_STORAGE, LABEL_FILES_REPOSITORY, LABEL_MERGER, QUEUES, SHIPPING_METRICS } from '../tokens';
+import { NO_SHIPPING_METRICS, type ShippingMetrics } from '../common/shipping-metrics.port';
 import type { LabelMerger } from './label-merger';
 
 export interface MergeLabelFilesJob {
@@ -49,6 +50,7 @@ export class MergeLabelFilesUseCase {
     @Inject(FILE_STORAGE) private readonly files: FileStorage,
     @Inject(QUEUE_PORT) private readonly queue: QueuePort,
     @Inject(LABEL_MERGER) private readonly merger: LabelMerger,
+    @Optional() @Inject(SHIPPING_METRICS) private readonly metrics: ShippingMetrics = NO_SHIPPING_METRICS,
   ) {}
 
   /**
@@ -91,6 +93,7 @@ export class MergeLabelFilesUseCase {
     if (await this.repo.hasOpenShipments(batchId)) return false;
     const finished = await this.repo.finishPurchase(batchId);
     if (!finished) return false;
+    this.metrics.batchTransition('PURCHASING', 'PURCHASED');
     this.logger.log(`batch ${batchId} purchased`);
     for (const key of finished.staleKeys) {
       // Never listed again; a leftover after a crash here is only disk space.

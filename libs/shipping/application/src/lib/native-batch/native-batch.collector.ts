@@ -130,6 +130,7 @@ export class NativeBatchCollector {
     // What was collected is kept even when another label of the page failed (the page is read again for the rest).
     await this.purchases.recordPurchasedMany(bought);
     if (bought.length > 0) this.metrics.labelsBought(provider.key, bought.length);
+    this.metrics.shipmentTransitions('purchase_state', 'PURCHASED', bought.length);
     await this.settle.bought(nb, bought.map((b) => b.claim.id));
     await this.settle.fail(nb, failed);
     for (let i = 0; i < failed.length; i++) this.metrics.labelFailed(provider.key);

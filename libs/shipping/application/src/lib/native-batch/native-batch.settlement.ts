@@ -1,9 +1,10 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { QUEUE_PORT, type QueuePort } from '@shipbatch/platform/queue';
 import type { NativeBatchMessage } from '@shipbatch/providers/core';
 import { NATIVE_BATCH_PURCHASE_ASKED, NATIVE_BATCH_TRANSITIONS, type ShipmentMessage, toState } from '@shipbatch/shipping/domain';
 import type { NativeBatchRecord, NativeBatchRepository } from './native-batch.repository';
-import { NATIVE_BATCH_REPOSITORY, QUEUES } from '../tokens';
+import { NATIVE_BATCH_REPOSITORY, QUEUES, SHIPPING_METRICS } from '../tokens';
+import { NO_SHIPPING_METRICS, type ShippingMetrics } from '../common/shipping-metrics.port';
 import { MergeLabelFilesUseCase } from '../label-files/merge-label-files.use-case';
 import { purchaseJobId } from '../purchase/purchase-job-id';
 
@@ -18,11 +19,14 @@ export class NativeBatchSettlement {
     @Inject(NATIVE_BATCH_REPOSITORY) private readonly natives: NativeBatchRepository,
     @Inject(QUEUE_PORT) private readonly queue: QueuePort,
     private readonly labelFiles: MergeLabelFilesUseCase,
+    @Optional() @Inject(SHIPPING_METRICS) private readonly metrics: ShippingMetrics = NO_SHIPPING_METRICS,
   ) {}
 
   async fail(nb: NativeBatchRecord, failures: Array<{ shipmentId: string; messages: ShipmentMessage[] }>): Promise<void> {
     if (failures.length === 0) return;
     await this.natives.fail(nb.id, failures);
+    this.metrics.shipmentTransitions('purchase_state', 'FAILED', failures.length);
+    this.metrics.shipmentTransitions('status', 'TRANSACTION_FAILED', failures.length);
     await this.labelFiles.afterSettled(nb.batchId, failures.map((f) => f.shipmentId));
   }
 
@@ -30,6 +34,7 @@ export class NativeBatchSettlement {
   async giveBack(nb: NativeBatchRecord, ids: string[], lookupRequired: boolean): Promise<void> {
     if (ids.length === 0) return;
     const requeued = await this.natives.giveBack(nb.id, ids, lookupRequired);
+    this.metrics.shipmentTransitions('purchase_state', 'QUEUED', requeued.length);
     await this.queue.addBulk(
       QUEUES.purchaseShipment,
       requeued.map((r) => ({ data: { batchShipmentId: r.id }, options: { jobId: purchaseJobId(r.id, r.queueToken) } })),

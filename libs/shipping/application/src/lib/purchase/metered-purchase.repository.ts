@@ -21,12 +21,15 @@ export class MeteredPurchaseRepository implements PurchaseRepository {
     this.providers.set(carrierAccountId, provider);
   }
 
-  claimMany(batchShipmentIds: string[], leaseMs: number): Promise<ClaimedPurchase[]> {
-    return this.inner.claimMany(batchShipmentIds, leaseMs);
+  async claimMany(batchShipmentIds: string[], leaseMs: number): Promise<ClaimedPurchase[]> {
+    const claims = await this.inner.claimMany(batchShipmentIds, leaseMs);
+    this.metrics.shipmentTransitions('purchase_state', 'PURCHASING', claims.length);
+    return claims;
   }
 
   async recordPurchasedMany(items: PurchasedItem[]): Promise<void> {
     await this.inner.recordPurchasedMany(items);
+    if (items.length > 0) this.metrics.shipmentTransitions('purchase_state', 'PURCHASED', items.length);
     const counts = new Map<string, number>();
     for (const item of items) {
       const provider = this.providerOf(item.claim);
@@ -35,13 +38,17 @@ export class MeteredPurchaseRepository implements PurchaseRepository {
     for (const [provider, count] of counts) this.metrics.labelsBought(provider, count);
   }
 
-  requeue(claim: ClaimedPurchase, opts: { countFailure: boolean; lookupRequired: boolean }): Promise<number> {
-    return this.inner.requeue(claim, opts);
+  async requeue(claim: ClaimedPurchase, opts: { countFailure: boolean; lookupRequired: boolean }): Promise<number> {
+    const token = await this.inner.requeue(claim, opts);
+    this.metrics.shipmentTransitions('purchase_state', 'QUEUED', 1);
+    return token;
   }
 
   async recordFailed(claim: ClaimedPurchase, message: ShipmentMessage, lookupRequired: boolean): Promise<void> {
     await this.inner.recordFailed(claim, message, lookupRequired);
     this.metrics.labelFailed(this.providerOf(claim));
+    this.metrics.shipmentTransitions('purchase_state', 'FAILED', 1);
+    this.metrics.shipmentTransitions('status', 'TRANSACTION_FAILED', 1);
   }
 
   private providerOf(claim: ClaimedPurchase): string {

@@ -1,8 +1,9 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { QUEUE_PORT, type QueuePort } from '@shipbatch/platform/queue';
 import { type Batch, NotFoundError } from '@shipbatch/shipping/domain';
 import type { BatchRepository } from '../batches/batch.repository';
-import { BATCH_REPOSITORY, QUEUES } from '../tokens';
+import { BATCH_REPOSITORY, QUEUES, SHIPPING_METRICS } from '../tokens';
+import { NO_SHIPPING_METRICS, type ShippingMetrics } from '../common/shipping-metrics.port';
 import { FundAheadUseCase } from '../funding/fund-ahead.use-case';
 import { NativeBatchRouter } from '../native-batch/native-batch.router';
 import { PURCHASE_GROUP_SIZE, purchaseGroupJobId, type PurchaseJobData } from './purchase-job-id';
@@ -23,6 +24,7 @@ export class PurchaseBatchUseCase {
     @Inject(QUEUE_PORT) private readonly queue: QueuePort,
     private readonly fundAhead: FundAheadUseCase,
     private readonly natives: NativeBatchRouter,
+    @Optional() @Inject(SHIPPING_METRICS) private readonly metrics: ShippingMetrics = NO_SHIPPING_METRICS,
   ) {}
 
   async execute(tenantId: string, batchId: string): Promise<Batch> {
@@ -30,15 +32,20 @@ export class PurchaseBatchUseCase {
       const plan = scope.batch.planPurchase(await scope.counts());
       const rows = await scope.queueForPurchase(plan.kind);
       await scope.apply(plan.step);
-      return { rows, plan, labelFiletype: scope.batch.snapshot.labelFiletype };
+      return { rows, plan, from: scope.batch.status, labelFiletype: scope.batch.snapshot.labelFiletype };
     });
     if (locked === null) throw new NotFoundError('Batch', batchId);
+    this.metrics.batchTransition(locked.from, locked.plan.step.to);
+    // A retry moves TRANSACTION_FAILED shipments back to VALID as it queues them.
+    if (locked.plan.kind === 'retry_failed') this.metrics.shipmentTransitions('status', 'VALID', locked.rows.length);
+    this.metrics.shipmentTransitions('purchase_state', 'QUEUED', locked.rows.length);
     // Accounts with funding on are topped up ahead when the batch would take them below their
     // minimum (never throws: the insufficient-funds path during the purchase is the safety net).
     await this.fundAhead.run(tenantId, batchId);
     // Large shares of accounts whose provider has its own batch API go through it; the rest,
     // and every retry of failed shipments, are bought one by one.
     const native = locked.plan.kind === 'all_valid' ? await this.natives.route(tenantId, batchId, locked.labelFiletype) : new Set<string>();
+    this.metrics.shipmentTransitions('purchase_state', 'NATIVE', native.size);
     const queued = locked.rows.filter((row) => !native.has(row.id));
     const jobs = [];
     for (let i = 0; i < queued.length; i += PURCHASE_GROUP_SIZE) {

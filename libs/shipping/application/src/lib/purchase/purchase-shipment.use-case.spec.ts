@@ -118,6 +118,9 @@ function setup(opts: {
     labelFailed: (p) => void counted.push(`failed ${p}`),
     webhookAttempt: () => undefined,
     fundingEvent: () => undefined,
+    batchTransition: () => undefined,
+    shipmentTransitions: (field: string, to: string, n: number) => void counted.push(`${field} ${to} ${n}`),
+    webhookDelivered: () => undefined,
   };
   const useCase = new PurchaseShipmentUseCase(purchases, accounts, gateway, new PurchasedLabelFiles(files), funding, queue, labelFiles, config, metrics);
   return { useCase, log, failed, leases, counted };
@@ -130,13 +133,13 @@ describe('PurchaseShipmentUseCase', () => {
     expect(log).toEqual(['purchase bs1', 'recorded bs1=9400000', 'settled b1 bs1']);
   });
 
-  it('counts the labels it records as bought, and the purchases failed for good, by provider (SHIPPING_METRICS)', async () => {
+  it('counts the labels it records as bought, the purchases failed for good, by provider, and the transitions of the shipments (SHIPPING_METRICS)', async () => {
     const bought = setup({});
     await bought.useCase.execute(['bs1', 'bs2']);
-    expect(bought.counted).toEqual(['bought fake 2']);
+    expect(bought.counted).toEqual(['purchase_state PURCHASING 2', 'purchase_state PURCHASED 2', 'bought fake 2']);
     const failing = setup({ lookupRequired: true, dedup: 'none' });
     await failing.useCase.execute('bs1');
-    expect(failing.counted).toEqual(['failed fake']);
+    expect(failing.counted).toEqual(['purchase_state PURCHASING 1', 'failed fake', 'purchase_state FAILED 1', 'status TRANSACTION_FAILED 1']);
   });
 
   it('claims for the purchase lease the configuration gives (PURCHASE_LEASE_SECONDS)', async () => {

@@ -39,7 +39,7 @@ export class PurchaseShipmentUseCase {
    * (`PURCHASE_LEASE_SECONDS`). Longer than a claimed group's paced purchases take.
    */
   private readonly leaseMs: number;
-  /** `purchases`, counting the labels bought and failed it records (SHIPPING_METRICS). */
+  /** `purchases`, counting what it records (SHIPPING_METRICS): labels bought and failed, shipments claimed, requeued, bought, failed. */
   private readonly metered: MeteredPurchaseRepository;
 
   constructor(
@@ -71,7 +71,7 @@ export class PurchaseShipmentUseCase {
   async execute(batchShipmentIds: string | string[]): Promise<void> {
     const ids = typeof batchShipmentIds === 'string' ? [batchShipmentIds] : batchShipmentIds;
     const claimedAt = Date.now();
-    const claims = await this.purchases.claimMany(ids, this.leaseMs);
+    const claims = await this.metered.claimMany(ids, this.leaseMs);
     if (claims.length === 0) return;
     const shares = [...groupBy(claims, (c) => c.purchase.carrierAccountId).values()];
     // Every share runs to its end (and records what it bought) before a failure is thrown.
@@ -159,7 +159,7 @@ export class PurchaseShipmentUseCase {
 
   private async giveBack(claims: ClaimedPurchase[], delayMs: number): Promise<void> {
     for (const claim of claims) {
-      const token = await this.purchases.requeue(claim, { countFailure: false, lookupRequired: claim.lookupRequired });
+      const token = await this.metered.requeue(claim, { countFailure: false, lookupRequired: claim.lookupRequired });
       await this.enqueue(claim.id, token, delayMs);
     }
   }
@@ -212,7 +212,7 @@ export class PurchaseShipmentUseCase {
         `shipment ${claim.id} (batch ${claim.batchId}): unexpected purchase failure: ${error instanceof Error ? error.stack : String(error)}`,
         { batch_shipment_id: claim.id, batch_id: claim.batchId, tenant_id: claim.tenantId },
       );
-      const token = await this.purchases.requeue(claim, { countFailure: true, lookupRequired: true });
+      const token = await this.metered.requeue(claim, { countFailure: true, lookupRequired: true });
       await this.enqueue(claim.id, token, 5_000);
       return { kind: 'settled' };
     }
@@ -225,12 +225,12 @@ export class PurchaseShipmentUseCase {
     switch (decision.action) {
       case 'slow_down': {
         // The adapter's pacer already holds every worker off this budget (a 429 pauses it).
-        const token = await this.purchases.requeue(claim, { countFailure: false, lookupRequired });
+        const token = await this.metered.requeue(claim, { countFailure: false, lookupRequired });
         await this.enqueue(claim.id, token, decision.delayMs);
         return { kind: 'slowed', delayMs: decision.delayMs };
       }
       case 'retry': {
-        const token = await this.purchases.requeue(claim, { countFailure: true, lookupRequired });
+        const token = await this.metered.requeue(claim, { countFailure: true, lookupRequired });
         await this.enqueue(claim.id, token, decision.delayMs);
         return { kind: 'settled' };
       }

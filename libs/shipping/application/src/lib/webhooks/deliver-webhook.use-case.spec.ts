@@ -157,6 +157,7 @@ describe('DeliverWebhookUseCase', () => {
     body: null,
     attempts: 0,
     firstAttemptAt: null,
+    eventAt: new Date(Date.now() - 5_000),
     webhookFailures: 0,
     ...over,
   });
@@ -205,15 +206,19 @@ describe('DeliverWebhookUseCase', () => {
     expect(r.received).toHaveLength(3);
   });
 
-  it('counts each attempt it records by transition, sent (SHIPPING_METRICS)', async () => {
+  it('counts each attempt it records by transition, sent, and the lag of a delivered one from its event (SHIPPING_METRICS)', async () => {
     const r = await receiver([500, 204]);
     const fake = fakeDeliveries(delivery(r.url));
     const counted: string[] = [];
-    const metrics = { ...NO_SHIPPING_METRICS, webhookAttempt: (t: string, sent: boolean) => void counted.push(`${t} sent=${sent}`) };
+    const metrics = {
+      ...NO_SHIPPING_METRICS,
+      webhookAttempt: (t: string, sent: boolean) => void counted.push(`${t} sent=${sent}`),
+      webhookDelivered: (lag: number) => void counted.push(`lag ${lag >= 5 && lag < 60 ? 'from the event' : lag}`),
+    };
     const useCase = new DeliverWebhookUseCase(fake.repo, renderer, sender, config, metrics);
     await useCase.execute(fake.TOKEN, [fake.state.delivery.id]);
     await useCase.execute(fake.TOKEN, [fake.state.delivery.id]);
-    expect(counted).toEqual(['retry sent=true', 'delivered sent=true']);
+    expect(counted).toEqual(['retry sent=true', 'delivered sent=true', 'lag from the event']);
   });
 
   it('sends the body another attempt kept first, not its own rendering', async () => {

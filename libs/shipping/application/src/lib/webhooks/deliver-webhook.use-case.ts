@@ -58,6 +58,9 @@ export class DeliverWebhookUseCase {
     const notSent = await this.notSent(results, health, now);
     await this.deliveries.recordAttempts([...attempts, ...notSent], health);
     for (const a of attempts) this.metrics.webhookAttempt(a.transition, true);
+    results.forEach(({ d }, i) => {
+      if (attempts[i].transition === 'delivered') this.metrics.webhookDelivered(Math.max(0, now.getTime() - d.eventAt.getTime()) / 1000);
+    });
     for (const a of notSent) this.metrics.webhookAttempt(a.transition, false);
     this.log(results, attempts, health, notSent.length);
   }

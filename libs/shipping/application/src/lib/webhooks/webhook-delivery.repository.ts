@@ -32,6 +32,8 @@ export interface ClaimedDelivery {
   body: string | null;
   attempts: number;
   firstAttemptAt: Date | null;
+  /** When the event it delivers was recorded (its outbox row): delivery lag is measured from here. */
+  eventAt: Date;
   /**
    * The webhook's rounds in a row that could not reach its receiver (0: it answered the last
    * one). A webhook above 0 gets one delivery a round (a probe).
@@ -80,6 +82,16 @@ export interface WebhookAttempt {
   durationMs: number;
 }
 
+/** Deliveries waiting, for operators (metrics): counts, never ids. */
+export interface WebhookBacklog {
+  /** Pending deliveries due now (or overdue): to be sent by the next rounds. */
+  due: number;
+  /** Pending deliveries scheduled later (retries waiting for their backoff). */
+  scheduled: number;
+  /** Outbox events not yet turned into deliveries by the relay. */
+  unrelayedEvents: number;
+}
+
 export interface WebhookDeliveryRepository {
   /**
    * Turns up to `limit` unpublished outbox events (oldest first) into one delivery per active
@@ -119,6 +131,8 @@ export interface WebhookDeliveryRepository {
    * the ids recorded.
    */
   recordAttempts(attempts: ReadonlyArray<RecordedAttempt>, health: ReadonlyArray<WebhookHealthChange>): Promise<string[]>;
+  /** What waits to be delivered, counted now (two index-backed counts). */
+  backlog(): Promise<WebhookBacklog>;
   /** Newest first. */
   list(tenantId: string, webhookId: string, page: number, pageSize: number): Promise<{ results: WebhookDeliveryRecord[]; count: number }>;
   findById(tenantId: string, webhookId: string, id: string): Promise<WebhookDeliveryRecord | null>;

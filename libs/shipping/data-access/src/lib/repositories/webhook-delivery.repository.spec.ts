@@ -578,6 +578,27 @@ describe.each([
     });
   });
 
+  describe('backlog', () => {
+    it('counts pending deliveries due now and scheduled later, and events not yet relayed; settled ones are not counted', async () => {
+      expect(await deliveries.backlog()).toEqual({ due: 0, scheduled: 0, unrelayedEvents: 0 });
+      const webhook = await newWebhook('t1', 'all');
+      for (let i = 0; i < 4; i++) await newEvent('t1', 'batch_created', `b_${i}`);
+      const before = Date.now();
+      await relayAll();
+      const [d0, d1, d2] = await dueInOrder(webhook.id, 60);
+      await newEvent('t1', 'batch_purchased', 'b_0');
+      await db.dataSource.query(`UPDATE webhook_deliveries SET next_attempt_at = now() + interval '1 hour' WHERE id = $1`, [d1]);
+      await db.dataSource.query(`UPDATE webhook_deliveries SET status = 'succeeded' WHERE id = $1`, [d2]);
+      expect(await deliveries.backlog()).toEqual({ due: 2, scheduled: 1, unrelayedEvents: 1 });
+      // A claimed delivery carries when its event was recorded (delivery lag is measured from it).
+      const lease = await deliveries.claimDue(1, LONG_LEASE);
+      const [loaded] = await deliveries.loadLeased(idsOf(lease), lease.token);
+      expect(loaded.id).toBe(d0);
+      expect(loaded.eventAt.getTime()).toBeLessThanOrEqual(before + 1_000);
+      expect(loaded.eventAt.getTime()).toBeGreaterThan(before - 60_000);
+    });
+  });
+
   describe('keepBodies', () => {
     it('keeps the first body: a later one is ignored and the kept one returned', async () => {
       const { id } = await oneDelivery();

@@ -9,6 +9,7 @@ import type {
   DueDelivery,
   RecordedAttempt,
   WebhookAttempt,
+  WebhookBacklog,
   WebhookDeliveryRecord,
   WebhookDeliveryRepository,
   WebhookHealthChange,
@@ -98,11 +99,13 @@ export class TypeormWebhookDeliveryRepository implements WebhookDeliveryReposito
       body: string | null;
       attempts: number;
       first_attempt_at: Date | string | null;
+      event_at: Date | string;
     }>(
       await this.dataSource.query(
         `SELECT d.id, d.tenant_id, d.webhook_id, w.url, w.is_test, w.secret_ciphertext, w.consecutive_failures,
-           d.event, d.object_id, d.event_payload, d.body, d.attempts, d.first_attempt_at
+           d.event, d.object_id, d.event_payload, d.body, d.attempts, d.first_attempt_at, coalesce(e.created_at, d.created_at) AS event_at
          FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
+         LEFT JOIN outbox_events e ON e.id = d.event_id
          WHERE d.id = ANY($1::text[]) AND d.lease_token = $2 AND d.status = 'pending' AND d.lease_until > now() AND w.active
          ORDER BY d.next_attempt_at, d.id`,
         [[...ids], token],
@@ -126,6 +129,7 @@ export class TypeormWebhookDeliveryRepository implements WebhookDeliveryReposito
         body: r.body,
         attempts: r.attempts,
         firstAttemptAt: r.first_attempt_at ? date(r.first_attempt_at) : null,
+        eventAt: date(r.event_at),
         webhookFailures: Number(r.consecutive_failures),
       };
     });
@@ -189,6 +193,18 @@ export class TypeormWebhookDeliveryRepository implements WebhookDeliveryReposito
       }
       return recorded;
     });
+  }
+
+  async backlog(): Promise<WebhookBacklog> {
+    // Both counts ride partial indexes (pending deliveries by webhook; unpublished events).
+    const [row] = normalizeRows<{ due: string | number; scheduled: string | number; unrelayed: string | number }>(
+      await this.dataSource.query(
+        `SELECT count(*) FILTER (WHERE next_attempt_at <= now()) AS due, count(*) FILTER (WHERE next_attempt_at > now()) AS scheduled,
+           (SELECT count(*) FROM outbox_events WHERE published_at IS NULL) AS unrelayed
+         FROM webhook_deliveries WHERE status = 'pending'`,
+      ),
+    );
+    return { due: Number(row?.due ?? 0), scheduled: Number(row?.scheduled ?? 0), unrelayedEvents: Number(row?.unrelayed ?? 0) };
   }
 
   async list(tenantId: string, webhookId: string, page: number, pageSize: number): Promise<{ results: WebhookDeliveryRecord[]; count: number }> {
