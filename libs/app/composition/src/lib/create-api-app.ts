@@ -39,7 +39,6 @@ export async function createApiApp(config: AppConfig, options: LogOptions = {}):
     new ValidationPipe({ whitelist: true, transform: true, exceptionFactory: validationExceptionFactory }),
   );
   app.useGlobalFilters(new ApiExceptionFilter());
-  app.enableShutdownHooks();
 
   setupOpenApi(app);
   return app;

@@ -1,6 +1,6 @@
 import type { ShipmentMessage } from '@shipbatch/shipping/domain';
 import type { ShippingMetrics } from '../common/shipping-metrics.port';
-import type { ClaimedPurchase, PurchasedItem, PurchaseRepository } from './purchase.repository';
+import type { ClaimedPurchase, HandedBackPurchase, PurchasedItem, PurchaseRepository } from './purchase.repository';
 
 /**
  * The PurchaseRepository of PurchaseShipmentUseCase, counting what it records: labels bought and
@@ -37,6 +37,10 @@ export class MeteredPurchaseRepository implements PurchaseRepository {
 
   requeue(claim: ClaimedPurchase, opts: { countFailure: boolean; lookupRequired: boolean }): Promise<number> {
     return this.inner.requeue(claim, opts);
+  }
+
+  handBack(claims: ClaimedPurchase[]): Promise<HandedBackPurchase[]> {
+    return this.inner.handBack(claims);
   }
 
   async recordFailed(claim: ClaimedPurchase, message: ShipmentMessage, lookupRequired: boolean): Promise<void> {
