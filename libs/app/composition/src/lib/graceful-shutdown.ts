@@ -31,7 +31,7 @@ const KILLED_BY: Partial<Record<NodeJS.Signals, number>> = { SIGINT: 130, SIGTER
  * up by reference once its lease runs out). A second signal during the drain exits at once
  * (130 for SIGINT, 143 for SIGTERM).
  */
-export function exitGracefullyOnSignals(app: INestApplicationContext, options: GracefulShutdownOptions): void {
+export function exitGracefullyOnSignals(app: INestApplicationContext, options: GracefulShutdownOptions): () => void {
   const logger = new Logger('Shutdown');
   const exit = options.exit ?? ((code: number) => process.exit(code));
   let draining = false;
@@ -60,7 +60,10 @@ export function exitGracefullyOnSignals(app: INestApplicationContext, options: G
       },
     );
   };
-  for (const signal of options.signals ?? ['SIGTERM', 'SIGINT']) process.on(signal, onSignal);
+  const signals = options.signals ?? ['SIGTERM', 'SIGINT'];
+  for (const signal of signals) process.on(signal, onSignal);
+  // For tests: stops listening.
+  return () => signals.forEach((signal) => process.off(signal, onSignal));
 }
 
 async function drain(app: INestApplicationContext, httpServer?: Server): Promise<void> {
