@@ -43,7 +43,8 @@ export function start(entry: string, env: Record<string, string>, nodeArgs: stri
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   child.on('exit', (code, signal) => {
-    if (code !== 0 && signal !== 'SIGTERM') {
+    // SIGKILL is a bench's own doing (bench-rolling-restart); a SIGTERMed app exits 0.
+    if (code !== 0 && signal !== 'SIGTERM' && signal !== 'SIGKILL') {
       console.error(`${entry} exited with ${code ?? signal}`);
       process.exit(1);
     }
@@ -53,7 +54,7 @@ export function start(entry: string, env: Record<string, string>, nodeArgs: stri
 
 export function stop(p: ChildProcess): Promise<void> {
   return new Promise((ok) => {
-    if (p.exitCode !== null) return ok();
+    if (p.exitCode !== null || p.signalCode !== null) return ok();
     p.once('exit', () => ok());
     p.kill('SIGTERM');
   });

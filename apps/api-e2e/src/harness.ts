@@ -1,11 +1,10 @@
 import type { INestApplication, INestApplicationContext } from '@nestjs/common';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { createApiApp, createWorkerContext } from '@shipbatch/app/composition';
 import { loadConfig } from '@shipbatch/platform/config';
 import { createTestDatabase, deleteRedisPrefix, tempDir, TEST_REDIS_URL, uniqueRedisPrefix } from '@shipbatch/platform/testing';
+import { type ChildApp, startChildApp } from './child-process';
 import { freePort } from './free-port';
 
 export const ADMIN_TOKEN = 'e2e-admin-token';
@@ -21,7 +20,7 @@ export interface Harness {
   children: ChildWorker[];
   /** Starts one more worker process on the same database, Redis prefix and environment, `env` added (its own DATA_DIR, say). */
   spawnWorker(env?: Record<string, string>): Promise<ChildWorker>;
-  /** Scale-out: starts one more API process (apps/api) on its own port, the same database, Redis prefix and environment, `env` added. */
+  /** Scale-out: starts one more API process (apps/api, no workers) on the same database, Redis prefix and environment, on a port of its own, `env` added. */
   spawnApi(env?: Record<string, string>): Promise<ChildApi>;
   /** Stops everything it started and removes what it made: its DATA_DIR, and in scale-out its database and Redis keys. */
   close(): Promise<void>;
@@ -41,22 +40,13 @@ export interface HarnessOptions {
 }
 
 /** A worker process running apps/worker from its TypeScript sources (through @swc-node/register). */
-export interface ChildWorker {
-  process: ChildProcess;
-  /** Everything it printed, for assertions on its log lines. */
-  output(): string;
-  /** SIGKILL: no drain, no shutdown hooks, as when a machine dies. */
-  kill(): Promise<void>;
+export type ChildWorker = ChildApp;
+
+/** An API process running apps/api from its TypeScript sources, at `baseUrl`. */
+export interface ChildApi extends ChildApp {
+  baseUrl: string;
 }
 
-/** An API process started with `spawnApi()`: apps/api from its TypeScript sources. */
-export interface ChildApi {
-  baseUrl: string;
-  process: ChildProcess;
-  output(): string;
-  /** SIGKILL. */
-  kill(): Promise<void>;
-}
 
 export async function startEmbedded(options: HarnessOptions = {}): Promise<Harness> {
   const port = await freePort();
@@ -74,7 +64,7 @@ export async function startEmbedded(options: HarnessOptions = {}): Promise<Harne
     worker: api,
     children: [],
     spawnWorker: () => Promise.reject(new Error('embedded mode runs its workers in the API process')),
-    spawnApi: () => Promise.reject(new Error('embedded mode runs one process per DATA_DIR')),
+    spawnApi: () => Promise.reject(new Error('embedded mode runs one API process per DATA_DIR')),
     async close() {
       await api.close(); // closes the embedded database first
       rmSync(dataDir, { recursive: true, force: true });
@@ -109,13 +99,15 @@ export async function startScaleOut(options: HarnessOptions = {}): Promise<Harne
     children.push(child);
     return child;
   };
+  for (let i = 0; i < (options.childWorkers ?? 0); i++) await spawnWorker();
   const apis: ChildApi[] = [];
   const spawnApi = async (extra: Record<string, string> = {}) => {
-    const child = await startChildApi({ ...env, ...extra, PORT: String(await freePort()) });
-    apis.push(child);
-    return child;
+    const apiPort = await freePort();
+    const child = await startChildApp('api', { ...env, ...extra, PORT: String(apiPort) }, /Shipbatch API \(scale-out\) listening on/);
+    const childApi = { ...child, baseUrl: `http://127.0.0.1:${apiPort}` };
+    apis.push(childApi);
+    return childApi;
   };
-  for (let i = 0; i < (options.childWorkers ?? 0); i++) await spawnWorker();
   return {
     mode: 'scale-out',
     baseUrl: `http://127.0.0.1:${port}`,
@@ -135,77 +127,11 @@ export async function startScaleOut(options: HarnessOptions = {}): Promise<Harne
   };
 }
 
-const ROOT = join(__dirname, '../../..');
-
-/** Starts apps/worker as its own process and waits until it says it started. */
-async function startChildWorker(env: Record<string, string>): Promise<ChildWorker> {
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', 'apps/worker/src/main.ts'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      ...env,
-      SWC_NODE_PROJECT: 'apps/api-e2e/tsconfig.child.json',
-      RECONCILE_INTERVAL_SECONDS: '1',
-      PURCHASE_LEASE_SECONDS: '10',
-      NATIVE_BATCH_LEASE_SECONDS: '10',
-      NODE_ENV: 'test',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setInterval(() => {
-      if (output.includes('Shipbatch worker started')) {
-        clearInterval(timer);
-        resolve();
-      } else if (child.exitCode !== null) {
-        clearInterval(timer);
-        reject(new Error(`worker process exited (${child.exitCode}) before it started:\n${output}`));
-      }
-    }, 50);
-  });
-  return {
-    process: child,
-    output: () => output,
-    async kill() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-      await exited;
-    },
-  };
-}
-
-/** Starts apps/api as its own process (scale-out: no workers in it) and waits until it listens. */
-async function startChildApi(env: Record<string, string>): Promise<ChildApi> {
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', 'apps/api/src/main.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, ...env, SWC_NODE_PROJECT: 'apps/api-e2e/tsconfig.child.json', NODE_ENV: 'test' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setInterval(() => {
-      if (output.includes('Shipbatch API (scale-out) listening')) {
-        clearInterval(timer);
-        resolve();
-      } else if (child.exitCode !== null) {
-        clearInterval(timer);
-        reject(new Error(`API process exited (${child.exitCode}) before it listened:\n${output}`));
-      }
-    }, 50);
-  });
-  return {
-    baseUrl: `http://127.0.0.1:${env['PORT']}`,
-    process: child,
-    output: () => output,
-    async kill() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-      await exited;
-    },
-  };
+/** Starts apps/worker as its own process and waits until it says it started; `env` may override the short leases below. */
+function startChildWorker(env: Record<string, string>): Promise<ChildWorker> {
+  return startChildApp(
+    'worker',
+    { RECONCILE_INTERVAL_SECONDS: '1', PURCHASE_LEASE_SECONDS: '10', NATIVE_BATCH_LEASE_SECONDS: '10', ...env },
+    /Shipbatch worker started/,
+  );
 }

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { loadConfig } from '@shipbatch/platform/config';
 import { DataDirLockedError } from '@shipbatch/platform/database';
-import { createApiApp, createRootLogger } from '@shipbatch/app/composition';
+import { createApiApp, createRootLogger, exitGracefullyOnSignals } from '@shipbatch/app/composition';
 
 async function main(): Promise<void> {
   // Embedded mode runs the workers in this process; scale-out leaves them to apps/worker.
@@ -17,6 +17,9 @@ async function main(): Promise<void> {
     await app.close().catch(() => undefined);
     throw error;
   }
+  // SIGTERM: no new connections, requests in flight answered (and in embedded mode the workers
+  // drained), within SHUTDOWN_GRACE_SECONDS, then exit 0; a second signal exits at once.
+  exitGracefullyOnSignals(app, { graceMs: config.shutdownGraceMs, httpServer: app.getHttpServer() });
   Logger.log(`Shipbatch API (${config.mode}) listening on ${config.publicBaseUrl}; OpenAPI at /docs`, { mode: config.mode, port: config.port }, 'Main');
 }
 

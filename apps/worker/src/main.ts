@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { createRootLogger, createWorkerContext } from '@shipbatch/app/composition/worker';
+import { createRootLogger, createWorkerContext, exitGracefullyOnSignals } from '@shipbatch/app/composition/worker';
 import { loadConfig } from '@shipbatch/platform/config';
 
 async function main(): Promise<void> {
@@ -8,8 +8,10 @@ async function main(): Promise<void> {
   if (config.mode !== 'scale-out') {
     throw new Error('the worker runs in scale-out mode only (set DATABASE_URL and REDIS_URL); `npm start` runs everything embedded');
   }
-  // Shutdown hooks are on: SIGTERM stops taking jobs and lets active ones finish (drain).
-  await createWorkerContext(config);
+  const app = await createWorkerContext(config);
+  // SIGTERM: no new jobs, claims not started handed back, active ones finished (within
+  // SHUTDOWN_GRACE_SECONDS), then exit 0; a second signal exits at once.
+  exitGracefullyOnSignals(app, { graceMs: config.shutdownGraceMs });
   Logger.log('Shipbatch worker started', { mode: config.mode }, 'Main');
 }
 

@@ -3,3 +3,4 @@
 export * from './lib/create-worker-context';
 export * from './lib/worker.module';
 export { createRootLogger } from './lib/logging';
+export * from './lib/graceful-shutdown';

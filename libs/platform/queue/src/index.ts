@@ -8,6 +8,7 @@ export * from './lib/in-process.queue';
 export * from './lib/bullmq.queue';
 export * from './lib/bullmq-worker.start';
 export * from './lib/bullmq-worker.drain';
+export * from './lib/shutdown.state';
 export * from './lib/bullmq-worker.log';
 export * from './lib/account-throttle.port';
 export * from './lib/memory-account.throttle';

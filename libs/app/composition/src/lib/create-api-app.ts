@@ -53,7 +53,6 @@ export async function createApiApp(config: AppConfig, options: LogOptions = {}):
     new ValidationPipe({ whitelist: true, transform: true, exceptionFactory: validationExceptionFactory, validationError: { target: false, value: true } }),
   );
   app.useGlobalFilters(new ApiExceptionFilter());
-  app.enableShutdownHooks();
   // What Node's parser refuses (a URL or headers over 16 KB: 431) answers in the error shape too.
   answerClientErrors(app.getHttpServer());
 

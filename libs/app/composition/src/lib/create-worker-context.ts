@@ -19,6 +19,5 @@ export async function createWorkerContext(config: AppConfig, options: LogOptions
   // The start-up lines buffered until now go out through pino here.
   app.useLogger(app.get(Logger));
   app.flushLogs();
-  app.enableShutdownHooks();
   return app;
 }

@@ -184,6 +184,18 @@ describe('file storage settings', () => {
   });
 });
 
+describe('shutdown grace', () => {
+  const dir = () => tempDir('shipbatch-config-');
+
+  it('defaults to 30 s, reads SHUTDOWN_GRACE_SECONDS (0 to 3600) and refuses anything else, naming it', () => {
+    expect(loadConfig({ DATA_DIR: dir() }).shutdownGraceMs).toBe(30_000);
+    expect(loadConfig({ DATA_DIR: dir(), SHUTDOWN_GRACE_SECONDS: '0' }).shutdownGraceMs).toBe(0);
+    expect(loadConfig({ DATA_DIR: dir(), SHUTDOWN_GRACE_SECONDS: '120' }).shutdownGraceMs).toBe(120_000);
+    expect(() => loadConfig({ DATA_DIR: dir(), SHUTDOWN_GRACE_SECONDS: '3601' })).toThrow(/SHUTDOWN_GRACE_SECONDS must be between 0 and 3600, got 3601/);
+    expect(() => loadConfig({ DATA_DIR: dir(), SHUTDOWN_GRACE_SECONDS: 'soon' })).toThrow(/SHUTDOWN_GRACE_SECONDS must be a non-negative integer/);
+  });
+});
+
 function dataDirForBaseUrls(): string {
   return tempDir('shipbatch-config-');
 }

@@ -36,6 +36,12 @@ export interface AppConfig {
   /** Seconds between reconciler passes. */
   reconcileIntervalSeconds: number;
   /**
+   * After SIGTERM, how long in-flight work may take before the process exits anyway
+   * (`SHUTDOWN_GRACE_SECONDS`, 30, 0 to 3600): purchases in flight on a worker, requests in
+   * flight on an API process.
+   */
+  shutdownGraceMs: number;
+  /**
    * Provider base URLs set by the operator, by variable name (`SHIPSTATION_BASE_URL` ->
    * `https://...`): every `*_BASE_URL` variable of the environment. A provider definition names
    * its variable; unset ones fall back to the definition's default.
@@ -101,6 +107,9 @@ export const DEFAULT_WORKER_SETTINGS: Readonly<WorkerSettings> = Object.freeze({
   concurrency: Object.freeze({ purchase: 16, merge: 4, nativeBatch: 4, webhookDelivery: 4 }),
   nativeBatch: Object.freeze({ pollMs: 2_000, leaseMs: 120_000, purchaseUntakenMs: 300_000, labelReads: 100, downloads: 32 }),
 });
+
+/** `SHUTDOWN_GRACE_SECONDS` unset. */
+export const DEFAULT_SHUTDOWN_GRACE_SECONDS = 30;
 
 /** The longest lease taken, in seconds (a day). */
 const MAX_LEASE_SECONDS = 86_400;
@@ -268,6 +277,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     defaultProvider: (env['DEFAULT_PROVIDER'] || 'mock').trim(),
     runWorkers: true,
     reconcileIntervalSeconds: int(env, 'RECONCILE_INTERVAL_SECONDS', 60),
+    shutdownGraceMs: intBetween(env, 'SHUTDOWN_GRACE_SECONDS', DEFAULT_SHUTDOWN_GRACE_SECONDS, 0, 3_600) * 1000,
     providerBaseUrls: providerBaseUrls(env),
     webhooks: {
       allowedHosts: (env['WEBHOOK_ALLOWED_HOSTS'] ?? '')

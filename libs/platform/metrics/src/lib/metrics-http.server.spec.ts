@@ -13,8 +13,8 @@ const dataSource = { isInitialized: true, options: {}, migrations: [], query: as
 
 describe('MetricsHttpServer (the worker\'s METRICS_PORT)', () => {
   const servers: MetricsHttpServer[] = [];
-  async function serve(redis: 'up' | 'down' | 'hangs'): Promise<string> {
-    const server = new MetricsHttpServer(new MetricsRegistry('worker'), new Readiness(dataSource, inspector(redis), true, 100));
+  async function serve(redis: 'up' | 'down' | 'hangs', shutdown?: { stopping: boolean }): Promise<string> {
+    const server = new MetricsHttpServer(new MetricsRegistry('worker'), new Readiness(dataSource, inspector(redis), true, 100, shutdown));
     servers.push(server);
     return `http://127.0.0.1:${await server.listen(0, '127.0.0.1')}`;
   }
@@ -39,5 +39,21 @@ describe('MetricsHttpServer (the worker\'s METRICS_PORT)', () => {
     const hung = await fetch(`${await serve('hangs')}/health/ready`);
     expect(hung.status).toBe(503);
     expect(((await hung.json()) as { checks: unknown }).checks).toEqual({ database: 'ok', migrations: 'ok', redis: 'no answer within 100 ms' });
+  });
+
+  it('is not ready once shutting down (SIGTERM), while /health/live stays 200', async () => {
+    const shutdown = { stopping: false };
+    const base = await serve('up', shutdown);
+    expect((await fetch(`${base}/health/ready`)).status).toBe(200);
+    shutdown.stopping = true;
+    const ready = await fetch(`${base}/health/ready`);
+    expect(ready.status).toBe(503);
+    expect(((await ready.json()) as { checks: unknown }).checks).toEqual({
+      database: 'ok',
+      migrations: 'ok',
+      redis: 'ok',
+      shutdown: 'shutting down (SIGTERM): finishing what is in flight',
+    });
+    expect((await fetch(`${base}/health/live`)).status).toBe(200);
   });
 });

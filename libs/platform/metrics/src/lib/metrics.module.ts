@@ -1,5 +1,5 @@
 import { type DynamicModule, Global, Inject, Injectable, Logger, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { QUEUE_INSPECTOR, type QueueInspector } from '@shipbatch/platform/queue';
+import { QUEUE_INSPECTOR, type QueueInspector, ShutdownState } from '@shipbatch/platform/queue';
 import { DataSource } from 'typeorm';
 import { HealthProbesController } from './health-probes.controller';
 import { HttpMetrics } from './http.metrics';
@@ -46,7 +46,7 @@ class MetricsListener implements OnApplicationBootstrap, OnApplicationShutdown {
 /**
  * This process's metrics registry and health probes, global: MetricsRegistry (default Node
  * metrics), HttpMetrics (the API's requests), QueueMetrics (depth per queue) and READINESS
- * (database, migrations, Redis). Feature metrics register on MetricsRegistry from the
+ * (database, migrations, Redis; not ready once shutting down). Feature metrics register on MetricsRegistry from the
  * composition (their adapters). Needs the DataSource (DatabaseModule) and QUEUE_INSPECTOR (QueueModule).
  */
 @Global()
@@ -63,8 +63,8 @@ export class MetricsModule {
         { provide: QueueMetrics, inject: [MetricsRegistry, QUEUE_INSPECTOR], useFactory: (m: MetricsRegistry, q: QueueInspector) => new QueueMetrics(m, q) },
         {
           provide: READINESS,
-          inject: [DataSource, QUEUE_INSPECTOR],
-          useFactory: (ds: DataSource, q: QueueInspector) => new Readiness(ds, q, options.usesRedis),
+          inject: [DataSource, QUEUE_INSPECTOR, { token: ShutdownState, optional: true }],
+          useFactory: (ds: DataSource, q: QueueInspector, shutdown?: ShutdownState) => new Readiness(ds, q, options.usesRedis, undefined, shutdown),
         },
         ...(options.listenPort !== undefined ? [MetricsListener] : []),
       ],

@@ -1,4 +1,4 @@
-import type { QueueInspector } from '@shipbatch/platform/queue';
+import type { QueueInspector, ShutdownState } from '@shipbatch/platform/queue';
 import type { DataSource } from 'typeorm';
 
 /** One dependency's answer: `ok`, or what went wrong. */
@@ -6,7 +6,7 @@ export type CheckResult = 'ok' | string;
 
 export interface ReadinessReport {
   ready: boolean;
-  /** `database`, `migrations`, and in scale-out `redis`. */
+  /** `database`, `migrations`, in scale-out `redis`, and `shutdown` once SIGTERM came. */
   checks: Record<string, CheckResult>;
 }
 
@@ -16,7 +16,8 @@ export const READINESS_TIMEOUT_MS = 2_000;
 /**
  * Whether this process can do its work: the database answers (PGlite or PostgreSQL), every
  * migration this build carries is applied, and in scale-out Redis answers. The checks run side
- * by side, each bounded by READINESS_TIMEOUT_MS.
+ * by side, each bounded by READINESS_TIMEOUT_MS. From SIGTERM on (ShutdownState `stopping`) the
+ * process is not ready whatever they say: it drains, and takes nothing new.
  */
 export class Readiness {
   constructor(
@@ -24,6 +25,7 @@ export class Readiness {
     private readonly queue: QueueInspector,
     private readonly usesRedis: boolean,
     private readonly timeoutMs = READINESS_TIMEOUT_MS,
+    private readonly shutdown?: Pick<ShutdownState, 'stopping'>,
   ) {}
 
   async check(): Promise<ReadinessReport> {
@@ -32,7 +34,8 @@ export class Readiness {
       ['migrations', () => this.migrations()],
       ...(this.usesRedis ? [['redis', () => this.queue.ping()] as [string, () => Promise<void>]] : []),
     ];
-    const results = await Promise.all(checks.map(async ([name, run]) => [name, await this.bounded(run)] as const));
+    const results: Array<readonly [string, CheckResult]> = await Promise.all(checks.map(async ([name, run]) => [name, await this.bounded(run)] as const));
+    if (this.shutdown?.stopping) results.push(['shutdown', 'shutting down (SIGTERM): finishing what is in flight']);
     return { ready: results.every(([, r]) => r === 'ok'), checks: Object.fromEntries(results) };
   }
 

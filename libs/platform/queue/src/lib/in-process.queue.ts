@@ -21,6 +21,7 @@ import { DEFAULT_BACKOFF_MS, DEFAULT_JOB_ATTEMPTS, type EnqueueItem, type Enqueu
 import type { QueueDepth, QueueInspector } from './queue-inspector.port';
 
 import { QUEUE_MODULE_OPTIONS } from './tokens';
+import { ShutdownState } from './shutdown.state';
 
 
 export interface InProcessQueueCounts {
@@ -61,6 +62,7 @@ export class InProcessQueue
   constructor(
     private readonly discovery: DiscoveryService,
     @Optional() @Inject(QUEUE_MODULE_OPTIONS) options?: QueueModuleOptions,
+    @Optional() private readonly shutdown?: ShutdownState,
   ) {
     this.attempts = Math.max(1, options?.attempts ?? DEFAULT_JOB_ATTEMPTS);
     this.backoffMs = Math.max(0, options?.backoffMs ?? DEFAULT_BACKOFF_MS);
@@ -142,7 +144,8 @@ export class InProcessQueue
 
   /**
    * Stops taking jobs, drops the waiting and delayed ones (the reconciler finds their work
-   * again at the next start) and resolves once the running jobs have finished.
+   * again at the next start), lets the ShutdownState hand back what was claimed but not started
+   * and resolves once the running jobs have finished.
    */
   drain(): Promise<void> {
     if (!this.closing) {
@@ -158,8 +161,9 @@ export class InProcessQueue
       if (this.active > 0) this.logger.log(`shutting down: waiting for ${this.active} running jobs`);
       this.settle();
     }
-    if (this.active === 0) return Promise.resolve();
-    return new Promise((resolve) => this.drainWaiters.push(resolve));
+    const handedBack = this.shutdown?.drain() ?? Promise.resolve();
+    if (this.active === 0) return handedBack;
+    return Promise.all([handedBack, new Promise<void>((resolve) => this.drainWaiters.push(resolve))]).then(() => undefined);
   }
 
   private enqueue(queue: string, data: object, options: EnqueueOptions): void {

@@ -18,6 +18,7 @@ import { DEFAULT_BACKOFF_MS, DEFAULT_JOB_ATTEMPTS } from './queue.port';
 import { RedisAccountThrottle } from './redis-account.throttle';
 
 import { redisConnection } from './redis-connection.util';
+import { ShutdownState } from './shutdown.state';
 
 import { ACCOUNT_THROTTLE, QUEUE_INSPECTOR, QUEUE_MODULE_OPTIONS, QUEUE_PORT } from './tokens';
 
@@ -35,7 +36,7 @@ export const DEFAULT_QUEUE_PREFIX = 'shipbatch';
 export class QueueModule {
   static forRoot(options: QueueModuleOptions): DynamicModule {
     const prefix = options.prefix ?? DEFAULT_QUEUE_PREFIX;
-    const shared: Provider[] = [{ provide: QUEUE_MODULE_OPTIONS, useValue: { ...options, prefix } }];
+    const shared: Provider[] = [{ provide: QUEUE_MODULE_OPTIONS, useValue: { ...options, prefix } }, ShutdownState];
     if (options.redisUrl) {
       const redisUrl = options.redisUrl;
       return {
@@ -66,7 +67,7 @@ export class QueueModule {
           { provide: QUEUE_INSPECTOR, useExisting: BullMqQueue },
           { provide: ACCOUNT_THROTTLE, useFactory: () => new RedisAccountThrottle(redisUrl, prefix) },
         ],
-        exports: [QUEUE_PORT, QUEUE_INSPECTOR, ACCOUNT_THROTTLE, QUEUE_MODULE_OPTIONS, BullModule],
+        exports: [QUEUE_PORT, QUEUE_INSPECTOR, ACCOUNT_THROTTLE, QUEUE_MODULE_OPTIONS, ShutdownState, BullModule],
       };
     }
     return {
@@ -80,7 +81,7 @@ export class QueueModule {
         MemoryAccountThrottle,
         { provide: ACCOUNT_THROTTLE, useExisting: MemoryAccountThrottle },
       ],
-      exports: [QUEUE_PORT, QUEUE_INSPECTOR, ACCOUNT_THROTTLE, QUEUE_MODULE_OPTIONS, InProcessQueue],
+      exports: [QUEUE_PORT, QUEUE_INSPECTOR, ACCOUNT_THROTTLE, QUEUE_MODULE_OPTIONS, ShutdownState, InProcessQueue],
     };
   }
 }

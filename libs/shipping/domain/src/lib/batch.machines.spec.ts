@@ -113,6 +113,7 @@ describe('purchase state machine (PURCHASE_STATE_TRANSITIONS)', () => {
       'claimed: QUEUED -> PURCHASING',
       'lease_taken_over: PURCHASING -> PURCHASING',
       'requeued: PURCHASING -> QUEUED',
+      'handed_back: PURCHASING -> QUEUED',
       'purchased: PURCHASING -> PURCHASED',
       'purchased_late: QUEUED | FAILED -> PURCHASED',
       'failed: PURCHASING -> FAILED',

@@ -74,6 +74,7 @@ export type BatchShipmentStatusTransition = TransitionName<typeof BATCH_SHIPMENT
  *   claimed            QUEUED -> PURCHASING            a worker records its attempt (lease) before calling
  *   lease_taken_over   PURCHASING -> PURCHASING        ... or takes over an attempt whose lease ran out
  *   requeued           PURCHASING -> QUEUED            given back (slowed down, retry later)
+ *   handed_back        PURCHASING -> QUEUED            claimed but never sent: its worker is shutting down
  *   purchased          PURCHASING -> PURCHASED         the label and its event recorded
  *   purchased_late     QUEUED | FAILED -> PURCHASED    a label paid for by a worker whose lease had run
  *                                                      out, after another gave it back or failed it: kept
@@ -93,6 +94,7 @@ export const PURCHASE_STATE_TRANSITIONS = defineMachine({
     claimed: { from: ['QUEUED'], to: ['PURCHASING'] },
     lease_taken_over: { from: ['PURCHASING'], to: ['PURCHASING'] },
     requeued: { from: ['PURCHASING'], to: ['QUEUED'] },
+    handed_back: { from: ['PURCHASING'], to: ['QUEUED'] },
     purchased: { from: ['PURCHASING'], to: ['PURCHASED'] },
     purchased_late: { from: ['QUEUED', 'FAILED'], to: ['PURCHASED'] },
     failed: { from: ['PURCHASING'], to: ['FAILED'] },

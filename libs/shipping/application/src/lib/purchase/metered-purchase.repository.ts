@@ -1,6 +1,6 @@
 import type { ShipmentMessage } from '@shipbatch/shipping/domain';
 import type { ShippingMetrics } from '../common/shipping-metrics.port';
-import type { ClaimedPurchase, PurchasedItem, PurchaseRepository } from './purchase.repository';
+import type { ClaimedPurchase, HandedBackPurchase, PurchasedItem, PurchaseRepository } from './purchase.repository';
 
 /**
  * The PurchaseRepository of PurchaseShipmentUseCase, counting what it records: labels bought and
@@ -42,6 +42,10 @@ export class MeteredPurchaseRepository implements PurchaseRepository {
     const token = await this.inner.requeue(claim, opts);
     this.metrics.shipmentTransitions('purchase_state', 'QUEUED', 1);
     return token;
+  }
+
+  handBack(claims: ClaimedPurchase[]): Promise<HandedBackPurchase[]> {
+    return this.inner.handBack(claims);
   }
 
   async recordFailed(claim: ClaimedPurchase, message: ShipmentMessage, lookupRequired: boolean): Promise<void> {

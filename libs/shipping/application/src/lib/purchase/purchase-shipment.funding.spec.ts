@@ -72,6 +72,7 @@ class MemoryPurchases implements PurchaseRepository {
         lookupRequired: r.lookupRequired,
         failures: r.failures,
         queueToken: r.token,
+        attempt: 1,
       });
     }
     return claimed;
@@ -87,6 +88,9 @@ class MemoryPurchases implements PurchaseRepository {
     if (r?.state !== 'PURCHASING') return claim.queueToken;
     Object.assign(r, { state: 'QUEUED', failures: r.failures + (opts.countFailure ? 1 : 0), lookupRequired: opts.lookupRequired, token: r.token + 1 });
     return r.token;
+  }
+  async handBack(): Promise<never[]> {
+    return [];
   }
   async recordFailed(claim: ClaimedPurchase, message: ShipmentMessage, lookupRequired: boolean): Promise<void> {
     const r = this.rows.get(claim.id);

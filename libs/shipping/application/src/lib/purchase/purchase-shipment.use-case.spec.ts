@@ -8,7 +8,7 @@ import {
   ProviderValidationError,
 } from '@shipbatch/providers/core';
 import { type AppConfig, DEFAULT_WORKER_SETTINGS } from '@shipbatch/platform/config';
-import type { QueuePort } from '@shipbatch/platform/queue';
+import { type QueuePort, ShutdownState } from '@shipbatch/platform/queue';
 import type { CarrierAccountRecord, CarrierAccountRepository } from '../carrier-accounts/carrier-account.repository';
 import type { ProviderGateway } from '../common/provider.gateway';
 import type { ShippingMetrics } from '../common/shipping-metrics.port';
@@ -46,6 +46,8 @@ function setup(opts: {
   invalidAccount?: boolean;
   /** The configured purchase lease; default DEFAULT_WORKER_SETTINGS'. */
   purchaseLeaseMs?: number;
+  /** The process's shutdown state (SIGTERM); none by default. */
+  shutdown?: ShutdownState;
 }) {
   const log: string[] = [];
   const failed: Array<{ code: string; text: string }> = [];
@@ -64,6 +66,7 @@ function setup(opts: {
     lookupRequired: opts.lookupRequired ?? false,
     failures: opts.failures ?? 0,
     queueToken: 1,
+    attempt: 1,
   });
   let calls = 0;
   const leases: number[] = [];
@@ -73,6 +76,7 @@ function setup(opts: {
       void (items.length > 0 && log.push(`recorded ${items.map((i) => `${i.claim.id}=${i.label.trackingNumber}`).join(',')}`)),
     requeue: async (c, o) => (log.push(`requeue ${c.id} failure=${o.countFailure} lookup=${o.lookupRequired}`), 2),
     recordFailed: async (_c, m, lookup) => void (failed.push(m), log.push(`failed ${m.code} lookup=${lookup}`)),
+    handBack: async (claims) => (log.push(`hand back ${claims.map((c) => c.id)}`), claims.map((c) => ({ id: c.id, queueToken: 2 }))),
   };
   const provider: LabelProvider = {
     key: 'fake',
@@ -103,7 +107,7 @@ function setup(opts: {
   } as unknown as HandleInsufficientFundsUseCase;
   const queue: QueuePort = {
     add: async (_q, _d, o) => void log.push(`enqueue delay=${o?.delayMs} id=${o?.jobId}`),
-    addBulk: async () => undefined,
+    addBulk: async (_q, items) => void log.push(`enqueue ${items.map((i) => i.options?.jobId)}`),
     waiting: async () => 0,
   };
   const files = {
@@ -122,7 +126,7 @@ function setup(opts: {
     shipmentTransitions: (field: string, to: string, n: number) => void counted.push(`${field} ${to} ${n}`),
     webhookDelivered: () => undefined,
   };
-  const useCase = new PurchaseShipmentUseCase(purchases, accounts, gateway, new PurchasedLabelFiles(files), funding, queue, labelFiles, config, metrics);
+  const useCase = new PurchaseShipmentUseCase(purchases, accounts, gateway, new PurchasedLabelFiles(files), funding, queue, labelFiles, config, metrics, opts.shutdown);
   return { useCase, log, failed, leases, counted };
 }
 
@@ -435,5 +439,31 @@ describe('PurchaseShipmentUseCase', () => {
     };
     await expect(useCase.execute(['bs1', 'bs2', 'bs3'])).rejects.toThrow('database down');
     expect(log).toEqual(['purchase bs1', 'purchase bs2', 'recorded bs1=9400000']);
+  });
+
+  describe('at shutdown (SIGTERM)', () => {
+    it('hands back at once what it claimed and did not start, and finishes the purchase in flight', async () => {
+      const shutdown = new ShutdownState();
+      let answer: (() => void) | undefined;
+      const inFlight = new Promise<void>((resolve) => (answer = resolve));
+      const { useCase, log } = setup({ shutdown, purchase: async () => (await inFlight, label) });
+      const run = useCase.execute(['bs1', 'bs2', 'bs3']);
+      for (let i = 0; i < 100 && !log.includes('purchase bs1'); i++) await new Promise((r) => setImmediate(r));
+      // The queue stops taking jobs: bs2 and bs3 go back (and are queued again) while bs1 is out.
+      await shutdown.drain();
+      expect(log).toEqual(['purchase bs1', 'hand back bs2,bs3', 'enqueue purchase:bs2:2,purchase:bs3:2']);
+      answer?.();
+      await run;
+      // bs1's label is recorded; bs2 and bs3 are never bought here.
+      expect(log.slice(3)).toEqual(['recorded bs1=9400000', 'settled b1 bs1,bs2,bs3']);
+    });
+
+    it('hands back a claim made after the drain began, before any provider call', async () => {
+      const shutdown = new ShutdownState();
+      await shutdown.drain();
+      const { useCase, log } = setup({ shutdown });
+      await useCase.execute(['bs1', 'bs2']);
+      expect(log).toEqual(['hand back bs1,bs2', 'enqueue purchase:bs1:2,purchase:bs2:2', 'settled b1 bs1,bs2']);
+    });
   });
 });

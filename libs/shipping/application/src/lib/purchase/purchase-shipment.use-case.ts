@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@shipbatch/platform/config';
-import { QUEUE_PORT, type QueuePort } from '@shipbatch/platform/queue';
+import { QUEUE_PORT, type QueuePort, ShutdownState } from '@shipbatch/platform/queue';
 import { isProviderError, type LabelProvider, type PurchasedLabel } from '@shipbatch/providers/core';
 import { decidePurchaseFailure, type ShipmentMessage } from '@shipbatch/shipping/domain';
 import type { CarrierAccountRecord, CarrierAccountRepository } from '../carrier-accounts/carrier-account.repository';
@@ -15,6 +15,7 @@ import { MergeLabelFilesUseCase } from '../label-files/merge-label-files.use-cas
 import { purchaseJobId } from './purchase-job-id';
 import { PurchaseFundingStep } from './purchase-funding.step';
 import { PurchasedLabelFiles } from '../label-files/purchased-label.files';
+import { PurchaseHandBack } from './purchase-hand-back';
 
 /** What became of one shipment's attempt. */
 export type Attempt = { kind: 'bought'; label: PurchasedLabel } | { kind: 'settled' } | { kind: 'slowed'; delayMs: number };
@@ -41,6 +42,8 @@ export class PurchaseShipmentUseCase {
   private readonly leaseMs: number;
   /** `purchases`, counting what it records (SHIPPING_METRICS): labels bought and failed, shipments claimed, requeued, bought, failed. */
   private readonly metered: MeteredPurchaseRepository;
+  /** Claims held and not started: handed back when this process shuts down. */
+  private readonly handBack: PurchaseHandBack;
 
   constructor(
     @Inject(PURCHASE_REPOSITORY) private readonly purchases: PurchaseRepository,
@@ -52,9 +55,11 @@ export class PurchaseShipmentUseCase {
     private readonly labelFiles: MergeLabelFilesUseCase,
     @Inject(APP_CONFIG) config: AppConfig,
     @Optional() @Inject(SHIPPING_METRICS) metrics?: ShippingMetrics,
+    @Optional() shutdown?: ShutdownState,
   ) {
     this.leaseMs = config.workers.purchaseLeaseMs;
     this.metered = new MeteredPurchaseRepository(purchases, metrics ?? NO_SHIPPING_METRICS);
+    this.handBack = new PurchaseHandBack(purchases, queue, this.logger, shutdown);
     this.fundingStep = new PurchaseFundingStep(this.metered, funding, (id, token, delayMs) => this.enqueue(id, token, delayMs));
   }
 
@@ -73,9 +78,12 @@ export class PurchaseShipmentUseCase {
     const claimedAt = Date.now();
     const claims = await this.metered.claimMany(ids, this.leaseMs);
     if (claims.length === 0) return;
+    await this.handBack.hold(claims);
     const shares = [...groupBy(claims, (c) => c.purchase.carrierAccountId).values()];
     // Every share runs to its end (and records what it bought) before a failure is thrown.
     const outcomes = await Promise.allSettled(shares.map((share) => this.buyShare(share, claimedAt)));
+    // What a failure left unstarted stays claimed (its lease runs out, as before): no longer held here.
+    this.handBack.startAll(claims);
     const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
     if (failed) throw failed.reason;
   }
@@ -105,7 +113,7 @@ export class PurchaseShipmentUseCase {
     if (account) this.metered.account(account.id, account.provider);
     if (!account || !account.active) {
       const code = account ? 'carrier_account_inactive' : 'carrier_account_not_found';
-      await this.failAll(group, { source: 'shipbatch', code, text: `carrier account ${accountId} is ${account ? 'not active' : 'gone'}` });
+      await this.failAll(this.handBack.startAll(group), { source: 'shipbatch', code, text: `carrier account ${accountId} is ${account ? 'not active' : 'gone'}` });
       return;
     }
     let provider: LabelProvider;
@@ -120,17 +128,19 @@ export class PurchaseShipmentUseCase {
         batch_id: group[0].batchId,
         batch_shipment_ids: group.map((c) => c.id),
       });
-      await this.failAll(group, { source: 'shipbatch', code: 'carrier_account_invalid', text });
+      await this.failAll(this.handBack.startAll(group), { source: 'shipbatch', code: 'carrier_account_invalid', text });
       return;
     }
     for (let i = 0; i < group.length; i++) {
       const claim = group[i];
+      // Handed back at shutdown: another worker buys it.
+      if (!this.handBack.start(claim)) continue;
       const attempt = await this.attempt(claim, account, provider, claimedAt);
       if (attempt.kind === 'bought') {
         bought.push({ claim, label: attempt.label, file: await this.files.store(claim, attempt.label, provider) });
       } else if (attempt.kind === 'slowed') {
         // The account is slowed down: give the rest back untouched and come back later.
-        await this.giveBack(group.slice(i + 1), attempt.delayMs);
+        await this.giveBack(this.handBack.startAll(group.slice(i + 1)), attempt.delayMs);
         return;
       }
     }

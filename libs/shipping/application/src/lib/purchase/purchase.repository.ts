@@ -12,6 +12,14 @@ export interface ClaimedPurchase {
   lookupRequired: boolean;
   failures: number;
   queueToken: number;
+  /** The shipment's attempts counted by this claim: it names the claim (a later claim counts one more). */
+  attempt: number;
+}
+
+/** A shipment handed back to the queue, with the token its job is named by. */
+export interface HandedBackPurchase {
+  id: string;
+  queueToken: number;
 }
 
 export interface QueuedPurchase {
@@ -44,4 +52,11 @@ export interface PurchaseRepository {
   /** Puts the shipment back in the queue; returns its new queue token. */
   requeue(claim: ClaimedPurchase, opts: { countFailure: boolean; lookupRequired: boolean }): Promise<number>;
   recordFailed(claim: ClaimedPurchase, message: ShipmentMessage, lookupRequired: boolean): Promise<void>;
+  /**
+   * Gives back, in one statement, claims this worker holds but never sent to the provider (it is
+   * shutting down): QUEUED again under a new queue token, lease cleared, `lookup_required` and
+   * `failures` as they were. Only a claim still held (PURCHASING, this claim's attempt, its lease
+   * not run out) is given back; returns those, to be queued again.
+   */
+  handBack(claims: ClaimedPurchase[]): Promise<HandedBackPurchase[]>;
 }

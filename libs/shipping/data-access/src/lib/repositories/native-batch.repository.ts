@@ -152,10 +152,11 @@ export class TypeormNativeBatchRepository implements NativeBatchRepository {
       purchase_command: FrozenPurchase;
       failures: number;
       queue_token: number;
+      attempts: number;
       native_shipment_id: string | null;
     }>(
       await this.dataSource.query(
-        `SELECT id, tenant_id, batch_id, shipment_id, purchase_command, failures, queue_token, native_shipment_id FROM batch_shipments
+        `SELECT id, tenant_id, batch_id, shipment_id, purchase_command, failures, queue_token, attempts, native_shipment_id FROM batch_shipments
          WHERE native_batch_id = $1 AND purchase_state = ${HELD} ${ids ? 'AND id = ANY($2::text[])' : ''} ORDER BY position`,
         ids ? [id, ids] : [id],
       ),
@@ -169,6 +170,7 @@ export class TypeormNativeBatchRepository implements NativeBatchRepository {
       lookupRequired: false,
       failures: Number(r.failures),
       queueToken: Number(r.queue_token),
+      attempt: Number(r.attempts),
       nativeShipmentId: r.native_shipment_id,
     }));
   }

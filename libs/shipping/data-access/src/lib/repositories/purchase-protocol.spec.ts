@@ -195,4 +195,41 @@ describe.each([
     });
     expect(await claimOne('stale-s0', 60_000)).toBeNull(); // FAILED is not claimable
   });
+
+  it('hands back, in one statement, only the claims still held: QUEUED under a new token, lookup and failures kept', async () => {
+    await newBatch('back', 5);
+    await db.dataSource.query(
+      `UPDATE batch_shipments SET status = 'VALID', purchase_state = 'QUEUED', purchase_command = '{"carrierAccountId":"ca"}' WHERE batch_id = 'back'`,
+    );
+    await db.dataSource.query(`UPDATE batch_shipments SET lookup_required = true, failures = 2 WHERE id = 'back-s1'`);
+    const claims = await purchases.claimMany(['back-s0', 'back-s1', 'back-s2', 'back-s3', 'back-s4'], 60_000);
+    expect(claims.map((c) => c.attempt)).toEqual([1, 1, 1, 1, 1]);
+    const [s0, s1, s2, s3, s4] = claims;
+    // s2 was settled meanwhile; s3's lease ran out and another worker took it over (attempt 2); s4's lease ran out.
+    await purchases.recordFailed(s2, { source: 'mock', code: 'x', text: 'x' }, false);
+    await db.dataSource.query(`UPDATE batch_shipments SET lease_until = now() - interval '1 second' WHERE id IN ('back-s3', 'back-s4')`);
+    const takenOver = await claimOne('back-s3', 60_000);
+    expect(takenOver?.attempt).toBe(2);
+
+    const back = await purchases.handBack([s0, s1, s2, s3, s4]);
+    expect(back.sort((a, b) => a.id.localeCompare(b.id))).toEqual([
+      { id: 'back-s0', queueToken: s0.queueToken + 1 },
+      { id: 'back-s1', queueToken: s1.queueToken + 1 },
+    ]);
+    const rows = await db.dataSource.query(
+      `SELECT id, purchase_state, lease_until IS NULL AS unleased, lookup_required, failures::int AS failures, queue_token::int AS token
+       FROM batch_shipments WHERE batch_id = 'back' ORDER BY position`,
+    );
+    expect(rows).toEqual([
+      { id: 'back-s0', purchase_state: 'QUEUED', unleased: true, lookup_required: false, failures: 0, token: s0.queueToken + 1 },
+      { id: 'back-s1', purchase_state: 'QUEUED', unleased: true, lookup_required: true, failures: 2, token: s1.queueToken + 1 },
+      { id: 'back-s2', purchase_state: 'FAILED', unleased: true, lookup_required: false, failures: 1, token: s2.queueToken },
+      { id: 'back-s3', purchase_state: 'PURCHASING', unleased: false, lookup_required: true, failures: 0, token: s3.queueToken },
+      { id: 'back-s4', purchase_state: 'PURCHASING', unleased: false, lookup_required: false, failures: 0, token: s4.queueToken },
+    ]);
+    // Handed back, claimable at once by another worker (no lease to wait for); a second hand-back changes nothing.
+    expect((await claimOne('back-s1', 60_000))?.lookupRequired).toBe(true);
+    expect(await purchases.handBack([s0, s1])).toEqual([]);
+    expect(await purchases.handBack([])).toEqual([]);
+  });
 });

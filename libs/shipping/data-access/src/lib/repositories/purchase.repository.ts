@@ -5,6 +5,7 @@ import { normalizeRows } from '@shipbatch/platform/database';
 import type {
   ClaimedPurchase,
   FrozenPurchase,
+  HandedBackPurchase,
   PurchasedItem,
   PurchaseRepository,
 } from '@shipbatch/shipping/application';
@@ -39,6 +40,8 @@ const T = {
   },
   /** requeue: `requeued` (PURCHASING -> QUEUED). */
   requeue: { from: fromStates(PURCHASE, 'requeued'), to: toState(PURCHASE, 'requeued') },
+  /** handBack: `handed_back` (PURCHASING -> QUEUED), a claim never sent, at shutdown. */
+  handBack: { from: fromStates(PURCHASE, 'handed_back'), to: toState(PURCHASE, 'handed_back') },
   /** recordFailed: `failed` (PURCHASING -> FAILED) and status `purchase_failed` (VALID -> TRANSACTION_FAILED). */
   fail: {
     from: fromStates(PURCHASE, 'failed'),
@@ -58,6 +61,7 @@ interface ClaimRow {
   lookup_required: boolean;
   failures: number;
   queue_token: number;
+  attempts: number;
   position: string;
 }
 
@@ -79,7 +83,7 @@ export class TypeormPurchaseRepository implements PurchaseRepository {
              updated_at = now()
          WHERE id = ANY($1::text[])
            AND (purchase_state = ANY($3::text[]) OR (purchase_state = ANY($4::text[]) AND lease_until < now()))
-         RETURNING id, tenant_id, batch_id, shipment_id, purchase_command, lookup_required, failures, queue_token, position`,
+         RETURNING id, tenant_id, batch_id, shipment_id, purchase_command, lookup_required, failures, queue_token, attempts, position`,
         [batchShipmentIds, leaseMs, T.claim.queued, T.claim.takenOver, T.claim.to],
       ),
     );
@@ -94,6 +98,7 @@ export class TypeormPurchaseRepository implements PurchaseRepository {
         lookupRequired: r.lookup_required,
         failures: Number(r.failures),
         queueToken: Number(r.queue_token),
+        attempt: Number(r.attempts),
       }));
   }
 
@@ -171,6 +176,24 @@ export class TypeormPurchaseRepository implements PurchaseRepository {
       ),
     );
     return rows[0] ? Number(rows[0].queue_token) : claim.queueToken;
+  }
+
+  async handBack(claims: ClaimedPurchase[]): Promise<HandedBackPurchase[]> {
+    if (claims.length === 0) return [];
+    // One statement. Only claims still held: PURCHASING under this claim's attempt, its lease
+    // not run out (once it has, another worker may have taken it over, with attempts + 1).
+    const rows = normalizeRows<{ id: string; queue_token: number }>(
+      await this.dataSource.query(
+        `UPDATE batch_shipments b
+         SET purchase_state = $4, queue_token = b.queue_token + 1, queued_at = now(), lease_until = NULL, updated_at = now()
+         FROM unnest($1::text[], $2::int[]) AS held(id, attempt)
+         WHERE b.id = held.id AND b.attempts = held.attempt
+           AND b.purchase_state = ANY($3::text[]) AND b.lease_until > now()
+         RETURNING b.id, b.queue_token`,
+        [claims.map((c) => c.id), claims.map((c) => c.attempt), T.handBack.from, T.handBack.to],
+      ),
+    );
+    return rows.map((r) => ({ id: r.id, queueToken: Number(r.queue_token) }));
   }
 
   async recordFailed(claim: ClaimedPurchase, message: ShipmentMessage, lookupRequired: boolean): Promise<void> {
