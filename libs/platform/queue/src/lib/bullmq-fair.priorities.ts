@@ -47,7 +47,8 @@ export async function fairPriorities(queue: Queue, groups: readonly string[]): P
   const counts = new Map<string, number>();
   for (const group of groups) counts.set(group, (counts.get(group) ?? 0) + 1);
   const args = [...counts].flatMap(([group, count]) => [group, String(count)]);
-  const client = await queue.client;
+  // The connection is ioredis' (QueueModule gives BullMQ a URL), which has EVAL.
+  const client = (await queue.client) as unknown as { eval(script: string, keys: number, ...args: string[]): Promise<unknown> };
   const bases = (await client.eval(FAIR_TAGS_LUA, 2, queue.keys['prioritized'], queue.toKey('fair-tags'), ...args)) as number[];
   const next = new Map([...counts.keys()].map((group, i) => [group, Number(bases[i])]));
   return groups.map((group) => {

@@ -22,7 +22,7 @@ export class ChangeBatchShipmentsUseCase {
       return true;
     });
     if (done === null) throw new NotFoundError('Batch', batchId);
-    await this.queue.add(QUEUES.validateBatch, { batchId });
+    await this.queue.add(QUEUES.validateBatch, { batchId }, { group: tenantId });
     return this.reload(tenantId, batchId);
   }
 

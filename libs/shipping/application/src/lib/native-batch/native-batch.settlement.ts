@@ -32,7 +32,7 @@ export class NativeBatchSettlement {
     const requeued = await this.natives.giveBack(nb.id, ids, lookupRequired);
     await this.queue.addBulk(
       QUEUES.purchaseShipment,
-      requeued.map((r) => ({ data: { batchShipmentId: r.id }, options: { jobId: purchaseJobId(r.id, r.queueToken) } })),
+      requeued.map((r) => ({ data: { batchShipmentId: r.id }, options: { jobId: purchaseJobId(r.id, r.queueToken), group: nb.tenantId } })),
     );
   }
 

@@ -16,6 +16,8 @@ export interface ClaimedPurchase {
 
 export interface QueuedPurchase {
   id: string;
+  /** The queue's fairness group of its job. */
+  tenantId: string;
   carrierAccountId: string;
   queueToken: number;
 }
