@@ -15,6 +15,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Client } from 'pg';
 import { ADMIN_TOKEN, freePort, http, shipments, start, stop, throwawayStores, waitFor } from './bench-support';
 
 const BIG = Number(process.env['BENCH_BIG'] ?? 5_000);
@@ -29,6 +30,9 @@ interface Tenant {
 }
 
 interface SmallRun {
+  id: string;
+  /** POST /batches/{id}/purchase answered. */
+  answerMs: number;
   validMs: number;
   boughtMs: number;
   purchasedMs: number;
@@ -67,6 +71,7 @@ async function smallRun(base: string, b: Tenant, customer: string, big?: { t: Te
   const { id, validMs } = await createValid(base, b, SMALL, customer);
   const t1 = Date.now();
   await http(base, 'POST', `/batches/${id}/purchase`, b.key);
+  const answerMs = Date.now() - t1;
   let boughtMs = NaN;
   await waitFor(
     () => get(base, b, id),
@@ -77,9 +82,9 @@ async function smallRun(base: string, b: Tenant, customer: string, big?: { t: Te
     POLL_MS,
   );
   const purchasedMs = Date.now() - t1;
-  if (!big) return { validMs, boughtMs, purchasedMs };
+  if (!big) return { id, answerMs, validMs, boughtMs, purchasedMs };
   const a = await get(base, big.t, big.id);
-  return { validMs, boughtMs, purchasedMs, bigDone: a.object_results.purchase_succeeded + a.object_results.purchase_failed };
+  return { id, answerMs, validMs, boughtMs, purchasedMs, bigDone: a.object_results.purchase_succeeded + a.object_results.purchase_failed };
 }
 
 async function flow(base: string) {
@@ -111,6 +116,34 @@ async function flow(base: string) {
   return { idle, loaded };
 }
 
+/**
+ * Scale-out only: where B's time went, from the rows (ms after its shipments were queued):
+ * labels sold by the mock provider (its first purchase call follows the job's claim), labels recorded, merged file recorded, PURCHASED.
+ */
+async function timeline(databaseUrl: string, batchId: string): Promise<string> {
+  const c = new Client({ connectionString: databaseUrl });
+  await c.connect();
+  try {
+    const { rows } = await c.query(
+      `SELECT extract(epoch FROM (SELECT min(m.created_at) FROM mock_provider.labels m
+                                  WHERE m.reference IN (SELECT id FROM batch_shipments WHERE batch_id = $1)) - min(s.queued_at)) * 1000 AS sold,
+              extract(epoch FROM (SELECT max(m.created_at) FROM mock_provider.labels m
+                                  WHERE m.reference IN (SELECT id FROM batch_shipments WHERE batch_id = $1)) - min(s.queued_at)) * 1000 AS sold_last,
+              extract(epoch FROM (SELECT min(created_at) FROM labels WHERE batch_id = $1) - min(s.queued_at)) * 1000 AS first_label,
+              extract(epoch FROM (SELECT max(created_at) FROM labels WHERE batch_id = $1) - min(s.queued_at)) * 1000 AS last_label,
+              extract(epoch FROM (SELECT max(updated_at) FROM batch_label_files WHERE batch_id = $1) - min(s.queued_at)) * 1000 AS file,
+              extract(epoch FROM (SELECT updated_at FROM batches WHERE id = $1) - min(s.queued_at)) * 1000 AS purchased
+       FROM batch_shipments s WHERE s.batch_id = $1`,
+      [batchId],
+    );
+    const r = rows[0] as Record<string, string>;
+    const ms = (k: string) => Math.round(Number(r[k]));
+    return `sold by the mock ${ms('sold')}..${ms('sold_last')}, labels ${ms('first_label')}..${ms('last_label')}, merged file ${ms('file')}, PURCHASED ${ms('purchased')}`;
+  } finally {
+    await c.end();
+  }
+}
+
 async function embedded() {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'shipbatch-bench-fair-'));
@@ -129,7 +162,11 @@ async function scaleOut() {
   await waitFor(() => http(`http://127.0.0.1:${port}`, 'GET', '/health'), () => true);
   const worker = start('apps/worker/src/main.js', stores.env);
   try {
-    return await flow(`http://127.0.0.1:${port}`);
+    const result = await flow(`http://127.0.0.1:${port}`);
+    const timelines = { idle: [] as string[], loaded: [] as string[] };
+    for (const r of result.idle) timelines.idle.push(await timeline(stores.url, r.id));
+    for (const r of result.loaded) timelines.loaded.push(await timeline(stores.url, r.id));
+    return { ...result, timelines };
   } finally {
     await stop(worker);
     await stop(api);
@@ -150,7 +187,9 @@ async function main() {
       `(B asks once ${Math.round(START_AT * 100)} % of A is bought); mock provider, latency 0; ${ROUNDS} runs each`,
   );
   for (const mode of modes) {
-    const { idle, loaded } = mode === 'embedded' ? await embedded() : await scaleOut();
+    const result: Awaited<ReturnType<typeof flow>> & { timelines?: { idle: string[]; loaded: string[] } } =
+      mode === 'embedded' ? await embedded() : await scaleOut();
+    const { idle, loaded } = result;
     const list = (runs: SmallRun[], f: (r: SmallRun) => number) => runs.map(f).join(', ');
     const idleMs = median(idle.map((r) => r.purchasedMs));
     const loadedMs = median(loaded.map((r) => r.purchasedMs));
@@ -159,9 +198,13 @@ async function main() {
     console.log(`  B purchase -> PURCHASED, loaded   ${loadedMs} ms (median; runs ${list(loaded, (r) => r.purchasedMs)})`);
     console.log(`  ratio loaded / idle               ${(loadedMs / idleMs).toFixed(1)} x`);
     console.log(`  B purchase -> last label bought   idle ${median(idle.map((r) => r.boughtMs))} ms, loaded ${median(loaded.map((r) => r.boughtMs))} ms (medians)`);
+    console.log(`  B purchase request answered      idle ${median(idle.map((r) => r.answerMs))} ms, loaded ${median(loaded.map((r) => r.answerMs))} ms (medians)`);
     console.log(`  B POST /batches -> VALID          idle ${median(idle.map((r) => r.validMs))} ms, loaded ${median(loaded.map((r) => r.validMs))} ms (medians)`);
     console.log(`  A bought when B was PURCHASED     ${loaded.map((r) => `${(((r.bigDone ?? 0) / BIG) * 100).toFixed(0)} %`).join(', ')} of ${BIG}`);
     console.log(`  A purchase -> PURCHASED           ${list(loaded as SmallRun[], (r) => (r as SmallRun & { bigMs: number }).bigMs)} ms`);
+    for (const [kind, lines] of Object.entries(result.timelines ?? {})) {
+      for (const line of lines) console.log(`  B ${kind.padEnd(6)} (rows, ms after queued) ${line}`);
+    }
   }
 }
 
