@@ -168,6 +168,41 @@ describe('BullMqQueue (QueueModule with a Redis URL, Redis on 127.0.0.1)', () =>
     expect(new Set(recorder.done.map((r) => r.n)).size).toBe(count);
   });
 
+  it('serves the groups of a queue in turns (fair priorities): a small group is not kept behind a large one', async () => {
+    const { port, recorder } = await build({ concurrency: { work: 1 } });
+    let open!: () => void;
+    recorder.gate = new Promise<void>((resolve) => (open = resolve));
+    await port.addBulk('work', Array.from({ length: 10 }, (_, n) => ({ data: { n }, options: { group: 'big' } })));
+    await eventually(async () => recorder.runs.length, (n) => n === 1);
+    // 0 runs, 1..9 wait; then a second group's jobs (in bulk, then one more) and one without a group.
+    await port.addBulk('work', [100, 101].map((n) => ({ data: { n }, options: { group: 'small' } })));
+    await port.add('work', { n: 102 }, { group: 'small' });
+    await port.add('work', { n: 200 });
+    open();
+    await eventually(async () => recorder.done.length, (n) => n === 14);
+    const order = recorder.done.map((r) => r.n);
+    // Each group's jobs in the order added; every job of the later groups before the big group's last five.
+    expect(order.filter((n) => n < 100)).toEqual(Array.from({ length: 10 }, (_, n) => n));
+    expect(order.filter((n) => n >= 100 && n < 200)).toEqual([100, 101, 102]);
+    expect(order.slice(-5)).toEqual([5, 6, 7, 8, 9]);
+  });
+
+  it('starts a group that was idle level with the job first in line, whatever it was owed before', async () => {
+    const { port, recorder } = await build({ concurrency: { work: 1 } });
+    await port.addBulk('work', Array.from({ length: 5 }, (_, n) => ({ data: { n }, options: { group: 'a' } })));
+    await eventually(async () => recorder.done.length, (n) => n === 5);
+    let open!: () => void;
+    recorder.gate = new Promise<void>((resolve) => (open = resolve));
+    await port.add('work', { n: 100 }, { group: 'b' });
+    await eventually(async () => recorder.runs.length, (n) => n === 6);
+    // 'a' ran five jobs, 'b' none; the queue emptied, so neither is ahead: they take turns.
+    await port.addBulk('work', [10, 11, 12, 13].map((n) => ({ data: { n }, options: { group: 'a' } })));
+    await port.addBulk('work', [101, 102].map((n) => ({ data: { n }, options: { group: 'b' } })));
+    open();
+    await eventually(async () => recorder.done.length, (n) => n === 12);
+    expect(recorder.done.slice(5).map((r) => r.n)).toEqual([100, 10, 101, 11, 102, 12, 13]);
+  });
+
   it('does not add a job whose id is still delayed or waiting', async () => {
     const { port, recorder, bull } = await build();
     await port.add('work', { n: 1 }, { jobId: 'same', delayMs: 60_000 });

@@ -6,6 +6,8 @@ import type { EnqueueItem, EnqueueOptions, QueuePort } from './queue.port';
 
 import type { QueueDepth, QueueInspector } from './queue-inspector.port';
 
+import { fairPriorities } from './bullmq-fair.priorities';
+
 import { type QueueModuleOptions } from './queue-module.options';
 import { QUEUE_MODULE_OPTIONS } from './tokens';
 
@@ -16,6 +18,7 @@ export const BULK_CHUNK_SIZE = 1000;
 /**
  * The scale-out queue driver: the BullMQ queues registered through @nestjs/bullmq, on Redis.
  * Retry and retention policy come from the queues' default job options (see QueueModule).
+ * Every job gets a priority from `fairPriorities`, so the groups of a queue take turns.
  */
 @Injectable()
 export class BullMqQueue implements QueuePort, QueueInspector {
@@ -27,14 +30,18 @@ export class BullMqQueue implements QueuePort, QueueInspector {
   ) {}
 
   async add<T extends object>(queue: string, data: T, options: EnqueueOptions = {}): Promise<void> {
-    await this.queue(queue).add(queue, data, toJobOptions(options));
+    const q = this.queue(queue);
+    const [priority] = await fairPriorities(q, [options.group ?? '']);
+    await q.add(queue, data, { ...toJobOptions(options), priority });
   }
 
+  /** Jobs go to Redis in chunks, each chunk's fair priorities taken just before it is added. */
   async addBulk<T extends object>(queue: string, items: EnqueueItem<T>[]): Promise<void> {
     const q = this.queue(queue);
     for (let i = 0; i < items.length; i += BULK_CHUNK_SIZE) {
       const chunk = items.slice(i, i + BULK_CHUNK_SIZE);
-      await q.addBulk(chunk.map((item) => ({ name: queue, data: item.data, opts: toJobOptions(item.options ?? {}) })));
+      const priorities = await fairPriorities(q, chunk.map((item) => item.options?.group ?? ''));
+      await q.addBulk(chunk.map((item, k) => ({ name: queue, data: item.data, opts: { ...toJobOptions(item.options ?? {}), priority: priorities[k] } })));
     }
   }
 

@@ -1,3 +1,4 @@
+import { Fifo } from './in-process.fifo';
 import type { EnqueueOptions } from './queue.port';
 
 
@@ -18,13 +19,16 @@ export interface JobProcessor {
 }
 
 /**
- * One queue of the in-process driver: a FIFO of waiting jobs (an array with a moving head, so
- * taking a job is O(1) amortized), counters, the job ids still waiting or delayed, and the
- * processor that runs its jobs in this process, if any.
+ * One queue of the in-process driver: the waiting jobs, one FIFO per group
+ * (`EnqueueOptions.group`, `''` without one) taken round robin (one job of each group with jobs
+ * waiting per turn), counters, the job ids still waiting or delayed, and the processor that runs
+ * its jobs in this process, if any.
  */
 export class InProcessLane {
-  private waiting: InProcessJob[] = [];
-  private head = 0;
+  private readonly groups = new Map<string, Fifo<InProcessJob>>();
+  /** Groups with jobs waiting, in turn order: the first gives the next job. */
+  private turns = new Fifo<string>();
+  private count = 0;
   readonly pendingIds = new Set<string>();
   active = 0;
   delayed = 0;
@@ -34,38 +38,49 @@ export class InProcessLane {
   constructor(readonly name: string) {}
 
   get waitingCount(): number {
-    return this.waiting.length - this.head;
+    return this.count;
   }
 
-  /** When the job first in line was added (`timestamp`), if any waits. */
+  /** When the oldest waiting job was added (`timestamp`), if any waits. */
   get oldestWaitingTimestamp(): number | undefined {
-    return this.waiting[this.head]?.timestamp;
+    let oldest: number | undefined;
+    for (const fifo of this.groups.values()) {
+      const t = fifo.peek()?.timestamp;
+      if (t !== undefined && (oldest === undefined || t < oldest)) oldest = t;
+    }
+    return oldest;
   }
 
   push(job: InProcessJob): void {
-    this.waiting.push(job);
+    const group = job.opts.group ?? '';
+    let fifo = this.groups.get(group);
+    if (!fifo) {
+      fifo = new Fifo<InProcessJob>();
+      this.groups.set(group, fifo);
+      this.turns.push(group);
+    }
+    fifo.push(job);
+    this.count++;
   }
 
+  /** The next job: the oldest of the group whose turn it is; that group goes to the back of the line. */
   take(): InProcessJob | undefined {
-    if (this.head >= this.waiting.length) return undefined;
-    const job = this.waiting[this.head];
-    this.waiting[this.head++] = undefined as unknown as InProcessJob;
-    if (this.head === this.waiting.length) {
-      this.waiting = [];
-      this.head = 0;
-    } else if (this.head >= 1024 && this.head * 2 >= this.waiting.length) {
-      // Drop the consumed prefix now and then: O(1) amortized per job, never a shift per job.
-      this.waiting = this.waiting.slice(this.head);
-      this.head = 0;
-    }
+    const group = this.turns.shift();
+    if (group === undefined) return undefined;
+    const fifo = this.groups.get(group) as Fifo<InProcessJob>;
+    const job = fifo.shift() as InProcessJob;
+    this.count--;
+    if (fifo.size > 0) this.turns.push(group);
+    else this.groups.delete(group);
     return job;
   }
 
   /** Empties the waiting list; answers how many jobs were dropped. */
   clear(): number {
-    const dropped = this.waitingCount;
-    this.waiting = [];
-    this.head = 0;
+    const dropped = this.count;
+    this.groups.clear();
+    this.turns = new Fifo<string>();
+    this.count = 0;
     this.pendingIds.clear();
     return dropped;
   }

@@ -193,6 +193,41 @@ describe('InProcessQueue (QueueModule without a Redis URL)', () => {
     await app.close();
   });
 
+  it('serves the groups of a queue round robin: a small group is not kept behind a large one', async () => {
+    const { app, driver, queue, recorder } = await build();
+    const open = recorder.hold();
+    await queue.addBulk('single', range(8).map((n) => ({ data: { n }, options: { group: 'big' } })));
+    while (recorder.active === 0) await new Promise((r) => setImmediate(r));
+    // 0 runs; 1..7 wait. A second group's jobs, then jobs without a group (the group ''):
+    await queue.addBulk('single', [100, 101].map((n) => ({ data: { n }, options: { group: 'small' } })));
+    await queue.add('single', { n: 200 });
+    open();
+    await driver.idle();
+    // One job of each group with jobs waiting per turn, each group's own in the order added.
+    expect(recorder.done.map((r) => r.n)).toEqual([0, 1, 100, 200, 2, 101, 3, 4, 5, 6, 7]);
+    await app.close();
+  });
+
+  it('gives a group that comes back after its jobs ran its turn again, and a retried job waits its group\'s turn', async () => {
+    const { app, driver, queue, recorder } = await build();
+    recorder.failures.set(1, 1);
+    const open = recorder.hold();
+    await queue.addBulk('single', range(6).map((n) => ({ data: { n }, options: { group: 'a' } })));
+    await queue.add('single', { n: 100 }, { group: 'b' });
+    open();
+    await driver.idle();
+    // 1 fails once and comes back after its backoff, at the back of its group.
+    expect(recorder.done.map((r) => r.n)).toEqual([0, 100, 2, 3, 4, 5, 1]);
+    const again = recorder.hold();
+    await queue.addBulk('single', [10, 11, 12].map((n) => ({ data: { n }, options: { group: 'a' } })));
+    while (recorder.active === 0) await new Promise((r) => setImmediate(r));
+    await queue.add('single', { n: 101 }, { group: 'b' });
+    again();
+    await driver.idle();
+    expect(recorder.done.map((r) => r.n).slice(7)).toEqual([10, 11, 101, 12]);
+    await app.close();
+  });
+
   it('counts waiting and delayed jobs of a queue, not running ones, through the port', async () => {
     const { app, driver, queue, recorder } = await build();
     const open = recorder.hold();

@@ -5,12 +5,28 @@
  * Consumers are ordinary `@nestjs/bullmq` processors (`@Processor(name)` classes extending
  * `WorkerHost`). In scale-out mode BullMQ runs them on Redis; in embedded mode the
  * in-process driver discovers the same classes and calls their `process(job)` itself.
+ *
+ * Fairness: every job belongs to a group (`EnqueueOptions.group`, the tenant on the shipping
+ * queues; jobs without one share the group `''`), and both drivers serve the groups of a queue
+ * in turns: within a group, jobs start in the order they were added; across groups, one job of
+ * each group with jobs waiting per turn. So a group that adds a few jobs behind another group's
+ * thousands has its first job started after about one job of every other group waiting, not
+ * after all of them. The in-process driver keeps one line per group and takes them round robin;
+ * BullMQ gives every job a priority (start-time fair queuing, `fairPriorities`), so there a
+ * group that was idle starts level with the job first in line, and one that had jobs waiting
+ * goes on where they end. A delayed or retried job joins its group's line when it is due
+ * (in-process: at the back; BullMQ: at the place its priority gives, ahead of later jobs).
  */
 export interface EnqueueOptions {
   /** Run no earlier than this many milliseconds from now. */
   delayMs?: number;
   /** Jobs with the same id that are still waiting or delayed are not added twice. */
   jobId?: string;
+  /**
+   * The fairness key (the tenant): the queue's waiting jobs are served round robin between
+   * groups (see above). Absent: the group `''`.
+   */
+  group?: string;
 }
 
 export interface EnqueueItem<T extends object = Record<string, unknown>> {

@@ -26,7 +26,7 @@ export class ChangeBatchShipmentsUseCase {
     });
     if (done === null) throw new NotFoundError('Batch', batchId);
     this.metrics.batchTransition(done.from, done.to);
-    await this.queue.add(QUEUES.validateBatch, { batchId });
+    await this.queue.add(QUEUES.validateBatch, { batchId }, { group: tenantId });
     return this.reload(tenantId, batchId);
   }
 

@@ -50,7 +50,7 @@ export class CreateBatchUseCase {
       shipments: command.shipments.length,
     });
     // If this enqueue is lost (crash), the reconciler finds the VALIDATING batch.
-    await this.queue.add(QUEUES.validateBatch, { batchId: id });
+    await this.queue.add(QUEUES.validateBatch, { batchId: id }, { group: command.tenantId });
     const batch = await this.batches.findById(command.tenantId, id);
     if (!batch) throw new Error(`batch ${id} vanished after insert`);
     return batch;

@@ -55,7 +55,7 @@ export class ReconcileUseCase {
         QUEUES.purchaseShipment,
         stale.map((s) => ({
           data: { batchShipmentId: s.id },
-          options: { jobId: purchaseJobId(s.id, s.queueToken) },
+          options: { jobId: purchaseJobId(s.id, s.queueToken), group: s.tenantId },
         })),
       );
       counts.purchases = stale.length;

@@ -1,6 +1,8 @@
 /** A chunk of a batch (its shipments with one `file_chunk`) whose shipments have all settled. */
 export interface SettledChunk {
   batchId: string;
+  /** The batch's tenant: the merge queue's fairness group. */
+  tenantId: string;
   chunk: number;
   /** md5 of the chunk's bought label ids joined by ',' in batch order ('' when none). */
   fingerprint: string;

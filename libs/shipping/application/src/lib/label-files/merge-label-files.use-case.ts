@@ -115,7 +115,7 @@ export class MergeLabelFilesUseCase {
       QUEUES.mergeLabelFiles,
       chunks.map((c) => ({
         data: { batchId: c.batchId, chunk: c.chunk } satisfies MergeLabelFilesJob,
-        options: { jobId: mergeJobId(c) },
+        options: { jobId: mergeJobId(c), group: c.tenantId },
       })),
     );
   }

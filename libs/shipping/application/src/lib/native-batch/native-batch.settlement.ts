@@ -37,7 +37,7 @@ export class NativeBatchSettlement {
     this.metrics.shipmentTransitions('purchase_state', 'QUEUED', requeued.length);
     await this.queue.addBulk(
       QUEUES.purchaseShipment,
-      requeued.map((r) => ({ data: { batchShipmentId: r.id }, options: { jobId: purchaseJobId(r.id, r.queueToken) } })),
+      requeued.map((r) => ({ data: { batchShipmentId: r.id }, options: { jobId: purchaseJobId(r.id, r.queueToken), group: nb.tenantId } })),
     );
   }
 

@@ -52,7 +52,8 @@ export class PurchaseBatchUseCase {
       const group = queued.slice(i, i + PURCHASE_GROUP_SIZE);
       jobs.push({
         data: { batchShipmentIds: group.map((row) => row.id) } satisfies PurchaseJobData,
-        options: { jobId: purchaseGroupJobId(group[0], group.length) },
+        // The tenant is the queue's fairness group: another tenant's small batch is not queued behind this one.
+        options: { jobId: purchaseGroupJobId(group[0], group.length), group: tenantId },
       });
     }
     await this.queue.addBulk(QUEUES.purchaseShipment, jobs);

@@ -6,8 +6,8 @@ import { FUNDING_AWAIT_MS, FUNDING_WAIT_MS, type HandleInsufficientFundsUseCase 
 import { type FundingRounds, MAX_UNFUNDED_RETRIES } from '../funding/funding-rounds';
 import type { Attempt } from './purchase-shipment.use-case';
 
-/** Queues a purchase job for the shipment under its queue token, after `delayMs`. */
-type Enqueue = (batchShipmentId: string, token: number, delayMs: number) => Promise<void>;
+/** Queues a purchase job for the claimed shipment under its queue token, after `delayMs`. */
+type Enqueue = (claim: ClaimedPurchase, token: number, delayMs: number) => Promise<void>;
 
 /** PurchaseShipmentUseCase's answer to a purchase the provider refused for insufficient funds. */
 export class PurchaseFundingStep {
@@ -65,7 +65,7 @@ export class PurchaseFundingStep {
         if (next.action === 'fail') return this.failForFunds(claim, account, decision.message);
         const token = await this.purchases.requeue(claim, { countFailure: true, lookupRequired: claim.lookupRequired });
         const delayMs = next.action === 'retry' ? next.delayMs : decision.delayMs;
-        await this.enqueue(claim.id, token, delayMs);
+        await this.enqueue(claim, token, delayMs);
         return { kind: 'slowed', delayMs };
       }
       case 'fail':
@@ -81,7 +81,7 @@ export class PurchaseFundingStep {
   /** Back to the queue, not counted as a failure (the account's funding is under way), with the rest of its group. */
   private async giveBackForFunding(claim: ClaimedPurchase): Promise<Attempt> {
     const token = await this.purchases.requeue(claim, { countFailure: false, lookupRequired: claim.lookupRequired });
-    await this.enqueue(claim.id, token, FUNDING_WAIT_MS);
+    await this.enqueue(claim, token, FUNDING_WAIT_MS);
     return { kind: 'slowed', delayMs: FUNDING_WAIT_MS };
   }
 

@@ -45,9 +45,11 @@ export class PurchaseHandBack {
     const claims = this.held.takeAll();
     if (claims.length === 0) return;
     const back = await this.purchases.handBack(claims);
+    const tenantOf = new Map(claims.map((c) => [c.id, c.tenantId]));
     await this.queue.addBulk(
       QUEUES.purchaseShipment,
-      back.map((b) => ({ data: { batchShipmentId: b.id }, options: { jobId: purchaseJobId(b.id, b.queueToken) } })),
+      // Each in its tenant's fairness group, as every purchase job.
+      back.map((b) => ({ data: { batchShipmentId: b.id }, options: { jobId: purchaseJobId(b.id, b.queueToken), group: tenantOf.get(b.id) } })),
     );
     this.logger.log(`shutting down: handed back ${back.length} purchases claimed but not started`, {
       batch_shipment_ids: back.map((b) => b.id),

@@ -60,7 +60,7 @@ export class PurchaseShipmentUseCase {
     this.leaseMs = config.workers.purchaseLeaseMs;
     this.metered = new MeteredPurchaseRepository(purchases, metrics ?? NO_SHIPPING_METRICS);
     this.handBack = new PurchaseHandBack(purchases, queue, this.logger, shutdown);
-    this.fundingStep = new PurchaseFundingStep(this.metered, funding, (id, token, delayMs) => this.enqueue(id, token, delayMs));
+    this.fundingStep = new PurchaseFundingStep(this.metered, funding, (claim, token, delayMs) => this.enqueue(claim, token, delayMs));
   }
 
   /**
@@ -170,7 +170,7 @@ export class PurchaseShipmentUseCase {
   private async giveBack(claims: ClaimedPurchase[], delayMs: number): Promise<void> {
     for (const claim of claims) {
       const token = await this.metered.requeue(claim, { countFailure: false, lookupRequired: claim.lookupRequired });
-      await this.enqueue(claim.id, token, delayMs);
+      await this.enqueue(claim, token, delayMs);
     }
   }
 
@@ -223,7 +223,7 @@ export class PurchaseShipmentUseCase {
         { batch_shipment_id: claim.id, batch_id: claim.batchId, tenant_id: claim.tenantId },
       );
       const token = await this.metered.requeue(claim, { countFailure: true, lookupRequired: true });
-      await this.enqueue(claim.id, token, 5_000);
+      await this.enqueue(claim, token, 5_000);
       return { kind: 'settled' };
     }
     // A purchase that failed after it was sent may have bought the label: look it up first.
@@ -236,12 +236,12 @@ export class PurchaseShipmentUseCase {
       case 'slow_down': {
         // The adapter's pacer already holds every worker off this budget (a 429 pauses it).
         const token = await this.metered.requeue(claim, { countFailure: false, lookupRequired });
-        await this.enqueue(claim.id, token, decision.delayMs);
+        await this.enqueue(claim, token, decision.delayMs);
         return { kind: 'slowed', delayMs: decision.delayMs };
       }
       case 'retry': {
         const token = await this.metered.requeue(claim, { countFailure: true, lookupRequired });
-        await this.enqueue(claim.id, token, decision.delayMs);
+        await this.enqueue(claim, token, decision.delayMs);
         return { kind: 'settled' };
       }
       case 'fail': {
@@ -265,11 +265,12 @@ export class PurchaseShipmentUseCase {
     }
   }
 
-  private enqueue(batchShipmentId: string, token: number, delayMs: number): Promise<void> {
+  /** A retry: the tenant's group (fair between tenants), under the new queue token. */
+  private enqueue(claim: ClaimedPurchase, token: number, delayMs: number): Promise<void> {
     return this.queue.add(
       QUEUES.purchaseShipment,
-      { batchShipmentId },
-      { delayMs, jobId: purchaseJobId(batchShipmentId, token) },
+      { batchShipmentId: claim.id },
+      { delayMs, jobId: purchaseJobId(claim.id, token), group: claim.tenantId },
     );
   }
 }

@@ -24,6 +24,8 @@ export interface HandedBackPurchase {
 
 export interface QueuedPurchase {
   id: string;
+  /** The queue's fairness group of its job. */
+  tenantId: string;
   carrierAccountId: string;
   queueToken: number;
 }

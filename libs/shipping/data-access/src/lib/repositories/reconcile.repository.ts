@@ -80,14 +80,15 @@ export class TypeormReconcileRepository implements ReconcileRepository {
 
   async stalePurchases(staleMs: number, limit: number): Promise<QueuedPurchase[]> {
     const rows = await this.dataSource.query(
-      `SELECT id, effective_carrier_account, queue_token FROM batch_shipments
+      `SELECT id, tenant_id, effective_carrier_account, queue_token FROM batch_shipments
        WHERE (purchase_state IN ${CLAIMABLE_QUEUED} AND queued_at <= now() - make_interval(secs => $1::double precision / 1000))
           OR (purchase_state IN ${CLAIMABLE_TAKEN_OVER} AND lease_until < now())
        ORDER BY queued_at LIMIT $2`,
       [staleMs, limit],
     );
-    return rows.map((r: { id: string; effective_carrier_account: string; queue_token: number }) => ({
+    return rows.map((r: { id: string; tenant_id: string; effective_carrier_account: string; queue_token: number }) => ({
       id: r.id,
+      tenantId: r.tenant_id,
       carrierAccountId: r.effective_carrier_account,
       queueToken: Number(r.queue_token),
     }));
