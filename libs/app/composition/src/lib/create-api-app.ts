@@ -54,6 +54,6 @@ export async function createApiApp(config: AppConfig, options: LogOptions = {}):
   app.useGlobalFilters(new ApiExceptionFilter());
   app.enableShutdownHooks();
 
-  setupOpenApi(app);
+  setupOpenApi(app, config);
   return app;
 }
