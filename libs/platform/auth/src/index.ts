@@ -6,5 +6,6 @@ export * from './lib/current-tenant.decorator';
 export * from './lib/tenants.service';
 export * from './lib/auth.module';
 export * from './lib/demo-key';
+export { LocalControl } from './lib/local-control';
 export { ApiKeyEntity, TenantEntity };
 export const AUTH_ENTITIES = [TenantEntity, ApiKeyEntity];

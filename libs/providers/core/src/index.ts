@@ -4,6 +4,7 @@ export * from './lib/label-provider.port';
 export * from './lib/native-batch.port';
 export * from './lib/pacing';
 export * from './lib/options/is-number-like.decorator';
+export * from './lib/options/options-json-schema';
 export * from './lib/http/http-transport.types';
 export * from './lib/http/http-transport';
 export { redactSecrets, REDACTED } from './lib/http/redact';

@@ -22,6 +22,7 @@ export * from './lib/presenters/carrier-account.schema';
 export * from './lib/presenters/funding-event.schema';
 export * from './lib/presenters/label-list.schema';
 export * from './lib/presenters/label.schema';
+export * from './lib/presenters/message.schema';
 export * from './lib/presenters/money.schema';
 export * from './lib/presenters/parcel.schema';
 export * from './lib/presenters/shipment.schema';

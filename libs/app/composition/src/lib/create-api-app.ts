@@ -56,6 +56,6 @@ export async function createApiApp(config: AppConfig, options: LogOptions = {}):
   // What Node's parser refuses (a URL or headers over 16 KB: 431) answers in the error shape too.
   answerClientErrors(app.getHttpServer());
 
-  setupOpenApi(app);
+  setupOpenApi(app, config);
   return app;
 }

@@ -1,5 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { LocalControl } from '@shipbatch/platform/auth';
+import type { AppConfig } from '@shipbatch/platform/config';
+import { finishDocument } from './openapi-document';
 import { documentMalformedInput } from './openapi-input-errors';
 
 const DESCRIPTION = [
@@ -10,6 +13,8 @@ const DESCRIPTION = [
   '',
   'Every error answer has the shape `Error`: `{request_id, errors: [{error_source, error_type, error_code, message, field_name?}]}`.',
   'A request to a route not listed here answers 404 with error_code `route_not_found`.',
+  '',
+  'Every answer carries `X-Request-Id`; answers replayed for a repeated Idempotency-Key carry `Idempotent-Replayed: true`; 429 and 503 answers carry `Retry-After`.',
 ].join('\n');
 
 /**
@@ -20,11 +25,12 @@ const DESCRIPTION = [
  * published under components.schemas, and on every operation the answers to malformed input
  * (./openapi-input-errors).
  */
-export function setupOpenApi(app: INestApplication): void {
+export function setupOpenApi(app: INestApplication, appConfig: AppConfig): void {
   const config = new DocumentBuilder()
     .setTitle('Shipbatch')
     .setDescription(DESCRIPTION)
     .setVersion('0.1.0')
+    .setLicense('UNLICENSED (proprietary)', 'https://spdx.org/licenses/')
     .addApiKey(
       {
         type: 'apiKey',
@@ -52,18 +58,23 @@ export function setupOpenApi(app: INestApplication): void {
     .addTag('batches', 'Shippo-compatible batches: create, validate in the background, purchase')
     .addTag('labels', 'ShipStation v2-compatible labels, from any provider')
     .addTag('transactions', 'Shippo transactions: the same bought labels in Shippo’s shape')
-    .addTag('addresses')
-    .addTag('parcels')
-    .addTag('shipments')
+    .addTag('addresses', 'Shippo address objects, to use by id in batch shipments')
+    .addTag('parcels', 'Shippo parcel objects, to use by id in batch shipments')
+    .addTag('shipments', 'Shippo shipments: one per batch shipment that validated (read-only)')
     .addTag('carrier_accounts', 'Carrier accounts of any provider, their balance and funding')
     .addTag('webhooks', 'Webhooks, their deliveries and redelivery (Standard Webhooks signatures)')
     .addTag('files', 'Label files behind signed, expiring links (no API key)')
-    .addTag('health')
+    .addTag('health', 'Liveness and database reachability (no API key)')
     .addTag('admin', 'Operator routes: tenants and their API keys (only when ADMIN_TOKEN is set)')
+    .addTag('local', 'Commands on the same machine (embedded mode only): what npm run demo-key calls')
     .build();
+  // Routes that are off are left out of the document (and Swagger UI): admin without
+  // ADMIN_TOKEN, local outside embedded mode (the routes answer 404 there).
+  const hiddenTags = [...(appConfig.adminToken ? [] : ['admin']), ...(app.get(LocalControl, { strict: false }).enabled ? [] : ['local'])];
+  const finish = (document: OpenAPIObject) => finishDocument(document, { publicBaseUrl: appConfig.http.publicBaseUrl, hiddenTags });
   // Built on the first /docs or /docs-json request, not at start: the walk over every route and
   // schema is start-up time nobody waits for otherwise.
-  SwaggerModule.setup('docs', app, () => documentMalformedInput(hoistComponents(SwaggerModule.createDocument(app, config))), {
+  SwaggerModule.setup('docs', app, () => finish(documentMalformedInput(hoistComponents(SwaggerModule.createDocument(app, config)))), {
     jsonDocumentUrl: 'docs-json',
     swaggerOptions: { persistAuthorization: true },
   });

@@ -34,7 +34,6 @@ export class AdminController {
 
   @Post()
   @HttpCode(201)
-  @ApiOperation({ summary: 'Make a tenant and its first API key (shown this once)' })
   @ApiResponse({
     status: 201,
     description: 'The tenant and its API key',
@@ -49,6 +48,11 @@ export class AdminController {
   @ApiResponse(DISABLED)
   @ApiResponse({ status: 413, description: 'The body is larger than 32 MB', schema: ERROR })
   @ApiResponse(FAILED)
+  @ApiOperation({
+    operationId: 'createTenant',
+    summary: 'Make a tenant and its first API key',
+    description: 'The key is shown this once and stored hashed. Operators only (`Authorization: Bearer <ADMIN_TOKEN>`); the route exists only when ADMIN_TOKEN is set.',
+  })
   async create(@Req() req: Request, @Body() body: CreateTenantDto) {
     this.authorize(req);
     const { tenant, apiKey } = await this.tenants.create(body.name);
@@ -57,7 +61,6 @@ export class AdminController {
 
   @Post(':tenantId/api_keys')
   @HttpCode(201)
-  @ApiOperation({ summary: "Issue another API key for a tenant (shown this once); the tenant's other keys keep working" })
   @ApiParam({ name: 'tenantId', description: 'the tenant_id the tenant was made with' })
   @ApiResponse({
     status: 201,
@@ -71,6 +74,11 @@ export class AdminController {
   @ApiResponse(UNAUTHORIZED)
   @ApiResponse({ status: 404, description: 'ADMIN_TOKEN is not set (the admin routes do not exist), or there is no such tenant', schema: ERROR })
   @ApiResponse(FAILED)
+  @ApiOperation({
+    operationId: 'issueTenantApiKey',
+    summary: 'Issue another API key for a tenant',
+    description: "Shown this once; the tenant's other keys keep working. Operators only; the route exists only when ADMIN_TOKEN is set.",
+  })
   async issueKey(@Req() req: Request, @Param('tenantId') tenantId: string) {
     this.authorize(req);
     return { tenant_id: tenantId, api_key: await this.tenants.issueKey(tenantId) };

@@ -27,12 +27,6 @@ export class LocalKeysController {
   /** Revokes every key of the tenant and answers one new key. */
   @Post('api_keys')
   @HttpCode(201)
-  @ApiOperation({
-    summary: "Replace a tenant's API keys (embedded mode, this machine only: what `npm run demo-key` calls)",
-    description:
-      'Revokes every key of the tenant and answers one new key (shown this once). Only over loopback, with ' +
-      '`Authorization: Bearer <token>` where the token is the one the running service wrote to DATA_DIR/service.json.',
-  })
   @ApiResponse({
     status: 201,
     description: 'The new API key; the old ones no longer authenticate',
@@ -53,6 +47,11 @@ export class LocalKeysController {
   @ApiResponse({ status: 409, description: 'Several tenants have that name: name one by id', schema: ERROR })
   @ApiResponse({ status: 413, description: 'The body is larger than 32 MB', schema: ERROR })
   @ApiResponse({ status: 500, description: 'An unexpected error (logged with the request id)', schema: ERROR })
+  @ApiOperation({
+    operationId: 'replaceLocalApiKeys',
+    summary: "Replace a tenant's API keys (embedded mode, this machine only)",
+    description: 'What `npm run demo-key` calls: revokes every key of the tenant and answers one new key (shown this once). Only over loopback, with `Authorization: Bearer <token>` where the token is the one the running service wrote to DATA_DIR/service.json.',
+  })
   async replace(@Req() req: Request, @Body() body: ReplaceKeyDto) {
     if (!this.control.enabled || !LOOPBACK.has(req.socket.remoteAddress ?? '')) throw new NotFoundException();
     const given = req.headers.authorization?.match(/^Bearer\s+(\S+)$/i)?.[1] ?? '';

@@ -22,6 +22,17 @@ export function toNumberLike(value: unknown): unknown {
  * else with "<field> must be a number". Combine it with `@IsInt()`, `@Min()`, `@Max()`; put
  * it last (nearest the property) so that its message is the first one reported.
  */
+/** The properties `IsNumberLike` decorates, by class: read by `optionsJsonSchema` (a number or a decimal string). */
+const NUMBER_LIKE = new WeakMap<object, Set<string>>();
+
+/** Whether `IsNumberLike` decorates `property` of `cls` (or of a class it extends). */
+export function isNumberLikeProperty(cls: abstract new () => object, property: string): boolean {
+  for (let proto: object | null = cls.prototype; proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
+    if (NUMBER_LIKE.get(proto)?.has(property)) return true;
+  }
+  return false;
+}
+
 export function IsNumberLike(validationOptions?: ValidationOptions): PropertyDecorator {
   const transform = Transform(({ value }) => toNumberLike(value));
   const isNumber = IsNumber(
@@ -31,5 +42,6 @@ export function IsNumberLike(validationOptions?: ValidationOptions): PropertyDec
   return (target: object, propertyKey: string | symbol) => {
     transform(target, propertyKey as string);
     isNumber(target, propertyKey as string);
+    NUMBER_LIKE.set(target, (NUMBER_LIKE.get(target) ?? new Set()).add(String(propertyKey)));
   };
 }

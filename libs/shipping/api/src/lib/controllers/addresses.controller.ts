@@ -21,6 +21,11 @@ export class AddressesController {
   @ApiErrors({ 400: 'a field is invalid (named in field_name)' }, { body: true, idempotent: true })
   @Post()
   @HttpCode(201)
+  @ApiOperation({
+    operationId: 'createAddress',
+    summary: 'Create an address',
+    description: 'A Shippo address object of the tenant, to use by object_id in batch shipments. Completeness (street1, city, zip, country) is checked when a shipment using it is validated, not here: `is_complete` says whether it is.',
+  })
   async create(@TenantId() tenantId: string, @Body() dto: AddressDto) {
     return presentAddress(await this.objects.createAddress(tenantId, { ...dto }));
   }
@@ -28,7 +33,11 @@ export class AddressesController {
   @ApiAnswer(200, shippoPageSchema(ADDRESS_SCHEMA), 'One page of addresses, newest first')
   @ApiErrors(SHIPPO_PAGE_400)
   @Get()
-  @ApiOperation({ summary: "The tenant's addresses (created here or inline in a batch), newest first; 5 a page by default" })
+  @ApiOperation({
+    operationId: 'listAddresses',
+    summary: "The tenant's addresses, newest first",
+    description: "Addresses created here or inline in a batch, newest first; 5 a page by default (Shippo's own), at most 100.",
+  })
   async list(@TenantId() tenantId: string, @Query() query: ShippoPageQueryDto) {
     const p = shippoPageWindow(query, 5);
     const found = await this.objects.listAddresses(tenantId, p);
@@ -38,6 +47,11 @@ export class AddressesController {
   @ApiAnswer(200, ADDRESS_SCHEMA, 'The address')
   @ApiErrors({ 404: 'no address of the tenant has this id' })
   @Get(':id')
+  @ApiOperation({
+    operationId: 'getAddress',
+    summary: 'Get an address',
+    description: 'One address of the tenant by its object_id.',
+  })
   async get(@TenantId() tenantId: string, @Param('id') id: string) {
     return presentAddress(await this.objects.getAddress(tenantId, id));
   }

@@ -28,12 +28,16 @@ export class BatchesController {
 
   @Post()
   @HttpCode(201)
-  @ApiOperation({ summary: 'Create a batch of up to 10,000 shipments; validation runs in the background' })
   @ApiAnswer(201, BATCH_SCHEMA, 'The batch, VALIDATING, with an empty batch_shipments page and zeroed object_results')
   @ApiErrors(
     { 400: 'a field is missing or invalid (named in field_name): wrong types, unknown enum values, over 10,000 shipments, metadata over 100 characters' },
     { body: true, idempotent: true },
   )
+  @ApiOperation({
+    operationId: 'createBatch',
+    summary: 'Create a batch',
+    description: 'Up to 10,000 shipments, each an inline shipment whose addresses and parcel are object ids or inline objects. Answers at once, VALIDATING; validation runs in the background (poll `GET /batches/{id}` or subscribe to `batch_created`).',
+  })
   async create(@TenantId() tenantId: string, @Body() dto: CreateBatchDto) {
     const batch = await this.createBatch.execute({
       tenantId,
@@ -47,9 +51,13 @@ export class BatchesController {
   }
 
   @Get()
-  @ApiOperation({ summary: "The tenant's batches, newest first" })
   @ApiAnswer(200, BATCH_LIST_SCHEMA, 'One page of batches (without their shipments)')
   @ApiErrors(SHIPPO_PAGE_400)
+  @ApiOperation({
+    operationId: 'listBatches',
+    summary: "The tenant's batches, newest first",
+    description: 'One page of batches, without their shipments (`batch_shipments` is empty); 25 a page by default.',
+  })
   async list(@TenantId() tenantId: string, @Query() query: ShippoPageQueryDto) {
     const { page, results: size } = shippoPageWindow(query, 25);
     const { items, total } = await this.queries.list(tenantId, page, size);
@@ -63,9 +71,13 @@ export class BatchesController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'A batch with its shipments, 100 a page, in request order' })
   @ApiAnswer(200, BATCH_SCHEMA, 'The batch with one page of its shipments')
   @ApiErrors({ 400: 'page is not a positive integer, or object_results is not one of its values', 404: 'no batch of the tenant has this id' })
+  @ApiOperation({
+    operationId: 'getBatch',
+    summary: 'Get a batch with one page of its shipments',
+    description: 'The batch and its shipments, 100 a page in request order; `object_results` filters them by outcome (e.g. `creation_failed` lists the shipments validation refused, with their messages).',
+  })
   async get(@TenantId() tenantId: string, @Param('id') id: string, @Query() query: GetBatchQueryDto) {
     return this.render(tenantId, id, query.page ?? 1, query.object_results);
   }
@@ -73,7 +85,6 @@ export class BatchesController {
   @Post(':id/add_shipments')
   @HttpCode(200)
   @ApiBody({ type: [BatchShipmentDto] })
-  @ApiOperation({ summary: 'Add shipments (until purchase starts)' })
   @ApiAnswer(200, BATCH_SCHEMA, 'The batch, validating the new shipments')
   @ApiErrors(
     {
@@ -83,6 +94,11 @@ export class BatchesController {
     },
     { body: true, idempotent: true },
   )
+  @ApiOperation({
+    operationId: 'addBatchShipments',
+    summary: 'Add shipments to a batch',
+    description: 'Until purchase starts. The new shipments are validated in the background; the batch is VALIDATING again until they are.',
+  })
   async add(@TenantId() tenantId: string, @Param('id') id: string, @Body(shipmentArrayPipe) body: BatchShipmentDto[]) {
     await this.changeShipments.add(tenantId, id, body.map(toBatchShipmentInput));
     return this.render(tenantId, id, 1);
@@ -91,7 +107,6 @@ export class BatchesController {
   @Post(':id/remove_shipments')
   @HttpCode(200)
   @ApiBody({ schema: { type: 'array', items: { type: 'string' } } })
-  @ApiOperation({ summary: 'Remove shipments by batch shipment id (until purchase starts)' })
   @ApiAnswer(200, BATCH_SCHEMA, 'The batch without the removed shipments')
   @ApiErrors(
     {
@@ -101,6 +116,11 @@ export class BatchesController {
     },
     { body: true, idempotent: true },
   )
+  @ApiOperation({
+    operationId: 'removeBatchShipments',
+    summary: 'Remove shipments from a batch',
+    description: 'By batch shipment object_id, until purchase starts; the batch is validated again (VALID once every shipment left is).',
+  })
   removePost(@TenantId() tenantId: string, @Param('id') id: string, @Body() body: unknown) {
     return this.remove(tenantId, id, body);
   }
@@ -108,7 +128,6 @@ export class BatchesController {
   @Put(':id/remove_shipments')
   @HttpCode(200)
   @ApiBody({ schema: { type: 'array', items: { type: 'string' } } })
-  @ApiOperation({ summary: 'Remove shipments by batch shipment id (until purchase starts); the same as POST' })
   @ApiAnswer(200, BATCH_SCHEMA, 'The batch without the removed shipments')
   @ApiErrors(
     {
@@ -118,18 +137,27 @@ export class BatchesController {
     },
     { body: true },
   )
+  @ApiOperation({
+    operationId: 'removeBatchShipmentsPut',
+    summary: 'Remove shipments from a batch (PUT)',
+    description: 'The same as `POST /batches/{id}/remove_shipments`, under the method Shippo documents.',
+  })
   removePut(@TenantId() tenantId: string, @Param('id') id: string, @Body() body: unknown) {
     return this.remove(tenantId, id, body);
   }
 
   @Post(':id/purchase')
   @HttpCode(202)
-  @ApiOperation({ summary: 'Purchase a VALID batch; purchasing a PURCHASED batch again retries its failures' })
   @ApiAnswer(202, BATCH_SCHEMA, 'The batch, PURCHASING')
   @ApiErrors(
     { 404: 'no batch of the tenant has this id', 409: 'the batch is not VALID (or PURCHASED with failures to retry); the message says why' },
     { idempotent: true },
   )
+  @ApiOperation({
+    operationId: 'purchaseBatch',
+    summary: 'Purchase a batch',
+    description: 'A VALID batch is bought in the background: 202 PURCHASING at once, then PURCHASED once every label is bought or failed (`batch_purchased` webhook). Purchasing a PURCHASED batch again retries its failed shipments.',
+  })
   async purchase(@TenantId() tenantId: string, @Param('id') id: string) {
     const batch = await this.purchaseBatch.execute(tenantId, id);
     return this.render(tenantId, batch.id, 1);

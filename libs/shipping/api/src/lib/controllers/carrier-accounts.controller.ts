@@ -1,5 +1,5 @@
 import { Body, Get, HttpCode, Inject, Param, Post, Put, Query } from '@nestjs/common';
-import { ApiOperation } from '@nestjs/swagger';
+import { ApiBody, ApiExtraModels, ApiOperation } from '@nestjs/swagger';
 import { TenantId } from '@shipbatch/platform/auth';
 import { APP_CONFIG, type AppConfig, linkBase } from '@shipbatch/platform/config';
 import { AddFundsUseCase, CarrierAccountsService, ListFundingEventsUseCase } from '@shipbatch/shipping/application';
@@ -16,16 +16,18 @@ import {
 } from '@shipbatch/shipping/presentation';
 import { AddFundsDto } from '../dto/add-funds.dto';
 import { CreateCarrierAccountDto } from '../dto/create-carrier-account.dto';
-import { toFundingPolicy } from '../dto/funding-policy.dto';
+import { FundingPolicyDto, toFundingPolicy } from '../dto/funding-policy.dto';
 import { ListCarrierAccountsQueryDto } from '../dto/list-carrier-accounts-query.dto';
 import { SHIPPO_PAGE_400, ShippoPageQueryDto, shippoPageWindow } from '../dto/shippo-page-query.dto';
 import { UpdateCarrierAccountDto } from '../dto/update-carrier-account.dto';
 import { ApiError } from '../http/api-error';
 import { TenantController } from '../http/tenant-controller.decorator';
+import { carrierAccountCreateSchema } from '../openapi/carrier-account.schemas';
 import { ApiAnswer, ApiErrors } from '../openapi/decorators';
 
 /** Carrier accounts of any provider (credentials never returned), their balance and funding. */
 @TenantController('carrier_accounts')
+@ApiExtraModels(FundingPolicyDto)
 export class CarrierAccountsController {
   constructor(
     private readonly accounts: CarrierAccountsService,
@@ -34,10 +36,16 @@ export class CarrierAccountsController {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  @ApiBody({ schema: carrierAccountCreateSchema() })
   @ApiAnswer(201, CARRIER_ACCOUNT_SCHEMA, 'The carrier account (credentials never returned)')
   @ApiErrors({ 400: 'a field is invalid (named): provider unknown or missing, parameters.<field>, funding.<field>' }, { body: true, idempotent: true })
   @Post()
   @HttpCode(201)
+  @ApiOperation({
+    operationId: 'createCarrierAccount',
+    summary: 'Create a carrier account',
+    description: "An account of one provider (`provider`: mock, shipstation, shippo or another registered one) with that provider's `parameters`, validated now (400 naming `parameters.<field>`), encrypted at rest and never returned.",
+  })
   async create(@TenantId() tenantId: string, @Body() dto: CreateCarrierAccountDto) {
     // A Shippo client has no provider field: it may come inside parameters, else the default.
     const { provider: inParameters, ...parameters } = dto.parameters ?? {};
@@ -64,7 +72,11 @@ export class CarrierAccountsController {
   @ApiAnswer(200, shippoPageSchema(CARRIER_ACCOUNT_SCHEMA), 'One page of carrier accounts')
   @ApiErrors({ 400: 'a query parameter is invalid (named)' })
   @Get()
-  @ApiOperation({ summary: "The tenant's carrier accounts in the order they were created; 5 a page by default, filtered by carrier or account_id" })
+  @ApiOperation({
+    operationId: 'listCarrierAccounts',
+    summary: "The tenant's carrier accounts",
+    description: "In the order they were created; 5 a page by default (Shippo's own); filtered by `carrier` or `account_id`.",
+  })
   async list(@TenantId() tenantId: string, @Query() query: ListCarrierAccountsQueryDto) {
     const p = shippoPageWindow(query, 5);
     const matching = (await this.accounts.list(tenantId)).filter(
@@ -80,6 +92,11 @@ export class CarrierAccountsController {
   @ApiAnswer(200, CARRIER_ACCOUNT_SCHEMA, 'The carrier account')
   @ApiErrors({ 404: 'no carrier account of the tenant has this id' })
   @Get(':id')
+  @ApiOperation({
+    operationId: 'getCarrierAccount',
+    summary: 'Get a carrier account',
+    description: 'One carrier account of the tenant (its credentials are never returned).',
+  })
   async get(@TenantId() tenantId: string, @Param('id') id: string) {
     return presentCarrierAccount(await this.accounts.get(tenantId, id));
   }
@@ -87,6 +104,11 @@ export class CarrierAccountsController {
   @ApiAnswer(200, CARRIER_ACCOUNT_SCHEMA, 'The carrier account as changed')
   @ApiErrors({ 400: 'a field is invalid (named)', 404: 'no carrier account of the tenant has this id' }, { body: true })
   @Put(':id')
+  @ApiOperation({
+    operationId: 'updateCarrierAccount',
+    summary: 'Change a carrier account',
+    description: '`parameters` given are merged with those stored and checked again; `funding` fields given replace those stored; fields not given keep their values.',
+  })
   async update(@TenantId() tenantId: string, @Param('id') id: string, @Body() dto: UpdateCarrierAccountDto) {
     return presentCarrierAccount(
       await this.accounts.update(tenantId, id, {
@@ -105,6 +127,11 @@ export class CarrierAccountsController {
     503: 'the provider could not be reached (error_code provider_unavailable, naming the provider and the cause; Retry-After says when to ask again)',
   })
   @Get(':id/balance')
+  @ApiOperation({
+    operationId: 'getCarrierAccountBalance',
+    summary: 'The prepaid balance at the provider',
+    description: 'Asked of the provider now. 409 when the provider keeps no prepaid balance; 503 with Retry-After when it cannot be reached.',
+  })
   async balance(@TenantId() tenantId: string, @Param('id') id: string) {
     return presentBalance(await this.accounts.balance(tenantId, id));
   }
@@ -121,7 +148,11 @@ export class CarrierAccountsController {
   )
   @Post(':id/add_funds')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Top up the prepaid balance by hand; answers the new balance (counted toward the daily cap, never refused by it)' })
+  @ApiOperation({
+    operationId: 'addCarrierAccountFunds',
+    summary: 'Top up the prepaid balance by hand',
+    description: 'Answers the new balance. Counted toward the daily cap of automatic funding, never refused by it; recorded as a funding event either way.',
+  })
   async addFunds(@TenantId() tenantId: string, @Param('id') id: string, @Body() dto: AddFundsDto) {
     const currency = (dto.currency ?? 'usd').toLowerCase();
     return presentBalance(await this.addFundsUseCase.run(tenantId, id, { amountMinor: Money.ofMajor(dto.amount, currency).minor, currency }));
@@ -130,7 +161,11 @@ export class CarrierAccountsController {
   @ApiAnswer(200, shippoPageSchema(FUNDING_EVENT_SCHEMA), 'One page of top-ups, newest first')
   @ApiErrors({ ...SHIPPO_PAGE_400, 404: 'no carrier account of the tenant has this id' })
   @Get(':id/funding_events')
-  @ApiOperation({ summary: 'Every top-up of the account, newest first' })
+  @ApiOperation({
+    operationId: 'listFundingEvents',
+    summary: 'Top-ups of the account, newest first',
+    description: 'Every top-up, automatic (before a batch, on insufficient funds) or by hand, succeeded or failed; 25 a page by default.',
+  })
   async fundingEvents(@TenantId() tenantId: string, @Param('id') id: string, @Query() query: ShippoPageQueryDto) {
     const { page, results: size } = shippoPageWindow(query, 25);
     const { items, total } = await this.listFundingEvents.run(tenantId, id, page, size);

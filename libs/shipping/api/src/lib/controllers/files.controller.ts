@@ -4,7 +4,7 @@ import type { Request, Response } from 'express';
 import { pipeline } from 'node:stream/promises';
 import { UrlSigner } from '@shipbatch/platform/config';
 import { FILE_STORAGE, type FileStorage, isValidFileKey } from '@shipbatch/shipping/application';
-import { ApiErrors } from '../openapi/decorators';
+import { ApiErrors, ApiPublic } from '../openapi/decorators';
 
 const PREFIX = '/files/';
 
@@ -22,10 +22,7 @@ export class FilesController {
   ) {}
 
   @Get('*path')
-  @ApiOperation({
-    summary: 'Download a label file (one label, or a merged file of a batch) by the signed link an answer gave',
-    description: 'Links come from label_url, label_download and the like, signed and expiring; they need no API key.',
-  })
+  @ApiPublic()
   @ApiParam({ name: 'path', type: String, description: 'the file key as in the link; it may hold slashes (left as they are)' })
   @ApiQuery({ name: 'expires', required: true, description: 'as in the link (seconds since the epoch)' })
   @ApiQuery({ name: 'signature', required: true, description: 'as in the link' })
@@ -37,6 +34,11 @@ export class FilesController {
     ),
   })
   @ApiErrors({ 404: 'the link is not valid, has expired or was altered, or the file does not exist' }, { tenant: false })
+  @ApiOperation({
+    operationId: 'downloadFile',
+    summary: 'Download a label file',
+    description: 'One label, or a merged file of a batch, by the signed, expiring link an answer gave (label_url, label_download and the like); no API key needed.',
+  })
   async download(
     @Req() req: Request,
     @Res() res: Response,

@@ -19,14 +19,13 @@ export class LabelsController {
   ) {}
 
   @Get()
-  @ApiOperation({
-    summary: 'List labels',
-    description:
-      'sort_dir selects which part of the data a page holds (the oldest or the newest labels); ' +
-      'the labels of a page are always listed oldest to newest.',
-  })
   @ApiAnswer(200, LABEL_LIST_SCHEMA, '{labels, total, page, pages, links}; a page past the end is an empty page')
   @ApiErrors({ 400: 'a query parameter is invalid or given twice (named in field_name)' })
+  @ApiOperation({
+    operationId: 'listLabels',
+    summary: 'List labels',
+    description: "Every label the tenant bought, from any provider, in ShipStation's v2 shape, filtered and paged the way ShipStation lists labels. sort_dir selects which part of the data a page holds (the oldest or the newest labels); the labels of a page are always listed oldest to newest.",
+  })
   async list(@TenantId() tenantId: string, @Query() dto: ListLabelsQueryDto) {
     const query: LabelListQuery = {
       filter: {
@@ -60,29 +59,41 @@ export class LabelsController {
   }
 
   @Get('external_shipment_id/:external_shipment_id')
-  @ApiOperation({ summary: 'Get a label by the external_shipment_id its shipment was given' })
   @ApiParam({ name: 'external_shipment_id', description: 'the id the caller gave the shipment (unique per tenant)' })
   @ApiAnswer(200, LABEL_SCHEMA, 'The newest label bought for that shipment')
   @ApiErrors({ 404: 'no label of the tenant has this external_shipment_id' })
+  @ApiOperation({
+    operationId: 'getLabelByExternalShipmentId',
+    summary: 'Get a label by external_shipment_id',
+    description: 'The newest label bought for the shipment the caller gave this `external_shipment_id` (unique per tenant).',
+  })
   async byExternalShipmentId(@TenantId() tenantId: string, @Param('external_shipment_id') id: string) {
     return presentLabel(await this.queries.getByExternalShipmentId(tenantId, id));
   }
 
   @Get(':label_id')
-  @ApiOperation({ summary: 'Get a label by id' })
   @ApiParam({ name: 'label_id', description: 'the label id (the same as the Shippo transaction id)' })
   @ApiAnswer(200, LABEL_SCHEMA, 'The label, with every field of ShipStation’s label')
   @ApiErrors({ 404: 'no label of the tenant has this id' })
+  @ApiOperation({
+    operationId: 'getLabel',
+    summary: 'Get a label by id',
+    description: "One label with every field of ShipStation's label; its label_id is also its Shippo transaction id.",
+  })
   async get(@TenantId() tenantId: string, @Param('label_id') id: string) {
     return presentLabel(await this.queries.get(tenantId, id));
   }
 
   @Put(':label_id/void')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Void a label through the provider that sold it; answers {approved, message}' })
   @ApiParam({ name: 'label_id', description: 'the label id' })
   @ApiAnswer(200, VOID_RESULT_SCHEMA, 'approved: true when voided (again: harmless); approved: false with the provider’s refusal, nothing changed')
   @ApiErrors({ 404: 'no label of the tenant has this id' })
+  @ApiOperation({
+    operationId: 'voidLabel',
+    summary: 'Void a label',
+    description: 'Asks the provider that sold the label to void it; answers {approved, message}. Voiding a voided label again is harmless (approved: true).',
+  })
   async void(@TenantId() tenantId: string, @Param('label_id') id: string) {
     return presentVoid(await this.voidLabel.execute(tenantId, id));
   }

@@ -19,7 +19,11 @@ export class ShipmentsController {
   @ApiAnswer(200, shippoPageSchema(SHIPMENT_SCHEMA), 'One page of shipments, newest first')
   @ApiErrors(SHIPPO_PAGE_400)
   @Get()
-  @ApiOperation({ summary: "The tenant's shipments (one per batch shipment that validated), newest first; 25 a page by default" })
+  @ApiOperation({
+    operationId: 'listShipments',
+    summary: "The tenant's shipments, newest first",
+    description: 'One shipment per batch shipment that validated, newest first; 25 a page by default, at most 100.',
+  })
   async list(@TenantId() tenantId: string, @Query() query: ShippoPageQueryDto) {
     const p = shippoPageWindow(query, 25);
     const found = await this.objects.listShipments(tenantId, p);
@@ -29,7 +33,11 @@ export class ShipmentsController {
   @ApiAnswer(200, SHIPMENT_SCHEMA, 'The shipment')
   @ApiErrors({ 404: 'no shipment of the tenant has this id' })
   @Get(':id')
-  @ApiOperation({ summary: "A shipment in Shippo's shape, with its addresses and parcels (a batch shipment's `shipment`)" })
+  @ApiOperation({
+    operationId: 'getShipment',
+    summary: 'Get a shipment',
+    description: "A shipment in Shippo's shape (a batch shipment's `shipment`), with its addresses and parcels as objects. Nothing is rated before purchase: `rates` is empty.",
+  })
   async get(@TenantId() tenantId: string, @Param('id') id: string) {
     return presentShipment(await this.objects.getShipment(tenantId, id));
   }

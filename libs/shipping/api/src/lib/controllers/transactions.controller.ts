@@ -22,8 +22,9 @@ export class TransactionsController {
   @ApiErrors({ 400: 'a query parameter is invalid (named)' })
   @Get()
   @ApiOperation({
-    summary: "The tenant's transactions (bought labels), newest first; 25 a page by default",
-    description: 'A transaction is SUCCESS, or REFUNDED once its label is voided. Shipbatch buys without rate objects and does not track parcels: `rate` matches nothing and every `tracking_status` is UNKNOWN.',
+    operationId: 'listTransactions',
+    summary: "The tenant's transactions (bought labels), newest first",
+    description: 'A transaction is SUCCESS, or REFUNDED once its label is voided; 25 a page by default. Shipbatch buys without rate objects and does not track parcels: `rate` matches nothing and every `tracking_status` is UNKNOWN.',
   })
   async list(@TenantId() tenantId: string, @Query() query: ListTransactionsQueryDto) {
     const p = shippoPageWindow(query, 25);
@@ -45,6 +46,11 @@ export class TransactionsController {
   @ApiAnswer(200, TRANSACTION_SCHEMA, 'The transaction')
   @ApiErrors({ 404: 'no transaction of the tenant has this id' })
   @Get(':id')
+  @ApiOperation({
+    operationId: 'getTransaction',
+    summary: 'Get a transaction',
+    description: "One bought label in Shippo's transaction shape (the same label as `GET /v2/labels/{label_id}`).",
+  })
   async get(@TenantId() tenantId: string, @Param('id') id: string) {
     return presentTransaction(this.labels.view(await this.objects.getTransaction(tenantId, id)));
   }

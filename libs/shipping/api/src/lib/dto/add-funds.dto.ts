@@ -6,7 +6,7 @@ import { MAX_AMOUNT } from './funding-policy.dto';
 
 /** `POST /carrier_accounts/{id}/add_funds`. */
 export class AddFundsDto {
-  @ApiProperty({ example: '50.00', description: 'in the account currency; a number or a decimal string' })
+  @ApiProperty({ oneOf: [{ type: 'number', minimum: 0.01, maximum: MAX_AMOUNT }, { type: 'string', pattern: '^\\d+(\\.\\d+)?$' }], example: 50, description: 'in the account currency; a number or a decimal string ("50.00")' })
   @Min(0.01)
   @Max(MAX_AMOUNT)
   @IsNumberLike()

@@ -7,22 +7,25 @@ import { Money } from '@shipbatch/shipping/domain';
 /** Largest amount taken, in major units (keeps minor units well inside safe integers). */
 export const MAX_AMOUNT = 1_000_000_000;
 
+/** An amount in major units, as a number or a decimal string ("50.00"), for the document. */
+const AMOUNT = { oneOf: [{ type: 'number', minimum: 0, maximum: MAX_AMOUNT }, { type: 'string', pattern: '^\\d+(\\.\\d+)?$' }] };
+
 /** Automatic funding of a prepaid balance; amounts in the account's currency, numbers or decimal strings. */
 export class FundingPolicyDto {
   @ApiPropertyOptional({ default: false }) @IsOptional() @IsBoolean() enabled?: boolean;
-  @ApiPropertyOptional({ example: 100, description: 'top up ahead of a batch when the balance would fall below this' })
+  @ApiPropertyOptional({ ...AMOUNT, example: 100, description: 'top up ahead of a batch when the balance would fall below this' })
   @IsOptional()
   @Min(0)
   @Max(MAX_AMOUNT)
   @IsNumberLike()
   min_balance?: number;
-  @ApiPropertyOptional({ example: 500, description: 'the usual top-up; more when a batch needs more' })
+  @ApiPropertyOptional({ ...AMOUNT, example: 500, description: 'the usual top-up; more when a batch needs more' })
   @IsOptional()
   @Min(0)
   @Max(MAX_AMOUNT)
   @IsNumberLike()
   top_up_amount?: number;
-  @ApiPropertyOptional({ example: 2000, description: 'at most this much in top-ups per UTC day' })
+  @ApiPropertyOptional({ ...AMOUNT, example: 2000, description: 'at most this much in top-ups per UTC day' })
   @IsOptional()
   @Min(0)
   @Max(MAX_AMOUNT)

@@ -16,7 +16,7 @@ import { MAX_PAGE, QueryInt } from './query-int.decorator';
 export class ListLabelsQueryDto {
   @ApiPropertyOptional({ enum: LABEL_STATUSES }) @IsOptional() @IsIn(LABEL_STATUSES) label_status?: LabelStatus;
   @ApiPropertyOptional({ description: 'carrier account id' }) @IsOptional() @IsString() @IsNotEmpty() @MaxLength(128) carrier_id?: string;
-  @ApiPropertyOptional({ example: 'usps_priority' }) @IsOptional() @IsString() @IsNotEmpty() @MaxLength(128) service_code?: string;
+  @ApiPropertyOptional({ description: 'e.g. usps_priority' }) @IsOptional() @IsString() @IsNotEmpty() @MaxLength(128) service_code?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @IsNotEmpty() @MaxLength(128) tracking_number?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @IsNotEmpty() @MaxLength(128) batch_id?: string;
   @ApiPropertyOptional({ description: 'object id of the ship-from address' })
@@ -25,11 +25,11 @@ export class ListLabelsQueryDto {
   @IsNotEmpty()
   @MaxLength(128)
   warehouse_id?: string;
-  @ApiPropertyOptional({ description: 'ISO 8601; labels created at or after it', example: '2019-07-25T15:24:46.657Z' })
+  @ApiPropertyOptional({ description: 'ISO 8601, e.g. 2026-01-31T00:00:00Z; labels created at or after it', format: 'date-time' })
   @IsOptional()
   @IsISO8601({ strict: true })
   created_at_start?: string;
-  @ApiPropertyOptional({ description: 'ISO 8601; labels created at or before it', example: '2019-07-25T15:24:46.657Z' })
+  @ApiPropertyOptional({ description: 'ISO 8601, e.g. 2026-01-31T23:59:59Z; labels created at or before it', format: 'date-time' })
   @IsOptional()
   @IsISO8601({ strict: true })
   created_at_end?: string;

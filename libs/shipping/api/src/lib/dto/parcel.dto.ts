@@ -5,7 +5,13 @@ import { IsPositiveDecimal } from './positive-decimal.decorator';
 export const DISTANCE_UNITS = ['cm', 'in', 'ft', 'mm', 'm', 'yd'] as const;
 export const MASS_UNITS = ['g', 'oz', 'lb', 'kg'] as const;
 
-const SIZE = { pattern: '^\\d+(\\.\\d+)?$', description: 'greater than 0; a decimal string or a number' };
+const SIZE = {
+  oneOf: [
+    { type: 'string', pattern: '^\\d+(\\.\\d+)?$' },
+    { type: 'number', minimum: 0 },
+  ],
+  description: 'greater than 0; a decimal string or a number',
+};
 
 /** Shippo's parcel; sizes and weight greater than 0, as strings (as Shippo does) or as numbers. */
 export class ParcelDto {

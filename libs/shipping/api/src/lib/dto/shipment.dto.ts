@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 import type { ShipmentInput } from '@shipbatch/shipping/application';
@@ -6,20 +6,40 @@ import { AddressDto } from './address.dto';
 import { IsRefOr } from './is-ref-or.decorator';
 import { ParcelDto } from './parcel.dto';
 
+/** An object id, or the object inline: how Shippo describes a shipment's addresses and parcels. */
+const idOr = (cls: new () => object, what: string) => ({
+  oneOf: [{ type: 'string', minLength: 1, maxLength: 64, description: `the object_id of ${what}` }, { $ref: getSchemaPath(cls) }],
+});
+
 /** A batch shipment's `shipment` (Shippo's fields): each address or parcel an object id or inline. */
+@ApiExtraModels(AddressDto, ParcelDto)
 export class ShipmentDto {
   @ApiPropertyOptional({ enum: ['PURCHASE', 'QUOTE'] }) @IsOptional() @IsIn(['PURCHASE', 'QUOTE']) object_purpose?: string;
-  @ApiProperty({ description: 'address object id or inline address' }) @Type(() => AddressDto) @IsRefOr(AddressDto) address_from: string | AddressDto;
-  @ApiProperty({ description: 'address object id or inline address' }) @Type(() => AddressDto) @IsRefOr(AddressDto) address_to: string | AddressDto;
-  @ApiPropertyOptional() @IsOptional() @Type(() => AddressDto) @IsRefOr(AddressDto) address_return?: string | AddressDto;
-  @ApiPropertyOptional({ description: 'parcel object ids or inline parcels' })
+  @ApiProperty({ description: 'address object id or inline address', ...idOr(AddressDto, 'an address') })
+  @Type(() => AddressDto)
+  @IsRefOr(AddressDto)
+  address_from: string | AddressDto;
+  @ApiProperty({ description: 'address object id or inline address', ...idOr(AddressDto, 'an address') })
+  @Type(() => AddressDto)
+  @IsRefOr(AddressDto)
+  address_to: string | AddressDto;
+  @ApiPropertyOptional({ description: 'address object id or inline address', ...idOr(AddressDto, 'an address') })
+  @IsOptional()
+  @Type(() => AddressDto)
+  @IsRefOr(AddressDto)
+  address_return?: string | AddressDto;
+  @ApiPropertyOptional({ description: 'parcel object ids or inline parcels', type: 'array', items: idOr(ParcelDto, 'a parcel'), maxItems: 50 })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(50)
   @Type(() => ParcelDto)
   @IsRefOr(ParcelDto, { each: true })
   parcels?: Array<string | ParcelDto>;
-  @ApiPropertyOptional({ description: 'a single parcel, as in the seed' }) @IsOptional() @Type(() => ParcelDto) @IsRefOr(ParcelDto) parcel?: string | ParcelDto;
+  @ApiPropertyOptional({ description: 'a single parcel (object id or inline), as in the seed', ...idOr(ParcelDto, 'a parcel') })
+  @IsOptional()
+  @Type(() => ParcelDto)
+  @IsRefOr(ParcelDto)
+  parcel?: string | ParcelDto;
   @ApiPropertyOptional() @IsOptional() @IsISO8601() shipment_date?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) metadata?: string;
   @ApiPropertyOptional({ description: "the caller's own id, unique per tenant" })

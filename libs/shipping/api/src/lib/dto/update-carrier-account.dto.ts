@@ -1,11 +1,15 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional, type ApiPropertyOptions } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { carrierAccountParametersChangeSchema } from '../openapi/carrier-account.schemas';
 import { FundingPolicyDto } from './funding-policy.dto';
 
 /** `PUT /carrier_accounts/{id}`: fields not given keep their values. */
 export class UpdateCarrierAccountDto {
-  @ApiPropertyOptional() @IsOptional() @IsObject() parameters?: Record<string, unknown>;
+  @ApiPropertyOptional({ type: 'object', ...carrierAccountParametersChangeSchema() } as ApiPropertyOptions)
+  @IsOptional()
+  @IsObject()
+  parameters?: Record<string, unknown>;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() active?: boolean;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) metadata?: string;
   @ApiPropertyOptional({ type: FundingPolicyDto, description: 'fields given replace those stored; others are kept' })

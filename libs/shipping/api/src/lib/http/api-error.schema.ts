@@ -1,4 +1,53 @@
+import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { component, str } from '@shipbatch/shipping/presentation';
+
+/**
+ * The codes the service itself gives (`<object>_not_found` for each kind of object). The list
+ * stays open: a provider's refusal passes its own code through (a 409 of add_funds, say).
+ */
+export const KNOWN_ERROR_CODES = [
+  'invalid_field_value',
+  'unknown_field',
+  'invalid_json',
+  'invalid_body',
+  'parameters_invalid',
+  'repeated_parameter',
+  'too_many_parameters',
+  'request_too_large',
+  'unsupported_media_type',
+  'unauthorized',
+  'not_found',
+  'route_not_found',
+  'method_not_allowed',
+  'batch_not_found',
+  'address_not_found',
+  'parcel_not_found',
+  'shipment_not_found',
+  'transaction_not_found',
+  'label_not_found',
+  'carrier_account_not_found',
+  'webhook_not_found',
+  'webhook_delivery_not_found',
+  'batch_shipment_not_found',
+  'batch_empty',
+  'batch_invalid',
+  'batch_validating',
+  'batch_purchasing',
+  'batch_already_purchased',
+  'batch_not_modifiable',
+  'carrier_account_invalid',
+  'provider_unknown',
+  'balance_not_supported',
+  'add_funds_not_supported',
+  'funding_not_supported',
+  'funding_in_progress',
+  'amount_refused',
+  'webhook_url_refused',
+  'idempotency_key_in_progress',
+  'idempotency_key_reused',
+  'provider_unavailable',
+  'internal_error',
+] as const;
 
 export const ERROR_ITEM_SCHEMA = component('ErrorItem', {
   type: 'object',
@@ -6,7 +55,12 @@ export const ERROR_ITEM_SCHEMA = component('ErrorItem', {
   properties: {
     error_source: { type: 'string', enum: ['shipbatch'] },
     error_type: { type: 'string', enum: ['validation', 'security', 'business_rules', 'system'] },
-    error_code: str('machine-readable, e.g. invalid_field_value, not_found, unauthorized, batch_not_valid'),
+    error_code: {
+      type: 'string',
+      description: 'machine-readable; the known codes are listed in x-extensible-enum, and a provider’s refusal may pass its own code through',
+      example: 'invalid_field_value',
+      'x-extensible-enum': [...KNOWN_ERROR_CODES],
+    } as SchemaObject,
     message: str('for people'),
     field_name: str('the field (or query parameter, header) the error is about, e.g. batch_shipments[3].shipment.address_to'),
   },

@@ -1,5 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiHeader, ApiResponse, ApiSecurity } from '@nestjs/swagger';
+import { ApiExtension, ApiHeader, ApiResponse, ApiSecurity } from '@nestjs/swagger';
 import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { ERROR_SCHEMA } from '../http/api-error.schema';
 
@@ -18,9 +18,6 @@ type ErrorStatus = 400 | 401 | 404 | 409 | 413 | 415 | 422 | 503;
 /** What a status means on one route; the route's own reasons, the shared ones are added. */
 export type ErrorDescriptions = Partial<Record<ErrorStatus, string>>;
 
-/** A 503's `Retry-After`: seconds to wait before asking again. */
-const RETRY_AFTER_HEADER = { description: 'seconds to wait before asking again', schema: { type: 'integer' as const, minimum: 1 } };
-
 const IDEMPOTENCY_409 = 'a request with the same Idempotency-Key is still being processed';
 const IDEMPOTENCY_422 = 'the Idempotency-Key was used with a different request in the last 24 hours';
 const INVALID_IDEMPOTENCY_KEY = 'the Idempotency-Key header is not 1 to 255 printable characters';
@@ -31,6 +28,15 @@ const INVALID_IDEMPOTENCY_KEY = 'the Idempotency-Key header is not 1 to 255 prin
  */
 export function ApiTenantAuth(): ClassDecorator & MethodDecorator {
   return applyDecorators(...TENANT_SECURITY_SCHEMES.map((name) => ApiSecurity(name)));
+}
+
+/**
+ * A route that needs no credentials (health, signed file links): its operation gets
+ * `security: []` when the document is built (`@shipbatch/app/composition`, which refuses any
+ * other operation without security).
+ */
+export function ApiPublic(): MethodDecorator {
+  return ApiExtension('x-public', true);
 }
 
 /** A success answer with its schema. */
@@ -73,7 +79,6 @@ export function ApiErrors(
       status,
       description: list.map((r) => r.charAt(0).toUpperCase() + r.slice(1)).join('; '),
       schema: ERROR_SCHEMA,
-      ...(status === 503 ? { headers: { 'Retry-After': RETRY_AFTER_HEADER } } : {}),
     }),
   );
   if (idempotent) {

@@ -25,3 +25,15 @@ export const nullableDateTime = (description?: string): SchemaObject => ({ ...da
 export const int = (description?: string): SchemaObject => ({ type: 'integer', minimum: 0, ...(description ? { description } : {}) });
 export const url = (description?: string): SchemaObject => ({ type: 'string', format: 'uri', ...(description ? { description } : {}) });
 export const nullableUrl = (description?: string): SchemaObject => ({ ...url(description), nullable: true });
+/**
+ * An object of schema `of` (usually a component), or null. OpenAPI 3.0's `nullable` needs a
+ * `type` beside it (ajv and the linters refuse it alone), so the reference sits in an `allOf`.
+ */
+export const nullableObject = (of: SchemaObject, description?: string): SchemaObject => ({
+  type: 'object',
+  nullable: true,
+  allOf: [of],
+  ...(description ? { description } : {}),
+});
+/** Every ISO 4217 code the runtime knows (Intl), upper case. */
+export const CURRENCY_CODES: readonly string[] = Intl.supportedValuesOf('currency');

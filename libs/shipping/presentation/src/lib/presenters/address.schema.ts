@@ -1,4 +1,11 @@
 import { component, nullableDateTime, str } from '../openapi/schema.builders';
+import { SHIPMENT_MESSAGE_SCHEMA } from './message.schema';
+
+/** Shippo's address validation results; `{}` when the address was not validated on its own. */
+export const ADDRESS_VALIDATION_RESULTS_SCHEMA = component('AddressValidationResults', {
+  type: 'object',
+  properties: { is_valid: { type: 'boolean' }, messages: { type: 'array', items: SHIPMENT_MESSAGE_SCHEMA } },
+});
 
 export const ADDRESS_SCHEMA = component('Address', {
   type: 'object',
@@ -41,6 +48,6 @@ export const ADDRESS_SCHEMA = component('Address', {
     is_residential: { type: 'boolean', nullable: true },
     metadata: str(),
     test: { type: 'boolean' },
-    validation_results: { type: 'object' },
+    validation_results: ADDRESS_VALIDATION_RESULTS_SCHEMA,
   },
 });

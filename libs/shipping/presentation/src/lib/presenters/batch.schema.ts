@@ -2,17 +2,8 @@ import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec
 import { LABEL_FILE_TYPES } from '@shipbatch/providers/core';
 import { BATCH_SHIPMENT_STATUSES, BATCH_STATUSES } from '@shipbatch/shipping/domain';
 import { component, int, nullableDateTime, nullableStr, str, url } from '../openapi/schema.builders';
+import { SHIPMENT_MESSAGE_SCHEMA } from './message.schema';
 import { shippoPageSchema } from './shippo-page.schema';
-
-export const SHIPMENT_MESSAGE_SCHEMA = component('ShipmentMessage', {
-  type: 'object',
-  required: ['source', 'code', 'text'],
-  properties: {
-    source: str('who said it: shipbatch or the provider (e.g. mock, shipstation, shippo)'),
-    code: str('e.g. address_incomplete, insufficient_funds, purchase_outcome_unknown'),
-    text: str(),
-  },
-});
 
 export const BATCH_SHIPMENT_SCHEMA = component('BatchShipment', {
   type: 'object',

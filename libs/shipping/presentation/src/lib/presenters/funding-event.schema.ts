@@ -1,4 +1,4 @@
-import { component, nullableDateTime, str } from '../openapi/schema.builders';
+import { component, nullableDateTime, nullableObject, str } from '../openapi/schema.builders';
 import { MONEY_SCHEMA } from './money.schema';
 
 export const FUNDING_EVENT_SCHEMA = component('FundingEvent', {
@@ -8,8 +8,8 @@ export const FUNDING_EVENT_SCHEMA = component('FundingEvent', {
     object_id: str(),
     carrier_account: str(),
     amount: MONEY_SCHEMA,
-    balance_before: { allOf: [MONEY_SCHEMA], nullable: true },
-    balance_after: { allOf: [MONEY_SCHEMA], nullable: true },
+    balance_before: nullableObject(MONEY_SCHEMA, 'null when the provider did not tell the balance'),
+    balance_after: nullableObject(MONEY_SCHEMA, 'null when the provider did not tell the balance'),
     reason: { type: 'string', enum: ['pre_purchase', 'insufficient_funds', 'manual'] },
     status: { type: 'string', enum: ['succeeded', 'failed'] },
     message: str(),

@@ -1,6 +1,6 @@
 import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { LABEL_STATUSES } from '@shipbatch/shipping/domain';
-import { component, nullableDateTime, nullableStr, nullableUrl, str, url } from '../openapi/schema.builders';
+import { component, nullableDateTime, nullableObject, nullableStr, nullableUrl, str, url } from '../openapi/schema.builders';
 import { MONEY_SCHEMA } from './money.schema';
 
 const LINK_SCHEMA: SchemaObject = {
@@ -8,6 +8,17 @@ const LINK_SCHEMA: SchemaObject = {
   required: ['href'],
   properties: { href: url(), type: str() },
 };
+
+const ALTERNATIVE_IDENTIFIER_SCHEMA = component('AlternativeIdentifier', {
+  type: 'object',
+  required: ['type', 'value'],
+  properties: { type: str(), value: str() },
+});
+
+/** ShipStation's label layouts (one for each of Shippo's label file types). */
+export const LABEL_LAYOUTS = ['4x6', 'letter', '2.3x7.5', '4x8', 'A4', 'A5', 'A6'] as const;
+/** ShipStation's tracking statuses; Shipbatch does not track parcels, so its labels say `unknown`. */
+export const LABEL_TRACKING_STATUSES = ['unknown', 'in_transit', 'error', 'delivered'] as const;
 
 export const LABEL_DOWNLOAD_SCHEMA = component('LabelDownload', {
   type: 'object',
@@ -61,15 +72,10 @@ export const LABEL_PACKAGE_SCHEMA = component('LabelPackage', {
     has_form_documents: { type: 'boolean' },
     has_qr_code_documents: { type: 'boolean' },
     has_paperless_label_documents: { type: 'boolean' },
-    alternative_identifiers: { type: 'array', items: { type: 'object' } },
+    alternative_identifiers: { type: 'array', items: ALTERNATIVE_IDENTIFIER_SCHEMA },
   },
 });
 
-const ALTERNATIVE_IDENTIFIER_SCHEMA: SchemaObject = {
-  type: 'object',
-  required: ['type', 'value'],
-  properties: { type: str(), value: str() },
-};
 
 /** The fields of a label, in the order the seed's "Get Label by ID" example lists them. */
 export const LABEL_FIELDS = [
@@ -123,7 +129,7 @@ export const LABEL_SCHEMA = component('Label', {
     created_at: nullableDateTime(),
     shipment_cost: MONEY_SCHEMA,
     insurance_cost: MONEY_SCHEMA,
-    requested_comparison_amount: { allOf: [MONEY_SCHEMA], nullable: true, description: 'null: no comparison rate is requested' },
+    requested_comparison_amount: nullableObject(MONEY_SCHEMA, 'null: no comparison rate is requested'),
     rate_details: {
       type: 'array',
       items: {
@@ -152,11 +158,11 @@ export const LABEL_SCHEMA = component('Label', {
     voided_at: nullableDateTime(),
     label_format: { type: 'string', enum: ['pdf', 'png', 'zpl'] },
     display_scheme: { type: 'string', enum: ['label', 'qr_code', 'label_and_qr_code', 'paperless', 'label_and_paperless'] },
-    label_layout: str('4x6, letter, 2.3x7.5, 4x8, A4, A5, A6'),
+    label_layout: { type: 'string', enum: [...LABEL_LAYOUTS] },
     trackable: { type: 'boolean' },
     label_image_id: nullableStr('null: no custom label image is used'),
     carrier_code: str(),
-    tracking_status: str('unknown (tracking is not followed)'),
+    tracking_status: { type: 'string', enum: [...LABEL_TRACKING_STATUSES], description: 'unknown (tracking is not followed)' },
     label_download: LABEL_DOWNLOAD_SCHEMA,
     form_download: { ...LINK_SCHEMA, nullable: true },
     paperless_download: { type: 'object', nullable: true, description: 'null: labels are not paperless' },

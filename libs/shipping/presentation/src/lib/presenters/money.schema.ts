@@ -1,7 +1,8 @@
-import { component, str } from '../openapi/schema.builders';
+import { component } from '../openapi/schema.builders';
+import { CURRENCY_LOWER_SCHEMA } from './message.schema';
 
 export const MONEY_SCHEMA = component('Money', {
   type: 'object',
   required: ['currency', 'amount'],
-  properties: { currency: str('ISO 4217, lower case'), amount: { type: 'number' } },
+  properties: { currency: CURRENCY_LOWER_SCHEMA, amount: { type: 'number' } },
 });

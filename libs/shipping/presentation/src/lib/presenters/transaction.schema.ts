@@ -1,5 +1,9 @@
 import { LABEL_FILE_TYPES } from '@shipbatch/providers/core';
 import { component, nullableDateTime, nullableStr, nullableUrl, str } from '../openapi/schema.builders';
+import { CURRENCY_UPPER_SCHEMA, SHIPMENT_MESSAGE_SCHEMA } from './message.schema';
+
+/** Shippo's tracking statuses; Shipbatch does not track parcels, so its transactions say UNKNOWN. */
+export const SHIPPO_TRACKING_STATUSES = ['UNKNOWN', 'PRE_TRANSIT', 'TRANSIT', 'DELIVERED', 'RETURNED', 'FAILURE'] as const;
 
 /** Shippo's transaction: one bought label (`GET /transactions/{id}`, webhook `data`). */
 export const TRANSACTION_SCHEMA = component('Transaction', {
@@ -45,15 +49,15 @@ export const TRANSACTION_SCHEMA = component('Transaction', {
     carrier_account: str(),
     servicelevel_token: str(),
     tracking_number: str(),
-    tracking_status: str('UNKNOWN (tracking is not followed)'),
+    tracking_status: { type: 'string', enum: [...SHIPPO_TRACKING_STATUSES], description: 'UNKNOWN (tracking is not followed)' },
     tracking_url_provider: str(),
     eta: nullableDateTime(),
     label_url: str('a signed link to the label file (empty when there is none)'),
     label_file_type: { type: 'string', enum: [...LABEL_FILE_TYPES] },
     commercial_invoice_url: nullableUrl(),
     amount: { type: 'string', pattern: '^-?\\d+(\\.\\d+)?$', description: 'decimal string, e.g. "5.25"' },
-    currency: str('ISO 4217, upper case'),
-    messages: { type: 'array', items: { type: 'object' } },
+    currency: CURRENCY_UPPER_SCHEMA,
+    messages: { type: 'array', items: SHIPMENT_MESSAGE_SCHEMA },
     metadata: str(),
   },
 });
