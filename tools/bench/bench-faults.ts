@@ -26,12 +26,16 @@ const FAULT_AT = Number(process.env['BENCH_FAULT_AT'] ?? 0.3);
 const DOWN_MS = Number(process.env['BENCH_DOWN_MS'] ?? 3_000);
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 1);
 const WORKERS = Number(process.env['BENCH_WORKERS'] ?? 2);
-const SCENARIOS = (process.env['BENCH_SCENARIOS'] ?? 'redis-restart,redis-flush,pg-restart').split(',');
+const SCENARIOS = (process.env['BENCH_SCENARIOS'] ?? 'none,redis-restart,redis-flush,pg-restart').split(',');
 const ROOT = join(__dirname, '../..');
 
-type Scenario = 'redis-restart' | 'redis-flush' | 'pg-restart';
+type Scenario = 'none' | 'redis-restart' | 'redis-flush' | 'pg-restart';
 
 interface Result {
+  /** From the fault's start (stop, or flush) to the store answering again. */
+  down_s: number;
+  /** From the purchase request to PURCHASED. */
+  total_s: number;
   resumed_s: number;
   stall_s: number;
   purchased_s: number;
@@ -116,6 +120,7 @@ async function run(scenario: Scenario): Promise<Result> {
     const id = batch.object_id as string;
     const valid = await waitFor(() => http(base, 'GET', `/batches/${id}`, key), (b) => b.object_status !== 'VALIDATING', 250);
     if (valid.object_status !== 'VALID') throw new Error(`batch is ${valid.object_status}`);
+    const purchaseAt = Date.now();
     await http(base, 'POST', `/batches/${id}/purchase`, key);
     await waitFor(
       () => query<{ n: string }>(db, 'SELECT count(*) AS n FROM labels WHERE batch_id = $1', [id]),
@@ -124,7 +129,10 @@ async function run(scenario: Scenario): Promise<Result> {
     );
 
     let readyWhileDown: string | undefined;
-    if (scenario === 'redis-flush') {
+    const faultAt = Date.now();
+    if (scenario === 'none') {
+      // the baseline: no fault
+    } else if (scenario === 'redis-flush') {
       await redis.flush();
     } else if (scenario === 'redis-restart') {
       await redis.stop();
@@ -153,7 +161,8 @@ async function run(scenario: Scenario): Promise<Result> {
       readyS = since(ready);
     }
     await waitFor(() => http(base, 'GET', `/batches/${id}`, key), (b) => b.object_status === 'PURCHASED', 250, 900_000);
-    const purchasedS = since(Date.now());
+    const purchasedAt = Date.now();
+    const purchasedS = since(purchasedAt);
     const [resumed] = await query<{ t: string | null }>(
       db,
       'SELECT extract(epoch FROM min(created_at)) * 1000 AS t FROM labels WHERE batch_id = $1 AND created_at > to_timestamp($2 / 1000.0)',
@@ -170,6 +179,8 @@ async function run(scenario: Scenario): Promise<Result> {
       `SELECT count(*) AS labels, count(*) - count(DISTINCT reference) AS duplicates FROM mock_provider.labels WHERE voided_at IS NULL`,
     );
     return {
+      down_s: since(faultAt) * -1,
+      total_s: Math.round((purchasedAt - purchaseAt) / 100) / 10,
       resumed_s: resumed.t === null ? NaN : since(Number(resumed.t)),
       stall_s: Math.round(Number(stall.gap) * 10) / 10,
       purchased_s: purchasedS,
@@ -208,6 +219,7 @@ async function main() {
     }
     const m = (k: keyof Result) => median(results.map((r) => Number(r[k])));
     console.log(`\n${scenario} (median of ${RUNS})`);
+    console.log(`  purchase request to PURCHASED      ${m('total_s')} s (the store down ${m('down_s')} s)`);
     console.log(`  work resumed (first label bought)  ${m('resumed_s')} s after the store was back`);
     console.log(`  longest stall between two labels   ${m('stall_s')} s`);
     console.log(`  batch PURCHASED                    ${m('purchased_s')} s after the store was back`);

@@ -19,7 +19,10 @@ import { RedisAccountThrottle } from './redis-account.throttle';
 
 import { redisConnection } from './redis-connection.util';
 
-import { ACCOUNT_THROTTLE, QUEUE_INSPECTOR, QUEUE_MODULE_OPTIONS, QUEUE_PORT } from './tokens';
+import { InProcessQueueStateWatch } from './in-process-queue-state.watch';
+import { redisReconnectDelay } from './queue-state.port';
+import { RedisQueueStateWatch } from './redis-queue-state.watch';
+import { ACCOUNT_THROTTLE, QUEUE_INSPECTOR, QUEUE_MODULE_OPTIONS, QUEUE_PORT, QUEUE_STATE_WATCH } from './tokens';
 
 
 export const DEFAULT_QUEUE_PREFIX = 'shipbatch';
@@ -43,7 +46,8 @@ export class QueueModule {
         imports: [
           DiscoveryModule,
           BullModule.forRoot({
-            connection: redisConnection(redisUrl),
+            // Reconnects within 2 s of Redis answering again (BullMQ's own delay grows to 20 s).
+            connection: { ...redisConnection(redisUrl), retryStrategy: redisReconnectDelay },
             prefix,
             defaultJobOptions: {
               attempts: options.attempts ?? DEFAULT_JOB_ATTEMPTS,
@@ -65,8 +69,10 @@ export class QueueModule {
           { provide: QUEUE_PORT, useExisting: BullMqQueue },
           { provide: QUEUE_INSPECTOR, useExisting: BullMqQueue },
           { provide: ACCOUNT_THROTTLE, useFactory: () => new RedisAccountThrottle(redisUrl, prefix) },
+          RedisQueueStateWatch,
+          { provide: QUEUE_STATE_WATCH, useExisting: RedisQueueStateWatch },
         ],
-        exports: [QUEUE_PORT, QUEUE_INSPECTOR, ACCOUNT_THROTTLE, QUEUE_MODULE_OPTIONS, BullModule],
+        exports: [QUEUE_PORT, QUEUE_INSPECTOR, ACCOUNT_THROTTLE, QUEUE_MODULE_OPTIONS, QUEUE_STATE_WATCH, BullModule],
       };
     }
     return {
@@ -79,8 +85,10 @@ export class QueueModule {
         { provide: QUEUE_INSPECTOR, useExisting: InProcessQueue },
         MemoryAccountThrottle,
         { provide: ACCOUNT_THROTTLE, useExisting: MemoryAccountThrottle },
+        InProcessQueueStateWatch,
+        { provide: QUEUE_STATE_WATCH, useExisting: InProcessQueueStateWatch },
       ],
-      exports: [QUEUE_PORT, QUEUE_INSPECTOR, ACCOUNT_THROTTLE, QUEUE_MODULE_OPTIONS, InProcessQueue],
+      exports: [QUEUE_PORT, QUEUE_INSPECTOR, ACCOUNT_THROTTLE, QUEUE_MODULE_OPTIONS, QUEUE_STATE_WATCH, InProcessQueue],
     };
   }
 }
