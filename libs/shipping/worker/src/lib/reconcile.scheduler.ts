@@ -49,9 +49,11 @@ export class ReconcileScheduler implements OnApplicationBootstrap, OnApplication
   }
 
   private async pass(staleMs: number | undefined, mustRun: boolean): Promise<void> {
+    const started = Date.now();
     for (let tries = 1; !this.stopped; tries++) {
       try {
         const { ran } = await this.reconcile.execute(staleMs);
+        if (ran && mustRun) this.logger.log(`everything open rung again after the queue's state was lost (${Date.now() - started} ms, ${tries} pass(es))`);
         if (ran || !mustRun || tries >= LOCKED_TRIES) return;
       } catch (error) {
         this.logger.error(`reconcile failed: ${error instanceof Error ? error.message : error}`);
