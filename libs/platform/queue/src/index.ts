@@ -14,3 +14,6 @@ export * from './lib/account-throttle.port';
 export * from './lib/memory-account.throttle';
 export * from './lib/redis-account.throttle';
 export * from './lib/redis-connection.util';
+export * from './lib/queue-state.port';
+export * from './lib/redis-queue-state.watch';
+export * from './lib/in-process-queue-state.watch';

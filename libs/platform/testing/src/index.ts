@@ -4,3 +4,6 @@ export * from './lib/eventually';
 export * from './lib/slot-windows';
 export * from './lib/temp-dir';
 export * from './lib/test-s3';
+export * from './lib/free-port';
+export * from './lib/private-postgres';
+export * from './lib/private-redis';

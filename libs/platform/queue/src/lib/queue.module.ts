@@ -20,7 +20,10 @@ import { RedisAccountThrottle } from './redis-account.throttle';
 import { redisConnection } from './redis-connection.util';
 import { ShutdownState } from './shutdown.state';
 
-import { ACCOUNT_THROTTLE, QUEUE_INSPECTOR, QUEUE_MODULE_OPTIONS, QUEUE_PORT } from './tokens';
+import { InProcessQueueStateWatch } from './in-process-queue-state.watch';
+import { redisReconnectDelay } from './queue-state.port';
+import { RedisQueueStateWatch } from './redis-queue-state.watch';
+import { ACCOUNT_THROTTLE, QUEUE_INSPECTOR, QUEUE_MODULE_OPTIONS, QUEUE_PORT, QUEUE_STATE_WATCH } from './tokens';
 
 
 export const DEFAULT_QUEUE_PREFIX = 'shipbatch';
@@ -44,7 +47,8 @@ export class QueueModule {
         imports: [
           DiscoveryModule,
           BullModule.forRoot({
-            connection: redisConnection(redisUrl),
+            // Reconnects within 2 s of Redis answering again (BullMQ's own delay grows to 20 s).
+            connection: { ...redisConnection(redisUrl), retryStrategy: redisReconnectDelay },
             prefix,
             defaultJobOptions: {
               attempts: options.attempts ?? DEFAULT_JOB_ATTEMPTS,
@@ -66,8 +70,10 @@ export class QueueModule {
           { provide: QUEUE_PORT, useExisting: BullMqQueue },
           { provide: QUEUE_INSPECTOR, useExisting: BullMqQueue },
           { provide: ACCOUNT_THROTTLE, useFactory: () => new RedisAccountThrottle(redisUrl, prefix) },
+          RedisQueueStateWatch,
+          { provide: QUEUE_STATE_WATCH, useExisting: RedisQueueStateWatch },
         ],
-        exports: [QUEUE_PORT, QUEUE_INSPECTOR, ACCOUNT_THROTTLE, QUEUE_MODULE_OPTIONS, ShutdownState, BullModule],
+        exports: [QUEUE_PORT, QUEUE_INSPECTOR, ACCOUNT_THROTTLE, QUEUE_MODULE_OPTIONS, ShutdownState, QUEUE_STATE_WATCH, BullModule],
       };
     }
     return {
@@ -80,8 +86,10 @@ export class QueueModule {
         { provide: QUEUE_INSPECTOR, useExisting: InProcessQueue },
         MemoryAccountThrottle,
         { provide: ACCOUNT_THROTTLE, useExisting: MemoryAccountThrottle },
+        InProcessQueueStateWatch,
+        { provide: QUEUE_STATE_WATCH, useExisting: InProcessQueueStateWatch },
       ],
-      exports: [QUEUE_PORT, QUEUE_INSPECTOR, ACCOUNT_THROTTLE, QUEUE_MODULE_OPTIONS, ShutdownState, InProcessQueue],
+      exports: [QUEUE_PORT, QUEUE_INSPECTOR, ACCOUNT_THROTTLE, QUEUE_MODULE_OPTIONS, ShutdownState, QUEUE_STATE_WATCH, InProcessQueue],
     };
   }
 }

@@ -11,3 +11,6 @@ export const ACCOUNT_THROTTLE = Symbol('ACCOUNT_THROTTLE');
 
 /** Injection token for the options given to `QueueModule.forRoot`. */
 export const QUEUE_MODULE_OPTIONS = Symbol('QUEUE_MODULE_OPTIONS');
+
+/** Injection token for the QueueStateWatch. */
+export const QUEUE_STATE_WATCH = Symbol('QUEUE_STATE_WATCH');

@@ -1,20 +1,34 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@shipbatch/platform/config';
+import { QUEUE_STATE_WATCH, type QueueStateWatch } from '@shipbatch/platform/queue';
 import { ReconcileUseCase } from '@shipbatch/shipping/application';
 
-/** Runs the reconciler at start-up (everything is stale) and then every interval. */
+/** How long a pass that must run (start-up, lost queue state) waits for another process's pass before trying again. */
+const LOCKED_RETRY_MS = 1_000;
+/** Tries of such a pass before the periodic pass is left to do it. */
+const LOCKED_TRIES = 30;
+
+/**
+ * Runs the reconciler at start-up (everything is stale), every RECONCILE_INTERVAL_SECONDS, and
+ * as soon as the queue's state is found lost (Redis restarted empty or flushed: everything open
+ * is rung again, staleMs 0). Passes of this process run one after another, never side by side.
+ */
 @Injectable()
 export class ReconcileScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(ReconcileScheduler.name);
   private timer?: NodeJS.Timeout;
+  private last: Promise<void> = Promise.resolve();
+  private stopped = false;
 
   constructor(
     private readonly reconcile: ReconcileUseCase,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(QUEUE_STATE_WATCH) private readonly queueState: QueueStateWatch,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     await this.run(0);
+    this.queueState.onLost(() => void this.run(0, true));
     const every = this.config.reconcileIntervalSeconds * 1000;
     if (every > 0) {
       this.timer = setInterval(() => void this.run(), every);
@@ -22,15 +36,30 @@ export class ReconcileScheduler implements OnApplicationBootstrap, OnApplication
     }
   }
 
-  onApplicationShutdown(): void {
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    await this.last;
   }
 
-  private async run(staleMs?: number): Promise<void> {
-    try {
-      await this.reconcile.execute(staleMs);
-    } catch (error) {
-      this.logger.error(`reconcile failed: ${error instanceof Error ? error.message : error}`);
+  /** Queues a pass after this process's previous one; `mustRun` tries again while another process holds the lock. */
+  private run(staleMs?: number, mustRun = false): Promise<void> {
+    this.last = this.last.then(() => this.pass(staleMs, mustRun));
+    return this.last;
+  }
+
+  private async pass(staleMs: number | undefined, mustRun: boolean): Promise<void> {
+    const started = Date.now();
+    for (let tries = 1; !this.stopped; tries++) {
+      try {
+        const { ran } = await this.reconcile.execute(staleMs);
+        if (ran && mustRun) this.logger.log(`everything open rung again after the queue's state was lost (${Date.now() - started} ms, ${tries} pass(es))`);
+        if (ran || !mustRun || tries >= LOCKED_TRIES) return;
+      } catch (error) {
+        this.logger.error(`reconcile failed: ${error instanceof Error ? error.message : error}`);
+        if (!mustRun || tries >= LOCKED_TRIES) return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, LOCKED_RETRY_MS));
     }
   }
 }

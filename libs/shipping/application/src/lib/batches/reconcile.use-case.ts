@@ -26,11 +26,16 @@ export class ReconcileUseCase {
     @Inject(NATIVE_BATCH_REPOSITORY) private readonly natives: NativeBatchRepository,
   ) {}
 
+  /**
+   * `staleMs` 0 rings everything open (at start-up, and after the queue lost its jobs): safe, as
+   * every handler is idempotent and leases keep a purchase to one worker. `ran` is false when
+   * another reconciler (another process) held the lock, and nothing was done.
+   */
   async execute(
     staleMs = RECONCILE_STALE_MS,
-  ): Promise<{ validations: number; purchases: number; merges: number; finished: number; natives: number }> {
+  ): Promise<{ ran: boolean; validations: number; purchases: number; merges: number; finished: number; natives: number }> {
     const counts = { validations: 0, purchases: 0, merges: 0, finished: 0, natives: 0 };
-    await this.repo.exclusively(async () => {
+    const ran = await this.repo.exclusively(async () => {
       // Never a batch a validator holds (its lease is live): validations of a batch never overlap.
       const validating = await this.repo.validationsToRing(staleMs);
       for (const batchId of validating) await this.queue.add(QUEUES.validateBatch, { batchId });
@@ -66,6 +71,6 @@ export class ReconcileUseCase {
           `${counts.merges} label file merge(s), ${counts.natives} native batch step(s); finished ${counts.finished} batch(es)`,
       );
     }
-    return counts;
+    return { ran, ...counts };
   }
 }

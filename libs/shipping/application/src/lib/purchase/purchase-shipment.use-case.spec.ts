@@ -429,7 +429,7 @@ describe('PurchaseShipmentUseCase', () => {
     ]);
   });
 
-  it('records what a group bought even when a later step throws', async () => {
+  it('records what a group bought and hands the rest back when a later step throws', async () => {
     const { useCase, log } = setup({
       purchase: (call) => (call === 2 ? Promise.reject(new ProviderValidationError('bad')) : Promise.resolve(label)),
     });
@@ -437,8 +437,59 @@ describe('PurchaseShipmentUseCase', () => {
     internals.purchases.recordFailed = async () => {
       throw new Error('database down');
     };
-    await expect(useCase.execute(['bs1', 'bs2', 'bs3'])).rejects.toThrow('database down');
-    expect(log).toEqual(['purchase bs1', 'purchase bs2', 'recorded bs1=9400000']);
+    await useCase.execute(['bs1', 'bs2', 'bs3']);
+    expect(log).toEqual([
+      'purchase bs1',
+      'purchase bs2',
+      'recorded bs1=9400000',
+      // bs2 was sent: looked up before it is bought again; bs3 never was.
+      'requeue bs2 failure=true lookup=true',
+      'enqueue delay=1000 id=purchase:bs2:2',
+      'requeue bs3 failure=false lookup=false',
+      'enqueue delay=0 id=purchase:bs3:2',
+      'settled b1 bs1,bs2,bs3',
+    ]);
+  });
+
+  it('a share cut off by a lost database connection is recorded and handed back once the database answers again', async () => {
+    const { useCase, log } = setup({});
+    const internals = useCase as unknown as { purchases: PurchaseRepository };
+    let down = 3;
+    const record = internals.purchases.recordPurchasedMany;
+    const requeue = internals.purchases.requeue;
+    const lost = () => {
+      log.push('connection lost');
+      return Promise.reject(new Error('Connection terminated unexpectedly'));
+    };
+    // The database goes away while bs2's label is stored, and answers again after three tries.
+    internals.purchases.recordPurchasedMany = (items) => (down-- > 0 ? lost() : record(items));
+    internals.purchases.requeue = (c, o) => (down > 0 ? lost() : requeue(c, o));
+    const files = (useCase as unknown as { files: { store: PurchasedLabelFiles['store'] } }).files;
+    const store = files.store.bind(files);
+    files.store = (claim, bought, provider) => (claim.id === 'bs2' ? lost() : store(claim, bought, provider));
+    await useCase.execute(['bs1', 'bs2', 'bs3']);
+    expect(log).toEqual([
+      'purchase bs1',
+      'purchase bs2',
+      'connection lost',
+      'connection lost',
+      'connection lost',
+      'connection lost',
+      'recorded bs1=9400000',
+      'requeue bs2 failure=true lookup=true',
+      'enqueue delay=1000 id=purchase:bs2:2',
+      'requeue bs3 failure=false lookup=false',
+      'enqueue delay=0 id=purchase:bs3:2',
+      'settled b1 bs1,bs2,bs3',
+    ]);
+  });
+
+  it('fails the job when the database stays away past half the lease (the leases then run out)', async () => {
+    const { useCase, log } = setup({ purchaseLeaseMs: 1_000 });
+    const internals = useCase as unknown as { purchases: PurchaseRepository };
+    internals.purchases.recordPurchasedMany = () => Promise.reject(new Error('connect ECONNREFUSED'));
+    await expect(useCase.execute(['bs1'])).rejects.toThrow('ECONNREFUSED');
+    expect(log).toEqual(['purchase bs1']);
   });
 
   describe('at shutdown (SIGTERM)', () => {

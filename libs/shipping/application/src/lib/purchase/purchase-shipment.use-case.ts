@@ -13,6 +13,8 @@ import { HandleInsufficientFundsUseCase } from '../funding/handle-insufficient-f
 import { FundingRounds } from '../funding/funding-rounds';
 import { MergeLabelFilesUseCase } from '../label-files/merge-label-files.use-case';
 import { purchaseJobId } from './purchase-job-id';
+import { persistently } from '../common/persistently';
+import { errorText, groupBy, LookupFailed, type ShareProgress } from './purchase-share.util';
 import { PurchaseFundingStep } from './purchase-funding.step';
 import { PurchasedLabelFiles } from '../label-files/purchased-label.files';
 import { PurchaseHandBack } from './purchase-hand-back';
@@ -88,32 +90,75 @@ export class PurchaseShipmentUseCase {
     if (failed) throw failed.reason;
   }
 
-  /** One carrier account's share of a job: bought, recorded, and its settled chunks merged. */
+  /**
+   * One carrier account's share of a job: bought, recorded, and its settled chunks merged. A
+   * failure outside the provider's answers (the database connection lost mid-share) does not leave
+   * the claims held until their lease runs out: what was bought is recorded and what is left is
+   * handed back to the queue (looked up first where an attempt may have reached the provider),
+   * each write repeated until the database answers, for up to half the lease from the claim.
+   */
   private async buyShare(share: ClaimedPurchase[], claimedAt: number): Promise<void> {
     const bought: PurchasedItem[] = [];
+    const progress: ShareProgress = { settled: new Set(), attempted: new Set() };
+    let failure: unknown;
     try {
-      await this.buyGroup(share, bought, claimedAt);
-    } finally {
-      await this.metered.recordPurchasedMany(bought);
+      await this.buyGroup(share, bought, claimedAt, progress);
+    } catch (error) {
+      failure = error;
     }
-    // The shipments settled (or went back to the queue): each label file chunk they complete
-    // is merged; the last merge makes the batch PURCHASED.
-    for (const [batchId, settled] of groupBy(share, (c) => c.batchId)) {
-      await this.labelFiles.afterSettled(
-        batchId,
-        settled.map((c) => c.id),
-      );
+    const deadline = claimedAt + this.leaseMs / 2;
+    const retrying = (what: string) => (error: unknown) =>
+      this.logger.warn(`${what} of ${share.length} shipment(s) of batch ${share[0].batchId} failed, trying again: ${errorText(error)}`, {
+        batch_id: share[0].batchId,
+        batch_shipment_ids: share.map((c) => c.id),
+      });
+    try {
+      await persistently(() => this.metered.recordPurchasedMany(bought), deadline, retrying('recording the labels'));
+      if (failure !== undefined) {
+        const unsettled = share.filter((c) => !progress.settled.has(c.id) && !bought.some((b) => b.claim.id === c.id));
+        await persistently(() => this.requeueInterrupted(unsettled, progress.attempted), deadline, retrying('handing back'));
+        this.logger.warn(`${unsettled.length} shipment(s) of batch ${share[0].batchId} handed back to the queue after: ${errorText(failure)}`, {
+          batch_id: share[0].batchId,
+          batch_shipment_ids: unsettled.map((c) => c.id),
+        });
+      }
+      // The shipments settled (or went back to the queue): each label file chunk they complete
+      // is merged; the last merge makes the batch PURCHASED.
+      for (const [batchId, settled] of groupBy(share, (c) => c.batchId)) {
+        const ids = settled.map((c) => c.id);
+        await persistently(() => this.labelFiles.afterSettled(batchId, ids), deadline, retrying('merging the label files'));
+      }
+    } catch (error) {
+      // Still failing at the deadline: the job fails (BullMQ retries it) and the claims' leases run out.
+      throw failure ?? error;
     }
   }
 
+  /** Claims an interrupted share still holds go back to the queue; one an attempt may have sent is looked up first. */
+  private async requeueInterrupted(claims: ClaimedPurchase[], attempted: ReadonlySet<string>): Promise<void> {
+    for (const claim of claims) {
+      const lookupRequired = claim.lookupRequired || attempted.has(claim.id);
+      const token = await this.metered.requeue(claim, { countFailure: attempted.has(claim.id), lookupRequired });
+      await this.enqueue(claim, token, attempted.has(claim.id) ? 1_000 : 0);
+    }
+  }
+
+  /** Those of `claims` still held here, now started; the ones handed back at shutdown are settled as far as this job goes. */
+  private startHeld(claims: ClaimedPurchase[], progress: ShareProgress): ClaimedPurchase[] {
+    const mine = this.handBack.startAll(claims);
+    const started = new Set(mine.map((c) => c.id));
+    for (const claim of claims) if (!started.has(claim.id)) progress.settled.add(claim.id);
+    return mine;
+  }
+
   /** One carrier account's share of a job, in batch order. */
-  private async buyGroup(group: ClaimedPurchase[], bought: PurchasedItem[], claimedAt: number): Promise<void> {
+  private async buyGroup(group: ClaimedPurchase[], bought: PurchasedItem[], claimedAt: number, progress: ShareProgress): Promise<void> {
     const accountId = group[0].purchase.carrierAccountId;
     const account = await this.accounts.findByIdUnscoped(accountId);
     if (account) this.metered.account(account.id, account.provider);
     if (!account || !account.active) {
       const code = account ? 'carrier_account_inactive' : 'carrier_account_not_found';
-      await this.failAll(this.handBack.startAll(group), { source: 'shipbatch', code, text: `carrier account ${accountId} is ${account ? 'not active' : 'gone'}` });
+      await this.failAll(this.startHeld(group, progress), { source: 'shipbatch', code, text: `carrier account ${accountId} is ${account ? 'not active' : 'gone'}` }, progress);
       return;
     }
     let provider: LabelProvider;
@@ -128,19 +173,26 @@ export class PurchaseShipmentUseCase {
         batch_id: group[0].batchId,
         batch_shipment_ids: group.map((c) => c.id),
       });
-      await this.failAll(this.handBack.startAll(group), { source: 'shipbatch', code: 'carrier_account_invalid', text });
+      await this.failAll(this.startHeld(group, progress), { source: 'shipbatch', code: 'carrier_account_invalid', text }, progress);
       return;
     }
     for (let i = 0; i < group.length; i++) {
       const claim = group[i];
-      // Handed back at shutdown: another worker buys it.
-      if (!this.handBack.start(claim)) continue;
+      // Handed back at shutdown: another worker buys it (settled, as far as this job goes).
+      if (!this.handBack.start(claim)) {
+        progress.settled.add(claim.id);
+        continue;
+      }
+      progress.attempted.add(claim.id);
       const attempt = await this.attempt(claim, account, provider, claimedAt);
       if (attempt.kind === 'bought') {
         bought.push({ claim, label: attempt.label, file: await this.files.store(claim, attempt.label, provider) });
-      } else if (attempt.kind === 'slowed') {
+      } else {
+        progress.settled.add(claim.id);
+      }
+      if (attempt.kind === 'slowed') {
         // The account is slowed down: give the rest back untouched and come back later.
-        await this.giveBack(this.handBack.startAll(group.slice(i + 1)), attempt.delayMs);
+        await this.giveBack(this.startHeld(group.slice(i + 1), progress), attempt.delayMs, progress);
         return;
       }
     }
@@ -163,13 +215,17 @@ export class PurchaseShipmentUseCase {
     }
   }
 
-  private async failAll(group: ClaimedPurchase[], message: ShipmentMessage): Promise<void> {
-    for (const claim of group) await this.metered.recordFailed(claim, message, claim.lookupRequired);
+  private async failAll(group: ClaimedPurchase[], message: ShipmentMessage, progress: ShareProgress): Promise<void> {
+    for (const claim of group) {
+      await this.metered.recordFailed(claim, message, claim.lookupRequired);
+      progress.settled.add(claim.id);
+    }
   }
 
-  private async giveBack(claims: ClaimedPurchase[], delayMs: number): Promise<void> {
+  private async giveBack(claims: ClaimedPurchase[], delayMs: number, progress: ShareProgress): Promise<void> {
     for (const claim of claims) {
       const token = await this.metered.requeue(claim, { countFailure: false, lookupRequired: claim.lookupRequired });
+      progress.settled.add(claim.id);
       await this.enqueue(claim, token, delayMs);
     }
   }
@@ -273,23 +329,4 @@ export class PurchaseShipmentUseCase {
       { delayMs, jobId: purchaseJobId(claim.id, token), group: claim.tenantId },
     );
   }
-}
-
-/** A lookup by reference that failed: the error of a read, kept apart from a purchase's. */
-class LookupFailed extends Error {
-  constructor(readonly error: unknown) {
-    super(error instanceof Error ? error.message : String(error));
-    this.name = 'LookupFailed';
-  }
-}
-
-function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    const group = groups.get(k);
-    if (group) group.push(item);
-    else groups.set(k, [item]);
-  }
-  return groups;
 }
