@@ -6,3 +6,4 @@ export * from './lib/config.module';
 export * from './lib/file-storage.settings';
 export * from './lib/http.settings';
 export * from './lib/link-base';
+export * from './lib/work-group';

@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import type { DatabaseSchema } from './database-schema';
+import { fairPgDriver } from './fair-pool';
 
 
 export interface DataSourceSettings extends DatabaseSchema {
@@ -7,6 +8,8 @@ export interface DataSourceSettings extends DatabaseSchema {
   /** Connections in the pool; 1 for the embedded database (PGlite is single-connection). */
   poolSize: number;
   logging?: boolean;
+  /** Checkouts served by work group in turns (FairPool): the embedded database's one connection is shared fairly between tenants. */
+  fair?: boolean;
 }
 
 /**
@@ -24,6 +27,7 @@ export function createDataSource(settings: DataSourceSettings): DataSource {
     synchronize: false,
     logging: settings.logging ? ['error', 'warn', 'migration'] : ['error'],
     extra: { max: settings.poolSize, idleTimeoutMillis: 30_000 },
+    ...(settings.fair ? { driver: fairPgDriver() } : {}),
   });
 }
 

@@ -32,7 +32,8 @@ export async function openDatabase(
   const embedded = config.databaseUrl ? undefined : await EmbeddedPostgres.start(config.dataDir, config.embedded);
   const url = config.databaseUrl ?? embedded?.url ?? '';
   const poolSize = embedded ? 1 : SCALE_OUT_POOL_SIZE;
-  const dataSource = createDataSource({ url, ...schema, poolSize });
+  // Embedded: one connection, shared between tenants in turns (see FairPool).
+  const dataSource = createDataSource({ url, ...schema, poolSize, fair: embedded !== undefined });
   try {
     await dataSource.initialize();
     await runMigrations(dataSource, poolSize);

@@ -9,6 +9,7 @@ import {
   Optional,
 } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
+import { runInWorkGroup } from '@shipbatch/platform/config';
 import { discoverBullProcessors } from './bull-processor.discovery';
 
 import { type InProcessJob, InProcessLane } from './in-process.lane';
@@ -235,7 +236,8 @@ export class InProcessQueue
   private async run(lane: InProcessLane, job: InProcessJob): Promise<void> {
     if (job.opts.jobId !== undefined) lane.pendingIds.delete(job.opts.jobId);
     try {
-      await lane.processor?.process(job);
+      // As its group's work: the embedded database serves groups' queries in turns (FairPool).
+      await runInWorkGroup(job.opts.group ?? '', async () => lane.processor?.process(job));
     } catch (error) {
       this.failed(lane, job, error);
     } finally {
