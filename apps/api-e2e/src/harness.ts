@@ -13,8 +13,6 @@ export const ADMIN_TOKEN = 'e2e-admin-token';
 export interface Harness {
   mode: 'embedded' | 'scale-out';
   baseUrl: string;
-  /** The environment its processes were configured from (another API process on it shares the database, Redis and prefix). */
-  env: Record<string, string>;
   api: INestApplication;
   /** Where the queue processors run: the API app itself in embedded mode (and, running none, with `inProcessWorker: false`). */
   worker: INestApplicationContext;
@@ -53,14 +51,15 @@ export interface ChildApi extends ChildApp {
 export async function startEmbedded(options: HarnessOptions = {}): Promise<Harness> {
   const port = await freePort();
   const dataDir = tempDir('shipbatch-e2e-');
-  const env = { ...options.env, DATA_DIR: dataDir, ADMIN_TOKEN, PORT: String(port) };
-  const config = loadConfig(env, { runWorkers: true, reconcileIntervalSeconds: 0 });
+  const config = loadConfig(
+    { ...options.env, DATA_DIR: dataDir, ADMIN_TOKEN, PORT: String(port) },
+    { runWorkers: true, reconcileIntervalSeconds: 0 },
+  );
   const api = await createApiApp(config, { logger: false });
   await api.listen(port, '127.0.0.1');
   return {
     mode: 'embedded',
     baseUrl: `http://127.0.0.1:${port}`,
-    env,
     api,
     worker: api,
     children: [],
@@ -112,7 +111,6 @@ export async function startScaleOut(options: HarnessOptions = {}): Promise<Harne
   return {
     mode: 'scale-out',
     baseUrl: `http://127.0.0.1:${port}`,
-    env,
     api,
     worker,
     children,

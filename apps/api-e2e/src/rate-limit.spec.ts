@@ -1,10 +1,6 @@
-import type { INestApplication } from '@nestjs/common';
-import { createApiApp } from '@shipbatch/app/composition';
 import { TenantsService } from '@shipbatch/platform/auth';
-import { loadConfig } from '@shipbatch/platform/config';
 import { Client, type Reply } from './client';
-import { freePort } from './free-port';
-import { ADMIN_TOKEN, type Harness, startEmbedded, startScaleOut } from './harness';
+import { ADMIN_TOKEN, type ChildApi, type Harness, startEmbedded, startScaleOut } from './harness';
 
 /** Requests a minute each tenant (and each client address without a valid key) may make in this spec. */
 const LIMIT = 5;
@@ -119,26 +115,21 @@ describe.each([
 
 describe('request limits, scale-out: every API process shares the budget', () => {
   let h: Harness;
-  let second: INestApplication;
-  let secondUrl: string;
+  let second: ChildApi;
 
   beforeAll(async () => {
     h = await startScaleOut({ env: ENV });
-    const port = await freePort();
-    second = await createApiApp(loadConfig({ ...h.env, PORT: String(port) }, { runWorkers: false, reconcileIntervalSeconds: 0 }), { logger: false });
-    await second.listen(port, '127.0.0.1');
-    secondUrl = `http://127.0.0.1:${port}`;
+    second = await h.spawnApi(); // apps/api as a process of its own, on the same database, Redis and prefix
   });
 
   afterAll(async () => {
-    await second?.close();
     await h?.close();
   });
 
   it("counts a tenant's requests to two API processes against one budget", async () => {
     const { apiKey } = await h.api.get(TenantsService).create('acme');
     const one = new Client(h.baseUrl, apiKey);
-    const two = new Client(secondUrl, apiKey);
+    const two = new Client(second.baseUrl, apiKey);
     const answers: Reply[] = [];
     for (let i = 0; i < LIMIT; i++) answers.push(await (i % 2 === 0 ? one : two).get('/addresses'));
     expect(answers.map((a) => a.status)).toEqual(Array(LIMIT).fill(200));
