@@ -46,7 +46,8 @@ async function main() {
     const dataDir = mkdtempSync(join(tmpdir(), 'shipbatch-fuzz-'));
     const port = await freePort();
     const config = loadConfig(
-      { DATA_DIR: dataDir, ADMIN_TOKEN: ADMIN, PORT: String(port), WEBHOOK_ALLOWED_HOSTS: '127.0.0.1' },
+      // Thousands of requests from one tenant and one address: no request limit (a running service's, with BASE_URL, applies).
+      { DATA_DIR: dataDir, ADMIN_TOKEN: ADMIN, PORT: String(port), WEBHOOK_ALLOWED_HOSTS: '127.0.0.1', API_RATE_LIMIT_PER_MINUTE: '0' },
       { runWorkers: true, reconcileIntervalSeconds: 0 },
     );
     const app = await createApiApp(config, { logger: false });

@@ -9,3 +9,7 @@ export * from './lib/demo-key';
 export { LocalControl } from './lib/local-control';
 export { ApiKeyEntity, TenantEntity };
 export const AUTH_ENTITIES = [TenantEntity, ApiKeyEntity];
+export * from './lib/tokens';
+export * from './lib/rate-limit/request-limiter';
+export * from './lib/rate-limit/flexible-request.limiter';
+export * from './lib/rate-limit/rate-limit.middleware';

@@ -2,6 +2,7 @@ import { ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { AppConfig } from '@shipbatch/platform/config';
+import { RateLimitMiddleware } from '@shipbatch/platform/auth';
 import { HttpMetrics } from '@shipbatch/platform/metrics';
 import { ApiExceptionFilter, jsonOnlyBodies, singleQueryParameters, StorableParamsPipe, storableJsonBody, validationExceptionFactory } from '@shipbatch/shipping/api';
 import { corsOptions } from './cors';
@@ -38,6 +39,10 @@ export async function createApiApp(config: AppConfig, options: LogOptions = {}):
   if (config.http.corsOrigins.length > 0) app.enableCors(corsOptions(config.http.corsOrigins));
   // Behind a proxy (TRUST_PROXY=true): req.protocol, req.hostname and req.ip follow X-Forwarded-*.
   app.set('trust proxy', config.http.trustProxy);
+  // Then each tenant's request limit (by address without a valid key; after trust proxy, which req.ip follows),
+  // before anything else refuses or reads the request: every answer carries X-RateLimit-*, /health* and
+  // /metrics excepted; past it, 429 with Retry-After.
+  app.use(app.get(RateLimitMiddleware).handler());
   // A query parameter given twice, or a thousand of them: 400 naming it.
   app.use(singleQueryParameters());
   // A body in anything but JSON is a 415 naming the type, never silently ignored.

@@ -4,6 +4,7 @@ import { LocalControl } from '@shipbatch/platform/auth';
 import type { AppConfig } from '@shipbatch/platform/config';
 import { finishDocument } from './openapi-document';
 import { documentMalformedInput } from './openapi-input-errors';
+import { documentRateLimits } from './openapi-rate-limits';
 
 const DESCRIPTION = [
   'One batch label API in front of many label providers: Shippo-compatible batches and objects, ShipStation-compatible v2 labels.',
@@ -15,6 +16,8 @@ const DESCRIPTION = [
   'A request to a route not listed here answers 404 with error_code `route_not_found`.',
   '',
   'Every answer carries `X-Request-Id`; answers replayed for a repeated Idempotency-Key carry `Idempotent-Replayed: true`; 429 and 503 answers carry `Retry-After`.',
+  'Request limits: each tenant may make API_RATE_LIMIT_PER_MINUTE requests a minute (6000 unless the operator set it), and each client address as many without a valid API key, shared by every API process.',
+  'Every answer but /health*, /metrics and /local carries X-RateLimit-Limit, X-RateLimit-Remaining and X-RateLimit-Reset (seconds until the window resets); past the limit, 429 with error_code `rate_limit_exceeded` and Retry-After.',
 ].join('\n');
 
 /**
@@ -22,8 +25,8 @@ const DESCRIPTION = [
  * controllers' decorators (`@shipbatch/shipping/api`), the security schemes, and the response
  * schemas those decorators name (`@shipbatch/shipping/presentation`, one file a resource beside
  * its presenter, `presenters/<resource>.schema.ts`; the error shape in the api's `http/`)
- * published under components.schemas, and on every operation the answers to malformed input
- * (./openapi-input-errors).
+ * published under components.schemas, on every operation the answers to malformed input
+ * (./openapi-input-errors), and the request limits' headers and 429 (./openapi-rate-limits).
  */
 export function setupOpenApi(app: INestApplication, appConfig: AppConfig): void {
   const config = new DocumentBuilder()
@@ -71,10 +74,12 @@ export function setupOpenApi(app: INestApplication, appConfig: AppConfig): void 
   // Routes that are off are left out of the document (and Swagger UI): admin without
   // ADMIN_TOKEN, local outside embedded mode (the routes answer 404 there).
   const hiddenTags = [...(appConfig.adminToken ? [] : ['admin']), ...(app.get(LocalControl, { strict: false }).enabled ? [] : ['local'])];
+  // The request limits' headers and 429, where they apply, when they are on.
+  const limits = (document: OpenAPIObject) => (appConfig.apiRateLimitPerMinute > 0 ? documentRateLimits(document) : document);
   const finish = (document: OpenAPIObject) => finishDocument(document, { publicBaseUrl: appConfig.http.publicBaseUrl, hiddenTags });
   // Built on the first /docs or /docs-json request, not at start: the walk over every route and
   // schema is start-up time nobody waits for otherwise.
-  SwaggerModule.setup('docs', app, () => finish(documentMalformedInput(hoistComponents(SwaggerModule.createDocument(app, config)))), {
+  SwaggerModule.setup('docs', app, () => finish(limits(documentMalformedInput(hoistComponents(SwaggerModule.createDocument(app, config))))), {
     jsonDocumentUrl: 'docs-json',
     swaggerOptions: { persistAuthorization: true },
   });

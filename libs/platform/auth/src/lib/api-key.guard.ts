@@ -1,5 +1,6 @@
 import { type CanActivate, type ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
 import type { Request } from 'express';
+import { tenantOfRequest } from './request-tenant';
 import { TenantsService, type Tenant } from './tenants.service';
 
 export interface AuthenticatedRequest extends Request {
@@ -27,7 +28,7 @@ export class ApiKeyGuard implements CanActivate {
         'an API key is required: Authorization: ShippoToken <key>, Authorization: Bearer <key> or API-Key: <key>',
       );
     }
-    const tenant = await this.tenants.authenticate(key);
+    const tenant = await tenantOfRequest(req, key, this.tenants);
     if (!tenant) throw new UnauthorizedException('the API key is not valid');
     req.tenant = tenant;
     return true;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from '@shipbatch/platform/testing';
-import { ConfigError, DEFAULT_EMBEDDED_SETTINGS, DEFAULT_WORKER_SETTINGS, loadConfig } from './app.config';
+import { ConfigError, DEFAULT_API_RATE_LIMIT_PER_MINUTE, DEFAULT_EMBEDDED_SETTINGS, DEFAULT_WORKER_SETTINGS, loadConfig } from './app.config';
 
 describe('loadConfig', () => {
   const dir = () => tempDir('shipbatch-config-');
@@ -48,6 +48,16 @@ describe('loadConfig', () => {
     expect(loadConfig({ DATA_DIR: dir(), METRICS_PORT: '9464' }).metricsPort).toBe(9464);
     expect(() => loadConfig({ DATA_DIR: dir(), METRICS_PORT: '0' })).toThrow(/METRICS_PORT must be between 1 and 65535/);
     expect(() => loadConfig({ DATA_DIR: dir(), METRICS_PORT: 'x' })).toThrow(/METRICS_PORT/);
+  });
+
+  it('reads API_RATE_LIMIT_PER_MINUTE: 6000 unless set, 0 for no limit, a negative or fractional value refused naming the variable', () => {
+    expect(loadConfig({ DATA_DIR: dir() }).apiRateLimitPerMinute).toBe(DEFAULT_API_RATE_LIMIT_PER_MINUTE);
+    expect(DEFAULT_API_RATE_LIMIT_PER_MINUTE).toBe(6000);
+    expect(loadConfig({ DATA_DIR: dir(), API_RATE_LIMIT_PER_MINUTE: '120' }).apiRateLimitPerMinute).toBe(120);
+    expect(loadConfig({ DATA_DIR: dir(), API_RATE_LIMIT_PER_MINUTE: '0' }).apiRateLimitPerMinute).toBe(0);
+    expect(() => loadConfig({ DATA_DIR: dir(), API_RATE_LIMIT_PER_MINUTE: '-1' })).toThrow(/API_RATE_LIMIT_PER_MINUTE/);
+    expect(() => loadConfig({ DATA_DIR: dir(), API_RATE_LIMIT_PER_MINUTE: '1.5' })).toThrow(/API_RATE_LIMIT_PER_MINUTE/);
+    expect(() => loadConfig({ DATA_DIR: dir(), API_RATE_LIMIT_PER_MINUTE: '10000001' })).toThrow(/API_RATE_LIMIT_PER_MINUTE must be between 0 and 10000000/);
   });
 });
 

@@ -26,6 +26,11 @@ export interface AppConfig {
   /** Key prefix for Redis (queues, rate limits); lets test runs share one Redis. */
   queuePrefix: string;
   adminToken?: string;
+  /**
+   * Requests a minute each tenant (or, without a valid API key, each client address) may make to
+   * the API, shared by every API process (`API_RATE_LIMIT_PER_MINUTE`, 6000; 0: no limit).
+   */
+  apiRateLimitPerMinute: number;
   encryptionKey: Buffer;
   /** Base URL used in links (pagination `next`, label files). */
   publicBaseUrl: string;
@@ -110,6 +115,9 @@ export const DEFAULT_WORKER_SETTINGS: Readonly<WorkerSettings> = Object.freeze({
 
 /** `SHUTDOWN_GRACE_SECONDS` unset. */
 export const DEFAULT_SHUTDOWN_GRACE_SECONDS = 30;
+
+/** API requests a minute per tenant unless `API_RATE_LIMIT_PER_MINUTE` says otherwise: 100 a second, more than any client of ours sends. */
+export const DEFAULT_API_RATE_LIMIT_PER_MINUTE = 6_000;
 
 /** The longest lease taken, in seconds (a day). */
 const MAX_LEASE_SECONDS = 86_400;
@@ -272,6 +280,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     redisUrl,
     queuePrefix: env['QUEUE_PREFIX'] || 'shipbatch',
     adminToken: env['ADMIN_TOKEN'] || undefined,
+    apiRateLimitPerMinute: intBetween(env, 'API_RATE_LIMIT_PER_MINUTE', DEFAULT_API_RATE_LIMIT_PER_MINUTE, 0, 10_000_000),
     encryptionKey: loadEncryptionKey(env, mode, dataDir),
     publicBaseUrl: (env['PUBLIC_BASE_URL'] || `http://localhost:${port}`).replace(/\/+$/, ''),
     defaultProvider: (env['DEFAULT_PROVIDER'] || 'mock').trim(),

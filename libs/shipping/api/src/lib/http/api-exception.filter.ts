@@ -18,6 +18,9 @@ const TYPE_BY_STATUS: Record<number, ErrorType> = {
   429: 'system',
 };
 
+/** The code of an HttpException's answer by its status (ShipStation's `rate_limit_exceeded` for the request limits' 429). */
+const ERROR_CODE_BY_STATUS: Record<number, string> = { 401: 'unauthorized', 404: 'not_found', 429: 'rate_limit_exceeded' };
+
 const DOMAIN_STATUS = { conflict: 409, not_found: 404, invalid_input: 400, unavailable: 503 } as const;
 
 /** Seconds a 503 asks the client to wait when the provider did not say. */
@@ -116,7 +119,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
           : Array.isArray((body as { message?: unknown }).message)
             ? ((body as { message: string[] }).message.join('; '))
             : String((body as { message?: unknown }).message ?? exception.message);
-      const code = status === 404 ? 'not_found' : status === 401 ? 'unauthorized' : `http_${status}`;
+      const code = ERROR_CODE_BY_STATUS[status] ?? `http_${status}`;
       return this.one(status, code, message);
     }
     return this.one(HttpStatus.INTERNAL_SERVER_ERROR, 'internal_error', 'an unexpected error occurred');
