@@ -55,10 +55,15 @@ describe.each([
   });
 
   it('answers an unknown route with 404 saying the route does not exist, keyed or not; a missing object keeps its own 404', async () => {
-    for (const res of [await anon.get('/no/such/route?x=1'), await acme.post('/batchez', {}), await acme.request('DELETE', '/batches')]) {
+    for (const res of [await anon.get('/no/such/route?x=1'), await acme.post('/batchez', {}), await acme.request('DELETE', '/batchez')]) {
       expect(res.status).toBe(404);
       expect(res.body.errors[0]).toMatchObject({ error_code: 'route_not_found', message: expect.stringMatching(/^there is no route (GET|POST|DELETE) \/[a-z/]+; the API's routes are listed at \/docs$/) });
     }
+    // A route that exists, with a method it does not take: 405 naming the ones it does.
+    const wrongMethod = await acme.request('DELETE', '/batches');
+    expect(wrongMethod.status).toBe(405);
+    expect(wrongMethod.headers.get('allow')).toBe('GET, HEAD, POST');
+    expect(wrongMethod.body.errors[0].error_code).toBe('method_not_allowed');
     expect((await anon.get('/no/such/route?x=1')).body.errors[0].message).toContain('GET /no/such/route;');
     const missing = await acme.get('/batches/batch_unknown');
     expect(missing.status).toBe(404);
