@@ -24,7 +24,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PDFDocument, PDFName } from '@cantoo/pdf-lib';
+import { PDFDocument } from '@cantoo/pdf-lib';
 import { UrlSigner } from '@shipbatch/platform/config';
 import { type MockLabelContent, mockTrackingNumber, renderMockLabel } from '@shipbatch/providers/mock';
 import type { FileStorage } from '@shipbatch/shipping/application';
