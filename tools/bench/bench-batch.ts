@@ -9,44 +9,18 @@
  * for the scale-out run. `BENCH_STORAGE=s3` runs scale-out with FILE_STORAGE=s3 on an
  * S3-compatible server of its own (s3rver, a process beside the others, objects on local disk).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { PdfLabelMerger } from '@shipbatch/shipping/label-merger';
-import { ADMIN_TOKEN, freePort, http, shipments, start, stop, throwawayStores, waitFor } from './bench-support';
+import { mergePdfStream } from '@shipbatch/shipping/label-merger';
+import { ADMIN_TOKEN, freePort, http, shipments, start, startS3Server, stop, throwawayStores, waitFor } from './bench-support';
 
 const SHIPMENTS = Number(process.env['BENCH_SHIPMENTS'] ?? 10_000);
 const WARM_UP_SHIPMENTS = 200;
 const STORAGE = process.env['BENCH_STORAGE'] === 's3' ? 's3' : 'local';
 const BUCKET = 'shipbatch-bench';
-
-/** s3rver (@20minutes/s3rver's CLI) on a free port, its objects in a temp folder: the env FILE_STORAGE=s3 needs. */
-async function startS3(): Promise<{ process: ChildProcess; env: Record<string, string>; directory: string }> {
-  const port = await freePort();
-  const directory = mkdtempSync(join(tmpdir(), 'shipbatch-bench-s3-'));
-  const child = spawn(process.execPath, ['-e', "require('@20minutes/s3rver/lib/cli.js').parseAsync(process.argv.slice(1), { from: 'user' })", '--', '-d', directory, '-a', '127.0.0.1', '-p', String(port), '-s', '--no-vhost-buckets', '--configure-bucket', BUCKET], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (out.includes('listening')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`s3rver exited (${code})`)));
-  });
-  const env = {
-    FILE_STORAGE: 's3',
-    S3_BUCKET: BUCKET,
-    S3_ENDPOINT: `http://127.0.0.1:${port}`,
-    S3_FORCE_PATH_STYLE: '1',
-    AWS_ACCESS_KEY_ID: 'S3RVER',
-    AWS_SECRET_ACCESS_KEY: 'S3RVER',
-  };
-  return { process: child, env, directory };
-}
 
 /** Peak resident set size (VmHWM) of a live process, in MB. */
 function peakRssMb(pid: number | undefined): number {
@@ -102,9 +76,8 @@ async function merge100(labelsRoot: string): Promise<{ ms: number; bytes: number
   const runs: Array<{ ms: number; bytes: number }> = [];
   for (let i = 0; i < 5; i++) {
     const t = process.hrtime.bigint();
-    const merger = await PdfLabelMerger.create();
-    for (const label of labels) await merger.add(label);
-    const bytes = (await merger.save()).length;
+    let bytes = 0;
+    for await (const chunk of mergePdfStream(labels)) bytes += chunk.length;
     runs.push({ ms: Number(process.hrtime.bigint() - t) / 1e6, bytes });
   }
   return runs.sort((a, b) => a.ms - b.ms)[2];
@@ -216,7 +189,7 @@ async function scaleOut() {
   const stores = await throwawayStores('batch');
   const url = stores.url;
   const port = await freePort();
-  const s3 = STORAGE === 's3' ? await startS3() : undefined;
+  const s3 = STORAGE === 's3' ? await startS3Server(BUCKET) : undefined;
   const env = { ...stores.env, ...s3?.env };
 
   const api = start('apps/api/src/main.js', { ...env, PORT: String(port) }, nodeArgs('API'));

@@ -25,6 +25,9 @@ function workspaceRoot(from: string): string {
 const root = workspaceRoot(__dirname);
 const run = join(root, 'tools/scripts/run.js');
 
+/** `node tools/scripts/run.js <entry>` runs a compiled entry point (relative to dist/out-tsc). */
+export const RUN_JS = run;
+
 export function freePort(): Promise<number> {
   return new Promise((ok, fail) => {
     const s = createServer();
@@ -136,4 +139,30 @@ export function shipments(n: number, customer = 'Customer') {
       metadata: `order ${i}`,
     },
   }));
+}
+
+/** s3rver (@20minutes/s3rver's CLI) on a free port, its objects in a temp folder: the env FILE_STORAGE=s3 needs. */
+export async function startS3Server(bucket: string): Promise<{ process: ChildProcess; env: Record<string, string>; directory: string }> {
+  const port = await freePort();
+  const directory = mkdtempSync(join(tmpdir(), 'shipbatch-bench-s3-'));
+  const child = spawn(process.execPath, ['-e', "require('@20minutes/s3rver/lib/cli.js').parseAsync(process.argv.slice(1), { from: 'user' })", '--', '-d', directory, '-a', '127.0.0.1', '-p', String(port), '-s', '--no-vhost-buckets', '--configure-bucket', bucket], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    let out = '';
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('listening')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`s3rver exited (${code})`)));
+  });
+  const env = {
+    FILE_STORAGE: 's3',
+    S3_BUCKET: bucket,
+    S3_ENDPOINT: `http://127.0.0.1:${port}`,
+    S3_FORCE_PATH_STYLE: '1',
+    AWS_ACCESS_KEY_ID: 'S3RVER',
+    AWS_SECRET_ACCESS_KEY: 'S3RVER',
+  };
+  return { process: child, env, directory };
 }

@@ -1,3 +1,4 @@
 export * from './lib/label-merger.module';
-export * from './lib/pdf-label.merger';
+export * from './lib/merge-pdf.stream';
+export * from './lib/pdf-stream.writer';
 export * from './lib/pdf-merge.thread';

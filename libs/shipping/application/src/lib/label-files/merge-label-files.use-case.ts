@@ -7,7 +7,7 @@ import { FileNotFoundError } from './file-storage.errors';
 import type { ChunkLabel, LabelFilesRepository, SettledChunk } from './label-files.repository';
 import { FILE_STORAGE, LABEL_FILES_REPOSITORY, LABEL_MERGER, QUEUES, SHIPPING_METRICS } from '../tokens';
 import { NO_SHIPPING_METRICS, type ShippingMetrics } from '../common/shipping-metrics.port';
-import type { LabelMerger } from './label-merger';
+import type { LabelMerger, SkippedLabelDocument } from './label-merger';
 
 export interface MergeLabelFilesJob {
   batchId: string;
@@ -120,28 +120,35 @@ export class MergeLabelFilesUseCase {
     );
   }
 
-  /** Merges one chunk (at most 100 labels in memory at once) and stores the result. */
+  /**
+   * Merges one chunk and stores the result, streamed: labels are read one at a time as the
+   * merged file is written, so memory holds about one label, not 100 (nor the merged file).
+   */
   private async write(key: string, format: MergedFileFormat, labels: ChunkLabel[]): Promise<void> {
     if (format === 'zpl') {
       await this.files.put(key, this.zplBlocks(key, labels), 'application/zpl');
       return;
     }
-    // Read one label at a time; the merger (pdf-lib, on its thread when MERGE_THREAD is on) does the CPU work.
-    const docs: Buffer[] = [];
+    // The merger (pdf-lib, on its thread when MERGE_THREAD is on) does the CPU work.
     const included: ChunkLabel[] = [];
-    for (const label of labels) {
-      const content = await this.labelContent(key, label, format);
-      if (!content) continue;
-      docs.push(content);
-      included.push(label);
-    }
-    const { pdf, skipped } = await this.merger.mergePdf(docs);
+    const skipped: SkippedLabelDocument[] = [];
+    const pdf = this.merger.mergePdf(this.pdfDocuments(key, labels, included), (s) => skipped.push(s));
+    await this.files.put(key, pdf, 'application/pdf');
     for (const s of skipped) {
       // A broken label file would fail this job on every retry and hold the batch in
       // PURCHASING for good: leave it out, loudly.
       this.logger.error(`${key}: label ${included[s.index]?.labelId} could not be merged (${s.reason}); left out`);
     }
-    await this.files.put(key, pdf, 'application/pdf');
+  }
+
+  /** The labels' documents that can go into a PDF, read one at a time; `included` lists their labels. */
+  private async *pdfDocuments(key: string, labels: ChunkLabel[], included: ChunkLabel[]): AsyncGenerator<Buffer> {
+    for (const label of labels) {
+      const content = await this.labelContent(key, label, 'pdf');
+      if (!content) continue;
+      included.push(label);
+      yield content;
+    }
   }
 
   private async *zplBlocks(key: string, labels: ChunkLabel[]): AsyncGenerator<Buffer> {

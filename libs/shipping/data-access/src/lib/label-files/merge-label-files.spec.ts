@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { crc32, deflateSync } from 'node:zlib';
 import { PDFDocument } from '@cantoo/pdf-lib';
+import { Logger } from '@nestjs/common';
 import { UrlSigner } from '@shipbatch/platform/config';
 import { type DatabaseHandle, openDatabase } from '@shipbatch/platform/database';
 import type { EnqueueItem, QueuePort } from '@shipbatch/platform/queue';
 import { createTestDatabase, tempDir, type TestDatabase } from '@shipbatch/platform/testing';
 import type { PurchasedLabel } from '@shipbatch/providers/core';
-import { type MergeLabelFilesJob, MergeLabelFilesUseCase, QUEUES } from '@shipbatch/shipping/application';
+import { type FileContent, type MergeLabelFilesJob, MergeLabelFilesUseCase, QUEUES } from '@shipbatch/shipping/application';
 import { PdfMergeThread } from '@shipbatch/shipping/label-merger';
 import { LocalFileStorage } from '../local-file.storage';
 import { TypeormBatchRepository } from '../repositories/batch.repository';
@@ -319,10 +320,46 @@ describe.each([
     await buy('broken', ids[1], Buffer.from('%PDF-1.7 not really'), 'pdf');
     await buy('broken', ids[2], await pdfLabel(102), 'pdf');
     await storage.delete(`labels/t1/${ids[2]}.pdf`);
-    await drain();
+    const errors = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    try {
+      await drain();
+      const logged = errors.mock.calls.map(([m]) => String(m));
+      expect(logged).toEqual([
+        expect.stringMatching(new RegExp(`label .+'s file labels/t1/${ids[2]}\\.pdf is missing; left out$`)),
+        expect.stringMatching(/: label (?!undefined)\S+ could not be merged \(.+\); left out$/),
+      ]);
+    } finally {
+      errors.mockRestore();
+    }
     const done = await batchRow('broken');
     expect(done.status).toBe('PURCHASED');
     expect(await pageWidths(done.label_file_keys[0])).toEqual([100]);
+  });
+
+  it('stores nothing when reading a label fails midway (the merge job fails, and its retry writes the file)', async () => {
+    const ids = await purchasingBatch('flaky', 3);
+    for (const [i, id] of ids.entries()) await buy('flaky', id, await pdfLabel(100 + i), 'pdf');
+    const puts: string[] = [];
+    // The same files, but the last label cannot be read (a storage outage, not a missing file).
+    const flaky = Object.assign(Object.create(storage) as LocalFileStorage, {
+      read: async (key: string) => {
+        if (key.endsWith(`${ids[2]}.pdf`)) throw new Error('storage unavailable');
+        return storage.read(key);
+      },
+      put: async (key: string, content: FileContent, type: string) => {
+        puts.push(key);
+        return storage.put(key, content, type);
+      },
+    });
+    const failing = new MergeLabelFilesUseCase(new TypeormLabelFilesRepository(db.dataSource), flaky, queue, new PdfMergeThread());
+    const [job] = queue.jobs.splice(0);
+    await expect(failing.execute(job.data.batchId, job.data.chunk)).rejects.toThrow('storage unavailable');
+    expect(puts).toHaveLength(1);
+    expect(await storage.exists(puts[0])).toBe(false);
+    expect(await batchRow('flaky')).toEqual({ status: 'PURCHASING', label_file_keys: [] });
+    await merge.execute(job.data.batchId, job.data.chunk);
+    expect(await batchRow('flaky')).toEqual({ status: 'PURCHASED', label_file_keys: [puts[0]] });
+    expect(await pageWidths(puts[0])).toEqual([100, 101, 102]);
   });
 
   it('leaves an open chunk alone, and recovers merges a crash lost', async () => {

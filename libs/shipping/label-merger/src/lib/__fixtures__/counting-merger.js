@@ -1,19 +1,20 @@
-// A stand-in for the compiled PdfLabelMerger, to test PdfMergeThread's plumbing under jest
-// (which runs TypeScript sources a worker thread cannot load). "Merges" by listing sizes.
-class PdfLabelMerger {
-  constructor() {
-    this.sizes = [];
-  }
+// A stand-in for the compiled PdfStreamWriter, to test PdfMergeThread's plumbing under jest
+// (which runs TypeScript sources a worker thread cannot load). "Merges" by listing sizes:
+// the header is "merged:", each label adds "<size>,", the end ":thread=<which thread>".
+class PdfStreamWriter {
   static async create() {
-    return new PdfLabelMerger();
+    return new PdfStreamWriter();
+  }
+  header() {
+    return Buffer.from('merged:');
   }
   async add(content) {
     if (content.toString('latin1').startsWith('BROKEN')) throw new Error('cannot parse');
     if (content.toString('latin1').startsWith('CRASH')) process.exit(3);
-    this.sizes.push(content.length);
+    return Buffer.from(`${content.length},`);
   }
-  async save() {
-    return Buffer.from(`merged:${this.sizes.join(',')}:thread=${require('node:worker_threads').isMainThread ? 'main' : 'worker'}`);
+  finish() {
+    return Buffer.from(`:thread=${require('node:worker_threads').isMainThread ? 'main' : 'worker'}`);
   }
 }
-module.exports = { PdfLabelMerger };
+module.exports = { PdfStreamWriter };
