@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { AppConfig } from '@shipbatch/platform/config';
 import { HttpMetrics } from '@shipbatch/platform/metrics';
-import { ApiExceptionFilter, jsonOnlyBodies, singleQueryParameters, StorableParamsPipe, storableJsonBody, validationExceptionFactory } from '@shipbatch/shipping/api';
+import { ApiExceptionFilter, jsonOnlyBodies, boundedQueryParameters, STRICT_VALIDATION, StorableParamsPipe, storableJsonBody, validationExceptionFactory } from '@shipbatch/shipping/api';
 import { corsOptions } from './cors';
 import { requestOriginLinks } from './request-origin';
 import { answerClientErrors } from './client-errors';
@@ -38,8 +38,8 @@ export async function createApiApp(config: AppConfig, options: LogOptions = {}):
   if (config.http.corsOrigins.length > 0) app.enableCors(corsOptions(config.http.corsOrigins));
   // Behind a proxy (TRUST_PROXY=true): req.protocol, req.hostname and req.ip follow X-Forwarded-*.
   app.set('trust proxy', config.http.trustProxy);
-  // A query parameter given twice, or a thousand of them: 400 naming it.
-  app.use(singleQueryParameters());
+  // More than a thousand query parameters: 400. (Unknown or repeated ones: QueryParametersInterceptor, per route.)
+  app.use(boundedQueryParameters());
   // A body in anything but JSON is a 415 naming the type, never silently ignored.
   app.use(jsonOnlyBodies());
   app.useBodyParser('json', { limit: MAX_BODY, type: ['application/json', 'application/*+json'] });
@@ -50,7 +50,8 @@ export async function createApiApp(config: AppConfig, options: LogOptions = {}):
   app.use(requestOriginLinks());
   app.useGlobalPipes(
     new StorableParamsPipe(),
-    new ValidationPipe({ whitelist: true, transform: true, exceptionFactory: validationExceptionFactory, validationError: { target: false, value: true } }),
+    // A field no DTO declares is a 400 naming it (unknown_field), never stripped in silence.
+    new ValidationPipe({ ...STRICT_VALIDATION, exceptionFactory: validationExceptionFactory }),
   );
   app.useGlobalFilters(new ApiExceptionFilter());
   app.enableShutdownHooks();

@@ -22,7 +22,9 @@ export class AddressesController {
   @Post()
   @HttpCode(201)
   async create(@TenantId() tenantId: string, @Body() dto: AddressDto) {
-    return presentAddress(await this.objects.createAddress(tenantId, { ...dto }));
+    // `validate` is accepted and ignored (see AddressDto).
+    const { validate: _ignored, ...address } = dto;
+    return presentAddress(await this.objects.createAddress(tenantId, address));
   }
 
   @ApiAnswer(200, shippoPageSchema(ADDRESS_SCHEMA), 'One page of addresses, newest first')
