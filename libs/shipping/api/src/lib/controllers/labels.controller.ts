@@ -5,7 +5,7 @@ import { TenantId } from '@shipbatch/platform/auth';
 import { LabelQueriesService, VoidLabelUseCase } from '@shipbatch/shipping/application';
 import { LABELS_DEFAULT_PAGE_SIZE, type LabelListQuery } from '@shipbatch/shipping/domain';
 import { LABEL_LIST_SCHEMA, LABEL_SCHEMA, presentLabel, presentLabelList, presentVoid, VOID_RESULT_SCHEMA } from '@shipbatch/shipping/presentation';
-import { LABEL_FILTER_PARAMS, ListLabelsQueryDto } from '../dto/list-labels.dto';
+import { LABEL_FILTER_PARAMS, LabelDownloadQueryDto, ListLabelsQueryDto } from '../dto/list-labels.dto';
 import { TenantController } from '../http/tenant-controller.decorator';
 import { ApiAnswer, ApiErrors } from '../openapi/decorators';
 
@@ -26,7 +26,7 @@ export class LabelsController {
       'the labels of a page are always listed oldest to newest.',
   })
   @ApiAnswer(200, LABEL_LIST_SCHEMA, '{labels, total, page, pages, links}; a page past the end is an empty page')
-  @ApiErrors({ 400: 'a query parameter is invalid or given twice (named in field_name)' })
+  @ApiErrors({ 400: 'a query parameter is invalid, unknown, or given twice (only refund_status may repeat); named in field_name' })
   async list(@TenantId() tenantId: string, @Query() dto: ListLabelsQueryDto) {
     const query: LabelListQuery = {
       filter: {
@@ -36,6 +36,9 @@ export class LabelsController {
         trackingNumber: dto.tracking_number,
         batchId: dto.batch_id,
         warehouseId: dto.warehouse_id,
+        shipmentId: dto.shipment_id,
+        rateId: dto.rate_id,
+        refundStatuses: dto.refund_status,
         createdAtStart: dto.created_at_start ? new Date(dto.created_at_start) : undefined,
         createdAtEnd: dto.created_at_end ? new Date(dto.created_at_end) : undefined,
       },
@@ -48,7 +51,7 @@ export class LabelsController {
     const params: Array<[string, string]> = [];
     for (const name of [...LABEL_FILTER_PARAMS, 'sort_dir', 'sort_by'] as const) {
       const value = dto[name];
-      if (value !== undefined) params.push([name, String(value)]);
+      if (value !== undefined) params.push([name, Array.isArray(value) ? value.join(',') : String(value)]);
     }
     return presentLabelList(labels, {
       base: `${linkBase(this.config)}/v2/labels`,
@@ -63,8 +66,8 @@ export class LabelsController {
   @ApiOperation({ summary: 'Get a label by the external_shipment_id its shipment was given' })
   @ApiParam({ name: 'external_shipment_id', description: 'the id the caller gave the shipment (unique per tenant)' })
   @ApiAnswer(200, LABEL_SCHEMA, 'The newest label bought for that shipment')
-  @ApiErrors({ 404: 'no label of the tenant has this external_shipment_id' })
-  async byExternalShipmentId(@TenantId() tenantId: string, @Param('external_shipment_id') id: string) {
+  @ApiErrors({ 400: 'label_download_type other than url, or a query parameter the route does not take', 404: 'no label of the tenant has this external_shipment_id' })
+  async byExternalShipmentId(@TenantId() tenantId: string, @Param('external_shipment_id') id: string, @Query() _download: LabelDownloadQueryDto) {
     return presentLabel(await this.queries.getByExternalShipmentId(tenantId, id));
   }
 
@@ -72,8 +75,8 @@ export class LabelsController {
   @ApiOperation({ summary: 'Get a label by id' })
   @ApiParam({ name: 'label_id', description: 'the label id (the same as the Shippo transaction id)' })
   @ApiAnswer(200, LABEL_SCHEMA, 'The label, with every field of ShipStation’s label')
-  @ApiErrors({ 404: 'no label of the tenant has this id' })
-  async get(@TenantId() tenantId: string, @Param('label_id') id: string) {
+  @ApiErrors({ 400: 'label_download_type other than url, or a query parameter the route does not take', 404: 'no label of the tenant has this id' })
+  async get(@TenantId() tenantId: string, @Param('label_id') id: string, @Query() _download: LabelDownloadQueryDto) {
     return presentLabel(await this.queries.get(tenantId, id));
   }
 
