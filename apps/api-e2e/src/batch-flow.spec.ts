@@ -55,7 +55,7 @@ describe.each([
   });
 
   it('answers an unknown route with 404 saying the route does not exist, keyed or not; a missing object keeps its own 404', async () => {
-    for (const res of [await anon.get('/no/such/route?x=1'), await acme.post('/batchez', {}), await acme.request('DELETE', '/batches')]) {
+    for (const res of [await anon.get('/no/such/route?x=1'), await acme.post('/batchez', {}), await acme.request('DELETE', '/batchez')]) {
       expect(res.status).toBe(404);
       expect(res.body.errors[0]).toMatchObject({ error_code: 'route_not_found', message: expect.stringMatching(/^there is no route (GET|POST|DELETE) \/[a-z/]+; the API's routes are listed at \/docs$/) });
     }

@@ -5,7 +5,8 @@ import { TenantId } from '@shipbatch/platform/auth';
 import { LabelQueriesService, VoidLabelUseCase } from '@shipbatch/shipping/application';
 import { LABELS_DEFAULT_PAGE_SIZE, type LabelListQuery } from '@shipbatch/shipping/domain';
 import { LABEL_LIST_SCHEMA, LABEL_SCHEMA, presentLabel, presentLabelList, presentVoid, VOID_RESULT_SCHEMA } from '@shipbatch/shipping/presentation';
-import { LABEL_FILTER_PARAMS, LabelDownloadQueryDto, ListLabelsQueryDto } from '../dto/list-labels.dto';
+import { LabelDownloadQueryDto } from '../dto/label-download-query.dto';
+import { LABEL_FILTER_PARAMS, ListLabelsQueryDto } from '../dto/list-labels.dto';
 import { TenantController } from '../http/tenant-controller.decorator';
 import { ApiAnswer, ApiErrors } from '../openapi/decorators';
 

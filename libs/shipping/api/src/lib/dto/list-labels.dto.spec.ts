@@ -3,7 +3,8 @@ import { validateSync } from 'class-validator';
 import { flattenValidationErrors } from '../http/api-error';
 import { STRICT_VALIDATION } from '../http/validation-options';
 import { queryListsOf } from '../http/query-list.decorator';
-import { LabelDownloadQueryDto, ListLabelsQueryDto } from './list-labels.dto';
+import { LabelDownloadQueryDto } from './label-download-query.dto';
+import { ListLabelsQueryDto } from './list-labels.dto';
 
 /** What the global ValidationPipe does with a query string: transform, validate, name the fields. */
 function fields(query: Record<string, unknown>): string[] {

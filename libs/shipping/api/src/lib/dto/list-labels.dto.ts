@@ -1,4 +1,3 @@
-import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
@@ -15,6 +14,7 @@ import {
   type RefundStatus,
 } from '@shipbatch/shipping/domain';
 import { QueryList } from '../http/query-list.decorator';
+import { LabelDownloadType } from './label-download-query.dto';
 import { MAX_PAGE, QueryInt } from './query-int.decorator';
 
 /** Query parameters of GET /v2/labels, as ShipStation names them. Any bad value: 400 naming it. */
@@ -72,10 +72,6 @@ export class ListLabelsQueryDto {
   @LabelDownloadType() label_download_type?: 'url';
 }
 
-/** `label_download_type` of the routes that answer one label (by id, by external_shipment_id). */
-export class LabelDownloadQueryDto {
-  @LabelDownloadType() label_download_type?: 'url';
-}
 
 /** The filters in the order links repeat them. */
 export const LABEL_FILTER_PARAMS = [
@@ -99,15 +95,3 @@ function toList({ value }: { value: unknown }): unknown {
   return parts ? parts.flatMap((v: string) => v.split(',')).map((v) => v.trim()) : value;
 }
 
-/**
- * ShipStation's `label_download_type`: `url` (the default) is how every label is served here
- * (`label_download.href`, a signed link); `inline` (the file, base64, in the answer) is not
- * offered and is refused rather than ignored.
- */
-function LabelDownloadType(): PropertyDecorator {
-  return applyDecorators(
-    ApiPropertyOptional({ enum: ['url'], default: 'url', description: 'url only: labels are served by link (label_download); inline is not offered' }),
-    IsOptional(),
-    IsIn(['url'], { message: 'label_download_type must be url: labels are served by link (label_download.href); inline is not offered' }),
-  );
-}

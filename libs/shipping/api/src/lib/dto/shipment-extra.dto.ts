@@ -1,20 +1,12 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, MaxLength, Min, ValidateNested } from 'class-validator';
 import { SIGNATURE_CONFIRMATIONS } from '@shipbatch/providers/core';
-import { IsCurrencyCode } from './currency-code.decorator';
-import { IsPositiveDecimal } from './positive-decimal.decorator';
+import { InsuranceDto } from './insurance.dto';
 
 const LASERSHIP_ATTRS = ['TwoPersonDelivery', 'Explosive', 'Alcohol', 'Hazmat', 'ControlledSubstance', 'Refrigerated', 'DryIce', 'Perishable', 'NoRTS'];
 const OBJECT_NOTE = "as Shippo's ShipmentExtra describes it; passed on as sent";
 
-/** Shippo's `insurance`: the declared value and its currency; `provider` asks for the carrier's own insurance. */
-export class InsuranceDto {
-  @ApiProperty({ example: '100.00', description: 'declared value, a decimal string or a number' }) @IsPositiveDecimal() amount: string;
-  @ApiProperty({ example: 'USD' }) @IsCurrencyCode() currency: string;
-  @ApiPropertyOptional({ maxLength: 200 }) @IsOptional() @IsString() @MaxLength(200) content?: string;
-  @ApiPropertyOptional({ enum: ['FEDEX', 'UPS', 'ONTRAC'] }) @IsOptional() @IsIn(['FEDEX', 'UPS', 'ONTRAC']) provider?: string;
-}
 
 /**
  * A shipment's `extra`: the options of Shippo's ShipmentExtra, each checked for its type. A key
