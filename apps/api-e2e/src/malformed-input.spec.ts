@@ -12,7 +12,7 @@ const TO = { name: 'Mr Hippo', street1: '965 Mission St', city: 'San Francisco',
 const PARCEL = { length: '10', width: '8', height: '4', distance_unit: 'in', weight: '2', mass_unit: 'lb' };
 
 /** A seeded sample of the fuzz (npm run fuzz:api sends all of it): enough to touch every route, quick enough for the suite. */
-const FUZZ_SAMPLE = 250;
+const FUZZ_SAMPLE = 300;
 
 /**
  * Malformed input never reaches a 500 and a rejected request stores nothing: NUL characters

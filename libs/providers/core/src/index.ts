@@ -12,3 +12,4 @@ export * from './lib/http/retry-after';
 export * from './lib/http/retry-policy';
 export * from './lib/shipment-checks';
 export * from './lib/label-documents';
+export * from './lib/shipment-extra';

@@ -5,4 +5,5 @@ export * from './lib/http/storable-input';
 export * from './lib/http/storable-input.middleware';
 export * from './lib/http/storable-params.pipe';
 export * from './lib/http/json-only-bodies.middleware';
-export * from './lib/http/single-query-parameters.middleware';
+export * from './lib/http/bounded-query-parameters.middleware';
+export * from './lib/http/validation-options';

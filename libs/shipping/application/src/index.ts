@@ -27,6 +27,7 @@ export * from './lib/batches/create-batch.use-case';
 export * from './lib/batches/reconcile.repository';
 export * from './lib/batches/reconcile.use-case';
 export * from './lib/batches/shipment-input';
+export * from './lib/batches/shipment-extras.policy';
 export * from './lib/batches/validate-batch.use-case';
 export * from './lib/batches/validation-lease';
 export * from './lib/batches/validation-lease-lost.error';

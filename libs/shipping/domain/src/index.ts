@@ -13,3 +13,4 @@ export * from './lib/label-format';
 export * from './lib/webhooks';
 export * from './lib/funding-policy';
 export * from './lib/shortfall-top-up';
+export * from './lib/shipment-extras';

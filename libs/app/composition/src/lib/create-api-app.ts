@@ -4,7 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { AppConfig } from '@shipbatch/platform/config';
 import { RateLimitMiddleware } from '@shipbatch/platform/auth';
 import { HttpMetrics } from '@shipbatch/platform/metrics';
-import { ApiExceptionFilter, jsonOnlyBodies, singleQueryParameters, StorableParamsPipe, storableJsonBody, validationExceptionFactory } from '@shipbatch/shipping/api';
+import { ApiExceptionFilter, jsonOnlyBodies, boundedQueryParameters, STRICT_VALIDATION, StorableParamsPipe, storableJsonBody, validationExceptionFactory } from '@shipbatch/shipping/api';
 import { corsOptions } from './cors';
 import { requestOriginLinks } from './request-origin';
 import { answerClientErrors } from './client-errors';
@@ -43,8 +43,8 @@ export async function createApiApp(config: AppConfig, options: LogOptions = {}):
   // before anything else refuses or reads the request: every answer carries X-RateLimit-*, /health* and
   // /metrics excepted; past it, 429 with Retry-After.
   app.use(app.get(RateLimitMiddleware).handler());
-  // A query parameter given twice, or a thousand of them: 400 naming it.
-  app.use(singleQueryParameters());
+  // More than a thousand query parameters: 400. (Unknown or repeated ones: QueryParametersInterceptor, per route.)
+  app.use(boundedQueryParameters());
   // A body in anything but JSON is a 415 naming the type, never silently ignored.
   app.use(jsonOnlyBodies());
   app.useBodyParser('json', { limit: MAX_BODY, type: ['application/json', 'application/*+json'] });
@@ -55,7 +55,8 @@ export async function createApiApp(config: AppConfig, options: LogOptions = {}):
   app.use(requestOriginLinks());
   app.useGlobalPipes(
     new StorableParamsPipe(),
-    new ValidationPipe({ whitelist: true, transform: true, exceptionFactory: validationExceptionFactory, validationError: { target: false, value: true } }),
+    // A field no DTO declares is a 400 naming it (unknown_field), never stripped in silence.
+    new ValidationPipe({ ...STRICT_VALIDATION, exceptionFactory: validationExceptionFactory }),
   );
   app.useGlobalFilters(new ApiExceptionFilter());
   // What Node's parser refuses (a URL or headers over 16 KB: 431) answers in the error shape too.

@@ -5,7 +5,7 @@ const ERROR = { 'application/json': { schema: { $ref: '#/components/schemas/Erro
 const doc = (paths: Record<string, unknown>) => ({ openapi: '3.0.0', info: { title: 't', version: '1' }, paths }) as unknown as OpenAPIObject;
 
 describe('documentMalformedInput', () => {
-  it('adds a 400 for parameters, and 400, 413 and 415 for bodies, each in the error shape', () => {
+  it('adds a 400 for parameters (every route: unknown query parameters), and 400, 413 and 415 for bodies, each in the error shape', () => {
     const out = documentMalformedInput(
       doc({
         '/health': { get: { responses: { 200: { description: 'ok' } } } },
@@ -15,9 +15,11 @@ describe('documentMalformedInput', () => {
         },
       }),
     );
-    expect(Object.keys(out.paths['/health'].get?.responses ?? {})).toEqual(['200']);
+    const health = out.paths['/health'].get?.responses as Record<string, { description: string; content: unknown }>;
+    expect(Object.keys(health)).toEqual(['200', '400']);
+    expect(health['400']).toEqual({ description: expect.stringMatching(/^A query parameter the route does not take/), content: ERROR });
     const get = out.paths['/things/{id}'].get?.responses as Record<string, { description: string; content: unknown }>;
-    expect(get['400']).toEqual({ description: expect.stringMatching(/^A path or query parameter holds a NUL character/), content: ERROR });
+    expect(get['400']).toEqual({ description: expect.stringMatching(/^A path or query parameter holds a NUL character.*; A query parameter the route does not take/), content: ERROR });
     const del = out.paths['/things/{id}'].delete?.responses as Record<string, { description: string; content: unknown }>;
     expect(Object.keys(del).sort()).toEqual(['204', '400', '413', '415']);
     expect(del['400'].description).toMatch(/parameter.*; The body is not valid JSON, nests arrays and objects more than 32 deep/);

@@ -14,6 +14,7 @@ const BODY_400 =
   `the body is not valid JSON, nests arrays and objects more than ${MAX_JSON_DEPTH} deep, ` +
   'or holds a NUL character or an unpaired UTF-16 surrogate in a string or a field name (named in field_name)';
 const BODY_413 = 'the body is larger than 32 MB';
+const QUERY_400 = 'a query parameter the route does not take, or one given twice that is not a list (named in field_name)';
 const BODY_415 = 'the body is JSON in a charset other than UTF-8, or compressed (Content-Encoding)';
 
 const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
@@ -44,7 +45,7 @@ function add(responses: Responses, status: string, reason: string, replaces?: st
  * The answers every route gives to malformed input, which one place checks for all routes
  * (the JSON body parser, `storableJsonBody`, `StorableParamsPipe`, the router), documented on
  * every operation they apply to: parameters that cannot be stored or decoded (400) on routes
- * with parameters; a body that is not JSON, too deep or not storable (400), too large (413) or
+ * with parameters; a query parameter the route does not take, or repeated (400), on every route; a body that is not JSON, too deep or not storable (400), too large (413) or
  * not UTF-8 (415) on every route of a method that may carry one. Changes `document` in place.
  */
 export function documentMalformedInput(document: OpenAPIObject): OpenAPIObject {
@@ -54,6 +55,8 @@ export function documentMalformedInput(document: OpenAPIObject): OpenAPIObject {
       if (!op) continue;
       const responses = (op.responses ??= {});
       if ((op.parameters ?? []).some((p) => p.in === 'path' || p.in === 'query')) add(responses, '400', PARAMS_400);
+      // Every route refuses unknown and repeated query parameters (QueryParametersInterceptor), those without any included.
+      add(responses, '400', QUERY_400);
       if (WITH_BODY.has(method)) {
         add(responses, '400', BODY_400, 'the body is not valid JSON');
         add(responses, '413', BODY_413);

@@ -1,4 +1,5 @@
 import type { NativeBatchPort } from './native-batch.port';
+import type { ShipmentExtraSupportMap } from './shipment-extra';
 import type { ProviderPacer } from './pacing';
 import type { HttpObserver } from './http/http-transport.types';
 import type {
@@ -35,6 +36,11 @@ export interface ProviderCapabilities {
   voidWindowHours?: number;
   /** Carriers reachable through this provider, with their service level tokens. */
   serviceLevels: Readonly<Record<string, readonly string[]>>;
+  /**
+   * The shipment extras (Shippo's `extra` options) the adapter maps onto its provider's request,
+   * and how far; the service refuses any other before it reaches the adapter. `{}`: none.
+   */
+  shipmentExtras: ShipmentExtraSupportMap;
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { ShipmentExtra } from './shipment-extra';
 /**
  * Normalized models that cross the provider port. Amounts are integer minor units
  * (cents) with an ISO currency code in lower case, as ShipStation prints them.
@@ -70,6 +71,8 @@ export interface PortShipment {
   addressReturn?: PortAddress;
   parcels: PortParcel[];
   shipmentDate?: string;
+  /** Extra services (signature, insurance, references...), in Shippo's vocabulary; only options the adapter declares in `capabilities.shipmentExtras` reach it. */
+  extra?: ShipmentExtra;
 }
 
 /** Shippo's label file types; the service's single vocabulary for label formats. */

@@ -19,4 +19,6 @@ export const MOCK_CAPABILITIES: ProviderCapabilities = {
   funding: { prepaidBalance: true, addFunds: true },
   voidWindowHours: 720,
   serviceLevels: Object.fromEntries(Object.entries(MOCK_PRICES_CENTS).map(([c, s]) => [c, Object.keys(s)])),
+  // Printed on the label (label-layout); anything else (insurance, COD...) the service refuses for the mock.
+  shipmentExtras: { signature_confirmation: { values: ['STANDARD', 'ADULT'] }, reference_1: true, reference_2: true },
 };

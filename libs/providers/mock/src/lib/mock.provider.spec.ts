@@ -277,6 +277,7 @@ describe('mockProviderDefinition', () => {
         fedex: ['fedex_ground', 'fedex_2_day', 'fedex_standard_overnight'],
         dhl_express: ['dhl_express_worldwide'],
       },
+      shipmentExtras: { signature_confirmation: { values: ['STANDARD', 'ADULT'] }, reference_1: true, reference_2: true },
     });
     expect(mockProviderDefinition.capabilities.nativeBatch).toBeUndefined();
   });

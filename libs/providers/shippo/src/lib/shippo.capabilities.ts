@@ -1,4 +1,4 @@
-import { LABEL_FILE_TYPES, type ProviderCapabilities } from '@shipbatch/providers/core';
+import { EVERY_SHIPMENT_EXTRA, LABEL_FILE_TYPES, type ProviderCapabilities } from '@shipbatch/providers/core';
 import { SHIPPO_SERVICE_LEVELS } from './shippo.service-levels';
 
 /** The largest batch Shippo's batch API takes. */
@@ -16,4 +16,6 @@ export const SHIPPO_CAPABILITIES: ProviderCapabilities = {
   funding: { prepaidBalance: false, addFunds: false },
   voidWindowHours: 720,
   serviceLevels: SHIPPO_SERVICE_LEVELS,
+  // Shippo's own vocabulary: `extra` goes to Shippo as sent (its carriers decide which apply).
+  shipmentExtras: EVERY_SHIPMENT_EXTRA,
 };

@@ -41,6 +41,8 @@ export function toShShipment(s: PortShipment): ShShipment {
   if (s.addressReturn) out.address_return = toShAddress(s.addressReturn);
   const date = toShipmentDate(s.shipmentDate);
   if (date) out.shipment_date = date;
+  // Shippo's own vocabulary: the extras go as the client sent them.
+  if (s.extra && Object.keys(s.extra).length > 0) out.extra = { ...s.extra };
   return out;
 }
 

@@ -16,6 +16,8 @@ export interface ShShipment {
   address_return?: ShAddress;
   parcels: ShParcel[];
   shipment_date?: string;
+  /** Shippo's ShipmentExtra, as the client sent it. */
+  extra?: Record<string, unknown>;
 }
 
 export interface ShInstantTransactionRequest {

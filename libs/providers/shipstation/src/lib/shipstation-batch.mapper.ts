@@ -14,6 +14,7 @@ import type {
   SsShipmentCreate,
 } from './shipstation-batch.types';
 import type { SsAddress } from './shipstation.types';
+import { withShipmentOptions } from './shipstation-extra.mapper';
 
 /** A message about one shipment, with ShipStation's own text (and its code where it gives one). */
 export interface SsShipmentMessage {
@@ -165,7 +166,7 @@ export function toSsShipmentCreate(command: PurchaseLabelCommand, carrierId: str
   };
   const shipDate = toShipDate(shipment.shipmentDate);
   if (shipDate) out.ship_date = shipDate;
-  return out;
+  return withShipmentOptions(out, shipment.extra);
 }
 
 /** What `POST /v2/shipments` made of one of our shipments: its ShipStation id, or why not. */

@@ -3,13 +3,13 @@
  * errors, labels listed by batch), as ShipEngine's published OpenAPI description names them (the
  * part kept in `openapi/shipstation.openapi.json`). Only the fields used here.
  */
-import type { SsAddress, SsLabel, SsLabelFormat, SsLabelLayout, SsPackage } from './shipstation.types';
+import type { SsAddress, SsLabel, SsLabelFormat, SsLabelLayout, SsPackage, SsShipmentOptions } from './shipstation.types';
 
 /**
  * One shipment of `POST /v2/shipments` (`address_validating_shipment`). A shipment meant for a
  * batch names its `warehouse_id` instead of `ship_from` (ShipStation's batch requirement).
  */
-export interface SsShipmentCreate {
+export interface SsShipmentCreate extends Omit<SsShipmentOptions, 'insured_value'> {
   validate_address: 'no_validation';
   carrier_id: string;
   service_code: string;

@@ -1,6 +1,7 @@
 import type { LabelFileType, ProviderCapabilities } from '@shipbatch/providers/core';
 import { SHIPSTATION_MAX_BATCH_SIZE } from './shipstation-batch.rules';
 import { LABEL_FORMATS, serviceLevelsByCarrier } from './shipstation.mapper';
+import { SHIPSTATION_SHIPMENT_EXTRAS } from './shipstation-extra.mapper';
 
 /** The smallest top-up ShipStation's add_funds takes here: $10.00. */
 export const SHIPSTATION_MIN_TOP_UP_MINOR = 1000;
@@ -17,4 +18,5 @@ export const SHIPSTATION_CAPABILITIES: ProviderCapabilities = {
   funding: { prepaidBalance: true, addFunds: true, minTopUpMinor: SHIPSTATION_MIN_TOP_UP_MINOR },
   voidWindowHours: 720,
   serviceLevels: serviceLevelsByCarrier(),
+  shipmentExtras: SHIPSTATION_SHIPMENT_EXTRAS,
 };

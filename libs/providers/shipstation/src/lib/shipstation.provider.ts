@@ -32,6 +32,7 @@ import type { ShipStationProviderOptions } from './shipstation-provider.options'
 import { addressProblems } from './shipstation-address.problems';
 import { distinctParcels, estimateShipDate, rateEstimateCost, toRateEstimateRequest } from './shipstation-rate-estimate.mapper';
 import { validateShipStationShipment } from './shipstation-shipment.validator';
+import { withShipmentOptions } from './shipstation-extra.mapper';
 import type { SsCreateLabelRequest, SsLabel, SsLabelFormat, SsLabelLayout } from './shipstation.types';
 import { ShipStationBatchClient } from './shipstation-batch.client';
 import type { SsShipment } from './shipstation-batch.types';
@@ -125,6 +126,7 @@ export class ShipStationProvider implements LabelProvider {
     const shipDate = toShipDate(shipment.shipmentDate);
     if (shipDate) body.shipment.ship_date = shipDate;
     if (shipment.addressReturn) body.shipment.return_to = toSsAddress(shipment.addressReturn);
+    withShipmentOptions(body.shipment, shipment.extra);
     let label: SsLabel;
     try {
       label = await this.client.createLabel(body);

@@ -23,12 +23,22 @@ export type SsDimensionUnit = 'inch' | 'centimeter';
 export interface SsPackage {
   weight: { value: number; unit: SsWeightUnit };
   dimensions: { length: number; width: number; height: number; unit: SsDimensionUnit };
+  insured_value?: { amount: number; currency: string };
+}
+
+/** A shipment's extra services as ShipStation takes them (see shipstation-extra.mapper). */
+export interface SsShipmentOptions {
+  confirmation?: 'signature' | 'adult_signature';
+  insurance_provider?: 'shipsurance' | 'carrier';
+  advanced_options?: { custom_field1?: string; custom_field2?: string; saturday_delivery?: boolean };
+  /** Goes on the first package, not on the shipment. */
+  insured_value?: { amount: number; currency: string };
 }
 
 export type SsLabelFormat = 'pdf' | 'png' | 'zpl';
 export type SsLabelLayout = '4x6' | 'letter' | 'A4' | 'A6';
 
-export interface SsShipmentRequest {
+export interface SsShipmentRequest extends Omit<SsShipmentOptions, 'insured_value'> {
   carrier_id: string;
   service_code: string;
   external_shipment_id?: string;

@@ -14,6 +14,7 @@ import { anAddress, aValidShipment } from './fixtures';
 import { type ContractHttp, describeHttpCases, providerRejection } from './provider-contract.http';
 import { describeNativeBatchCases } from './provider-contract.native';
 import { RecordingPacer } from './provider-contract.pacer';
+import { misdeclaredExtras, sampleExtras } from './provider-contract.extras';
 
 export type { ContractHttp, HttpCaseKit } from './provider-contract.http';
 export { type PacerCall, RecordingPacer } from './provider-contract.pacer';
@@ -157,6 +158,10 @@ export function describeProviderContract(
         for (const t of offered) expect(LABEL_FILE_TYPES).toContain(t);
       });
 
+      it("declares its shipment extras in Shippo's vocabulary, each with something allowed", () => {
+        expect(misdeclaredExtras(ctx.provider.capabilities.shipmentExtras)).toEqual([]);
+      });
+
       it('offers exactly the optional methods its capabilities declare', () => {
         const { provider: p } = ctx;
         const c = p.capabilities;
@@ -227,6 +232,14 @@ export function describeProviderContract(
         expect(label.cost.currency).toMatch(/^[a-z]{3}$/);
         expect(Number.isNaN(Date.parse(label.createdAt))).toBe(false);
         expect(label.document?.content.length || label.documentUrl).toBeTruthy();
+      });
+
+      it('sells a label with the shipment extras it declares (each mapped by the adapter; the service refuses the others)', async () => {
+        const extra = sampleExtras(ctx.provider.capabilities.shipmentExtras);
+        const reference = randomUUID();
+        const label = await purchase(reference, { ...shipment(), extra });
+        expect(label.reference).toBe(reference);
+        expect(label.trackingNumber).toMatch(/^\S{8,}$/);
       });
 
       it('gives different references different tracking numbers', async () => {

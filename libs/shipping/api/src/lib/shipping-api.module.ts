@@ -10,6 +10,7 @@ import {
   NativeBatchRouter,
   PurchaseBatchUseCase,
   ReusableObjectsService,
+  ShipmentExtrasPolicy,
   VoidLabelUseCase,
   WEBHOOK_DELIVERY_PROVIDERS,
   WebhooksService,
@@ -18,6 +19,7 @@ import { BatchesController } from './controllers/batches.controller';
 import { FilesController } from './controllers/files.controller';
 import { HealthController } from './controllers/health.controller';
 import { IdempotencyInterceptor } from './http/idempotency.interceptor';
+import { QueryParametersInterceptor } from './http/query-parameters.interceptor';
 import { LabelsController } from './controllers/labels.controller';
 import { WebhooksController } from './controllers/webhooks.controller';
 import { AddressesController } from './controllers/addresses.controller';
@@ -42,7 +44,10 @@ import { TransactionsController } from './controllers/transactions.controller';
     WebhooksController,
   ],
   providers: [
+    // Unknown or repeated query parameters first: a 400 before anything else runs.
+    { provide: APP_INTERCEPTOR, useClass: QueryParametersInterceptor },
     { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+    ShipmentExtrasPolicy,
     CreateBatchUseCase,
     ChangeBatchShipmentsUseCase,
     PurchaseBatchUseCase,

@@ -9,7 +9,8 @@
 export const LABEL_STATUSES = ['processing', 'completed', 'error', 'voided'] as const;
 export type LabelStatus = (typeof LABEL_STATUSES)[number];
 
-export const LABEL_SORT_BY = ['created_at', 'modified_at'] as const;
+/** `voided_at`: labels never voided come first in ascending order (last with `desc`), then by when they were voided. */
+export const LABEL_SORT_BY = ['created_at', 'modified_at', 'voided_at'] as const;
 export type LabelSortBy = (typeof LABEL_SORT_BY)[number];
 
 export const LABEL_SORT_DIR = ['asc', 'desc'] as const;
@@ -18,8 +19,32 @@ export type LabelSortDir = (typeof LABEL_SORT_DIR)[number];
 export const LABELS_DEFAULT_PAGE_SIZE = 25;
 export const LABELS_MAX_PAGE_SIZE = 500;
 
+/**
+ * ShipStation's Refund Assist statuses. A label here is refunded by voiding it through its
+ * provider, which approves or refuses at once: a voided label's refund is `approved`; a label
+ * not voided has no refund, and none is ever scheduled, pending, rejected or excluded.
+ */
+export const REFUND_STATUSES = ['request_scheduled', 'pending', 'approved', 'rejected', 'excluded'] as const;
+export type RefundStatus = (typeof REFUND_STATUSES)[number];
+
+/** A label's refund status (see REFUND_STATUSES): `approved` once voided, else none. */
+export function refundStatusOf(status: LabelStatus): RefundStatus | null {
+  return status === 'voided' ? 'approved' : null;
+}
+
+/** The label status a refund_status filter selects: `voided` when it names `approved`, else none (no label matches). */
+export function labelStatusForRefunds(refundStatuses: readonly RefundStatus[]): LabelStatus | null {
+  return refundStatuses.includes('approved') ? 'voided' : null;
+}
+
 export interface LabelFilter {
   status?: LabelStatus;
+  /** The shipment the label was bought for. */
+  shipmentId?: string;
+  /** Labels are bought without a rate here (Shippo's instant purchase): a rate id matches no label. */
+  rateId?: string;
+  /** Any of these refund statuses (see REFUND_STATUSES). */
+  refundStatuses?: readonly RefundStatus[];
   carrierAccountId?: string;
   serviceCode?: string;
   trackingNumber?: string;

@@ -11,6 +11,8 @@ export interface MockLabelParties {
   to?: LabelAddress;
   /** Total weight of the shipment's parcels, in the first parcel's unit. */
   weight?: { value: number; unit: MassUnit };
+  /** The shipment extras the mock honours, as printed (signature, references); absent when none. */
+  notes?: string[];
 }
 
 /** What a mock label prints. */
@@ -38,7 +40,19 @@ export function labelParties(shipment: PortShipment): MockLabelParties {
     from: shipment.addressFrom ? labelAddress(shipment.addressFrom) : undefined,
     to: shipment.addressTo ? labelAddress(shipment.addressTo) : undefined,
     weight: unit ? { value: Math.round((grams / GRAMS[unit]) * 100) / 100, unit } : undefined,
+    ...extraNotes(shipment),
   };
+}
+
+/** What the mock prints of the extras it declares (MOCK_SHIPMENT_EXTRAS): the signature asked for and the references. */
+function extraNotes(shipment: PortShipment): Pick<MockLabelParties, 'notes'> {
+  const extra = shipment.extra ?? {};
+  const notes = [
+    extra.signature_confirmation ? `SIGNATURE REQUIRED (${extra.signature_confirmation})` : '',
+    extra.reference_1 ? `Ref 1 ${extra.reference_1}` : '',
+    extra.reference_2 ? `Ref 2 ${extra.reference_2}` : '',
+  ].filter(Boolean);
+  return notes.length > 0 ? { notes } : {};
 }
 
 export type LabelElement =
@@ -166,6 +180,7 @@ function layoutAt(content: MockLabelContent, symbol: Code128Symbol, width: numbe
   text(serviceName(content.carrier, content.serviceLevelToken), s * 1.45, true);
   const details = [`Service ${content.serviceLevelToken}`, content.weight ? `Weight ${formatWeight(content.weight)}` : ''];
   text(details.filter(Boolean).join(' - '), s);
+  for (const note of content.notes ?? []) text(note, s, true);
   rule();
   text('FROM', s * 0.8, true);
   for (const line of addressLines(content.from)) text(line, s);

@@ -27,7 +27,9 @@ export class AddressesController {
     description: 'A Shippo address object of the tenant, to use by object_id in batch shipments. Completeness (street1, city, zip, country) is checked when a shipment using it is validated, not here: `is_complete` says whether it is.',
   })
   async create(@TenantId() tenantId: string, @Body() dto: AddressDto) {
-    return presentAddress(await this.objects.createAddress(tenantId, { ...dto }));
+    // `validate` is accepted and ignored (see AddressDto).
+    const { validate: _ignored, ...address } = dto;
+    return presentAddress(await this.objects.createAddress(tenantId, address));
   }
 
   @ApiAnswer(200, shippoPageSchema(ADDRESS_SCHEMA), 'One page of addresses, newest first')

@@ -102,7 +102,7 @@ export class CarrierAccountsController {
   }
 
   @ApiAnswer(200, CARRIER_ACCOUNT_SCHEMA, 'The carrier account as changed')
-  @ApiErrors({ 400: 'a field is invalid (named)', 404: 'no carrier account of the tenant has this id' }, { body: true })
+  @ApiErrors({ 400: 'a field is invalid (named), or carrier or account_id differs from the account’s (they cannot change)', 404: 'no carrier account of the tenant has this id' }, { body: true })
   @Put(':id')
   @ApiOperation({
     operationId: 'updateCarrierAccount',
@@ -116,6 +116,7 @@ export class CarrierAccountsController {
         active: dto.active,
         metadata: dto.metadata,
         funding: toFundingPolicy(dto.funding),
+        unchanged: { carrier: dto.carrier, account_id: dto.account_id },
       }),
     );
   }

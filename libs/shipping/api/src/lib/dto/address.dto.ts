@@ -1,5 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsEmail, IsOptional, IsString, MaxLength } from 'class-validator';
+import { AcceptedIgnored } from './accepted-ignored.decorator';
 
 /** Shippo's address fields. Completeness is checked by validation, not here: an incomplete
  * address makes its shipment INCOMPLETE instead of failing the request. */
@@ -17,4 +18,5 @@ export class AddressDto {
   @ApiPropertyOptional() @IsOptional() @IsEmail() email?: string;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() is_residential?: boolean;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) metadata?: string;
+  @AcceptedIgnored('boolean', "Shippo's validation on creation; a shipment's addresses are validated with its provider when its batch is validated") validate?: boolean;
 }

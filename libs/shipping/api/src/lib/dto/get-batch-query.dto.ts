@@ -1,3 +1,4 @@
+import { AcceptedIgnored } from './accepted-ignored.decorator';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import { OBJECT_RESULTS, type ObjectResultsFilter } from '@shipbatch/shipping/domain';
@@ -7,4 +8,5 @@ import { MAX_PAGE, QueryInt } from './query-int.decorator';
 export class GetBatchQueryDto {
   @QueryInt({ max: MAX_PAGE, default: 1, description: 'the page of batch shipments (100 a page)' }) page?: number;
   @ApiPropertyOptional({ enum: OBJECT_RESULTS }) @IsOptional() @IsIn(OBJECT_RESULTS) object_results?: ObjectResultsFilter;
+  @AcceptedIgnored('string', 'the Shippo SDK always sends it (default 5); batch shipments are listed 100 a page') results?: string;
 }

@@ -1,4 +1,5 @@
 import { plainToInstance } from 'class-transformer';
+import { UNKNOWN_FIELD } from '../http/api-error';
 import { registerDecorator, validateSync, type ValidationArguments, type ValidationError } from 'class-validator';
 
 const nestedMessages = new WeakMap<object, string>();
@@ -7,8 +8,8 @@ const nestedMessages = new WeakMap<object, string>();
  * Inline objects already found valid, by class and content. A batch of 10,000 shipments
  * usually repeats its ship-from address and parcel in every shipment; validating each copy
  * once per process instead of 10,000 times is most of what class-validator spends on such a
- * request. Only objects that validation left untouched (nothing stripped) are remembered,
- * so a hit needs no work at all. Bounded: cleared when full.
+ * request. Only objects that validation left untouched are remembered, so a hit needs no
+ * work at all. Bounded: cleared when full.
  */
 const knownValid = new Set<string>();
 const KNOWN_VALID_MAX = 10_000;
@@ -17,7 +18,7 @@ function validateInline(cls: new () => object, instance: object): ValidationErro
   const before = JSON.stringify(instance);
   const key = `${cls.name}\u0000${before}`;
   if (knownValid.has(key)) return [];
-  const errors = validateSync(instance, { whitelist: true });
+  const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true });
   if (errors.length === 0 && JSON.stringify(instance) === before) {
     if (knownValid.size >= KNOWN_VALID_MAX) knownValid.clear();
     knownValid.add(key);
@@ -28,6 +29,7 @@ function validateInline(cls: new () => object, instance: object): ValidationErro
 function firstMessage(errors: ValidationError[], path = ''): string | undefined {
   for (const e of errors) {
     const here = path ? `${path}.${e.property}` : e.property;
+    if (e.constraints?.['whitelistValidation']) return `${here}: ${UNKNOWN_FIELD}`;
     if (e.constraints) return `${here}: ${Object.values(e.constraints)[0]}`;
     const deeper = firstMessage(e.children ?? [], here);
     if (deeper) return deeper;

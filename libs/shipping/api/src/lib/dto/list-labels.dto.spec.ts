@@ -1,12 +1,15 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { flattenValidationErrors } from '../http/api-error';
+import { STRICT_VALIDATION } from '../http/validation-options';
+import { queryListsOf } from '../http/query-list.decorator';
+import { LabelDownloadQueryDto } from './label-download-query.dto';
 import { ListLabelsQueryDto } from './list-labels.dto';
 
 /** What the global ValidationPipe does with a query string: transform, validate, name the fields. */
 function fields(query: Record<string, unknown>): string[] {
   const dto = plainToInstance(ListLabelsQueryDto, query);
-  return flattenValidationErrors(validateSync(dto, { whitelist: true })).map((e) => e.field_name ?? '');
+  return flattenValidationErrors(validateSync(dto, STRICT_VALIDATION)).map((e) => e.field_name ?? '');
 }
 
 describe('ListLabelsQueryDto', () => {
@@ -26,8 +29,30 @@ describe('ListLabelsQueryDto', () => {
         page_size: '500',
         sort_dir: 'asc',
         sort_by: 'modified_at',
+        shipment_id: 's1',
+        rate_id: 'se-1',
+        refund_status: 'pending,approved',
+        label_download_type: 'url',
       }),
     ).toEqual([]);
+    expect(fields({ sort_by: 'voided_at' })).toEqual([]);
+  });
+
+  it('takes refund_status repeated, comma-separated, or both, as one list; it is the one list parameter', () => {
+    const of = (refund_status: unknown) => plainToInstance(ListLabelsQueryDto, { refund_status }).refund_status;
+    expect(of('approved')).toEqual(['approved']);
+    expect(of('pending,approved')).toEqual(['pending', 'approved']);
+    expect(of(['rejected', 'pending,approved'])).toEqual(['rejected', 'pending', 'approved']);
+    expect(queryListsOf(ListLabelsQueryDto)).toEqual(['refund_status']);
+    expect(queryListsOf(LabelDownloadQueryDto)).toEqual([]);
+  });
+
+  it('refuses label_download_type inline (labels are served by link) and an unknown parameter, naming each', () => {
+    expect(fields({ label_download_type: 'inline' })).toEqual(['label_download_type']);
+    expect(flattenValidationErrors(validateSync(plainToInstance(LabelDownloadQueryDto, { label_download_type: 'inline' }), STRICT_VALIDATION))[0].message).toContain(
+      'inline is not offered',
+    );
+    expect(fields({ page: '1', label_format: 'pdf' })).toEqual(['label_format']);
   });
 
   it.each([
@@ -45,6 +70,9 @@ describe('ListLabelsQueryDto', () => {
     [{ sort_by: 'cost' }, 'sort_by'],
     [{ carrier_id: '' }, 'carrier_id'],
     [{ batch_id: ['a', 'b'] }, 'batch_id'],
+    [{ refund_status: 'refunded' }, 'refund_status'],
+    [{ refund_status: 'approved,' }, 'refund_status'],
+    [{ shipment_id: '' }, 'shipment_id'],
   ])('refuses %j naming %s', (query, field) => {
     expect(fields(query)).toEqual([field]);
   });

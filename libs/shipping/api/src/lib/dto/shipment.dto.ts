@@ -1,10 +1,12 @@
 import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsISO8601, IsNotEmpty, IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
 import type { ShipmentInput } from '@shipbatch/shipping/application';
 import { AddressDto } from './address.dto';
 import { IsRefOr } from './is-ref-or.decorator';
 import { ParcelDto } from './parcel.dto';
+import { AcceptedIgnored } from './accepted-ignored.decorator';
+import { ShipmentExtraDto } from './shipment-extra.dto';
 
 /** An object id, or the object inline: how Shippo describes a shipment's addresses and parcels. */
 const idOr = (cls: new () => object, what: string) => ({
@@ -48,6 +50,14 @@ export class ShipmentDto {
   @IsNotEmpty()
   @MaxLength(128)
   external_shipment_id?: string;
+  @ApiPropertyOptional({ type: ShipmentExtraDto, description: 'extra services (Shippo ShipmentExtra); kept, passed to the provider; an option the provider cannot honour is a 400 naming it' })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ShipmentExtraDto)
+  extra?: ShipmentExtraDto;
+  @AcceptedIgnored('boolean', "Shippo's asynchronous shipment creation; a batch's shipments are always created in the background") async?: boolean;
+  @AcceptedIgnored('strings', "the accounts Shippo rates a shipment with; a batch shipment is bought with its carrier_account (or the batch's default)") carrier_accounts?: string[];
 }
 
 /** The shipment as the command carries it: every field as the client sent it, addresses and parcels by id or inline. */
@@ -62,5 +72,7 @@ export function toShipmentInput(dto: ShipmentDto): ShipmentInput {
     shipment_date: dto.shipment_date,
     metadata: dto.metadata,
     external_shipment_id: dto.external_shipment_id,
+    // Plain JSON, as sent (the DTO's nested instances dropped): stored and passed to the provider.
+    ...(dto.extra ? { extra: JSON.parse(JSON.stringify(dto.extra)) as Record<string, unknown> } : {}),
   };
 }

@@ -6,6 +6,14 @@ import { FundingPolicyDto } from './funding-policy.dto';
 
 /** `PUT /carrier_accounts/{id}`: fields not given keep their values. */
 export class UpdateCarrierAccountDto {
+  @ApiPropertyOptional({ description: "Shippo's update repeats it: the account's own value is accepted, another is refused (it cannot change)" })
+  @IsOptional()
+  @IsString()
+  carrier?: string;
+  @ApiPropertyOptional({ description: "Shippo's update repeats it: the account's own value is accepted, another is refused (it cannot change)" })
+  @IsOptional()
+  @IsString()
+  account_id?: string;
   @ApiPropertyOptional({ type: 'object', ...carrierAccountParametersChangeSchema() } as ApiPropertyOptions)
   @IsOptional()
   @IsObject()

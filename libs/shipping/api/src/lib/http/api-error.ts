@@ -51,6 +51,9 @@ function firstConstraint(e: ValidationError): [string, string] {
   return constraints[0];
 }
 
+/** What an unknown field is told: it is refused, not ignored. */
+export const UNKNOWN_FIELD = 'not a field the service knows; it is refused rather than ignored (check its spelling)';
+
 /** Flattens class-validator's tree into one error per field: `batch_shipments[3].shipment.address_to`. */
 export function flattenValidationErrors(errors: ValidationError[], parent = ''): ApiErrorItem[] {
   const out: ApiErrorItem[] = [];
@@ -58,13 +61,17 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
     const field = path(parent, e.property);
     if (e.constraints) {
       const [rule, message] = firstConstraint(e);
+      if (rule === 'whitelistValidation') {
+        out.push({ error_source: 'shipbatch', error_type: 'validation', error_code: 'unknown_field', message: `${field}: ${UNKNOWN_FIELD}`, field_name: field });
+        continue;
+      }
       // A message may name a part of the field (`parcels[1].weight: ...`, `address_to.zip: ...`): so does field_name.
       const rest = message.startsWith(e.property) ? message.slice(e.property.length) : undefined;
       const part = rest === undefined ? '' : (/^(?:\[\d+\]|\.[A-Za-z_]\w*)+/.exec(rest)?.[0] ?? '');
       out.push({
         error_source: 'shipbatch',
         error_type: 'validation',
-        error_code: rule === 'whitelistValidation' ? 'unknown_field' : 'invalid_field_value',
+        error_code: 'invalid_field_value',
         message: rest !== undefined ? `${field}${rest}` : `${field}: ${message}`,
         field_name: field + part,
       });

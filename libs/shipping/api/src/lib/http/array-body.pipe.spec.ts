@@ -17,10 +17,11 @@ const fields = async (body: unknown) => {
 };
 
 describe('ArrayBodyPipe', () => {
-  it('answers instances, unknown fields stripped', async () => {
-    const out = await pipe.transform([{ name: 'a', extra: 1 }, { name: 'b' }]);
+  it('answers instances; an unknown field is refused naming it, never stripped', async () => {
+    const out = await pipe.transform([{ name: 'a' }, { name: 'b' }]);
     expect(out).toEqual([{ name: 'a' }, { name: 'b' }]);
     expect(out[0]).toBeInstanceOf(Item);
+    expect(await fields([{ name: 'a' }, { name: 'b', extra: 1 }])).toEqual(['[1].extra']);
   });
 
   it('names each item at fault by its index, arrays of arrays included', async () => {

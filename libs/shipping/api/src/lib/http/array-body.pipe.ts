@@ -1,6 +1,7 @@
 import { HttpStatus, type PipeTransform, ValidationPipe } from '@nestjs/common';
 import type { ValidationError } from 'class-validator';
 import { ApiError, type ApiErrorItem, flattenValidationErrors } from './api-error';
+import { STRICT_VALIDATION } from './validation-options';
 
 const kindOf = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v);
 
@@ -13,12 +14,12 @@ class ItemErrors extends Error {
 
 /**
  * A body that is an array of `cls` objects (1 to `max`), each validated as a body is (Nest's
- * ValidationPipe: `__proto__` and `constructor.prototype` keys dropped, unknown fields stripped)
+ * ValidationPipe: `__proto__` and `constructor.prototype` keys dropped, an unknown field refused)
  * and named by its index: `[0]` when an item is not an object (an array of arrays included),
  * `[3].shipment.address_to` for a field of one. At most 20 errors.
  */
 export class ArrayBodyPipe<T extends object> implements PipeTransform<unknown, Promise<T[]>> {
-  private readonly items = new ValidationPipe({ whitelist: true, transform: true, exceptionFactory: (errors) => new ItemErrors(errors), validationError: { target: false, value: true } });
+  private readonly items = new ValidationPipe({ ...STRICT_VALIDATION, exceptionFactory: (errors) => new ItemErrors(errors) });
 
   constructor(
     private readonly cls: new () => T,

@@ -4,6 +4,7 @@ import { QUEUE_PORT, type QueuePort } from '@shipbatch/platform/queue';
 import { type Batch, InvalidInputError, NotFoundError } from '@shipbatch/shipping/domain';
 import type { BatchRepository } from './batch.repository';
 import type { BatchShipmentInput } from './shipment-input';
+import { ShipmentExtrasPolicy } from './shipment-extras.policy';
 import { BATCH_REPOSITORY, QUEUES, SHIPPING_METRICS } from '../tokens';
 import { NO_SHIPPING_METRICS, type ShippingMetrics } from '../common/shipping-metrics.port';
 
@@ -13,10 +14,14 @@ export class ChangeBatchShipmentsUseCase {
   constructor(
     @Inject(BATCH_REPOSITORY) private readonly batches: BatchRepository,
     @Inject(QUEUE_PORT) private readonly queue: QueuePort,
+    private readonly extras: ShipmentExtrasPolicy,
     @Optional() @Inject(SHIPPING_METRICS) private readonly metrics: ShippingMetrics = NO_SHIPPING_METRICS,
   ) {}
 
   async add(tenantId: string, batchId: string, shipments: BatchShipmentInput[]): Promise<Batch> {
+    const current = await this.batches.findById(tenantId, batchId);
+    if (!current) throw new NotFoundError('Batch', batchId);
+    await this.extras.assertHonoured(tenantId, current.snapshot.defaultCarrierAccount, shipments, (i) => `[${i}].shipment`);
     const done = await this.batches.withLockedBatch(tenantId, batchId, async (scope) => {
       scope.batch.assertShipmentsModifiable();
       await scope.appendShipments(shipments.map((input) => ({ id: newObjectId(), input })));

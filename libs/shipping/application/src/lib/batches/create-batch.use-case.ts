@@ -4,6 +4,7 @@ import { QUEUE_PORT, type QueuePort } from '@shipbatch/platform/queue';
 import type { Batch } from '@shipbatch/shipping/domain';
 import type { BatchRepository } from './batch.repository';
 import type { BatchShipmentInput } from './shipment-input';
+import { ShipmentExtrasPolicy } from './shipment-extras.policy';
 import { BATCH_REPOSITORY, QUEUES, SHIPPING_METRICS } from '../tokens';
 import { NO_SHIPPING_METRICS, type ShippingMetrics } from '../common/shipping-metrics.port';
 
@@ -27,10 +28,13 @@ export class CreateBatchUseCase {
   constructor(
     @Inject(BATCH_REPOSITORY) private readonly batches: BatchRepository,
     @Inject(QUEUE_PORT) private readonly queue: QueuePort,
+    private readonly extras: ShipmentExtrasPolicy,
     @Optional() @Inject(SHIPPING_METRICS) private readonly metrics: ShippingMetrics = NO_SHIPPING_METRICS,
   ) {}
 
   async execute(command: CreateBatchCommand): Promise<Batch> {
+    // An option the shipment's provider cannot honour: a 400 naming it, before anything is stored.
+    await this.extras.assertHonoured(command.tenantId, command.defaultCarrierAccount, command.shipments, (i) => `batch_shipments[${i}].shipment`);
     const id = newObjectId();
     await this.batches.create(
       {

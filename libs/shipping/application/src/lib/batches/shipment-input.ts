@@ -21,6 +21,8 @@ export interface ShipmentInput {
   shipment_date?: string;
   metadata?: string;
   external_shipment_id?: string;
+  /** Extra services in Shippo's vocabulary (ShipmentExtra), kept as sent; checked against the provider's declared options. */
+  extra?: Record<string, unknown>;
 }
 
 export interface BatchShipmentInput {

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig, newObjectId } from '@shipbatch/platform/config';
 import { isProviderError, type LabelFileType, type LabelProvider } from '@shipbatch/providers/core';
-import { type ShipmentProblem, statusFromProblems } from '@shipbatch/shipping/domain';
+import { type ShipmentProblem, statusFromProblems, unhonouredExtras } from '@shipbatch/shipping/domain';
 import type { CarrierAccountRecord, CarrierAccountRepository } from '../carrier-accounts/carrier-account.repository';
 import type { ProviderGateway } from '../common/provider.gateway';
 import { CARRIER_ACCOUNT_REPOSITORY, PROVIDER_GATEWAY, SHIPPING_METRICS, VALIDATION_REPOSITORY } from '../tokens';
@@ -167,12 +167,16 @@ export class ValidateBatchUseCase {
             addressReturn: ret ? toPortAddress(ret) : undefined,
             parcels: parcels.map(toPortParcel),
             shipmentDate: s.shipment_date,
+            ...(hasExtra(s.extra) ? { extra: s.extra } : {}),
           }
         : null;
     if (account && account.active && shipment && problems.length === 0) {
       const known = unusable.get(account.id);
       const provider = known ? null : this.providerFor(account, unusable);
-      const found = provider ? await this.askProvider(account, provider, service, shipment, unusable) : [];
+      // Checked at creation too; again here, against the provider as it is now.
+      const refused = provider ? unhonouredExtras(s.extra, provider.capabilities.shipmentExtras, account.provider) : [];
+      for (const r of refused) resolver.problem('INVALID', 'extra_not_supported', `extra.${r.path}: ${r.text}`);
+      const found = provider && refused.length === 0 ? await this.askProvider(account, provider, service, shipment, unusable) : [];
       const problem = unusable.get(account.id);
       if (problem) resolver.problem('INVALID', problem.code, problem.text, problem.source);
       for (const p of found) {
@@ -219,6 +223,7 @@ export class ValidateBatchUseCase {
         shipmentDate: s.shipment_date ?? null,
         metadata: s.metadata ?? '',
         externalShipmentId: externalId,
+        extra: s.extra ?? {},
       },
     };
   }
@@ -280,6 +285,10 @@ interface AccountProblem {
   source: string;
   code: string;
   text: string;
+}
+
+function hasExtra(extra: Record<string, unknown> | undefined): extra is Record<string, unknown> {
+  return extra !== undefined && extra !== null && Object.keys(extra).length > 0;
 }
 
 function parcelRefs(p: PendingShipment) {

@@ -35,6 +35,8 @@ export interface NewShipmentRow {
   shipmentDate: string | null;
   metadata: string;
   externalShipmentId: string | null;
+  /** The shipment's extra services as sent (`{}` when none). */
+  extra: Record<string, unknown>;
 }
 
 /** The purchase command frozen at validation time, with the account that will buy it. */

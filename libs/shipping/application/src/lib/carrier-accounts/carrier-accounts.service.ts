@@ -67,9 +67,23 @@ export class CarrierAccountsService {
   async update(
     tenantId: string,
     id: string,
-    change: { parameters?: Record<string, unknown>; active?: boolean; metadata?: string; funding?: Partial<FundingPolicy> },
+    change: {
+      parameters?: Record<string, unknown>;
+      active?: boolean;
+      metadata?: string;
+      funding?: Partial<FundingPolicy>;
+      /** Shippo's update repeats these; they cannot change: the same value is accepted, another refused (400 naming it). */
+      unchanged?: { carrier?: string; account_id?: string };
+    },
   ): Promise<CarrierAccountRecord> {
     const current = await this.get(tenantId, id);
+    const stored = { carrier: current.carrier, account_id: current.accountId };
+    for (const field of ['carrier', 'account_id'] as const) {
+      const given = change.unchanged?.[field];
+      if (given !== undefined && given !== stored[field]) {
+        throw new InvalidInputError(`${field} cannot be changed ('${stored[field]}'); create another carrier account instead`, 'field_immutable', field);
+      }
+    }
     const parameters = change.parameters ? { ...current.parameters, ...change.parameters } : current.parameters;
     if (change.parameters) this.assertParameters(current.provider, parameters);
     const next: CarrierAccountRecord = {

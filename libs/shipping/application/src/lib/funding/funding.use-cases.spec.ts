@@ -81,6 +81,7 @@ function fakeProvider(opts: { balance: number; rates?: boolean; quote?: number |
     labelFileTypes: ['PDF_4x6'],
     funding: { prepaidBalance: true, addFunds: opts.addFunds ?? true, minTopUpMinor: opts.minTopUpMinor },
     serviceLevels: {},
+    shipmentExtras: {},
   };
   const provider: LabelProvider = {
     key: 'fake',

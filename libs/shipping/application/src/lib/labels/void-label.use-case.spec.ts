@@ -31,6 +31,7 @@ function setup(opts: { label?: LabelRecord | null; voidLabel?: () => Promise<Voi
       labelFileTypes: ['PDF_4x6'],
       funding: { prepaidBalance: false, addFunds: false },
       serviceLevels: {},
+      shipmentExtras: {},
       voidWindowHours: opts.canVoid === false ? undefined : 24,
     },
     validateShipment: async () => [],

@@ -17,6 +17,8 @@ export interface ShipmentRecord {
   shipmentDate: Date | null;
   metadata: string;
   externalShipmentId: string | null;
+  /** Extra services as sent (Shippo's ShipmentExtra); `{}` when none. */
+  extra: Record<string, unknown>;
   createdAt: Date;
 }
 

@@ -80,7 +80,7 @@ function setup(opts: {
   };
   const provider: LabelProvider = {
     key: 'fake',
-    capabilities: { rates: false, addressValidation: false, purchaseDeduplication: opts.dedup ?? 'lookup', labelFileTypes: ['PDF_4x6'], funding: { prepaidBalance: false, addFunds: false }, serviceLevels: {} },
+    capabilities: { rates: false, addressValidation: false, purchaseDeduplication: opts.dedup ?? 'lookup', labelFileTypes: ['PDF_4x6'], funding: { prepaidBalance: false, addFunds: false }, serviceLevels: {}, shipmentExtras: {} },
     validateShipment: async () => [],
     purchaseLabel: async (command) => (log.push(`purchase ${command.reference}`), (opts.purchase ?? (async () => label))(++calls, command.reference)),
     findPurchase: async () => {

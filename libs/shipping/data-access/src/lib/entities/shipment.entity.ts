@@ -12,5 +12,6 @@ export class ShipmentEntity {
   @Column('timestamptz', { name: 'shipment_date', nullable: true }) shipmentDate: Date | null;
   @Column('text') metadata: string;
   @Column('text', { name: 'external_shipment_id', nullable: true }) externalShipmentId: string | null;
+  @Column('jsonb', { default: {} }) extra: Record<string, unknown>;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
 }

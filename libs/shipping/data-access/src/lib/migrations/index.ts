@@ -10,6 +10,7 @@ import { ShippoListRoutes1764892800000 } from './1764892800000-shippo-list-route
 import { ValidationLease1764979200000 } from './1764979200000-validation-lease.migration';
 import { WebhookHoldsRemoved1765065600000 } from './1765065600000-webhook-holds-removed.migration';
 import { NativeBatchPages1765152000000 } from './1765152000000-native-batch-pages.migration';
+import { ShipmentExtra1765238400000 } from './1765238400000-shipment-extra.migration';
 
 /**
  * Every migration of the service's database, oldest first: the composition hands this list to
@@ -30,4 +31,5 @@ export const SHIPPING_MIGRATIONS = [
   ValidationLease1764979200000,
   WebhookHoldsRemoved1765065600000,
   NativeBatchPages1765152000000,
+  ShipmentExtra1765238400000,
 ];

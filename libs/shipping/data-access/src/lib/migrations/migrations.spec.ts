@@ -28,6 +28,7 @@ describe('SHIPPING_MIGRATIONS (embedded PGlite)', () => {
       'ValidationLease1764979200000',
       'WebhookHoldsRemoved1765065600000',
       'NativeBatchPages1765152000000',
+      'ShipmentExtra1765238400000',
     ]);
   });
 });

@@ -1,4 +1,4 @@
-import type { CountBucket, LabelFilter, LabelListQuery, ReadPlan } from '@shipbatch/shipping/domain';
+import { type CountBucket, type LabelFilter, type LabelListQuery, labelStatusForRefunds, type ReadPlan } from '@shipbatch/shipping/domain';
 
 const DAY_MS = 86_400_000;
 
@@ -20,8 +20,22 @@ function isoDay(d: Date): string {
   return d.toISOString().slice(0, 10);
 }
 
-export function sortColumn(query: Pick<LabelListQuery, 'sortBy'>): 'created_at' | 'updated_at' {
-  return query.sortBy === 'modified_at' ? 'updated_at' : 'created_at';
+export function sortColumn(query: Pick<LabelListQuery, 'sortBy'>): 'created_at' | 'updated_at' | 'voided_at' {
+  return query.sortBy === 'modified_at' ? 'updated_at' : query.sortBy === 'voided_at' ? 'voided_at' : 'created_at';
+}
+
+/** `ORDER BY` of the sort column: labels never voided (null voided_at) count as the oldest. */
+function ordered(column: string, dir: 'ASC' | 'DESC', sortBy: LabelListQuery['sortBy']): string {
+  if (sortBy !== 'voided_at') return `${column} ${dir}`;
+  return `${column} ${dir} ${dir === 'ASC' ? 'NULLS FIRST' : 'NULLS LAST'}`;
+}
+
+/**
+ * Whether the total and a deep page are read from the labels themselves rather than the
+ * rollups: for a narrow filter, or a sort the rollups keep no day buckets for (voided_at).
+ */
+export function countsDirectly(query: Pick<LabelListQuery, 'filter' | 'sortBy'>): boolean {
+  return isNarrow(query.filter) || query.sortBy === 'voided_at';
 }
 
 /**
@@ -29,13 +43,32 @@ export function sortColumn(query: Pick<LabelListQuery, 'sortBy'>): 'created_at' 
  * matching labels directly is cheap, and the rollup (which has neither column) cannot help.
  */
 export function isNarrow(filter: LabelFilter): boolean {
-  return filter.batchId !== undefined || filter.trackingNumber !== undefined;
+  return (
+    filter.batchId !== undefined ||
+    filter.trackingNumber !== undefined ||
+    filter.shipmentId !== undefined ||
+    filter.rateId !== undefined ||
+    (filter.refundStatuses !== undefined && labelStatusForRefunds(filter.refundStatuses) === null)
+  );
+}
+
+/** Conditions both the labels and the rollups can answer: status, and the status a refund filter means. */
+function statusConditions(alias: 'l' | 'c', f: LabelFilter, p: Params): string[] {
+  const c: string[] = [];
+  if (f.status !== undefined) c.push(`${alias}.status = ${p.add(f.status)}`);
+  if (f.refundStatuses !== undefined) {
+    const status = labelStatusForRefunds(f.refundStatuses);
+    c.push(status === null ? 'false' : `${alias}.status = ${p.add(status)}`);
+  }
+  return c;
 }
 
 /** Conditions on `labels l` for the filter, created_at bounds included. */
 export function labelConditions(tenantId: string, f: LabelFilter, p: Params): string[] {
-  const c = [`l.tenant_id = ${p.add(tenantId)}`];
-  if (f.status !== undefined) c.push(`l.status = ${p.add(f.status)}`);
+  const c = [`l.tenant_id = ${p.add(tenantId)}`, ...statusConditions('l', f, p)];
+  if (f.shipmentId !== undefined) c.push(`l.shipment_id = ${p.add(f.shipmentId)}`);
+  // Labels are bought without a rate: no label has a rate id.
+  if (f.rateId !== undefined) c.push('false');
   if (f.carrierAccountId !== undefined) c.push(`l.carrier_account_id = ${p.add(f.carrierAccountId)}`);
   if (f.serviceCode !== undefined) c.push(`l.service_code = ${p.add(f.serviceCode)}`);
   if (f.trackingNumber !== undefined) c.push(`l.tracking_number = ${p.add(f.trackingNumber)}`);
@@ -57,8 +90,7 @@ function rollupTable(f: LabelFilter): string {
 
 /** Conditions on the rollup `c` for the dimensions it keeps (no created_at bounds). */
 function rollupConditions(tenantId: string, f: LabelFilter, p: Params): string[] {
-  const c = [`c.tenant_id = ${p.add(tenantId)}`];
-  if (f.status !== undefined) c.push(`c.status = ${p.add(f.status)}`);
+  const c = [`c.tenant_id = ${p.add(tenantId)}`, ...statusConditions('c', f, p)];
   if (f.carrierAccountId !== undefined) c.push(`c.carrier_account_id = ${p.add(f.carrierAccountId)}`);
   if (f.serviceCode !== undefined) c.push(`c.service_code = ${p.add(f.serviceCode)}`);
   if (f.warehouseId !== undefined) c.push(`c.warehouse_id = ${p.add(f.warehouseId)}`);
@@ -108,7 +140,7 @@ function dayCountsSql(tenantId: string, query: LabelListQuery, p: Params): strin
 
 /** The exact number of matching labels, as SQL answering one row `n`. */
 function totalSql(tenantId: string, query: LabelListQuery, p: Params): string {
-  if (isNarrow(query.filter)) {
+  if (countsDirectly(query)) {
     return `SELECT count(*) AS n FROM labels l WHERE ${labelConditions(tenantId, query.filter, p).join(' AND ')}`;
   }
   return `SELECT coalesce(sum(x.n), 0) AS n FROM (${dayCountsSql(tenantId, query, p)}) x`;
@@ -142,7 +174,7 @@ function pageIdsSql(
   if (seek) conditions.push(plan.fromEnd ? `l.${col} < ${p.add(seek.bound)}` : `l.${col} >= ${p.add(seek.bound)}`);
   const dir = plan.fromEnd ? 'DESC' : 'ASC';
   return `SELECT l.id, l.${col} AS k FROM labels l WHERE ${conditions.join(' AND ')}
-      ORDER BY l.${col} ${dir}, l.id ${dir} OFFSET ${p.add(seek ? seek.offset : plan.offset)} LIMIT ${p.add(plan.limit)}`;
+      ORDER BY ${ordered(`l.${col}`, dir, query.sortBy)}, l.id ${dir} OFFSET ${p.add(seek ? seek.offset : plan.offset)} LIMIT ${p.add(plan.limit)}`;
 }
 
 /**
@@ -158,7 +190,7 @@ export function pageSql(
 ): { sql: string; params: unknown[] } {
   const p = new Params();
   const sql = `SELECT ${LIST_COLUMNS} FROM (${pageIdsSql(tenantId, query, plan, seek, p)}) page
-    JOIN labels l ON l.id = page.id ORDER BY page.k ASC, page.id ASC`;
+    JOIN labels l ON l.id = page.id ORDER BY ${ordered('page.k', 'ASC', query.sortBy)}, page.id ASC`;
   return { sql, params: p.values };
 }
 
@@ -175,7 +207,7 @@ export function pageWithTotalSql(tenantId: string, query: LabelListQuery, plan: 
   const sql = `WITH total AS (${total}), page AS (${ids})
     SELECT total.n AS total_count, ${LIST_COLUMNS}
     FROM total LEFT JOIN (page JOIN labels l ON l.id = page.id) ON true
-    ORDER BY page.k ASC, page.id ASC`;
+    ORDER BY ${ordered('page.k', 'ASC', query.sortBy)}, page.id ASC`;
   return { sql, params: p.values };
 }
 

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { normalizeRows } from '@shipbatch/platform/database';
 import { type CountBucket, type LabelListQuery, pageWindow, readPlan, seekBucket } from '@shipbatch/shipping/domain';
 import type { LabelPage, LabelRecord, LabelRepository, Page, PageRequest } from '@shipbatch/shipping/application';
-import { directCountSql, histogramSql, isNarrow, LABEL_COLUMNS, pageSql, pageWithTotalSql, toBuckets } from './label-list.sql';
+import { countsDirectly, directCountSql, histogramSql, LABEL_COLUMNS, pageSql, pageWithTotalSql, toBuckets } from './label-list.sql';
 
 /** Deep pages seek into the rollup's day buckets once they would skip more index entries than this. */
 const SEEK_MIN_OFFSET = 2_000;
@@ -116,7 +116,7 @@ export class TypeormLabelRepository implements LabelRepository {
     return this.dataSource.transaction('REPEATABLE READ', async (m) => {
       let total: number;
       let buckets: CountBucket[] = [];
-      if (isNarrow(query.filter)) {
+      if (countsDirectly(query)) {
         const count = directCountSql(tenantId, query.filter);
         total = Number((await m.query(count.sql, count.params))[0].n);
       } else {

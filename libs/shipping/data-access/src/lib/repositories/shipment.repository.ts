@@ -48,6 +48,7 @@ export class TypeormShipmentRepository implements ShipmentRepository {
       shipmentDate: r.shipmentDate,
       metadata: r.metadata,
       externalShipmentId: r.externalShipmentId,
+      extra: r.extra ?? {},
       createdAt: r.createdAt,
     }));
   }

@@ -170,12 +170,12 @@ export class TypeormValidationRepository implements ValidationRepository {
       if (mine.length > 0) {
         await m.query(
           `INSERT INTO shipments (id, tenant_id, address_from_id, address_to_id, address_return_id, parcel_ids,
-                                  object_purpose, shipment_date, metadata, external_shipment_id)
+                                  object_purpose, shipment_date, metadata, external_shipment_id, extra)
            SELECT id, "tenantId", "addressFromId", "addressToId", "addressReturnId", "parcelIds",
-                  "objectPurpose", "shipmentDate", "metadata", "externalShipmentId"
+                  "objectPurpose", "shipmentDate", "metadata", "externalShipmentId", coalesce("extra", '{}')
            FROM jsonb_to_recordset($1::jsonb) AS s(id text, "tenantId" text, "addressFromId" text, "addressToId" text,
              "addressReturnId" text, "parcelIds" jsonb, "objectPurpose" text, "shipmentDate" timestamptz,
-             "metadata" text, "externalShipmentId" text)`,
+             "metadata" text, "externalShipmentId" text, "extra" jsonb)`,
           [JSON.stringify(mine.map((r) => r.shipment))],
         );
       }

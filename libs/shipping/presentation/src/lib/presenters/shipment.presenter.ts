@@ -19,7 +19,7 @@ export function presentShipment(s: ShipmentRecord) {
     address_return: s.addressReturn ? presentAddress(s.addressReturn) : null,
     parcels: s.parcels.map(presentParcel),
     shipment_date: iso(s.shipmentDate),
-    extra: {},
+    extra: s.extra,
     customs_declaration: null,
     carrier_accounts: [],
     rates: [],
