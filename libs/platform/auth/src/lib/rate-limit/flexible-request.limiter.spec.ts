@@ -1,7 +1,5 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import Redis from 'ioredis';
-import { deleteRedisPrefix, eventually, TEST_REDIS_URL, uniqueRedisPrefix } from '@shipbatch/platform/testing';
+import { deleteRedisPrefix, eventually, freeTcpPort, type PrivateRedis, startPrivateRedis, TEST_REDIS_URL, uniqueRedisPrefix } from '@shipbatch/platform/testing';
 import { FlexibleRequestLimiter, type FlexibleRequestLimiterOptions } from './flexible-request.limiter';
 import { isExemptFromRequestLimits } from './rate-limit.middleware';
 
@@ -20,17 +18,6 @@ function limiter(options: FlexibleRequestLimiterOptions): FlexibleRequestLimiter
 afterEach(async () => {
   await Promise.all(limiters.splice(0).map((l) => l.onApplicationShutdown()));
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 describe('FlexibleRequestLimiter in memory (embedded mode)', () => {
   it('lets a key make its limit of requests a minute, then refuses it until the window resets, other keys apart', async () => {
@@ -92,7 +79,7 @@ describe('FlexibleRequestLimiter on Redis (scale-out)', () => {
 
   it('fails open when Redis cannot be reached: every request served (null), one warning a period', async () => {
     const { lines, logger } = recorder();
-    const port = await freePort(); // nothing listens there
+    const port = await freeTcpPort(); // nothing listens there
     const l = limiter({ limitPerMinute: 1, redisUrl: `redis://127.0.0.1:${port}`, keyPrefix: 'x', logger, warnEveryMs: 60_000 });
     expect(await l.connected(200)).toBe(false);
     const answers = await Promise.all(Array.from({ length: 20 }, () => l.take('tenant:a')));
@@ -104,34 +91,21 @@ describe('FlexibleRequestLimiter on Redis (scale-out)', () => {
 });
 
 describe('FlexibleRequestLimiter when Redis restarts (a private redis-server)', () => {
-  let server: ChildProcess | undefined;
-  const start = async (port: number) => {
-    server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-    const probe = new Redis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-    await eventually(() => probe.connect().then(() => true, () => false), Boolean, { attempts: 100, intervalMs: 50 });
-    probe.disconnect();
-  };
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      if (!server || server.exitCode !== null) return resolve();
-      server.once('exit', () => resolve());
-      server.kill('SIGKILL');
-    });
-  afterAll(stop);
+  let redis: PrivateRedis | undefined;
+  afterAll(() => redis?.close());
 
   it('serves requests unlimited while Redis is down and counts again once it is back, saying so', async () => {
-    const port = await freePort();
-    await start(port);
+    redis = await startPrivateRedis();
     const { lines, logger } = recorder();
-    const l = limiter({ limitPerMinute: 2, redisUrl: `redis://127.0.0.1:${port}`, keyPrefix: 'x', logger, warnEveryMs: 60_000 });
+    const l = limiter({ limitPerMinute: 2, redisUrl: redis.url, keyPrefix: 'x', logger, warnEveryMs: 60_000 });
     expect(await l.connected(5_000)).toBe(true);
     expect(await l.take('tenant:a')).toMatchObject({ allowed: true, remaining: 1 });
 
-    await stop();
+    await redis.stop();
     await eventually(() => l.take('tenant:a'), (answer) => answer === null, { attempts: 100, intervalMs: 50 });
     expect(lines.filter((line) => line.level === 'warn')).toHaveLength(1);
 
-    await start(port); // its data is gone: a new window
+    await redis.start(); // its data is gone: a new window
     const back = await eventually(() => l.take('tenant:a'), (answer) => answer !== null, { attempts: 200, intervalMs: 50 });
     expect(back).toMatchObject({ allowed: true, remaining: 1 });
     expect(await l.take('tenant:a')).toMatchObject({ allowed: true, remaining: 0 });
