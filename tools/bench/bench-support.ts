@@ -5,11 +5,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import Redis from 'ioredis';
 import { Client } from 'pg';
-import { freeTcpPort } from '@shipbatch/platform/testing';
 
 export const PG_ADMIN = process.env['BENCH_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const REDIS_URL = process.env['BENCH_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
@@ -28,8 +28,16 @@ const run = join(root, 'tools/scripts/run.js');
 /** `node tools/scripts/run.js <entry>` runs a compiled entry point (relative to dist/out-tsc). */
 export const RUN_JS = run;
 
-/** A port nothing listens on now, on 127.0.0.1. */
-export const freePort = freeTcpPort;
+export function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const s = createServer();
+    s.once('error', fail);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => ok(port));
+    });
+  });
+}
 
 /** Starts a compiled entry point (e.g. apps/api/src/main.js); the bench dies if it fails. */
 export function start(entry: string, env: Record<string, string>, nodeArgs: string[] = []): ChildProcess {
