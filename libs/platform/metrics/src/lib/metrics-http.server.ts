@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { MetricsRegistry } from './metrics.registry';
-import { liveAnswer, type ProbeAnswer, readyAnswer } from './probe.answers';
+import { liveAnswer, type ProbeAnswer, readyAnswer, acceptedRequestId } from './probe.answers';
 import type { Readiness } from './readiness';
 
 /**
@@ -40,7 +40,7 @@ export class MetricsHttpServer {
       if (!['/metrics', '/health/live', '/health/ready'].includes(path)) return json(res, { status: 404, body: { status: 'not_found' } });
       if (req.method !== 'GET' && req.method !== 'HEAD') return json(res, { status: 405, body: { status: 'method_not_allowed' } });
       if (path === '/health/live') return json(res, liveAnswer());
-      if (path === '/health/ready') return json(res, readyAnswer(await this.readiness.check(), req.headers['x-request-id'] as string | undefined));
+      if (path === '/health/ready') return json(res, readyAnswer(await this.readiness.check(), acceptedRequestId(req.headers['x-request-id'])));
       const text = await this.metrics.text();
       res.writeHead(200, { 'Content-Type': this.metrics.contentType });
       res.end(text);

@@ -6,6 +6,11 @@ export interface ProbeAnswer {
   body: unknown;
 }
 
+/** The caller's X-Request-ID when it is one the request log would take (1 to 128 of A-Z a-z 0-9 . _ : -), else undefined. */
+export function acceptedRequestId(header: string | string[] | undefined): string | undefined {
+  return typeof header === 'string' && /^[A-Za-z0-9._:-]{1,128}$/.test(header) ? header : undefined;
+}
+
 /** `GET /health/live`: the process is up and its event loop turns; nothing else is asked. */
 export function liveAnswer(): ProbeAnswer {
   return { status: 200, body: { status: 'ok' } };
