@@ -14,6 +14,8 @@ const PARCEL = { length: '10', width: '8', height: '4', distance_unit: 'in', wei
 const RETRY_BASE_MS = 200;
 const POLL_MS = 200;
 const ENV = {
+  // Webhook bodies are built by workers, outside any request: their links equal GET's when the base is set (README).
+  PUBLIC_BASE_URL: 'https://shipbatch.example.test',
   WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
   WEBHOOK_RETRY_BASE_MS: String(RETRY_BASE_MS),
   WEBHOOK_RETRY_WINDOW_SECONDS: '4',
