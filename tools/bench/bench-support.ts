@@ -110,6 +110,8 @@ export async function throwawayStores(
     ENCRYPTION_KEY: randomBytes(32).toString('hex'),
     ADMIN_TOKEN,
     DATA_DIR: mkdtempSync(join(tmpdir(), `shipbatch-bench-${label}-`)),
+    // The benches measure throughput, and poll the API hard: no request limit unless a bench sets one.
+    API_RATE_LIMIT_PER_MINUTE: '0',
   };
   return { url: url.toString(), env, drop };
 }
