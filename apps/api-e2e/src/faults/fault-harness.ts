@@ -1,10 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import { createApiApp } from '@shipbatch/app/composition';
 import { loadConfig } from '@shipbatch/platform/config';
 import { freeTcpPort, type PrivatePostgres, type PrivateRedis, startPrivatePostgres, startPrivateRedis, tempDir } from '@shipbatch/platform/testing';
+import { type ChildApp, startChildApp } from '../child-process';
 import { ADMIN_TOKEN } from '../harness';
 
 /**
@@ -23,12 +22,8 @@ export interface FaultHarness {
   close(): Promise<void>;
 }
 
-export interface FaultWorker {
-  process: ChildProcess;
-  output(): string;
-}
-
-const ROOT = join(__dirname, '../../../..');
+/** A worker process (apps/worker from its sources). */
+export type FaultWorker = ChildApp;
 
 export async function startFaultHarness(workers = 2): Promise<FaultHarness> {
   const pg = await startPrivatePostgres();
@@ -47,7 +42,7 @@ export async function startFaultHarness(workers = 2): Promise<FaultHarness> {
   const api = await createApiApp(loadConfig(env, { runWorkers: false, reconcileIntervalSeconds: 0 }), { logger: false });
   await api.listen(port, '127.0.0.1');
   const started: FaultWorker[] = [];
-  for (let i = 0; i < workers; i++) started.push(await startWorker(env));
+  for (let i = 0; i < workers; i++) started.push(await startChildApp('worker', env, /Shipbatch worker started/));
   return {
     baseUrl: `http://127.0.0.1:${port}`,
     api,
@@ -56,36 +51,10 @@ export async function startFaultHarness(workers = 2): Promise<FaultHarness> {
     databaseUrl,
     workers: started,
     async close() {
-      await Promise.all(started.map((w) => stopWorker(w.process)));
+      await Promise.all(started.map((w) => w.kill()));
       await api.close();
       await redis.close();
       await pg.close();
     },
   };
-}
-
-/** apps/worker from its sources (@swc-node/register), waiting until it says it started. */
-async function startWorker(env: Record<string, string>): Promise<FaultWorker> {
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', 'apps/worker/src/main.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, ...env, SWC_NODE_PROJECT: 'apps/api-e2e/tsconfig.child.json', NODE_ENV: 'test' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-  for (;;) {
-    if (output.includes('Shipbatch worker started')) break;
-    if (child.exitCode !== null) throw new Error(`worker process exited (${child.exitCode}) before it started:\n${output}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return { process: child, output: () => output };
-}
-
-function stopWorker(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
 }
