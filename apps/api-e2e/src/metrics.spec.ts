@@ -91,7 +91,11 @@ describe.each([
     const delivered = await eventually(
       async () => (await fetch(`${workerUrl}/metrics`)).text(),
       // The backlog is read at most once a second: the scrape after the delivery may still show it due.
-      (text) => /^shipbatch_webhook_delivery_lag_seconds_count\{process="(api|worker)"\} 1$/m.test(text) && sample(text, 'shipbatch_webhook_deliveries_pending', { state: 'due' }) === 0,
+      // Other events of the batch (one per shipment) are relayed by the outbox on its own beat: wait for them too.
+      (text) =>
+        /^shipbatch_webhook_delivery_lag_seconds_count\{process="(api|worker)"\} 1$/m.test(text) &&
+        sample(text, 'shipbatch_webhook_deliveries_pending', { state: 'due' }) === 0 &&
+        sample(text, 'shipbatch_webhook_deliveries_pending', { state: 'unrelayed' }) === 0,
     );
     expect(sample(delivered, 'shipbatch_webhook_delivery_attempts_total', { transition: 'delivered', sent: 'true' })).toBe(1);
     expect(sample(delivered, 'shipbatch_webhook_deliveries_pending', { state: 'unrelayed' })).toBe(0);

@@ -1,4 +1,5 @@
 import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
 import { createConfig, lintFromString } from '@redocly/openapi-core';
 import { Document, Spectral } from '@stoplight/spectral-core';
 import { Json as JsonParser } from '@stoplight/spectral-parsers';
@@ -57,6 +58,7 @@ describe('/docs-json lints clean', () => {
     const names = Object.keys(doc.components.schemas);
     expect(names).toEqual(expect.arrayContaining(['Label', 'LabelList', 'Shipment', 'FundingEvent']));
     const ajv = new Ajv({ strict: false, allErrors: true });
+    addFormats(ajv);
     ajv.addSchema({ ...doc, $id: 'docs-json' });
     const failures: string[] = [];
     const checked = new OpenApiDocument(doc, '/docs-json');
