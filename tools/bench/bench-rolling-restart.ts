@@ -3,8 +3,8 @@
  * on the mock provider (latency 100 ms a call, PURCHASE_CONCURRENCY 4, so the purchase lasts long
  * enough to restart every worker during it). Runs, each on a database of its own:
  * - `none`: no restart (the reference);
- * - `sigterm`: a rolling restart: each worker in turn gets a replacement, then SIGTERM, and the
- *   next waits until it has exited;
+ * - `sigterm`: a rolling restart: each worker in turn gets a replacement, and once that answers
+ *   /health/ready, SIGTERM; the next waits until it has exited;
  * - `sigkill`: the same with SIGKILL (a machine lost): its claims wait for PURCHASE_LEASE_SECONDS.
  * Prints the time from the purchase request to PURCHASED, the exit codes, and from the rows:
  * labels recorded, labels the mock sold (its ledger, `mock_provider.labels`, by our reference),
@@ -33,6 +33,24 @@ interface RunResult {
   failed: number;
 }
 
+interface Worker {
+  process: ChildProcess;
+  url: string;
+}
+
+/** A worker with its health port, once `/health/ready` says so. */
+async function startWorker(env: Record<string, string>): Promise<Worker> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const process = start('apps/worker/src/main.js', { ...env, ...WORKER_ENV, METRICS_PORT: String(port) });
+  await waitFor(
+    () => fetch(`${url}/health/ready`).then((r) => r.status, () => 0),
+    (status) => status === 200,
+    100,
+  );
+  return { process, url };
+}
+
 function exited(p: ChildProcess): Promise<string> {
   return new Promise((ok) => {
     if (p.exitCode !== null || p.signalCode !== null) return ok(String(p.exitCode ?? p.signalCode));
@@ -46,15 +64,16 @@ async function once(mode: Mode): Promise<RunResult> {
   const base = `http://127.0.0.1:${port}`;
   const api = start('apps/api/src/main.js', { ...stores.env, PORT: String(port) });
   await waitFor(() => http(base, 'GET', '/health'), () => true);
-  const workers = Array.from({ length: WORKERS }, () => start('apps/worker/src/main.js', { ...stores.env, ...WORKER_ENV }));
-  const replacements: ChildProcess[] = [];
+  const workers = await Promise.all(Array.from({ length: WORKERS }, () => startWorker(stores.env)));
+  const replacements: Worker[] = [];
   try {
     const { api_key: key } = await http(base, 'POST', '/admin/tenants', `Bearer ${ADMIN_TOKEN}`, { name: 'bench' });
     const account = await http(base, 'POST', '/carrier_accounts', key, {
       provider: 'mock',
       carrier: 'usps',
       account_id: 'bench',
-      parameters: { latency_ms: 100, initial_balance: 100_000_000 },
+      // Validated without latency (validation calls the provider one shipment at a time), bought with it.
+      parameters: { latency_ms: 0, initial_balance: 100_000_000 },
     });
     const created = await http(base, 'POST', '/batches', key, {
       default_carrier_account: account.object_id,
@@ -63,6 +82,7 @@ async function once(mode: Mode): Promise<RunResult> {
     });
     const valid = await waitFor(() => http(base, 'GET', `/batches/${created.object_id}`, key), (b) => b.object_status !== 'VALIDATING');
     if (valid.object_status !== 'VALID') throw new Error(`batch is ${valid.object_status}`);
+    await http(base, 'PUT', `/carrier_accounts/${account.object_id}`, key, { parameters: { latency_ms: 100 } });
 
     const t0 = Date.now();
     await http(base, 'POST', `/batches/${created.object_id}/purchase`, key);
@@ -74,9 +94,10 @@ async function once(mode: Mode): Promise<RunResult> {
       await waitFor(() => http(base, 'GET', `/batches/${created.object_id}`, key), (b) => b.object_results.purchase_succeeded >= SHIPMENTS / 10, 50);
       const r0 = Date.now();
       for (const old of workers) {
-        replacements.push(start('apps/worker/src/main.js', { ...stores.env, ...WORKER_ENV }));
-        old.kill(mode === 'sigterm' ? 'SIGTERM' : 'SIGKILL');
-        exitCodes.push(await exited(old));
+        // As an orchestrator rolls: the replacement is ready before the old one gets its signal.
+        replacements.push(await startWorker(stores.env));
+        old.process.kill(mode === 'sigterm' ? 'SIGTERM' : 'SIGKILL');
+        exitCodes.push(await exited(old.process));
       }
       restartsMs = Date.now() - r0;
     }
@@ -84,7 +105,7 @@ async function once(mode: Mode): Promise<RunResult> {
     const rows = await ledger(stores.url, created.object_id);
     return { purchasedMs: ms, restartsMs, exitCodes, ...rows, failed: done.object_results.purchase_failed };
   } finally {
-    for (const p of [...workers, ...replacements]) await stop(p);
+    for (const w of [...workers, ...replacements]) await stop(w.process);
     await stop(api);
     await stores.drop();
   }

@@ -4,10 +4,10 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import Redis from 'ioredis';
 import { Client } from 'pg';
 
@@ -39,12 +39,18 @@ export function freePort(): Promise<number> {
   });
 }
 
+let started = 0;
+
 /** Starts a compiled entry point (e.g. apps/api/src/main.js); the bench dies if it fails. */
 export function start(entry: string, env: Record<string, string>, nodeArgs: string[] = []): ChildProcess {
+  // BENCH_LOG_DIR keeps each process's log (stdout) in a file of its own, to read after a run.
+  const logDir = process.env['BENCH_LOG_DIR'];
+  const out = logDir ? openSync(join(logDir, `${basename(dirname(dirname(entry)))}-${Date.now()}-${++started}.log`), 'a') : 'ignore';
   const child = spawn(process.execPath, [...nodeArgs, run, entry], {
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', out, 'inherit'],
   });
+  if (typeof out === 'number') closeSync(out);
   child.on('exit', (code, signal) => {
     // SIGKILL is a bench's own doing (bench-rolling-restart); a SIGTERMed app exits 0.
     if (code !== 0 && signal !== 'SIGTERM' && signal !== 'SIGKILL') {

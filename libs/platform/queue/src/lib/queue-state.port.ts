@@ -10,6 +10,15 @@ export interface QueueStateWatch {
    * watch the same Redis prefix. The watch starts with the first listener.
    */
   onLost(listener: () => void): void;
+
+  /**
+   * Whether the queue's state was there at this process's first look (after the first `onLost`):
+   * true when other processes' jobs are in Redis to be taken over, false for a new or emptied
+   * Redis, for a look that could not be made within `withinMs`, and always for the in-process
+   * driver (its jobs died with the last process). A starting worker rings everything open again
+   * only when false: ringing what is already queued would queue it twice.
+   */
+  keptAtStart(withinMs: number): Promise<boolean>;
 }
 
 /** How often a watching process looks for lost state (besides at every reconnection). */

@@ -13,8 +13,8 @@ async function looked(watches: RedisQueueStateWatch[]): Promise<boolean[]> {
 describe('RedisQueueStateWatch (a private redis-server)', () => {
   let redis: PrivateRedis;
   const watches: RedisQueueStateWatch[] = [];
-  const watch = (lost: string[], name: string) => {
-    const w = new RedisQueueStateWatch({ redisUrl: redis.url, prefix: 'watch-test', queues: [] });
+  const watch = (lost: string[], name: string, prefix = 'watch-test', url = redis.url) => {
+    const w = new RedisQueueStateWatch({ redisUrl: url, prefix, queues: [] });
     w.onLost(() => lost.push(name));
     watches.push(w);
     return w;
@@ -48,5 +48,23 @@ describe('RedisQueueStateWatch (a private redis-server)', () => {
     for (let i = 0; i < 200 && lost.length < 2; i++) await new Promise((r) => setTimeout(r, 50));
     await looked([a, b]);
     expect(lost).toHaveLength(2);
+  });
+
+  it('answers at the first look whether the state was kept: not on a new or flushed prefix, yes for a process joining others', async () => {
+    const lost: string[] = [];
+    const first = watch(lost, 'first', 'kept-test');
+    expect(await first.keptAtStart(10_000)).toBe(false);
+    const joining = watch(lost, 'joining', 'kept-test');
+    expect(await joining.keptAtStart(10_000)).toBe(true);
+    await redis.flush();
+    const afterFlush = watch(lost, 'after-flush', 'kept-test');
+    expect(await afterFlush.keptAtStart(10_000)).toBe(false);
+    // Asked again, the same answer: it is the first look's.
+    expect(await joining.keptAtStart(10_000)).toBe(true);
+  });
+
+  it('answers not kept when Redis cannot be reached in time (everything is rung again: the safe side)', async () => {
+    const down = watch([], 'down', 'kept-test', 'redis://127.0.0.1:1');
+    expect(await down.keptAtStart(300)).toBe(false);
   });
 });

@@ -10,8 +10,9 @@ import { QUEUE_MODULE_OPTIONS } from './tokens';
  * The scale-out QueueStateWatch: a marker key (`<prefix>:queue-state`) lives beside the queues;
  * when it is gone, so are they. A watching process looks for it every QUEUE_STATE_CHECK_MS and
  * whenever its connection comes back (`ready`), and puts it back with `SET NX`: the one process
- * whose SET lands calls its listeners, the others find the key there. The first look is silent
- * (a process starting reconciles anyway). Only processes with listeners look (the workers), so an
+ * whose SET lands calls its listeners, the others find the key there. The first look is silent:
+ * it answers `keptAtStart` instead (a process starting reconciles, ringing everything again only
+ * when the key was not there). Only processes with listeners look (the workers), so an
  * API process can never take the news from them.
  */
 @Injectable()
@@ -24,6 +25,8 @@ export class RedisQueueStateWatch implements QueueStateWatch, OnApplicationShutd
   private timer?: NodeJS.Timeout;
   private checking = false;
   private first = true;
+  private resolveFirst?: (kept: boolean) => void;
+  private readonly firstLook = new Promise<boolean>((resolve) => (this.resolveFirst = resolve));
 
   constructor(@Inject(QUEUE_MODULE_OPTIONS) private readonly options: QueueModuleOptions) {
     this.key = `${options.prefix}:queue-state`;
@@ -40,6 +43,12 @@ export class RedisQueueStateWatch implements QueueStateWatch, OnApplicationShutd
     this.timer.unref();
   }
 
+  keptAtStart(withinMs: number): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), withinMs)));
+    return Promise.race([this.firstLook, late]).finally(() => clearTimeout(timer));
+  }
+
   async onApplicationShutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.redis?.disconnect();
@@ -52,6 +61,7 @@ export class RedisQueueStateWatch implements QueueStateWatch, OnApplicationShutd
     try {
       const set = await this.redis.set(this.key, this.marker, 'NX');
       const lost = set === 'OK' && !this.first;
+      if (this.first) this.resolveFirst?.(set !== 'OK');
       this.first = false;
       if (lost) {
         this.logger.warn(`the queues' state in Redis is gone (Redis restarted empty or flushed): ringing every open piece of work again`);

@@ -7,9 +7,12 @@ import { ReconcileUseCase } from '@shipbatch/shipping/application';
 const LOCKED_RETRY_MS = 1_000;
 /** Tries of such a pass before the periodic pass is left to do it. */
 const LOCKED_TRIES = 30;
+/** How long start-up waits to learn whether Redis kept the queues' state (unknown: everything is rung again). */
+const FIRST_LOOK_MS = 5_000;
 
 /**
- * Runs the reconciler at start-up (everything is stale), every RECONCILE_INTERVAL_SECONDS, and
+ * Runs the reconciler at start-up (everything is stale, unless Redis kept the queues' jobs:
+ * then what is stale), every RECONCILE_INTERVAL_SECONDS, and
  * as soon as the queue's state is found lost (Redis restarted empty or flushed: everything open
  * is rung again, staleMs 0). Passes of this process run one after another, never side by side.
  */
@@ -27,8 +30,12 @@ export class ReconcileScheduler implements OnApplicationBootstrap, OnApplication
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.run(0);
     this.queueState.onLost(() => void this.run(0, true));
+    // Joining workers whose jobs Redis holds (a rolling restart, a scale-up): only what is stale,
+    // as on every tick; ringing everything open would queue it a second time, one job a shipment.
+    const kept = await this.queueState.keptAtStart(FIRST_LOOK_MS);
+    if (kept) this.logger.log(`the queues' state is in Redis: the start-up pass re-enqueues only stale work`);
+    await this.run(kept ? undefined : 0);
     const every = this.config.reconcileIntervalSeconds * 1000;
     if (every > 0) {
       this.timer = setInterval(() => void this.run(), every);

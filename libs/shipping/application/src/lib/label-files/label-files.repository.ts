@@ -6,6 +6,8 @@ export interface SettledChunk {
   chunk: number;
   /** md5 of the chunk's bought label ids joined by ',' in batch order ('' when none). */
   fingerprint: string;
+  /** The chunk's bought labels: what its merge has to read and write. */
+  labels: number;
 }
 
 /** One bought label of a chunk, in batch order. */

@@ -9,6 +9,12 @@ import { FILE_STORAGE, LABEL_FILES_REPOSITORY, LABEL_MERGER, QUEUES, SHIPPING_ME
 import { NO_SHIPPING_METRICS, type ShippingMetrics } from '../common/shipping-metrics.port';
 import type { LabelMerger, SkippedLabelDocument } from './label-merger';
 
+/**
+ * Chunks of at most this many labels are merged by the job that settled their last shipment,
+ * not queued: for 10 labels that costs about what one purchase job's own steps do.
+ */
+export const INLINE_MERGE_MAX_LABELS = 10;
+
 export interface MergeLabelFilesJob {
   batchId: string;
   chunk: number;
@@ -34,7 +40,8 @@ export function mergedFileKey(tenantId: string, batchId: string, chunk: number, 
  *
  * Each shipment's chunk (floor(rank / 100) in batch order) is fixed when purchase starts.
  * When the last shipment of a chunk settles (bought or failed), `afterSettled` enqueues that
- * chunk's merge, so merging overlaps purchasing. `execute` (the job) merges the chunk's labels
+ * chunk's merge, so merging overlaps purchasing (a chunk of at most INLINE_MERGE_MAX_LABELS
+ * labels it merges at once instead). `execute` (the job) merges the chunk's labels
  * into one file under a key derived from the labels it holds, records it only if the chunk
  * still holds exactly those labels, then tries to finish the batch: one conditional UPDATE
  * makes it PURCHASED with `label_file_keys` once nothing is open and every chunk's record is
@@ -44,6 +51,8 @@ export function mergedFileKey(tenantId: string, batchId: string, chunk: number, 
 @Injectable()
 export class MergeLabelFilesUseCase {
   private readonly logger = new Logger(MergeLabelFilesUseCase.name);
+  /** Chunks of at most this many labels are merged where they settle (0: every merge is queued, as some tests want). */
+  inlineMaxLabels = INLINE_MERGE_MAX_LABELS;
 
   constructor(
     @Inject(LABEL_FILES_REPOSITORY) private readonly repo: LabelFilesRepository,
@@ -60,7 +69,24 @@ export class MergeLabelFilesUseCase {
    */
   async afterSettled(batchId: string, batchShipmentIds: string[]): Promise<void> {
     if (batchShipmentIds.length === 0) return;
-    await this.enqueue(await this.repo.settledChunks(batchId, batchShipmentIds));
+    const chunks = await this.repo.settledChunks(batchId, batchShipmentIds);
+    const queued: SettledChunk[] = [];
+    for (const c of chunks) {
+      if (c.labels > this.inlineMaxLabels) {
+        queued.push(c);
+        continue;
+      }
+      // A small chunk (a small batch, or a large one's last) is merged here and now: a few
+      // milliseconds of work that would otherwise wait for a merge slot, perhaps behind other
+      // tenants' 100-label merges. Should it fail, the queue does it (with its retries).
+      try {
+        await this.execute(batchId, c.chunk);
+      } catch (error) {
+        this.logger.warn(`batch ${batchId} chunk ${c.chunk}: merging in place failed (${error instanceof Error ? error.message : String(error)}); queued`);
+        queued.push(c);
+      }
+    }
+    await this.enqueue(queued);
   }
 
   /** The merge job of one chunk. */

@@ -36,17 +36,18 @@ export class TypeormLabelFilesRepository implements LabelFilesRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   async settledChunks(batchId: string, batchShipmentIds: string[]): Promise<SettledChunk[]> {
-    const rows = normalizeRows<{ chunk: number; fingerprint: string; tenant_id: string }>(
+    const rows = normalizeRows<{ chunk: number; fingerprint: string; tenant_id: string; labels: string | number }>(
       await this.dataSource.query(
         `SELECT c.chunk, (SELECT tenant_id FROM batches WHERE id = $1) AS tenant_id,
-                (SELECT ${FINGERPRINT} FROM batch_shipments WHERE batch_id = $1 AND file_chunk = c.chunk) AS fingerprint
+                (SELECT ${FINGERPRINT} FROM batch_shipments WHERE batch_id = $1 AND file_chunk = c.chunk) AS fingerprint,
+                (SELECT count(*) FROM batch_shipments WHERE batch_id = $1 AND file_chunk = c.chunk AND purchase_state = ${BOUGHT}) AS labels
          FROM (SELECT DISTINCT file_chunk AS chunk FROM batch_shipments
                WHERE batch_id = $1 AND id = ANY($2::text[]) AND file_chunk IS NOT NULL) c
          WHERE NOT EXISTS (SELECT 1 FROM batch_shipments o WHERE o.batch_id = $1 AND o.file_chunk = c.chunk AND o.${OPEN})`,
         [batchId, batchShipmentIds],
       ),
     );
-    return rows.map((r) => ({ batchId, tenantId: r.tenant_id, chunk: Number(r.chunk), fingerprint: r.fingerprint }));
+    return rows.map((r) => ({ batchId, tenantId: r.tenant_id, chunk: Number(r.chunk), fingerprint: r.fingerprint, labels: Number(r.labels) }));
   }
 
   async chunkContents(batchId: string, chunk: number): Promise<ChunkContents | null> {
@@ -170,10 +171,11 @@ export class TypeormLabelFilesRepository implements LabelFilesRepository {
   }
 
   async chunksNeedingMerge(limit: number): Promise<SettledChunk[]> {
-    const rows = normalizeRows<{ batch_id: string; tenant_id: string; chunk: number; fingerprint: string }>(
+    const rows = normalizeRows<{ batch_id: string; tenant_id: string; chunk: number; fingerprint: string; labels: string | number }>(
       await this.dataSource.query(
-        `SELECT c.batch_id, c.tenant_id, c.chunk, c.fingerprint FROM (
-           SELECT s.batch_id, b.tenant_id, s.file_chunk AS chunk, ${fingerprintOf('s')} AS fingerprint
+        `SELECT c.batch_id, c.tenant_id, c.chunk, c.fingerprint, c.labels FROM (
+           SELECT s.batch_id, b.tenant_id, s.file_chunk AS chunk, ${fingerprintOf('s')} AS fingerprint,
+                  count(*) FILTER (WHERE s.purchase_state = ${BOUGHT}) AS labels
            FROM batch_shipments s JOIN batches b ON b.id = s.batch_id
            WHERE b.status = ANY($2::text[]) AND s.file_chunk IS NOT NULL
            GROUP BY s.batch_id, b.tenant_id, s.file_chunk
@@ -185,6 +187,6 @@ export class TypeormLabelFilesRepository implements LabelFilesRepository {
         [limit, FINISH.from],
       ),
     );
-    return rows.map((r) => ({ batchId: r.batch_id, tenantId: r.tenant_id, chunk: Number(r.chunk), fingerprint: r.fingerprint }));
+    return rows.map((r) => ({ batchId: r.batch_id, tenantId: r.tenant_id, chunk: Number(r.chunk), fingerprint: r.fingerprint, labels: Number(r.labels) }));
   }
 }

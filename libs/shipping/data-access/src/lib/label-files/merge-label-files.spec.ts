@@ -7,7 +7,7 @@ import { type DatabaseHandle, openDatabase } from '@shipbatch/platform/database'
 import type { EnqueueItem, QueuePort } from '@shipbatch/platform/queue';
 import { createTestDatabase, tempDir, type TestDatabase } from '@shipbatch/platform/testing';
 import type { PurchasedLabel } from '@shipbatch/providers/core';
-import { type FileContent, type MergeLabelFilesJob, MergeLabelFilesUseCase, QUEUES } from '@shipbatch/shipping/application';
+import { type FileContent, INLINE_MERGE_MAX_LABELS, type MergeLabelFilesJob, MergeLabelFilesUseCase, QUEUES } from '@shipbatch/shipping/application';
 import { PdfMergeThread } from '@shipbatch/shipping/label-merger';
 import { LocalFileStorage } from '../local-file.storage';
 import { TypeormBatchRepository } from '../repositories/batch.repository';
@@ -104,6 +104,8 @@ describe.each([
     storage = new LocalFileStorage({ dataDir, publicBaseUrl: 'http://api.test' }, new UrlSigner(randomBytes(32)));
     queue = new RecordingQueue();
     merge = new MergeLabelFilesUseCase(new TypeormLabelFilesRepository(db.dataSource), storage, queue, new PdfMergeThread());
+    // Every merge a queued job here, as for chunks of more than INLINE_MERGE_MAX_LABELS; one test below merges in place.
+    merge.inlineMaxLabels = 0;
   });
   afterAll(async () => {
     await db.close();
@@ -139,22 +141,23 @@ describe.each([
     return (rows ?? []).map((r) => r.id);
   };
 
+  const soldLabel = (shipmentId: string): PurchasedLabel => ({
+    providerLabelId: `p-${shipmentId}`,
+    reference: shipmentId,
+    trackingNumber: `TRK-${shipmentId}`,
+    carrier: 'usps',
+    serviceLevelToken: 'usps_priority',
+    cost: { amountMinor: 100, currency: 'usd' },
+    createdAt: new Date().toISOString(),
+  });
+
   /** What PurchaseShipmentUseCase does for one shipment: claim, store the file, record, then the hook. */
   const buy = async (batchId: string, shipmentId: string, document: Buffer, extension: string) => {
     const claim = await claimOne(shipmentId, 60_000);
     if (!claim) throw new Error(`cannot claim ${shipmentId}`);
     const key = `labels/t1/${shipmentId}.${extension}`;
     await storage.put(key, document, 'application/octet-stream');
-    const label: PurchasedLabel = {
-      providerLabelId: `p-${shipmentId}`,
-      reference: shipmentId,
-      trackingNumber: `TRK-${shipmentId}`,
-      carrier: 'usps',
-      serviceLevelToken: 'usps_priority',
-      cost: { amountMinor: 100, currency: 'usd' },
-      createdAt: new Date().toISOString(),
-    };
-    await purchases.recordPurchasedMany([{ claim, label, file: { key, url: storage.urlFor(key) } }]);
+    await purchases.recordPurchasedMany([{ claim, label: soldLabel(shipmentId), file: { key, url: storage.urlFor(key) } }]);
     await merge.afterSettled(batchId, [shipmentId]);
   };
 
@@ -234,6 +237,47 @@ describe.each([
     expect(done.status).toBe('PURCHASED');
     expect(await pageWidths(done.label_file_keys[0])).toEqual([100, 101, 102, 103]);
   });
+
+  it('merges a chunk of at most INLINE_MERGE_MAX_LABELS labels where its last shipment settles: no merge job, PURCHASED at once', async () => {
+    merge.inlineMaxLabels = INLINE_MERGE_MAX_LABELS;
+    try {
+      await smallBatchesMergedInPlace();
+    } finally {
+      merge.inlineMaxLabels = 0;
+    }
+  });
+
+  const smallBatchesMergedInPlace = async () => {
+    const ids = await purchasingBatch('small', INLINE_MERGE_MAX_LABELS);
+    const added = queue.added;
+    for (const [i, id] of ids.entries()) await buy('small', id, await pdfLabel(100 + i), 'pdf');
+    expect(queue.added - added).toBe(0);
+    const done = await batchRow('small');
+    expect(done.status).toBe('PURCHASED');
+    expect(await pageWidths(done.label_file_keys[0])).toEqual(ids.map((_, i) => 100 + i));
+    expect(await purchasedEvents('small')).toBe(1);
+
+    // Two at once, each settling the last of its own small batch's chunk: both finish, once each.
+    const a = await purchasingBatch('small-a', 2);
+    const b = await purchasingBatch('small-b', 2);
+    await buy('small-a', a[0], await pdfLabel(100), 'pdf');
+    await buy('small-b', b[0], await pdfLabel(100), 'pdf');
+    const [la, lb] = await Promise.all([pdfLabel(101), pdfLabel(101)]);
+    await Promise.all([buy('small-a', a[1], la, 'pdf'), buy('small-b', b[1], lb, 'pdf')]);
+    expect(queue.added - added).toBe(0);
+    for (const id of ['small-a', 'small-b']) {
+      expect((await batchRow(id)).status).toBe('PURCHASED');
+      expect(await purchasedEvents(id)).toBe(1);
+    }
+
+    // One label more than that: queued as before.
+    const big = await purchasingBatch('small-plus', INLINE_MERGE_MAX_LABELS + 1);
+    for (const [i, id] of big.entries()) await buy('small-plus', id, await pdfLabel(100 + i), 'pdf');
+    expect(queue.jobs.map((j) => j.data)).toEqual([{ batchId: 'small-plus', chunk: 0 }]);
+    expect((await batchRow('small-plus')).status).toBe('PURCHASING');
+    await drain();
+    expect((await batchRow('small-plus')).status).toBe('PURCHASED');
+  };
 
   it('concatenates ZPL II labels, one ^XA ... ^XZ block each, in batch order', async () => {
     const ids = await purchasingBatch('zpl', 3, 'ZPLII');
@@ -341,9 +385,10 @@ describe.each([
     for (const [i, id] of ids.entries()) await buy('flaky', id, await pdfLabel(100 + i), 'pdf');
     const puts: string[] = [];
     // The same files, but the last label cannot be read (a storage outage, not a missing file).
+    let unreadable = ids[2];
     const flaky = Object.assign(Object.create(storage) as LocalFileStorage, {
       read: async (key: string) => {
-        if (key.endsWith(`${ids[2]}.pdf`)) throw new Error('storage unavailable');
+        if (key.endsWith(`${unreadable}.pdf`)) throw new Error('storage unavailable');
         return storage.read(key);
       },
       put: async (key: string, content: FileContent, type: string) => {
@@ -360,6 +405,21 @@ describe.each([
     await merge.execute(job.data.batchId, job.data.chunk);
     expect(await batchRow('flaky')).toEqual({ status: 'PURCHASED', label_file_keys: [puts[0]] });
     expect(await pageWidths(puts[0])).toEqual([100, 101, 102]);
+
+    // Merged in place (a small chunk), the same failure queues the merge instead of failing the purchase.
+    const small = await purchasingBatch('flaky-small', 2);
+    const inPlace = new MergeLabelFilesUseCase(new TypeormLabelFilesRepository(db.dataSource), flaky, queue, new PdfMergeThread()); // merges small chunks in place
+    await buy('flaky-small', small[0], await pdfLabel(100), 'pdf');
+    const claim = await claimOne(small[1], 60_000);
+    const key = `labels/t1/${small[1]}.pdf`;
+    await storage.put(key, await pdfLabel(101), 'application/pdf');
+    await purchases.recordPurchasedMany([{ claim: claim!, label: soldLabel(small[1]), file: { key, url: storage.urlFor(key) } }]);
+    unreadable = small[1];
+    await inPlace.afterSettled('flaky-small', [small[1]]);
+    expect(queue.jobs.map((j) => j.data)).toEqual([{ batchId: 'flaky-small', chunk: 0 }]);
+    expect((await batchRow('flaky-small')).status).toBe('PURCHASING');
+    await drain();
+    expect((await batchRow('flaky-small')).status).toBe('PURCHASED');
   });
 
   it('leaves an open chunk alone, and recovers merges a crash lost', async () => {
