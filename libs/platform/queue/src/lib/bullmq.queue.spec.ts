@@ -218,6 +218,30 @@ describe('BullMqQueue (QueueModule with a Redis URL, Redis on 127.0.0.1)', () =>
     expect(recorder.runs).toEqual([]);
   });
 
+  it('adds a job again under the id of one that failed for good (the reconciler rings work again by id)', async () => {
+    const { port, recorder, bull } = await build({ attempts: 1 });
+    recorder.failures.set(7, 1);
+    await port.add('work', { n: 7 }, { jobId: 'seven' });
+    await eventually(async () => bull.getJobState('seven'), (state) => state === 'failed');
+    recorder.failures.delete(7);
+    await port.add('work', { n: 7 }, { jobId: 'seven' });
+    await eventually(async () => recorder.done.length, (n) => n === 1);
+    expect(recorder.done).toEqual([{ n: 7, attempt: 0, id: 'seven' }]);
+
+    // The same through addBulk, beside a job whose id is new.
+    recorder.failures.set(8, 1);
+    await port.add('work', { n: 8 }, { jobId: 'eight' });
+    await eventually(async () => bull.getJobState('eight'), (state) => state === 'failed');
+    recorder.failures.delete(8);
+    await port.addBulk('work', [
+      { data: { n: 8 }, options: { jobId: 'eight' } },
+      { data: { n: 9 }, options: { jobId: 'nine' } },
+    ]);
+    await eventually(async () => recorder.done.length, (n) => n === 3);
+    expect(recorder.done.map((d) => d.id).sort()).toEqual(['eight', 'nine', 'seven']);
+    expect(await bull.getJobCounts('failed')).toEqual({ failed: 0 });
+  });
+
   it('counts the jobs not started yet (waiting and delayed) through the port', async () => {
     const { port, recorder } = await build();
     let open!: () => void;

@@ -16,6 +16,23 @@ import { QUEUE_MODULE_OPTIONS } from './tokens';
 export const BULK_CHUNK_SIZE = 1000;
 
 /**
+ * BullMQ does not add a job whose id is taken, and a job that failed for good keeps its id (the
+ * last 1,000 failures are kept to look at). The port promises less: only a job still waiting or
+ * running keeps another out. So before jobs with ids are added, those of their ids held by failed
+ * jobs are freed (one pipeline of ZSCOREs; a failed job found is removed). Without this, the
+ * reconciler could ring a shipment again and again under the id of a job that failed for good,
+ * and the shipment would wait for ever.
+ */
+async function clearFailed(q: Queue, ids: ReadonlyArray<string | undefined>): Promise<void> {
+  const named = ids.filter((id): id is string => id !== undefined);
+  if (named.length === 0) return;
+  const client = await q.client;
+  const scores = (await client.pipeline(named.map((id) => ['zscore', q.keys.failed, id])).exec()) ?? [];
+  const failed = named.filter((_, k) => scores[k]?.[1] !== null && scores[k]?.[1] !== undefined);
+  for (const id of failed) await q.remove(id);
+}
+
+/**
  * The scale-out queue driver: the BullMQ queues registered through @nestjs/bullmq, on Redis.
  * Retry and retention policy come from the queues' default job options (see QueueModule).
  * Every job gets a priority from `fairPriorities`, so the groups of a queue take turns.
@@ -31,6 +48,7 @@ export class BullMqQueue implements QueuePort, QueueInspector {
 
   async add<T extends object>(queue: string, data: T, options: EnqueueOptions = {}): Promise<void> {
     const q = this.queue(queue);
+    await clearFailed(q, [options.jobId]);
     const [priority] = await fairPriorities(q, [options.group ?? '']);
     await q.add(queue, data, { ...toJobOptions(options), priority });
   }
@@ -40,6 +58,7 @@ export class BullMqQueue implements QueuePort, QueueInspector {
     const q = this.queue(queue);
     for (let i = 0; i < items.length; i += BULK_CHUNK_SIZE) {
       const chunk = items.slice(i, i + BULK_CHUNK_SIZE);
+      await clearFailed(q, chunk.map((item) => item.options?.jobId));
       const priorities = await fairPriorities(q, chunk.map((item) => item.options?.group ?? ''));
       await q.addBulk(chunk.map((item, k) => ({ name: queue, data: item.data, opts: { ...toJobOptions(item.options ?? {}), priority: priorities[k] } })));
     }

@@ -20,7 +20,7 @@
 export interface EnqueueOptions {
   /** Run no earlier than this many milliseconds from now. */
   delayMs?: number;
-  /** Jobs with the same id that are still waiting or delayed are not added twice. */
+  /** Jobs with the same id that are still waiting, delayed or running are not added twice; one that failed for good does not keep its id. */
   jobId?: string;
   /**
    * The fairness key (the tenant): the queue's waiting jobs are served round robin between
