@@ -2,6 +2,7 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { getQueueToken } from '@nestjs/bullmq';
 import type { JobsOptions, Queue } from 'bullmq';
+import type Redis from 'ioredis';
 import type { EnqueueItem, EnqueueOptions, QueuePort } from './queue.port';
 
 import type { QueueDepth, QueueInspector } from './queue-inspector.port';
@@ -26,8 +27,11 @@ export const BULK_CHUNK_SIZE = 1000;
 async function clearFailed(q: Queue, ids: ReadonlyArray<string | undefined>): Promise<void> {
   const named = ids.filter((id): id is string => id !== undefined);
   if (named.length === 0) return;
-  const client = await q.client;
-  const scores = (await client.pipeline(named.map((id) => ['zscore', q.keys.failed, id])).exec()) ?? [];
+  // BullMQ's client is an ioredis connection; its own typing narrows the pipeline to a few commands.
+  const client = (await q.client) as unknown as Redis;
+  const pipeline = client.pipeline();
+  for (const id of named) pipeline.zscore(q.keys.failed, id);
+  const scores = (await pipeline.exec()) ?? [];
   const failed = named.filter((_, k) => scores[k]?.[1] !== null && scores[k]?.[1] !== undefined);
   for (const id of failed) await q.remove(id);
 }

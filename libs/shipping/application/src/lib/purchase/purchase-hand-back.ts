@@ -2,7 +2,7 @@ import type { Logger } from '@nestjs/common';
 import type { QueuePort, ShutdownState } from '@shipbatch/platform/queue';
 import { QUEUES } from '../tokens';
 import { HeldPurchases } from './held-purchases';
-import { purchaseJobId } from './purchase-job-id';
+import { purchaseGroupJobs } from './purchase-job-id';
 import type { ClaimedPurchase, PurchaseRepository } from './purchase.repository';
 
 /**
@@ -46,11 +46,8 @@ export class PurchaseHandBack {
     if (claims.length === 0) return;
     const back = await this.purchases.handBack(claims);
     const tenantOf = new Map(claims.map((c) => [c.id, c.tenantId]));
-    await this.queue.addBulk(
-      QUEUES.purchaseShipment,
-      // Each in its tenant's fairness group, as every purchase job.
-      back.map((b) => ({ data: { batchShipmentId: b.id }, options: { jobId: purchaseJobId(b.id, b.queueToken), group: tenantOf.get(b.id) } })),
-    );
+    // In groups of 10 a tenant, as the purchase request queued them.
+    await this.queue.addBulk(QUEUES.purchaseShipment, purchaseGroupJobs(back.map((b) => ({ ...b, tenantId: tenantOf.get(b.id) ?? '' }))));
     this.logger.log(`shutting down: handed back ${back.length} purchases claimed but not started`, {
       batch_shipment_ids: back.map((b) => b.id),
     });

@@ -500,9 +500,9 @@ describe('PurchaseShipmentUseCase', () => {
       const { useCase, log } = setup({ shutdown, purchase: async () => (await inFlight, label) });
       const run = useCase.execute(['bs1', 'bs2', 'bs3']);
       for (let i = 0; i < 100 && !log.includes('purchase bs1'); i++) await new Promise((r) => setImmediate(r));
-      // The queue stops taking jobs: bs2 and bs3 go back (and are queued again) while bs1 is out.
+      // The queue stops taking jobs: bs2 and bs3 go back (queued again, together: one job) while bs1 is out.
       await shutdown.drain();
-      expect(log).toEqual(['purchase bs1', 'hand back bs2,bs3', 'enqueue purchase:bs2:2,purchase:bs3:2']);
+      expect(log).toEqual(['purchase bs1', 'hand back bs2,bs3', 'enqueue purchase-group:bs2:2-2']);
       answer?.();
       await run;
       // bs1's label is recorded; bs2 and bs3 are never bought here.
@@ -514,7 +514,7 @@ describe('PurchaseShipmentUseCase', () => {
       await shutdown.drain();
       const { useCase, log } = setup({ shutdown });
       await useCase.execute(['bs1', 'bs2']);
-      expect(log).toEqual(['hand back bs1,bs2', 'enqueue purchase:bs1:2,purchase:bs2:2', 'settled b1 bs1,bs2']);
+      expect(log).toEqual(['hand back bs1,bs2', 'enqueue purchase-group:bs1:2-2', 'settled b1 bs1,bs2']);
     });
   });
 });
