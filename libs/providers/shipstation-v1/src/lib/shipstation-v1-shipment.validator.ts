@@ -5,29 +5,29 @@ import {
   checkShipment,
   checkUsZip,
   type PortAddress,
-  type ValidateShipmentCommand,
+  type PortShipment,
   type ValidationProblem,
 } from '@shipbatch/providers/core';
 
-/** TODO: the address fields ShipStation v1 requires before it sells a label (its API reference says which). */
-const REQUIRED: Array<keyof PortAddress> = ['name', 'street1', 'city', 'zip', 'country'];
+/** What ShipStation v1's Address needs for a label: name, street, city, state, postal code, country. */
+const REQUIRED: Array<keyof PortAddress> = ['name', 'street1', 'city', 'state', 'zip', 'country'];
 
 function checkAddress(side: AddressSide, address: PortAddress | undefined): ValidationProblem[] {
   return [...checkAddressFields(side, address, REQUIRED), ...checkCountryCode(side, address), ...checkUsZip(side, address)];
 }
 
 /**
- * What ShipStation v1 requires of a shipment, checked locally (no request), with the shared
- * checks of `@shipbatch/providers/core`: both addresses complete, parcels with positive sizes and
- * weight, a service level the account offers (`offered`). Problems are data, never thrown.
+ * What ShipStation v1 requires of a shipment before a label can be bought, checked locally (no
+ * request): both addresses complete, exactly one parcel (a v1 label carries one package: one
+ * `weight` and one `dimensions`) with positive sizes and weight in known units. Problems are data.
  */
-export function validateShipStationV1Shipment(command: ValidateShipmentCommand, offered: readonly string[]): ValidationProblem[] {
-  const problems = checkShipment(command.shipment, checkAddress, { units: true });
-  if (!offered.includes(command.serviceLevelToken)) {
+export function validateShipStationV1Shipment(shipment: PortShipment | undefined): ValidationProblem[] {
+  const problems = checkShipment(shipment, checkAddress, { units: true });
+  if (shipment && Array.isArray(shipment.parcels) && shipment.parcels.length > 1) {
     problems.push({
-      field: 'service_level',
-      code: 'service_level_unknown',
-      text: `Service level '${command.serviceLevelToken}' is not a ShipStation v1 ${command.carrier} service level (e.g. ${offered.slice(0, 3).join(', ') || 'none'}).`,
+      field: 'parcels',
+      code: 'multiple_parcels_unsupported',
+      text: `ShipStation v1 labels carry one package; this shipment has ${shipment.parcels.length} parcels (make one shipment per parcel).`,
       severity: 'INVALID',
     });
   }

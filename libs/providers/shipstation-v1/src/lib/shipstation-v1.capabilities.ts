@@ -1,19 +1,22 @@
-import { LABEL_FILE_TYPES, type ProviderCapabilities } from '@shipbatch/providers/core';
-import { SERVICE_CODES } from './shipstation-v1.mapper';
+import type { ProviderCapabilities } from '@shipbatch/providers/core';
+import { serviceLevelsByCarrier } from './shipstation-v1.mapper';
+import { SHIPSTATION_V1_SHIPMENT_EXTRAS } from './shipstation-v1-extra.mapper';
 
-/**
- * What ShipStation v1 can do. The core reads these instead of asking which provider it is; the
- * contract suite defines its cases from them (void, balance, funds, quotes, address validation,
- * native batch only when declared). TODO: the provider's real answers.
- */
+/** The smallest top-up `POST /carriers/addfunds` takes: $10.00 (its largest is $10,000.00). */
+export const SHIPSTATION_V1_MIN_TOP_UP_MINOR = 1000;
+export const SHIPSTATION_V1_MAX_TOP_UP_MINOR = 1_000_000;
+
+/** What ShipStation's legacy API v1 can do. The core reads these instead of asking which provider it is. */
 export const SHIPSTATION_V1_CAPABILITIES: ProviderCapabilities = {
+  // v1 has no batch label creation: one call per label.
   rates: false,
   addressValidation: false,
-  // An HTTP adapter finds a purchase whose answer was lost by our reference (findPurchase).
+  // The order path: orderKey = orderNumber = our reference, found again by GET /shipments?orderNumber=.
   purchaseDeduplication: 'lookup',
-  labelFileTypes: LABEL_FILE_TYPES,
-  funding: { prepaidBalance: false, addFunds: false },
-  serviceLevels: { usps: Object.keys(SERVICE_CODES) },
-  // The shipment extras the mapper sends (signature_confirmation, insurance, ...); the service refuses any other.
-  shipmentExtras: {},
+  // createlabelfororder answers labelData, a base64 PDF (4 x 6).
+  labelFileTypes: ['PDF_4x6'],
+  funding: { prepaidBalance: true, addFunds: true, minTopUpMinor: SHIPSTATION_V1_MIN_TOP_UP_MINOR },
+  voidWindowHours: 720,
+  serviceLevels: serviceLevelsByCarrier(),
+  shipmentExtras: SHIPSTATION_V1_SHIPMENT_EXTRAS,
 };
