@@ -6,39 +6,38 @@ import { ShipStationV1ProviderOptions } from './shipstation-v1-provider.options'
 
 // One fake ShipStation v1 (src/testing/fake-shipstation-v1.ts: a real HTTP server checking every
 // request and answer against openapi/shipstation-v1.openapi.json) for this file; every test gets a
-// fresh API key.
+// fresh API key and secret with a stamps_com carrier and a balance.
 
 let fake: FakeShipStationV1;
 
 beforeAll(async () => {
-  fake = await startFakeShipStationV1();
+  fake = await startFakeShipStationV1({ rateLimit: 10_000 });
 });
 afterAll(async () => {
   await fake?.close();
 });
-expectConformingRequests(() => fake);
+expectConformingRequests(() => fake, { answers: true });
 
 describeProviderContract(
   'shipstation_v1',
   async ({ pacer }) => {
-    const apiKey = `test_${randomUUID().replace(/-/g, '')}`;
-    fake.addAccount(apiKey);
-    const options = Object.assign(new ShipStationV1ProviderOptions(), { api_key: apiKey });
+    const apiKey = `key${randomUUID().replace(/-/g, '')}`;
+    const apiSecret = `secret${randomUUID().replace(/-/g, '')}`;
+    fake.addAccount({ apiKey, apiSecret, carriers: [{ code: 'stamps_com', balance: 500 }] });
+    const options = Object.assign(new ShipStationV1ProviderOptions(), { api_key: apiKey, api_secret: apiSecret, carrier_code: 'stamps_com' });
     return {
-      provider: shipStationV1ProviderDefinition.create(options, { carrierAccountId: randomUUID(), carrier: 'usps', test: true, baseUrl: fake.url, pacer }),
+      provider: shipStationV1ProviderDefinition.create(options, { carrierAccountId: randomUUID(), carrier: 'usps', test: false, baseUrl: fake.url, pacer }),
       carrier: 'usps',
       serviceLevelToken: 'usps_priority',
       http: {
         faults: fake.faults,
-        // TODO: the purchase request, e.g. { method: 'POST', path: '/labels' } (default: any request).
+        purchase: { method: 'POST', path: '/orders/createlabelfororder' },
         requestCount: () => fake.requests().length,
-        secrets: [apiKey],
+        secrets: [apiKey, apiSecret, Buffer.from(`${apiKey}:${apiSecret}`).toString('base64')],
         sales: (reference) => fake.salesFor(reference),
-        // The provider's own error body, for the faults the suite injects.
-        errorBody: (status) => fake.errorBody(status, status === 400 ? 'address_to.zip is invalid' : `error ${status}`),
+        errorBody: (status) => fake.errorBody(status, status === 400 ? "The request is invalid: shipTo.postalCode '9410' is not a valid ZIP code" : status === 401 ? 'Authorization has been denied for this request.' : `error ${status}`),
       },
     };
   },
   { capabilities: shipStationV1ProviderDefinition.capabilities, http: true },
 );
-

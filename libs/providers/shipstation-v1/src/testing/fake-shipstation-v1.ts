@@ -1,67 +1,147 @@
-import { type FakeAnswer, type FakeRequest, type FaultInjector, providerSpec, type RecordedRequest, SlidingWindowRateLimiter, startFakeServer } from '@shipbatch/providers/testing';
+import { type FakeAnswer, type FakeHandler, type FakeRequest, type FaultInjector, providerSpec, type RecordedRequest, startFakeServer } from '@shipbatch/providers/testing';
 import { fakeShipStationV1Error } from './fake-shipstation-v1.errors';
-import { fakeShipStationV1Handlers } from './fake-shipstation-v1.handlers';
-import { type FakeShipStationV1Sale, FakeShipStationV1State } from './fake-shipstation-v1.state';
+import { apiKeyOf, fakeShipStationV1Handlers, unauthorized } from './fake-shipstation-v1.handlers';
+import { FixedWindowRateLimiter } from './fake-shipstation-v1.limits';
+import { type FakeShipStationV1AccountInput, type FakeShipStationV1Sale, FakeShipStationV1State } from './fake-shipstation-v1.state';
 
 export interface FakeShipStationV1Options {
-  /** Requests a minute per API key before a 429 with Retry-After (default 40). */
-  rateLimitPerMinute?: number;
+  /** Requests per API key and secret in one fixed window (default 40, ShipStation v1's). */
+  rateLimit?: number;
+  /** The fixed window, in ms (default 60 000; a test may scale it down together with the account's rate_limit_per_minute). */
+  windowMs?: number;
+  /** Added to every answer, in ms. */
   latencyMs?: number;
+  accounts?: FakeShipStationV1AccountInput[];
+}
+
+export interface FakeShipStationV1Stats {
+  requests: number;
+  /** Answers with status 429 (the limit, and injected 429 faults). */
+  answered429: number;
+  /** Most requests that arrived in any 10 s, any 60 s, and any one window of the fake's length. */
+  peakPer10s: number;
+  peakPer60s: number;
+  peakPerWindow: number;
 }
 
 export interface FakeShipStationV1 {
-  /** Base URL of the fake API. */
+  /** Base URL of the fake API (no version prefix, as ssapi.shipstation.com). */
   url: string;
-  addAccount(apiKey: string): void;
+  addAccount(account: FakeShipStationV1AccountInput): void;
+  /** Every label sold, in order (voided ones too, flagged). */
   sales(): FakeShipStationV1Sale[];
-  /** How many labels were sold under our reference. */
+  /** How many labels were sold for our reference (the order's number; voided ones included). */
   salesFor(reference: string): number;
-  /** An error body in the provider's shape, for the contract suite's injected faults. */
+  /** How many orders exist with this orderKey (0 or 1: createorder is idempotent by orderKey). */
+  ordersFor(orderKey: string): number;
+  /** A carrier's balance in dollars (of the key given, else the first carrier with that code). */
+  balance(carrierCode: string, apiKey?: string): number;
+  setBalance(carrierCode: string, dollars: number, apiKey?: string): void;
+  fundsAdded(carrierCode: string, apiKey?: string): Array<{ amount: number; at: number }>;
+  /** Purchases of this order number fail with the text (a carrier refusal); null ends it. */
+  failPurchaseOf(reference: string, message: string | null): void;
+  /** Uses up `count` requests of the key's current window, as another client of the key would. */
+  consume(apiKey: string, count: number): void;
+  /** An error body in ShipStation v1's shape (for the contract suite's injected faults). */
   errorBody(status: number, message: string): unknown;
   requests(): RecordedRequest[];
   violations(): string[];
+  stats(apiKey?: string): FakeShipStationV1Stats;
   faults: FaultInjector;
   close(): Promise<void>;
 }
 
+function peak(times: number[], windowMs: number): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  let best = 0;
+  for (let lo = 0, hi = 0; hi < sorted.length; hi++) {
+    while (sorted[hi] - sorted[lo] >= windowMs) lo++;
+    best = Math.max(best, hi - lo + 1);
+  }
+  return best;
+}
+
 /**
- * A fake ShipStation v1 on a real HTTP server, built on the fake-server kit of
- * `@shipbatch/providers/testing`: every request and answer is checked against the kept part of
- * the provider's OpenAPI description (`providerSpec('shipstation-v1')`), `Authorization: Bearer
- * <api key>` of an added account is required, and each key has a sliding one-minute rate limit.
- * TODO: the handlers (fake-shipstation-v1.handlers.ts), the provider's error body
- * (fake-shipstation-v1.errors.ts) and its authentication, if it is not a bearer token.
+ * A fake ShipStation API v1 (legacy, `https://ssapi.shipstation.com` shapes, no version prefix) on
+ * a real HTTP server, built on the fake-server kit: every request and answer is checked against
+ * the description kept in this library (`providerSpec('shipstation-v1')`, written by hand from
+ * ShipStation's v1 documentation). HTTP Basic authentication with an account's API key and
+ * secret (else 401); a fixed-window limit per key and secret (default 40 a minute) with
+ * `X-Rate-Limit-Limit`, `X-Rate-Limit-Remaining` and `X-Rate-Limit-Reset` on every answer, and a
+ * 429 past it; orders idempotent by orderKey, labels bought for orders against prepaid carrier
+ * balances, listed without label data; errors in ASP.NET shapes.
  */
 export async function startFakeShipStationV1(options: FakeShipStationV1Options = {}): Promise<FakeShipStationV1> {
   const state = new FakeShipStationV1State();
-  const limiter = new SlidingWindowRateLimiter(options.rateLimitPerMinute ?? 40);
+  for (const a of options.accounts ?? []) state.addAccount(a);
+  const limiter = new FixedWindowRateLimiter(options.rateLimit ?? 40, options.windowMs ?? 60_000);
+  /** The rate headers of each admitted request, added to whatever its handler answers. */
+  const rateHeaders = new WeakMap<FakeRequest, Record<string, string>>();
 
   const before = (req: FakeRequest): FakeAnswer | undefined => {
-    const apiKey = /^Bearer\s+(\S+)$/.exec(req.headers['authorization'] ?? '')?.[1];
-    if (!apiKey || !state.apiKeys.has(apiKey)) return fakeShipStationV1Error(401, 'The API key is missing or unknown.');
+    const m = /^Basic\s+(\S+)$/i.exec(req.headers['authorization'] ?? '');
+    const decoded = m ? Buffer.from(m[1], 'base64').toString('utf8') : '';
+    const colon = decoded.indexOf(':');
+    const apiKey = colon > 0 ? state.authenticate(decoded.slice(0, colon), decoded.slice(colon + 1)) : undefined;
+    if (!apiKey) return unauthorized();
     const verdict = limiter.admit(apiKey, Date.now());
-    if (!verdict.admitted) return fakeShipStationV1Error(429, 'Rate limit exceeded.', { 'Retry-After': String(verdict.retryAfterSeconds) });
+    if (!verdict.admitted) {
+      return fakeShipStationV1Error(429, 'Too Many Requests', { ...verdict.headers, 'Retry-After': verdict.headers['X-Rate-Limit-Reset'] });
+    }
+    rateHeaders.set(req, verdict.headers);
     return undefined;
   };
 
+  const withRateHeaders = (handler: FakeHandler): FakeHandler => async (req) => {
+    const answer = await handler(req);
+    return { ...answer, headers: { ...(rateHeaders.get(req) ?? limiter.headers(apiKeyOf(req) ?? '', Date.now())), ...(answer.headers ?? {}) } };
+  };
+  const handlers = Object.fromEntries(Object.entries(fakeShipStationV1Handlers(state)).map(([id, h]) => [id, withRateHeaders(h)]));
+
   const server = await startFakeServer({
     document: providerSpec('shipstation-v1'),
-    handlers: fakeShipStationV1Handlers(state),
+    handlers,
     before,
+    errorSchema: 'AspNetError',
     latencyMs: options.latencyMs,
-    rejection: (kind, problems) => fakeShipStationV1Error(kind === 'invalid_request' ? 400 : kind === 'unknown_route' ? 404 : 405, problems.join('; ')),
+    rejection: (kind, problems) =>
+      kind === 'invalid_request'
+        ? fakeShipStationV1Error(400, 'The request is invalid.', undefined, problems.join('; '))
+        : fakeShipStationV1Error(kind === 'unknown_route' ? 404 : 405, `No HTTP resource was found that matches the request URI: ${problems.join('; ')}`),
   });
+
+  const apiRequests = (apiKey?: string) => server.requests().filter((r) => apiKey === undefined || apiKeyOf(r) === apiKey);
 
   return {
     url: server.url,
-    addAccount: (apiKey) => {
-      state.apiKeys.add(apiKey);
+    addAccount: (a) => state.addAccount(a),
+    sales: () => state.sales.map((s) => ({ ...s })),
+    salesFor: (reference) => state.sales.filter((s) => s.orderNumber === reference).length,
+    ordersFor: (orderKey) => [...state.orders.values()].filter((m) => m.has(orderKey)).length,
+    balance: (code, apiKey) => state.carrier(code, apiKey).balanceCents / 100,
+    setBalance: (code, dollars, apiKey) => {
+      state.carrier(code, apiKey).balanceCents = Math.round(dollars * 100);
     },
-    sales: () => [...state.sales],
-    salesFor: (reference) => state.sales.filter((s) => s.reference === reference).length,
-    errorBody: (status, message) => fakeShipStationV1Error(status, message).body,
+    fundsAdded: (code, apiKey) => state.carrier(code, apiKey).fundsAdded.slice(),
+    failPurchaseOf: (reference, message) => {
+      if (message === null) state.failures.delete(reference);
+      else state.failures.set(reference, message);
+    },
+    consume: (apiKey, count) => limiter.consume(apiKey, count, Date.now()),
+    errorBody: (status, message) => fakeShipStationV1Error(status, status >= 500 ? 'An error has occurred.' : message, undefined, status >= 500 ? message : undefined).body,
     requests: () => server.requests(),
     violations: () => server.violations(),
+    stats: (apiKey) => {
+      const rs = apiRequests(apiKey);
+      const times = rs.map((r) => r.at);
+      return {
+        requests: rs.length,
+        answered429: rs.filter((r) => r.status === 429).length,
+        peakPer10s: peak(times, 10_000),
+        peakPer60s: peak(times, 60_000),
+        peakPerWindow: peak(times, limiter.windowMs),
+      };
+    },
     faults: server.faults,
     close: () => server.close(),
   };
