@@ -72,7 +72,9 @@ export function mapShipStationV1Error(answer: HttpErrorAnswer): ProviderError | 
     details['provider_code'] = 'insufficient_funds';
     return new ProviderInsufficientFundsError(message, options);
   }
-  if (status === 401 || status === 403) return new ProviderAuthError(message, options);
+  if (status === 401 || status === 403) {
+    return new ProviderAuthError(`${message} (ShipStation refused the API key and secret: check api_key and api_secret)`, options);
+  }
   if (status === 404) return new ProviderNotFoundError(message, options);
   return new ProviderValidationError(message, options);
 }
