@@ -11,6 +11,8 @@ import type {
   V1Shipment,
   V1ShipmentList,
   V1VoidAnswer,
+  V1Warehouse,
+  V1WarehouseRequest,
 } from './shipstation-v1.types';
 
 export const SHIPSTATION_V1_DEFAULT_BASE_URL = 'https://ssapi.shipstation.com';
@@ -131,6 +133,17 @@ export class ShipStationV1Client {
   /** GET /carriers/getcarrier?carrierCode=: the carrier, with its balance (dollars). */
   carrier(): Promise<V1Carrier> {
     return this.call<V1Carrier>({ method: 'GET', path: '/carriers/getcarrier', query: { carrierCode: this.carrierCode } });
+  }
+
+  /** GET /warehouses: the account's Ship From Locations. */
+  async warehouses(): Promise<V1Warehouse[]> {
+    const answer = await this.call<V1Warehouse[]>({ method: 'GET', path: '/warehouses' });
+    return Array.isArray(answer) ? answer : [];
+  }
+
+  /** POST /warehouses/createwarehouse: not idempotent (a repeat makes a second location; see ShipStationV1Warehouses). */
+  createWarehouse(body: V1WarehouseRequest): Promise<V1Warehouse> {
+    return this.call<V1Warehouse>({ method: 'POST', path: '/warehouses/createwarehouse', body });
   }
 
   /** POST /carriers/addfunds: not idempotent (a repeated top-up adds twice). */

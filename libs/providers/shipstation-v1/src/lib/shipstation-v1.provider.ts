@@ -17,7 +17,8 @@ import type { ShipStationV1Client } from './shipstation-v1.client';
 import { fromServiceCode, PACKAGE_CODE, pacificDateTime, toMinor, toPurchasedLabel, toServiceCode, toShipDate, toV1Address, toV1Dimensions, toV1Weight } from './shipstation-v1.mapper';
 import { toAdvancedOptions, toConfirmation } from './shipstation-v1-extra.mapper';
 import { validateShipStationV1Shipment } from './shipstation-v1-shipment.validator';
-import type { V1Order, V1OrderRequest, V1Shipment } from './shipstation-v1.types';
+import type { V1AdvancedOptions, V1Order, V1OrderRequest, V1Shipment } from './shipstation-v1.types';
+import { ShipStationV1Warehouses } from './shipstation-v1-warehouses';
 
 /** `orderNumber` holds at most 50 characters; our reference is both the order's number and its key. */
 const MAX_REFERENCE_LENGTH = 50;
@@ -45,11 +46,14 @@ export class ShipStationV1Provider implements LabelProvider {
   readonly capabilities = SHIPSTATION_V1_CAPABILITIES;
   /** The carrier's service and package codes, fetched once per instance (a failed fetch is not kept). */
   private offered?: Promise<{ services: string[]; packages: string[] }>;
+  private readonly warehouses: ShipStationV1Warehouses;
 
   constructor(
     private readonly client: ShipStationV1Client,
     private readonly context: ProviderContext,
-  ) {}
+  ) {
+    this.warehouses = new ShipStationV1Warehouses(client);
+  }
 
   async validateShipment(command: ValidateShipmentCommand): Promise<ValidationProblem[]> {
     const problems = [...validateShipStationV1Shipment(command.shipment), ...this.carrierProblems(command.carrier)];
@@ -94,7 +98,9 @@ export class ShipStationV1Provider implements LabelProvider {
     const serviceCode = toServiceCode(command.serviceLevelToken);
     const shipDate = toShipDate(shipment.shipmentDate);
     const confirmation = toConfirmation(shipment.extra);
-    const advancedOptions = toAdvancedOptions(shipment.extra);
+    // The label ships from the shipment's address: a Ship From Location of ours (createlabelfororder takes no address).
+    const warehouseId = await this.warehouses.idFor(shipment.addressFrom, shipment.addressReturn);
+    const advancedOptions: V1AdvancedOptions = { warehouseId, ...toAdvancedOptions(shipment.extra) };
     const order: V1OrderRequest = {
       orderNumber: command.reference,
       orderKey: command.reference,
@@ -110,7 +116,7 @@ export class ShipStationV1Provider implements LabelProvider {
       weight: toV1Weight(parcel),
       dimensions: toV1Dimensions(parcel),
       internalNotes: 'Shipbatch',
-      ...(advancedOptions ? { advancedOptions } : {}),
+      advancedOptions,
     };
     let made: V1Order;
     try {
@@ -135,7 +141,7 @@ export class ShipStationV1Provider implements LabelProvider {
         weight: order.weight,
         dimensions: order.dimensions,
         testLabel: this.context.test === true,
-        ...(advancedOptions ? { advancedOptions } : {}),
+        advancedOptions,
       });
     } catch (error) {
       if (error instanceof ProviderValidationError && ORDER_CLOSED.test(error.message)) return this.alreadyBought(command);

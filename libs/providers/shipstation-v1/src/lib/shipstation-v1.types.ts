@@ -28,6 +28,8 @@ export interface V1Dimensions {
 export type V1Confirmation = 'none' | 'delivery' | 'signature' | 'adult_signature' | 'direct_signature';
 
 export interface V1AdvancedOptions {
+  /** The Ship From Location (warehouse) the label ships from. */
+  warehouseId?: number;
   saturdayDelivery?: boolean;
   customField1?: string;
   customField2?: string;
@@ -124,4 +126,17 @@ export interface V1ErrorBody {
   Message?: string;
   ExceptionMessage?: string | null;
   ExceptionType?: string | null;
+}
+
+export interface V1WarehouseRequest {
+  warehouseName: string;
+  originAddress: V1Address;
+  returnAddress?: V1Address;
+  isDefault: boolean;
+}
+
+export interface V1Warehouse {
+  warehouseId: number;
+  warehouseName?: string | null;
+  isDefault?: boolean;
 }

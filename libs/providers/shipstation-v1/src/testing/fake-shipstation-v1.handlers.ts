@@ -84,7 +84,10 @@ function shipmentView(s: FakeShipStationV1Sale, order: FakeShipStationV1Order | 
  * - list_shipments: labels by orderNumber / orderId / trackingNumber / carrierCode, 100 a page by
  *   default, never with label data (v1 lists none);
  * - void_label: refunds and reopens the order; a second void is not approved;
- * - list_services / list_packages / get_carrier / add_funds: the key's carrier by carrierCode.
+ * - list_services / list_packages / get_carrier / add_funds: the key's carrier by carrierCode;
+ * - list_warehouses / create_warehouse: the key's Ship From Locations (one default to start); a
+ *   label ships from its order's `advancedOptions.warehouseId` (400 when the key has no such
+ *   location), else from the default one, and its PDF prints that location.
  */
 export function fakeShipStationV1Handlers(state: FakeShipStationV1State): Record<string, FakeHandler> {
   const key = (req: FakeRequest): string => apiKeyOf(req) ?? '';
@@ -131,6 +134,10 @@ export function fakeShipStationV1Handlers(state: FakeShipStationV1State): Record
       if (!carrier.services.includes(serviceCode) || price === undefined) {
         return fakeShipStationV1Refusal(`The service '${serviceCode}' is not available for carrier '${carrier.code}'.`);
       }
+      const advanced = (body['advancedOptions'] ?? order.request['advancedOptions'] ?? {}) as Record<string, unknown>;
+      const locations = state.warehouses.get(apiKey) ?? [];
+      const warehouse = advanced['warehouseId'] === undefined || advanced['warehouseId'] === null ? locations.find((w) => w.isDefault) : locations.find((w) => w.warehouseId === advanced['warehouseId']);
+      if (!warehouse) return fakeShipStationV1Refusal(`Ship From Location ${String(advanced['warehouseId'])} was not found.`);
       const failure = state.failures.get(order.orderNumber);
       if (failure) return fakeShipStationV1Refusal(failure);
       const cents = Math.round(price * 100);
@@ -150,6 +157,7 @@ export function fakeShipStationV1Handlers(state: FakeShipStationV1State): Record
         carrierCode: carrier.code,
         serviceCode,
         trackingNumber: state.trackingNumber(carrier.code, shipmentId),
+        warehouseId: warehouse.warehouseId,
         cost: cents / 100,
         createDate: pacificNow(),
         shipDate: String(body['shipDate']),
@@ -161,7 +169,12 @@ export function fakeShipStationV1Handlers(state: FakeShipStationV1State): Record
       const shipTo = order.request['shipTo'] as Record<string, unknown> | undefined;
       const file = await renderFakeLabel('pdf', '4x6', {
         trackingNumber: sale.trackingNumber,
-        lines: [`${carrier.code} ${serviceCode}`, String(shipTo?.['name'] ?? ''), `${String(shipTo?.['city'] ?? '')} ${String(shipTo?.['postalCode'] ?? '')}`],
+        lines: [
+          `${carrier.code} ${serviceCode}`,
+          `From ${String(warehouse.originAddress['name'] ?? '')}, ${String(warehouse.originAddress['city'] ?? '')}`,
+          String(shipTo?.['name'] ?? ''),
+          `${String(shipTo?.['city'] ?? '')} ${String(shipTo?.['postalCode'] ?? '')}`,
+        ],
       });
       return ok(shipmentView(sale, order, file.bytes.toString('base64')));
     },
@@ -218,6 +231,25 @@ export function fakeShipStationV1Handlers(state: FakeShipStationV1State): Record
       const carrier = carrierFor(req, req.query['carrierCode']);
       if (!carrier) return noCarrier(req.query['carrierCode']);
       return ok({ name: carrier.code, code: carrier.code, accountNumber: 'SS123', requiresFundedAccount: true, balance: carrier.balanceCents / 100, nickname: null, shippingProviderId: 12345, primary: true });
+    },
+
+    list_warehouses: (req) => ok((state.warehouses.get(key(req)) ?? []).map((w) => ({ ...w }))),
+
+    create_warehouse: (req) => {
+      const body = req.body as { warehouseName?: string; originAddress: Record<string, unknown>; returnAddress?: Record<string, unknown>; isDefault?: boolean };
+      const locations = state.warehouses.get(key(req)) ?? [];
+      if (body.isDefault) for (const w of locations) w.isDefault = false;
+      const made = {
+        warehouseId: state.nextId(),
+        warehouseName: body.warehouseName ?? `Ship From Location ${locations.length + 1}`,
+        originAddress: body.originAddress,
+        returnAddress: body.returnAddress ?? body.originAddress,
+        createDate: pacificNow(),
+        isDefault: body.isDefault === true,
+      };
+      locations.push(made);
+      state.warehouses.set(key(req), locations);
+      return ok({ ...made });
     },
 
     add_funds: (req) => {

@@ -24,6 +24,16 @@ export interface FakeShipStationV1Order {
   request: Record<string, unknown>;
 }
 
+/** A Ship From Location (warehouse) of an account. */
+export interface FakeShipStationV1Warehouse {
+  warehouseId: number;
+  warehouseName: string;
+  originAddress: Record<string, unknown>;
+  returnAddress: Record<string, unknown>;
+  createDate: string;
+  isDefault: boolean;
+}
+
 /** A label the fake sold (a shipment, in v1's words). */
 export interface FakeShipStationV1Sale {
   shipmentId: number;
@@ -35,6 +45,8 @@ export interface FakeShipStationV1Sale {
   carrierCode: string;
   serviceCode: string;
   trackingNumber: string;
+  /** The Ship From Location the label ships from (the order's advancedOptions.warehouseId). */
+  warehouseId: number;
   cost: number;
   createDate: string;
   shipDate: string;
@@ -55,6 +67,8 @@ export class FakeShipStationV1State {
   /** Orders by API key, then orderKey. */
   readonly orders = new Map<string, Map<string, FakeShipStationV1Order>>();
   readonly sales: FakeShipStationV1Sale[] = [];
+  /** Ship From Locations by API key; every account starts with a default one. */
+  readonly warehouses = new Map<string, FakeShipStationV1Warehouse[]>();
   /** Purchases of these order numbers fail with the text (a carrier refusal). */
   readonly failures = new Map<string, string>();
   private serial = 0;
@@ -76,6 +90,10 @@ export class FakeShipStationV1State {
     }
     this.accounts.set(input.apiKey, { apiSecret: input.apiSecret, carriers });
     this.orders.set(input.apiKey, this.orders.get(input.apiKey) ?? new Map());
+    if (!this.warehouses.has(input.apiKey)) {
+      const home = { name: 'Default Location', company: null, street1: '1 Default Way', street2: null, street3: null, city: 'Austin', state: 'TX', postalCode: '78703', country: 'US', phone: '5125555555', residential: false };
+      this.warehouses.set(input.apiKey, [{ warehouseId: this.nextId(), warehouseName: 'Default Location', originAddress: home, returnAddress: home, createDate: '2026-01-01T00:00:00.0000000', isDefault: true }]);
+    }
   }
 
   /** The API key when the pair is an account's, else undefined. */

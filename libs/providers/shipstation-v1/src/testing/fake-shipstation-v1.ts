@@ -38,6 +38,8 @@ export interface FakeShipStationV1 {
   balance(carrierCode: string, apiKey?: string): number;
   setBalance(carrierCode: string, dollars: number, apiKey?: string): void;
   fundsAdded(carrierCode: string, apiKey?: string): Array<{ amount: number; at: number }>;
+  /** The Ship From Locations of a key (one default to start, then those the adapter made). */
+  warehouses(apiKey: string): Array<{ warehouseId: number; warehouseName: string; originAddress: Record<string, unknown>; isDefault: boolean }>;
   /** Purchases of this order number fail with the text (a carrier refusal); null ends it. */
   failPurchaseOf(reference: string, message: string | null): void;
   /** Uses up `count` requests of the key's current window, as another client of the key would. */
@@ -123,6 +125,7 @@ export async function startFakeShipStationV1(options: FakeShipStationV1Options =
       state.carrier(code, apiKey).balanceCents = Math.round(dollars * 100);
     },
     fundsAdded: (code, apiKey) => state.carrier(code, apiKey).fundsAdded.slice(),
+    warehouses: (apiKey) => (state.warehouses.get(apiKey) ?? []).map((w) => ({ warehouseId: w.warehouseId, warehouseName: w.warehouseName, originAddress: { ...w.originAddress }, isDefault: w.isDefault })),
     failPurchaseOf: (reference, message) => {
       if (message === null) state.failures.delete(reference);
       else state.failures.set(reference, message);
