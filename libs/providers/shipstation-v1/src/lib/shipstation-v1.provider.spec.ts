@@ -46,7 +46,8 @@ describe('the order path', () => {
     const label = await provider.purchaseLabel(c);
     expect(fake.salesFor(c.reference)).toBe(1);
     expect(fake.ordersFor(c.reference)).toBe(1);
-    const order = fake.requests().find((r) => r.path === '/orders/createorder' && (r.body as any).orderKey === c.reference)?.body as any;
+    type SentOrder = { orderKey: string; orderDate: string; shipDate: string; advancedOptions: { warehouseId: number } };
+    const order = fake.requests().find((r) => r.path === '/orders/createorder' && (r.body as SentOrder).orderKey === c.reference)?.body as SentOrder;
     expect(order).toMatchObject({ orderNumber: c.reference, orderKey: c.reference, orderStatus: 'awaiting_shipment', packageCode: 'package', serviceCode: 'usps_priority_mail' });
     expect(order.orderDate).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.0000000$/);
     expect(order.shipDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
