@@ -13,7 +13,8 @@
 // it (see provider-specs.subset.js for what is kept and stripped).
 //
 // Usage: node tools/scripts/provider-specs.js [--check]
-//   (no flag)  writes every kept file (fails when shared/spec/providers is absent)
+//   (no flag)  writes every kept file (fails when shared/spec/providers is absent and no
+//              library keeps its own source)
 //   --check    writes nothing; exits 1 naming each kept file that is missing or differs from
 //              what the full files give now; when shared/spec/providers is absent it says so
 //              and exits 0 (the kept files are then all there is to check against)
@@ -116,7 +117,10 @@ function run({ root = ROOT, check = false, shared = findSharedProviders(root), l
     log(`provider-specs: no shared/spec/providers folder in or above ${root}: nothing to generate from`);
     return 1;
   }
-  if (!shared) log(`provider-specs: no shared/spec/providers folder in or above ${root}: only the descriptions kept with their libraries (${local.length}) are compared`);
+  if (!shared) {
+    const also = local.length ? ` (those whose source is kept with their library are: ${local.length})` : '';
+    log(`provider-specs: no shared/spec/providers folder in or above ${root}: the kept descriptions are not compared with the full ones${also}`);
+  }
   for (const list of shared ? lists : local) {
     const text = render(list, shared, root);
     const file = path.join(root, list.keptFile);
@@ -134,6 +138,7 @@ function run({ root = ROOT, check = false, shared = findSharedProviders(root), l
     if (check) log(`provider-specs: run '${COMMAND}' and commit the result`);
     return 1;
   }
+  if (!shared && local.length === 0) return 0;
   log(`provider-specs: ${shared ? lists.length : local.length} kept description(s) ${check ? 'up to date with' : 'made from'} ${shared ?? 'their libraries'}`);
   return 0;
 }
