@@ -182,6 +182,10 @@ describe.each([
     // Labels whose answer was lost were found again by GET /shipments?orderNumber=: bought, recorded, without a file.
     const lookups = fake.requests().filter((r) => r.path === '/shipments' && r.status === 200);
     expect(lookups.length).toBeGreaterThanOrEqual(2);
+    const labels = await acme.get(`/v2/labels?batch_id=${id}&sort_dir=asc`);
+    expect(labels.body.total).toBe(5);
+    const tracking = new Set(fake.sales().filter((s) => s.apiKey === acct.apiKey).map((s) => s.trackingNumber));
+    expect(new Set(labels.body.labels.map((l: any) => l.tracking_number))).toEqual(tracking);
   });
 
   it('refuses a wrong key and secret with a clear message and buys nothing', async () => {
