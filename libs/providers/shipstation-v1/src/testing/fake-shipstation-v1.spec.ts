@@ -41,7 +41,7 @@ describe('FixedWindowRateLimiter', () => {
 });
 
 describe('the fake ShipStation v1', () => {
-  it('refuses a wrong secret with ShipStation's 401', async () => {
+  it("refuses a wrong secret with ShipStation's 401", async () => {
     const res = await call('/carriers/getcarrier?carrierCode=stamps_com', { auth: basic(KEY, 'wrong') });
     expect(res.status).toBe(401);
     expect(await res.json()).toEqual({ Message: 'Authorization has been denied for this request.' });
