@@ -67,8 +67,8 @@ describe('the fake ShipStation v1', () => {
     fake.addAccount({ apiKey, apiSecret: 's' });
     const auth = basic(apiKey, 's');
     const order = { orderNumber: 'ref-1', orderKey: 'ref-1', orderDate: '2026-12-07T08:00:00.0000000', orderStatus: 'awaiting_shipment', billTo: address, shipTo: address };
-    const first = await (await call('/orders/createorder', { method: 'POST', body: order, auth })).json();
-    const again = await (await call('/orders/createorder', { method: 'POST', body: order, auth })).json();
+    const first = (await (await call('/orders/createorder', { method: 'POST', body: order, auth })).json()) as { orderId: number };
+    const again = (await (await call('/orders/createorder', { method: 'POST', body: order, auth })).json()) as { orderId: number };
     expect(again.orderId).toBe(first.orderId);
     expect(fake.ordersFor('ref-1')).toBe(1);
     const label = await call('/orders/createlabelfororder', {
@@ -77,11 +77,11 @@ describe('the fake ShipStation v1', () => {
       body: { orderId: first.orderId, carrierCode: 'stamps_com', serviceCode: 'usps_priority_mail', packageCode: 'package', confirmation: 'none', shipDate: '2026-12-07', weight: { value: 2, units: 'pounds' }, testLabel: false },
     });
     expect(label.status).toBe(200);
-    const bought = await label.json();
+    const bought = (await label.json()) as { shipmentId: number; trackingNumber: string; labelData: string };
     expect(Buffer.from(bought.labelData, 'base64').subarray(0, 5).toString()).toBe('%PDF-');
     const closed = await call('/orders/createorder', { method: 'POST', body: order, auth });
     expect(closed.status).toBe(400);
-    expect((await closed.json()).ExceptionMessage).toMatch(/shipped and cannot be updated/);
+    expect(((await closed.json()) as { ExceptionMessage: string }).ExceptionMessage).toMatch(/shipped and cannot be updated/);
     const listed = await (await call('/shipments?orderNumber=ref-1', { auth })).json();
     expect(listed).toMatchObject({ total: 1, shipments: [{ shipmentId: bought.shipmentId, trackingNumber: bought.trackingNumber, labelData: null }] });
   });
