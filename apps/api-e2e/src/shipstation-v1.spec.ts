@@ -142,6 +142,32 @@ describe.each([
     }
   });
 
+  it('shares the key with another client: pauses on X-Rate-Limit-Remaining 0 until the reset, never meets a 429', async () => {
+    // A fixed window of 10 s (scaled) of which another client of the same key takes 36 of 40 at its start:
+    // paced at 40 a minute (6 in 10 s) the service would need a 429 to learn of it; the headers tell it first.
+    const shared = await startFakeShipStationV1({ rateLimit: 40, windowMs: 10_000 });
+    const other = await start({ env: { SHIPSTATION_V1_BASE_URL: shared.url } });
+    const saved = acme;
+    try {
+      const anon = new Client(other.baseUrl);
+      acme = anon.withKey((await anon.post('/admin/tenants', { name: `shared-${mode}` }, { Authorization: `Bearer ${ADMIN_TOKEN}` })).body.api_key);
+      const acct = await account({ at: shared, balance: 500 });
+      shared.shareKey(acct.apiKey, 36);
+      const id = await batchOf(acct.id, 4, 'Shared');
+      const done = await purchase(id);
+      expect(done.body.object_results).toMatchObject({ purchase_succeeded: 4, purchase_failed: 0 });
+      await expectSoldOnce(shared, id);
+      const stats = shared.stats(acct.apiKey);
+      expect(stats.requests).toBeGreaterThanOrEqual(10);
+      expect(stats.answered429).toBe(0);
+      expect(shared.violations()).toEqual([]);
+    } finally {
+      acme = saved;
+      await other.close();
+      await shared.close();
+    }
+  });
+
   it('tops the balance up ahead of a batch when funding is on', async () => {
     const acct = await account({ balance: 200, rateLimitPerMinute: 600 });
     // v1 quotes no rates: the price paid for a first label is what funding ahead estimates with.

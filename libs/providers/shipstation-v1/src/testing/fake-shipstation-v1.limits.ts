@@ -7,6 +7,8 @@
  */
 export class FixedWindowRateLimiter {
   private readonly windows = new Map<string, { start: number; used: number }>();
+  /** Requests another client of the key makes at the start of every window. */
+  private readonly others = new Map<string, number>();
 
   constructor(
     readonly limit: number,
@@ -19,7 +21,7 @@ export class FixedWindowRateLimiter {
     const start = Math.floor(now / this.windowMs) * this.windowMs;
     let w = this.windows.get(key);
     if (!w || w.start !== start) {
-      w = { start, used: 0 };
+      w = { start, used: Math.min(this.limit, this.others.get(key) ?? 0) };
       this.windows.set(key, w);
     }
     return w;
@@ -37,6 +39,13 @@ export class FixedWindowRateLimiter {
   consume(key: string, count: number, now: number): void {
     const w = this.window(key, now);
     w.used = Math.min(this.limit, w.used + count);
+  }
+
+  /** From now on another client of the key uses `count` slots at the start of every window (this one included). */
+  shareWith(key: string, count: number, now: number): void {
+    const w = this.window(key, now);
+    w.used = Math.min(this.limit, w.used + count);
+    this.others.set(key, count);
   }
 
   headers(key: string, now: number): Record<string, string> {

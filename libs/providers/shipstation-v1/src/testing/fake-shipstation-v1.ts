@@ -44,6 +44,8 @@ export interface FakeShipStationV1 {
   failPurchaseOf(reference: string, message: string | null): void;
   /** Uses up `count` requests of the key's current window, as another client of the key would. */
   consume(apiKey: string, count: number): void;
+  /** Another client of the key uses `count` requests of every window from now on (its first ones). */
+  shareKey(apiKey: string, count: number): void;
   /** An error body in ShipStation v1's shape (for the contract suite's injected faults). */
   errorBody(status: number, message: string): unknown;
   requests(): RecordedRequest[];
@@ -131,6 +133,7 @@ export async function startFakeShipStationV1(options: FakeShipStationV1Options =
       else state.failures.set(reference, message);
     },
     consume: (apiKey, count) => limiter.consume(apiKey, count, Date.now()),
+    shareKey: (apiKey, count) => limiter.shareWith(apiKey, count, Date.now()),
     errorBody: (status, message) => fakeShipStationV1Error(status, status >= 500 ? 'An error has occurred.' : message, undefined, status >= 500 ? message : undefined).body,
     requests: () => server.requests(),
     violations: () => server.violations(),
