@@ -6,7 +6,10 @@
  * - shipstation-batch: through ShipStation's batch API (shipments in bulk, one batch, processed once,
  *   labels read by batch), every call paced under the same limit;
  * - shippo-native: through one Shippo batch (create, validate, purchase once, read each label);
- * - shippo-single: the same share through instant transactions (native_batch_min_size above it).
+ * - shippo-single: the same share through instant transactions (native_batch_min_size above it);
+ * - shipstation-v1: ShipStation's legacy API v1, one order and one label per shipment (500 by
+ *   default, BENCH_V1_SHIPMENTS) at a scaled limit (BENCH_V1_RATE_PER_MINUTE, default 600: 15 x the
+ *   real 40) in the fake's fixed 60 s window, paced per API key and secret.
  * Prints the elapsed purchase time against its floor (for each limit, the requests it covers / its
  * rate; the slowest of them), the share of requests answered 429, the calls made and, per limit,
  * the peak requests in any 10 s and 60 s.
@@ -17,13 +20,16 @@
 import { PACE_HEADROOM, paceIntervalMs } from '@shipbatch/providers/core';
 import { FAKE_SHIPPO_LIMITS, type FakeShippoLimitKind, startFakeShippo } from '@shipbatch/providers/shippo/testing';
 import { startFakeShipStation } from '@shipbatch/providers/shipstation/testing';
+import { startFakeShipStationV1 } from '@shipbatch/providers/shipstation-v1/testing';
 import { ADMIN_TOKEN, freePort, http, start, stop, throwawayStores, waitFor } from './bench-support';
 
 const SHIPMENTS = Number(process.env['BENCH_SHIPMENTS'] ?? 2_000);
 const RATE = Number(process.env['BENCH_RATE_PER_MINUTE'] ?? 1_200);
 const LATENCY_MS = Number(process.env['BENCH_LATENCY_MS'] ?? 150);
 const WORKERS = Number(process.env['BENCH_WORKERS'] ?? 2);
-const RUNS = (process.env['BENCH_PROVIDERS'] ?? 'shipstation,shipstation-batch,shippo-native,shippo-single').split(',');
+const RUNS = (process.env['BENCH_PROVIDERS'] ?? 'shipstation,shipstation-batch,shippo-native,shippo-single,shipstation-v1').split(',');
+const V1_SHIPMENTS = Number(process.env['BENCH_V1_SHIPMENTS'] ?? 500);
+const V1_RATE = Number(process.env['BENCH_V1_RATE_PER_MINUTE'] ?? 600);
 /** Shippo's published limits (per endpoint and verb: purchases 500 a minute, reads 4,000, batch creation 50, ...) times this. */
 const SHIPPO_SCALE = Number(process.env['BENCH_SHIPPO_SCALE'] ?? 4);
 
@@ -37,6 +43,9 @@ interface Recorded {
 
 interface Setup {
   label: string;
+  /** Shipments in the batch (default BENCH_SHIPMENTS) and its label file type (default the service's). */
+  shipments?: number;
+  labelFileType?: string;
   env: Record<string, string>;
   account: Record<string, unknown>;
   /** The paced requests the run made (label file downloads aside), from the fake's log. */
@@ -122,7 +131,33 @@ async function shippo(native: boolean): Promise<Setup> {
   };
 }
 
+async function shipstationV1(): Promise<Setup> {
+  const fake = await startFakeShipStationV1({ rateLimit: V1_RATE, latencyMs: LATENCY_MS });
+  const apiKey = 'bench_v1_key';
+  fake.addAccount({ apiKey, apiSecret: 'bench_v1_secret', carriers: [{ code: 'stamps_com', balance: 1_000_000 }] });
+  return {
+    label: `fake ShipStation v1 at ${V1_RATE} per fixed 60 s window (at most ${Math.floor(V1_RATE / 6)} in 10 s), ${LATENCY_MS} ms latency, an order and its label per shipment`,
+    shipments: V1_SHIPMENTS,
+    labelFileType: 'PDF_4x6',
+    env: { SHIPSTATION_V1_BASE_URL: fake.url },
+    account: {
+      provider: 'shipstation_v1',
+      carrier: 'usps',
+      account_id: 'v1-bench',
+      parameters: { api_key: apiKey, api_secret: 'bench_v1_secret', carrier_code: 'stamps_com', rate_limit_per_minute: V1_RATE },
+    },
+    requests: (since) => fake.requests().filter((r) => r.at >= since),
+    limitOf: () => ({ kind: 'per key and secret', perMinute: V1_RATE }),
+    extra: () => [
+      `labels sold            ${fake.sales().length}, top sales of one reference ${Math.max(0, ...[...new Set(fake.sales().map((s) => s.orderNumber))].map((n) => fake.salesFor(n)))}`,
+      `OpenAPI violations     ${fake.violations().length}`,
+    ],
+    close: () => fake.close(),
+  };
+}
+
 async function run(setup: Setup): Promise<void> {
+  const shipments = setup.shipments ?? SHIPMENTS;
   const stores = await throwawayStores('providers');
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
@@ -137,7 +172,8 @@ async function run(setup: Setup): Promise<void> {
     const created = await http(base, 'POST', '/batches', key, {
       default_carrier_account: account.object_id,
       default_servicelevel_token: 'usps_priority',
-      batch_shipments: Array.from({ length: SHIPMENTS }, (_, i) => ({
+      ...(setup.labelFileType ? { label_filetype: setup.labelFileType } : {}),
+      batch_shipments: Array.from({ length: shipments }, (_, i) => ({
         shipment: {
           address_from: { name: 'Warehouse', street1: '215 Clayton St.', city: 'San Francisco', state: 'CA', zip: '94117', country: 'US', phone: '4151234567' },
           address_to: { name: `Customer ${i}`, street1: `${i} Mission St`, city: 'San Francisco', state: 'CA', zip: '94103', country: 'US', phone: '4155550100' },
@@ -172,7 +208,7 @@ async function run(setup: Setup): Promise<void> {
       const kind = r.path.replace(/\/[0-9a-f]{32}|\/se-[a-z0-9-]+|\/[0-9a-z]{20,}/gi, '/{id}');
       byPath.set(kind, (byPath.get(kind) ?? 0) + 1);
     }
-    console.log(`\n${setup.label}; ${SHIPMENTS} shipments, scale-out with ${WORKERS} workers`);
+    console.log(`\n${setup.label}; ${shipments} shipments, scale-out with ${WORKERS} workers`);
     console.log(
       `  PURCHASED after         ${(elapsedMs / 1000).toFixed(1)} s (${done.object_results.purchase_succeeded} bought, ${done.object_results.purchase_failed} failed; ${(done.label_url ?? []).length} merged label files)`,
     );
@@ -203,7 +239,8 @@ async function main() {
     else if (name === 'shipstation-batch') await run(await shipstation(true));
     else if (name === 'shippo-native') await run(await shippo(true));
     else if (name === 'shippo-single') await run(await shippo(false));
-    else throw new Error(`unknown bench run '${name}' (shipstation, shipstation-batch, shippo-native, shippo-single)`);
+    else if (name === 'shipstation-v1') await run(await shipstationV1());
+    else throw new Error(`unknown bench run '${name}' (shipstation, shipstation-batch, shippo-native, shippo-single, shipstation-v1)`);
   }
 }
 

@@ -5,12 +5,16 @@
 // repository, or beside it: <x>/main and <x>/shared); only this script looks there.
 //
 // Every libs/providers/<lib>/openapi/<lib>.operations.json names its source file and the
-// operations kept ('<METHOD> <path>', paths as the source writes them), and may name extra
+// operations kept. A provider that publishes no OpenAPI file (ShipStation's legacy v1 API) keeps a
+// description written by hand from its documentation in its own library: a source file found
+// beside the list (libs/providers/<lib>/openapi/<source>) is read there instead of in shared/, and
+// is checked whether shared/ is present or not. The operations kept ('<METHOD> <path>', paths as the source writes them), and may name extra
 // component schemas; the script writes libs/providers/<lib>/openapi/<lib>.openapi.json beside
 // it (see provider-specs.subset.js for what is kept and stripped).
 //
 // Usage: node tools/scripts/provider-specs.js [--check]
-//   (no flag)  writes every kept file (fails when shared/spec/providers is absent)
+//   (no flag)  writes every kept file (fails when shared/spec/providers is absent and no
+//              library keeps its own source)
 //   --check    writes nothing; exits 1 naming each kept file that is missing or differs from
 //              what the full files give now; when shared/spec/providers is absent it says so
 //              and exits 0 (the kept files are then all there is to check against)
@@ -75,10 +79,16 @@ function orphans(root, lists) {
   return found;
 }
 
-/** The kept file's text for one list, from the full description in `shared`. */
-function render(list, shared) {
-  const sourceFile = path.join(shared, list.source);
-  if (!fs.existsSync(sourceFile)) throw new Error(`${list.listFile}: ${list.source} is not in ${shared}`);
+/** A source kept in the library beside its list (written by hand from the provider's documentation), or undefined. */
+function librarySource(root, list) {
+  const file = path.join(root, path.dirname(list.listFile), list.source);
+  return fs.existsSync(file) ? file : undefined;
+}
+
+/** The kept file's text for one list, from the full description in `shared` (or the one kept beside the list). */
+function render(list, shared, root = ROOT) {
+  const sourceFile = librarySource(root, list) ?? (shared ? path.join(shared, list.source) : undefined);
+  if (!sourceFile || !fs.existsSync(sourceFile)) throw new Error(`${list.listFile}: ${list.source} is not beside it${shared ? ` nor in ${shared}` : ''}`);
   const bytes = fs.readFileSync(sourceFile);
   const text = bytes.toString('utf8');
   const document = /\.json$/i.test(sourceFile) ? JSON.parse(text) : parse(text, { maxAliasCount: -1 });
@@ -102,17 +112,17 @@ function render(list, shared) {
 function run({ root = ROOT, check = false, shared = findSharedProviders(root), log = console.log } = {}) {
   const lists = readLists(root);
   const stale = orphans(root, lists).map((f) => `${f}: no operations list beside it (remove it, or add ${path.basename(f).replace(/\.openapi\.json$/, '.operations.json')})`);
-  if (!shared) {
-    if (!check) {
-      log(`provider-specs: no shared/spec/providers folder in or above ${root}: nothing to generate from`);
-      return 1;
-    }
-    log(`provider-specs: no shared/spec/providers folder in or above ${root}: the kept descriptions are not compared with the full ones`);
-    for (const line of stale) log(`provider-specs: ${line}`);
-    return stale.length ? 1 : 0;
+  const local = lists.filter((list) => librarySource(root, list));
+  if (!shared && !check && local.length === 0) {
+    log(`provider-specs: no shared/spec/providers folder in or above ${root}: nothing to generate from`);
+    return 1;
   }
-  for (const list of lists) {
-    const text = render(list, shared);
+  if (!shared) {
+    const also = local.length ? ` (those whose source is kept with their library are: ${local.length})` : '';
+    log(`provider-specs: no shared/spec/providers folder in or above ${root}: the kept descriptions are not compared with the full ones${also}`);
+  }
+  for (const list of shared ? lists : local) {
+    const text = render(list, shared, root);
     const file = path.join(root, list.keptFile);
     const current = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
     if (current === text) continue;
@@ -128,7 +138,8 @@ function run({ root = ROOT, check = false, shared = findSharedProviders(root), l
     if (check) log(`provider-specs: run '${COMMAND}' and commit the result`);
     return 1;
   }
-  log(`provider-specs: ${lists.length} kept description(s) ${check ? 'up to date with' : 'made from'} ${shared}`);
+  if (!shared && local.length === 0) return 0;
+  log(`provider-specs: ${shared ? lists.length : local.length} kept description(s) ${check ? 'up to date with' : 'made from'} ${shared ?? 'their libraries'}`);
   return 0;
 }
 

@@ -212,6 +212,22 @@ describe('provider-specs run()', () => {
     expect(run({ root: repo(), log })).toBe(1);
   });
 
+  it('reads a source kept beside the list (a description written by hand) instead of shared/, and checks it without shared/', () => {
+    const dir = path.dirname(kept());
+    fs.writeFileSync(path.join(dir, 'acme.source.yaml'), stringify(aDocument()));
+    fs.writeFileSync(path.join(dir, 'acme.operations.json'), JSON.stringify({ source: 'acme.source.yaml', operations: ['POST /labels'] }));
+    fs.rmSync(path.join(base, 'shared'), { recursive: true });
+    expect(run({ root: repo(), log })).toBe(0);
+    expect(JSON.parse(fs.readFileSync(kept(), 'utf8'))['x-shipbatch-subset']).toMatchObject({ source: 'acme.source.yaml' });
+    expect(run({ root: repo(), check: true, log })).toBe(0);
+    const changed = aDocument();
+    changed.components.schemas.weight.minimum = 0;
+    fs.writeFileSync(path.join(dir, 'acme.source.yaml'), stringify(changed));
+    lines = [];
+    expect(run({ root: repo(), check: true, log })).toBe(1);
+    expect(lines).toContain(`provider-specs: ${path.join('libs', 'providers', 'acme', 'openapi', 'acme.openapi.json')}: out of date with acme.source.yaml`);
+  });
+
   it('refuses a list with unknown fields or no operations, and flags a kept file without a list', () => {
     const list = path.join(path.dirname(kept()), 'acme.operations.json');
     fs.writeFileSync(list, JSON.stringify({ source: 'acme.yaml', operations: ['POST /labels'], paths: [] }));

@@ -57,14 +57,16 @@ describe('ProviderRegistry', () => {
   it('registers the mock provider by default, in providers.ts', () => {
     expect(PROVIDER_DEFINITIONS).toContain(mockProviderDefinition);
     const registry = new ProviderRegistry();
-    expect(registry.keys()).toEqual(['mock', 'shipstation', 'shippo']);
+    // Every registered definition, in providers.ts order (a new adapter's line adds its key here).
+    expect(registry.keys()).toEqual(PROVIDER_DEFINITIONS.map((d) => d.key));
+    expect(registry.keys().slice(0, 3)).toEqual(['mock', 'shipstation', 'shippo']);
     expect(registry.get('mock')).toBe(mockProviderDefinition);
   });
 
   it('throws a clear error for an unknown provider, and refuses a key registered twice', () => {
     const registry = new ProviderRegistry();
     expect(() => registry.get('nope')).toThrow(UnknownProviderError);
-    expect(() => registry.get('nope')).toThrow("no provider 'nope' is registered (registered: mock, shipstation, shippo)");
+    expect(() => registry.get('nope')).toThrow(`no provider 'nope' is registered (registered: ${PROVIDER_DEFINITIONS.map((d) => d.key).join(', ')})`);
     expect(() => registry.instanceFor(account({ provider: 'nope' }), { sql })).toThrow(UnknownProviderError);
     expect(() => new ProviderRegistry([mockProviderDefinition, mockProviderDefinition])).toThrow(/registered twice/);
   });
