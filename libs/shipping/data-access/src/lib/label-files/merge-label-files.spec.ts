@@ -411,9 +411,10 @@ describe.each([
     const inPlace = new MergeLabelFilesUseCase(new TypeormLabelFilesRepository(db.dataSource), flaky, queue, new PdfMergeThread()); // merges small chunks in place
     await buy('flaky-small', small[0], await pdfLabel(100), 'pdf');
     const claim = await claimOne(small[1], 60_000);
+    if (!claim) throw new Error(`cannot claim ${small[1]}`);
     const key = `labels/t1/${small[1]}.pdf`;
     await storage.put(key, await pdfLabel(101), 'application/pdf');
-    await purchases.recordPurchasedMany([{ claim: claim!, label: soldLabel(small[1]), file: { key, url: storage.urlFor(key) } }]);
+    await purchases.recordPurchasedMany([{ claim, label: soldLabel(small[1]), file: { key, url: storage.urlFor(key) } }]);
     unreadable = small[1];
     await inPlace.afterSettled('flaky-small', [small[1]]);
     expect(queue.jobs.map((j) => j.data)).toEqual([{ batchId: 'flaky-small', chunk: 0 }]);
