@@ -13,3 +13,4 @@ export * from './lib/http/retry-policy';
 export * from './lib/shipment-checks';
 export * from './lib/label-documents';
 export * from './lib/shipment-extra';
+export * from './lib/service-codes';

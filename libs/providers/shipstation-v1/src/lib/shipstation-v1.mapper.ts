@@ -1,4 +1,5 @@
 import type { DistanceUnit, MassUnit, MoneyAmount, PortAddress, PortParcel, PurchasedLabel } from '@shipbatch/providers/core';
+import { ServiceCodeTable } from '@shipbatch/providers/core';
 import type { V1Address, V1Dimensions, V1Shipment, V1Weight } from './shipstation-v1.types';
 
 /** Shippo service level tokens -> ShipStation v1 service codes. ShipStation's own codes pass through. */
@@ -20,25 +21,16 @@ export const SERVICE_CODES: Readonly<Record<string, string>> = {
 /** The package every label is bought in: ShipStation's generic `package` (the parcel's own sizes). */
 export const PACKAGE_CODE = 'package';
 
+const TABLE = new ServiceCodeTable(SERVICE_CODES);
+
 /** The ShipStation code for a Shippo token; a ShipStation code (or anything unknown) is returned unchanged. */
-export function toServiceCode(token: string): string {
-  return Object.prototype.hasOwnProperty.call(SERVICE_CODES, token) ? SERVICE_CODES[token] : token;
-}
+export const toServiceCode = (token: string): string => TABLE.toCode(token);
 
 /** The Shippo token for a ShipStation code when the table has one, else the code itself. */
-export function fromServiceCode(code: string): string {
-  return Object.keys(SERVICE_CODES).find((token) => SERVICE_CODES[token] === code) ?? code;
-}
+export const fromServiceCode = (code: string): string => TABLE.fromCode(code);
 
 /** The tokens of the table grouped by carrier (the token's prefix): `{ usps: [...], ups: [...], fedex: [...] }`. */
-export function serviceLevelsByCarrier(): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
-  for (const token of Object.keys(SERVICE_CODES)) {
-    const carrier = token.slice(0, token.indexOf('_'));
-    (out[carrier] ??= []).push(token);
-  }
-  return out;
-}
+export const serviceLevelsByCarrier = (): Record<string, string[]> => TABLE.byCarrier();
 
 const text = (value: string | undefined): string | undefined => {
   const t = typeof value === 'string' ? value.trim() : '';

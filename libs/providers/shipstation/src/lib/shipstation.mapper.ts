@@ -1,3 +1,4 @@
+import { ServiceCodeTable } from '@shipbatch/providers/core';
 import type {
   DistanceUnit,
   LabelFileType,
@@ -25,25 +26,16 @@ export const SERVICE_CODES: Readonly<Record<string, string>> = {
   fedex_standard_overnight: 'fedex_standard_overnight',
 };
 
+const TABLE = new ServiceCodeTable(SERVICE_CODES);
+
 /** The ShipStation code for a Shippo token; a ShipStation code (or anything unknown) is returned unchanged. */
-export function toServiceCode(token: string): string {
-  return Object.prototype.hasOwnProperty.call(SERVICE_CODES, token) ? SERVICE_CODES[token] : token;
-}
+export const toServiceCode = (token: string): string => TABLE.toCode(token);
 
 /** The Shippo token for a ShipStation code when the table has one, else the code itself. */
-export function fromServiceCode(code: string): string {
-  return Object.keys(SERVICE_CODES).find((token) => SERVICE_CODES[token] === code) ?? code;
-}
+export const fromServiceCode = (code: string): string => TABLE.fromCode(code);
 
 /** The tokens of the table grouped by carrier (the token's prefix): `{ usps: [...], ups: [...], fedex: [...] }`. */
-export function serviceLevelsByCarrier(): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
-  for (const token of Object.keys(SERVICE_CODES)) {
-    const carrier = token.slice(0, token.indexOf('_'));
-    (out[carrier] ??= []).push(token);
-  }
-  return out;
-}
+export const serviceLevelsByCarrier = (): Record<string, string[]> => TABLE.byCarrier();
 
 /** The label file types ShipStation makes, as `label_format` + `label_layout`. */
 export const LABEL_FORMATS: Readonly<Partial<Record<LabelFileType, { format: SsLabelFormat; layout: SsLabelLayout }>>> = {
