@@ -21,6 +21,7 @@ import { PACE_HEADROOM, paceIntervalMs } from '@shipbatch/providers/core';
 import { FAKE_SHIPPO_LIMITS, type FakeShippoLimitKind, startFakeShippo } from '@shipbatch/providers/shippo/testing';
 import { startFakeShipStation } from '@shipbatch/providers/shipstation/testing';
 import { startFakeShipStationV1 } from '@shipbatch/providers/shipstation-v1/testing';
+import { peakRequests } from '@shipbatch/providers/testing';
 import { ADMIN_TOKEN, freePort, http, start, stop, throwawayStores, waitFor } from './bench-support';
 
 const SHIPMENTS = Number(process.env['BENCH_SHIPMENTS'] ?? 2_000);
@@ -56,15 +57,6 @@ interface Setup {
   close(): Promise<void>;
 }
 
-/** The most requests whose arrival times fall in any window of `ms`. */
-function peak(times: number[], ms: number): number {
-  let best = 0;
-  for (let i = 0, j = 0; j < times.length; j++) {
-    while (times[j] - times[i] >= ms) i++;
-    best = Math.max(best, j - i + 1);
-  }
-  return best;
-}
 
 async function shipstation(batch: boolean): Promise<Setup> {
   const fake = await startFakeShipStation({ rateLimitPerMinute: RATE, latencyMs: LATENCY_MS });
@@ -219,7 +211,7 @@ async function run(setup: Setup): Promise<void> {
     console.log(`  answered 429            ${answered429} (${((answered429 / Math.max(1, paced.length)) * 100).toFixed(2)} %)`);
     for (const f of floors) {
       console.log(
-        `  ${f.kind.padEnd(22)}  ${f.times.length} requests, floor ${(f.ms / 1000).toFixed(1)} s, peak ${peak(f.times, 10_000)} in 10 s (limit ${Math.floor(f.perMinute / 6)}), ${peak(f.times, 60_000)} in 60 s (limit ${f.perMinute}); ` +
+        `  ${f.kind.padEnd(22)}  ${f.times.length} requests, floor ${(f.ms / 1000).toFixed(1)} s, peak ${peakRequests(f.times, 10_000)} in 10 s (limit ${Math.floor(f.perMinute / 6)}), ${peakRequests(f.times, 60_000)} in 60 s (limit ${f.perMinute}); ` +
           `from ${((f.times[0] - t0) / 1000).toFixed(1)} s to ${((f.times[f.times.length - 1] - t0) / 1000).toFixed(1)} s`,
       );
     }

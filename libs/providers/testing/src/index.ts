@@ -17,3 +17,4 @@ export * from './lib/fake-server/fake-server';
 export * from './lib/fake-server/fake-server.types';
 export * from './lib/fake-server/fault-injector';
 export * from './lib/fake-server/sliding-window.rate-limiter';
+export * from './lib/fake-server/request-peaks';

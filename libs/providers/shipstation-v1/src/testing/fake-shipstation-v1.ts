@@ -1,4 +1,4 @@
-import { type FakeAnswer, type FakeHandler, type FakeRequest, type FaultInjector, providerSpec, type RecordedRequest, startFakeServer } from '@shipbatch/providers/testing';
+import { type FakeAnswer, type FakeHandler, type FakeRequest, type FaultInjector, peakRequests, providerSpec, type RecordedRequest, startFakeServer } from '@shipbatch/providers/testing';
 import { fakeShipStationV1Error } from './fake-shipstation-v1.errors';
 import { apiKeyOf, fakeShipStationV1Handlers, unauthorized } from './fake-shipstation-v1.handlers';
 import { FixedWindowRateLimiter } from './fake-shipstation-v1.limits';
@@ -55,15 +55,6 @@ export interface FakeShipStationV1 {
   close(): Promise<void>;
 }
 
-function peak(times: number[], windowMs: number): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  let best = 0;
-  for (let lo = 0, hi = 0; hi < sorted.length; hi++) {
-    while (sorted[hi] - sorted[lo] >= windowMs) lo++;
-    best = Math.max(best, hi - lo + 1);
-  }
-  return best;
-}
 
 /**
  * A fake ShipStation API v1 (legacy, `https://ssapi.shipstation.com` shapes, no version prefix) on
@@ -143,9 +134,9 @@ export async function startFakeShipStationV1(options: FakeShipStationV1Options =
       return {
         requests: rs.length,
         answered429: rs.filter((r) => r.status === 429).length,
-        peakPer10s: peak(times, 10_000),
-        peakPer60s: peak(times, 60_000),
-        peakPerWindow: peak(times, limiter.windowMs),
+        peakPer10s: peakRequests(times, 10_000),
+        peakPer60s: peakRequests(times, 60_000),
+        peakPerWindow: peakRequests(times, limiter.windowMs),
       };
     },
     faults: server.faults,

@@ -1,4 +1,4 @@
-import { type FakeAnswer, type FakeRequest, type FaultInjector, providerSpec, type RecordedRequest, SlidingWindowRateLimiter, startFakeServer } from '@shipbatch/providers/testing';
+import { type FakeAnswer, type FakeRequest, type FaultInjector, peakRequests, providerSpec, type RecordedRequest, SlidingWindowRateLimiter, startFakeServer } from '@shipbatch/providers/testing';
 import { accountHandlers } from './fake-shipstation.accounts';
 import { BATCH_ANSWER_DEVIATIONS, BATCH_REQUEST_DEVIATIONS, batchHandlers } from './fake-shipstation.batches';
 import type { FakeShipStationBatchView } from './fake-shipstation.batch.state';
@@ -63,15 +63,6 @@ export interface FakeShipStation {
 
 const DOWNLOAD = 'download_label_file';
 
-function peak(times: number[], windowMs: number): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  let best = 0;
-  for (let lo = 0, hi = 0; hi < sorted.length; hi++) {
-    while (sorted[hi] - sorted[lo] >= windowMs) lo++;
-    best = Math.max(best, hi - lo + 1);
-  }
-  return best;
-}
 
 /**
  * A fake ShipStation API v2 (ShipEngine shapes under `/v2/...`) on a real HTTP server, checked
@@ -157,7 +148,7 @@ export async function startFakeShipStation(options: FakeShipStationOptions = {})
     stats: (apiKey) => {
       const rs = apiRequests(apiKey);
       const times = rs.map((r) => r.at);
-      return { requests: rs.length, answered429: rs.filter((r) => r.status === 429).length, peakPer10s: peak(times, 10_000), peakPer60s: peak(times, 60_000) };
+      return { requests: rs.length, answered429: rs.filter((r) => r.status === 429).length, peakPer10s: peakRequests(times, 10_000), peakPer60s: peakRequests(times, 60_000) };
     },
     faults: server.faults,
     close: () => server.close(),
