@@ -10,7 +10,7 @@
  * S3-compatible server of its own (s3rver, a process beside the others, objects on local disk).
  */
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -182,6 +182,7 @@ async function embedded() {
     return await flow(`http://127.0.0.1:${port}`, [['api+workers', api]], join(dataDir, 'files', 'labels'));
   } finally {
     await stop(api);
+    rmSync(dataDir, { recursive: true, force: true });
   }
 }
 

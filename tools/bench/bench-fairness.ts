@@ -12,7 +12,7 @@
  * runs, and loaded runs: one large batch each), BENCH_START_AT (0.1: A's share bought before B
  * asks to purchase).
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -152,6 +152,7 @@ async function embedded() {
     return await flow(`http://127.0.0.1:${port}`);
   } finally {
     await stop(api);
+    rmSync(dataDir, { recursive: true, force: true });
   }
 }
 

@@ -4,7 +4,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -95,7 +95,9 @@ export async function throwawayStores(
   const url = new URL(PG_ADMIN);
   url.pathname = `/${name}`;
   const prefix = `shipbatch-bench-${label}-${suffix}`;
+  const dataDir = mkdtempSync(join(tmpdir(), `shipbatch-bench-${label}-`));
   const drop = async () => {
+    rmSync(dataDir, { recursive: true, force: true });
     const c = new Client({ connectionString: PG_ADMIN });
     await c.connect();
     await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
@@ -115,7 +117,7 @@ export async function throwawayStores(
     QUEUE_PREFIX: prefix,
     ENCRYPTION_KEY: randomBytes(32).toString('hex'),
     ADMIN_TOKEN,
-    DATA_DIR: mkdtempSync(join(tmpdir(), `shipbatch-bench-${label}-`)),
+    DATA_DIR: dataDir,
     // The benches measure throughput, and poll the API hard: no request limit unless a bench sets one.
     API_RATE_LIMIT_PER_MINUTE: '0',
   };
