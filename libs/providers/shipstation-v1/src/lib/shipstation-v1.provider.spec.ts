@@ -139,13 +139,15 @@ describe('pacing and errors', () => {
     const { apiKey, pacer, provider } = setup();
     fake.consume(apiKey, LIMIT - 1);
     await provider.getBalance();
-    const pause = pacer.pauses().at(-1);
-    expect(pause?.ms).toBeGreaterThanOrEqual(1000);
-    expect(pause?.ms).toBeLessThanOrEqual(60_000);
+    // Paused for as long as the answer's X-Rate-Limit-Reset says (whole seconds).
+    const answered = fake.lastRateHeaders(apiKey);
+    expect(answered?.['X-Rate-Limit-Remaining']).toBe('0');
+    expect(pacer.pauses().at(-1)?.ms).toBe(Number(answered?.['X-Rate-Limit-Reset']) * 1000);
     // Past the limit: a 429, whose wait is the window's reset (X-Rate-Limit-Reset), the budget paused as long.
     const error = await providerFailure(provider.getBalance());
     expect(error).toBeInstanceOf(ProviderRateLimitedError);
-    expect((error as ProviderRateLimitedError).retryAfterMs).toBeGreaterThanOrEqual(1000);
+    const refused = fake.lastRateHeaders(apiKey);
+    expect((error as ProviderRateLimitedError).retryAfterMs).toBe(Number(refused?.['X-Rate-Limit-Reset']) * 1000);
     expect(pacer.pauses().at(-1)?.ms).toBe((error as ProviderRateLimitedError).retryAfterMs);
   });
 

@@ -44,6 +44,8 @@ export interface FakeShipStationV1 {
   failPurchaseOf(reference: string, message: string | null): void;
   /** Uses up `count` requests of the key's current window, as another client of the key would. */
   consume(apiKey: string, count: number): void;
+  /** The X-Rate-Limit-* headers of the last answer to a request of the key (admitted or refused with 429). */
+  lastRateHeaders(apiKey: string): Record<string, string> | undefined;
   /** Another client of the key uses `count` requests of every window from now on (its first ones). */
   shareKey(apiKey: string, count: number): void;
   /** An error body in ShipStation v1's shape (for the contract suite's injected faults). */
@@ -72,6 +74,7 @@ export async function startFakeShipStationV1(options: FakeShipStationV1Options =
   const limiter = new FixedWindowRateLimiter(options.rateLimit ?? 40, options.windowMs ?? 60_000);
   /** The rate headers of each admitted request, added to whatever its handler answers. */
   const rateHeaders = new WeakMap<FakeRequest, Record<string, string>>();
+  const lastRateHeaders = new Map<string, Record<string, string>>();
 
   const before = (req: FakeRequest): FakeAnswer | undefined => {
     const m = /^Basic\s+(\S+)$/i.exec(req.headers['authorization'] ?? '');
@@ -80,6 +83,7 @@ export async function startFakeShipStationV1(options: FakeShipStationV1Options =
     const apiKey = colon > 0 ? state.authenticate(decoded.slice(0, colon), decoded.slice(colon + 1)) : undefined;
     if (!apiKey) return unauthorized();
     const verdict = limiter.admit(apiKey, Date.now());
+    lastRateHeaders.set(apiKey, verdict.headers);
     if (!verdict.admitted) {
       return fakeShipStationV1Error(429, 'Too Many Requests', { ...verdict.headers, 'Retry-After': verdict.headers['X-Rate-Limit-Reset'] });
     }
@@ -124,6 +128,7 @@ export async function startFakeShipStationV1(options: FakeShipStationV1Options =
       else state.failures.set(reference, message);
     },
     consume: (apiKey, count) => limiter.consume(apiKey, count, Date.now()),
+    lastRateHeaders: (apiKey) => lastRateHeaders.get(apiKey),
     shareKey: (apiKey, count) => limiter.shareWith(apiKey, count, Date.now()),
     errorBody: (status, message) => fakeShipStationV1Error(status, status >= 500 ? 'An error has occurred.' : message, undefined, status >= 500 ? message : undefined).body,
     requests: () => server.requests(),
