@@ -10,7 +10,7 @@
  *
  * BENCH_MODES (scale-out,embedded), BENCH_BIG (5000), BENCH_SMALL (5), BENCH_ROUNDS (3: idle
  * runs, and loaded runs: one large batch each), BENCH_START_AT (0.1: A's share bought before B
- * asks to purchase).
+ * asks to purchase), BENCH_WORKER_NODE_ARGS (node options of the scale-out worker, e.g. `--cpu-prof`).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -161,7 +161,7 @@ async function scaleOut() {
   const port = await freePort();
   const api = start('apps/api/src/main.js', { ...stores.env, PORT: String(port) });
   await waitFor(() => http(`http://127.0.0.1:${port}`, 'GET', '/health'), () => true);
-  const worker = start('apps/worker/src/main.js', stores.env);
+  const worker = start('apps/worker/src/main.js', stores.env, (process.env['BENCH_WORKER_NODE_ARGS'] ?? '').split(' ').filter(Boolean));
   try {
     const result = await flow(`http://127.0.0.1:${port}`);
     const timelines = { idle: [] as string[], loaded: [] as string[] };

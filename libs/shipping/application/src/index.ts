@@ -2,6 +2,7 @@
 export * from './lib/tokens';
 
 // Common to several features: provider gateway, pages, idempotency, provider failures, metrics
+export * from './lib/common/express-first';
 export * from './lib/common/idempotency.store';
 export * from './lib/common/page';
 export * from './lib/common/provider-failure';

@@ -26,6 +26,7 @@ export function coreImports(config: AppConfig, process: ProcessName, logging: Lo
       runWorkers: config.runWorkers,
       concurrency: {
         [QUEUES.purchaseShipment]: config.workers.concurrency.purchase,
+        [QUEUES.purchaseExpress]: config.workers.concurrency.purchaseExpress,
         [QUEUES.mergeLabelFiles]: config.workers.concurrency.merge,
         [QUEUES.nativeBatch]: config.workers.concurrency.nativeBatch,
         [QUEUES.webhookDelivery]: config.workers.concurrency.webhookDelivery,

@@ -81,24 +81,27 @@ describe('embedded memory settings', () => {
 describe('worker settings', () => {
   const dir = () => tempDir('shipbatch-config-');
 
-  it('defaults to leases of 120 s (purchase) and 60 s (validation), merges in process, and 16, 4, 4, 4 jobs at once', () => {
+  it('defaults to leases of 120 s (purchase) and 60 s (validation), merges in process, 16, 4, 4, 4, 4 jobs at once and an express lane up to 50 shipments', () => {
     expect(loadConfig({ DATA_DIR: dir() }).workers).toEqual(DEFAULT_WORKER_SETTINGS);
     expect(DEFAULT_WORKER_SETTINGS).toEqual({
       purchaseLeaseMs: 120_000,
       validationLeaseMs: 60_000,
       mergeThread: false,
-      concurrency: { purchase: 16, merge: 4, nativeBatch: 4, webhookDelivery: 4 },
+      concurrency: { purchase: 16, purchaseExpress: 4, merge: 4, nativeBatch: 4, webhookDelivery: 4 },
+      expressMaxShipments: 50,
       nativeBatch: { pollMs: 2_000, leaseMs: 120_000, purchaseUntakenMs: 300_000, labelReads: 100, downloads: 32 },
     });
   });
 
-  it('reads the leases, MERGE_THREAD, every *_CONCURRENCY and the NATIVE_BATCH_* settings', () => {
+  it('reads the leases, MERGE_THREAD, every *_CONCURRENCY, PURCHASE_EXPRESS_MAX_SHIPMENTS and the NATIVE_BATCH_* settings', () => {
     const config = loadConfig({
       DATA_DIR: dir(),
       PURCHASE_LEASE_SECONDS: '10',
       VALIDATION_LEASE_SECONDS: ' 5 ',
       MERGE_THREAD: '1',
       PURCHASE_CONCURRENCY: '32',
+      PURCHASE_EXPRESS_CONCURRENCY: '2',
+      PURCHASE_EXPRESS_MAX_SHIPMENTS: '0',
       MERGE_CONCURRENCY: '1',
       NATIVE_BATCH_CONCURRENCY: '2',
       WEBHOOK_DELIVERY_CONCURRENCY: '8',
@@ -112,7 +115,8 @@ describe('worker settings', () => {
       purchaseLeaseMs: 10_000,
       validationLeaseMs: 5_000,
       mergeThread: true,
-      concurrency: { purchase: 32, merge: 1, nativeBatch: 2, webhookDelivery: 8 },
+      concurrency: { purchase: 32, purchaseExpress: 2, merge: 1, nativeBatch: 2, webhookDelivery: 8 },
+      expressMaxShipments: 0,
       nativeBatch: { pollMs: 500, leaseMs: 30_000, purchaseUntakenMs: 60_000, labelReads: 10, downloads: 4 },
     });
     expect(loadConfig({ DATA_DIR: dir(), MERGE_THREAD: '0' }).workers.mergeThread).toBe(false);
@@ -125,6 +129,8 @@ describe('worker settings', () => {
     ['VALIDATION_LEASE_SECONDS', '1.5', /VALIDATION_LEASE_SECONDS must be a non-negative integer/],
     ['MERGE_THREAD', 'yes', /MERGE_THREAD must be 0 or 1, got 'yes'/],
     ['PURCHASE_CONCURRENCY', '0', /PURCHASE_CONCURRENCY must be between 1 and 1000, got 0/],
+    ['PURCHASE_EXPRESS_CONCURRENCY', '0', /PURCHASE_EXPRESS_CONCURRENCY must be between 1 and 1000, got 0/],
+    ['PURCHASE_EXPRESS_MAX_SHIPMENTS', '10001', /PURCHASE_EXPRESS_MAX_SHIPMENTS must be between 0 and 10000, got 10001/],
     ['MERGE_CONCURRENCY', '1001', /MERGE_CONCURRENCY must be between 1 and 1000/],
     ['NATIVE_BATCH_CONCURRENCY', '-1', /NATIVE_BATCH_CONCURRENCY must be a non-negative integer/],
     ['WEBHOOK_DELIVERY_CONCURRENCY', 'many', /WEBHOOK_DELIVERY_CONCURRENCY/],

@@ -75,6 +75,12 @@ export interface WorkerSettings {
   mergeThread: boolean;
   /** Jobs at once per worker process, by queue. */
   concurrency: WorkerConcurrency;
+  /**
+   * A purchase request goes to the express lane when its tenant then has at most this many
+   * shipments queued or being bought, the request's own included (`PURCHASE_EXPRESS_MAX_SHIPMENTS`,
+   * 50; 0: no express lane). README, "Fair between tenants".
+   */
+  expressMaxShipments: number;
   /** How native batches (a provider's own batch API) are driven. */
   nativeBatch: NativeBatchSettings;
 }
@@ -97,6 +103,8 @@ export interface NativeBatchSettings {
 export interface WorkerConcurrency {
   /** `PURCHASE_CONCURRENCY`, 16. */
   purchase: number;
+  /** `PURCHASE_EXPRESS_CONCURRENCY`, 4: the express lane's purchase jobs, on top of `purchase`. */
+  purchaseExpress: number;
   /** `MERGE_CONCURRENCY`, 4. */
   merge: number;
   /** `NATIVE_BATCH_CONCURRENCY`, 4. */
@@ -109,7 +117,8 @@ export const DEFAULT_WORKER_SETTINGS: Readonly<WorkerSettings> = Object.freeze({
   purchaseLeaseMs: 120_000,
   validationLeaseMs: 60_000,
   mergeThread: false,
-  concurrency: Object.freeze({ purchase: 16, merge: 4, nativeBatch: 4, webhookDelivery: 4 }),
+  concurrency: Object.freeze({ purchase: 16, purchaseExpress: 4, merge: 4, nativeBatch: 4, webhookDelivery: 4 }),
+  expressMaxShipments: 50,
   nativeBatch: Object.freeze({ pollMs: 2_000, leaseMs: 120_000, purchaseUntakenMs: 300_000, labelReads: 100, downloads: 32 }),
 });
 
@@ -230,10 +239,12 @@ function workerSettings(env: NodeJS.ProcessEnv): WorkerSettings {
     mergeThread: flag(env, 'MERGE_THREAD', d.mergeThread),
     concurrency: {
       purchase: jobs('PURCHASE_CONCURRENCY', d.concurrency.purchase),
+      purchaseExpress: jobs('PURCHASE_EXPRESS_CONCURRENCY', d.concurrency.purchaseExpress),
       merge: jobs('MERGE_CONCURRENCY', d.concurrency.merge),
       nativeBatch: jobs('NATIVE_BATCH_CONCURRENCY', d.concurrency.nativeBatch),
       webhookDelivery: jobs('WEBHOOK_DELIVERY_CONCURRENCY', d.concurrency.webhookDelivery),
     },
+    expressMaxShipments: intBetween(env, 'PURCHASE_EXPRESS_MAX_SHIPMENTS', d.expressMaxShipments, 0, 10_000),
     nativeBatch: {
       pollMs: intBetween(env, 'NATIVE_BATCH_POLL_MS', d.nativeBatch.pollMs, 50, 3_600_000),
       leaseMs: seconds('NATIVE_BATCH_LEASE_SECONDS', d.nativeBatch.leaseMs),

@@ -24,6 +24,11 @@ export const SHIPPING_METRICS = Symbol('SHIPPING_METRICS');
 export const QUEUES = {
   validateBatch: 'validate-batch',
   purchaseShipment: 'purchase-shipment',
+  /**
+   * The express lane: the purchase jobs of a tenant with little to buy (AppConfig
+   * `workers.expressMaxShipments`), on slots of their own, ahead of regular work in the process.
+   */
+  purchaseExpress: 'purchase-express',
   mergeLabelFiles: 'merge-label-files',
   nativeBatch: 'native-batch',
   /** One job per webhook delivery attempt, on a queue of its own so deliveries never slow purchases. */

@@ -13,6 +13,7 @@ export class MergeLabelFilesProcessor extends WorkerHost {
   }
 
   async process(job: Job<MergeLabelFilesJob>): Promise<void> {
-    await this.merge.execute(job.data.batchId, job.data.chunk);
+    // Queued merges are regular work: they give way to express purchase jobs in this process.
+    await this.merge.execute(job.data.batchId, job.data.chunk, { regular: true });
   }
 }

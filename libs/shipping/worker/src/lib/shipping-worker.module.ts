@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { WebhookObjectRendererModule } from '@shipbatch/shipping/presentation';
 import {
   DeliverWebhookUseCase,
+  ExpressFirst,
   FUNDING_PROVIDERS,
   MergeLabelFilesUseCase,
   NativeBatchCollector,
@@ -19,7 +20,7 @@ import {
 } from '@shipbatch/shipping/application';
 import { MergeLabelFilesProcessor } from './merge-label-files.processor';
 import { NativeBatchProcessor } from './native-batch.processor';
-import { PurchaseShipmentProcessor } from './purchase-shipment.processor';
+import { PurchaseExpressProcessor, PurchaseShipmentProcessor } from './purchase-shipment.processor';
 import { ReconcileScheduler } from './reconcile.scheduler';
 import { ValidateBatchProcessor } from './validate-batch.processor';
 import { WebhookDeliveryProcessor } from './webhook-delivery.processor';
@@ -37,6 +38,9 @@ import { WebhookScheduler } from './webhook.scheduler';
     ...FUNDING_PROVIDERS,
     ValidateBatchProcessor,
     PurchaseShipmentProcessor,
+    PurchaseExpressProcessor,
+    // One per process: express purchase jobs go ahead of the regular steps of purchases and merges.
+    ExpressFirst,
     MergeLabelFilesProcessor,
     NativeBatchSettlement,
     NativeBatchCollector,

@@ -64,6 +64,11 @@ export interface BatchRepository {
   findById(tenantId: string, id: string): Promise<Batch | null>;
   list(tenantId: string, offset: number, limit: number): Promise<Page<Batch>>;
   counts(batchId: string): Promise<BatchCounts>;
+  /**
+   * The tenant's shipments queued or being bought, in every batch it is purchasing, counted up
+   * to `atMost + 1` only (enough to tell "at most `atMost`" from "more").
+   */
+  openPurchases(tenantId: string, atMost: number): Promise<number>;
   /** Validated shipments in request order (pending ones are not shown). */
   listShipments(
     batchId: string,

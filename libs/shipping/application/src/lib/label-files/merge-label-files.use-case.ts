@@ -8,12 +8,16 @@ import type { ChunkLabel, LabelFilesRepository, SettledChunk } from './label-fil
 import { FILE_STORAGE, LABEL_FILES_REPOSITORY, LABEL_MERGER, QUEUES, SHIPPING_METRICS } from '../tokens';
 import { NO_SHIPPING_METRICS, type ShippingMetrics } from '../common/shipping-metrics.port';
 import type { LabelMerger, SkippedLabelDocument } from './label-merger';
+import { ExpressFirst, noWait } from '../common/express-first';
 
 /**
  * Chunks of at most this many labels are merged by the job that settled their last shipment,
  * not queued: for 10 labels that costs about what one purchase job's own steps do.
  */
 export const INLINE_MERGE_MAX_LABELS = 10;
+
+/** Waits for a step's turn; the step ends when the answer is called. */
+type Turn = () => Promise<() => void>;
 
 export interface MergeLabelFilesJob {
   batchId: string;
@@ -60,6 +64,7 @@ export class MergeLabelFilesUseCase {
     @Inject(QUEUE_PORT) private readonly queue: QueuePort,
     @Inject(LABEL_MERGER) private readonly merger: LabelMerger,
     @Optional() @Inject(SHIPPING_METRICS) private readonly metrics: ShippingMetrics = NO_SHIPPING_METRICS,
+    @Optional() private readonly expressFirst?: ExpressFirst,
   ) {}
 
   /**
@@ -89,8 +94,11 @@ export class MergeLabelFilesUseCase {
     await this.enqueue(queued);
   }
 
-  /** The merge job of one chunk. */
-  async execute(batchId: string, chunk: number): Promise<void> {
+  /**
+   * The merge job of one chunk. `regular`: a queued merge, whose labels are each read and added
+   * as a regular step (they give way to express jobs running in this process, ExpressFirst).
+   */
+  async execute(batchId: string, chunk: number, options: { regular?: boolean } = {}): Promise<void> {
     const contents = await this.repo.chunkContents(batchId, chunk);
     // Gone, or reopened by a new purchase: the chunk's last shipment to settle enqueues it again.
     if (!contents || contents.open) return;
@@ -100,7 +108,8 @@ export class MergeLabelFilesUseCase {
       const format = mergedFileFormat(contents.labelFiletype);
       key = mergedFileKey(contents.tenantId, batchId, chunk, fingerprint, format);
       const done = contents.recorded?.fingerprint === fingerprint && contents.recorded.fileKey === key;
-      if (!done || !(await this.files.exists(key))) await this.write(key, format, contents.labels);
+      const turn = options.regular && this.expressFirst ? () => (this.expressFirst as ExpressFirst).regularTurn() : noWait;
+      if (!done || !(await this.files.exists(key))) await this.write(key, format, contents.labels, turn);
     }
     const { recorded } = await this.repo.recordChunkFile(batchId, chunk, fingerprint, key, contents.labels.length);
     if (!recorded) {
@@ -150,15 +159,15 @@ export class MergeLabelFilesUseCase {
    * Merges one chunk and stores the result, streamed: labels are read one at a time as the
    * merged file is written, so memory holds about one label, not 100 (nor the merged file).
    */
-  private async write(key: string, format: MergedFileFormat, labels: ChunkLabel[]): Promise<void> {
+  private async write(key: string, format: MergedFileFormat, labels: ChunkLabel[], turn: Turn): Promise<void> {
     if (format === 'zpl') {
-      await this.files.put(key, this.zplBlocks(key, labels), 'application/zpl');
+      await this.files.put(key, this.zplBlocks(key, labels, turn), 'application/zpl');
       return;
     }
     // The merger (pdf-lib, on its thread when MERGE_THREAD is on) does the CPU work.
     const included: ChunkLabel[] = [];
     const skipped: SkippedLabelDocument[] = [];
-    const pdf = this.merger.mergePdf(this.pdfDocuments(key, labels, included), (s) => skipped.push(s));
+    const pdf = this.merger.mergePdf(this.pdfDocuments(key, labels, included, turn), (s) => skipped.push(s));
     await this.files.put(key, pdf, 'application/pdf');
     for (const s of skipped) {
       // A broken label file would fail this job on every retry and hold the batch in
@@ -167,20 +176,34 @@ export class MergeLabelFilesUseCase {
     }
   }
 
-  /** The labels' documents that can go into a PDF, read one at a time; `included` lists their labels. */
-  private async *pdfDocuments(key: string, labels: ChunkLabel[], included: ChunkLabel[]): AsyncGenerator<Buffer> {
+  /**
+   * The labels' documents that can go into a PDF, read one at a time; `included` lists their
+   * labels. Each label's turn lasts from its read until the merger asks for the next one, so the
+   * merger's work on it is part of the step.
+   */
+  private async *pdfDocuments(key: string, labels: ChunkLabel[], included: ChunkLabel[], turn: Turn): AsyncGenerator<Buffer> {
     for (const label of labels) {
-      const content = await this.labelContent(key, label, 'pdf');
-      if (!content) continue;
-      included.push(label);
-      yield content;
+      const done = await turn();
+      try {
+        const content = await this.labelContent(key, label, 'pdf');
+        if (!content) continue;
+        included.push(label);
+        yield content;
+      } finally {
+        done();
+      }
     }
   }
 
-  private async *zplBlocks(key: string, labels: ChunkLabel[]): AsyncGenerator<Buffer> {
+  private async *zplBlocks(key: string, labels: ChunkLabel[], turn: Turn): AsyncGenerator<Buffer> {
     for (const label of labels) {
-      const content = await this.labelContent(key, label, 'zpl');
-      if (content) yield zplBlock(content);
+      const done = await turn();
+      try {
+        const content = await this.labelContent(key, label, 'zpl');
+        if (content) yield zplBlock(content);
+      } finally {
+        done();
+      }
     }
   }
 

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '@shipbatch/platform/config';
 import { QUEUE_PORT, type QueuePort } from '@shipbatch/platform/queue';
 import { type Batch, NotFoundError } from '@shipbatch/shipping/domain';
 import type { BatchRepository } from '../batches/batch.repository';
@@ -24,6 +25,7 @@ export class PurchaseBatchUseCase {
     @Inject(QUEUE_PORT) private readonly queue: QueuePort,
     private readonly fundAhead: FundAheadUseCase,
     private readonly natives: NativeBatchRouter,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Optional() @Inject(SHIPPING_METRICS) private readonly metrics: ShippingMetrics = NO_SHIPPING_METRICS,
   ) {}
 
@@ -56,13 +58,27 @@ export class PurchaseBatchUseCase {
         options: { jobId: purchaseGroupJobId(group[0], group.length), group: tenantId },
       });
     }
-    await this.queue.addBulk(QUEUES.purchaseShipment, jobs);
+    const lane = await this.lane(tenantId, queued.length);
+    await this.queue.addBulk(lane, jobs);
     this.logger.log(
-      `batch ${batchId}: purchase of ${locked.rows.length} shipment(s) queued (${locked.plan.kind})${native.size > 0 ? `, ${native.size} through native batches` : ''}`,
-      { batch_id: batchId, tenant_id: tenantId, shipments: locked.rows.length, native_shipments: native.size, plan: locked.plan.kind },
+      `batch ${batchId}: purchase of ${locked.rows.length} shipment(s) queued (${locked.plan.kind})${native.size > 0 ? `, ${native.size} through native batches` : ''}` +
+        (lane === QUEUES.purchaseExpress ? ', express lane' : ''),
+      { batch_id: batchId, tenant_id: tenantId, shipments: locked.rows.length, native_shipments: native.size, plan: locked.plan.kind, queue: lane },
     );
     const batch = await this.batches.findById(tenantId, batchId);
     if (!batch) throw new NotFoundError('Batch', batchId);
     return batch;
+  }
+
+  /**
+   * The express lane when the tenant has little to buy: at most `PURCHASE_EXPRESS_MAX_SHIPMENTS`
+   * shipments queued or being bought, these included (counted after they were queued). A tenant
+   * with a large batch, or a stream of small ones adding up, stays on the regular lane, where
+   * tenants take turns.
+   */
+  private async lane(tenantId: string, queued: number): Promise<string> {
+    const max = this.config.workers.expressMaxShipments;
+    if (queued === 0 || queued > max) return QUEUES.purchaseShipment;
+    return (await this.batches.openPurchases(tenantId, max)) <= max ? QUEUES.purchaseExpress : QUEUES.purchaseShipment;
   }
 }

@@ -18,6 +18,7 @@ import type { HandleInsufficientFundsUseCase, InsufficientFundsDecision } from '
 import type { MergeLabelFilesUseCase } from '../label-files/merge-label-files.use-case';
 import { PurchaseShipmentUseCase } from './purchase-shipment.use-case';
 import { PurchasedLabelFiles } from '../label-files/purchased-label.files';
+import { ExpressFirst } from '../common/express-first';
 
 const label: PurchasedLabel = {
   providerLabelId: 'p1',
@@ -48,6 +49,8 @@ function setup(opts: {
   purchaseLeaseMs?: number;
   /** The process's shutdown state (SIGTERM); none by default. */
   shutdown?: ShutdownState;
+  /** The process's ExpressFirst; none by default. */
+  expressFirst?: ExpressFirst;
 }) {
   const log: string[] = [];
   const failed: Array<{ code: string; text: string }> = [];
@@ -126,11 +129,75 @@ function setup(opts: {
     shipmentTransitions: (field: string, to: string, n: number) => void counted.push(`${field} ${to} ${n}`),
     webhookDelivered: () => undefined,
   };
-  const useCase = new PurchaseShipmentUseCase(purchases, accounts, gateway, new PurchasedLabelFiles(files), funding, queue, labelFiles, config, metrics, opts.shutdown);
+  const useCase = new PurchaseShipmentUseCase(purchases, accounts, gateway, new PurchasedLabelFiles(files), funding, queue, labelFiles, config, metrics, opts.shutdown, opts.expressFirst);
   return { useCase, log, failed, leases, counted };
 }
 
 describe('PurchaseShipmentUseCase', () => {
+  describe('with express jobs (ExpressFirst)', () => {
+    /** Purchases of `x*` shipments (the express job's) wait for `release`; the others count how many run at once. */
+    function lanes() {
+      let release!: () => void;
+      const express = new Promise<void>((resolve) => (release = resolve));
+      const state = { running: 0, most: 0 };
+      const purchase = async (_call: number, reference: string) => {
+        if (reference.startsWith('x')) await express;
+        else {
+          state.running++;
+          state.most = Math.max(state.most, state.running);
+          await new Promise((resolve) => setImmediate(resolve));
+          state.running--;
+        }
+        return { ...label, reference };
+      };
+      return { release, state, purchase };
+    }
+
+    it('buys the labels of regular jobs two at a time while an express job runs in the process, then as before', async () => {
+      const first = new ExpressFirst();
+      const { release, state, purchase } = lanes();
+      const { useCase, log } = setup({ purchase, expressFirst: first });
+      const expressJob = useCase.execute(['x1'], { express: true });
+      const regular = [useCase.execute(['a1', 'a2', 'a3']), useCase.execute(['b1', 'b2', 'b3']), useCase.execute(['c1', 'c2', 'c3'])];
+      await Promise.all(regular);
+      expect(state.most).toBe(2);
+      expect(first.express).toBe(1);
+      release();
+      await expressJob;
+      expect(log).toContain('recorded x1=9400000');
+      state.most = 0;
+      await Promise.all([useCase.execute(['a4']), useCase.execute(['b4']), useCase.execute(['c4'])]);
+      expect(state.most).toBe(3);
+    });
+
+    it('hands back at shutdown a claim whose purchase was still waiting its turn', async () => {
+      const first = new ExpressFirst();
+      first.regularStepsWhileExpress = 1;
+      const shutdown = new ShutdownState();
+      let finishA1!: () => void;
+      const a1 = new Promise<void>((resolve) => (finishA1 = resolve));
+      const { release, purchase: base } = lanes();
+      const purchase = async (call: number, reference: string) => {
+        if (reference === 'a1') await a1;
+        return base(call, reference);
+      };
+      const { useCase, log } = setup({ purchase, expressFirst: first, shutdown });
+      const expressJob = useCase.execute(['x1'], { express: true });
+      const jobA = useCase.execute(['a1']);
+      const jobB = useCase.execute(['b1', 'b2']);
+      await new Promise((resolve) => setImmediate(resolve));
+      // b1 waits for a1's turn to end: SIGTERM hands b1 and b2 back, not bought here.
+      expect(first.held).toBe(1);
+      await shutdown.drain();
+      finishA1();
+      release();
+      await Promise.all([expressJob, jobA, jobB]);
+      expect(log).not.toContain('purchase b1');
+      expect(log).not.toContain('purchase b2');
+      expect(log.some((line) => line.startsWith('hand back') && line.includes('b1') && line.includes('b2'))).toBe(true);
+    });
+  });
+
   it('buys once and records the label', async () => {
     const { useCase, log } = setup({});
     await useCase.execute('bs1');

@@ -18,6 +18,7 @@ import { errorText, groupBy, LookupFailed, type ShareProgress } from './purchase
 import { PurchaseFundingStep } from './purchase-funding.step';
 import { PurchasedLabelFiles } from '../label-files/purchased-label.files';
 import { PurchaseHandBack } from './purchase-hand-back';
+import { atOnce, ExpressFirst, type StepRunner } from '../common/express-first';
 
 /** What became of one shipment's attempt. */
 export type Attempt = { kind: 'bought'; label: PurchasedLabel } | { kind: 'settled' } | { kind: 'slowed'; delayMs: number };
@@ -58,6 +59,7 @@ export class PurchaseShipmentUseCase {
     @Inject(APP_CONFIG) config: AppConfig,
     @Optional() @Inject(SHIPPING_METRICS) metrics?: ShippingMetrics,
     @Optional() shutdown?: ShutdownState,
+    @Optional() private readonly expressFirst?: ExpressFirst,
   ) {
     this.leaseMs = config.workers.purchaseLeaseMs;
     this.metered = new MeteredPurchaseRepository(purchases, metrics ?? NO_SHIPPING_METRICS);
@@ -74,16 +76,26 @@ export class PurchaseShipmentUseCase {
    * back (a low rate limit) does not hold back the labels of other accounts queued in the same
    * group. A shipment bought but not yet recorded when a worker dies is still PURCHASING with a
    * lease: it is claimed again with a lookup (step 4).
+   *
+   * `express`: a job of the express lane, which goes ahead of regular work in this process
+   * (ExpressFirst); a regular job's labels are bought as regular steps.
    */
-  async execute(batchShipmentIds: string | string[]): Promise<void> {
+  async execute(batchShipmentIds: string | string[], options: { express?: boolean } = {}): Promise<void> {
     const ids = typeof batchShipmentIds === 'string' ? [batchShipmentIds] : batchShipmentIds;
+    const first = this.expressFirst;
+    if (!first) return this.run(ids, atOnce);
+    if (options.express) return first.expressJob(() => this.run(ids, atOnce));
+    return this.run(ids, (step) => first.regularStep(step));
+  }
+
+  private async run(ids: string[], step: StepRunner): Promise<void> {
     const claimedAt = Date.now();
     const claims = await this.metered.claimMany(ids, this.leaseMs);
     if (claims.length === 0) return;
     await this.handBack.hold(claims);
     const shares = [...groupBy(claims, (c) => c.purchase.carrierAccountId).values()];
     // Every share runs to its end (and records what it bought) before a failure is thrown.
-    const outcomes = await Promise.allSettled(shares.map((share) => this.buyShare(share, claimedAt)));
+    const outcomes = await Promise.allSettled(shares.map((share) => this.buyShare(share, claimedAt, step)));
     // What a failure left unstarted stays claimed (its lease runs out, as before): no longer held here.
     this.handBack.startAll(claims);
     const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
@@ -97,12 +109,12 @@ export class PurchaseShipmentUseCase {
    * handed back to the queue (looked up first where an attempt may have reached the provider),
    * each write repeated until the database answers, for up to half the lease from the claim.
    */
-  private async buyShare(share: ClaimedPurchase[], claimedAt: number): Promise<void> {
+  private async buyShare(share: ClaimedPurchase[], claimedAt: number, step: StepRunner): Promise<void> {
     const bought: PurchasedItem[] = [];
     const progress: ShareProgress = { settled: new Set(), attempted: new Set() };
     let failure: unknown;
     try {
-      await this.buyGroup(share, bought, claimedAt, progress);
+      await this.buyGroup(share, bought, claimedAt, progress, step);
     } catch (error) {
       failure = error;
     }
@@ -151,8 +163,14 @@ export class PurchaseShipmentUseCase {
     return mine;
   }
 
-  /** One carrier account's share of a job, in batch order. */
-  private async buyGroup(group: ClaimedPurchase[], bought: PurchasedItem[], claimedAt: number, progress: ShareProgress): Promise<void> {
+  /** One carrier account's share of a job, in batch order, each label bought and stored as one step. */
+  private async buyGroup(
+    group: ClaimedPurchase[],
+    bought: PurchasedItem[],
+    claimedAt: number,
+    progress: ShareProgress,
+    step: StepRunner,
+  ): Promise<void> {
     const accountId = group[0].purchase.carrierAccountId;
     const account = await this.accounts.findByIdUnscoped(accountId);
     if (account) this.metered.account(account.id, account.provider);
@@ -178,19 +196,17 @@ export class PurchaseShipmentUseCase {
     }
     for (let i = 0; i < group.length; i++) {
       const claim = group[i];
-      // Handed back at shutdown: another worker buys it (settled, as far as this job goes).
-      if (!this.handBack.start(claim)) {
-        progress.settled.add(claim.id);
-        continue;
-      }
-      progress.attempted.add(claim.id);
-      const attempt = await this.attempt(claim, account, provider, claimedAt);
-      if (attempt.kind === 'bought') {
-        bought.push({ claim, label: attempt.label, file: await this.files.store(claim, attempt.label, provider) });
-      } else {
-        progress.settled.add(claim.id);
-      }
-      if (attempt.kind === 'slowed') {
+      const attempt = await step(async (): Promise<Attempt | null> => {
+        // Handed back at shutdown (perhaps while this step waited its turn): another worker buys it.
+        if (!this.handBack.start(claim)) return null;
+        progress.attempted.add(claim.id);
+        const outcome = await this.attempt(claim, account, provider, claimedAt);
+        if (outcome.kind === 'bought') bought.push({ claim, label: outcome.label, file: await this.files.store(claim, outcome.label, provider) });
+        return outcome;
+      });
+      // Settled, as far as this job goes: failed, given back, or handed back.
+      if (attempt?.kind !== 'bought') progress.settled.add(claim.id);
+      if (attempt?.kind === 'slowed') {
         // The account is slowed down: give the rest back untouched and come back later.
         await this.giveBack(this.startHeld(group.slice(i + 1), progress), attempt.delayMs, progress);
         return;

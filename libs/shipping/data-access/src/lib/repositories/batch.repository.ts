@@ -107,6 +107,18 @@ export class TypeormBatchRepository implements BatchRepository {
     return rows[0] ? toBatch(rows[0]) : null;
   }
 
+  async openPurchases(tenantId: string, atMost: number): Promise<number> {
+    // The tenant's purchasing batches are few (batches_status_idx); each one's open shipments by batch_shipments_purchase_idx.
+    const rows: Array<{ n: number }> = await this.dataSource.query(
+      `SELECT count(*)::int AS n FROM (
+         SELECT 1 FROM batches b JOIN batch_shipments s ON s.batch_id = b.id
+         WHERE b.status = 'PURCHASING' AND b.tenant_id = $1 AND s.purchase_state IN ('QUEUED', 'PURCHASING')
+         LIMIT $2) open`,
+      [tenantId, atMost + 1],
+    );
+    return rows[0]?.n ?? 0;
+  }
+
   async list(tenantId: string, offset: number, limit: number): Promise<Page<Batch>> {
     const [rows, total] = await Promise.all([
       this.dataSource.query(
