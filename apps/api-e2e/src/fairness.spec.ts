@@ -25,7 +25,9 @@ const bought = (body: { object_results: { purchase_succeeded: number; purchase_f
  * bought, is not queued behind all of A's purchase jobs (the queues serve tenants in turns).
  * Two purchase jobs at once and a slow provider for A (50 ms a label) make A's batch take
  * seconds; B's is PURCHASED while most of A's is still to buy. Behaviour, not time: in a queue
- * served first come, first served, B's job would start only after all of A's 30.
+ * served first come, first served, B's job would start only after all of A's 30. And when A's
+ * jobs hold every purchase slot, B (little to buy) takes the express lane instead of waiting for
+ * one of them to end.
  */
 describe.each([
   ['embedded', startEmbedded],
@@ -59,7 +61,8 @@ describe.each([
   };
 
   beforeAll(async () => {
-    h = await start({ env: { PURCHASE_CONCURRENCY: '2' } });
+    // Tenants with at most 5 shipments to buy take the express lane (40 by default).
+    h = await start({ env: { PURCHASE_CONCURRENCY: '2', PURCHASE_EXPRESS_MAX_SHIPMENTS: '5' } });
     anon = new Client(h.baseUrl);
   });
 
@@ -99,5 +102,38 @@ describe.each([
       { intervalMs: 200 },
     );
     expect(finished.body.object_results.purchase_succeeded).toBe(BIG);
+  });
+
+  it("buys tenant B's small batch through the express lane while tenant A's jobs hold every purchase slot", async () => {
+    const a = await tenant('tenant-a2');
+    const b = await tenant('tenant-b2');
+    // 20 shipments: more than 5, A's two jobs of 10 take the regular lane's two slots.
+    const big = await validBatch(a, 20, 'A2');
+    const small = await validBatch(b, SMALL, 'B2');
+    // Each of A's jobs takes 10 x 500 ms: a regular job of B could start only once one of them ends, with 10 of A's labels bought.
+    expect((await a.client.put(`/carrier_accounts/${a.account}`, { parameters: { latency_ms: 500 } })).status).toBe(200);
+
+    const balance = async () => (await a.client.get(`/carrier_accounts/${a.account}/balance`)).body.amount as number;
+    const before = await balance();
+    expect((await a.client.post(`/batches/${big}/purchase`)).status).toBe(202);
+    // A's first label is sold (the mock debits its balance); a job records its labels when it ends.
+    await eventually(balance, (amount) => amount < before, { intervalMs: 20 });
+    expect((await b.client.post(`/batches/${small}/purchase`)).status).toBe(202);
+    const done = await eventually(
+      () => b.client.get(`/batches/${small}`),
+      (r) => r.body.object_status === 'PURCHASED',
+      { intervalMs: 20 },
+    );
+    const meanwhile = await a.client.get(`/batches/${big}`);
+    expect(done.body.object_results.purchase_succeeded).toBe(SMALL);
+    // Neither of A's jobs had ended (each records its 10 labels at its end): B did not wait for a regular slot.
+    expect(bought(meanwhile.body)).toBe(0);
+
+    const finished = await eventually(
+      () => a.client.get(`/batches/${big}`),
+      (r) => r.body.object_status === 'PURCHASED',
+      { intervalMs: 200 },
+    );
+    expect(finished.body.object_results.purchase_succeeded).toBe(20);
   });
 });

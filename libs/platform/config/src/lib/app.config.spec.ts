@@ -81,14 +81,14 @@ describe('embedded memory settings', () => {
 describe('worker settings', () => {
   const dir = () => tempDir('shipbatch-config-');
 
-  it('defaults to leases of 120 s (purchase) and 60 s (validation), merges in process, 16, 4, 4, 4, 4 jobs at once and an express lane up to 50 shipments', () => {
+  it('defaults to leases of 120 s (purchase) and 60 s (validation), merges in process, 16, 4, 4, 4, 4 jobs at once and an express lane up to 40 shipments', () => {
     expect(loadConfig({ DATA_DIR: dir() }).workers).toEqual(DEFAULT_WORKER_SETTINGS);
     expect(DEFAULT_WORKER_SETTINGS).toEqual({
       purchaseLeaseMs: 120_000,
       validationLeaseMs: 60_000,
       mergeThread: false,
       concurrency: { purchase: 16, purchaseExpress: 4, merge: 4, nativeBatch: 4, webhookDelivery: 4 },
-      expressMaxShipments: 50,
+      expressMaxShipments: 40,
       nativeBatch: { pollMs: 2_000, leaseMs: 120_000, purchaseUntakenMs: 300_000, labelReads: 100, downloads: 32 },
     });
   });

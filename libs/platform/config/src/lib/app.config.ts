@@ -78,7 +78,8 @@ export interface WorkerSettings {
   /**
    * A purchase request goes to the express lane when its tenant then has at most this many
    * shipments queued or being bought, the request's own included (`PURCHASE_EXPRESS_MAX_SHIPMENTS`,
-   * 50; 0: no express lane). README, "Fair between tenants".
+   * 40: what the 4 express slots of one worker take in groups of 10; 0: no express lane).
+   * README, "Fair between tenants".
    */
   expressMaxShipments: number;
   /** How native batches (a provider's own batch API) are driven. */
@@ -118,7 +119,7 @@ export const DEFAULT_WORKER_SETTINGS: Readonly<WorkerSettings> = Object.freeze({
   validationLeaseMs: 60_000,
   mergeThread: false,
   concurrency: Object.freeze({ purchase: 16, purchaseExpress: 4, merge: 4, nativeBatch: 4, webhookDelivery: 4 }),
-  expressMaxShipments: 50,
+  expressMaxShipments: 40,
   nativeBatch: Object.freeze({ pollMs: 2_000, leaseMs: 120_000, purchaseUntakenMs: 300_000, labelReads: 100, downloads: 32 }),
 });
 

@@ -20,7 +20,8 @@ import {
 } from '@shipbatch/shipping/application';
 import { MergeLabelFilesProcessor } from './merge-label-files.processor';
 import { NativeBatchProcessor } from './native-batch.processor';
-import { PurchaseExpressProcessor, PurchaseShipmentProcessor } from './purchase-shipment.processor';
+import { PurchaseExpressProcessor } from './purchase-express.processor';
+import { PurchaseShipmentProcessor } from './purchase-shipment.processor';
 import { ReconcileScheduler } from './reconcile.scheduler';
 import { ValidateBatchProcessor } from './validate-batch.processor';
 import { WebhookDeliveryProcessor } from './webhook-delivery.processor';

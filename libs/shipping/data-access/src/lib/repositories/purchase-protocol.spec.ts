@@ -232,4 +232,28 @@ describe.each([
     expect(await purchases.handBack([s0, s1])).toEqual([]);
     expect(await purchases.handBack([])).toEqual([]);
   });
+
+  it('counts a tenant\'s shipments queued or being bought in its purchasing batches, up to one past the limit asked', async () => {
+    await db.dataSource.query(`INSERT INTO tenants (id, name) VALUES ('t-open', 'open'), ('t-other', 'other')`);
+    const make = async (tenantId: string, id: string, status: string, states: string[]) => {
+      await batches.create(
+        { id, tenantId, defaultCarrierAccount: 'ca', defaultServicelevelToken: 'usps_priority', labelFiletype: 'PDF_4x6', metadata: '' },
+        states.map((_, i) => ({ id: `${id}-s${i}`, input: shipment })),
+      );
+      await db.dataSource.query(`UPDATE batches SET status = $2 WHERE id = $1`, [id, status]);
+      for (const [i, state] of states.entries()) {
+        await db.dataSource.query(`UPDATE batch_shipments SET status = 'VALID', purchase_state = $2 WHERE id = $1`, [`${id}-s${i}`, state]);
+      }
+    };
+    expect(await batches.openPurchases('t-open', 40)).toBe(0);
+    await make('t-open', 'open-a', 'PURCHASING', ['QUEUED', 'QUEUED', 'PURCHASING', 'PURCHASED', 'FAILED']);
+    await make('t-open', 'open-b', 'PURCHASING', ['PURCHASING', 'QUEUED']);
+    // Not counted: a batch not purchasing, another tenant's.
+    await make('t-open', 'open-c', 'VALID', ['QUEUED']);
+    await make('t-other', 'other-a', 'PURCHASING', ['QUEUED', 'QUEUED']);
+    expect(await batches.openPurchases('t-open', 40)).toBe(5);
+    expect(await batches.openPurchases('t-open', 5)).toBe(5);
+    expect(await batches.openPurchases('t-open', 3)).toBe(4);
+    expect(await batches.openPurchases('t-other', 40)).toBe(2);
+  });
 });
