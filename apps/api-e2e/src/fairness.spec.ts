@@ -60,6 +60,19 @@ describe.each([
     return created.body.object_id as string;
   };
 
+  /** Buys B's small batch; answers A's batch as it stood when B's was PURCHASED. */
+  const buySmallMeanwhile = async (b: { client: Client }, small: string, a: { client: Client }, big: string) => {
+    expect((await b.client.post(`/batches/${small}/purchase`)).status).toBe(202);
+    const done = await eventually(
+      () => b.client.get(`/batches/${small}`),
+      (r) => r.body.object_status === 'PURCHASED',
+      { intervalMs: 20 },
+    );
+    const meanwhile = await a.client.get(`/batches/${big}`);
+    expect(done.body.object_results.purchase_succeeded).toBe(SMALL);
+    return meanwhile;
+  };
+
   beforeAll(async () => {
     // Tenants with at most 5 shipments to buy take the express lane (40 by default).
     h = await start({ env: { PURCHASE_CONCURRENCY: '2', PURCHASE_EXPRESS_MAX_SHIPMENTS: '5' } });
@@ -84,14 +97,7 @@ describe.each([
       (r) => bought(r.body) > 0,
       { intervalMs: 20 },
     );
-    expect((await b.client.post(`/batches/${small}/purchase`)).status).toBe(202);
-    const done = await eventually(
-      () => b.client.get(`/batches/${small}`),
-      (r) => r.body.object_status === 'PURCHASED',
-      { intervalMs: 20 },
-    );
-    const meanwhile = await a.client.get(`/batches/${big}`);
-    expect(done.body.object_results.purchase_succeeded).toBe(SMALL);
+    const meanwhile = await buySmallMeanwhile(b, small, a, big);
     expect(meanwhile.body.object_status).toBe('PURCHASING');
     // Most of A is still to buy: B's job was taken after about one of A's, not after all 30.
     expect(bought(meanwhile.body)).toBeLessThan(BIG / 2);
@@ -118,14 +124,7 @@ describe.each([
     expect((await a.client.post(`/batches/${big}/purchase`)).status).toBe(202);
     // A's first label is sold (the mock debits its balance); a job records its labels when it ends.
     await eventually(balance, (amount) => amount < before, { intervalMs: 20 });
-    expect((await b.client.post(`/batches/${small}/purchase`)).status).toBe(202);
-    const done = await eventually(
-      () => b.client.get(`/batches/${small}`),
-      (r) => r.body.object_status === 'PURCHASED',
-      { intervalMs: 20 },
-    );
-    const meanwhile = await a.client.get(`/batches/${big}`);
-    expect(done.body.object_results.purchase_succeeded).toBe(SMALL);
+    const meanwhile = await buySmallMeanwhile(b, small, a, big);
     // Neither of A's jobs had ended (each records its 10 labels at its end): B did not wait for a regular slot.
     expect(bought(meanwhile.body)).toBe(0);
 
