@@ -5,7 +5,7 @@ import type { ReconcileRepository } from './reconcile.repository';
 import { NATIVE_BATCH_REPOSITORY, QUEUES, RECONCILE_REPOSITORY } from '../tokens';
 import { type NativeBatchJobData, nativeJobId } from '../native-batch/native-batch.jobs';
 import { MergeLabelFilesUseCase } from '../label-files/merge-label-files.use-case';
-import { purchaseJobId } from '../purchase/purchase-job-id';
+import { purchaseGroupJobs, purchaseJobId } from '../purchase/purchase-job-id';
 
 /** Work younger than this is assumed to still have its job in the queue. */
 export const RECONCILE_STALE_MS = 60_000;
@@ -56,12 +56,17 @@ export class ReconcileUseCase {
       }
 
       const stale = await this.repo.stalePurchases(staleMs, 50_000);
+      // Everything open (at start-up, or the queues were lost): queued again as a purchase request
+      // queues them, 10 a job per tenant. Periodically: one job each, named by shipment and token, so
+      // a shipment whose job still waits (a long, paced batch) is not queued a second time.
       await this.queue.addBulk(
         QUEUES.purchaseShipment,
-        stale.map((s) => ({
-          data: { batchShipmentId: s.id },
-          options: { jobId: purchaseJobId(s.id, s.queueToken), group: s.tenantId },
-        })),
+        staleMs === 0
+          ? purchaseGroupJobs(stale)
+          : stale.map((s) => ({
+              data: { batchShipmentId: s.id },
+              options: { jobId: purchaseJobId(s.id, s.queueToken), group: s.tenantId },
+            })),
       );
       counts.purchases = stale.length;
     });
