@@ -1,11 +1,12 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
-import { newObjectId } from '@shipbatch/platform/config';
+import { APP_CONFIG, type AppConfig, newObjectId } from '@shipbatch/platform/config';
 import { QUEUE_PORT, type QueuePort } from '@shipbatch/platform/queue';
 import type { Batch } from '@shipbatch/shipping/domain';
 import type { BatchRepository } from './batch.repository';
 import type { BatchShipmentInput } from './shipment-input';
 import { ShipmentExtrasPolicy } from './shipment-extras.policy';
 import { BATCH_REPOSITORY, QUEUES, SHIPPING_METRICS } from '../tokens';
+import type { ValidateBatchJob } from './validate-batch.use-case';
 import { NO_SHIPPING_METRICS, type ShippingMetrics } from '../common/shipping-metrics.port';
 
 export interface CreateBatchCommand {
@@ -30,6 +31,7 @@ export class CreateBatchUseCase {
     @Inject(QUEUE_PORT) private readonly queue: QueuePort,
     private readonly extras: ShipmentExtrasPolicy,
     @Optional() @Inject(SHIPPING_METRICS) private readonly metrics: ShippingMetrics = NO_SHIPPING_METRICS,
+    @Optional() @Inject(APP_CONFIG) private readonly config?: AppConfig,
   ) {}
 
   async execute(command: CreateBatchCommand): Promise<Batch> {
@@ -54,7 +56,9 @@ export class CreateBatchUseCase {
       shipments: command.shipments.length,
     });
     // If this enqueue is lost (crash), the reconciler finds the VALIDATING batch.
-    await this.queue.add(QUEUES.validateBatch, { batchId: id }, { group: command.tenantId });
+    // A small batch is validated as express work: ahead of regular work in the worker (ExpressFirst).
+    const express = command.shipments.length <= (this.config?.workers.expressMaxShipments ?? 0);
+    await this.queue.add(QUEUES.validateBatch, { batchId: id, ...(express ? { express } : {}) } satisfies ValidateBatchJob, { group: command.tenantId });
     const batch = await this.batches.findById(command.tenantId, id);
     if (!batch) throw new Error(`batch ${id} vanished after insert`);
     return batch;

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig, newObjectId } from '@shipbatch/platform/config';
 import { isProviderError, type LabelFileType, type LabelProvider } from '@shipbatch/providers/core';
 import { type ShipmentProblem, statusFromProblems, unhonouredExtras } from '@shipbatch/shipping/domain';
+import { ExpressFirst } from '../common/express-first';
 import type { CarrierAccountRecord, CarrierAccountRepository } from '../carrier-accounts/carrier-account.repository';
 import type { ProviderGateway } from '../common/provider.gateway';
 import { CARRIER_ACCOUNT_REPOSITORY, PROVIDER_GATEWAY, SHIPPING_METRICS, VALIDATION_REPOSITORY } from '../tokens';
@@ -29,6 +30,12 @@ const CHUNK_SIZE = 500;
  * that cannot be reached: validation always ends. One run at a time per batch (its validation
  * lease); safe to run twice.
  */
+/** What a validation job carries; `express`: a batch small enough for the express lane (PURCHASE_EXPRESS_MAX_SHIPMENTS). */
+export interface ValidateBatchJob {
+  batchId: string;
+  express?: boolean;
+}
+
 @Injectable()
 export class ValidateBatchUseCase {
   private readonly logger = new Logger(ValidateBatchUseCase.name);
@@ -39,14 +46,21 @@ export class ValidateBatchUseCase {
     @Inject(PROVIDER_GATEWAY) private readonly providers: ProviderGateway,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Optional() @Inject(SHIPPING_METRICS) private readonly metrics: ShippingMetrics = NO_SHIPPING_METRICS,
+    @Optional() private readonly expressFirst?: ExpressFirst,
   ) {}
 
   /**
    * Validates the batch's pending shipments under its validation lease. A second run while one
    * holds the batch leaves at once; the holder, after letting go, looks for shipments added
    * meanwhile and validates them too (their own job may have found the lease held).
+   * `express`: a small batch's validation, run as an express job (ExpressFirst).
    */
-  async execute(batchId: string): Promise<void> {
+  async execute(batchId: string, options: { express?: boolean } = {}): Promise<void> {
+    if (options.express && this.expressFirst) return this.expressFirst.expressJob(() => this.validateAll(batchId));
+    return this.validateAll(batchId);
+  }
+
+  private async validateAll(batchId: string): Promise<void> {
     for (;;) {
       const lease = await ValidationLease.claim(this.repo, batchId, this.config.workers.validationLeaseMs, (error) =>
         this.logger.warn(`batch ${batchId}: renewing the validation lease failed: ${error instanceof Error ? error.message : String(error)}`),

@@ -5,6 +5,7 @@ import { type LabelProvider, ProviderUnavailableError, type ValidateShipmentComm
 import {
   type CarrierAccountRecord,
   type CarrierAccountRepository,
+  ExpressFirst,
   type ProviderGateway,
   ValidateBatchUseCase,
 } from '@shipbatch/shipping/application';
@@ -96,6 +97,28 @@ describe.each([
     db.dataSource.query(`SELECT status, messages FROM batch_shipments WHERE batch_id = $1 ORDER BY position`, [id]);
   const events = async (id: string) =>
     (await db.dataSource.query(`SELECT type FROM outbox_events WHERE object_id = $1 ORDER BY created_at`, [id])).map((r: { type: string }) => r.type);
+
+  it('validates a small batch as an express job: regular steps of the process are held meanwhile, and not after', async () => {
+    await newBatch('express', ['A', 'B']);
+    const first = new ExpressFirst();
+    const useCase = new ValidateBatchUseCase(validations, accounts, gateway, { workers: DEFAULT_WORKER_SETTINGS } as AppConfig, undefined, first);
+    const arrived = stub.hold();
+    const run = useCase.execute('express', { express: true });
+    await arrived;
+    expect(first.express).toBe(1);
+    stub.letGo();
+    await run;
+    expect(first.express).toBe(0);
+    expect(await statusOf('express')).toBe('VALID');
+    // Without the flag, the same batch's validation is regular work.
+    await newBatch('regular', ['C']);
+    const held = stub.hold();
+    const regular = useCase.execute('regular');
+    await held;
+    expect(first.express).toBe(0);
+    stub.letGo();
+    await regular;
+  });
 
   it('ends on a provider that cannot be reached: every shipment INVALID naming the provider and the cause, asked once, batch_created written', async () => {
     await newBatch('down', ['A', 'B', 'C']);
