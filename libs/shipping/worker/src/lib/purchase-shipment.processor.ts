@@ -13,4 +13,3 @@ export class PurchaseShipmentProcessor extends WorkerHost {
     await this.purchase.execute(purchaseJobShipments(job.data));
   }
 }
-

@@ -57,8 +57,9 @@ export class CreateBatchUseCase {
     });
     // If this enqueue is lost (crash), the reconciler finds the VALIDATING batch.
     // A small batch is validated as express work: ahead of regular work in the worker (ExpressFirst).
-    const express = command.shipments.length <= (this.config?.workers.expressMaxShipments ?? 0);
-    await this.queue.add(QUEUES.validateBatch, { batchId: id, ...(express ? { express } : {}) } satisfies ValidateBatchJob, { group: command.tenantId });
+    const job: ValidateBatchJob =
+      command.shipments.length <= (this.config?.workers.expressMaxShipments ?? 0) ? { batchId: id, express: true } : { batchId: id };
+    await this.queue.add(QUEUES.validateBatch, job, { group: command.tenantId });
     const batch = await this.batches.findById(command.tenantId, id);
     if (!batch) throw new Error(`batch ${id} vanished after insert`);
     return batch;

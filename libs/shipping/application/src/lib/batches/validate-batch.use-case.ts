@@ -22,6 +22,12 @@ import { ValidationLeaseLostError } from './validation-lease-lost.error';
 
 const CHUNK_SIZE = 500;
 
+/** What a validation job carries; `express`: a batch small enough for the express lane (PURCHASE_EXPRESS_MAX_SHIPMENTS). */
+export interface ValidateBatchJob {
+  batchId: string;
+  express?: boolean;
+}
+
 /**
  * Background validation of a batch, a chunk at a time: resolves addresses and parcels (ids
  * or inline objects), the carrier account and service level, asks the account's provider
@@ -30,12 +36,6 @@ const CHUNK_SIZE = 500;
  * that cannot be reached: validation always ends. One run at a time per batch (its validation
  * lease); safe to run twice.
  */
-/** What a validation job carries; `express`: a batch small enough for the express lane (PURCHASE_EXPRESS_MAX_SHIPMENTS). */
-export interface ValidateBatchJob {
-  batchId: string;
-  express?: boolean;
-}
-
 @Injectable()
 export class ValidateBatchUseCase {
   private readonly logger = new Logger(ValidateBatchUseCase.name);

@@ -54,7 +54,7 @@ export class ExpressFirst {
   }
 
   /** Waits for a regular step's turn; the step ends when the answer is called (once). */
-  async regularTurn(): Promise<() => void> {
+  async regularTurn(): ReturnType<Turn> {
     while (this.expressJobs > 0 && this.regularSteps >= this.regularStepsWhileExpress) {
       await new Promise<void>((resolve) => this.waiting.push(resolve));
     }
@@ -78,5 +78,8 @@ export type StepRunner = <T>(step: () => Promise<T>) => Promise<T>;
 
 export const atOnce: StepRunner = (step) => step();
 
+/** Waits for a step's turn; the step ends when the answer is called. */
+export type Turn = () => Promise<() => void>;
+
 /** A turn that is never waited for (work that does not give way). */
-export const noWait = async (): Promise<() => void> => () => undefined;
+export const noWait: Turn = async () => () => undefined;

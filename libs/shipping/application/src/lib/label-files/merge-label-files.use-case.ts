@@ -8,16 +8,13 @@ import type { ChunkLabel, LabelFilesRepository, SettledChunk } from './label-fil
 import { FILE_STORAGE, LABEL_FILES_REPOSITORY, LABEL_MERGER, QUEUES, SHIPPING_METRICS } from '../tokens';
 import { NO_SHIPPING_METRICS, type ShippingMetrics } from '../common/shipping-metrics.port';
 import type { LabelMerger, SkippedLabelDocument } from './label-merger';
-import { ExpressFirst, noWait } from '../common/express-first';
+import { ExpressFirst, noWait, type Turn } from '../common/express-first';
 
 /**
  * Chunks of at most this many labels are merged by the job that settled their last shipment,
  * not queued: for 10 labels that costs about what one purchase job's own steps do.
  */
 export const INLINE_MERGE_MAX_LABELS = 10;
-
-/** Waits for a step's turn; the step ends when the answer is called. */
-type Turn = () => Promise<() => void>;
 
 export interface MergeLabelFilesJob {
   batchId: string;
@@ -108,7 +105,8 @@ export class MergeLabelFilesUseCase {
       const format = mergedFileFormat(contents.labelFiletype);
       key = mergedFileKey(contents.tenantId, batchId, chunk, fingerprint, format);
       const done = contents.recorded?.fingerprint === fingerprint && contents.recorded.fileKey === key;
-      const turn = options.regular && this.expressFirst ? () => (this.expressFirst as ExpressFirst).regularTurn() : noWait;
+      const first = this.expressFirst;
+      const turn: Turn = options.regular && first ? () => first.regularTurn() : noWait;
       if (!done || !(await this.files.exists(key))) await this.write(key, format, contents.labels, turn);
     }
     const { recorded } = await this.repo.recordChunkFile(batchId, chunk, fingerprint, key, contents.labels.length);
@@ -176,31 +174,28 @@ export class MergeLabelFilesUseCase {
     }
   }
 
-  /**
-   * The labels' documents that can go into a PDF, read one at a time; `included` lists their
-   * labels. Each label's turn lasts from its read until the merger asks for the next one, so the
-   * merger's work on it is part of the step.
-   */
+  /** The labels' documents that can go into a PDF, read one at a time; `included` lists their labels. */
   private async *pdfDocuments(key: string, labels: ChunkLabel[], included: ChunkLabel[], turn: Turn): AsyncGenerator<Buffer> {
-    for (const label of labels) {
-      const done = await turn();
-      try {
-        const content = await this.labelContent(key, label, 'pdf');
-        if (!content) continue;
-        included.push(label);
-        yield content;
-      } finally {
-        done();
-      }
+    for await (const { label, content } of this.labelContents(key, labels, 'pdf', turn)) {
+      included.push(label);
+      yield content;
     }
   }
 
   private async *zplBlocks(key: string, labels: ChunkLabel[], turn: Turn): AsyncGenerator<Buffer> {
+    for await (const { content } of this.labelContents(key, labels, 'zpl', turn)) yield zplBlock(content);
+  }
+
+  /**
+   * The labels' files that can go into `format`, read one at a time, each in a turn that lasts
+   * from its read until the next one is asked for, so the merger's work on it is part of the step.
+   */
+  private async *labelContents(key: string, labels: ChunkLabel[], format: MergedFileFormat, turn: Turn): AsyncGenerator<{ label: ChunkLabel; content: Buffer }> {
     for (const label of labels) {
       const done = await turn();
       try {
-        const content = await this.labelContent(key, label, 'zpl');
-        if (content) yield zplBlock(content);
+        const content = await this.labelContent(key, label, format);
+        if (content) yield { label, content };
       } finally {
         done();
       }
